@@ -1,0 +1,48 @@
+# gridmap: `make demo` plans the bundled county, `make test` runs the test suite.
+# Both create the virtual environment .venv on first use (wheels only for dependencies).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check --only-binary=:all:
+OUT    ?= out/demo
+SHARED ?= ../shared
+
+.PHONY: demo test test-fast bench score clean install
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) --upgrade pip
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/gridmap run --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --units-level 8 \
+	    --band 300 500 --seed 0 --out $(OUT)
+
+test: $(VENV)/.installed-test
+	$(PY) -m pytest -q
+
+test-fast: $(VENV)/.installed-test
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+bench: $(VENV)/.installed
+	$(PIP) -e '.[bench]'
+	$(PY) benchmarks/bench_partition.py
+	$(PY) benchmarks/bench_reach.py
+
+# Independent score of the demo plan with the project's shared scorer (needs ../shared).
+score: $(VENV)/.installed
+	$(PY) -m gridmap.cli.main export $(OUT)/plan.gpkg --out $(OUT)/layers
+	$(PY) $(SHARED)/tools/gridscore.py --grids $(OUT)/plan.gpkg --grids-layer grids \
+	    --households $(OUT)/plan.gpkg --hh-layer households --boundary $(OUT)/layers/area.gpkg \
+	    --barriers $(OUT)/layers/roads.gpkg $(OUT)/layers/waterways.gpkg $(OUT)/layers/railways.gpkg \
+	    --parents $(OUT)/layers/units.gpkg --parent-id unit_id --band 300 500
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,132 @@
+"""Atoms: the area cut by roads, rivers, railways, barriers and unit borders.
+
+A grid is a union of atoms, so a grid edge can only run along a line that cut the atoms.
+Cutting is done per lowest-level unit (:func:`cut_unit`, a pure function of one unit's
+polygon and the lines crossing it) so that large areas can be cut in parallel; the
+faces of the planar arrangement of the unit's outline and its lines tile the unit
+exactly. Slivers (tiny faces at junctions) are merged into the neighbour they share
+most boundary with. Census blocks skip the cutting (:func:`atoms_from_polygons`).
+"""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import shapely
+from scipy.sparse.csgraph import connected_components
+
+from gridmap.errors import InputError
+from gridmap.graph import shared_edges
+
+ATOM_COLUMNS = ["atom_id", "unit_id", "area_m2", "geometry"]
+
+
+def cut_unit(unit: shapely.Geometry, lines: np.ndarray, *, sliver_m2: float = 200.0) -> np.ndarray:
+    """Faces of one unit cut by ``lines`` (metric CRS), slivers below ``sliver_m2`` merged.
+
+    Returns an array of Polygons that tile ``unit`` (up to floating-point noise).
+    """
+    lines = np.asarray(lines, dtype=object)
+    if len(lines):
+        lines = shapely.intersection(lines, unit)
+        lines = lines[~shapely.is_empty(lines)]
+    edges = shapely.union_all(np.concatenate([[shapely.boundary(unit)], lines]))
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(edges)))
+    if len(faces) == 0:
+        return np.array([unit] if unit.geom_type == "Polygon" else shapely.get_parts(unit), dtype=object)
+    shapely.prepare(unit)
+    inside = shapely.contains_properly(unit, shapely.point_on_surface(faces)) | shapely.covers(
+        unit, shapely.point_on_surface(faces))
+    faces = faces[inside]
+    rest = shapely.difference(unit, shapely.union_all(faces)) if len(faces) else unit
+    if rest.area > 1e-9 * unit.area:  # arrangement lost a piece (precision): keep it as atoms
+        extra = shapely.get_parts(rest)
+        faces = np.concatenate([faces, extra[shapely.area(extra) > 0]])
+    return merge_slivers(faces, sliver_m2)
+
+
+def merge_slivers(faces: np.ndarray, sliver_m2: float) -> np.ndarray:
+    """Merge faces smaller than ``sliver_m2`` into the neighbour with the longest shared edge."""
+    faces = np.asarray(faces, dtype=object)
+    area = shapely.area(faces)
+    small = area < sliver_m2
+    if not small.any() or len(faces) == 1:
+        return faces
+    i, j, length, _ = shared_edges(faces, min_length=0.0)
+    # Each small face points to its longest-shared neighbour, preferring big ones.
+    src = np.concatenate([i, j])
+    dst = np.concatenate([j, i])
+    score = np.concatenate([length, length]) + np.where(small[dst], 0.0, 1e9)
+    frame = pd.DataFrame({"src": src, "dst": dst, "score": score})
+    frame = frame[small[frame["src"].to_numpy()]]
+    best = frame.loc[frame.groupby("src")["score"].idxmax()]
+    n = len(faces)
+    link = sp.csr_matrix((np.ones(len(best)), (best["src"].to_numpy(), best["dst"].to_numpy())), shape=(n, n))
+    _, label = connected_components(link, directed=False)
+    merged = gpd.GeoSeries(faces).groupby(label).agg(lambda g: shapely.union_all(g.to_numpy()))
+    return np.asarray(merged.to_numpy(), dtype=object)
+
+
+def build_atoms(units: gpd.GeoDataFrame, barriers: gpd.GeoDataFrame, *, sliver_m2: float = 200.0,
+                progress=None) -> gpd.GeoDataFrame:
+    """Cut every unit by the barrier lines: the atoms of a plan.
+
+    ``units``: lowest-level units (``unit_id``, polygons, metric CRS) that tile the area;
+    ``barriers``: lines in the same CRS. Returns atoms with ``atom_id`` (0..n-1),
+    ``unit_id``, ``area_m2``.
+    """
+    lines = barriers.geometry.values if barriers is not None and len(barriers) else np.array([], dtype=object)
+    tree = shapely.STRtree(lines) if len(lines) else None
+    frames = []
+    for n, (unit_id, unit) in enumerate(zip(units["unit_id"], units.geometry.values)):
+        near = lines[tree.query(unit, predicate="intersects")] if tree is not None else lines
+        faces = cut_unit(unit, near, sliver_m2=sliver_m2)
+        frames.append(pd.DataFrame({"unit_id": unit_id, "geometry": faces}))
+        if progress:
+            progress(n + 1, len(units))
+    atoms = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=units.crs)
+    return _number(atoms)
+
+
+def atoms_from_polygons(blocks: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Use given polygons (census blocks) as atoms, each in the unit it overlaps most."""
+    blocks = blocks.to_crs(units.crs).reset_index(drop=True)
+    inter = gpd.overlay(blocks[["geometry"]].assign(_b=np.arange(len(blocks))),
+                        units[["unit_id", "geometry"]], how="intersection", keep_geom_type=True)
+    if inter.empty:
+        raise InputError("atoms: no block overlaps any unit (check the CRS of both layers)")
+    inter["_a"] = inter.geometry.area
+    best = inter.loc[inter.groupby("_b")["_a"].idxmax(), ["_b", "unit_id"]].set_index("_b")["unit_id"]
+    outside = len(blocks) - len(best)
+    if outside:
+        raise InputError(f"atoms: {outside} block(s) lie outside every unit")
+    atoms = gpd.GeoDataFrame({"unit_id": best.reindex(range(len(blocks))).to_numpy()},
+                             geometry=blocks.geometry.values, crs=units.crs)
+    return _number(atoms)
+
+
+def _number(atoms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    atoms = atoms[~atoms.geometry.is_empty].reset_index(drop=True)
+    atoms["atom_id"] = np.arange(len(atoms))
+    atoms["area_m2"] = atoms.geometry.area
+    return atoms[ATOM_COLUMNS]
+
+
+def attach_households(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Households per atom, and the atom of each household point.
+
+    A point on an edge between atoms goes to the atom with the lowest id. Returns
+    ``(per_atom, atom_of_point)``; points in no atom get -1 (the caller decides).
+    """
+    tree = shapely.STRtree(atoms.geometry.values)
+    point_idx, atom_idx = tree.query(households.geometry.values, predicate="intersects")
+    order = np.lexsort((atom_idx, point_idx))
+    point_idx, atom_idx = point_idx[order], atom_idx[order]
+    first = np.r_[True, point_idx[1:] != point_idx[:-1]] if len(point_idx) else np.array([], bool)
+    atom_of_point = np.full(len(households), -1)
+    atom_of_point[point_idx[first]] = atom_idx[first]
+    counts = households["households"].to_numpy(dtype=float)
+    found = atom_of_point >= 0
+    per_atom = np.bincount(atom_of_point[found], weights=counts[found], minlength=len(atoms))
+    return per_atom, atom_of_point

@@ -1,0 +1,1 @@
+"""The ``gridmap`` command line: thin commands over the Python API (imported by nobody)."""

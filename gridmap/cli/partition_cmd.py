@@ -1,0 +1,122 @@
+"""``gridmap partition``: inputs to a plan of grids (plan.gpkg + summary.json)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from gridmap.cli.options import Progress, config_option, out_option, quiet_option, seed_option
+from gridmap.errors import InputError
+
+
+def load_config(config_path, **overrides):
+    """The plan rules: defaults, then the TOML file, then command-line overrides."""
+    from gridmap.config import PlanConfig
+
+    config = PlanConfig.from_toml(config_path) if config_path else PlanConfig()
+    changes = {k: v for k, v in overrides.items() if v is not None and k in PlanConfig.__dataclass_fields__}
+    urban = {k[len("urban_"):]: v for k, v in overrides.items() if k.startswith("urban_") and v is not None}
+    if urban:
+        import dataclasses
+
+        changes["urban"] = dataclasses.replace(config.urban, **urban)
+    return config.replace(**changes) if changes else config
+
+
+@click.command("partition")
+@click.option("--osm", type=click.Path(dir_okay=False), help="OSM extract (.osm.pbf, .osm, .osm.bz2): area, units, "
+              "roads, waterways, railways and buildings all come from it.")
+@click.option("--area", type=click.Path(dir_okay=False), help="Polygon file of the study area (instead of --osm).")
+@click.option("--area-name", help="With --osm: name of the admin boundary to plan (e.g. 'Liechtenstein', '荥经县').")
+@click.option("--area-level", type=int, default=2, show_default=True, help="With --osm: admin_level of the area.")
+@click.option("--units", type=click.Path(dir_okay=False), help="Polygon file of the lowest-level units (villages/"
+              "communities or townships). Without it (and without --osm) the whole area is one unit.")
+@click.option("--units-level", type=int, default=8, show_default=True, help="With --osm: admin_level of the units.")
+@click.option("--parent-level", type=int, help="With --osm: admin_level of the units' parents (townships).")
+@click.option("--unit-id", help="Column of unit ids in --units (default: unit_id/code/id).")
+@click.option("--unit-name", help="Column of unit names in --units (default: name).")
+@click.option("--roads", multiple=True, type=click.Path(dir_okay=False), help="Road lines (repeatable); a "
+              "'highway' column sets the class.")
+@click.option("--waterways", multiple=True, type=click.Path(dir_okay=False), help="River/stream lines (repeatable).")
+@click.option("--railways", multiple=True, type=click.Path(dir_okay=False), help="Railway lines (repeatable).")
+@click.option("--barriers", multiple=True, type=click.Path(dir_okay=False), help="Other lines grids may follow: "
+              "ridges, walls (repeatable; polygon outlines count).")
+@click.option("--households", type=click.Path(dir_okay=False), help="Household points (one each, or "
+              "--households-column per point) or census polygons with --households-column.")
+@click.option("--households-column", help="Column holding households (or persons, with --households-divisor).")
+@click.option("--households-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+              help="Divide the column by this (persons per household, e.g. 2.3).")
+@click.option("--buildings", type=click.Path(dir_okay=False), help="Building polygons to estimate households from.")
+@click.option("--drop-outside", is_flag=True, help="Drop household points outside the area instead of failing.")
+@click.option("--band", nargs=2, type=float, help="MIN MAX households per urban grid.  [default: 300 500]")
+@click.option("--urban", "urban_mode", type=click.Choice(["density", "all", "none"]),
+              help="Which units are urban (partitioned by households): by density, all or none.  [default: density]")
+@click.option("--urban-density", "urban_min_density", type=float,
+              help="Households per km² from which a unit is urban.  [default: 100]")
+@click.option("--urban-pattern", "urban_urban_pattern", help="Regex of unit names that are urban (e.g. '街道|社区').")
+@click.option("--crs", help="Metric CRS to compute in (e.g. EPSG:4547).  [default: auto, UTM or CGCS2000 GK]")
+@seed_option
+@config_option
+@out_option
+@quiet_option
+def command(osm, area, area_name, area_level, units, units_level, parent_level, unit_id, unit_name, roads,
+              waterways, railways, barriers, households, households_column, households_divisor, buildings,
+              drop_outside, band, urban_mode, urban_min_density, urban_urban_pattern, crs, seed, config_path,
+              out_dir, quiet):
+    """Partition an area into grids of MIN..MAX households, nested in its units.
+
+    Writes OUT/plan.gpkg (layers grids, units, atoms, households, area, roads, waterways,
+    railways, meta) atomically, and OUT/summary.json.
+
+    \b
+    Examples:
+      gridmap partition --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --out out/demo
+      gridmap partition --area county.gpkg --units villages.gpkg --roads roads.gpkg \\
+          --households households.gpkg --band 300 500 --out out/county
+    """
+    from gridmap.pipeline import inputs_from_files, inputs_from_osm, make_plan, set_households
+
+    if bool(osm) == bool(area):
+        raise InputError("give exactly one of --osm FILE or --area FILE")
+    config = load_config(config_path, band=tuple(band) if band else None, seed=seed, crs=crs,
+                         urban_mode=urban_mode, urban_min_density=urban_min_density,
+                         urban_urban_pattern=urban_urban_pattern)
+    progress = Progress(quiet)
+    progress("inputs", 0, 1)
+    if osm:
+        inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
+                                 parent_level=parent_level)
+        if households:
+            set_households(inputs, households, households_column, households_divisor)
+        inputs.drop_outside = drop_outside
+    else:
+        inputs = inputs_from_files(area=area, units=units, unit_id=unit_id, unit_name=unit_name, roads=roads,
+                                   waterways=waterways, railways=railways, barriers=barriers, households=households,
+                                   households_column=households_column, households_divisor=households_divisor,
+                                   buildings=buildings, drop_outside=drop_outside)
+    plan = make_plan(inputs, config, progress=progress)
+    progress.close()
+    out = Path(out_dir)
+    path = plan.save(out / "plan.gpkg")
+    (out / "summary.json").write_text(json.dumps(plan.summary(), ensure_ascii=False, indent=2), encoding="utf-8")
+    echo_summary(plan, path)
+
+
+def echo_summary(plan, path):
+    """Print the headline figures of a plan."""
+    s = plan.summary()
+    lo, hi = s["band"]
+    click.echo(f"plan written to {path}")
+    click.echo(f"  households      {s['households']:,.0f}  ({s['household_method'].split(' (')[0]})")
+    click.echo(f"  units           {s['units']}  ({s['urban_units']} urban)")
+    click.echo(f"  atoms           {s['atoms']:,}")
+    click.echo(f"  grids           {s['grids']}  ({s['urban_grids']} urban)")
+    if s["in_band_share_urban"] is not None:
+        click.echo(f"  in band {lo:g}-{hi:g}  {s['in_band_share_urban']:.1%} of urban grids")
+    click.echo(f"  households/grid median {s['households_per_grid_median']:.0f}, "
+               f"Polsby-Popper median {s['polsby_popper_median']:.2f}")
+    for unit in s["infeasible_units"]:
+        click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: {unit['reason']}")
+    for grid in s["flagged"]:
+        click.echo(f"  ! grid {grid['grid_id']} ({grid['households']:.0f} households): {grid['flag_reason']}")

@@ -1,0 +1,256 @@
+"""The rules of a plan: household band, urban/rural regimes, household estimation, barriers.
+
+A :class:`PlanConfig` holds parameters only (scikit-learn style: results live in the
+:class:`~gridmap.plan.Plan`). It is validated once, on construction, with messages that
+name the parameter, and it round-trips through TOML so a county's rules can be kept in
+a file (``gridmap partition --config rules.toml``).
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gridmap.errors import InputError
+
+#: Gross floor area per dwelling (m²) by OSM ``building`` value, used to estimate
+#: households from footprints: households = footprint m² × levels ÷ m² per dwelling.
+DEFAULT_DWELLING_M2 = {
+    "apartments": 90.0,
+    "residential": 100.0,
+    "dormitory": 60.0,
+    # Untyped buildings with an address are mostly family houses: a generous size keeps
+    # a 180 m² two-storey house at one household (Liechtenstein: ~19k estimated against
+    # ~17k households in the 2020 census).
+    "yes": 250.0,
+}
+
+#: Building types that hold exactly one household each (whatever their size).
+DEFAULT_SINGLE_HOUSEHOLD = ("house", "detached", "semidetached_house", "bungalow",
+                            "farm", "terrace", "cabin", "hut", "static_caravan")
+
+#: Storeys assumed when ``building:levels`` is missing, by building type.
+DEFAULT_LEVELS = {"apartments": 4.0, "residential": 3.0, "dormitory": 3.0, "yes": 2.0}
+
+#: How costly it is to put a grid edge along a line of each class (lower = preferred).
+#: ``none`` is an edge between atoms with no barrier on it (they only touch after a
+#: sliver merge or a gap fill), which should almost never become a grid edge.
+DEFAULT_CUT_WEIGHTS = {
+    "river": 0.2,
+    "railway": 0.3,
+    "major_road": 0.5,
+    "road": 1.0,
+    "minor_water": 0.8,
+    "barrier": 0.6,
+    "none": 3.0,
+}
+
+#: OSM ``highway`` values that cut the area into atoms, with their barrier class.
+DEFAULT_BARRIER_HIGHWAYS = {
+    "motorway": "major_road", "trunk": "major_road", "primary": "major_road",
+    "secondary": "major_road", "motorway_link": "major_road", "trunk_link": "major_road",
+    "primary_link": "major_road", "secondary_link": "major_road",
+    "tertiary": "road", "tertiary_link": "road", "unclassified": "road",
+    "residential": "road", "living_street": "road", "pedestrian": "road",
+}
+
+#: OSM ``waterway`` values that cut the area, with their barrier class.
+DEFAULT_BARRIER_WATERWAYS = {
+    "river": "river", "canal": "river", "stream": "minor_water",
+    "drain": "minor_water", "ditch": "minor_water",
+}
+
+
+def _as_band(value: Any) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise InputError(f"band: expected two numbers MIN MAX (households), got {value!r}") from None
+    if not (0 < lo <= hi):
+        raise InputError(f"band: need 0 < MIN <= MAX households, got {lo:g} {hi:g}")
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class UrbanRule:
+    """Which lowest-level units are partitioned by households (urban) or kept whole (rural).
+
+    A unit is urban when its id or name is in ``urban``, or its name matches
+    ``urban_pattern``; rural when listed in ``rural`` or matching ``rural_pattern``;
+    otherwise ``mode`` decides: ``"density"`` (urban when households per km² ≥
+    ``min_density``), ``"all"`` or ``"none"``.
+    """
+
+    mode: str = "density"
+    min_density: float = 100.0  # households per km²
+    urban: tuple[str, ...] = ()
+    rural: tuple[str, ...] = ()
+    urban_pattern: str = ""
+    rural_pattern: str = ""
+
+    def __post_init__(self):
+        if self.mode not in ("density", "all", "none"):
+            raise InputError(f"urban.mode: expected 'density', 'all' or 'none', got {self.mode!r}")
+        if self.min_density < 0:
+            raise InputError(f"urban.min_density: must be >= 0 households/km², got {self.min_density}")
+        for name in ("urban_pattern", "rural_pattern"):
+            try:
+                re.compile(getattr(self, name))
+            except re.error as exc:
+                raise InputError(f"urban.{name}: not a valid regular expression: {exc}") from None
+
+    def classify(self, unit_id: str, name: str, households: float, area_km2: float) -> str:
+        """Return ``"urban"`` or ``"rural"`` for one unit."""
+        keys = {str(unit_id), str(name)}
+        if keys & set(self.urban) or (self.urban_pattern and re.search(self.urban_pattern, str(name))):
+            return "urban"
+        if keys & set(self.rural) or (self.rural_pattern and re.search(self.rural_pattern, str(name))):
+            return "rural"
+        if self.mode == "all":
+            return "urban"
+        if self.mode == "none":
+            return "rural"
+        density = households / area_km2 if area_km2 > 0 else 0.0
+        return "urban" if density >= self.min_density else "rural"
+
+
+@dataclass(frozen=True)
+class HouseholdRule:
+    """How households are estimated from buildings (see the module constants for defaults)."""
+
+    dwelling_m2: dict = field(default_factory=lambda: dict(DEFAULT_DWELLING_M2))
+    default_levels: dict = field(default_factory=lambda: dict(DEFAULT_LEVELS))
+    single_household: tuple[str, ...] = DEFAULT_SINGLE_HOUSEHOLD
+    #: ``building=yes`` counts as residential only with a house number (OSM tags most
+    #: homes in Europe and China as plain ``yes``; sheds and barns rarely carry addresses).
+    yes_needs_address: bool = True
+    min_footprint_m2: float = 30.0  # smaller buildings (garages, sheds) hold no household
+    #: Untyped (``yes``) buildings larger than this (m² footprint) are taken as halls,
+    #: factories or schools and hold no household.
+    yes_max_footprint_m2: float = 1500.0
+
+    def __post_init__(self):
+        for key, value in {**self.dwelling_m2, **self.default_levels}.items():
+            if not float(value) > 0:
+                raise InputError(f"households: dwelling size and levels must be > 0, got {key} = {value}")
+        if self.min_footprint_m2 < 0:
+            raise InputError(f"households.min_footprint_m2: must be >= 0 m², got {self.min_footprint_m2}")
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    """Every rule of a plan. Units: households, metres, m².
+
+    Parameters
+    ----------
+    band : (min, max) households per urban grid.
+    seed : seed of the partitioner's random choices; same inputs + seed = same plan.
+    urban : :class:`UrbanRule` deciding each unit's regime.
+    households : :class:`HouseholdRule` for estimates from buildings.
+    sliver_m2 : atoms smaller than this (m²) are merged into their longest-shared neighbour.
+    cut_weights : cost of a grid edge along each barrier class (lower = preferred).
+    barrier_highways, barrier_waterways : OSM values that cut atoms, mapped to a class.
+    crs : metric CRS to compute in ("auto" = UTM or CGCS2000 Gauss-Krüger in China).
+    """
+
+    band: tuple[float, float] = (300.0, 500.0)
+    seed: int = 0
+    urban: UrbanRule = field(default_factory=UrbanRule)
+    households: HouseholdRule = field(default_factory=HouseholdRule)
+    sliver_m2: float = 200.0
+    cut_weights: dict = field(default_factory=lambda: dict(DEFAULT_CUT_WEIGHTS))
+    barrier_highways: dict = field(default_factory=lambda: dict(DEFAULT_BARRIER_HIGHWAYS))
+    barrier_waterways: dict = field(default_factory=lambda: dict(DEFAULT_BARRIER_WATERWAYS))
+    crs: str = "auto"
+
+    def __post_init__(self):
+        object.__setattr__(self, "band", _as_band(self.band))
+        if not isinstance(self.seed, int) or self.seed < 0:
+            raise InputError(f"seed: expected a non-negative integer, got {self.seed!r}")
+        if self.sliver_m2 < 0:
+            raise InputError(f"sliver_m2: must be >= 0 m², got {self.sliver_m2}")
+        for key, value in self.cut_weights.items():
+            if not float(value) >= 0:
+                raise InputError(f"cut_weights.{key}: must be >= 0, got {value}")
+        missing = (set(self.barrier_highways.values()) | set(self.barrier_waterways.values())) - set(self.cut_weights)
+        if missing:
+            raise InputError(f"cut_weights: no weight for barrier class(es) {sorted(missing)}")
+        if isinstance(self.urban, dict):
+            object.__setattr__(self, "urban", UrbanRule(**_tuples(self.urban)))
+        if isinstance(self.households, dict):
+            object.__setattr__(self, "households", HouseholdRule(**_tuples(self.households)))
+
+    def replace(self, **changes) -> "PlanConfig":
+        """A copy with some parameters changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        """Plain dict (lists, not tuples), as written to TOML and the plan's metadata."""
+        return _lists(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PlanConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise InputError(f"config: unknown parameter(s) {sorted(unknown)}; known: {sorted(known)}")
+        data = dict(data)
+        if "band" in data:
+            data["band"] = tuple(data["band"])
+        return cls(**data)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "PlanConfig":
+        path = Path(path)
+        if not path.exists():
+            raise InputError(f"config: no such file {path}")
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"config: {path} is not valid TOML: {exc}") from None
+        return cls.from_dict(data.get("plan", data))
+
+    def to_toml(self) -> str:
+        """TOML text of this configuration (readable back by :meth:`from_toml`)."""
+        return _to_toml(self.to_dict())
+
+
+def _tuples(d: dict) -> dict:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+
+
+def _lists(value):
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    return value
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def _to_toml(data: dict, prefix: str = "") -> str:
+    scalars = [f"{_key(k)} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict)]
+    text = "\n".join(scalars) + ("\n" if scalars else "")
+    for k, v in data.items():
+        if isinstance(v, dict):
+            name = f"{prefix}.{_key(k)}" if prefix else _key(k)
+            text += f"\n[{name}]\n" + _to_toml(v, name)
+    return text
+
+
+def _key(k: str) -> str:
+    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _toml_value(k)

@@ -1,0 +1,126 @@
+"""Households as points with a count, from one of three sources.
+
+(a) points: one household each, or a count column;
+(b) polygons with a count column (census blocks): counted at a point inside each polygon
+    (the blocks may also serve as atoms directly, see :mod:`gridmap.atoms`);
+(c) residential buildings: footprint m² × levels ÷ m² per dwelling, one household for
+    single-family types (defaults in :mod:`gridmap.config`).
+
+Every function returns a GeoDataFrame of points with the columns ``households``
+(float, ≥ 0) and ``source``, in the CRS of its input, and records the method and total
+in ``attrs["method"]`` / ``attrs["total"]``.
+"""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap.config import HouseholdRule
+from gridmap.errors import InputError
+
+
+def _result(points, counts, source, crs, method: str) -> gpd.GeoDataFrame:
+    out = gpd.GeoDataFrame({"households": np.asarray(counts, dtype=float), "source": source},
+                           geometry=points, crs=crs)
+    out = out[out["households"] > 0].reset_index(drop=True)
+    out.attrs["method"] = method
+    out.attrs["total"] = float(out["households"].sum())
+    return out
+
+
+def _counts(gdf: gpd.GeoDataFrame, column: str | None, what: str) -> np.ndarray:
+    if column is None:
+        return np.ones(len(gdf))
+    if column not in gdf.columns:
+        raise InputError(f"{what}: no column {column!r}; columns: {list(gdf.columns.drop(gdf.geometry.name))}")
+    values = pd.to_numeric(gdf[column], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(values).any():
+        raise InputError(f"{what}: column {column!r} has {int(np.isnan(values).sum())} non-numeric or empty values")
+    if (values < 0).any():
+        raise InputError(f"{what}: column {column!r} has negative household counts")
+    return values
+
+
+def from_points(gdf: gpd.GeoDataFrame, column: str | None = None, *, divisor: float = 1.0) -> gpd.GeoDataFrame:
+    """Household points: one each, or ``column`` households each (÷ ``divisor``, e.g. persons per household)."""
+    if not gdf.geom_type.isin(["Point", "MultiPoint"]).all():
+        raise InputError("households: expected points; use from_polygons for census areas")
+    counts = _counts(gdf, column, "households") / divisor
+    points = gdf.geometry.values
+    multi = shapely.get_type_id(points) == 4
+    if multi.any():  # a MultiPoint's count goes to its first point's position: keep it whole
+        points = points.copy()
+        points[multi] = shapely.get_point(points[multi], 0)
+    method = f"points ({column} per point)" if column else "points (one household each)"
+    return _result(points, counts, "points", gdf.crs, method)
+
+
+def from_polygons(gdf: gpd.GeoDataFrame, column: str, *, divisor: float = 1.0) -> gpd.GeoDataFrame:
+    """Household counts of polygons (census blocks), placed at a point inside each polygon."""
+    counts = _counts(gdf, column, "households") / divisor
+    points = shapely.point_on_surface(gdf.geometry.values)
+    method = f"polygons ({column}" + (f" / {divisor:g}" if divisor != 1 else "") + ")"
+    return _result(points, counts, "polygons", gdf.crs, method)
+
+
+def from_buildings(buildings: gpd.GeoDataFrame, rule: HouseholdRule | None = None) -> gpd.GeoDataFrame:
+    """Estimate households of residential buildings (input in a metric CRS, m).
+
+    Expects the columns of :func:`gridmap.inputs.osm.read_osm` ``buildings``: ``building``
+    (type), ``levels`` (float or NaN) and ``housenumber`` (str); a vector layer of
+    buildings may carry the same columns. Types in ``rule.single_household`` count one
+    household; types in ``rule.dwelling_m2`` count footprint × levels ÷ dwelling m²
+    (at least one); ``building=yes`` only with a house number when
+    ``rule.yes_needs_address`` and not above ``rule.yes_max_footprint_m2``; everything else (shops, garages, churches...) none.
+    """
+    rule = rule or HouseholdRule()
+    if buildings.crs is None or buildings.crs.is_geographic:
+        raise InputError("buildings: need a metric CRS to measure footprints (project first)")
+    if buildings.empty:
+        raise InputError("buildings: the layer is empty; no households can be estimated")
+    kind = buildings.get("building", pd.Series("yes", index=buildings.index)).fillna("yes").astype(str)
+    levels = pd.to_numeric(buildings.get("levels", pd.Series(np.nan, index=buildings.index)), errors="coerce")
+    address = buildings.get("housenumber", pd.Series("", index=buildings.index)).fillna("").astype(str) != ""
+    footprint = buildings.geometry.area.to_numpy()
+
+    default_levels = kind.map(rule.default_levels).astype(float).fillna(1.0)
+    levels = levels.where(levels > 0, default_levels).clip(upper=60).to_numpy()
+    dwelling = kind.map(rule.dwelling_m2).astype(float).to_numpy()
+    single = kind.isin(rule.single_household).to_numpy()
+    multi = ~np.isnan(dwelling) & ~single
+    untyped = (kind == "yes").to_numpy()
+    if rule.yes_needs_address:
+        multi &= ~(untyped & ~address.to_numpy())
+    multi &= ~(untyped & (footprint > rule.yes_max_footprint_m2))
+    big_enough = footprint >= rule.min_footprint_m2
+
+    counts = np.zeros(len(buildings))
+    counts[single & big_enough] = 1.0
+    estimate = np.maximum(1.0, np.round(footprint * levels / np.where(multi, dwelling, 1.0)))
+    counts[multi & big_enough] = estimate[multi & big_enough]
+    points = shapely.point_on_surface(buildings.geometry.values)
+    source = ("building:" + kind).to_numpy()
+    method = ("buildings (footprint × levels ÷ dwelling m²; single-family types = 1; "
+              f"dwelling m² {rule.dwelling_m2})")
+    return _result(points, counts, source, buildings.crs, method)
+
+
+def inside_area(households: gpd.GeoDataFrame, area, *, drop: bool = False) -> gpd.GeoDataFrame:
+    """Check that every household point lies inside ``area`` (a shapely polygon, same CRS).
+
+    Raises :class:`InputError` naming how many lie outside, unless ``drop`` (then they are
+    dropped and counted in ``attrs["dropped_outside"]``).
+    """
+    shapely.prepare(area)
+    inside = shapely.covers(area, households.geometry.values)
+    outside = int((~inside).sum())
+    if outside and not drop:
+        total = households["households"][~inside].sum()
+        raise InputError(f"households: {outside} point(s) ({total:g} households) lie outside the area; "
+                         "fix the data or pass --drop-outside")
+    kept = households[inside].reset_index(drop=True)
+    kept.attrs = dict(households.attrs, dropped_outside=outside,
+                      total=float(kept["households"].sum()))
+    return kept

@@ -1,0 +1,113 @@
+"""Reading vector files (GeoPackage, GeoJSON, Shapefile, zipped Shapefile) into GeoDataFrames.
+
+Every reader checks what a plan needs and says so in one line when it is missing: the
+file exists, the layer is not empty, it has a CRS, its geometries are of the expected
+kind. Invalid polygons are repaired with ``shapely.make_valid`` and the repair is counted
+in the returned frame's ``attrs["repaired"]``, never done silently.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+
+from gridmap.crs import require_crs
+from gridmap.errors import InputError
+
+_KINDS = {
+    "polygon": ("Polygon", "MultiPolygon"),
+    "line": ("LineString", "MultiLineString"),
+    "point": ("Point", "MultiPoint"),
+}
+
+
+def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = None,
+               columns: list[str] | None = None) -> gpd.GeoDataFrame:
+    """Read one vector layer and validate it.
+
+    Parameters
+    ----------
+    path : file path (``.gpkg``, ``.geojson``, ``.shp``, ``.zip`` of a Shapefile, ...).
+    what : the layer's role in messages ("area", "roads", "households" ...).
+    kind : "polygon", "line" or "point" to require that geometry kind, None for any.
+    layer : layer name inside a multi-layer file; the first layer when None.
+    columns : columns that must exist.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{what}: no such file {path}")
+    source = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
+    try:
+        gdf = pyogrio.read_dataframe(source, layer=layer)
+    except Exception as exc:  # pyogrio/GDAL errors come in many classes
+        raise InputError(f"{what}: cannot read {path}: {str(exc).splitlines()[0]}") from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
+        raise InputError(f"{what}: {path} has no geometry column")
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].reset_index(drop=True)
+    if gdf.empty:
+        raise InputError(f"{what}: {path} has no features (empty layer)")
+    require_crs(gdf, f"{what} ({path})")
+    for column in columns or ():
+        if column not in gdf.columns:
+            raise InputError(f"{what}: {path} has no column {column!r}; columns: {list(gdf.columns.drop(gdf.geometry.name))}")
+    if kind is not None:
+        gdf = _require_kind(gdf, kind, f"{what} ({path})")
+    return gdf
+
+
+def _require_kind(gdf: gpd.GeoDataFrame, kind: str, what: str) -> gpd.GeoDataFrame:
+    allowed = _KINDS[kind]
+    types = gdf.geom_type
+    wrong = ~types.isin(allowed)
+    if wrong.all():
+        raise InputError(f"{what}: expected {kind} geometries, found {sorted(types.unique())}")
+    if wrong.any():
+        gdf = gdf[~wrong].reset_index(drop=True)
+    if kind == "polygon":
+        gdf = repair_polygons(gdf, what)
+    return gdf
+
+
+def repair_polygons(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    """Make invalid polygons valid (keeping only their polygonal part) and count the repairs."""
+    geoms = gdf.geometry.values
+    invalid = ~shapely.is_valid(geoms)
+    gdf = gdf.copy()
+    gdf.attrs["repaired"] = int(invalid.sum())
+    if invalid.any():
+        fixed = shapely.make_valid(geoms[invalid])
+        fixed = np.array([_polygonal(g) for g in fixed], dtype=object)
+        gdf.loc[invalid, gdf.geometry.name] = fixed
+        gdf = gdf[~gdf.geometry.is_empty].reset_index(drop=True)
+        if gdf.empty:
+            raise InputError(f"{what}: every polygon is invalid and none could be repaired")
+    return gdf
+
+
+def _polygonal(geom):
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def read_lines(paths, *, what: str) -> gpd.GeoDataFrame:
+    """Read and concatenate line layers (polygon outlines count as lines, e.g. walls, lakes)."""
+    frames = []
+    for path in paths or ():
+        gdf = read_layer(path, what=what)
+        poly = gdf.geom_type.isin(_KINDS["polygon"])
+        if poly.any():
+            gdf.loc[poly, gdf.geometry.name] = gdf.geometry[poly].boundary
+        gdf = gdf[gdf.geom_type.isin(_KINDS["line"])]
+        if gdf.empty:
+            raise InputError(f"{what}: {path} holds no lines or polygons")
+        frames.append(gdf.to_crs(4326))
+    if not frames:
+        return gpd.GeoDataFrame(geometry=[], crs=4326)
+    import pandas as pd
+
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)

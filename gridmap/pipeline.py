@@ -1,0 +1,437 @@
+"""The steps from input files to a plan, in order: the code behind ``gridmap partition`` and notebooks.
+
+    inputs = inputs_from_osm("data/liechtenstein.osm.pbf", area_name="Liechtenstein")
+    plan = make_plan(inputs, PlanConfig(band=(300, 500)))
+    plan.save("out/plan.gpkg")
+
+:class:`Inputs` holds the raw layers (any CRS); :func:`make_plan` projects them to one
+metric CRS, estimates households, cuts atoms, partitions each unit and assembles the
+plan's layers.
+"""
+from __future__ import annotations
+
+import platform
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap import households as hh
+from gridmap.atoms import atoms_from_polygons, attach_households, build_atoms
+from gridmap.codes import grid_code, serial_order
+from gridmap.config import PlanConfig
+from gridmap.crs import metric_crs, require_crs
+from gridmap.errors import InputError
+from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
+from gridmap.inputs.files import read_layer, read_lines
+from gridmap.partition import plan_unit, unit_seed
+from gridmap.plan import Plan
+
+_EMPTY_LINES = gpd.GeoDataFrame(geometry=[], crs=4326)
+
+
+@dataclass
+class Inputs:
+    """Raw input layers of one area (any CRS; :func:`make_plan` projects them).
+
+    ``units`` holds the lowest-level units (``unit_id``, ``name``, optional ``parent_id``
+    / ``parent_name``); households come from exactly one of ``households`` (points with
+    a ``households`` column), ``blocks`` (polygons with ``households``, used as atoms) or
+    ``buildings`` (estimated).
+    """
+
+    area: gpd.GeoDataFrame
+    units: gpd.GeoDataFrame | None = None
+    roads: gpd.GeoDataFrame = field(default_factory=lambda: _EMPTY_LINES)
+    waterways: gpd.GeoDataFrame = field(default_factory=lambda: _EMPTY_LINES)
+    railways: gpd.GeoDataFrame = field(default_factory=lambda: _EMPTY_LINES)
+    barriers: gpd.GeoDataFrame = field(default_factory=lambda: _EMPTY_LINES)
+    households: gpd.GeoDataFrame | None = None
+    blocks: gpd.GeoDataFrame | None = None
+    buildings: gpd.GeoDataFrame | None = None
+    drop_outside: bool = False
+    sources: dict = field(default_factory=dict)
+
+
+def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | None = 2, units_level: int = 8,
+                    parent_level: int | None = None) -> Inputs:
+    """Inputs from an OSM extract (.osm.pbf, .osm, .osm.bz2).
+
+    The area is the admin boundary named ``area_name`` (at ``area_level``); the units are
+    the boundaries at ``units_level`` inside it; households are estimated from buildings.
+    """
+    from gridmap.inputs.osm import read_osm, select_area, select_units
+
+    osm = read_osm(path)
+    area = select_area(osm.boundaries, name=area_name, level=area_level)
+    area_polygon = area.geometry.iloc[0]
+    units = select_units(osm.boundaries, area_polygon, units_level)
+    if parent_level is not None:
+        parents = select_units(osm.boundaries, area_polygon, parent_level)
+        units = _attach_parents(units, parents)
+    else:
+        units = units.assign(parent_id=f"osm{area['osm_id'].iloc[0]}", parent_name=area["name"].iloc[0])
+    return Inputs(area=area[["name", "geometry"]], units=units, roads=osm.roads, waterways=osm.waterways,
+                  railways=osm.railways, buildings=osm.buildings,
+                  sources={"osm": str(path), "area_name": area["name"].iloc[0], "units_level": units_level})
+
+
+def _attach_parents(units, parents):
+    """Parent (e.g. township) of each unit: the parent containing the unit's inner point."""
+    points = gpd.GeoDataFrame(geometry=units.geometry.representative_point(), crs=units.crs)
+    joined = gpd.sjoin(points, parents[["unit_id", "name", "geometry"]], how="left", predicate="within")
+    joined = joined[~joined.index.duplicated()]
+    return units.assign(parent_id=joined["unit_id"].fillna("").to_numpy(),
+                        parent_name=joined["name"].fillna("").to_numpy())
+
+
+def inputs_from_files(*, area, units=None, unit_id: str | None = None, unit_name: str | None = None,
+                      roads=(), waterways=(), railways=(), barriers=(), households=None,
+                      households_column: str | None = None, households_divisor: float = 1.0,
+                      buildings=None, drop_outside: bool = False) -> Inputs:
+    """Inputs from vector files (GeoPackage, GeoJSON, Shapefile, zipped Shapefile).
+
+    ``households`` is a point layer (one household per point, or ``households_column``
+    per point) or a polygon layer with ``households_column`` (census blocks: they become
+    the atoms). ``households_divisor`` turns persons into households (e.g. 2.3).
+    """
+    area_gdf = read_layer(area, what="area", kind="polygon")
+    area_gdf = gpd.GeoDataFrame({"name": [str(area_gdf.get("name", pd.Series(["area"])).iloc[0])]},
+                                geometry=[shapely.union_all(area_gdf.to_crs(4326).geometry.values)], crs=4326)
+    units_gdf = None
+    if units is not None:
+        units_gdf = read_layer(units, what="units", kind="polygon")
+        units_gdf = _unit_columns(units_gdf, unit_id, unit_name)
+    inputs = Inputs(area=area_gdf, units=units_gdf, drop_outside=drop_outside,
+                    roads=read_lines(roads, what="roads"), waterways=read_lines(waterways, what="waterways"),
+                    railways=read_lines(railways, what="railways"), barriers=read_lines(barriers, what="barriers"),
+                    sources={"area": str(area), "units": str(units) if units else None})
+    if "highway" not in inputs.roads.columns:
+        inputs.roads = inputs.roads.assign(highway="residential")
+    if "waterway" not in inputs.waterways.columns:
+        inputs.waterways = inputs.waterways.assign(waterway="river")
+    if households is not None:
+        set_households(inputs, households, households_column, households_divisor)
+    if buildings is not None:
+        inputs.buildings = read_layer(buildings, what="buildings", kind="polygon")
+        inputs.sources["buildings"] = str(buildings)
+    if inputs.households is None and inputs.blocks is None and inputs.buildings is None:
+        raise InputError("households: give household points, census polygons with counts, or buildings")
+    return inputs
+
+
+def set_households(inputs: Inputs, path, column: str | None = None, divisor: float = 1.0) -> Inputs:
+    """Use a household file for ``inputs``: points (one each, or ``column`` each) or census polygons."""
+    layer = read_layer(path, what="households")
+    if layer.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        if column is None:
+            raise InputError("households: a polygon layer needs --households-column (households per polygon)")
+        layer = read_layer(path, what="households", kind="polygon", columns=[column])
+        counts = hh._counts(layer, column, "households") / divisor
+        inputs.blocks = gpd.GeoDataFrame({"households": counts}, geometry=layer.geometry.values, crs=layer.crs)
+    else:
+        layer = read_layer(path, what="households", kind="point")
+        inputs.households = hh.from_points(layer, column, divisor=divisor)
+    inputs.buildings = None
+    inputs.sources["households"] = str(path)
+    return inputs
+
+
+def _unit_columns(units, unit_id, unit_name):
+    if unit_id is None:
+        unit_id = next((c for c in ("unit_id", "code", "id", "GEOID", "WARD") if c in units.columns), None)
+    if unit_id is not None and unit_id not in units.columns:
+        raise InputError(f"units: no column {unit_id!r}; columns: {list(units.columns.drop(units.geometry.name))}")
+    ids = units[unit_id] if unit_id else pd.Series(range(1, len(units) + 1))
+    ids = ids.map(lambda v: str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v))
+    if ids.duplicated().any():
+        raise InputError(f"units: ids in column {unit_id!r} are not unique: {sorted(ids[ids.duplicated()].unique())[:5]}")
+    if unit_name is None:
+        unit_name = next((c for c in ("name", "NAME", "unit_name") if c in units.columns), None)
+    names = units[unit_name].astype(str) if unit_name else ids
+    return gpd.GeoDataFrame({"unit_id": ids.to_numpy(), "name": names.to_numpy(),
+                             "parent_id": units.get("parent_id", pd.Series("", index=units.index)).astype(str),
+                             "parent_name": units.get("parent_name", pd.Series("", index=units.index)).astype(str)},
+                            geometry=units.geometry.values, crs=units.crs)
+
+
+# --------------------------------------------------------------------------- make_plan
+
+
+def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None) -> Plan:
+    """Partition the area of ``inputs`` into grids under ``config``.
+
+    ``progress(step, done, total)`` is called as the steps advance (the CLI draws it).
+    """
+    config = config or PlanConfig()
+    report = progress or (lambda *a: None)
+    timings = {}
+    clock = time.perf_counter()
+
+    def lap(name):
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    require_crs(inputs.area, "area")
+    area4326 = shapely.union_all(inputs.area.to_crs(4326).geometry.values)
+    if area4326.is_empty or area4326.area == 0:
+        raise InputError("area: the area polygon is empty")
+    centre = area4326.centroid
+    crs = metric_crs(centre.x, centre.y, config.crs)
+    area = shapely.make_valid(shapely.union_all(inputs.area.to_crs(crs).geometry.values))
+    area_name = str(inputs.area["name"].iloc[0]) if "name" in inputs.area else "area"
+
+    report("units", 0, 1)
+    units = _prepare_units(inputs.units, area, crs, area_name)
+    lap("units")
+
+    report("households", 0, 1)
+    households, household_method = _prepare_households(inputs, area, crs, config)
+    lap("households")
+
+    barriers = _barrier_lines(inputs, crs, config, area)
+    if inputs.blocks is not None:
+        atoms = atoms_from_polygons(inputs.blocks.assign(households=inputs.blocks["households"]), units)
+    else:
+        atoms = build_atoms(units, barriers, sliver_m2=config.sliver_m2,
+                            progress=lambda d, t: report("atoms", d, t))
+    lap("atoms")
+
+    per_atom, atom_of_point = attach_households(atoms, households)
+    missing = atom_of_point < 0
+    if missing.any():  # on the area's edge by floating-point noise: nearest atom
+        nearest = shapely.STRtree(atoms.geometry.values).nearest(households.geometry.values[missing])
+        atom_of_point[missing] = nearest
+        per_atom = np.bincount(atom_of_point, weights=households["households"].to_numpy(float), minlength=len(atoms))
+    atoms["households"] = per_atom
+
+    i, j, length, lines = shared_edges(atoms.geometry.values)
+    same_unit = atoms["unit_id"].to_numpy()[i] == atoms["unit_id"].to_numpy()[j]
+    classes = edge_classes(lines, barriers, weights=config.cut_weights)
+    cut = np.array([config.cut_weights.get(c, 1.0) for c in classes], dtype=float)
+    n = len(atoms)
+    adjacency = symmetric_csr(n, i[same_unit], j[same_unit], length[same_unit])
+    cut_matrix = symmetric_csr(n, i[same_unit], j[same_unit], cut[same_unit])
+    lap("graph")
+
+    centroids = shapely.centroid(atoms.geometry.values)
+    xy = np.column_stack([shapely.get_x(centroids), shapely.get_y(centroids)])
+    units = _classify(units, atoms, config)
+    grid_of_atom = np.full(n, "", dtype=object)
+    flag_of_grid, unit_rows = {}, []
+    members_by_unit = pd.Series(np.arange(n)).groupby(atoms["unit_id"].to_numpy()).apply(np.asarray)
+    for done, unit in enumerate(units.itertuples()):
+        members = members_by_unit.get(unit.unit_id, np.array([], dtype=int))
+        result = plan_unit(per_atom[members], subgraph(adjacency, members), xy[members], regime=unit.regime,
+                           band=config.band, seed=unit_seed(config.seed, unit.unit_id),
+                           cut_weight=subgraph(cut_matrix, members))
+        codes = _grid_codes(unit.unit_id, result.labels, xy[members], unit.geometry)
+        grid_of_atom[members] = codes[result.labels]
+        for g, code in enumerate(codes):
+            flag_of_grid[code] = result.grid_flags[g] if g < len(result.grid_flags) else ""
+        unit_rows.append({"unit_id": unit.unit_id, "grids": result.k,
+                          "status": "ok" if result.feasible else "infeasible", "reason": "; ".join(result.reasons)})
+        report("partition", done + 1, len(units))
+    atoms["grid_id"] = grid_of_atom
+    lap("partition")
+
+    units = units.merge(pd.DataFrame(unit_rows), on="unit_id", how="left")
+    grids = _assemble_grids(atoms, units, flag_of_grid, config)
+    lap("grids")
+
+    households = households.assign(atom_id=atom_of_point, grid_id=grid_of_atom[atom_of_point])
+    layers = {
+        "grids": grids, "units": units, "atoms": atoms[["atom_id", "unit_id", "grid_id", "households", "area_m2", "geometry"]],
+        "households": households, "area": gpd.GeoDataFrame({"name": [area_name]}, geometry=[area], crs=crs),
+        "roads": _context(inputs.roads, crs, area, ["highway", "name", "oneway", "maxspeed"]),
+        "waterways": _context(inputs.waterways, crs, area, ["waterway", "name"]),
+        "railways": _context(inputs.railways, crs, area, ["railway"]),
+    }
+    summary = _summary(grids, units, households, atoms, config, household_method)
+    meta = {"gridmap_version": _version("gridmap"), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "config": config.to_dict(), "crs": crs.to_string(), "inputs": inputs.sources, "timings_s": timings,
+            "versions": {p: _version(p) for p in ("geopandas", "shapely", "pyogrio", "pyproj", "numpy", "scipy")}
+            | {"python": platform.python_version()},
+            "summary": summary}
+    return Plan(layers=layers, meta=meta)
+
+
+def _prepare_units(units, area, crs, area_name):
+    if units is None or len(units) == 0:
+        return gpd.GeoDataFrame({"unit_id": ["1"], "name": [area_name], "parent_id": [""], "parent_name": [area_name]},
+                                geometry=[area], crs=crs)
+    require_crs(units, "units")
+    units = units.to_crs(crs).copy()
+    units["geometry"] = shapely.make_valid(shapely.intersection(shapely.make_valid(units.geometry.values), area))
+    units["geometry"] = [_polygonal(g) for g in units.geometry.values]
+    units = units[units.geometry.area > 0].reset_index(drop=True)
+    if units.empty:
+        raise InputError("units: no unit overlaps the area (check both layers' CRS)")
+    # Units must tile the area: later units lose what earlier ones already hold...
+    covered = shapely.union_all(units.geometry.values)
+    overlap = float(units.geometry.area.sum() - covered.area)
+    if overlap > 1e-6 * area.area:
+        raise InputError(f"units: units overlap by {overlap / 1e6:.3f} km²; they must tile the area")
+    # ... and leftover pieces of the area join the unit they share most boundary with.
+    gaps = shapely.get_parts(shapely.difference(area, covered))
+    gaps = gaps[shapely.area(gaps) > 1.0]
+    geoms = list(units.geometry.values)
+    for gap in gaps:
+        shared = shapely.length(shapely.intersection(shapely.boundary(np.array(geoms, dtype=object)), gap.boundary))
+        target = int(np.argmax(shared)) if shared.max() > 0 else int(np.argmin(shapely.distance(np.array(geoms, dtype=object), gap)))
+        geoms[target] = _polygonal(shapely.union_all([geoms[target], gap]))
+    units["geometry"] = geoms
+    units.attrs["gaps_filled"] = len(gaps)
+    for column in ("parent_id", "parent_name"):
+        if column not in units.columns:
+            units[column] = ""
+    return units[["unit_id", "name", "parent_id", "parent_name", "geometry"]]
+
+
+def _polygonal(geom):
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _prepare_households(inputs, area, crs, config):
+    if inputs.blocks is not None:
+        require_crs(inputs.blocks, "households")
+        blocks = inputs.blocks.to_crs(crs)
+        points = hh.from_polygons(blocks, "households")
+        return hh.inside_area(points, area, drop=inputs.drop_outside), points.attrs["method"]
+    if inputs.households is not None:
+        require_crs(inputs.households, "households")
+        points = inputs.households.to_crs(crs)
+        method = inputs.households.attrs.get("method", "points")
+        return hh.inside_area(points, area, drop=inputs.drop_outside), method
+    require_crs(inputs.buildings, "buildings")
+    buildings = inputs.buildings.to_crs(crs)
+    points = hh.from_buildings(buildings, config.households)
+    # Buildings straddling the area's edge are outside when their inner point is.
+    kept = hh.inside_area(points, area, drop=True)
+    if kept.empty:
+        raise InputError("households: no residential building lies inside the area")
+    return kept, points.attrs["method"]
+
+
+def _barrier_lines(inputs, crs, config, area):
+    frames = []
+    roads = inputs.roads
+    if len(roads):
+        cls = roads["highway"].map(config.barrier_highways)
+        frames.append(gpd.GeoDataFrame({"barrier_class": cls[cls.notna()].to_numpy()},
+                                       geometry=roads.geometry[cls.notna()].values, crs=roads.crs).to_crs(crs))
+    water = inputs.waterways
+    if len(water):
+        cls = water["waterway"].map(config.barrier_waterways)
+        frames.append(gpd.GeoDataFrame({"barrier_class": cls[cls.notna()].to_numpy()},
+                                       geometry=water.geometry[cls.notna()].values, crs=water.crs).to_crs(crs))
+    for layer, name in ((inputs.railways, "railway"), (inputs.barriers, "barrier")):
+        if len(layer):
+            frames.append(gpd.GeoDataFrame({"barrier_class": [name] * len(layer)}, geometry=layer.geometry.values,
+                                           crs=layer.crs).to_crs(crs))
+    if not frames:
+        return gpd.GeoDataFrame({"barrier_class": []}, geometry=[], crs=crs)
+    lines = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
+    lines = lines[shapely.intersects(lines.geometry.values, area)].reset_index(drop=True)
+    lines = lines.explode(index_parts=False).reset_index(drop=True)
+    return lines[lines.geom_type == "LineString"].reset_index(drop=True)
+
+
+def _classify(units, atoms, config):
+    per_unit = atoms.groupby("unit_id")["households"].sum()
+    units = units.assign(households=per_unit.reindex(units["unit_id"]).fillna(0.0).to_numpy())
+    area_km2 = units.geometry.area / 1e6
+    units["area_km2"] = area_km2
+    units["regime"] = [config.urban.classify(u, n, h, a) for u, n, h, a in
+                       zip(units["unit_id"], units["name"], units["households"], area_km2)]
+    lo, hi = config.band
+    units["k_min"] = np.ceil(units["households"] / hi).astype(int)
+    units["k_max"] = np.floor(units["households"] / lo).astype(int)
+    return units
+
+
+def _grid_codes(unit_id, labels, xy, unit_geometry):
+    k = int(labels.max()) + 1 if len(labels) else 1
+    if k == 1:
+        return np.array([grid_code(unit_id, 1)], dtype=object)
+    cx = np.bincount(labels, weights=xy[:, 0], minlength=k) / np.maximum(np.bincount(labels, minlength=k), 1)
+    cy = np.bincount(labels, weights=xy[:, 1], minlength=k) / np.maximum(np.bincount(labels, minlength=k), 1)
+    row_height = np.sqrt(unit_geometry.area / k)
+    rank = serial_order(cx, cy, row_height)
+    return np.array([grid_code(unit_id, r + 1) for r in rank], dtype=object)
+
+
+def _assemble_grids(atoms, units, flag_of_grid, config):
+    lo, hi = config.band
+    grouped = atoms.groupby("grid_id")
+    geoms = grouped.geometry.agg(lambda g: shapely.union_all(g.to_numpy()))
+    grids = gpd.GeoDataFrame({"grid_id": geoms.index.to_numpy()}, geometry=geoms.to_numpy(), crs=atoms.crs)
+    grids["unit_id"] = grouped["unit_id"].first().reindex(grids["grid_id"]).to_numpy()
+    grids["households"] = grouped["households"].sum().reindex(grids["grid_id"]).to_numpy()
+    grids["atoms"] = grouped.size().reindex(grids["grid_id"]).to_numpy()
+    info = units.set_index("unit_id")
+    grids["code"] = grids["grid_id"]
+    grids["unit_name"] = info["name"].reindex(grids["unit_id"]).to_numpy()
+    grids["parent_id"] = info["parent_id"].reindex(grids["unit_id"]).to_numpy()
+    grids["parent_name"] = info["parent_name"].reindex(grids["unit_id"]).to_numpy()
+    grids["regime"] = info["regime"].reindex(grids["unit_id"]).to_numpy()
+    area = grids.geometry.area
+    perimeter = grids.geometry.length
+    grids["area_km2"] = area / 1e6
+    grids["polsby_popper"] = np.where(perimeter > 0, 4 * np.pi * area / perimeter**2, 0.0)
+    grids["in_band"] = (grids["households"] >= lo) & (grids["households"] <= hi)
+    flags = grids["grid_id"].map(flag_of_grid).fillna("")
+    grids["flag"] = flags.str.split(":").str[0]
+    grids["flag_reason"] = flags
+    order = ["grid_id", "code", "unit_id", "unit_name", "parent_id", "parent_name", "regime", "households", "atoms",
+             "area_km2", "polsby_popper", "in_band", "flag", "flag_reason", "geometry"]
+    return grids[order].sort_values("grid_id").reset_index(drop=True)
+
+
+def _context(layer, crs, area, columns):
+    if layer is None or len(layer) == 0:
+        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=crs)
+    out = layer.to_crs(crs)
+    out = out[shapely.intersects(out.geometry.values, area)]
+    keep = [c for c in columns if c in out.columns]
+    return gpd.GeoDataFrame(out[keep].reset_index(drop=True), geometry=out.geometry.values, crs=crs)
+
+
+def _summary(grids, units, households, atoms, config, household_method):
+    lo, hi = config.band
+    urban = grids[grids["regime"] == "urban"]
+    feasible_units = set(units.loc[units["status"] == "ok", "unit_id"])
+    urban_feasible = urban[urban["unit_id"].isin(feasible_units)]
+    flagged = grids[grids["flag"] != ""]
+    return {
+        "households": float(households["households"].sum()),
+        "household_method": household_method,
+        "atoms": int(len(atoms)),
+        "units": int(len(units)),
+        "urban_units": int((units["regime"] == "urban").sum()),
+        "infeasible_units": units.loc[units["status"] != "ok", ["unit_id", "name", "reason"]].to_dict("records"),
+        "grids": int(len(grids)),
+        "urban_grids": int(len(urban)),
+        "band": [lo, hi],
+        "in_band_share_urban": float(urban["in_band"].mean()) if len(urban) else None,
+        "in_band_share_urban_feasible": float(urban_feasible["in_band"].mean()) if len(urban_feasible) else None,
+        "households_per_grid_median": float(grids["households"].median()),
+        "polsby_popper_median": float(grids["polsby_popper"].median()),
+        "flagged": flagged[["grid_id", "households", "flag_reason"]].to_dict("records"),
+    }
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"

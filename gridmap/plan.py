@@ -1,0 +1,126 @@
+"""The Plan: a set of named layers plus run metadata, saved as one GeoPackage.
+
+Layers and their columns are listed in docs/design.md. Saving is atomic: the
+GeoPackage is written to a temporary file beside the target and renamed over it only
+when complete, so a failed run never leaves a half-written plan.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from gridmap.errors import InputError
+
+#: Order in which layers are written (any other layers follow, sorted by name).
+LAYER_ORDER = ("grids", "units", "atoms", "households", "area", "roads", "waterways", "railways")
+
+
+@dataclass
+class Plan:
+    """Layers (GeoDataFrames in one metric CRS) and metadata (a JSON-able dict)."""
+
+    layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> gpd.GeoDataFrame:
+        try:
+            return self.layers[name]
+        except KeyError:
+            raise KeyError(f"plan has no layer {name!r}; layers: {sorted(self.layers)}") from None
+
+    @property
+    def grids(self) -> gpd.GeoDataFrame:
+        return self["grids"]
+
+    @property
+    def units(self) -> gpd.GeoDataFrame:
+        return self["units"]
+
+    @property
+    def atoms(self) -> gpd.GeoDataFrame:
+        return self["atoms"]
+
+    @property
+    def households(self) -> gpd.GeoDataFrame:
+        return self["households"]
+
+    @property
+    def crs(self):
+        return self.grids.crs
+
+    def summary(self) -> dict:
+        """Headline figures of the plan (also stored in ``meta["summary"]``)."""
+        return self.meta.get("summary", {})
+
+    def save(self, path: str | Path) -> Path:
+        """Write every layer and the metadata to one GeoPackage, atomically."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".gpkg", dir=path.parent)
+        os.close(fd)
+        os.unlink(tmp)  # GDAL wants to create the file itself
+        try:
+            names = [n for n in LAYER_ORDER if n in self.layers]
+            names += sorted(set(self.layers) - set(names))
+            for name in names:
+                layer = self.layers[name]
+                pyogrio.write_dataframe(_writable(layer), tmp, layer=name, driver="GPKG")
+            meta = pd.DataFrame({"key": list(self.meta), "value": [json.dumps(v, ensure_ascii=False, default=str)
+                                                                  for v in self.meta.values()]})
+            pyogrio.write_dataframe(meta, tmp, layer="meta", driver="GPKG")
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Plan":
+        """Read a plan written by :meth:`save`."""
+        path = Path(path)
+        if not path.exists():
+            raise InputError(f"plan: no such file {path}")
+        try:
+            names = [name for name, _ in pyogrio.list_layers(path)]
+        except Exception as exc:
+            raise InputError(f"plan: cannot read {path}: {str(exc).splitlines()[0]}") from None
+        if "grids" not in names:
+            raise InputError(f"plan: {path} has no 'grids' layer; is it a gridmap plan?")
+        layers, meta = {}, {}
+        for name in names:
+            frame = pyogrio.read_dataframe(path, layer=name)
+            if name == "meta":
+                meta = {k: json.loads(v) for k, v in zip(frame["key"], frame["value"])}
+            else:
+                layers[name] = frame
+        return cls(layers=layers, meta=meta)
+
+    def export_layers(self, directory: str | Path, names=None) -> dict[str, Path]:
+        """Write each layer to its own GeoPackage (for tools that read one layer per file)."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        written = {}
+        for name in names or self.layers:
+            target = directory / f"{name}.gpkg"
+            Plan(layers={name: self.layers[name]}).save(target)
+            written[name] = target
+        return written
+
+
+def _writable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """GeoPackage has no list or object columns: store them as JSON text."""
+    out = frame.copy()
+    for column in out.columns:
+        if column == out.geometry.name:
+            continue
+        if out[column].dtype == object and out[column].map(lambda v: isinstance(v, (list, dict))).any():
+            out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False))
+    return out
+
