@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/gridmap run --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --units-level 8 \
-	    --band 300 500 --seed 0 --out $(OUT)
+	    --urban all --band 300 500 --seed 0 --out $(OUT)
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest -q

@@ -108,6 +108,7 @@ def atoms_from_polygons(blocks: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gp
 
 def _number(atoms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     atoms = atoms[~atoms.geometry.is_empty].reset_index(drop=True)
+    atoms = atoms.copy()
     atoms["atom_id"] = np.arange(len(atoms))
     atoms["area_m2"] = atoms.geometry.area
     return atoms[ATOM_COLUMNS]
@@ -130,3 +131,52 @@ def attach_households(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame) -> 
     found = atom_of_point >= 0
     per_atom = np.bincount(atom_of_point[found], weights=counts[found], minlength=len(atoms))
     return per_atom, atom_of_point
+
+
+def split_oversize(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame, atom_of_point: np.ndarray,
+                   limit: float) -> gpd.GeoDataFrame:
+    """Split atoms holding more than ``limit`` households along their buildings.
+
+    A block with more households than a grid may hold (a high-rise compound) is cut into
+    the Voronoi cells of its household points (one cell per building), so that the
+    partitioner can share it among several grids; the cells' edges run between
+    buildings, never through one. Atoms with a single household point stay whole (the
+    partitioner flags them). Returns the atoms renumbered, with ``split_from`` (the
+    original atom id, -1 when not split).
+    """
+    counts = np.bincount(atom_of_point[atom_of_point >= 0],
+                         weights=households["households"].to_numpy(float)[atom_of_point >= 0], minlength=len(atoms))
+    big = np.flatnonzero(counts > limit)
+    out = atoms.assign(split_from=-1)
+    if len(big) == 0:
+        return out
+    pieces, keep = [], np.ones(len(atoms), dtype=bool)
+    points = households.geometry.values
+    for a in big:
+        inside = points[atom_of_point == a]
+        unique = shapely.get_parts(shapely.union_all(inside))   # one cell per distinct location
+        if len(unique) < 2:
+            continue
+        block = atoms.geometry.values[a]
+        cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(unique), extend_to=block))
+        cells = shapely.intersection(cells, block)
+        cells = np.array([_polygonal_part(c) for c in cells], dtype=object)
+        cells = cells[~shapely.is_empty(cells)]
+        keep[a] = False
+        pieces.append(pd.DataFrame({"unit_id": atoms["unit_id"].iloc[a], "split_from": int(atoms["atom_id"].iloc[a]),
+                                    "geometry": cells}))
+    if not pieces:
+        return out
+    out = pd.concat([out[keep].drop(columns=["atom_id", "area_m2"])] + pieces, ignore_index=True)
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=atoms.crs)
+    split_from = out["split_from"].to_numpy()
+    out = _number(out)
+    out["split_from"] = split_from
+    return out
+
+
+def _polygonal_part(geom):
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon"]
+    return shapely.union_all(parts) if parts else shapely.Polygon()

@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 
 from gridmap import households as hh
-from gridmap.atoms import atoms_from_polygons, attach_households, build_atoms
+from gridmap.atoms import atoms_from_polygons, attach_households, build_atoms, split_oversize
 from gridmap.codes import grid_code, serial_order
 from gridmap.config import PlanConfig
 from gridmap.crs import metric_crs, require_crs
@@ -197,18 +197,17 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
 
     barriers = _barrier_lines(inputs, crs, config, area)
     if inputs.blocks is not None:
-        atoms = atoms_from_polygons(inputs.blocks.assign(households=inputs.blocks["households"]), units)
+        atoms = atoms_from_polygons(inputs.blocks, units).assign(split_from=-1)
     else:
         atoms = build_atoms(units, barriers, sliver_m2=config.sliver_m2,
                             progress=lambda d, t: report("atoms", d, t))
     lap("atoms")
 
-    per_atom, atom_of_point = attach_households(atoms, households)
-    missing = atom_of_point < 0
-    if missing.any():  # on the area's edge by floating-point noise: nearest atom
-        nearest = shapely.STRtree(atoms.geometry.values).nearest(households.geometry.values[missing])
-        atom_of_point[missing] = nearest
-        per_atom = np.bincount(atom_of_point, weights=households["households"].to_numpy(float), minlength=len(atoms))
+    per_atom, atom_of_point = _attach(atoms, households)
+    if inputs.blocks is None:  # census blocks are given units of count: never split them
+        atoms = split_oversize(atoms, households, atom_of_point, config.band[1])
+        if atoms["split_from"].max() >= 0:
+            per_atom, atom_of_point = _attach(atoms, households)
     atoms["households"] = per_atom
 
     i, j, length, lines = shared_edges(atoms.geometry.values)
@@ -224,7 +223,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     xy = np.column_stack([shapely.get_x(centroids), shapely.get_y(centroids)])
     units = _classify(units, atoms, config)
     grid_of_atom = np.full(n, "", dtype=object)
-    flag_of_grid, unit_rows = {}, []
+    flag_of_grid, kind_of_grid, unit_rows = {}, {}, []
     members_by_unit = pd.Series(np.arange(n)).groupby(atoms["unit_id"].to_numpy()).apply(np.asarray)
     for done, unit in enumerate(units.itertuples()):
         members = members_by_unit.get(unit.unit_id, np.array([], dtype=int))
@@ -235,19 +234,22 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
         grid_of_atom[members] = codes[result.labels]
         for g, code in enumerate(codes):
             flag_of_grid[code] = result.grid_flags[g] if g < len(result.grid_flags) else ""
-        unit_rows.append({"unit_id": unit.unit_id, "grids": result.k,
-                          "status": "ok" if result.feasible else "infeasible", "reason": "; ".join(result.reasons)})
+            kind_of_grid[code] = result.grid_kinds[g]
+        in_band = [not flag_of_grid[c] for c, kind in zip(codes, result.grid_kinds) if kind != "island"]
+        unit_rows.append({"unit_id": unit.unit_id, "grids": result.k, "island_grids": result.grid_kinds.count("island"),
+                          "status": "ok" if all(in_band) else "infeasible" if not result.feasible else "heuristic",
+                          "reason": "; ".join(result.reasons)})
         report("partition", done + 1, len(units))
     atoms["grid_id"] = grid_of_atom
     lap("partition")
 
     units = units.merge(pd.DataFrame(unit_rows), on="unit_id", how="left")
-    grids = _assemble_grids(atoms, units, flag_of_grid, config)
+    grids = _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config)
     lap("grids")
 
     households = households.assign(atom_id=atom_of_point, grid_id=grid_of_atom[atom_of_point])
     layers = {
-        "grids": grids, "units": units, "atoms": atoms[["atom_id", "unit_id", "grid_id", "households", "area_m2", "geometry"]],
+        "grids": grids, "units": units, "atoms": atoms[["atom_id", "unit_id", "grid_id", "households", "area_m2", "split_from", "geometry"]],
         "households": households, "area": gpd.GeoDataFrame({"name": [area_name]}, geometry=[area], crs=crs),
         "roads": _context(inputs.roads, crs, area, ["highway", "name", "oneway", "maxspeed"]),
         "waterways": _context(inputs.waterways, crs, area, ["waterway", "name"]),
@@ -260,6 +262,15 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
             | {"python": platform.python_version()},
             "summary": summary}
     return Plan(layers=layers, meta=meta)
+
+
+def _attach(atoms, households):
+    per_atom, atom_of_point = attach_households(atoms, households)
+    missing = atom_of_point < 0
+    if missing.any():  # on the area's edge by floating-point noise: nearest atom
+        atom_of_point[missing] = shapely.STRtree(atoms.geometry.values).nearest(households.geometry.values[missing])
+        per_atom = np.bincount(atom_of_point, weights=households["households"].to_numpy(float), minlength=len(atoms))
+    return per_atom, atom_of_point
 
 
 def _prepare_units(units, area, crs, area_name):
@@ -370,7 +381,7 @@ def _grid_codes(unit_id, labels, xy, unit_geometry):
     return np.array([grid_code(unit_id, r + 1) for r in rank], dtype=object)
 
 
-def _assemble_grids(atoms, units, flag_of_grid, config):
+def _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config):
     lo, hi = config.band
     grouped = atoms.groupby("grid_id")
     geoms = grouped.geometry.agg(lambda g: shapely.union_all(g.to_numpy()))
@@ -383,7 +394,7 @@ def _assemble_grids(atoms, units, flag_of_grid, config):
     grids["unit_name"] = info["name"].reindex(grids["unit_id"]).to_numpy()
     grids["parent_id"] = info["parent_id"].reindex(grids["unit_id"]).to_numpy()
     grids["parent_name"] = info["parent_name"].reindex(grids["unit_id"]).to_numpy()
-    grids["regime"] = info["regime"].reindex(grids["unit_id"]).to_numpy()
+    grids["regime"] = grids["grid_id"].map(kind_of_grid).to_numpy()
     area = grids.geometry.area
     perimeter = grids.geometry.length
     grids["area_km2"] = area / 1e6
@@ -421,6 +432,7 @@ def _summary(grids, units, households, atoms, config, household_method):
         "infeasible_units": units.loc[units["status"] != "ok", ["unit_id", "name", "reason"]].to_dict("records"),
         "grids": int(len(grids)),
         "urban_grids": int(len(urban)),
+        "island_grids": int((grids["regime"] == "island").sum()),
         "band": [lo, hi],
         "in_band_share_urban": float(urban["in_band"].mean()) if len(urban) else None,
         "in_band_share_urban_feasible": float(urban_feasible["in_band"].mean()) if len(urban_feasible) else None,

@@ -59,8 +59,8 @@ class Plan:
         """Headline figures of the plan (also stored in ``meta["summary"]``)."""
         return self.meta.get("summary", {})
 
-    def save(self, path: str | Path) -> Path:
-        """Write every layer and the metadata to one GeoPackage, atomically."""
+    def save(self, path: str | Path, *, with_meta: bool = True) -> Path:
+        """Write every layer (and the metadata table ``meta``) to one GeoPackage, atomically."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".gpkg", dir=path.parent)
@@ -72,9 +72,10 @@ class Plan:
             for name in names:
                 layer = self.layers[name]
                 pyogrio.write_dataframe(_writable(layer), tmp, layer=name, driver="GPKG")
-            meta = pd.DataFrame({"key": list(self.meta), "value": [json.dumps(v, ensure_ascii=False, default=str)
-                                                                  for v in self.meta.values()]})
-            pyogrio.write_dataframe(meta, tmp, layer="meta", driver="GPKG")
+            if with_meta:
+                meta = pd.DataFrame({"key": list(self.meta), "value": [json.dumps(v, ensure_ascii=False, default=str)
+                                                                      for v in self.meta.values()]})
+                pyogrio.write_dataframe(meta, tmp, layer="meta", driver="GPKG")
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
@@ -109,7 +110,7 @@ class Plan:
         written = {}
         for name in names or self.layers:
             target = directory / f"{name}.gpkg"
-            Plan(layers={name: self.layers[name]}).save(target)
+            Plan(layers={name: self.layers[name]}).save(target, with_meta=False)
             written[name] = target
         return written
 

@@ -53,3 +53,7 @@ def _register():
 
 
 _register()
+
+
+if __name__ == "__main__":
+    cli()

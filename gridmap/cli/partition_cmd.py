@@ -111,12 +111,13 @@ def echo_summary(plan, path):
     click.echo(f"  households      {s['households']:,.0f}  ({s['household_method'].split(' (')[0]})")
     click.echo(f"  units           {s['units']}  ({s['urban_units']} urban)")
     click.echo(f"  atoms           {s['atoms']:,}")
-    click.echo(f"  grids           {s['grids']}  ({s['urban_grids']} urban)")
+    click.echo(f"  grids           {s['grids']}  ({s['urban_grids']} urban, {s['island_grids']} islands: "
+               "exclaves or cut-off pieces under the band)")
     if s["in_band_share_urban"] is not None:
         click.echo(f"  in band {lo:g}-{hi:g}  {s['in_band_share_urban']:.1%} of urban grids")
     click.echo(f"  households/grid median {s['households_per_grid_median']:.0f}, "
                f"Polsby-Popper median {s['polsby_popper_median']:.2f}")
     for unit in s["infeasible_units"]:
         click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: {unit['reason']}")
-    for grid in s["flagged"]:
+    for grid in [g for g in s["flagged"] if "island" not in g["flag_reason"]]:
         click.echo(f"  ! grid {grid['grid_id']} ({grid['households']:.0f} households): {grid['flag_reason']}")

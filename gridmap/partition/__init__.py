@@ -25,13 +25,20 @@ def unit_seed(seed: int, unit_id: str) -> int:
 
 @dataclass
 class UnitResult:
-    """Grids of one unit: atom labels 0..k-1 and per-grid flags."""
+    """Grids of one unit: atom labels 0..k-1, per-grid flags and kinds.
+
+    ``grid_kinds[g]`` is ``"island"`` for a grid that is a whole piece of the unit cut off
+    from its main part (an exclave, an island in a river) with fewer households than the
+    band's minimum: it cannot be in band and is kept as its own grid (grids are
+    contiguous), else the unit's regime.
+    """
 
     labels: np.ndarray
     k: int
     feasible: bool
     reasons: list
     grid_flags: list
+    grid_kinds: list
 
 
 def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, *, regime: str,
@@ -43,7 +50,28 @@ def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, 
         total = float(np.sum(households))
         flag = "" if lo <= total <= hi else (
             f"rural_unit: the village is one grid by rule ({total:g} households, band {lo:g}-{hi:g})")
-        return UnitResult(np.zeros(n, dtype=int), 1, True, [], [flag])
+        return UnitResult(np.zeros(n, dtype=int), 1, True, [], [flag], [regime])
     result = partition_unit(households, adjacency, xy, lo, hi, seed=seed, cut_weight=cut_weight)
-    return UnitResult(np.asarray(result.labels, dtype=int), int(result.k), bool(result.feasible),
-                      list(result.reasons), list(result.grid_flags))
+    labels = np.asarray(result.labels, dtype=int)
+    kinds = island_grids(labels, int(result.k), households, adjacency, lo)
+    return UnitResult(labels, int(result.k), bool(result.feasible), list(result.reasons), list(result.grid_flags),
+                      ["island" if island else regime for island in kinds])
+
+
+def island_grids(labels: np.ndarray, k: int, households: np.ndarray, adjacency: sp.csr_matrix,
+                 lo: float) -> np.ndarray:
+    """True for grids that are a whole cut-off piece of the unit, other than its main piece, under ``lo``."""
+    from scipy.sparse.csgraph import connected_components
+
+    n_pieces, piece = connected_components(adjacency, directed=False)
+    if n_pieces == 1:
+        return np.zeros(k, dtype=bool)
+    piece_households = np.bincount(piece, weights=households, minlength=n_pieces)
+    piece_size = np.bincount(piece, minlength=n_pieces)
+    main = int(np.argmax(piece_households + 1e-9 * piece_size))
+    island = np.zeros(k, dtype=bool)
+    for g in range(k):
+        pieces = np.unique(piece[labels == g])
+        whole = len(pieces) == 1 and piece_size[pieces[0]] == np.sum(labels == g)
+        island[g] = whole and pieces[0] != main and piece_households[pieces[0]] < lo
+    return island
