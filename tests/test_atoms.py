@@ -30,10 +30,11 @@ def test_unit_with_hole_and_exclave():
 
 
 def test_slivers_merge_into_longest_neighbour():
-    faces = np.array([shapely.box(0, 0, 100, 100), shapely.box(100, 0, 101, 100), shapely.box(101, 0, 200, 100)])
+    # the 1 m strip shares 100 m with the left square and 50 m with the right rectangle
+    faces = np.array([shapely.box(0, 0, 100, 100), shapely.box(100, 0, 101, 100), shapely.box(101, 50, 200, 100)])
     merged = merge_slivers(faces, sliver_m2=200)
     assert len(merged) == 2
-    assert sorted(round(f.area) for f in merged) == [9900, 10100]
+    assert sorted(round(f.area) for f in merged) == [4950, 10100]
 
 
 def test_shared_edges_and_their_class():

@@ -1,0 +1,107 @@
+"""The command line: one-line errors with exit code 2 for each class of bad input."""
+import json
+import subprocess
+import sys
+
+import geopandas as gpd
+import pytest
+import shapely
+from click.testing import CliRunner
+
+from gridmap.cli.main import cli
+from tests.conftest import LIECHTENSTEIN
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def test_help_names_units_and_defaults():
+    code, out = run("partition", "--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "households" in flat and "[default: 300 500]" in flat and "--seed" in flat
+
+
+def test_partition_osm_writes_plan_and_summary(tmp_path):
+    code, out = run("partition", "--osm", LIECHTENSTEIN, "--area-name", "Liechtenstein", "--urban", "all",
+                    "--out", tmp_path, "-q")
+    assert code == 0, out
+    assert (tmp_path / "plan.gpkg").exists()
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["grids"] > 50 and summary["band"] == [300, 500]
+    assert "grids" in out and "in band" in out
+
+
+def test_cli_py_launcher_runs():
+    result = subprocess.run([sys.executable, "cli.py", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "partition" in result.stdout
+
+
+@pytest.fixture()
+def area_file(tmp_path):
+    path = tmp_path / "area.gpkg"
+    gpd.GeoDataFrame({"name": ["A"]}, geometry=[shapely.box(0, 0, 1000, 1000)], crs=32632).to_file(path)
+    return path
+
+
+def _points(tmp_path, xy, crs=32632, name="hh.gpkg"):
+    path = tmp_path / name
+    gpd.GeoDataFrame(geometry=shapely.points(xy), crs=crs).to_file(path)
+    return path
+
+
+def expect_error(args, message):
+    code, out = run("partition", *args)
+    assert code == 2, out
+    lines = [line for line in out.strip().splitlines() if line.startswith("gridmap: error")]
+    assert len(lines) == 1 and message in lines[0], out
+    assert "Traceback" not in out
+
+
+def test_missing_file(tmp_path):
+    expect_error(["--area", tmp_path / "nope.gpkg", "--households", tmp_path / "x.gpkg", "--out", tmp_path / "o"],
+                 "no such file")
+
+
+def test_no_area_by_that_name(tmp_path):
+    expect_error(["--osm", LIECHTENSTEIN, "--area-name", "Atlantis", "--out", tmp_path], "Atlantis")
+
+
+def test_empty_layer(tmp_path, area_file):
+    empty = tmp_path / "empty.gpkg"
+    gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=32632)).to_file(empty)
+    expect_error(["--area", area_file, "--households", empty, "--out", tmp_path / "o"], "empty layer")
+
+
+def test_no_crs(tmp_path, area_file):
+    path = tmp_path / "hh.geojson"
+    path.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
+                    '"geometry":{"type":"Point","coordinates":[5,5]}}]}')
+    # GeoJSON always has a CRS (WGS 84); a shapefile without .prj has none
+    shp = tmp_path / "hh.shp"
+    gpd.GeoDataFrame(geometry=shapely.points([(5, 5)])).to_file(shp)
+    expect_error(["--area", area_file, "--households", shp, "--out", tmp_path / "o"], "no CRS")
+
+
+def test_points_outside_the_area(tmp_path, area_file):
+    hh = _points(tmp_path, [(5, 5), (5000, 5000)])
+    expect_error(["--area", area_file, "--households", hh, "--out", tmp_path / "o"], "outside the area")
+    code, out = run("partition", "--area", area_file, "--households", hh, "--drop-outside", "--out", tmp_path / "o")
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("band", [("500", "300"), ("0", "10")])
+def test_invalid_band(tmp_path, area_file, band):
+    hh = _points(tmp_path, [(5, 5)])
+    expect_error(["--area", area_file, "--households", hh, "--band", *band, "--out", tmp_path / "o"], "band")
+
+
+def test_failed_run_leaves_no_plan(tmp_path, area_file):
+    hh = _points(tmp_path, [(5000, 5000)])
+    run("partition", "--area", area_file, "--households", hh, "--out", tmp_path / "o")
+    assert not (tmp_path / "o" / "plan.gpkg").exists()
+    assert not list((tmp_path).glob("o/*.gpkg"))
