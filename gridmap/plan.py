@@ -115,6 +115,21 @@ class Plan:
         return written
 
 
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    """Write a text file (UTF-8) via a temporary file renamed over the target."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
 def _writable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """GeoPackage has no list or object columns: store them as JSON text."""
     out = frame.copy()

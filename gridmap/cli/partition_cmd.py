@@ -24,57 +24,53 @@ def load_config(config_path, **overrides):
     return config.replace(**changes) if changes else config
 
 
-@click.command("partition")
-@click.option("--osm", type=click.Path(dir_okay=False), help="OSM extract (.osm.pbf, .osm, .osm.bz2): area, units, "
-              "roads, waterways, railways and buildings all come from it.")
-@click.option("--area", type=click.Path(dir_okay=False), help="Polygon file of the study area (instead of --osm).")
-@click.option("--area-name", help="With --osm: name of the admin boundary to plan (e.g. 'Liechtenstein', '荥经县').")
-@click.option("--area-level", type=int, default=2, show_default=True, help="With --osm: admin_level of the area.")
-@click.option("--units", type=click.Path(dir_okay=False), help="Polygon file of the lowest-level units (villages/"
-              "communities or townships). Without it (and without --osm) the whole area is one unit.")
-@click.option("--units-level", type=int, default=8, show_default=True, help="With --osm: admin_level of the units.")
-@click.option("--parent-level", type=int, help="With --osm: admin_level of the units' parents (townships).")
-@click.option("--unit-id", help="Column of unit ids in --units (default: unit_id/code/id).")
-@click.option("--unit-name", help="Column of unit names in --units (default: name).")
-@click.option("--roads", multiple=True, type=click.Path(dir_okay=False), help="Road lines (repeatable); a "
-              "'highway' column sets the class.")
-@click.option("--waterways", multiple=True, type=click.Path(dir_okay=False), help="River/stream lines (repeatable).")
-@click.option("--railways", multiple=True, type=click.Path(dir_okay=False), help="Railway lines (repeatable).")
-@click.option("--barriers", multiple=True, type=click.Path(dir_okay=False), help="Other lines grids may follow: "
-              "ridges, walls (repeatable; polygon outlines count).")
-@click.option("--households", type=click.Path(dir_okay=False), help="Household points (one each, or "
-              "--households-column per point) or census polygons with --households-column.")
-@click.option("--households-column", help="Column holding households (or persons, with --households-divisor).")
-@click.option("--households-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
-              help="Divide the column by this (persons per household, e.g. 2.3).")
-@click.option("--buildings", type=click.Path(dir_okay=False), help="Building polygons to estimate households from.")
-@click.option("--drop-outside", is_flag=True, help="Drop household points outside the area instead of failing.")
-@click.option("--band", nargs=2, type=float, help="MIN MAX households per urban grid.  [default: 300 500]")
-@click.option("--urban", "urban_mode", type=click.Choice(["density", "all", "none"]),
-              help="Which units are urban (partitioned by households): by density, all or none.  [default: density]")
-@click.option("--urban-density", "urban_min_density", type=float,
-              help="Households per km² from which a unit is urban.  [default: 100]")
-@click.option("--urban-pattern", "urban_urban_pattern", help="Regex of unit names that are urban (e.g. '街道|社区').")
-@click.option("--crs", help="Metric CRS to compute in (e.g. EPSG:4547).  [default: auto, UTM or CGCS2000 GK]")
-@seed_option
-@config_option
-@out_option
-@quiet_option
-def command(osm, area, area_name, area_level, units, units_level, parent_level, unit_id, unit_name, roads,
-              waterways, railways, barriers, households, households_column, households_divisor, buildings,
-              drop_outside, band, urban_mode, urban_min_density, urban_urban_pattern, crs, seed, config_path,
-              out_dir, quiet):
-    """Partition an area into grids of MIN..MAX households, nested in its units.
+#: Options naming the inputs and rules of a plan, shared by ``partition`` and ``run``.
+INPUT_OPTIONS = [
+    click.option("--osm", type=click.Path(dir_okay=False), help="OSM extract (.osm.pbf, .osm, .osm.bz2): area, units, "
+                 "roads, waterways, railways and buildings all come from it."),
+    click.option("--area", type=click.Path(dir_okay=False), help="Polygon file of the study area (instead of --osm)."),
+    click.option("--area-name", help="With --osm: name of the admin boundary to plan (e.g. 'Liechtenstein', '荥经县')."),
+    click.option("--area-level", type=int, default=2, show_default=True, help="With --osm: admin_level of the area."),
+    click.option("--units", type=click.Path(dir_okay=False), help="Polygon file of the lowest-level units (villages/"
+                 "communities or townships). Without it (and without --osm) the whole area is one unit."),
+    click.option("--units-level", type=int, default=8, show_default=True, help="With --osm: admin_level of the units."),
+    click.option("--parent-level", type=int, help="With --osm: admin_level of the units' parents (townships)."),
+    click.option("--unit-id", help="Column of unit ids in --units (default: unit_id/code/id)."),
+    click.option("--unit-name", help="Column of unit names in --units (default: name)."),
+    click.option("--roads", multiple=True, type=click.Path(dir_okay=False), help="Road lines (repeatable); a "
+                 "'highway' column sets the class."),
+    click.option("--waterways", multiple=True, type=click.Path(dir_okay=False), help="River/stream lines (repeatable)."),
+    click.option("--railways", multiple=True, type=click.Path(dir_okay=False), help="Railway lines (repeatable)."),
+    click.option("--barriers", multiple=True, type=click.Path(dir_okay=False), help="Other lines grids may follow: "
+                 "ridges, walls (repeatable; polygon outlines count)."),
+    click.option("--households", type=click.Path(dir_okay=False), help="Household points (one each, or "
+                 "--households-column per point) or census polygons with --households-column."),
+    click.option("--households-column", help="Column holding households (or persons, with --households-divisor)."),
+    click.option("--households-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+                 help="Divide the column by this (persons per household, e.g. 2.3)."),
+    click.option("--buildings", type=click.Path(dir_okay=False), help="Building polygons to estimate households from."),
+    click.option("--drop-outside", is_flag=True, help="Drop household points outside the area instead of failing."),
+    click.option("--band", nargs=2, type=float, help="MIN MAX households per urban grid.  [default: 300 500]"),
+    click.option("--urban", "urban_mode", type=click.Choice(["density", "all", "none"]),
+                 help="Which units are urban (partitioned by households): by density, all or none.  [default: density]"),
+    click.option("--urban-density", "urban_min_density", type=float,
+                 help="Households per km² from which a unit is urban.  [default: 100]"),
+    click.option("--urban-pattern", "urban_urban_pattern", help="Regex of unit names that are urban (e.g. '街道|社区')."),
+    click.option("--crs", help="Metric CRS to compute in (e.g. EPSG:4547).  [default: auto, UTM or CGCS2000 GK]"),
+]
 
-    Writes OUT/plan.gpkg (layers grids, units, atoms, households, area, roads, waterways,
-    railways, meta) atomically, and OUT/summary.json.
 
-    \b
-    Examples:
-      gridmap partition --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --out out/demo
-      gridmap partition --area county.gpkg --units villages.gpkg --roads roads.gpkg \\
-          --households households.gpkg --band 300 500 --out out/county
-    """
+def input_options(function):
+    """Decorate a command with every option of :data:`INPUT_OPTIONS` (in their order)."""
+    for option in reversed(INPUT_OPTIONS):
+        function = option(function)
+    return function
+
+
+def build_plan(progress, *, osm, area, area_name, area_level, units, units_level, parent_level, unit_id, unit_name,
+               roads, waterways, railways, barriers, households, households_column, households_divisor, buildings,
+               drop_outside, band, urban_mode, urban_min_density, urban_urban_pattern, crs, seed, config_path):
+    """Read the inputs the options name and make the plan."""
     from gridmap.pipeline import inputs_from_files, inputs_from_osm, make_plan, set_households
 
     if bool(osm) == bool(area):
@@ -82,7 +78,6 @@ def command(osm, area, area_name, area_level, units, units_level, parent_level, 
     config = load_config(config_path, band=tuple(band) if band else None, seed=seed, crs=crs,
                          urban_mode=urban_mode, urban_min_density=urban_min_density,
                          urban_urban_pattern=urban_urban_pattern)
-    progress = Progress(quiet)
     progress("inputs", 0, 1)
     if osm:
         inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
@@ -97,10 +92,39 @@ def command(osm, area, area_name, area_level, units, units_level, parent_level, 
                                    buildings=buildings, drop_outside=drop_outside)
     plan = make_plan(inputs, config, progress=progress)
     progress.close()
+    return plan
+
+
+def write_plan(plan, out_dir) -> Path:
+    """Save the plan and its summary.json into ``out_dir`` (both atomically)."""
+    from gridmap.plan import atomic_write_text
+
     out = Path(out_dir)
     path = plan.save(out / "plan.gpkg")
-    (out / "summary.json").write_text(json.dumps(plan.summary(), ensure_ascii=False, indent=2), encoding="utf-8")
-    echo_summary(plan, path)
+    atomic_write_text(out / "summary.json", json.dumps(plan.summary(), ensure_ascii=False, indent=2))
+    return path
+
+
+@click.command("partition")
+@input_options
+@seed_option
+@config_option
+@out_option
+@quiet_option
+def command(out_dir, quiet, **options):
+    """Partition an area into grids of MIN..MAX households, nested in its units.
+
+    Writes OUT/plan.gpkg (layers grids, units, atoms, households, area, roads, waterways,
+    railways, meta) atomically, and OUT/summary.json.
+
+    \b
+    Examples:
+      gridmap partition --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --out out/demo
+      gridmap partition --area county.gpkg --units villages.gpkg --roads roads.gpkg \\
+          --households households.gpkg --band 300 500 --out out/county
+    """
+    plan = build_plan(Progress(quiet), **options)
+    echo_summary(plan, write_plan(plan, out_dir))
 
 
 def echo_summary(plan, path):
