@@ -7,7 +7,7 @@ PIP    := $(PY) -m pip install --quiet --disable-pip-version-check --only-binary
 OUT    ?= out/demo
 SHARED ?= ../shared
 
-.PHONY: demo test test-fast bench score clean install
+.PHONY: demo demo-providence test test-fast bench score clean install
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,9 @@ score: $(VENV)/.installed
 
 clean:
 	rm -rf out .pytest_cache
+
+# The same flow on census blocks: Providence, households = persons / 2.3, wards as units.
+demo-providence: $(VENV)/.installed
+	$(VENV)/bin/gridmap partition --units data/providence/districts.zip --unit-id id \
+	    --households data/providence/blocks.zip --households-column TOTPOP --households-divisor 2.3 \
+	    --urban all --band 300 500 --seed 0 --out out/providence

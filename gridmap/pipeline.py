@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import platform
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
@@ -89,27 +90,34 @@ def _attach_parents(units, parents):
                         parent_name=joined["name"].fillna("").to_numpy())
 
 
-def inputs_from_files(*, area, units=None, unit_id: str | None = None, unit_name: str | None = None,
+def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit_name: str | None = None,
                       roads=(), waterways=(), railways=(), barriers=(), households=None,
                       households_column: str | None = None, households_divisor: float = 1.0,
                       buildings=None, drop_outside: bool = False) -> Inputs:
     """Inputs from vector files (GeoPackage, GeoJSON, Shapefile, zipped Shapefile).
 
+    The area is ``area`` (polygons, dissolved), or the union of ``units`` when omitted.
+
     ``households`` is a point layer (one household per point, or ``households_column``
     per point) or a polygon layer with ``households_column`` (census blocks: they become
     the atoms). ``households_divisor`` turns persons into households (e.g. 2.3).
     """
-    area_gdf = read_layer(area, what="area", kind="polygon")
-    area_gdf = gpd.GeoDataFrame({"name": [str(area_gdf.get("name", pd.Series(["area"])).iloc[0])]},
-                                geometry=[shapely.union_all(area_gdf.to_crs(4326).geometry.values)], crs=4326)
     units_gdf = None
     if units is not None:
-        units_gdf = read_layer(units, what="units", kind="polygon")
-        units_gdf = _unit_columns(units_gdf, unit_id, unit_name)
+        units_gdf = _unit_columns(read_layer(units, what="units", kind="polygon"), unit_id, unit_name)
+    if area is not None:
+        area_gdf = read_layer(area, what="area", kind="polygon")
+        name = str(area_gdf["name"].iloc[0]) if "name" in area_gdf.columns else Path(area).stem
+    elif units_gdf is not None:  # the area is the union of its units
+        area_gdf, name = units_gdf, Path(units).stem
+    else:
+        raise InputError("area: give an area polygon file, or units whose union is the area")
+    area_gdf = gpd.GeoDataFrame({"name": [name]}, geometry=[shapely.union_all(area_gdf.to_crs(4326).geometry.values)],
+                                crs=4326)
     inputs = Inputs(area=area_gdf, units=units_gdf, drop_outside=drop_outside,
                     roads=read_lines(roads, what="roads"), waterways=read_lines(waterways, what="waterways"),
                     railways=read_lines(railways, what="railways"), barriers=read_lines(barriers, what="barriers"),
-                    sources={"area": str(area), "units": str(units) if units else None})
+                    sources={"area": str(area) if area else None, "units": str(units) if units else None})
     if "highway" not in inputs.roads.columns:
         inputs.roads = inputs.roads.assign(highway="residential")
     if "waterway" not in inputs.waterways.columns:

@@ -28,7 +28,7 @@ def load_config(config_path, **overrides):
 INPUT_OPTIONS = [
     click.option("--osm", type=click.Path(dir_okay=False), help="OSM extract (.osm.pbf, .osm, .osm.bz2): area, units, "
                  "roads, waterways, railways and buildings all come from it."),
-    click.option("--area", type=click.Path(dir_okay=False), help="Polygon file of the study area (instead of --osm)."),
+    click.option("--area", type=click.Path(dir_okay=False), help="Polygon file of the study area (instead of --osm; default: the union of --units)."),
     click.option("--area-name", help="With --osm: name of the admin boundary to plan (e.g. 'Liechtenstein', '荥经县')."),
     click.option("--area-level", type=int, default=2, show_default=True, help="With --osm: admin_level of the area."),
     click.option("--units", type=click.Path(dir_okay=False), help="Polygon file of the lowest-level units (villages/"
@@ -73,8 +73,10 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
     """Read the inputs the options name and make the plan."""
     from gridmap.pipeline import inputs_from_files, inputs_from_osm, make_plan, set_households
 
-    if bool(osm) == bool(area):
-        raise InputError("give exactly one of --osm FILE or --area FILE")
+    if osm and area:
+        raise InputError("give either --osm FILE or --area FILE, not both")
+    if not (osm or area or units):
+        raise InputError("give --osm FILE, or --area FILE and/or --units FILE")
     config = load_config(config_path, band=tuple(band) if band else None, seed=seed, crs=crs,
                          urban_mode=urban_mode, urban_min_density=urban_min_density,
                          urban_urban_pattern=urban_urban_pattern)
