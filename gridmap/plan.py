@@ -55,6 +55,12 @@ class Plan:
     def crs(self):
         return self.grids.crs
 
+    def to_map(self, **kwargs):
+        """An interactive folium map of the plan (see :func:`gridmap.maps.plan_map` for options)."""
+        from gridmap.maps import plan_map
+
+        return plan_map(self, **kwargs)
+
     def summary(self) -> dict:
         """Headline figures of the plan (also stored in ``meta["summary"]``)."""
         return self.meta.get("summary", {})

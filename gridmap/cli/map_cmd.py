@@ -1,0 +1,40 @@
+"""``gridmap map``: a plan to one self-contained HTML map (offline unless a basemap is chosen)."""
+from __future__ import annotations
+
+import time
+
+import click
+
+from gridmap.cli.options import lang_option
+
+
+@click.command("map")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True,
+              help="HTML file to write (written atomically).")
+@lang_option
+@click.option("--basemap", default="none", show_default=True, metavar="none|osm|tianditu|gaode|URL",
+              help="Tile basemap. 'none' works offline (roads and rivers give the context); 'gaode' shifts the "
+                   "overlays into GCJ-02; a URL template with {z}/{x}/{y} serves intranet tile servers.")
+@click.option("--tianditu-key", envvar="TIANDITU_KEY", show_envvar=True,
+              help="Tianditu API key for --basemap tianditu (it is written into the HTML).")
+@click.option("--simplify", "simplify_m", type=click.FloatRange(min=0), default=None, metavar="METRES",
+              help="Display simplification tolerance in metres (default 2; 0 keeps every vertex).")
+def command(plan_path, out_file, lang, basemap, tianditu_key, simplify_m):
+    """Draw PLAN (a plan.gpkg) as an interactive map: grids coloured against the band, borders,
+    grid codes, staffing and reach layers when present, roads and rivers; search, legend, scale.
+
+    \b
+    Examples:
+      gridmap map out/demo/plan.gpkg --out out/demo/map.html
+      gridmap map plan.gpkg --out map_en.html --lang en --basemap osm
+    """
+    from gridmap.maps import save_map
+    from gridmap.plan import Plan
+
+    started = time.perf_counter()
+    plan = Plan.load(plan_path)
+    path = save_map(plan, out_file, lang=lang, basemap=basemap, tianditu_key=tianditu_key, simplify_m=simplify_m)
+    size = path.stat().st_size
+    click.echo(f"map written to {path} ({size / 1e6:.2f} MB, {len(plan.grids)} grids, "
+               f"{time.perf_counter() - started:.1f} s)")

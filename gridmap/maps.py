@@ -1,0 +1,839 @@
+"""Interactive maps of a plan: one self-contained HTML file that works offline.
+
+:func:`plan_map` turns a :class:`gridmap.plan.Plan` into a :class:`folium.Map`
+(which also displays inline in Jupyter) and :func:`save_map` writes it to a file.
+
+What the map shows, each as a switchable layer: the grids coloured by households
+against the band (under / in / over; rural grids, which are whole villages by rule,
+apart), grid codes as labels from the zoom at which they fit, village and township
+borders, workers and bases, service areas and households outside the response time
+when the plan has them, and roads, waterways and railways as context. Hover shows a
+grid's code, unit and households; a click opens all its figures. A legend, a scale
+bar, search by grid code or unit name and a fullscreen button complete it.
+
+Offline: Leaflet and gridmap's own layer code are inlined (gridmap/assets/, see
+``_map_assets``), so no request leaves the file unless a tile basemap is chosen.
+Every attribute value that reaches the page is HTML-escaped in Python, and JSON in
+``<script>`` has ``<`` and ``>`` escaped, so names cannot inject markup.
+
+Display geometry is simplified (default 2 m, well under a pixel at zoom 16), rounded
+to 6 decimals (0.1 m) and written as encoded polylines (a quarter of the size of JSON
+numbers); a 1,000-grid map stays well under 5 MB. The roads
+layer shows public roads (service ways, tracks and foot/cycle paths are omitted).
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from folium.map import Layer
+from jinja2 import Template
+
+from gridmap import gcj02
+from gridmap._map_assets import head_html
+from gridmap.errors import InputError
+
+__all__ = ["plan_map", "save_map", "BASEMAPS"]
+
+#: Named basemaps; anything else must be a tile URL template with {z}, {x} and {y}.
+BASEMAPS = ("none", "osm", "tianditu", "gaode")
+
+#: Default display simplification, metres (a pixel is 2.4 m at zoom 16 on the equator).
+DEFAULT_SIMPLIFY_M = 2.0
+
+#: Decimals of displayed coordinates (1e-6 degree is about 0.1 m).
+DECIMALS = 6
+
+_OSM_ATTRIBUTION = {
+    "zh": '数据 © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者，'
+          '<a href="https://opendatacommons.org/licenses/odbl/1-0/">ODbL 1.0</a>',
+    "en": 'Data © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors, '
+          '<a href="https://opendatacommons.org/licenses/odbl/1-0/">ODbL 1.0</a>',
+}
+
+_TEXT = {
+    "zh": {
+        "grids": "网格", "labels": "网格编码", "units": "村/社区界", "townships": "乡镇/街道界", "area": "区域边界",
+        "workers": "网格员", "bases": "网格驻点", "service_areas": "服务范围", "unreached": "响应时间外住户",
+        "roads": "道路", "waterways": "水系", "railways": "铁路", "basemap": "底图", "annotation": "底图注记",
+        "under": "低于标准", "in": "符合标准", "over": "高于标准", "rural": "农村（整村一格）",
+        "band": "标准：每网格 {lo}–{hi} 户", "summary": "{grids} 个网格 · {households} 户",
+        "code": "网格编码", "grid_id": "网格 ID", "unit": "村/社区", "township": "乡镇/街道", "regime": "类型",
+        "urban": "城镇", "rural_regime": "农村", "households": "户数", "hh": "户", "area_km2": "面积",
+        "compactness": "紧凑度 (Polsby–Popper)", "workers_n": "网格员", "share_reached": "响应时间内覆盖",
+        "status": "户数标准", "flag": "标记", "reason": "说明", "worker_id": "网格员", "worker_type": "类型",
+        "grid": "网格", "households_reached": "覆盖户数", "minutes": "{m} 分钟", "response": "响应时间",
+        "search": "搜索网格编码或村/社区", "no_match": "无匹配结果", "fullscreen": "全屏", "unit_kind": "村/社区",
+        "title": "网格划分", "paren": "（{}）",
+    },
+    "en": {
+        "grids": "Grids", "labels": "Grid codes", "units": "Village borders", "townships": "Township borders",
+        "area": "Area boundary", "workers": "Grid workers", "bases": "Bases", "service_areas": "Service areas",
+        "unreached": "Households outside response time", "roads": "Roads", "waterways": "Waterways",
+        "railways": "Railways", "basemap": "Basemap", "annotation": "Basemap labels",
+        "under": "Below band", "in": "Within band", "over": "Above band", "rural": "Rural (one grid per village)",
+        "band": "Band: {lo}–{hi} households per grid", "summary": "{grids} grids · {households} households",
+        "code": "Grid code", "grid_id": "Grid id", "unit": "Village/community", "township": "Township",
+        "regime": "Regime", "urban": "urban", "rural_regime": "rural", "households": "Households", "hh": "households",
+        "area_km2": "Area", "compactness": "Compactness (Polsby–Popper)", "workers_n": "Workers",
+        "share_reached": "Reached within response time", "status": "Band", "flag": "Flag", "reason": "Reason",
+        "worker_id": "Worker", "worker_type": "Type", "grid": "Grid", "households_reached": "Households reached",
+        "response": "Response time",
+        "minutes": "{m} min", "search": "Search grid code or village", "no_match": "No match",
+        "fullscreen": "Full screen", "unit_kind": "village", "title": "Grid plan", "paren": " ({})",
+    },
+}
+
+_FLAGS = {
+    "zh": {"over_band": "户数高于标准", "under_band": "户数低于标准", "rural_unit": "农村单元整村为一个网格",
+           "infeasible": "无法满足标准", "island": "孤立片区"},
+    "en": {"over_band": "households above the band", "under_band": "households below the band",
+           "rural_unit": "rural village kept as one grid", "infeasible": "band cannot be met", "island": "island"},
+}
+
+_WORKER_TYPES = {
+    "zh": {"full_time": "专职", "part_time": "兼职", "fulltime": "专职", "parttime": "兼职", "volunteer": "志愿者"},
+    "en": {"full_time": "full-time", "part_time": "part-time", "fulltime": "full-time", "parttime": "part-time"},
+}
+
+_MODES = {
+    "zh": {"walk": "步行", "bike": "骑行", "bicycle": "骑行", "ebike": "电动车", "drive": "驾车", "car": "驾车"},
+    "en": {"ebike": "e-bike"},
+}
+
+#: Grid fill by band class (ColorBrewer-like, readable for red-green colour blindness).
+_GRID_COLOURS = {"under": "#6baed6", "in": "#74c476", "over": "#e6550d", "rural": "#d8c690"}
+_GRID_STYLE = {"color": "#4a4a4a", "weight": 1.1, "opacity": 0.9, "fillOpacity": 0.5}
+_HOVER_STYLE = {"color": "#222222", "weight": 2.5, "fillOpacity": 0.7}
+
+_BORDER_STYLES = {
+    "unit": {"color": "#262626", "weight": 2.2, "opacity": 0.9, "fill": False},
+    "township": {"color": "#000000", "weight": 3.5, "opacity": 0.85, "fill": False},
+    "area": {"color": "#000000", "weight": 3.5, "opacity": 0.85, "fill": False},
+}
+
+_ROAD_CLASSES = {
+    **{h: "major" for h in ("motorway", "trunk", "primary", "secondary")},
+    **{f"{h}_link": "major" for h in ("motorway", "trunk", "primary", "secondary")},
+    **{h: "minor" for h in ("tertiary", "tertiary_link", "unclassified", "residential", "living_street",
+                            "pedestrian", "road", "busway")},
+}
+_LINE_STYLES = {
+    "major": {"color": "#ffffff", "weight": 2.6, "opacity": 1.0},
+    "minor": {"color": "#ffffff", "weight": 1.3, "opacity": 1.0},
+    "river": {"color": "#3a7fc4", "weight": 2.2, "opacity": 0.9},
+    "stream": {"color": "#5b9bd5", "weight": 1.0, "opacity": 0.8},
+    "rail": {"color": "#555555", "weight": 1.6, "opacity": 0.9, "dashArray": "6 4"},
+}
+#: Roads are drawn twice: this wider, darker line first, the white one on top.
+_CASING_STYLES = {
+    "major": {"color": "#8c8c8c", "weight": 4.4, "opacity": 1.0},
+    "minor": {"color": "#a8a8a8", "weight": 2.5, "opacity": 1.0},
+}
+_POINT_STYLES = {
+    "worker": {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": "#7b3294", "fillOpacity": 1.0},
+    "base": {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": "#1a1a1a", "fillOpacity": 1.0},
+}
+_DOT_STYLE = {"radius": 1.8, "stroke": False, "fillColor": "#c51b1b", "fillOpacity": 0.75}
+#: Outline only: service areas of neighbouring grids overlap, and fills would stack into a wash.
+_SERVICE_STYLE = {"color": "#7b3294", "weight": 1.5, "opacity": 0.8, "dashArray": "5 4", "fill": False}
+
+#: Average width of a grid-code label character and padding, pixels (11 px semibold).
+_LABEL_CHAR_PX = 6.8
+_LABEL_PAD_PX = 8.0
+_MAX_ZOOM = 19
+
+
+def plan_map(plan, *, lang: str = "zh", basemap: str = "none", tianditu_key: str | None = None,
+             simplify_m: float | None = None) -> folium.Map:
+    """An interactive map of a plan, self-contained (no request leaves it unless a basemap is chosen).
+
+    Parameters
+    ----------
+    plan : gridmap.plan.Plan
+        Needs the ``grids`` layer; every other layer (units, area, roads, waterways,
+        railways, workers, bases, service_areas, unreached) is drawn when present.
+    lang : {"zh", "en"}
+        Language of every label, legend entry and popup field.
+    basemap : {"none", "osm", "tianditu", "gaode"} or str
+        ``none`` (default): offline, roads and rivers carry the picture. ``osm``: OSM tiles.
+        ``tianditu``: 天地图 vector tiles (CGCS2000, drawn unshifted), needs a key.
+        ``gaode``: 高德 tiles, which are in GCJ-02, so every overlay is shifted into GCJ-02.
+        Otherwise a tile URL template such as ``http://tiles.intranet/{z}/{x}/{y}.png``
+        (Web Mercator tiles in WGS 84; ``{s}`` picks from subdomains a, b, c).
+    tianditu_key : str, optional
+        Tianditu API key (default: the ``TIANDITU_KEY`` environment variable). It is
+        written into the HTML, as every tile request carries it.
+    simplify_m : float, optional
+        Display simplification tolerance, metres (default 2; 0 keeps every vertex).
+        Context lines use twice this.
+
+    Returns
+    -------
+    folium.Map
+        Save with :func:`save_map` (atomic) or ``Map.save``.
+    """
+    text = _text(lang)
+    disp = _Display(_check_simplify(simplify_m), gcj=basemap == "gaode")
+    tiles = _basemap_layers(basemap, tianditu_key, lang)
+    if "grids" not in plan.layers or plan.layers["grids"].empty:
+        raise InputError("map: the plan has no grids to draw")
+
+    grids = _metric(plan.layers["grids"], "grids")
+    band = _band(plan)
+    classes = _grid_classes(grids, band)
+    grid_geo = disp.polygons(grids.geometry, coverage=True)
+    west, south, east, north = grid_geo.total_bounds
+    title = _title(plan, text)
+
+    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=12, tiles=None)
+    m.options["max_zoom"] = _MAX_ZOOM
+    m.options["zoom_snap"] = 0.5  # fit the area more closely than whole zoom levels allow
+    # folium links its default JS/CSS from CDNs; the map inlines its own instead.
+    m.default_js = []
+    m.default_css = []
+    root = m.get_root()
+    root.title = html.escape(title)
+    root.header.add_child(_Raw(head_html()), name="gridmap_assets")
+    for tile in tiles:
+        tile.add_to(m)
+
+    present = _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang)
+    present += _add_plan_layers(m, plan, disp, text, lang)
+    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+
+    counts = {k: int((classes == k).sum()) for k in _GRID_COLOURS}
+    controls = {
+        "lang": "zh-CN" if lang == "zh" else "en",
+        "prefix": "Leaflet",  # Leaflet's default prefix links to its web site
+        "attribution": _attribution(plan, lang),
+        "legend": _legend_html(title, grids, counts, band, present, text),
+        "bounds": [[south, west], [north, east]],
+        "plain": not tiles,
+        "text": {k: text[k] for k in ("search", "no_match", "fullscreen")} | {"unit": text["unit_kind"]},
+    }
+    _Controls(_json(controls)).add_to(m)
+    return m
+
+
+def _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang) -> list[str]:
+    """The grids and their code labels."""
+    centres, radius = _label_points(grids)
+    centres = disp.points(gpd.GeoSeries(centres, index=grids.index, crs=grids.crs)).values
+    lat, lon = shapely.get_y(centres), shapely.get_x(centres)
+    codes = grids["code"] if "code" in grids else grids["grid_id"]
+    _GridmapLayer("grids", _grid_payload(grids, grid_geo, classes, band, text, lang, lat, lon),
+                  text["grids"]).add_to(m)
+    _GridmapLayer("labels", _label_payload(codes, lat, lon, radius), text["labels"]).add_to(m)
+    return ["grids", "labels"]
+
+
+def _add_plan_layers(m, plan, disp, text, lang) -> list[str]:
+    """Borders, staffing and reach layers, and context lines, as far as the plan has them."""
+    present = []
+    units = _layer(plan, "units")
+    if units is not None:
+        _GridmapLayer("lines", _unit_payload(units, disp), text["units"]).add_to(m)
+        present.append("units")
+    townships = _township_payload(units, _layer(plan, "area"), disp)
+    if townships is not None:
+        payload, has_parents = townships
+        key = "townships" if has_parents else "area"
+        _GridmapLayer("lines", payload, text[key]).add_to(m)
+        present.append(key)
+
+    areas = _layer(plan, "service_areas")
+    if areas is not None:
+        minutes = sorted(pd.unique(pd.to_numeric(areas["minutes"], errors="coerce").dropna())) \
+            if "minutes" in areas else []
+        name = text["service_areas"]
+        if 0 < len(minutes) <= 3:
+            name += text["paren"].format(text["minutes"].format(m="/".join(_num(v) for v in minutes)))
+        # off at first: the outlines of neighbouring grids' areas overlap into clutter
+        _GridmapLayer("lines", _service_payload(areas, disp), name, show=False).add_to(m)
+        present.append("service_areas")
+    unreached = _layer(plan, "unreached")
+    if unreached is not None:
+        _GridmapLayer("dots", _dot_payload(unreached, disp), text["unreached"]).add_to(m)
+        present.append("unreached")
+    for key, kind in (("workers", "worker"), ("bases", "base")):
+        frame = _layer(plan, key)
+        if frame is not None:
+            _GridmapLayer("points", _point_payload(frame, kind, disp, text, lang, key), text[key]).add_to(m)
+            present.append(key)
+
+    for key in ("roads", "waterways", "railways"):
+        frame = _layer(plan, key)
+        payload = _context_payload(frame, key, disp) if frame is not None else None
+        if payload is not None:
+            _GridmapLayer("lines", payload, text[key]).add_to(m)
+            present.append(key)
+    return present
+
+
+def save_map(plan, path: str | Path, **kwargs) -> Path:
+    """Write :func:`plan_map` of a plan to an HTML file atomically (temporary file, then rename).
+
+    Keyword arguments are those of :func:`plan_map`. Returns the path written.
+    """
+    path = Path(path)
+    html_text = plan_map(plan, **kwargs).get_root().render()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".html", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(html_text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+# -- folium elements -------------------------------------------------------------------------------------------
+
+
+class _Raw(Element):
+    """HTML or JavaScript put into the page verbatim.
+
+    folium/branca re-parse what a MacroElement renders as a Jinja template, so data
+    containing "{{" would break the page or be evaluated; raw elements bypass that.
+    """
+
+    def __init__(self, content: str):
+        super().__init__()
+        self._name = "GridmapRaw"
+        self.content = content
+
+    def render(self, **kwargs) -> str:
+        return self.content
+
+
+class _GridmapLayer(Layer):
+    """A layer built in the page by one of gridmap-map.js's factories from a JSON payload."""
+
+    _template = Template("")
+
+    def __init__(self, factory: str, payload: str, name: str, show: bool = True):
+        # Leaflet's layer control inserts names as HTML.
+        super().__init__(name=html.escape(name), overlay=True, control=True, show=show)
+        self._name = "GridmapLayer"
+        self.factory = factory
+        self.payload = payload
+
+    def render(self, **kwargs):
+        script = f"var {self.get_name()} = gridmap.{self.factory}({self._parent.get_name()}, {self.payload});\n"
+        self.get_root().script.add_child(_Raw(script), name=self.get_name())
+        super().render(**kwargs)  # then folium adds the layer to the map (when shown)
+
+
+class _Controls(MacroElement):
+    """Scale bar, fullscreen, search, legend and attribution; fits the map to the grids."""
+
+    _template = Template("")
+
+    def __init__(self, payload: str):
+        super().__init__()
+        self._name = "GridmapControls"
+        self.payload = payload
+
+    def render(self, **kwargs):
+        script = f"gridmap.controls({self._parent.get_name()}, {self.payload});\n"
+        self.get_root().script.add_child(_Raw(script), name=self.get_name())
+        super().render(**kwargs)
+
+
+# -- checks and small helpers ----------------------------------------------------------------------------------
+
+
+def _text(lang: str) -> dict:
+    if lang not in _TEXT:
+        raise InputError(f"lang: expected one of {sorted(_TEXT)}, got {lang!r}")
+    return _TEXT[lang]
+
+
+def _check_simplify(simplify_m) -> float:
+    if simplify_m is None:
+        return DEFAULT_SIMPLIFY_M
+    try:
+        value = float(simplify_m)
+    except (TypeError, ValueError):
+        raise InputError(f"simplify_m: expected metres >= 0, got {simplify_m!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise InputError(f"simplify_m: expected metres >= 0, got {simplify_m!r}")
+    return value
+
+
+def _json(value) -> str:
+    """JSON safe inside <script>: no '</script>' or '<!--', no JS line separators, no Jinja delimiters."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = (text.replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    # "{{", "{%" and "{#" can only occur inside JSON strings, where "\u007b" means the same "{".
+    return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
+
+
+def _e(value) -> str:
+    """A value as escaped HTML text ('' for missing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def _str(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value)
+
+
+def _num(value, decimals: int = 0) -> str:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return _e(value)
+    if not math.isfinite(value):
+        return ""
+    if decimals == 0 and value == round(value):
+        return f"{value:,.0f}"
+    return f"{value:,.{decimals}f}"
+
+
+def _layer(plan, name: str) -> gpd.GeoDataFrame | None:
+    frame = plan.layers.get(name)
+    if frame is None or len(frame) == 0:
+        return None
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if frame.empty:
+        return None
+    return _metric(frame, name)
+
+
+def _metric(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
+    """The layer in a metric CRS (plans are stored in one; a geographic layer is projected to UTM)."""
+    if frame.crs is None:
+        raise InputError(f"map: layer {name!r} has no CRS")
+    if frame.crs.is_geographic:
+        frame = frame.to_crs(frame.estimate_utm_crs())
+    return frame
+
+
+def _band(plan) -> tuple[float, float] | None:
+    band = (plan.meta.get("config") or {}).get("band")
+    if isinstance(band, (list, tuple)) and len(band) == 2:
+        return float(band[0]), float(band[1])
+    return None
+
+
+def _grid_classes(grids: gpd.GeoDataFrame, band) -> np.ndarray:
+    """'under', 'in', 'over' against the band, or 'rural' for grids of rural units."""
+    households = pd.to_numeric(grids.get("households"), errors="coerce").to_numpy(dtype=float) \
+        if "households" in grids else np.full(len(grids), np.nan)
+    if band is not None:
+        lo, hi = band
+        classes = np.where(households < lo, "under", np.where(households > hi, "over", "in"))
+    else:
+        flags = grids["flag"].fillna("").astype(str).to_numpy() if "flag" in grids else np.full(len(grids), "")
+        classes = np.where(flags == "over_band", "over", np.where(flags == "under_band", "under", "in"))
+    if "regime" in grids:
+        classes = np.where(grids["regime"].astype(str).to_numpy() == "rural", "rural", classes)
+    return classes.astype(object)
+
+
+def _title(plan, text) -> str:
+    area = plan.layers.get("area")
+    if area is not None and "name" in area and len(area) and _str(area["name"].iloc[0]):
+        return _str(area["name"].iloc[0])
+    name = (plan.meta.get("inputs") or {}).get("area_name")
+    return _str(name) or text["title"]
+
+
+def _attribution(plan, lang: str) -> str:
+    """'© OpenStreetMap contributors' (ODbL) whenever the plan was made from OSM data (data/SOURCES.md)."""
+    inputs = plan.meta.get("inputs") or {}
+    values = inputs.values() if isinstance(inputs, dict) else [inputs]
+    text = " ".join(_str(v) for v in values).lower()
+    if (isinstance(inputs, dict) and inputs.get("osm")) or ".osm" in text or "openstreetmap" in text:
+        return _OSM_ATTRIBUTION[lang]
+    return ""
+
+
+def _basemap_layers(basemap: str, key: str | None, lang: str) -> list[folium.TileLayer]:
+    """Tile layers of a basemap choice (none for 'none')."""
+    text = _text(lang)
+    if not isinstance(basemap, str) or not basemap.strip():
+        raise InputError(f"basemap: expected one of {', '.join(BASEMAPS)} or a URL template, got {basemap!r}")
+    basemap = basemap.strip()
+    if basemap == "none":
+        return []
+    name = html.escape(text["basemap"])
+    if basemap == "osm":
+        return [folium.TileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", name=name, overlay=True,
+                                 attr='© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+                                 max_zoom=19, max_native_zoom=19)]
+    if basemap == "tianditu":
+        key = key or os.environ.get("TIANDITU_KEY")
+        if not key:
+            raise InputError("basemap tianditu needs a key: --tianditu-key KEY or the TIANDITU_KEY environment variable")
+        if not all(c.isalnum() for c in key):
+            raise InputError("tianditu key: expected letters and digits only")
+        base = ("https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=%s"
+                "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + key)
+        note = "cva" if lang == "zh" else "eva"
+        attr = "© 天地图 Tianditu"
+        return [folium.TileLayer(base % ("vec", "vec"), name=name, attr=attr, overlay=True, subdomains="01234567",
+                                 max_zoom=_MAX_ZOOM, max_native_zoom=18),
+                folium.TileLayer(base % (note, note), name=html.escape(text["annotation"]), attr=attr, overlay=True,
+                                 subdomains="01234567", max_zoom=_MAX_ZOOM, max_native_zoom=18)]
+    if basemap == "gaode":
+        lang_param = "zh_cn" if lang == "zh" else "en"
+        return [folium.TileLayer(f"https://webrd0{{s}}.is.autonavi.com/appmaptile?lang={lang_param}&size=1&scale=1"
+                                 "&style=8&x={x}&y={y}&z={z}", name=name, attr="© 高德地图 AutoNavi", overlay=True,
+                                 subdomains="1234", max_zoom=_MAX_ZOOM, max_native_zoom=18)]
+    if all(part in basemap for part in ("{z}", "{x}", "{y}")) and not re.search(r"\{[{%#]", basemap):
+        host = urlsplit(basemap).netloc or basemap
+        return [folium.TileLayer(basemap, name=name, attr=html.escape(host), overlay=True, max_zoom=_MAX_ZOOM)]
+    raise InputError(f"basemap: expected one of {', '.join(BASEMAPS)} or a tile URL template with {{z}}, {{x}} "
+                     f"and {{y}}, got {basemap!r}")
+
+
+# -- geometry for display --------------------------------------------------------------------------------------
+
+
+class _Display:
+    """Metric geometry -> simplified, EPSG:4326 (GCJ-02 for Gaode tiles), rounded to DECIMALS."""
+
+    def __init__(self, simplify_m: float, gcj: bool):
+        self.simplify_m = simplify_m
+        self.gcj = gcj
+
+    def _finish(self, geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+        out = geoms.to_crs(4326)
+        if self.gcj:
+            out = gcj02.geometry_to_gcj02(out)
+        rounded = shapely.transform(out.values, lambda xy: np.round(xy, DECIMALS))
+        return gpd.GeoSeries(rounded, index=out.index, crs=out.crs)
+
+    def polygons(self, geoms: gpd.GeoSeries, coverage: bool = False) -> gpd.GeoSeries:
+        tol = self.simplify_m
+        if tol > 0:
+            values = geoms.values
+            simplified = None
+            # Grids tile their units: simplify shared edges once so neighbours stay edge to edge.
+            if coverage and len(values) > 1 and bool(shapely.coverage_is_valid(values)):
+                simplified = shapely.coverage_simplify(values, tol)
+            if simplified is None:
+                simplified = shapely.simplify(values, tol, preserve_topology=True)
+            geoms = gpd.GeoSeries(simplified, index=geoms.index, crs=geoms.crs)
+        return self._finish(geoms)
+
+    def lines(self, geoms: gpd.GeoSeries, factor: float = 2.0) -> gpd.GeoSeries:
+        tol = self.simplify_m * factor
+        if tol > 0:
+            geoms = geoms.simplify(tol, preserve_topology=False)
+        return self._finish(geoms)
+
+    def points(self, geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+        return self._finish(geoms)
+
+
+def _polyline(xy: np.ndarray, decimals: int = DECIMALS) -> str:
+    """Coordinates (n, 2; lon, lat in degrees) in the encoded polyline format at 1e-6 degree precision.
+
+    The format of Google's polyline algorithm and OSRM's "polyline6": lat/lon pairs as
+    zigzag-encoded deltas in 5-bit groups, one printable ASCII character (63-126) each.
+    It is about a quarter of the size of the same points as JSON numbers.
+    """
+    values = np.round(np.asarray(xy, dtype=float).reshape(-1, 2)[:, ::-1] * 10.0 ** decimals).astype(np.int64)
+    deltas = np.diff(values, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    zigzag = (deltas << 1) ^ (deltas >> 63)
+    groups = np.stack([(zigzag >> (5 * k)) & 31 for k in range(8)], axis=1)
+    used = np.ones(groups.shape, dtype=bool)
+    used[:, 1:] = np.stack([(zigzag >> (5 * k)) > 0 for k in range(1, 8)], axis=1)
+    more = np.zeros(groups.shape, dtype=bool)
+    more[:, :-1] = used[:, 1:]
+    chars = (groups | np.where(more, 32, 0)) + 63
+    return chars[used].astype(np.uint8).tobytes().decode("ascii")
+
+
+def _encode(geom):
+    """A geometry as {"t": type, "c": coordinates}, lines and rings as polyline strings; None if empty."""
+    if geom is None or geom.is_empty:
+        return None
+    kind = geom.geom_type
+    if kind == "Point":
+        return {"t": kind, "c": [geom.x, geom.y]}
+    if kind == "LineString":
+        return {"t": kind, "c": _polyline(shapely.get_coordinates(geom))}
+    if kind == "MultiLineString":
+        return {"t": kind, "c": [_polyline(shapely.get_coordinates(g)) for g in geom.geoms]}
+    if kind == "Polygon":
+        return {"t": kind, "c": _rings(geom)}
+    if kind == "MultiPolygon":
+        return {"t": kind, "c": [_rings(g) for g in geom.geoms]}
+    if kind == "GeometryCollection":  # simplification leftovers: keep the polygonal parts
+        polygons = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
+        return _encode(shapely.union_all(polygons)) if polygons else None
+    return None
+
+
+def _rings(polygon) -> list[str]:
+    return [_polyline(shapely.get_coordinates(polygon.exterior))] + \
+        [_polyline(shapely.get_coordinates(ring)) for ring in polygon.interiors]
+
+
+def _collection(geoms, props) -> list[dict]:
+    """Features as [{"g": encoded geometry, "p": properties}] (gridmap.features() in the page decodes them)."""
+    features = []
+    for geom, prop in zip(geoms, props):
+        encoded = _encode(geom)
+        if encoded is not None:
+            features.append({"g": encoded, "p": prop})
+    return features
+
+
+# -- payloads (JSON given to gridmap-map.js) -------------------------------------------------------------------
+
+
+def _grid_payload(grids, geo, classes, band, text, lang, lat, lon) -> str:
+    cols = grids.columns
+    get = lambda row, col: row[col] if col in cols else None  # noqa: E731
+    props = []
+    for (_, row), cls, y, x in zip(grids.iterrows(), classes, lat, lon):
+        code = _str(get(row, "code")) or _str(get(row, "grid_id"))
+        unit = _str(get(row, "unit_name"))
+        parent = _str(get(row, "parent_name"))
+        households = get(row, "households")
+        tip = (f"<b>{_e(code)}</b> {_e(unit)}<br>{_e(text['households'])} {_num(households)}"
+               f" · {_e(text[cls])}")
+        rows = []
+        if _str(get(row, "grid_id")) and _str(get(row, "grid_id")) != code:
+            rows.append((text["grid_id"], _e(get(row, "grid_id"))))
+        rows.append((text["unit"], _e(unit) + (f" <small>({_e(get(row, 'unit_id'))})</small>"
+                                              if _str(get(row, "unit_id")) and _str(get(row, "unit_id")) != unit
+                                              else "")))
+        if parent:
+            rows.append((text["township"], _e(parent)))
+        regime = _str(get(row, "regime"))
+        if regime:
+            rows.append((text["regime"], _e({"urban": text["urban"], "rural": text["rural_regime"]}.get(regime, regime))))
+        rows.append((text["households"], _num(households)))
+        if cls != "rural" and band is not None:
+            rows.append((text["status"], f"{_e(text[cls])} ({_num(band[0])}–{_num(band[1])})"))
+        if "workers" in cols and _str(get(row, "workers")):
+            rows.append((text["workers_n"], _num(get(row, "workers"))))
+        if "share_reached" in cols and _str(get(row, "share_reached")):
+            share = pd.to_numeric(pd.Series([get(row, "share_reached")]), errors="coerce").iloc[0]
+            rows.append((text["share_reached"], f"{share:.0%}" if pd.notna(share) else _e(get(row, "share_reached"))))
+        if "area_km2" in cols and _str(get(row, "area_km2")):
+            rows.append((text["area_km2"], f"{_num(get(row, 'area_km2'), 2)} km²"))
+        if "polsby_popper" in cols and _str(get(row, "polsby_popper")):
+            rows.append((text["compactness"], _num(get(row, "polsby_popper"), 2)))
+        flag = _str(get(row, "flag"))
+        if flag:
+            rows.append((text["flag"], f'<span class="flag">{_e(_FLAGS[lang].get(flag, flag))}</span>'))
+            reason = _str(get(row, "flag_reason"))
+            if reason:
+                rows.append((text["reason"], _e(reason)))
+        table = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
+        pop = f"<h4>{_e(text['code'])} {_e(code)}</h4><table>{table}</table>"
+        props.append({"k": cls, "tip": tip, "pop": pop, "at": [float(y), float(x)] if math.isfinite(y) else None,
+                      "find": [code, _str(get(row, "grid_id")), unit, parent]})
+    styles = {k: {**_GRID_STYLE, "fillColor": c} for k, c in _GRID_COLOURS.items()}
+    return _json({"data": _collection(geo.values, props), "styles": styles, "hover": _HOVER_STYLE})
+
+
+def _label_points(grids) -> tuple[np.ndarray, np.ndarray]:
+    """Centre and radius (m) of the largest circle inside each grid's largest part (its pole of inaccessibility)."""
+    parts, owner = shapely.get_parts(grids.geometry.values, return_index=True)
+    keep = ~shapely.is_empty(parts)
+    parts, owner = parts[keep], owner[keep]
+    order = np.lexsort((-shapely.area(parts), owner))
+    first = np.unique(owner[order], return_index=True)[1]
+    largest = np.empty(len(grids), dtype=object)
+    largest[owner[order][first]] = parts[order][first]
+    centres = np.full(len(grids), None, dtype=object)
+    radius = np.full(len(grids), np.nan)
+    has = np.array([g is not None for g in largest], dtype=bool)
+    if has.any():
+        tol = np.maximum(np.sqrt(np.maximum(shapely.area(largest[has]), 1.0)) / 200.0, 0.5)
+        circles = shapely.maximum_inscribed_circle(largest[has], tol)
+        centres[has] = shapely.get_point(circles, 0)
+        radius[has] = np.maximum(shapely.length(circles), 1e-3)
+    return centres, radius
+
+
+def _label_payload(codes, lat, lon, radius) -> str:
+    """[lat, lon, min zoom, escaped code]: a label shows from the zoom at which it fits inside its circle."""
+    rows = []
+    for y, x, r, code in zip(lat, lon, radius, codes):
+        code = _str(code)
+        if not (math.isfinite(y) and math.isfinite(r)):  # a grid without geometry has no label
+            continue
+        width_px = _LABEL_CHAR_PX * len(code) + _LABEL_PAD_PX
+        metres_per_px_z0 = 40075016.686 * math.cos(math.radians(y)) / 256.0
+        zoom = math.ceil(math.log2(width_px * metres_per_px_z0 / (2.0 * r)))
+        rows.append([float(y), float(x), int(min(max(zoom, 0), _MAX_ZOOM + 1)), _e(code)])
+    return _json({"data": rows})
+
+
+def _unit_payload(units, disp) -> str:
+    geo = disp.polygons(units.geometry, coverage=True)
+    names = units["name"] if "name" in units else units.get("unit_name", pd.Series("", index=units.index))
+    props = [{"k": "unit", "name": _str(n)} for n in names]
+    return _json({"data": _collection(geo.values, props), "styles": _BORDER_STYLES, "pane": "gmBorders",
+                  "key": "units"})
+
+
+def _township_payload(units, area, disp):
+    """Township outlines (units dissolved by parent_id) and the area outline; None if neither exists.
+
+    Returns the payload and whether there were townships (else the layer is just the area boundary).
+    """
+    geoms, kinds, crs = [], [], None
+    if units is not None:
+        crs = units.crs
+        if "parent_id" in units:
+            parent = units["parent_id"].fillna("").astype(str)
+            keep = (parent != "").to_numpy()
+            if keep.any():
+                dissolved = units.geometry[keep].groupby(parent[keep]).agg(lambda s: shapely.union_all(s.values))
+                geoms += list(dissolved.values)
+                kinds += ["township"] * len(dissolved)
+    has_parents = bool(geoms)
+    if area is not None:
+        if crs is not None and area.crs != crs:
+            area = area.to_crs(crs)
+        crs = area.crs
+        geoms += list(area.geometry.values)
+        kinds += ["area"] * len(area)
+    if not geoms:
+        return None
+    geo = disp.polygons(gpd.GeoSeries(geoms, crs=crs))
+    payload = _json({"data": _collection(geo.values, [{"k": k} for k in kinds]), "styles": _BORDER_STYLES,
+                     "pane": "gmBorders", "key": "townships"})
+    return payload, has_parents
+
+
+def _context_payload(frame, key, disp) -> str | None:
+    """Roads, waterways or railways as one multi-line per style class (no per-feature data needed)."""
+    if key == "roads":
+        cls = frame["highway"].astype(str).map(_ROAD_CLASSES) if "highway" in frame else None
+    elif key == "waterways":
+        cls = frame["waterway"].astype(str).map(lambda w: "river" if w in ("river", "canal") else "stream") \
+            if "waterway" in frame else pd.Series("stream", index=frame.index)
+    else:
+        cls = pd.Series("rail", index=frame.index)
+    if cls is None:
+        cls = pd.Series("minor", index=frame.index)
+    frame = frame[cls.notna()]
+    cls = cls[cls.notna()]
+    if frame.empty:
+        return None
+    geo = disp.lines(frame.geometry)
+    geoms, kinds = [], []
+    order = ["minor", "major"] if key == "roads" else sorted(set(cls))
+    for kind in order:
+        parts = shapely.get_parts(geo.values[(cls == kind).to_numpy()])
+        parts = parts[~shapely.is_empty(parts)]
+        if len(parts):
+            geoms.append(shapely.multilinestrings(parts))
+            kinds.append(kind)
+    if not geoms:
+        return None
+    extra = {"casing": _CASING_STYLES} if key == "roads" else {}
+    return _json({"data": _collection(geoms, [{"k": k} for k in kinds]), "styles": _LINE_STYLES,
+                  "pane": "gmContext", "canvas": True, "key": key, **extra})
+
+
+def _service_payload(areas, disp) -> str:
+    geo = disp.polygons(areas.geometry)
+    return _json({"data": _collection(geo.values, [{"k": "service"}] * len(geo)), "styles": {"service": _SERVICE_STYLE},
+                  "pane": "gmAreas", "key": "service_areas"})
+
+
+def _dot_payload(frame, disp) -> str:
+    pts = disp.points(frame.geometry.representative_point())
+    xy = np.column_stack([shapely.get_x(pts.values), shapely.get_y(pts.values)])
+    return _json({"data": _polyline(xy), "style": _DOT_STYLE, "key": "unreached"})
+
+
+def _point_payload(frame, kind, disp, text, lang, key) -> str:
+    pts = disp.points(frame.geometry.representative_point())
+    props = []
+    for _, row in frame.iterrows():
+        rows = []
+        if kind == "worker":
+            wtype = _str(row.get("worker_type"))
+            rows += [(text["worker_id"], _e(row.get("worker_id"))),
+                     (text["worker_type"], _e(_WORKER_TYPES[lang].get(wtype, wtype))),
+                     (text["grid"], _e(row.get("grid_id")))]
+        else:
+            rows.append((text["grid"], _e(row.get("grid_id"))))
+            if _str(row.get("minutes")):
+                mode = _str(row.get("mode"))
+                rows.append((text["response"], _e(text["minutes"].format(m=_num(row.get("minutes"))))
+                             + (f" ({_e(_MODES[lang].get(mode, mode))})" if mode else "")))
+            if _str(row.get("households_reached")):
+                reached = _num(row.get("households_reached"))
+                if _str(row.get("households")):
+                    reached += f" / {_num(row.get('households'))}"
+                rows.append((text["households_reached"], reached))
+            share = pd.to_numeric(pd.Series([row.get("share_reached")]), errors="coerce").iloc[0]
+            if pd.notna(share):
+                rows.append((text["share_reached"], f"{share:.0%}"))
+        tip = f"<b>{_e(text[key])}</b><br>" + "<br>".join(f"{_e(k)}: {v}" for k, v in rows if v)
+        props.append({"k": kind, "tip": tip})
+    return _json({"data": _collection(pts.values, props), "styles": _POINT_STYLES, "key": key})
+
+
+def _legend_html(title, grids, counts, band, present, text) -> str:
+    households = pd.to_numeric(grids.get("households"), errors="coerce").sum() if "households" in grids else 0
+    parts = [f"<h3>{_e(title)}</h3>",
+             '<div class="sub">' + _e(text["summary"].format(grids=f"{len(grids):,}", households=_num(households)))
+             + (f"<br>{_e(text['band'].format(lo=_num(band[0]), hi=_num(band[1])))}" if band else "") + "</div>"]
+    for cls in ("under", "in", "over", "rural"):
+        if cls == "rural" and not counts[cls]:
+            continue
+        parts.append(f'<div class="row"><span class="sw" style="background:{_GRID_COLOURS[cls]}"></span>'
+                     f'{_e(text[cls])}<span class="n">{counts[cls]}</span></div>')
+    extra = []
+    borders = {"units": "unit", "townships": "township", "area": "area"}
+    for key, style in borders.items():
+        if key in present:
+            s = _BORDER_STYLES[style]
+            extra.append(f'<div class="row"><span class="ln" style="border-top-width:{s["weight"]:.0f}px;'
+                         f'border-color:{s["color"]}"></span>{_e(text[key])}</div>')
+    if "service_areas" in present:
+        extra.append(f'<div class="row"><span class="ln" style="border-top:2px dashed {_SERVICE_STYLE["color"]}">'
+                     f'</span>{_e(text["service_areas"])}</div>')
+    for key, style in (("workers", _POINT_STYLES["worker"]), ("bases", _POINT_STYLES["base"])):
+        if key in present:
+            extra.append(f'<div class="row"><span class="pt" style="background:{style["fillColor"]}"></span>'
+                         f'{_e(text[key])}</div>')
+    if "unreached" in present:
+        extra.append(f'<div class="row"><span class="pt" style="background:{_DOT_STYLE["fillColor"]};width:6px;'
+                     f'height:6px"></span>{_e(text["unreached"])}</div>')
+    context = {"roads": ("major", "#a8a8a8"), "waterways": ("river", None), "railways": ("rail", None)}
+    for key, (style, colour) in context.items():
+        if key in present:
+            s = _LINE_STYLES[style]
+            dash = "dashed" if "dashArray" in s else "solid"
+            extra.append(f'<div class="row"><span class="ln" style="border-top:{max(s["weight"], 2):.0f}px {dash} '
+                         f'{colour or s["color"]}"></span>{_e(text[key])}</div>')
+    if extra:
+        parts.append('<div class="sep"></div>')
+        parts += extra
+    return "".join(parts)
