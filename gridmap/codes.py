@@ -2,13 +2,21 @@
 
 When the unit id is a 12-digit national statistical division code (6 county + 3 township
 + 3 village digits, 统计用区划代码) the grid code is those 12 digits plus the serial
-(15 digits); otherwise ``<unit_id>-<serial>``.
+(15 digits); otherwise ``<unit_id>-<serial>``. Levels 1-4 of a code (county, township,
+village/community, grid) come from :func:`code_levels`, their names from a code table
+(:func:`load_code_table`, e.g. the NBS 2023 codes in ``data/china``); :func:`check_code`
+says why a code is malformed.
 """
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _NBS = re.compile(r"\d{12}")
 
@@ -37,3 +45,143 @@ def grid_code(unit_id: str, serial: int) -> str:
 def is_nbs_code(code: str) -> bool:
     """True for a 12-digit village/community code."""
     return bool(_NBS.fullmatch(str(code)))
+
+
+# --------------------------------------------------------------------------- code table and code checks
+
+#: First two digits of every province-level division in the NBS scheme (GB/T 2260):
+#: 11-15 North, 21-23 Northeast, 31-37 East, 41-46 Central-South, 50-54 Southwest,
+#: 61-65 Northwest, 71 Taiwan, 81-82 Hong Kong and Macao.
+PROVINCE_CODES = frozenset([11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+                            50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82])
+
+#: Levels of a grid code: (level, name, number of leading digits of a 15-digit code).
+LEVELS = ((1, "county", 6), (2, "township", 9), (3, "village", 12), (4, "grid", 15))
+
+_GRID_NBS = re.compile(r"\d{15}")
+_GRID_LOCAL = re.compile(r"(?P<unit>.+)-(?P<serial>\d{3})")
+
+#: The files of a code table and the column holding each row's parent code
+#: (layout of the modood/Administrative-divisions-of-China CSVs, see data/SOURCES.md).
+_TABLE_FILES = ((1, "counties.csv", "cityCode"), (2, "townships.csv", "areaCode"), (3, "villages.csv", "streetCode"))
+
+
+def load_code_table(folder) -> pd.DataFrame:
+    """Statistical division codes (统计用区划代码) of counties, townships and villages.
+
+    Parameters
+    ----------
+    folder : directory holding ``counties.csv`` (6-digit codes), ``townships.csv``
+        (9 digits) and ``villages.csv`` (12 digits), e.g. ``data/china`` (NBS 2023).
+
+    Returns
+    -------
+    DataFrame with one row per division: ``level`` (1 county, 2 township, 3 village or
+    community), ``code`` (the 6, 9 or 12 significant digits, as text), ``code12`` (the
+    same padded with zeros to the 12-digit NBS form), ``name`` and ``parent_code`` (the
+    city's 4 digits for a county, the county's 6 for a township, the township's 9 for a
+    village).
+    """
+    import pandas as pd
+
+    from gridmap.errors import InputError
+
+    folder = Path(folder)
+    frames = []
+    for level, filename, parent in _TABLE_FILES:
+        path = folder / filename
+        if not path.exists():
+            raise InputError(f"code table: no such file {path}")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        missing = {"code", "name", parent} - set(frame.columns)
+        if missing:
+            raise InputError(f"code table: {path} lacks column(s) {sorted(missing)}")
+        digits = LEVELS[level - 1][2]
+        bad = ~frame["code"].str.fullmatch(rf"\d{{{digits}}}")
+        if bad.any():
+            raise InputError(f"code table: {path} has codes that are not {digits} digits: "
+                             f"{frame.loc[bad, 'code'].head(3).tolist()}")
+        frames.append(pd.DataFrame({"level": level, "code": frame["code"], "name": frame["name"].str.strip(),
+                                    "parent_code": frame[parent]}))
+    table = pd.concat(frames, ignore_index=True)
+    if table["code"].duplicated().any():
+        raise InputError(f"code table: duplicate codes {table.loc[table['code'].duplicated(), 'code'].head(3).tolist()}")
+    table.insert(2, "code12", table["code"].str.ljust(12, "0"))
+    return table
+
+
+def check_code(code, unit_id=None) -> str | None:
+    """Why ``code`` is not a well-formed grid code, or None when it is.
+
+    A grid code is the 12-digit village/community code plus a 3-digit serial (15 digits,
+    serial 001-999), or ``<unit_id>-NNN`` when the unit has no statistical code. With
+    ``unit_id``, the code must also belong to that unit: ``unit_id + NNN`` when the unit
+    id is a 12-digit code, ``unit_id-NNN`` otherwise.
+    """
+    if code is None or (isinstance(code, float) and code != code):
+        return "no code"
+    code = str(code).strip()
+    if not code:
+        return "no code"
+    if code.isdigit():
+        if not _GRID_NBS.fullmatch(code):
+            return (f"{len(code)} digits; a grid code has 15 "
+                    "(6 county + 3 township + 3 village/community + 3 grid serial)")
+        if int(code[:2]) not in PROVINCE_CODES:
+            return f"{code[:2]} is no province code"
+        if code[6:9] == "000":
+            return "township digits 7-9 are 000"
+        if code[9:12] == "000":
+            return "village digits 10-12 are 000 (a township's code, not a village's)"
+        if code[12:] == "000":
+            return "grid serial 000 (serials run 001-999)"
+        nbs = True
+    else:
+        match = _GRID_LOCAL.fullmatch(code)
+        if not match:
+            return "neither 15 digits nor <unit_id>-NNN"
+        if match["serial"] == "000":
+            return "grid serial 000 (serials run 001-999)"
+        nbs = False
+    if unit_id is None or (isinstance(unit_id, float) and unit_id != unit_id) or str(unit_id) == "":
+        return None
+    unit_id = str(unit_id)
+    if is_nbs_code(unit_id):
+        if not nbs:
+            return f"unit {unit_id} has a statistical code: expected {unit_id}NNN"
+        if code[:12] != unit_id:
+            return f"village digits {code[:12]} are not those of its unit {unit_id}"
+    elif nbs or code.rsplit("-", 1)[0] != unit_id:
+        return f"expected {unit_id}-NNN for unit {unit_id}"
+    return None
+
+
+def code_levels(code, table=None) -> dict:
+    """The county, township, village/community and grid (levels 1-4) of a code.
+
+    A 15-digit grid code gives all four (``{"county": "511822", "township":
+    "511822100", "village": "511822100001", "grid": "511822100001001"}``); a 6, 9 or
+    12-digit division code (or its zero-padded 12-digit form) gives the levels down to
+    its own; a ``<unit_id>-NNN`` code gives only its village (the unit id) and grid;
+    unknown levels are None. With a ``table`` from :func:`load_code_table`, the names
+    are added as ``county_name``, ``township_name`` and ``village_name``.
+    """
+    code = "" if code is None else str(code).strip()
+    levels = {name: None for _, name, _ in LEVELS}
+    if code.isdigit():
+        if len(code) == 12 and code[9:] == "000":  # 12-digit form of a county or township code
+            code = code[:6] if code[6:9] == "000" else code[:9]
+        for _, name, digits in LEVELS:
+            if len(code) >= digits:
+                levels[name] = code[:digits]
+    else:
+        match = _GRID_LOCAL.fullmatch(code)
+        if match:
+            levels["village"], levels["grid"] = match["unit"], code
+            if is_nbs_code(match["unit"]):
+                levels["county"], levels["township"] = match["unit"][:6], match["unit"][:9]
+    if table is not None:
+        names = dict(zip(table["code"], table["name"]))
+        for _, name, _ in LEVELS[:3]:
+            levels[f"{name}_name"] = names.get(levels[name]) if levels[name] else None
+    return levels

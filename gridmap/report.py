@@ -1,0 +1,646 @@
+"""The figures a county publishes about its grid system, per township and for the county.
+
+    report = build_report(plan, lang="zh")
+    report.to_html("out/report.html")       # one self-contained file, plots inside
+    report.to_markdown("out/report.md")     # plots as PNG files beside it
+
+Sections: overview (levels 1-4: county, townships, villages/communities, grids), grids by
+township and regime, households per grid (distribution against the band), and, when
+the plan has them, workers by type, monthly and yearly budget by pay component, share of
+households inside the service circle; last the exceptions: grids the plan flags and the
+faults :func:`gridmap.validate.validate_plan` finds. Labels in Chinese or English.
+
+Townships: when grid codes are 15-digit statistical codes, digits 1-9; otherwise the
+grids' ``parent_name`` when it holds more than one name, else their ``unit_name`` (as in
+the demo plan, where municipalities play the townships).
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gridmap.errors import InputError
+
+#: CJK fonts tried in order for plot labels; DejaVu Sans (no CJK glyphs) when none is installed.
+CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC")
+_CJK_FILES = re.compile(r"wqy-microhei|notosanscjk|notosanssc", re.IGNORECASE)
+
+_T = {
+    "title": ("Grid system report", "网格化服务管理报告"),
+    "overview": ("Overview", "概况"),
+    "grids": ("Grids by township and regime", "各乡镇网格数（按类型）"),
+    "households": ("Households per grid", "网格户数"),
+    "workers": ("Grid workers by type", "网格员（按类型）"),
+    "budget": ("Budget by pay component", "经费（按薪酬构成）"),
+    "reach": ("Households inside the service circle", "服务圈覆盖户数"),
+    "exceptions": ("Flagged exceptions", "例外情况"),
+    "level": ("Level", "层级"), "count": ("Count", "数量"), "name": ("Name", "名称"),
+    "level1": ("1 county", "一级 县（区、旗）"), "level2": ("2 townships", "二级 乡镇（街道）"),
+    "level3": ("3 villages / communities", "三级 村（社区）"), "level4": ("4 grids", "四级 网格"),
+    "not_in_plan": ("not in the plan (units play the townships)", "计划中无此层级（单元即乡镇）"),
+    "township": ("Township", "乡镇"), "county": ("County", "全县"), "total": ("Total", "合计"),
+    "village": ("Village / community", "村（社区）"), "grid": ("Grid", "网格"), "code": ("Code", "编码"),
+    "regime": ("Regime", "类型"), "urban": ("urban", "城镇"), "rural": ("rural", "农村"),
+    "island": ("island (exclave)", "飞地"), "households_total": ("Households", "户数"),
+    "grids_n": ("Grids", "网格数"), "villages_n": ("Villages/communities", "村（社区）数"),
+    "hh_min": ("Min", "最少"), "hh_median": ("Median", "中位数"), "hh_max": ("Max", "最多"),
+    "in_band": ("In band (urban grids)", "在范围内（城镇网格）"),
+    "band": ("Band", "户数范围"), "hh_per_grid": ("Households per grid", "每格户数"),
+    "n_grids": ("Number of grids", "网格数"),
+    "band_text": ("Band {lo:g}-{hi:g} households per urban grid.", "城镇网格户数范围 {lo:g}–{hi:g} 户。"),
+    "hist_caption": ("Households per grid in the county; the band is shaded.", "全县网格户数分布，阴影为户数范围。"),
+    "box_caption": ("Households per grid by township; the band is shaded.", "各乡镇网格户数分布，阴影为户数范围。"),
+    "regime_caption": ("Grids per township by regime.", "各乡镇网格数（按类型）。"),
+    "worker_type": ("Worker type", "网格员类型"), "workers_n": ("Workers", "网格员数"),
+    "workers_caption": ("Workers per township by type.", "各乡镇网格员数（按类型）。"),
+    "monthly": ("Monthly (yuan)", "每月（元）"), "yearly": ("Yearly (yuan)", "每年（元）"),
+    "component": ("Component", "构成"), "pay": ("pay", "薪酬"),
+    "pay_base": ("base", "基本报酬"), "pay_performance": ("performance", "绩效"), "pay_phone": ("phone", "通讯补贴"),
+    "pay_allowance": ("allowance", "补贴"), "pay_transport": ("transport", "交通补贴"), "pay_bonus": ("bonus", "奖励"),
+    "budget_caption": ("Monthly budget per township by pay component (yuan).", "各乡镇每月经费（按薪酬构成，元）。"),
+    "budget_text": ("Yearly = 12 × monthly.", "每年 = 12 × 每月。"),
+    "reached": ("Households reached", "覆盖户数"), "share": ("Share reached", "覆盖比例"),
+    "reach_caption": ("Share of households inside the service circle, per township; the line is the county.",
+                      "各乡镇服务圈覆盖户数比例，横线为全县。"),
+    "reach_settings": ("Service circle settings", "服务圈设置"), "setting": ("Setting", "设置"),
+    "value": ("Value", "值"),
+    "flag": ("Flag", "标记"), "reason": ("Reason", "原因"),
+    "flagged_none": ("The plan flags no grid.", "计划未标记任何网格。"),
+    "flagged_text": ("Grids the plan flags (islands are exclaves or cut-off pieces under the band).",
+                     "计划标记的网格（飞地为户数低于下限的飞地或被隔断部分）。"),
+    "validation": ("Validation", "校验"), "fault": ("Fault", "问题"), "errors": ("Errors", "错误"),
+    "warnings": ("Warnings", "警告"), "status": ("Status", "状态"), "detail": ("Detail", "说明"),
+    "checked": ("checked", "已检查"), "skipped": ("skipped", "未检查"),
+    "validation_text": ("{errors} error(s), {warnings} warning(s) found by `gridmap validate`.",
+                        "`gridmap validate` 发现 {errors} 个错误、{warnings} 个警告。"),
+    "faults_more": ("{n} more in `gridmap validate --out`.", "其余 {n} 条见 `gridmap validate --out`。"),
+    "error": ("error", "错误"), "warning": ("warning", "警告"),
+    "infeasible": ("Units whose band cannot be met", "无法满足户数范围的单元"), "unit": ("Unit", "单元"),
+    "no_cjk": ("No CJK font found ({fonts}); Chinese labels in the plots may show as boxes. "
+               "Install fonts-wqy-microhei.", "未找到中文字体（{fonts}），图中中文可能显示为方框。请安装 fonts-wqy-microhei。"),
+    "over_band": ("over band", "超出上限"), "under_band": ("under band", "低于下限"),
+    "rural_unit": ("rural unit", "农村单元"),
+    "full_time": ("full-time", "专职"), "part_time": ("part-time", "兼职"),
+    "part_time_1": ("part-time, first level", "一级兼职"), "part_time_2": ("part-time, second level", "二级兼职"),
+    "fulltime": ("full-time", "专职"), "parttime": ("part-time", "兼职"), "volunteer": ("volunteer", "志愿者"),
+    "generated": ("Plan of {created}, gridmap {version}.", "计划生成于 {created}，gridmap {version}。"),
+    "figures": ("{households:,.0f} households in {grids} grids.", "共 {households:,.0f} 户，{grids} 个网格。"),
+}
+
+
+def _tr(key: str, lang: str, **kw) -> str:
+    en, zh = _T[key]
+    text = zh if lang == "zh" else en
+    return text.format(**kw) if kw else text
+
+
+@dataclass
+class Table:
+    """A table of text cells (already formatted and translated)."""
+
+    frame: pd.DataFrame
+    caption: str = ""
+
+
+@dataclass
+class Figure:
+    """A plot as PNG bytes."""
+
+    name: str
+    png: bytes
+    caption: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    blocks: list = field(default_factory=list)  # str paragraphs, Table, Figure
+
+
+@dataclass
+class Report:
+    """A report: sections of paragraphs, tables and figures, written as HTML or Markdown."""
+
+    title: str
+    lang: str
+    sections: list
+    warnings: list = field(default_factory=list)
+
+    def section(self, key: str) -> Section:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(f"report has no section {key!r}; sections: {[s.key for s in self.sections]}")
+
+    @property
+    def figures(self) -> list:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
+
+    def to_html(self, path) -> Path:
+        """One self-contained HTML file (plots as base64 PNG), written atomically."""
+        e = html.escape
+        parts = [f"<!DOCTYPE html>\n<html lang=\"{'zh-CN' if self.lang == 'zh' else 'en'}\">\n<head>\n"
+                 f"<meta charset=\"utf-8\">\n<title>{e(self.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+                 f"<h1>{e(self.title)}</h1>\n"]
+        for text in self.warnings:
+            parts.append(f"<p class=\"warning\">{e(text)}</p>\n")
+        parts.append("<nav><ol>" + "".join(f"<li><a href=\"#{e(s.key)}\">{e(s.title)}</a></li>" for s in self.sections)
+                     + "</ol></nav>\n")
+        for s in self.sections:
+            parts.append(f"<section id=\"{e(s.key)}\">\n<h2>{e(s.title)}</h2>\n")
+            for block in s.blocks:
+                if isinstance(block, Table):
+                    parts.append(_html_table(block))
+                elif isinstance(block, Figure):
+                    data = base64.b64encode(block.png).decode("ascii")
+                    parts.append(f"<figure><img src=\"data:image/png;base64,{data}\" alt=\"{e(block.caption)}\">"
+                                 f"<figcaption>{e(block.caption)}</figcaption></figure>\n")
+                else:
+                    parts.append(f"<p>{e(str(block))}</p>\n")
+            parts.append("</section>\n")
+        parts.append("</body>\n</html>\n")
+        return _write_atomic(Path(path), "".join(parts).encode("utf-8"))
+
+    def to_markdown(self, path) -> Path:
+        """A Markdown file, its plots as PNG files beside it (``<stem>-<figure>.png``), written atomically."""
+        path = Path(path)
+        lines = [f"# {_md(self.title)}", ""]
+        lines += [f"> {_md(text)}\n" for text in self.warnings]
+        for s in self.sections:
+            lines += [f"## {_md(s.title)}", ""]
+            for block in s.blocks:
+                if isinstance(block, Table):
+                    lines += _md_table(block) + [""]
+                elif isinstance(block, Figure):
+                    name = f"{path.stem}-{block.name}.png"
+                    _write_atomic(path.parent / name, block.png)
+                    lines += [f"![{_md(block.caption)}]({name})", "", f"*{_md(block.caption)}*", ""]
+                else:
+                    lines += [_md(str(block)), ""]
+        return _write_atomic(path, "\n".join(lines).encode("utf-8"))
+
+
+# --------------------------------------------------------------------------- building
+
+
+def build_report(plan, *, lang: str = "zh", validate: bool = True) -> Report:
+    """The report of a plan.
+
+    Parameters
+    ----------
+    plan : a :class:`~gridmap.plan.Plan` (layers ``grids``, optional ``workers``; grid
+        columns ``share_reached`` and metadata ``meta["reach"]`` when reach has run).
+    lang : ``"zh"`` or ``"en"``.
+    validate : add the faults of :func:`gridmap.validate.validate_plan` to the exceptions.
+    """
+    if lang not in ("zh", "en"):
+        raise InputError(f"lang: expected 'zh' or 'en', got {lang!r}")
+    grids = plan.layers.get("grids")
+    if grids is None or grids.empty:
+        raise InputError("report: the plan has no grids")
+    font, font_warning = _font()
+    notes = [_tr("no_cjk", lang, fonts=", ".join(CJK_FONTS))] if font_warning else []
+    frame = _grid_frame(plan, lang)
+    band = plan.meta.get("config", {}).get("band") or plan.meta.get("summary", {}).get("band")
+    plot = _Plotter(font, lang)
+    sections = [
+        _overview(plan, frame, lang, band),
+        _grids_section(frame, lang, plot),
+        _households_section(frame, lang, plot, band),
+    ]
+    workers = plan.layers.get("workers")
+    if workers is not None and len(workers):
+        sections += [_workers_section(frame, workers, lang, plot), _budget_section(frame, workers, lang, plot)]
+    if "share_reached" in frame.columns:
+        sections.append(_reach_section(plan, frame, lang, plot))
+    sections.append(_exceptions_section(plan, frame, lang, validate))
+    name = frame.attrs.get("county", "")
+    title = f"{name} {_tr('title', lang)}".strip()
+    return Report(title=title, lang=lang, sections=sections, warnings=notes)
+
+
+def _grid_frame(plan, lang) -> pd.DataFrame:
+    """One row per grid with the township key and numbers the sections need."""
+    grids = plan.grids
+    out = pd.DataFrame({"grid_id": grids["grid_id"].astype(str).to_numpy()})
+    out["code"] = grids["code"].astype(str).to_numpy() if "code" in grids.columns else out["grid_id"]
+    for column in ("unit_id", "unit_name", "parent_id", "parent_name"):
+        out[column] = grids[column].fillna("").astype(str).to_numpy() if column in grids.columns else ""
+    out["regime"] = grids["regime"].fillna("").astype(str).to_numpy() if "regime" in grids.columns else "urban"
+    out["households"] = pd.to_numeric(grids.get("households", pd.Series(np.nan, index=grids.index)),
+                                      errors="coerce").to_numpy(float)
+    for column in ("flag", "flag_reason", "share_reached", "in_band"):
+        if column in grids.columns:
+            out[column] = grids[column].to_numpy()
+    nbs = out["code"].str.fullmatch(r"\d{15}").all()
+    parents = out.loc[out["parent_name"] != "", "parent_name"].nunique()
+    if nbs:
+        out["township"] = np.where(out["parent_name"] != "", out["parent_name"], out["code"].str[:9])
+        out.attrs["villages"] = True
+    elif parents > 1:
+        out["township"] = np.where(out["parent_name"] != "", out["parent_name"], out["unit_name"])
+        out.attrs["villages"] = True
+    else:
+        out["township"] = np.where(out["unit_name"] != "", out["unit_name"], out["unit_id"])
+        out.attrs["villages"] = False
+    area = plan.layers.get("area")
+    county = str(area["name"].iloc[0]) if area is not None and "name" in area.columns and len(area) else ""
+    if not county and parents == 1:
+        county = out.loc[out["parent_name"] != "", "parent_name"].iloc[0]
+    out.attrs["county"] = county
+    return out
+
+
+def _overview(plan, frame, lang, band) -> Section:
+    villages = frame["unit_id"].nunique() if frame.attrs["villages"] else None
+    rows = [(_tr("level1", lang), 1, frame.attrs["county"]),
+            (_tr("level2", lang), frame["township"].nunique(), ""),
+            (_tr("level3", lang), villages if villages is not None else "—",
+             "" if villages is not None else _tr("not_in_plan", lang)),
+            (_tr("level4", lang), len(frame), "")]
+    table = pd.DataFrame(rows, columns=[_tr("level", lang), _tr("count", lang), _tr("name", lang)])
+    blocks = [_tr("figures", lang, households=float(np.nansum(frame["households"])), grids=len(frame))]
+    if band:
+        blocks.append(_tr("band_text", lang, lo=float(band[0]), hi=float(band[1])))
+    if plan.meta.get("created"):
+        blocks.append(_tr("generated", lang, created=plan.meta["created"], version=plan.meta.get("gridmap_version", "")))
+    blocks.append(Table(_cells(table)))
+    return Section("overview", _tr("overview", lang), blocks)
+
+
+def _regime_label(regime: str, lang: str) -> str:
+    return _tr(regime, lang) if regime in ("urban", "rural", "island") else regime
+
+
+def _grids_section(frame, lang, plot) -> Section:
+    counts = pd.crosstab(frame["township"], frame["regime"])
+    order = [r for r in ("urban", "rural", "island") if r in counts.columns] + \
+        [r for r in counts.columns if r not in ("urban", "rural", "island")]
+    counts = counts[order]
+    by_unit = frame.groupby("township")["unit_id"].nunique()
+    table = counts.copy()
+    table.columns = [_regime_label(r, lang) for r in order]
+    table[_tr("total", lang)] = counts.sum(axis=1)
+    if frame.attrs["villages"]:
+        table.insert(0, _tr("villages_n", lang), by_unit.reindex(table.index))
+    table.loc[_tr("county", lang)] = table.sum(axis=0)
+    table = table.rename_axis(_tr("township", lang)).reset_index()
+    figure = plot.stacked_bars("grids_by_regime", counts.rename(columns=lambda r: _regime_label(r, lang)),
+                               _tr("n_grids", lang), _tr("regime_caption", lang))
+    return Section("grids", _tr("grids", lang), [Table(_cells(table)), figure])
+
+
+def _households_section(frame, lang, plot, band) -> Section:
+    hh = frame["households"]
+    blocks = []
+    if hh.notna().any():
+        def stats(g):
+            urban = g[g["regime"] == "urban"]["households"]
+            share = "—"
+            if band and len(urban):
+                share = f"{((urban >= band[0] - 1e-6) & (urban <= band[1] + 1e-6)).mean():.0%}"
+            h = g["households"]
+            return pd.Series({_tr("grids_n", lang): len(g), _tr("households_total", lang): h.sum(),
+                              _tr("hh_min", lang): h.min(), _tr("hh_median", lang): h.median(),
+                              _tr("hh_max", lang): h.max(), _tr("in_band", lang): share})
+
+        table = frame.groupby("township").apply(stats, include_groups=False)
+        table.loc[_tr("county", lang)] = stats(frame)
+        table = table.rename_axis(_tr("township", lang)).reset_index()
+        blocks.append(Table(_cells(table)))
+        blocks.append(plot.histogram("households_histogram", hh.dropna().to_numpy(), band, _tr("hh_per_grid", lang),
+                                     _tr("n_grids", lang), _tr("hist_caption", lang)))
+        groups = {t: g["households"].dropna().to_numpy() for t, g in frame.groupby("township")}
+        blocks.append(plot.boxes("households_by_township", groups, band, _tr("hh_per_grid", lang),
+                                 _tr("box_caption", lang)))
+    if band:
+        blocks.insert(0, _tr("band_text", lang, lo=float(band[0]), hi=float(band[1])))
+    return Section("households", _tr("households", lang), blocks)
+
+
+def _worker_frame(frame, workers) -> pd.DataFrame:
+    town = dict(zip(frame["grid_id"], frame["township"]))
+    w = pd.DataFrame({"grid_id": workers["grid_id"].astype(str).to_numpy() if "grid_id" in workers.columns else ""})
+    w["township"] = w["grid_id"].map(town).fillna("—")
+    w["worker_type"] = workers["worker_type"].fillna("").astype(str).to_numpy() \
+        if "worker_type" in workers.columns else "worker"
+    w["monthly_pay"] = pd.to_numeric(workers["monthly_pay"], errors="coerce").fillna(0).to_numpy(float) \
+        if "monthly_pay" in workers.columns else 0.0
+    for column in workers.columns:
+        if column.startswith("pay_"):
+            w[column] = pd.to_numeric(workers[column], errors="coerce").fillna(0).to_numpy(float)
+    return w
+
+
+def _type_label(kind: str, lang: str) -> str:
+    known = ("full_time", "part_time", "part_time_1", "part_time_2", "fulltime", "parttime", "volunteer")
+    return _tr(kind, lang) if kind in known else kind
+
+
+def _workers_section(frame, workers, lang, plot) -> Section:
+    w = _worker_frame(frame, workers)
+    counts = pd.crosstab(w["township"], w["worker_type"])
+    table = counts.rename(columns=lambda k: _type_label(k, lang))
+    table[_tr("total", lang)] = counts.sum(axis=1)
+    table.loc[_tr("county", lang)] = table.sum(axis=0)
+    table = table.rename_axis(_tr("township", lang)).reset_index()
+    figure = plot.stacked_bars("workers_by_type", counts.rename(columns=lambda k: _type_label(k, lang)),
+                               _tr("workers_n", lang), _tr("workers_caption", lang))
+    return Section("workers", _tr("workers", lang), [Table(_cells(table)), figure])
+
+
+def _budget_section(frame, workers, lang, plot) -> Section:
+    """Monthly and yearly pay per township; components are the workers' ``pay_*`` columns when present."""
+    w = _worker_frame(frame, workers)
+    components = [c for c in w.columns if c.startswith("pay_")]
+    if not components:
+        w["pay_total"] = w["monthly_pay"]
+        components = ["pay_total"]
+    monthly = w.groupby("township")[components].sum()
+    labels = {c: (_tr("pay", lang) if c == "pay_total" else _tr(c, lang) if c in _T else c[len("pay_"):])
+              for c in components}
+    table = monthly.rename(columns=labels)
+    table[_tr("monthly", lang)] = monthly.sum(axis=1)
+    table[_tr("yearly", lang)] = 12 * monthly.sum(axis=1)
+    table.loc[_tr("county", lang)] = table.sum(axis=0)
+    table = table.rename_axis(_tr("township", lang)).reset_index()
+    county = monthly.sum(axis=0)
+    components_table = pd.DataFrame({_tr("component", lang): [labels[c] for c in components],
+                                     _tr("monthly", lang): county.to_numpy(),
+                                     _tr("yearly", lang): 12 * county.to_numpy()})
+    components_table.loc[len(components_table)] = [_tr("total", lang), county.sum(), 12 * county.sum()]
+    figure = plot.stacked_bars("budget_by_component", monthly.rename(columns=labels), _tr("monthly", lang),
+                               _tr("budget_caption", lang))
+    return Section("budget", _tr("budget", lang), [_tr("budget_text", lang), Table(_cells(components_table)),
+                                                   Table(_cells(table)), figure])
+
+
+def _reach_section(plan, frame, lang, plot) -> Section:
+    f = frame.assign(share=pd.to_numeric(frame["share_reached"], errors="coerce"))
+    f = f[f["households"].notna()]
+    f = f.assign(reached=f["households"] * f["share"].fillna(0))
+    per = f.groupby("township")[["households", "reached"]].sum()
+    county = plan.meta.get("reach", {}).get("county", {})
+    total_hh = county.get("households", per["households"].sum())
+    total_reached = county.get("reached", per["reached"].sum())
+    per["share"] = per["reached"] / per["households"].where(per["households"] > 0)
+    county_share = total_reached / total_hh if total_hh else np.nan
+    table = per.copy()
+    table.loc[_tr("county", lang)] = [total_hh, total_reached, county_share]
+    table.columns = [_tr("households_total", lang), _tr("reached", lang), _tr("share", lang)]
+    table[_tr("share", lang)] = [f"{v:.1%}" if pd.notna(v) else "—" for v in table[_tr("share", lang)]]
+    table = table.rename_axis(_tr("township", lang)).reset_index()
+    blocks = [Table(_cells(table)),
+              plot.share_bars("reach_by_township", per["share"], county_share, _tr("share", lang),
+                              _tr("reach_caption", lang))]
+    settings = plan.meta.get("reach", {}).get("config", {})
+    scalars = {k: v for k, v in settings.items() if isinstance(v, (str, int, float, bool))}
+    if scalars:
+        blocks.append(Table(pd.DataFrame({_tr("setting", lang): list(scalars),
+                                          _tr("value", lang): [str(v) for v in scalars.values()]}),
+                            _tr("reach_settings", lang)))
+    return Section("reach", _tr("reach", lang), blocks)
+
+
+def _exceptions_section(plan, frame, lang, validate) -> Section:
+    blocks = []
+    flagged = frame[frame.get("flag", pd.Series("", index=frame.index)).fillna("").astype(str) != ""] \
+        if "flag" in frame.columns else frame.iloc[:0]
+    if len(flagged):
+        blocks.append(_tr("flagged_text", lang))
+        table = pd.DataFrame({
+            _tr("grid", lang): flagged["grid_id"], _tr("township", lang): flagged["township"],
+            _tr("unit", lang): flagged["unit_name"], _tr("regime", lang): [_regime_label(r, lang) for r in
+                                                                           flagged["regime"]],
+            _tr("households_total", lang): flagged["households"],
+            _tr("flag", lang): [_tr(f, lang) if f in ("over_band", "under_band", "rural_unit") else f
+                                for f in flagged["flag"].astype(str)],
+            _tr("reason", lang): flagged.get("flag_reason", "")})
+        blocks.append(Table(_cells(table)))
+    else:
+        blocks.append(_tr("flagged_none", lang))
+    infeasible = plan.meta.get("summary", {}).get("infeasible_units", [])
+    if infeasible:
+        blocks.append(Table(_cells(pd.DataFrame({_tr("unit", lang): [u.get("name", u.get("unit_id")) for u in infeasible],
+                                                 _tr("reason", lang): [u.get("reason", "") for u in infeasible]})),
+                            _tr("infeasible", lang)))
+    if validate:
+        from gridmap.validate import FAULT_CLASSES, validate_plan
+
+        faults = validate_plan(plan)
+        blocks.append(_tr("validation_text", lang, errors=faults.errors, warnings=faults.warnings))
+        label = {k: (v[2] if lang == "zh" else v[1]) for k, v in FAULT_CLASSES.items()}
+        summary = faults.summary
+        table = pd.DataFrame({
+            _tr("fault", lang): summary["fault"].map(label),
+            _tr("status", lang): [_tr("checked", lang) if s.startswith("checked") else
+                                  f"{_tr('skipped', lang)}: {s.split(': ', 1)[-1]}" for s in summary["status"]],
+            _tr("errors", lang): summary["errors"], _tr("warnings", lang): summary["warnings"]})
+        blocks.append(Table(_cells(table), _tr("validation", lang)))
+        shown = faults.faults.head(100)
+        if len(shown):
+            blocks.append(Table(_cells(pd.DataFrame({
+                _tr("level", lang): [_tr(v, lang) for v in shown["level"]],
+                _tr("fault", lang): shown["fault"].map(label),
+                _tr("grid", lang): shown["grid_id"], _tr("detail", lang): shown["detail"]}))))
+        if len(faults.faults) > len(shown):
+            blocks.append(_tr("faults_more", lang, n=len(faults.faults) - len(shown)))
+    return Section("exceptions", _tr("exceptions", lang), blocks)
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def _font() -> tuple[str, bool]:
+    """First installed CJK font (registering system font files matplotlib's cache missed), and whether none was."""
+    from matplotlib import font_manager
+
+    def installed():
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in names), None)
+
+    name = installed()
+    if name is None:
+        for path in font_manager.findSystemFonts():
+            if _CJK_FILES.search(os.path.basename(path)):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        name = installed()
+    return (name, False) if name else ("DejaVu Sans", True)
+
+
+def _horizontal() -> dict:
+    import matplotlib
+
+    major, minor = (int(v) for v in matplotlib.__version__.split(".")[:2])
+    return {"orientation": "horizontal"} if (major, minor) >= (3, 10) else {"vert": False}
+
+
+_HORIZONTAL = _horizontal()
+
+
+class _Plotter:
+    """Plots on matplotlib's Agg canvas (no pyplot, no display), returned as PNG figures."""
+
+    def __init__(self, font: str, lang: str):
+        self.rc = {"font.family": [font, "DejaVu Sans"], "axes.unicode_minus": False, "font.size": 9}
+
+    def _render(self, fig, name, caption) -> Figure:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+        buffer = io.BytesIO()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Glyph .* missing from")
+            fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        return Figure(name, buffer.getvalue(), caption)
+
+    def _figure(self, width=7.0, height=3.5):
+        from matplotlib.figure import Figure as MplFigure
+
+        fig = MplFigure(figsize=(width, height))
+        return fig, fig.add_subplot()
+
+    def _context(self):
+        import matplotlib
+
+        return matplotlib.rc_context(self.rc)
+
+    def stacked_bars(self, name, counts: pd.DataFrame, ylabel, caption) -> Figure:
+        with self._context():
+            fig, ax = self._figure(max(5.0, 0.5 * len(counts) + 2))
+            bottom = np.zeros(len(counts))
+            x = np.arange(len(counts))
+            for column in counts.columns:
+                values = counts[column].to_numpy(float)
+                ax.bar(x, values, bottom=bottom, label=str(column))
+                bottom += values
+            ax.set_xticks(x, [str(t) for t in counts.index], rotation=45, ha="right")
+            ax.set_ylabel(ylabel)
+            ax.legend(frameon=False, fontsize=8)
+            ax.spines[["top", "right"]].set_visible(False)
+            return self._render(fig, name, caption)
+
+    def histogram(self, name, values, band, xlabel, ylabel, caption) -> Figure:
+        with self._context():
+            fig, ax = self._figure()
+            if band:
+                ax.axvspan(band[0], band[1], color="#2ca02c", alpha=0.15, lw=0)
+                for edge in band:
+                    ax.axvline(edge, color="#2ca02c", lw=1)
+            top = max(float(values.max()) if len(values) else 1.0, band[1] * 1.2 if band else 0.0)
+            ax.hist(values, bins=np.linspace(0, top, 31), color="#1f77b4", edgecolor="white")
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
+            ax.spines[["top", "right"]].set_visible(False)
+            return self._render(fig, name, caption)
+
+    def boxes(self, name, groups: dict, band, xlabel, caption) -> Figure:
+        with self._context():
+            fig, ax = self._figure(7.0, max(2.5, 0.35 * len(groups) + 1))
+            if band:
+                ax.axvspan(band[0], band[1], color="#2ca02c", alpha=0.15, lw=0)
+            labels = list(groups)
+            ax.boxplot([groups[k] for k in labels], widths=0.6, showfliers=True, **_HORIZONTAL)
+            ax.set_yticks(np.arange(1, len(labels) + 1), [str(k) for k in labels])
+            ax.set_xlabel(xlabel)
+            ax.spines[["top", "right"]].set_visible(False)
+            return self._render(fig, name, caption)
+
+    def share_bars(self, name, shares: pd.Series, county, ylabel, caption) -> Figure:
+        with self._context():
+            fig, ax = self._figure(max(5.0, 0.5 * len(shares) + 2))
+            x = np.arange(len(shares))
+            ax.bar(x, shares.fillna(0).to_numpy(float) * 100, color="#1f77b4")
+            if pd.notna(county):
+                ax.axhline(county * 100, color="#d62728", lw=1)
+            ax.set_ylim(0, 100)
+            ax.set_xticks(x, [str(t) for t in shares.index], rotation=45, ha="right")
+            ax.set_ylabel(f"{ylabel} (%)")
+            ax.spines[["top", "right"]].set_visible(False)
+            return self._render(fig, name, caption)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as text: integers with thousands separators, other numbers with one decimal."""
+    def text(v):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return "—"
+        if isinstance(v, (bool, np.bool_)):
+            return "✓" if v else "✗"
+        if isinstance(v, (int, np.integer)):
+            return f"{int(v):,}"
+        if isinstance(v, (float, np.floating)):
+            return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+        return str(v)
+
+    return pd.DataFrame({str(c): [text(v) for v in frame[c]] for c in frame.columns})
+
+
+def _html_table(table: Table) -> str:
+    e = html.escape
+    frame = table.frame
+    head = "".join(f"<th>{e(str(c))}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>\n"
+                   for row in frame.itertuples(index=False))
+    caption = f"<caption>{e(table.caption)}</caption>" if table.caption else ""
+    return f"<table>{caption}<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody></table>\n"
+
+
+def _md(text: str) -> str:
+    """Markdown-safe text: no raw HTML, no table-breaking pipes or newlines."""
+    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(table: Table) -> list[str]:
+    frame = table.frame
+    lines = [f"**{_md(table.caption)}**", ""] if table.caption else []
+    lines.append("| " + " | ".join(_md(c) for c in frame.columns) + " |")
+    lines.append("|" + "|".join("---" for _ in frame.columns) + "|")
+    lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return lines
+
+
+def _write_atomic(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is for sharing
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+_CSS = """
+body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
+max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
+h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:1em 0;font-size:.9em}
+th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}
+th{background:#f3f3f3}caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0}
+figure{margin:1em 0}img{max-width:100%}figcaption{font-size:.85em;color:#555}
+.warning{background:#fff3cd;border:1px solid #e0c36c;padding:.5em}
+nav ol{columns:2}
+"""

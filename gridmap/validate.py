@@ -1,0 +1,798 @@
+"""Checks of any grid layer: a gridmap plan, or grids drawn by hand or exported from another system.
+
+:func:`validate_grids` takes plain GeoDataFrames and returns :class:`Faults`: one row
+per fault, located (the gap, the overlap, the stray part, the offending point...), with
+its class and level, plus a summary per class. ``error`` faults break the rules a
+county publishes (a gap nobody is responsible for, a grid in two villages, an urban grid
+outside the household band); ``warning`` faults deserve a look but may be intended (an
+empty exclave, a rural village kept whole above the band).
+
+Every check works on arrays of geometries (shapely 2, STRtree); Python loops only
+build the text of the faults found. Areas are m², lengths m: layers in a geographic CRS
+are projected to the metric CRS of their centre first, and the faults say so.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from gridmap.codes import check_code
+from gridmap.crs import metric_crs, require_crs
+from gridmap.errors import InputError
+
+#: Fault classes in reporting order, with their default level and a label (en, zh).
+FAULT_CLASSES = {
+    "invalid_geometry": ("error", "invalid geometry", "几何无效"),
+    "gap": ("error", "gap inside the area", "区域内空隙"),
+    "outside_area": ("error", "grid outside the area", "网格超出区域"),
+    "overlap": ("error", "overlapping grids", "网格重叠"),
+    "non_contiguous": ("error", "grid in several parts", "网格不连续"),
+    "crosses_unit": ("error", "grid crosses a village/township border", "网格跨村/乡镇边界"),
+    "unit_mismatch": ("warning", "grid lies in another unit than its unit_id", "网格所在单元与编码不符"),
+    "out_of_band": ("error", "households out of band", "户数超出范围"),
+    "empty_grid": ("error", "empty grid", "空网格"),
+    "duplicate_code": ("error", "duplicate code", "编码重复"),
+    "malformed_code": ("error", "malformed code", "编码格式错误"),
+    "worker_without_grid": ("error", "worker without a grid", "网格员无网格"),
+    "grid_without_worker": ("error", "grid without a worker", "网格无网格员"),
+    "base_outside_grid": ("error", "base outside its grid", "工作站不在网格内"),
+}
+
+LEVELS = ("error", "warning")
+
+#: Regimes whose grids are not held to the band: rural units are kept whole, islands are
+#: exclaves or cut-off pieces (see gridmap.partition).
+_LENIENT_REGIMES = ("rural", "island")
+
+_UNIT_LEVEL_NAMES = {1: "county", 2: "township", 3: "village/community"}
+
+_COLUMNS = ["fault", "level", "grid_id", "other_id", "unit_id", "detail", "area_m2"]
+
+
+@dataclass(frozen=True)
+class ValidationRules:
+    """What :func:`validate_plan` holds a plan to.
+
+    Parameters
+    ----------
+    band : (min, max) households per urban grid; None = the plan's own band.
+    tolerance_m2 : gaps, overlaps, stray parts and border crossings up to this area (m²)
+        are ignored (digitising noise); bases may lie up to its square root (m) outside
+        their grid.
+    levels : level of a fault class instead of its default: ``"error"``, ``"warning"``
+        or ``"off"`` (not reported), e.g. ``{"out_of_band": "warning"}``.
+    """
+
+    band: tuple[float, float] | None = None
+    tolerance_m2: float = 1.0
+    levels: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.band is not None:
+            from gridmap.config import PlanConfig
+
+            object.__setattr__(self, "band", PlanConfig(band=self.band).band)
+        if not (isinstance(self.tolerance_m2, (int, float)) and self.tolerance_m2 >= 0):
+            raise InputError(f"validate.tolerance_m2: must be >= 0 m², got {self.tolerance_m2!r}")
+        for name, level in self.levels.items():
+            if name not in FAULT_CLASSES:
+                raise InputError(f"validate.levels: unknown fault class {name!r}; known: {sorted(FAULT_CLASSES)}")
+            if level not in (*LEVELS, "off"):
+                raise InputError(f"validate.levels.{name}: expected 'error', 'warning' or 'off', got {level!r}")
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ValidationRules":
+        """Rules from the ``[validate]`` table of a config; ``band`` falls back to ``[plan]`` / top level."""
+        section = dict(data.get("validate", {}))
+        unknown = set(section) - {"band", "tolerance_m2", "levels"}
+        if unknown:
+            raise InputError(f"validate: unknown parameter(s) {sorted(unknown)}; known: band, levels, tolerance_m2")
+        band = section.get("band", data.get("plan", data).get("band"))
+        return cls(band=tuple(band) if band is not None else None,
+                   tolerance_m2=section.get("tolerance_m2", 1.0), levels=dict(section.get("levels", {})))
+
+    @classmethod
+    def from_toml(cls, path) -> "ValidationRules":
+        """Rules from a TOML file: a plan config (its ``band``) with an optional ``[validate]`` table."""
+        path = Path(path)
+        if not path.exists():
+            raise InputError(f"rules: no such file {path}")
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"rules: {path} is not valid TOML: {exc}") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def coerce(cls, rules) -> "ValidationRules":
+        """Rules from None, a ValidationRules, a PlanConfig, a dict or a TOML path."""
+        if rules is None:
+            return cls()
+        if isinstance(rules, cls):
+            return rules
+        if isinstance(rules, dict):
+            return cls.from_dict(rules)
+        if isinstance(rules, (str, Path)):
+            return cls.from_toml(rules)
+        if hasattr(rules, "band"):  # a PlanConfig
+            return cls(band=tuple(rules.band))
+        raise TypeError(f"rules: expected a path, dict, PlanConfig or ValidationRules, got {type(rules).__name__}")
+
+
+@dataclass
+class Faults:
+    """Result of a validation.
+
+    Attributes
+    ----------
+    faults : GeoDataFrame, one row per fault: ``fault`` (class, see
+        :data:`FAULT_CLASSES`), ``level`` (``error``/``warning``), ``grid_id`` (the grid
+        at fault, '' for a gap), ``other_id`` (the other grid, unit, worker or base
+        involved), ``unit_id``, ``detail`` (text), ``area_m2`` (0 for point faults);
+        geometry = where the fault is, in the grids' metric CRS.
+    checks : fault class -> ``"checked"`` or ``"skipped: <why>"`` (a layer was missing).
+    notes : what was assumed on the way (reprojection, repaired geometries, ...).
+    """
+
+    faults: gpd.GeoDataFrame
+    checks: dict
+    notes: list = field(default_factory=list)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Counts per fault class: ``fault``, ``label``, ``status``, ``errors``, ``warnings``, ``area_m2``."""
+        rows = []
+        for name, (_, label, _) in FAULT_CLASSES.items():
+            mine = self.faults[self.faults["fault"] == name]
+            rows.append({"fault": name, "label": label, "status": self.checks.get(name, "skipped"),
+                         "errors": int((mine["level"] == "error").sum()),
+                         "warnings": int((mine["level"] == "warning").sum()),
+                         "area_m2": float(mine["area_m2"].sum())})
+        return pd.DataFrame(rows)
+
+    @property
+    def errors(self) -> int:
+        return int((self.faults["level"] == "error").sum())
+
+    @property
+    def warnings(self) -> int:
+        return int((self.faults["level"] == "warning").sum())
+
+    @property
+    def has_errors(self) -> bool:
+        return self.errors > 0
+
+    def __len__(self) -> int:
+        return len(self.faults)
+
+    def format_table(self, max_rows: int = 30) -> str:
+        """The summary per class, then the faults themselves (errors first), as plain text."""
+        lines = [f"{'fault':<22s}{'errors':>7s}{'warnings':>9s}{'area m²':>14s}"]
+        for row in self.summary.itertuples():
+            if row.status != "checked":
+                lines.append(f"{row.fault:<22s}  {row.status}")
+            else:
+                lines.append(f"{row.fault:<22s}{row.errors:>7d}{row.warnings:>9d}{row.area_m2:>14,.0f}")
+        lines.append(f"{'total':<22s}{self.errors:>7d}{self.warnings:>9d}")
+        if len(self.faults):
+            lines.append("")
+            for row in self.faults.head(max_rows).itertuples():
+                where = row.grid_id or row.other_id
+                lines.append(f"{row.level:<8s}{row.fault:<20s}{where:<20s} {row.detail}")
+            if len(self.faults) > max_rows:
+                lines.append(f"... and {len(self.faults) - max_rows} more (all of them in the faults GeoPackage)")
+        for note in self.notes:
+            lines.append(f"note: {note}")
+        return "\n".join(lines)
+
+    def to_gpkg(self, path) -> Path:
+        """Write the faults to a GeoPackage, atomically.
+
+        Layers: ``faults`` (areas: gaps, overlaps, stray parts, crossings and the grids at
+        fault, as MultiPolygons; faults without a place have no geometry),
+        ``fault_points`` (workers and bases) and ``fault_summary`` (the counts per class).
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".gpkg", dir=path.parent)
+        os.close(fd)
+        os.unlink(tmp)  # GDAL wants to create the file itself
+        try:
+            faults = self.faults
+            points = faults.geom_type.isin(["Point", "MultiPoint"]).to_numpy()
+            areas = faults[~points].copy()
+            polygonal = areas.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+            areas.loc[~polygonal & areas.geometry.notna().to_numpy(), areas.geometry.name] = None
+            pyogrio.write_dataframe(areas, tmp, layer="faults", driver="GPKG", promote_to_multi=True,
+                                    geometry_type="MultiPolygon")
+            if points.any():
+                pyogrio.write_dataframe(faults[points], tmp, layer="fault_points", driver="GPKG",
+                                        promote_to_multi=False, geometry_type="Point")
+            pyogrio.write_dataframe(self.summary, tmp, layer="fault_summary", driver="GPKG")
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def validate_plan(plan, rules=None) -> Faults:
+    """Validate a :class:`~gridmap.plan.Plan` with its own layers.
+
+    ``rules``: None, a :class:`ValidationRules`, a PlanConfig, a dict or a TOML path;
+    the band is the rules' when they give one, else the plan's (``meta["config"]["band"]``).
+    """
+    rules = ValidationRules.coerce(rules)
+    band = rules.band or plan.meta.get("config", {}).get("band")
+    layers = plan.layers
+    return validate_grids(layers["grids"], area=layers.get("area"), units=layers.get("units"),
+                          households=layers.get("households"), workers=layers.get("workers"),
+                          bases=layers.get("bases"), band=band, tolerance_m2=rules.tolerance_m2,
+                          levels=rules.levels)
+
+
+def validate_grids(grids: gpd.GeoDataFrame, *, area=None, units=None, households=None, workers=None, bases=None,
+                   band=None, tolerance_m2: float = 1.0, levels: dict | None = None) -> Faults:
+    """Check a grid layer against the rules of a grid system.
+
+    Parameters
+    ----------
+    grids : polygons, one per grid. Used when present: ``grid_id`` (else ``code``, else
+        the row number), ``code``, ``unit_id``, ``regime`` (``urban``/``rural``/
+        ``island``; unknown = held to the band like ``urban``), ``households``.
+    area : polygon(s) the grids must cover exactly; without it the union of ``units``,
+        and without those only holes inside the grids count as gaps.
+    units : villages/communities or townships (``unit_id``, optional ``name`` and
+        ``level`` 1 county .. 3 village: each level is checked on its own).
+    households : points (or polygons, taken at an inner point) with an optional
+        ``households`` count each (1 when absent); they replace the grids' own
+        ``households`` column.
+    workers : points with ``grid_id`` (optional ``worker_id``, ``worker_type``).
+    bases : points with ``grid_id``.
+    band : (min, max) households per grid; no band check when None.
+    tolerance_m2 : areas (m²) up to which gaps, overlaps, stray parts and crossings are
+        noise; bases may lie up to ``sqrt(tolerance_m2)`` m outside their grid.
+    levels : fault class -> ``"error"``/``"warning"``/``"off"``, overriding defaults.
+    """
+    ValidationRules(band=tuple(band) if band is not None else None, tolerance_m2=tolerance_m2, levels=levels or {})
+    check = _Check(grids, tolerance_m2, band)
+    area = check.layer(area, "area", "polygon")
+    units = check.layer(units, "units", "polygon")
+    households = check.layer(households, "households")
+    workers = check.layer(workers, "workers", "point")
+    bases = check.layer(bases, "bases", "point")
+
+    check.gaps(area, units)
+    check.overlaps()
+    check.contiguity()
+    check.unit_borders(units)
+    check.households(households)
+    check.codes()
+    check.workers(workers)
+    check.bases(bases)
+    return check.result(levels or {})
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+class _Check:
+    """The grids as arrays, and the faults found so far."""
+
+    def __init__(self, grids: gpd.GeoDataFrame, tolerance_m2: float, band):
+        if not isinstance(grids, gpd.GeoDataFrame):
+            raise InputError("grids: expected a GeoDataFrame of polygons")
+        if grids.empty:
+            raise InputError("grids: the layer has no features")
+        require_crs(grids, "grids")
+        self.notes: list[str] = []
+        self.checks: dict[str, str] = {}
+        self.rows: list[dict] = []
+        self.tol = float(tolerance_m2)
+        self.band = tuple(float(b) for b in band) if band is not None else None
+        grids = grids.reset_index(drop=True)
+        if grids.crs.is_geographic:
+            valid = grids.geometry[grids.geometry.notna() & ~grids.geometry.is_empty]
+            if valid.empty:
+                raise InputError("grids: every geometry is empty")
+            centre = shapely.union_all(valid.to_crs(4326).geometry.envelope.values).centroid
+            crs = metric_crs(centre.x, centre.y)
+            self.notes.append(f"grids are in a geographic CRS ({grids.crs.name}); checked in {crs.name} "
+                              f"(EPSG:{crs.to_epsg()}), areas in m²")
+            grids = grids.to_crs(crs)
+        self.crs = grids.crs
+        self.ids = self._ids(grids)
+        self.codes_ = (grids["code"] if "code" in grids.columns else pd.Series(self.ids)).map(_text).to_numpy()
+        self.unit_ids = grids["unit_id"].map(_text).to_numpy() if "unit_id" in grids.columns else None
+        regime = grids["regime"].map(_text) if "regime" in grids.columns else pd.Series("", index=grids.index)
+        self.lenient = regime.isin(_LENIENT_REGIMES).to_numpy()
+        self.rural = (regime == "rural").to_numpy()
+        self.regime = regime.to_numpy()
+        self.hh = pd.to_numeric(grids["households"], errors="coerce").to_numpy(float) \
+            if "households" in grids.columns else None
+        self.geoms = self._geometries(grids)
+        self.area = shapely.area(self.geoms)
+        self.present = ~shapely.is_empty(self.geoms) & (self.area > 0)
+        self.tree = shapely.STRtree(np.where(self.present, self.geoms, None))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _ids(self, grids) -> np.ndarray:
+        for column in ("grid_id", "code"):
+            if column in grids.columns:
+                ids = grids[column].map(_text)
+                if column != "grid_id":
+                    self.notes.append(f"grids have no grid_id column: the {column!r} column names them")
+                return ids.to_numpy()
+        self.notes.append("grids have no grid_id or code column: they are named by row number (1-based)")
+        return np.array([f"row {i + 1}" for i in range(len(grids))], dtype=object)
+
+    def _geometries(self, grids) -> np.ndarray:
+        """Polygonal geometry of each grid (empty when missing); invalid ones repaired and reported."""
+        geoms = np.array([g if g is not None else shapely.Polygon() for g in grids.geometry.to_numpy()], dtype=object)
+        self.checks["invalid_geometry"] = "checked"
+        polygonal = shapely.get_type_id(geoms) != -1
+        polygonal &= np.isin(shapely.get_type_id(geoms), [3, 6]) | shapely.is_empty(geoms)
+        for i in np.flatnonzero(~polygonal):
+            self.add("invalid_geometry", i, f"a {geoms[i].geom_type}, not a polygon", geometry=None)
+            geoms[i] = shapely.Polygon()
+        invalid = np.flatnonzero(~shapely.is_valid(geoms))
+        if len(invalid):
+            reasons = shapely.is_valid_reason(geoms[invalid])
+            fixed = np.array([_polygonal(g) for g in shapely.make_valid(geoms[invalid])], dtype=object)
+            for i, reason, geom in zip(invalid, reasons, fixed):
+                where = _reason_point(reason)
+                self.add("invalid_geometry", i, f"{reason} (repaired with make_valid to check the rest)",
+                         geometry=where if where is not None else geom)
+            geoms[invalid] = fixed
+        return geoms
+
+    def layer(self, gdf, what: str, kind: str | None = None):
+        """Another layer, in the grids' CRS, without missing geometries (None stays None)."""
+        if gdf is None:
+            return None
+        if not isinstance(gdf, gpd.GeoDataFrame):
+            raise InputError(f"{what}: expected a GeoDataFrame")
+        require_crs(gdf, what)
+        gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].reset_index(drop=True).to_crs(self.crs)
+        if kind == "polygon":
+            ok = gdf.geom_type.isin(["Polygon", "MultiPolygon"])
+            if len(gdf) and not ok.any():
+                raise InputError(f"{what}: expected polygons, found {sorted(gdf.geom_type.unique())}")
+            gdf = gdf[ok].reset_index(drop=True)
+            invalid = ~shapely.is_valid(gdf.geometry.to_numpy())
+            if invalid.any():
+                gdf = gdf.copy()
+                gdf.loc[invalid, gdf.geometry.name] = [_polygonal(g) for g in
+                                                       shapely.make_valid(gdf.geometry.to_numpy()[invalid])]
+                self.notes.append(f"{what}: {int(invalid.sum())} invalid polygon(s) repaired with make_valid")
+        elif kind == "point":
+            gdf = gdf.assign(geometry=shapely.point_on_surface(gdf.geometry.to_numpy())) \
+                if not gdf.geom_type.isin(["Point"]).all() else gdf
+        return gdf
+
+    def add(self, fault: str, i, detail: str, *, geometry="grid", other_id: str = "", area_m2: float = 0.0,
+            level: str | None = None):
+        """Record one fault of grid ``i`` (None for a fault of no grid, e.g. a gap)."""
+        if isinstance(geometry, str) and geometry == "grid":
+            geometry = self.geoms[i] if i is not None else None
+        self.rows.append({
+            "fault": fault, "level": level or FAULT_CLASSES[fault][0],
+            "grid_id": self.ids[i] if i is not None else "", "other_id": other_id,
+            "unit_id": self.unit_ids[i] if (i is not None and self.unit_ids is not None) else "",
+            "detail": detail, "area_m2": float(area_m2), "geometry": geometry,
+        })
+
+    def _lenient_level(self, i) -> str:
+        return "warning" if self.lenient[i] else "error"
+
+    # ------------------------------------------------------------------ coverage
+
+    def gaps(self, area, units):
+        """Gaps: the area less the grids' union; grids reaching outside the area."""
+        coverage = shapely.union_all(self.geoms[self.present])
+        if area is not None and len(area):
+            outline, source = shapely.union_all(area.geometry.to_numpy()), "area"
+        elif units is not None and len(units):
+            outline, source = shapely.union_all(units.geometry.to_numpy()), "units"
+            self.notes.append("no area layer: the area is the union of the units")
+        else:
+            outline, source = None, None
+        if outline is None:
+            gaps = _holes(coverage)
+            self.checks["gap"] = "checked (holes between grids only: no area or units)"
+            self.checks["outside_area"] = "skipped: no area or units"
+        else:
+            gaps = shapely.get_parts(shapely.difference(outline, coverage))
+            self.checks["gap"] = self.checks["outside_area"] = "checked"
+            outside = shapely.difference(self.geoms, outline)
+            outside_area = shapely.area(outside)
+            for i in np.flatnonzero(self.present & (outside_area > self.tol)):
+                self.add("outside_area", i, f"{outside_area[i]:,.0f} m² ({outside_area[i] / self.area[i]:.1%}) "
+                         f"of the grid lie outside the {source}", geometry=_polygonal(outside[i]),
+                         area_m2=outside_area[i])
+        gaps = np.array([g for g in gaps if g.geom_type == "Polygon"], dtype=object)
+        gaps = gaps[shapely.area(gaps) > self.tol] if len(gaps) else gaps
+        if not len(gaps):
+            return
+        gap_index, grid_index = self.tree.query(gaps, predicate="intersects")
+        neighbours = pd.Series(self.ids[grid_index]).groupby(gap_index).agg(lambda s: ", ".join(sorted(set(s))))
+        for k, gap in enumerate(gaps):
+            near = neighbours.get(k, "")
+            self.add("gap", None, f"gap of {gap.area:,.0f} m²" + (f" beside grids {near}" if near else
+                     " touching no grid"), geometry=gap, other_id=near, area_m2=gap.area)
+
+    def overlaps(self):
+        """Overlaps: intersections of grid pairs (found with the STRtree) larger than the tolerance."""
+        self.checks["overlap"] = "checked"
+        a, b = self.tree.query(self.geoms, predicate="intersects")
+        keep = (a < b) & self.present[a] & self.present[b]
+        a, b = a[keep], b[keep]
+        if not len(a):
+            return
+        shared = shapely.intersection(self.geoms[a], self.geoms[b])
+        shared_area = shapely.area(shared)
+        for i, j, geom, size in zip(a, b, shared, shared_area):
+            if size > self.tol:
+                self.add("overlap", i, f"overlaps grid {self.ids[j]} by {size:,.0f} m²",
+                         geometry=_polygonal(geom), other_id=self.ids[j], area_m2=size)
+
+    def contiguity(self):
+        """Grids in several parts: every part but the largest is a stray part."""
+        self.checks["non_contiguous"] = "checked"
+        parts, owner = shapely.get_parts(self.geoms, return_index=True)
+        if not len(parts):
+            return
+        areas = shapely.area(parts)
+        frame = pd.DataFrame({"owner": owner, "area": areas})
+        frame = frame[frame["area"] > 0]
+        counts = frame.groupby("owner").size()
+        main = frame.groupby("owner")["area"].idxmax()
+        for i in counts.index[counts > 1]:
+            mine = frame[frame["owner"] == i]
+            stray = mine.drop(index=main[i])
+            stray = stray[stray["area"] > self.tol]
+            if stray.empty:
+                continue
+            self.add("non_contiguous", int(i), f"{len(mine)} parts: {len(stray)} stray part(s) of "
+                     f"{stray['area'].sum():,.0f} m² apart from the main part of {mine['area'].max():,.0f} m²"
+                     + (" (rural grid: the village itself may be in parts)" if self.rural[i] else ""),
+                     geometry=shapely.union_all(parts[stray.index.to_numpy()]), area_m2=stray["area"].sum(),
+                     level="warning" if self.rural[i] else "error")
+
+    def unit_borders(self, units):
+        """Grids not within one unit of each level (overlay through the STRtree)."""
+        if units is None or not len(units):
+            self.checks["crosses_unit"] = self.checks["unit_mismatch"] = "skipped: no units layer"
+            return
+        self.checks["crosses_unit"] = "checked"
+        uid = (units["unit_id"] if "unit_id" in units.columns else pd.Series(range(1, len(units) + 1))).map(_text)
+        uname = units["name"].map(_text) if "name" in units.columns else uid
+        ulevel = pd.to_numeric(units["level"], errors="coerce") if "level" in units.columns else \
+            pd.Series(np.nan, index=units.index)
+        finest = None
+        for level in sorted(ulevel.dropna().unique()) or [None]:
+            rows = np.flatnonzero((ulevel == level).to_numpy() if level is not None else np.ones(len(units), bool))
+            label = _UNIT_LEVEL_NAMES.get(int(level), f"level-{int(level)} unit") if level is not None else "unit"
+            ugeoms = units.geometry.to_numpy()[rows]
+            gi, uj = shapely.STRtree(ugeoms).query(self.geoms, predicate="intersects")
+            pieces = shapely.intersection(self.geoms[gi], ugeoms[uj])
+            frame = pd.DataFrame({"grid": gi, "unit": uj, "area": shapely.area(pieces)})
+            frame = frame[frame["area"] > 0]
+            if frame.empty:
+                continue
+            home = frame.loc[frame.groupby("grid")["area"].idxmax()].set_index("grid")["unit"]
+            frame["home"] = frame["unit"].to_numpy() == home.reindex(frame["grid"]).to_numpy()
+            # pieces up to the tolerance are shared-border noise (1e-8 m² along unit borders)
+            away = frame[~frame["home"] & (frame["area"] > self.tol)]
+            away_area = away.groupby("grid")["area"].sum()
+            ids, names = uid.to_numpy()[rows], uname.to_numpy()[rows]
+            for i in away_area.index[away_area > self.tol]:
+                mine = away[away["grid"] == i]
+                h = home[i]
+                share = 1 - away_area[i] / self.area[i]
+                into = ", ".join(f"{names[u]} ({ids[u]}): {a:,.0f} m²" for u, a in zip(mine["unit"], mine["area"]))
+                self.add("crosses_unit", int(i), f"{share:.1%} in {label} {names[h]} ({ids[h]}); crosses into {into}",
+                         geometry=_polygonal(shapely.union_all(pieces[mine.index.to_numpy()])),
+                         other_id=", ".join(ids[mine["unit"]]), area_m2=away_area[i])
+            if level is None or level == ulevel.max():
+                finest = (home, ids, names, label)
+        self._unit_mismatch(finest)
+
+    def _unit_mismatch(self, finest):
+        if self.unit_ids is None or finest is None:
+            self.checks["unit_mismatch"] = "skipped: " + ("grids have no unit_id" if self.unit_ids is None
+                                                           else "no grid lies in a unit")
+            return
+        home, ids, names, label = finest
+        if not set(self.unit_ids) & set(ids):
+            self.checks["unit_mismatch"] = "skipped: the grids' unit_id values are not the units' ids"
+            return
+        self.checks["unit_mismatch"] = "checked"
+        found = ids[home.to_numpy()]
+        for i, unit in zip(home.index, found):
+            if self.unit_ids[i] and unit != self.unit_ids[i]:
+                self.add("unit_mismatch", int(i), f"unit_id is {self.unit_ids[i]} but the grid lies (mostly) in "
+                         f"{label} {names[home[i]]} ({unit})", other_id=unit)
+
+    # ------------------------------------------------------------------ households
+
+    def households(self, households):
+        """Households per grid against the band, and grids with no area or no households."""
+        hh = self.hh
+        if households is not None:
+            weights = pd.to_numeric(households["households"], errors="coerce").fillna(0).to_numpy(float) \
+                if "households" in households.columns else np.ones(len(households))
+            points = shapely.point_on_surface(households.geometry.to_numpy())
+            pi, gi = self.tree.query(points, predicate="intersects")
+            first = np.unique(pi, return_index=True)[1]  # a point on a shared edge counts once
+            hh = np.bincount(gi[first], weights=weights[pi[first]], minlength=len(self.geoms))
+            outside = len(points) - len(first)
+            self.notes.append(f"households counted from the households layer ({weights.sum():,.0f} in "
+                              f"{len(points):,} features" + (f"; {outside:,} features lie in no grid" if outside
+                                                             else "") + ")")
+        self.checks["empty_grid"] = "checked"
+        for i in np.flatnonzero(~self.present):
+            self.add("empty_grid", i, "no area (missing or empty geometry)", geometry=None)
+        if hh is None:
+            self.checks["out_of_band"] = "skipped: no households (layer or grid column)"
+            return
+        self.hh = hh
+        for i in np.flatnonzero(self.present & (hh <= 0)):
+            regime = f" ({self.regime[i]} grid)" if self.regime[i] else ""
+            self.add("empty_grid", i, f"no households{regime}", level=self._lenient_level(i))
+        if self.band is None:
+            self.checks["out_of_band"] = "skipped: no band"
+            return
+        self.checks["out_of_band"] = "checked"
+        lo, hi = self.band
+        eps = 1e-6  # households from persons ÷ 2.3 are fractions: 500.0000001 is 500
+        out = self.present & (hh > 0) & ((hh < lo - eps) | (hh > hi + eps))
+        # A unit holding fewer households than the band's minimum cannot have an in-band
+        # grid: its under-band grid is the only possible plan, a warning.
+        unit_total = pd.Series(hh).groupby(self.unit_ids).transform("sum").to_numpy() \
+            if self.unit_ids is not None else np.full(len(hh), np.inf)
+        for i in np.flatnonzero(out):
+            side = f"< {lo:g}" if hh[i] < lo else f"> {hi:g}"
+            regime = f" ({self.regime[i]} grid)" if self.regime[i] else ""
+            level = self._lenient_level(i)
+            if hh[i] < lo and unit_total[i] < lo and self.unit_ids[i]:
+                regime += f"; its unit {self.unit_ids[i]} holds {unit_total[i]:,.0f} in all, the band cannot be met"
+                level = "warning"
+            self.add("out_of_band", i, f"{hh[i]:,.0f} households {side}{regime}", level=level)
+
+    # ------------------------------------------------------------------ codes
+
+    def codes(self):
+        """Duplicate grid ids or codes; codes not of the form unit code + serial."""
+        self.checks["duplicate_code"] = self.checks["malformed_code"] = "checked"
+        columns = [("grid_id", self.ids)]
+        if not np.array_equal(self.codes_, self.ids):
+            columns.append(("code", self.codes_))
+        for name, values in columns:
+            series = pd.Series(values)
+            dup = series.duplicated(keep=False) & (series != "")
+            groups = series[dup].groupby(series[dup]).groups
+            for value, index in groups.items():
+                for i in index:
+                    others = ", ".join(str(j + 1) for j in index if j != i)
+                    self.add("duplicate_code", int(i), f"{name} {value} is used by {len(index)} grids "
+                             f"(also row(s) {others})", other_id=value)
+        units = self.unit_ids if self.unit_ids is not None else [None] * len(self.codes_)
+        for i, (code, unit) in enumerate(zip(self.codes_, units)):
+            reason = check_code(code, unit)
+            if reason:
+                self.add("malformed_code", i, f"code {code!r}: {reason}", other_id=code)
+
+    # ------------------------------------------------------------------ staffing
+
+    def workers(self, workers):
+        """Workers whose grid is missing or unknown; grids nobody works in."""
+        if workers is None:
+            self.checks["worker_without_grid"] = self.checks["grid_without_worker"] = "skipped: no workers layer"
+            return
+        self.checks["worker_without_grid"] = self.checks["grid_without_worker"] = "checked"
+        grid_of = workers["grid_id"].map(_text).to_numpy() if "grid_id" in workers.columns \
+            else np.full(len(workers), "", dtype=object)
+        names = workers["worker_id"].map(_text).to_numpy() if "worker_id" in workers.columns \
+            else np.array([f"row {k + 1}" for k in range(len(workers))], dtype=object)
+        kinds = workers["worker_type"].map(_text).to_numpy() if "worker_type" in workers.columns \
+            else np.full(len(workers), "", dtype=object)
+        known = set(self.ids)
+        for k in np.flatnonzero(~np.isin(grid_of, list(known))):
+            why = "no grid_id" if not grid_of[k] else f"grid {grid_of[k]} does not exist"
+            kind = f" ({kinds[k]})" if kinds[k] else ""
+            self.rows.append(_row("worker_without_grid", "", names[k], "", f"worker {names[k]}{kind}: {why}",
+                                  0.0, workers.geometry.to_numpy()[k]))
+        staffed = set(grid_of)
+        for i in np.flatnonzero(~np.isin(self.ids, list(staffed))):
+            empty = self.hh is not None and self.hh[i] == 0
+            self.add("grid_without_worker", i, "no worker has this grid" + (" (it holds no households)" if empty
+                                                                             else ""),
+                     level="warning" if empty else "error")
+
+    def bases(self, bases):
+        """Bases (workrooms, stations) not inside the grid they serve."""
+        if bases is None:
+            self.checks["base_outside_grid"] = "skipped: no bases layer"
+            return
+        self.checks["base_outside_grid"] = "checked"
+        grid_of = bases["grid_id"].map(_text).to_numpy() if "grid_id" in bases.columns \
+            else np.full(len(bases), "", dtype=object)
+        position = pd.Series(np.arange(len(self.ids)), index=self.ids)
+        position = position[~position.index.duplicated()]
+        index = position.reindex(grid_of).to_numpy()
+        known = ~np.isnan(index)
+        points = bases.geometry.to_numpy()
+        reach = max(math.sqrt(self.tol), 0.01)  # m
+        distance = np.full(len(bases), np.inf)
+        distance[known] = shapely.distance(points[known], self.geoms[index[known].astype(int)])
+        for k in np.flatnonzero(distance > reach):
+            if not known[k]:
+                why = "no grid_id" if not grid_of[k] else f"grid {grid_of[k]} does not exist"
+            else:
+                why = f"{distance[k]:,.0f} m outside grid {grid_of[k]}"
+            self.rows.append(_row("base_outside_grid", grid_of[k] if known[k] else "", f"base {k + 1}", "",
+                                  f"base {k + 1}: {why}", 0.0, points[k]))
+
+    # ------------------------------------------------------------------ result
+
+    def result(self, levels: dict) -> Faults:
+        frame = pd.DataFrame(self.rows, columns=_COLUMNS + ["geometry"])
+        for name, level in levels.items():
+            frame.loc[frame["fault"] == name, "level"] = level
+        frame = frame[frame["level"] != "off"]
+        order = {name: k for k, name in enumerate(FAULT_CLASSES)}
+        frame = frame.assign(_level=frame["level"].map({"error": 0, "warning": 1}),
+                             _class=frame["fault"].map(order))
+        frame = frame.sort_values(["_level", "_class", "grid_id"], kind="stable").drop(columns=["_level", "_class"])
+        faults = gpd.GeoDataFrame(frame.reset_index(drop=True), geometry="geometry", crs=self.crs)
+        checks = dict(self.checks)
+        for name, level in levels.items():
+            if level == "off":
+                checks[name] = "skipped: turned off by the rules"
+        return Faults(faults=faults, checks=checks, notes=self.notes)
+
+
+def _row(fault, grid_id, other_id, unit_id, detail, area_m2, geometry, level=None) -> dict:
+    return {"fault": fault, "level": level or FAULT_CLASSES[fault][0], "grid_id": grid_id, "other_id": other_id,
+            "unit_id": unit_id, "detail": detail, "area_m2": area_m2, "geometry": geometry}
+
+
+def _text(value) -> str:
+    """Ids as text: None/NaN -> '', 12.0 -> '12'."""
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _polygonal(geom):
+    """The polygonal part of a geometry (lines and points of a touching intersection dropped)."""
+    if geom is None:
+        return shapely.Polygon()
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _holes(coverage) -> np.ndarray:
+    """Interior rings of a (multi)polygon, as polygons."""
+    parts = shapely.get_parts(coverage)
+    parts = parts[shapely.get_type_id(parts) == 3] if len(parts) else parts
+    counts = shapely.get_num_interior_rings(parts)
+    if not len(parts) or counts.sum() == 0:
+        return np.array([], dtype=object)
+    owner = np.repeat(np.arange(len(parts)), counts)
+    index = np.concatenate([np.arange(c) for c in counts])
+    return shapely.polygons(shapely.get_interior_ring(parts[owner], index))
+
+
+def _reason_point(reason: str):
+    """The location GEOS gives in an is_valid_reason text ('Self-intersection[x y]')."""
+    match = re.search(r"\[(-?[\d.eE+-]+) (-?[\d.eE+-]+)\]", reason or "")
+    return shapely.Point(float(match[1]), float(match[2])) if match else None
+
+
+# --------------------------------------------------------------------------- files
+
+
+def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | None = None, area=None, units=None,
+                  unit_id: str | None = None, households=None, households_column: str | None = None,
+                  band=None) -> Faults:
+    """Validate a plan (plan.gpkg) or any grid layer file, the code behind ``gridmap validate``.
+
+    A GeoPackage with a ``grids`` layer is read as a plan (its other layers are used);
+    any other file is one grid layer (``layer`` names it in a multi-layer file).
+    ``area``, ``units`` and ``households`` files replace the plan's layers;
+    ``households_column`` names the count column of the households file, or of the grid
+    layer itself when no households file is given. ``band`` overrides the rules' band,
+    which overrides the plan's.
+    """
+    from gridmap.inputs.files import read_layer
+    from gridmap.plan import Plan
+
+    rules = ValidationRules.coerce(rules)
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"grids: no such file {path}")
+    plan_layers, meta = {}, {}
+    try:
+        names = [name for name, _ in pyogrio.list_layers(path)] if path.suffix.lower() != ".zip" else []
+    except Exception as exc:
+        raise InputError(f"grids: cannot read {path}: {str(exc).splitlines()[0]}") from None
+    if layer is None and "grids" in names:
+        plan = Plan.load(path)
+        plan_layers, meta = dict(plan.layers), plan.meta
+    else:
+        source = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
+        try:
+            plan_layers["grids"] = pyogrio.read_dataframe(source, layer=layer)
+        except Exception as exc:
+            raise InputError(f"grids: cannot read {path}: {str(exc).splitlines()[0]}") from None
+    grids = plan_layers["grids"]
+    if not isinstance(grids, gpd.GeoDataFrame) or grids.empty:
+        raise InputError(f"grids: {path} has no features (empty layer)")
+    require_crs(grids, f"grids ({path})")
+    if grid_id is not None:
+        if grid_id not in grids.columns:
+            raise InputError(f"grids: no column {grid_id!r}; columns: {list(grids.columns.drop(grids.geometry.name))}")
+        grids = grids.drop(columns=["grid_id"], errors="ignore").rename(columns={grid_id: "grid_id"})
+    if households_column is not None and households is None:
+        if households_column not in grids.columns:
+            raise InputError(f"grids: no households column {households_column!r}")
+        grids = grids.drop(columns=["households"], errors="ignore").rename(columns={households_column: "households"})
+        plan_layers.pop("households", None)
+    plan_layers["grids"] = grids
+    if area is not None:
+        plan_layers["area"] = read_layer(area, what="area", kind="polygon")
+    if units is not None:
+        plan_layers["units"] = _read_units(read_layer(units, what="units", kind="polygon"), unit_id)
+    if households is not None:
+        layer_hh = read_layer(households, what="households")
+        if households_column is not None:
+            if households_column not in layer_hh.columns:
+                raise InputError(f"households: {households} has no column {households_column!r}")
+            counts = pd.to_numeric(layer_hh[households_column], errors="coerce")
+            if counts.isna().any() or (counts < 0).any():
+                raise InputError(f"households: column {households_column!r} holds missing or negative counts")
+            layer_hh = layer_hh.assign(households=counts.to_numpy(float))
+        elif layer_hh.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+            raise InputError("households: a polygon layer needs --households-column (households per polygon)")
+        elif "households" not in layer_hh.columns:
+            layer_hh = layer_hh.assign(households=1.0)
+        plan_layers["households"] = layer_hh
+    band = band if band is not None else rules.band or meta.get("config", {}).get("band")
+    return validate_grids(plan_layers["grids"], area=plan_layers.get("area"), units=plan_layers.get("units"),
+                          households=plan_layers.get("households"), workers=plan_layers.get("workers"),
+                          bases=plan_layers.get("bases"), band=band, tolerance_m2=rules.tolerance_m2,
+                          levels=rules.levels)
+
+
+def _read_units(units: gpd.GeoDataFrame, unit_id: str | None) -> gpd.GeoDataFrame:
+    if unit_id is None:
+        unit_id = next((c for c in ("unit_id", "code", "id") if c in units.columns), None)
+    elif unit_id not in units.columns:
+        raise InputError(f"units: no column {unit_id!r}; columns: {list(units.columns.drop(units.geometry.name))}")
+    ids = units[unit_id].map(_text) if unit_id else pd.Series([str(k + 1) for k in range(len(units))])
+    name = next((c for c in ("name", "NAME", "unit_name") if c in units.columns), None)
+    data = {"unit_id": ids.to_numpy(), "name": (units[name].map(_text) if name else ids).to_numpy()}
+    if "level" in units.columns:
+        data["level"] = units["level"].to_numpy()
+    return gpd.GeoDataFrame(data, geometry=units.geometry.to_numpy(), crs=units.crs)

@@ -1,0 +1,151 @@
+"""The report: every section and plot, zh and en labels, escaping, Markdown with PNG files, the command."""
+import copy
+import re
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import gridmap.report as report_module
+from gridmap.cli.main import cli
+from gridmap.errors import InputError
+from gridmap.plan import Plan
+from gridmap.report import build_report
+
+SECTIONS = ("overview", "grids", "households", "workers", "budget", "reach", "exceptions")
+
+
+def staffed(plan: Plan) -> Plan:
+    """The plan with workers (full-time in town grids, part-time in islands), bases and reach figures."""
+    grids = plan.grids.copy()
+    points = grids.geometry.representative_point().to_numpy()
+    kind = np.where(grids["regime"] == "urban", "full_time", "part_time")
+    workers = gpd.GeoDataFrame({"worker_id": [f"w{k:03d}" for k in range(len(grids))], "worker_type": kind,
+                                "grid_id": list(grids["grid_id"]),
+                                "pay_base": np.where(kind == "full_time", 1000.0, 250.0),
+                                "pay_performance": np.where(kind == "full_time", 0.0, 200.0)},
+                               geometry=points, crs=grids.crs)
+    workers["monthly_pay"] = workers["pay_base"] + workers["pay_performance"]
+    bases = gpd.GeoDataFrame({"grid_id": list(grids["grid_id"])}, geometry=points, crs=grids.crs)
+    grids["share_reached"] = np.linspace(0.5, 1.0, len(grids))
+    meta = copy.deepcopy(plan.meta)
+    meta["reach"] = {"config": {"mode": "ebike", "minutes_urban": 10, "minutes_rural": 30},
+                     "county": {"households": float(grids["households"].sum()),
+                                "reached": float((grids["households"] * grids["share_reached"]).sum())}}
+    layers = dict(plan.layers, grids=grids, workers=workers, bases=bases)
+    return Plan(layers=layers, meta=meta)
+
+
+@pytest.fixture(scope="module")
+def plan(li_plan):
+    return staffed(li_plan)
+
+
+@pytest.fixture(scope="module")
+def zh_html(plan, tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    build_report(plan, lang="zh").to_html(path)
+    return path.read_text(encoding="utf-8")
+
+
+def test_html_has_every_section_and_plot(zh_html):
+    for key in SECTIONS:
+        assert f'<section id="{key}">' in zh_html
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', zh_html)
+    assert len(images) >= 6
+    assert all(len(data) > 1000 for data in images)
+    assert "http://" not in zh_html.replace("http://www.w3.org", "") and "<script" not in zh_html
+
+
+def test_zh_labels(zh_html):
+    for label in ("网格化服务管理报告", "一级 县", "二级 乡镇", "四级 网格", "网格员", "专职", "兼职", "经费", "每年（元）",
+                  "绩效", "服务圈", "覆盖比例", "例外情况", "户数超出范围", "全县"):
+        assert label in zh_html, label
+    assert 'lang="zh-CN"' in zh_html
+
+
+def test_en_labels_and_budget_figures(plan, tmp_path):
+    report = build_report(plan, lang="en")
+    html = report.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
+    for label in ("Grid system report", "Grids by township and regime", "full-time", "Yearly (yuan)",
+                  "Share reached", "Flagged exceptions", "households out of band"):
+        assert label in html, label
+    assert "网格员" not in html
+    budget = report.section("budget").blocks[1].frame  # components for the county
+    workers = plan.layers["workers"]
+    monthly = workers["monthly_pay"].sum()
+    assert budget.iloc[-1].tolist() == ["Total", f"{monthly:,.0f}", f"{12 * monthly:,.0f}"]
+    counts = report.section("workers").blocks[0].frame
+    assert counts.iloc[-1]["Total"] == f"{len(workers):,}"
+
+
+def test_plan_without_staffing_has_no_staffing_sections(li_plan):
+    report = build_report(li_plan, lang="en", validate=False)
+    keys = [s.key for s in report.sections]
+    assert keys == ["overview", "grids", "households", "exceptions"]
+
+
+def test_every_value_is_escaped(plan, tmp_path):
+    grids = plan.grids.copy()
+    evil = "<script>alert('x')</script>"
+    grids.loc[grids["unit_id"] == grids["unit_id"].iloc[0], "unit_name"] = evil
+    grids.loc[grids.index[0], "flag"] = "over_band"
+    grids.loc[grids.index[0], "flag_reason"] = "<b>bold</b> & more"
+    evil_plan = Plan(layers=dict(plan.layers, grids=grids), meta=plan.meta)
+    report = build_report(evil_plan, lang="zh")
+    html = report.to_html(tmp_path / "evil.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html
+    md = report.to_markdown(tmp_path / "evil.md").read_text(encoding="utf-8")
+    assert "<script" not in md and "&lt;script&gt;" in md
+
+
+def test_markdown_writes_png_files_beside_it(plan, tmp_path):
+    report = build_report(plan, lang="zh", validate=False)
+    path = report.to_markdown(tmp_path / "out" / "report.md")
+    text = path.read_text(encoding="utf-8")
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", text)
+    assert len(links) == len(report.figures) >= 6
+    for link in links:
+        assert (path.parent / link).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "## 网格员（按类型）" in text and "| 乡镇 |" in text
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_missing_cjk_font_falls_back_with_a_warning(li_plan, tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module, "CJK_FONTS", ("No Such Font",))
+    monkeypatch.setattr(report_module, "_CJK_FILES", re.compile("no-such-font-file"))
+    report = build_report(li_plan, lang="zh", validate=False)
+    assert report.warnings and "fonts-wqy-microhei" in report.warnings[0]
+    html = report.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'class="warning"' in html
+
+
+def test_cjk_font_is_found():
+    font, missing = report_module._font()
+    if missing:
+        pytest.skip("no CJK font installed (CI installs fonts-wqy-microhei)")
+    assert font in report_module.CJK_FONTS
+
+
+def test_bad_language_is_input_error(li_plan):
+    with pytest.raises(InputError, match="lang"):
+        build_report(li_plan, lang="fr")
+
+
+def test_cli_report_html_and_markdown(plan, tmp_path):
+    keep = ("grids", "units", "area", "workers", "bases")  # roads and buildings only slow the test down
+    Plan(layers={name: plan.layers[name] for name in keep}, meta=plan.meta).save(tmp_path / "plan.gpkg")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["report", str(tmp_path / "plan.gpkg"), "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    assert "report written to" in result.output and "7 sections" in result.output
+    assert (tmp_path / "r.html").stat().st_size > 50_000
+    result = runner.invoke(cli, ["report", str(tmp_path / "plan.gpkg"), "--out", str(tmp_path / "md" / "r.md"),
+                                 "--markdown", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "md" / "r.md").exists() and list((tmp_path / "md").glob("r-*.png"))
+    result = runner.invoke(cli, ["report", str(tmp_path / "missing.gpkg"), "--out", str(tmp_path / "x.html")])
+    assert result.exit_code == 2 and "no such file" in result.output
