@@ -1,0 +1,290 @@
+"""Reach: which households each grid's base reaches within the response time, on the road network.
+
+    from gridmap.reach import ReachConfig, reach_plan
+    plan = reach_plan(plan, ReachConfig(mode="ebike", minutes_urban=10, minutes_rural=30))
+    plan.layers["service_areas"].plot()
+    plan.meta["reach"]["county"]      # {'households': ..., 'reached': ..., 'share': ...}
+
+A household is reached when the travel time from its grid's base to it is within the
+grid's response time (10 minutes urban, 30 rural by default): walking from the base to
+the nearest road node, along the network at the mode's speeds (one-way streets
+respected for cars), then walking from the road node nearest the household to it
+(4.5 km/h). All bases are searched with multi-source
+:func:`scipy.sparse.csgraph.dijkstra` calls bounded by the response time.
+
+Service areas follow the reached streets, not convex hulls: every road segment (or the
+reached part of one) within the response time is drawn as a band of ``buffer_urban_m``
+(50 m) or ``buffer_rural_m`` (100 m) either side, the bands are unioned and clipped to
+the grid.
+
+Travel rules, the graph and bases live in :mod:`gridmap.roads`; they are re-exported here.
+"""
+from __future__ import annotations
+
+import time
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap.errors import InputError
+from gridmap.plan import Plan
+from gridmap.roads import (DEFAULT_SPEEDS, ReachConfig, RoadNetwork, build_network, compute_bases, dijkstra,
+                           match_bases, plan_bases, road_graph)
+
+__all__ = ["DEFAULT_SPEEDS", "ReachConfig", "RoadNetwork", "build_network", "compute_bases", "match_bases",
+           "plan_bases", "reach_plan", "reach_table", "road_graph", "travel_minutes"]
+
+
+def travel_minutes(network: RoadNetwork, config: ReachConfig, base_points, targets, *,
+                   limit_minutes: float | np.ndarray = np.inf) -> np.ndarray:
+    """Minutes from each base point to each target point (bases × targets; inf beyond the limit).
+
+    Both ends walk to their nearest road node at ``config.snap_speed_kmh``. ``limit_minutes``
+    (scalar or one per base) bounds the search; times beyond it are inf.
+    """
+    walk = config.snap_speed_kmh / 3.6
+    b_node, b_snap = network.snap(np.asarray(base_points, dtype=object))
+    t_node, t_snap = network.snap(np.asarray(targets, dtype=object))
+    limits = np.broadcast_to(np.asarray(limit_minutes, dtype=float) * 60.0, (len(b_node),))
+    out = np.empty((len(b_node), len(t_node)))
+    for i in range(len(b_node)):
+        d = dijkstra(network.graph, [b_node[i]], limit=max(limits[i] - b_snap[i] / walk, 0.0))[0]
+        out[i] = d[t_node] + b_snap[i] / walk + t_snap / walk
+    out[out > limits[:, None]] = np.inf
+    return out / 60.0
+
+
+def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoDataFrame | None = None,
+               objective: str = "min_time", chunk: int = 32) -> Plan:
+    """The plan with its reach measured (a new Plan; ``plan`` is not modified).
+
+    Parameters
+    ----------
+    plan : a plan with ``grids``, ``households`` and ``roads`` layers (metric CRS).
+    config : travel rules (default :class:`ReachConfig`: walking, 10 / 30 minutes).
+    bases : user bases (points with a ``grid_id`` column, or matched to the grid they
+        lie in); grids without one keep the plan's ``bases`` layer or get a computed base.
+    objective : how missing bases are computed, ``"min_time"`` or ``"max_reached"``
+        (see :func:`~gridmap.roads.compute_bases`).
+    chunk : bases per csgraph call (memory: chunk × nodes floats).
+
+    Returns
+    -------
+    Plan with layers ``bases`` (``households``, ``households_reached``,
+    ``share_reached``, ``minutes``, ``mode``, ``snap_m``), ``service_areas`` (``grid_id``,
+    ``minutes``, ``mode``), ``unreached`` (household points: ``grid_id``,
+    ``households``, ``minutes_to_base``, inf when no route), ``grids`` with
+    ``share_reached`` (NaN for a grid without households), workers moved to their
+    grid's base, and ``meta["reach"]`` (figures per county, township and unit; timings).
+    """
+    config = config or ReachConfig()
+    timings = {}
+    clock = time.perf_counter()
+
+    def lap(name):
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    grids = plan.grids
+    if "households" not in plan.layers:
+        raise InputError("reach: the plan has no households layer")
+    network = build_network(plan.layers.get("roads"), config)
+    lap("network_s")
+    base_layer = plan_bases(plan, config, bases=bases, objective=objective, network=network)
+    lap("bases_s")
+
+    households = plan.households
+    hh_grid = households["grid_id"].astype(str).to_numpy()
+    hh_weight = households["households"].to_numpy(dtype=float)
+    hh_node, hh_snap = network.snap(households.geometry.to_numpy())
+    walk = config.snap_speed_kmh / 3.6
+    hh_walk = hh_snap / walk
+    grid_ids = grids["grid_id"].astype(str).to_numpy()
+    members = pd.Series(np.arange(len(households))).groupby(hh_grid).apply(np.asarray).to_dict()
+    b_node, b_snap = network.snap(base_layer.geometry.to_numpy())
+    b_walk = b_snap / walk
+    limit_s = np.array([config.minutes(r) * 60.0 for r in grids["regime"]])
+    seconds = np.full(len(households), np.inf)
+    reached_rows = []  # per grid: (nodes reached, their times) for the service areas
+    for start in range(0, len(grids), chunk):
+        rows = np.arange(start, min(start + chunk, len(grids)))
+        budget = np.maximum(limit_s[rows] - b_walk[rows], 0.0)
+        dist = dijkstra(network.graph, b_node[rows], limit=float(budget.max()), chunk=chunk)
+        for k, g in enumerate(rows):
+            d = dist[k]
+            d[d > budget[k]] = np.inf
+            m = members.get(grid_ids[g])
+            if m is not None:
+                seconds[m] = d[hh_node[m]] + b_walk[g] + hh_walk[m]
+            nodes = np.flatnonzero(np.isfinite(d))
+            reached_rows.append((budget[k], nodes, d[nodes]))
+    # Households beyond the response time: their actual time, searched without a bound
+    # from the bases of the grids that have any (for the unreached layer).
+    grid_of = pd.Index(grid_ids).get_indexer(hh_grid)  # -1: a household in no grid of the plan
+    late = (grid_of >= 0) & (hh_weight > 0) & ~(seconds <= np.append(limit_s, np.inf)[grid_of])
+    late_grids = np.unique(grid_of[late])
+    for start in range(0, len(late_grids), chunk):
+        rows = late_grids[start:start + chunk]
+        dist = dijkstra(network.graph, b_node[rows], chunk=chunk)
+        row_of = np.full(len(grids), -1)
+        row_of[rows] = np.arange(len(rows))
+        idx = np.flatnonzero(late & (row_of[np.maximum(grid_of, 0)] >= 0) & (grid_of >= 0))
+        seconds[idx] = dist[row_of[grid_of[idx]], hh_node[idx]] + b_walk[grid_of[idx]] + hh_walk[idx]
+    lap("reach_s")
+
+    areas = _service_areas(network, grids, reached_rows, config)
+    lap("service_areas_s")
+
+    within = (grid_of >= 0) & (seconds <= np.append(limit_s, np.inf)[grid_of])
+    per_grid_hh = pd.Series(hh_weight).groupby(hh_grid).sum()
+    per_grid_reached = pd.Series(np.where(within, hh_weight, 0.0)).groupby(hh_grid).sum()
+    total = per_grid_hh.reindex(grid_ids).fillna(0.0).to_numpy()
+    reached = per_grid_reached.reindex(grid_ids).fillna(0.0).to_numpy()
+    share = np.divide(reached, total, out=np.full(len(total), np.nan), where=total > 0)
+
+    base_layer = base_layer.assign(households=total, households_reached=reached, share_reached=share,
+                                   minutes=limit_s / 60.0, mode=config.mode, snap_m=np.round(b_snap, 1))
+    out_mask = ~within & (hh_weight > 0) & (grid_of >= 0)
+    unreached = gpd.GeoDataFrame({"grid_id": hh_grid[out_mask], "households": hh_weight[out_mask],
+                                  "minutes_to_base": seconds[out_mask] / 60.0},
+                                 geometry=households.geometry.to_numpy()[out_mask], crs=grids.crs)
+    new_grids = grids.assign(share_reached=share)
+    layers = dict(plan.layers)
+    layers.update(grids=new_grids, bases=base_layer, service_areas=areas, unreached=unreached)
+    if "workers" in layers and len(layers["workers"]):
+        layers["workers"] = _move_workers(layers["workers"], base_layer)
+    lap("layers_s")
+    meta = dict(plan.meta)
+    meta["reach"] = _figures(new_grids, base_layer, config, objective, timings, hh_snap, hh_weight,
+                             outside=base_layer.attrs.get("outside", 0), network=network)
+    return Plan(layers=layers, meta=meta)
+
+
+def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
+    """Bands along the reached streets of each grid's base, unioned and clipped to the grid."""
+    graph, xy = network.graph, network.xy
+    # Only streets near the grid matter once the bands are clipped to it: keep the nodes
+    # within the band's width of the grid (a car covers a whole county in 30 minutes).
+    radii = np.array([config.buffer_m(r) for r in grids["regime"]])
+    near_grid, near_node = shapely.STRtree(shapely.points(xy)).query(
+        shapely.buffer(grids.geometry.to_numpy(), radii + 1.0, quad_segs=2), predicate="intersects")
+    near = pd.Series(near_node).groupby(near_grid).apply(np.asarray).to_dict()
+    polys = []
+    d = np.full(network.n, np.inf)
+    for g, (budget, nodes, times) in enumerate(reached_rows):
+        regime = grids["regime"].iloc[g]
+        d[:] = np.inf
+        d[nodes] = times
+        nodes = np.intersect1d(nodes, near.get(g, np.zeros(0, dtype=np.int64)), assume_unique=True)
+        if len(nodes) == 0:
+            polys.append(shapely.Polygon())
+            continue
+        lo, hi = graph.indptr[nodes], graph.indptr[nodes + 1]
+        count = hi - lo
+        idx = np.repeat(hi - count.cumsum(), count) + np.arange(count.sum()) if count.sum() else np.zeros(0, int)
+        u = np.repeat(nodes, count)
+        v = graph.indices[idx]
+        w = graph.data[idx]
+        frac = np.clip((budget - d[u]) / w, 0.0, 1.0)  # share of the edge within the budget
+        # a two-way street reached whole is drawn once; partial pieces all count
+        whole = frac >= 1.0
+        key = np.minimum(u, v).astype(np.int64) * network.n + np.maximum(u, v)
+        first = np.zeros(len(u), dtype=bool)
+        first[np.flatnonzero(whole)[np.unique(key[whole], return_index=True)[1]]] = True
+        keep = first | ((frac > 0) & ~whole)
+        u, v, frac = u[keep], v[keep], frac[keep]
+        ends = xy[u] + frac[:, None] * (xy[v] - xy[u])
+        radius = config.buffer_m(regime)
+        if len(u) == 0:  # the base alone: a disc around its node
+            band = shapely.buffer(shapely.points(xy[nodes[:1]])[0], radius, quad_segs=4)
+        else:
+            # Buffering one huge MultiLineString is quadratic in GEOS; buffering the merged
+            # lines one by one and unioning the bands takes a fraction of a second.
+            lines = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(
+                shapely.linestrings(np.stack([xy[u], ends], axis=1)))))
+            # vertices closer than a tenth of the band's width change nothing visible
+            lines = shapely.simplify(lines, radius / 10.0)
+            band = shapely.union_all(shapely.buffer(lines, radius, quad_segs=4))
+        polys.append(band)
+    polys = np.array(polys, dtype=object)
+    clipped = shapely.intersection(shapely.make_valid(polys), grids.geometry.to_numpy()) if len(polys) else polys
+    return gpd.GeoDataFrame({"grid_id": grids["grid_id"].astype(str).to_numpy(),
+                             "minutes": [config.minutes(r) for r in grids["regime"]], "mode": config.mode},
+                            geometry=[_polygonal(p) for p in clipped], crs=grids.crs)
+
+
+def _polygonal(geom):
+    if geom is None or geom.is_empty:
+        return shapely.MultiPolygon()
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.MultiPolygon()
+
+
+def _move_workers(workers: gpd.GeoDataFrame, bases: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    where = dict(zip(bases["grid_id"].astype(str), bases.geometry.to_numpy()))
+    geoms = [where.get(str(g), p) for g, p in zip(workers["grid_id"], workers.geometry.to_numpy())]
+    return workers.set_geometry(gpd.GeoSeries(geoms, index=workers.index, crs=workers.crs))
+
+
+def _shares(frame: pd.DataFrame, keys: list[str]) -> list[dict]:
+    g = frame.groupby(keys, sort=True)[["households", "households_reached"]].sum().reset_index()
+    g["share"] = np.where(g["households"] > 0, g["households_reached"] / g["households"].where(g["households"] > 0, 1),
+                          np.nan)
+    g = g.rename(columns={"households_reached": "reached"})
+    return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
+            for r in g.to_dict("records")]
+
+
+def _figures(grids, bases, config, objective, timings, hh_snap, hh_weight, outside, network) -> dict:
+    frame = pd.DataFrame({"unit_id": grids["unit_id"].astype(str).to_numpy(),
+                          "unit_name": grids["unit_name"].astype(str).to_numpy(),
+                          "parent_id": grids["parent_id"].fillna("").astype(str).to_numpy(),
+                          "parent_name": grids["parent_name"].fillna("").astype(str).to_numpy(),
+                          "regime": grids["regime"].astype(str).to_numpy(),
+                          "households": bases["households"].to_numpy(),
+                          "households_reached": bases["households_reached"].to_numpy()})
+    total, reached = float(frame["households"].sum()), float(frame["households_reached"].sum())
+    weighted = hh_weight > 0
+    return {
+        "config": config.to_dict(),
+        "objective": objective,
+        "county": {"households": total, "reached": reached, "share": reached / total if total else None,
+                   "share_reached": reached / total if total else None,
+                   "grids": int(len(grids)), "grids_fully_reached": int((bases["share_reached"] >= 1 - 1e-9).sum())},
+        "regimes": _shares(frame, ["regime"]),
+        "townships": _shares(frame, ["parent_id", "parent_name"]),
+        "units": _shares(frame, ["unit_id", "unit_name"]),
+        "bases": {"given": int((bases["source"] == "given").sum()),
+                  "computed": int((bases["source"] == "computed").sum()),
+                  "given_outside_grids": int(outside),
+                  "base_snap_m_max": float(bases["snap_m"].max()) if len(bases) else 0.0},
+        "network": {"nodes": int(network.n), "edges": int(network.graph.nnz),
+                    "snappable_nodes": int(len(network.snappable))},
+        "household_snap_m": {"median": float(np.median(hh_snap[weighted])) if weighted.any() else 0.0,
+                             "p95": float(np.percentile(hh_snap[weighted], 95)) if weighted.any() else 0.0,
+                             "max": float(hh_snap[weighted].max()) if weighted.any() else 0.0},
+        "timings_s": timings,
+    }
+
+
+def reach_table(plan: Plan, level: str = "units") -> pd.DataFrame:
+    """Households reached per ``"units"``, ``"townships"`` or ``"regimes"``, and a county row.
+
+    Read from ``meta["reach"]`` (written by :func:`reach_plan`).
+    """
+    reach = plan.meta.get("reach")
+    if not reach:
+        raise InputError("reach: the plan has no reach figures; run `gridmap reach` first")
+    if level not in ("units", "townships", "regimes"):
+        raise InputError(f"level: expected 'units', 'townships' or 'regimes', got {level!r}")
+    table = pd.DataFrame(reach[level])
+    county = reach["county"]
+    total = pd.DataFrame([{table.columns[0]: "county", "households": county["households"],
+                           "reached": county["reached"], "share": county["share"]}])
+    return pd.concat([table, total], ignore_index=True)

@@ -1,0 +1,682 @@
+"""The road network: travel rules per mode, the graph of travel seconds, and grid bases on it.
+
+:class:`ReachConfig` holds the travel rules (mode, speeds per road class, response
+minutes, service-area buffers), validated once and round-tripped through TOML like
+:class:`~gridmap.config.PlanConfig`. :func:`road_graph` turns the plan's ``roads`` layer
+(OSM ways or any line layer with a ``highway`` column) into a directed
+``scipy.sparse.csr_matrix`` of travel seconds; :func:`compute_bases` picks each grid's
+base on it. :mod:`gridmap.reach` measures what each base reaches.
+
+How the graph is built
+----------------------
+OSM ways meet at shared nodes, so every vertex of every line becomes a node: coordinates
+rounded to 0.1 m and deduplicated, edges between consecutive vertices of a line (length
+in metres ÷ speed). Lines that merely cross without a shared vertex (bridges, tunnels)
+stay unconnected, as they should. Parallel edges keep the fastest. One-way ways
+(``oneway`` = ``yes``/``true``/``1``, ``-1``/``reverse``, or implied on ``motorway``)
+are directed for the modes in ``ReachConfig.oneway_modes``. Road classes missing from a
+mode's speed table are closed to it (motorways for walking and e-bikes, footways for cars).
+
+Households and bases off the network walk to the nearest node of the network's largest
+(weakly) connected component at ``snap_speed_kmh`` (4.5 km/h, walking); islands of a few
+unconnected service roads would otherwise make their neighbours unreachable.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from gridmap.errors import InputError
+
+MODES = ("walk", "ebike", "car")
+
+_WALKABLE = ("trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link", "tertiary",
+             "tertiary_link", "unclassified", "residential", "living_street", "service", "pedestrian", "track",
+             "road", "path", "footway", "steps", "cycleway", "bridleway", "corridor")
+
+#: Travel speeds (km/h) per travel mode and OSM ``highway`` class; classes not listed are
+#: closed to the mode. Walking: 4.5 km/h on every walkable way (motorways excluded).
+#: E-bikes (电动自行车, legal top speed 25 km/h under GB 17761-2018): 25 on primary and
+#: trunk roads down to 15 on residential streets; pushed at 5 km/h on footways and
+#: pedestrian streets; no motorways or steps. Cars: free-flow speeds of county roads,
+#: 60 on primary (90 on motorways) down to 20 on residential streets; no footways, paths,
+#: cycleways or steps.
+DEFAULT_SPEEDS = {
+    "walk": {cls: 4.5 for cls in _WALKABLE},
+    "ebike": {
+        "trunk": 25.0, "trunk_link": 20.0, "primary": 25.0, "primary_link": 20.0, "secondary": 22.0,
+        "secondary_link": 20.0, "tertiary": 20.0, "tertiary_link": 18.0, "unclassified": 18.0,
+        "residential": 15.0, "living_street": 10.0, "service": 12.0, "road": 15.0, "track": 10.0,
+        "cycleway": 15.0, "path": 10.0, "pedestrian": 5.0, "footway": 5.0,
+    },
+    "car": {
+        "motorway": 90.0, "motorway_link": 40.0, "trunk": 60.0, "trunk_link": 40.0, "primary": 60.0,
+        "primary_link": 40.0, "secondary": 50.0, "secondary_link": 40.0, "tertiary": 40.0, "tertiary_link": 30.0,
+        "unclassified": 30.0, "residential": 20.0, "living_street": 10.0, "service": 15.0, "road": 20.0,
+        "track": 10.0,
+    },
+}
+
+#: OSM ``highway`` classes on which ``oneway`` is implied when the tag is missing.
+IMPLIED_ONEWAY = ("motorway",)
+
+_FORWARD = {"yes", "true", "1"}
+_BACKWARD = {"-1", "reverse"}
+
+
+@dataclass(frozen=True)
+class ReachConfig:
+    """Travel rules of a plan's reach. Units: km/h, minutes, metres.
+
+    Parameters
+    ----------
+    mode : travel mode of the grid workers, ``"walk"``, ``"ebike"`` or ``"car"``.
+    speeds : {mode: {highway class: km/h}}; defaults in :data:`DEFAULT_SPEEDS`. A mode
+        given here replaces that mode's whole table (classes left out are closed to it).
+    minutes_urban, minutes_rural : response time (minutes) from a grid's base to its
+        households, by the grid's regime (10 in town, 30 in the countryside).
+    oneway_modes : modes that respect one-way streets (cars by default; add ``"ebike"``
+        where e-bikes keep to the traffic rules).
+    use_maxspeed : a way's ``maxspeed`` tag (km/h, or mph) caps its class speed for the
+        wheeled modes (e.g. a 30 km/h zone); walking ignores it.
+    snap_speed_kmh : speed (km/h) at which households and bases off the network walk to
+        their nearest road node.
+    buffer_urban_m, buffer_rural_m : half-width (m) of the band drawn along the reached
+        streets to form a service area (the built-up strip a worker on that street serves).
+    candidates : how many network nodes per grid are evaluated exactly as its base, twice:
+        the best of all the grid's nodes by their travel time to its households pooled
+        into at most 64 cells, then the nodes nearest the winner. With 16, the
+        Liechtenstein demo's bases are within 0.1 minute per grid (0.002 on average) of
+        an exhaustive search that takes 30 times longer.
+    search_margin_m : margin (m) around a grid's bounding box within which routes between
+        its base and its households are searched when bases are computed.
+    """
+
+    mode: str = "walk"
+    speeds: dict = field(default_factory=lambda: {m: dict(t) for m, t in DEFAULT_SPEEDS.items()})
+    minutes_urban: float = 10.0
+    minutes_rural: float = 30.0
+    oneway_modes: tuple[str, ...] = ("car",)
+    use_maxspeed: bool = True
+    snap_speed_kmh: float = 4.5
+    buffer_urban_m: float = 50.0
+    buffer_rural_m: float = 100.0
+    candidates: int = 16
+    search_margin_m: float = 500.0
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise InputError(f"reach.mode: expected one of {list(MODES)}, got {self.mode!r}")
+        speeds = {m: dict(t) for m, t in DEFAULT_SPEEDS.items()}
+        if not isinstance(self.speeds, dict):
+            raise InputError(f"reach.speeds: expected a table {{mode: {{highway: km/h}}}}, got {self.speeds!r}")
+        for mode, table in self.speeds.items():
+            if mode not in MODES:
+                raise InputError(f"reach.speeds.{mode}: unknown travel mode; known: {list(MODES)}")
+            if not isinstance(table, dict) or not table:
+                raise InputError(f"reach.speeds.{mode}: expected a non-empty table {{highway class: km/h}}")
+            for cls, kmh in table.items():
+                if not _positive(kmh):
+                    raise InputError(f"reach.speeds.{mode}.{cls}: speed must be a number > 0 km/h, got {kmh!r} "
+                                     "(leave a class out to close it)")
+            speeds[mode] = {str(c): float(v) for c, v in table.items()}
+        object.__setattr__(self, "speeds", speeds)
+        for name in ("minutes_urban", "minutes_rural", "snap_speed_kmh"):
+            if not _positive(getattr(self, name)):
+                raise InputError(f"reach.{name}: must be a number > 0, got {getattr(self, name)!r}")
+        for name in ("buffer_urban_m", "buffer_rural_m", "search_margin_m"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+                raise InputError(f"reach.{name}: must be a number >= 0 m, got {value!r}")
+        modes = (self.oneway_modes,) if isinstance(self.oneway_modes, str) else tuple(self.oneway_modes)
+        bad = [m for m in modes if m not in MODES]
+        if bad:
+            raise InputError(f"reach.oneway_modes: unknown mode(s) {bad}; known: {list(MODES)}")
+        object.__setattr__(self, "oneway_modes", modes)
+        if not isinstance(self.candidates, int) or isinstance(self.candidates, bool) or self.candidates < 1:
+            raise InputError(f"reach.candidates: expected an integer >= 1, got {self.candidates!r}")
+
+    def minutes(self, regime: str) -> float:
+        """Response time (minutes) of a regime (``urban``/``rural``)."""
+        return self.minutes_urban if regime == "urban" else self.minutes_rural
+
+    def buffer_m(self, regime: str) -> float:
+        """Half-width (m) of a service area's street band in a regime."""
+        return self.buffer_urban_m if regime == "urban" else self.buffer_rural_m
+
+    def replace(self, **changes) -> "ReachConfig":
+        """A copy with some parameters changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        """Plain dict (lists, not tuples), as written to TOML and the plan's metadata."""
+        return _lists(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ReachConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise InputError(f"reach: unknown parameter(s) {sorted(unknown)}; known: {sorted(known)}")
+        data = dict(data)
+        if "oneway_modes" in data and isinstance(data["oneway_modes"], list):
+            data["oneway_modes"] = tuple(data["oneway_modes"])
+        return cls(**data)
+
+    @classmethod
+    def from_toml(cls, path: str | Path, *, bare: bool = True) -> "ReachConfig":
+        """Read the ``[reach]`` table of a TOML file (see :func:`read_toml_section`)."""
+        return cls.from_dict(read_toml_section(path, "reach", bare=bare))
+
+    def to_toml(self) -> str:
+        """TOML text of this configuration (readable back by :meth:`from_toml`)."""
+        return to_toml(self.to_dict())
+
+
+def _positive(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+# --------------------------------------------------------------------------- TOML
+
+
+#: Top-level tables of a combined rules file (``gridmap ... --config rules.toml``).
+SECTIONS = ("plan", "staffing", "reach", "validate")
+
+
+def read_toml_section(path: str | Path, section: str, *, bare: bool = True) -> dict:
+    """The table ``section`` of a TOML file.
+
+    A file with any of the tables ``[plan]``, ``[staffing]``, ``[reach]``, ``[validate]``
+    is a combined rules file: the section, or ``{}`` (defaults) when it lacks it. A file
+    with none of them holds one section's parameters only: this section's when
+    ``bare``, else another's (``{}``).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"config: no such file {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"config: {path} is not valid TOML: {exc}") from None
+    if any(isinstance(data.get(name), dict) for name in SECTIONS):
+        return data.get(section, {})
+    return data if bare else {}
+
+
+def _lists(value):
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    return value
+
+
+def _toml_key(k) -> str:
+    k = str(k)
+    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _toml_value(k)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def to_toml(data: dict, prefix: str = "") -> str:
+    """TOML text of nested dicts; lists of dicts become arrays of tables (``[[name]]``)."""
+    def is_tables(v):
+        return isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
+
+    scalars = [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items()
+               if not isinstance(v, dict) and not is_tables(v)]
+    text = "\n".join(scalars) + ("\n" if scalars else "")
+    for k, v in data.items():
+        name = f"{prefix}.{_toml_key(k)}" if prefix else _toml_key(k)
+        if isinstance(v, dict):
+            text += f"\n[{name}]\n" + to_toml(v, name)
+        elif is_tables(v):
+            for item in v:  # tables inside an array element are written inline
+                text += f"\n[[{name}]]\n" + "".join(f"{_toml_key(a)} = {_toml_value(b)}\n" for a, b in item.items())
+    return text
+
+
+# --------------------------------------------------------------------------- the graph
+
+
+@dataclass
+class RoadNetwork:
+    """A road graph with what reach needs besides the matrix.
+
+    ``graph[i, j]`` is the travel time (s) from node i to node j along one edge; ``xy``
+    the node coordinates (m, plan CRS); ``snappable`` the nodes of the largest weakly
+    connected component, to which points off the network snap.
+    """
+
+    graph: sparse.csr_matrix
+    xy: np.ndarray
+    snappable: np.ndarray
+    mode: str
+    _tree: shapely.STRtree | None = None
+
+    @property
+    def n(self) -> int:
+        return self.xy.shape[0]
+
+    def snap(self, points) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest snappable node of each point, and the distance to it (m)."""
+        points = np.asarray(points, dtype=object)
+        if len(points) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        if self._tree is None:
+            self._tree = shapely.STRtree(shapely.points(self.xy[self.snappable]))
+        nearest = self.snappable[self._tree.nearest(points)]
+        dx = shapely.get_x(points) - self.xy[nearest, 0]
+        dy = shapely.get_y(points) - self.xy[nearest, 1]
+        return nearest.astype(np.int64), np.hypot(dx, dy)
+
+
+def road_graph(roads: gpd.GeoDataFrame, config: ReachConfig | None = None) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Directed graph of travel seconds on ``roads`` for ``config.mode``.
+
+    Parameters
+    ----------
+    roads : lines in a metric CRS with a ``highway`` column (and optionally ``oneway``,
+        ``maxspeed``).
+    config : travel rules (default :class:`ReachConfig`).
+
+    Returns
+    -------
+    (graph, xy) : ``csr_matrix`` (n × n) of seconds along each edge, and node
+        coordinates (n × 2, metres).
+    """
+    network = build_network(roads, config)
+    return network.graph, network.xy
+
+
+def build_network(roads: gpd.GeoDataFrame, config: ReachConfig | None = None) -> RoadNetwork:
+    """:func:`road_graph` plus the snappable nodes, as a :class:`RoadNetwork`."""
+    config = config or ReachConfig()
+    mode = config.mode
+    if roads is None or len(roads) == 0:
+        raise InputError(f"roads: the plan has no roads to travel on ({mode}); give a road line layer (--roads)")
+    if roads.crs is not None and not roads.crs.is_projected:
+        raise InputError("roads: expected a metric (projected) CRS; project the layer first")
+    if "highway" not in roads.columns:
+        raise InputError("roads: no 'highway' column (road class); add one (e.g. all 'residential')")
+    table = config.speeds[mode]
+    geoms = roads.geometry.to_numpy()
+    highway = roads["highway"].fillna("").astype(str).to_numpy()
+    kmh = pd.Series(highway).map(table).to_numpy(dtype=float)
+    if config.use_maxspeed and mode != "walk" and "maxspeed" in roads.columns:
+        kmh = np.fmin(kmh, np.where(np.isnan(kmh), np.nan, parse_maxspeed(roads["maxspeed"])))
+    direction = np.zeros(len(roads), dtype=np.int8)  # 0 both ways, 1 forward only, -1 backward only
+    if mode in config.oneway_modes:
+        direction = oneway_direction(roads)
+    open_ = ~np.isnan(kmh) & np.isin(shapely.get_type_id(geoms), (1, 5))  # LineString, MultiLineString
+    if not open_.any():
+        raise InputError(f"roads: none of the {len(roads)} lines is open to mode {mode!r} "
+                         f"(classes present: {sorted(set(highway))[:10]})")
+    parts, owner = shapely.get_parts(geoms[open_], return_index=True)
+    line_kmh = kmh[open_][owner]
+    line_dir = direction[open_][owner]
+    coords, line = shapely.get_coordinates(parts, return_index=True)
+    node, xy = _dedupe(coords)
+    same = line[1:] == line[:-1]
+    u, v = node[:-1][same], node[1:][same]
+    metres = np.hypot(*(coords[1:][same] - coords[:-1][same]).T)
+    seconds = metres / (line_kmh[line[1:][same]] / 3.6)
+    dirs = line_dir[line[1:][same]]
+    keep = u != v
+    u, v, seconds, dirs = u[keep], v[keep], seconds[keep], dirs[keep]
+    fwd, bwd = dirs >= 0, dirs <= 0
+    src = np.concatenate([u[fwd], v[bwd]])
+    dst = np.concatenate([v[fwd], u[bwd]])
+    sec = np.concatenate([seconds[fwd], seconds[bwd]])
+    order = np.lexsort((sec, dst, src))  # fastest of parallel edges first
+    src, dst, sec = src[order], dst[order], sec[order]
+    first = np.ones(len(src), dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    n = len(xy)
+    graph = sparse.csr_matrix((sec[first], (src[first], dst[first])), shape=(n, n))
+    _, labels = csgraph.connected_components(graph, directed=True, connection="weak")
+    main = np.flatnonzero(labels == np.argmax(np.bincount(labels)))
+    return RoadNetwork(graph=graph, xy=xy, snappable=main, mode=mode)
+
+
+def _dedupe(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Node id of each coordinate (rounded to 0.1 m) and the nodes' coordinates."""
+    grid = np.round(coords * 10.0).astype(np.int64)
+    grid -= grid.min(axis=0)
+    span = grid.max(axis=0) + 1
+    if span[0] * span[1] < 2**62:
+        _, first, inverse = np.unique(grid[:, 0] * span[1] + grid[:, 1], return_index=True, return_inverse=True)
+    else:  # a continent in decimetres: fall back to row-wise uniqueness
+        _, first, inverse = np.unique(grid, axis=0, return_index=True, return_inverse=True)
+    return inverse.ravel(), coords[first]
+
+
+def parse_maxspeed(values) -> np.ndarray:
+    """km/h of OSM ``maxspeed`` tags ("50", "30 mph", "50;30" takes the first); NaN otherwise."""
+    text = pd.Series(values).fillna("").astype(str).str.strip().str.lower()
+    number = pd.to_numeric(text.str.extract(r"^(\d+(?:\.\d+)?)")[0], errors="coerce")
+    mph = text.str.contains("mph", regex=False)
+    kmh = np.where(mph, number * 1.609344, number).astype(float)
+    kmh[~(kmh > 0)] = np.nan
+    return kmh
+
+
+def oneway_direction(roads: gpd.GeoDataFrame) -> np.ndarray:
+    """+1 where a line may be travelled only along its digitised direction, -1 only against it, 0 both."""
+    n = len(roads)
+    if "oneway" in roads.columns:
+        raw = roads["oneway"]
+        if raw.dtype == bool:
+            text = np.where(raw.to_numpy(), "yes", "no")
+        else:
+            text = raw.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
+                           else ("yes" if v is True else "no" if v is False else str(v).strip().lower())).to_numpy()
+    else:
+        text = np.full(n, "", dtype=object)
+    out = np.zeros(n, dtype=np.int8)
+    out[np.isin(text, list(_FORWARD))] = 1
+    out[np.isin(text, list(_BACKWARD))] = -1
+    implied = (text == "") & roads["highway"].isin(IMPLIED_ONEWAY).to_numpy()
+    out[implied] = 1
+    return out
+
+
+def dijkstra(graph: sparse.csr_matrix, sources, *, limit: float = np.inf, chunk: int = 64) -> np.ndarray:
+    """Travel seconds from each source node to every node (inf beyond ``limit``).
+
+    One call of :func:`scipy.sparse.csgraph.dijkstra` per ``chunk`` sources, so memory
+    stays at chunk × n floats.
+    """
+    sources = np.asarray(sources, dtype=np.int64)
+    out = np.empty((len(sources), graph.shape[0]))
+    for start in range(0, len(sources), chunk):
+        out[start:start + chunk] = csgraph.dijkstra(graph, directed=True, indices=sources[start:start + chunk],
+                                                    limit=limit)
+    return out
+
+
+# --------------------------------------------------------------------------- bases
+
+
+def match_bases(bases: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Given bases matched to grids: by their ``grid_id`` (or ``code``) column, else by the grid they lie in.
+
+    Returns points (``grid_id``, ``source`` = ``"given"``, geometry) in the grids' CRS,
+    at most one per grid. Non-point features (e.g. office buildings) stand at their
+    inner point. Points outside every grid are dropped; how many is in ``attrs["outside"]``.
+    """
+    if bases is None or len(bases) == 0:
+        raise InputError("bases: the bases layer is empty")
+    if bases.crs is None:
+        raise InputError("bases: the layer has no CRS; gridmap does not guess one")
+    bases = bases.to_crs(grids.crs)
+    points = shapely.point_on_surface(bases.geometry.to_numpy())
+    known = set(grids["grid_id"].astype(str))
+    column = next((c for c in ("grid_id", "code") if c in bases.columns), None)
+    outside = 0
+    if column is not None:
+        ids = bases[column].astype(str).to_numpy()
+        if column == "code" and "code" in grids.columns:
+            ids = pd.Series(ids).map(dict(zip(grids["code"].astype(str), grids["grid_id"].astype(str)))).fillna(
+                pd.Series(ids)).to_numpy()
+        unknown = sorted(set(ids) - known)
+        if unknown:
+            raise InputError(f"bases: {len(unknown)} {column} value(s) match no grid, e.g. {unknown[:3]}")
+    else:
+        tree = shapely.STRtree(grids.geometry.to_numpy())
+        pairs = tree.query(points, predicate="intersects")
+        which = np.full(len(points), -1)
+        which[pairs[0][::-1]] = pairs[1][::-1]  # on a shared boundary: the first grid
+        outside = int((which < 0).sum())
+        ids = np.where(which >= 0, grids["grid_id"].astype(str).to_numpy()[np.maximum(which, 0)], "")
+        points, ids = points[which >= 0], ids[which >= 0]
+    duplicated = pd.Series(ids)[pd.Series(ids).duplicated()].unique()
+    if len(duplicated):
+        raise InputError(f"bases: {len(duplicated)} grid(s) have more than one base, e.g. {list(duplicated[:3])}; "
+                         "keep one per grid (or give a grid_id column)")
+    out = gpd.GeoDataFrame({"grid_id": ids, "source": "given"}, geometry=points, crs=grids.crs)
+    out.attrs["outside"] = outside
+    return out
+
+
+def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min_time", *,
+                  network: RoadNetwork | None = None, grid_ids=None) -> gpd.GeoDataFrame:
+    """The base of each grid: the road node inside it that serves its households best.
+
+    Parameters
+    ----------
+    plan : a :class:`~gridmap.plan.Plan` with ``grids``, ``households`` and ``roads``.
+    config : travel rules (mode, speeds, response minutes; default :class:`ReachConfig`).
+    objective : ``"min_time"``, the node minimising the household-weighted travel time
+        from the base to the grid's households; or ``"max_reached"``, the node reaching
+        the most households within the grid's response time (ties: least time).
+    network : a prebuilt :class:`RoadNetwork` (from :func:`build_network`) to reuse.
+    grid_ids : only these grids (default all).
+
+    Returns
+    -------
+    GeoDataFrame of points: ``grid_id``, ``source`` (``"computed"``), ``method``
+    (``"network"``; ``"nearest_node"`` when no node lies inside the grid), ``objective``,
+    ``mode``, ``mean_minutes`` (household-weighted, over the households it can reach),
+    geometry. All nodes inside the grid are screened by one reverse multi-source
+    :func:`scipy.sparse.csgraph.dijkstra` from the grid's households pooled into cells;
+    the best ``config.candidates`` are evaluated exactly with one forward multi-source
+    call on the grid's neighbourhood (its box widened by ``search_margin_m``), then as
+    many of the grid's nodes nearest the winner. Households walk from their nearest node.
+    With no more nodes in the grid than ``config.candidates``, the search is exhaustive.
+    """
+    config = config or ReachConfig()
+    if objective not in ("min_time", "max_reached"):
+        raise InputError(f"objective: expected 'min_time' or 'max_reached', got {objective!r}")
+    grids = plan.grids
+    if grid_ids is not None:
+        grids = grids[grids["grid_id"].isin(set(grid_ids))]
+    grids = grids.reset_index(drop=True)
+    network = network or build_network(plan.layers.get("roads"), config)
+    households = plan.households
+    hh_grid = households["grid_id"].astype(str).to_numpy()
+    hh_weight = households["households"].to_numpy(dtype=float)
+    hh_points = households.geometry.to_numpy()
+    hh_node, hh_snap = network.snap(hh_points)
+    hh_walk = hh_snap / (config.snap_speed_kmh / 3.6)
+    hh_xy = np.column_stack([shapely.get_x(hh_points), shapely.get_y(hh_points)]) if len(hh_points) \
+        else np.zeros((0, 2))
+    by_grid = pd.Series(np.arange(len(households))).groupby(hh_grid).apply(np.asarray).to_dict()
+
+    node_points = shapely.points(network.xy[network.snappable])
+    tree = shapely.STRtree(node_points)
+    geoms = grids.geometry.to_numpy()
+    inside_pairs = tree.query(geoms, predicate="intersects")  # (grid, node) pairs
+    inside = pd.Series(network.snappable[inside_pairs[1]]).groupby(inside_pairs[0]).apply(np.asarray).to_dict()
+    bounds = shapely.bounds(geoms) + np.array([-1, -1, 1, 1]) * config.search_margin_m
+    near_pairs = tree.query(shapely.box(*bounds.T))  # the grid's box widened by the margin
+    near = pd.Series(network.snappable[near_pairs[1]]).groupby(near_pairs[0]).apply(np.asarray).to_dict()
+
+    rows = []
+    for g, grid in enumerate(grids.itertuples()):
+        members = by_grid.get(str(grid.grid_id), np.zeros(0, dtype=int))
+        members = members[hh_weight[members] > 0]
+        cand = inside.get(g)
+        method = "network"
+        if cand is None or len(cand) == 0:
+            cand = network.snap(np.array([shapely.point_on_surface(grid.geometry)]))[0]
+            method = "nearest_node"
+        if len(members) == 0:  # no one to serve: the node nearest the grid's inner point
+            point = shapely.point_on_surface(grid.geometry)
+            node = int(cand[np.argmin(np.hypot(*(network.xy[cand] - [point.x, point.y]).T))])
+            rows.append((grid.grid_id, method, node, np.nan))
+            continue
+        w, walk, nodes = hh_weight[members], hh_walk[members], hh_node[members]
+        limit_s = config.minutes(grid.regime) * 60.0
+        local = np.unique(np.concatenate([near.get(g, np.zeros(0, dtype=int)), cand, nodes]))
+        sub = network.graph[local][:, local]
+        cand_l, nodes_l = np.searchsorted(local, cand), np.searchsorted(local, nodes)
+        limit = limit_s if objective == "max_reached" else np.inf
+        if len(cand) > config.candidates:
+            keep = _shortlist(sub, cand_l, nodes_l, hh_xy[members], w, config.candidates, objective, limit_s)
+            rest_l = np.delete(cand_l, keep)
+            cand, cand_l = cand[keep], cand_l[keep]
+            full = dijkstra(sub, cand_l, limit=limit)
+            times = full[:, nodes_l] + walk
+            best = _best(times, w, objective, limit_s)
+            # Refine: the grid's nodes nearest the screened winner are tried too, which
+            # catches a winner off by a street from the coarse screen.
+            near_l = rest_l[np.argsort(full[best, rest_l], kind="stable")[:config.candidates]]
+            if len(near_l):
+                cand = np.concatenate([cand, local[near_l]])
+                times = np.vstack([times, dijkstra(sub, near_l, limit=limit)[:, nodes_l] + walk])
+                best = _best(times, w, objective, limit_s)
+        else:
+            times = dijkstra(sub, cand_l, limit=limit)[:, nodes_l] + walk
+            best = _best(times, w, objective, limit_s)
+        finite = np.isfinite(times[best])
+        mean = float((times[best][finite] * w[finite]).sum() / w[finite].sum() / 60.0) if finite.any() else np.nan
+        rows.append((grid.grid_id, method, int(cand[best]), mean))
+    ids, methods, nodes, means = zip(*rows) if rows else ((), (), (), ())
+    nodes = np.asarray(nodes, dtype=np.int64)
+    return gpd.GeoDataFrame({"grid_id": list(ids), "source": "computed", "method": list(methods),
+                             "objective": objective, "mode": config.mode, "mean_minutes": list(means)},
+                            geometry=shapely.points(network.xy[nodes]) if len(nodes) else [], crs=grids.crs)
+
+
+def _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> np.ndarray:
+    """Indices of the ``k`` candidates best by a coarse network screen.
+
+    The grid's households are pooled into at most 8 × 8 cells (each cell's weight at the
+    node of its household nearest the cell's weighted centre); one reverse multi-source
+    Dijkstra from the pools gives every candidate's approximate objective.
+    """
+    span = max(np.ptp(hh_xy[:, 0]), np.ptp(hh_xy[:, 1]), 1.0)
+    key = _cell_key(hh_xy, span / 8.0 + 1e-9)
+    _, pool = np.unique(key, return_inverse=True)
+    pool = pool.ravel()
+    pw = np.bincount(pool, weights=w)
+    centre = np.column_stack([np.bincount(pool, weights=w * hh_xy[:, 0]),
+                              np.bincount(pool, weights=w * hh_xy[:, 1])]) / np.maximum(pw, 1e-12)[:, None]
+    gap = np.hypot(*(hh_xy - centre[pool]).T)
+    rep = pd.Series(gap).groupby(pool).idxmin().to_numpy()  # household nearest each pool's centre
+    back = dijkstra(sub.T.tocsr(), nodes_l[rep])[:, cand_l]  # pools × candidates, seconds
+    finite = np.isfinite(back)
+    cost = pw @ np.where(finite, back, 0.0)
+    lost = pw @ ~finite
+    if objective == "max_reached":
+        order = np.lexsort((cost, -(pw @ (back <= limit_s))))
+    else:
+        order = np.lexsort((cost, lost))
+    return order[:k]
+
+
+def _cell_key(xy: np.ndarray, cell: float) -> np.ndarray:
+    ij = np.floor(xy / cell).astype(np.int64)
+    ij -= ij.min(axis=0)
+    return ij[:, 0] * (ij[:, 1].max() + 1) + ij[:, 1]
+
+
+def _best(times: np.ndarray, w: np.ndarray, objective: str, limit_s: float) -> int:
+    """Row of ``times`` (candidates × households, s) best for the objective."""
+    finite = np.isfinite(times)
+    cost = np.where(finite, times, 0.0) @ w
+    lost = (~finite) @ w  # households a candidate cannot reach at all
+    if objective == "max_reached":
+        reached = (times <= limit_s) @ w
+        return int(np.lexsort((cost, -reached))[0])
+    return int(np.lexsort((cost, lost))[0])
+
+
+def straight_line_bases(plan) -> gpd.GeoDataFrame:
+    """Bases without a road network: each grid's household point least far, weighted, from the others.
+
+    Used only when a plan has no roads (and said so in the result's ``method``,
+    ``"straight_line"``); grids without households get their inner point.
+    """
+    grids = plan.grids
+    households = plan.households
+    hh = households[households["households"] > 0]
+    by_grid = {k: v for k, v in hh.groupby(hh["grid_id"].astype(str))}
+    points = []
+    for grid in grids.itertuples():
+        group = by_grid.get(str(grid.grid_id))
+        if group is None or len(group) == 0:
+            points.append(shapely.point_on_surface(grid.geometry))
+            continue
+        xy = np.column_stack([group.geometry.x, group.geometry.y])
+        w = group["households"].to_numpy(float)
+        if len(xy) > 2000:  # weighted medoid among a sample of the heaviest points
+            xy_c = xy[np.argsort(-w, kind="stable")[:2000]]
+        else:
+            xy_c = xy
+        total = np.array([np.hypot(*(xy - c).T) @ w for c in xy_c])
+        points.append(shapely.Point(xy_c[np.argmin(total)]))
+    return gpd.GeoDataFrame({"grid_id": grids["grid_id"].to_numpy(), "source": "computed",
+                             "method": "straight_line", "objective": "min_distance", "mode": "",
+                             "mean_minutes": np.nan}, geometry=points, crs=grids.crs)
+
+
+def plan_bases(plan, config: ReachConfig | None = None, *, bases: gpd.GeoDataFrame | None = None,
+               objective: str = "min_time", network: RoadNetwork | None = None) -> gpd.GeoDataFrame:
+    """Every grid's base: ``bases`` given by the user where they cover a grid, computed elsewhere.
+
+    Without user bases, a plan's existing ``bases`` layer is kept. Grids still without a
+    base get one from :func:`compute_bases` (or :func:`straight_line_bases` when the plan
+    has no roads). The result has one row per grid, in the grids' order, and
+    ``attrs["outside"]``: user bases that fell outside every grid.
+    """
+    grids = plan.grids
+    outside = 0
+    if bases is not None and bases is plan.layers.get("bases"):
+        bases = None  # the plan's own layer: kept as it is (its computed bases stay "computed")
+    if bases is not None:
+        given = match_bases(bases, grids)
+        outside = given.attrs.get("outside", 0)
+    elif "bases" in plan.layers and len(plan.layers["bases"]):
+        given = plan.layers["bases"]
+        given = given[given["grid_id"].astype(str).isin(set(grids["grid_id"].astype(str)))]
+        keep = [c for c in ("grid_id", "source", "method", "objective", "mode", "mean_minutes") if c in given.columns]
+        given = gpd.GeoDataFrame(given[keep].copy(), geometry=given.geometry.to_numpy(), crs=given.crs)
+    else:
+        given = gpd.GeoDataFrame({"grid_id": [], "source": []}, geometry=[], crs=grids.crs)
+    given = given.assign(grid_id=given["grid_id"].astype(str))
+    missing = sorted(set(grids["grid_id"].astype(str)) - set(given["grid_id"]))
+    frames = [given]
+    if missing:
+        roads = plan.layers.get("roads")
+        if roads is None or len(roads) == 0:
+            computed = straight_line_bases(plan)
+            computed = computed[computed["grid_id"].astype(str).isin(missing)]
+        else:
+            computed = compute_bases(plan, config, objective, network=network, grid_ids=missing)
+        frames.append(computed)
+    out = gpd.GeoDataFrame(pd.concat([f for f in frames if len(f)], ignore_index=True), crs=grids.crs)
+    out["grid_id"] = out["grid_id"].astype(str)
+    out = out.set_index("grid_id").reindex(grids["grid_id"].astype(str)).reset_index()
+    if "method" in out.columns:
+        out["method"] = out["method"].fillna("given")
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=grids.crs)
+    out.attrs["outside"] = outside
+    return out

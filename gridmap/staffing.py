@@ -1,0 +1,484 @@
+"""Staffing: workers per grid, their bases, the roster and the budget.
+
+Counties staff grids under rules like "one grid, one worker" (一格一员) or "one grid,
+several workers" (一格多员), full-time workers (专职网格员) in towns and part-time
+(兼职网格员) in villages, paid per month by type and pay component. A
+:class:`StaffingConfig` holds such rules, validated once (messages name the parameter)
+and round-tripped through TOML like :class:`~gridmap.config.PlanConfig`::
+
+    [staffing]
+    months_per_year = 12
+
+    [staffing.worker_types.full_time]       # yuan per month, by pay component
+    base = 1000.0
+    [staffing.worker_types.part_time]       # 250 base + 200 performance + 50 phone
+    base = 250.0
+    performance = 200.0
+    phone = 50.0
+    # "60% base, 40% performance" of 1,500 yuan: base = 900.0, performance = 600.0
+
+    [[staffing.urban]]                      # rules of urban grids (a list: one per role)
+    worker_type = "full_time"
+    method = "per_households"               # fixed | per_households | workload
+    households_per_worker = 300.0
+
+    [[staffing.rural]]
+    worker_type = "part_time"
+    method = "fixed"
+    workers = 1
+
+    [[staffing.units."510921101"]]          # a unit (id or name) with its own rules
+    worker_type = "part_time_1"
+    method = "workload"
+    households_per_worker = 250.0
+    weights = {elderly_alone = 2.0, disabled = 1.0}
+
+:func:`staff_plan` adds a ``workers`` layer (points at the grid's base), a ``bases``
+layer, ``grids.workers`` and ``meta["staffing"]``; :func:`budget_table` gives the budget
+per township and county, per month and year, by pay component; :func:`write_roster`
+and :func:`write_budget` write the CSV files (UTF-8 with BOM, so Excel shows Chinese).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from gridmap.errors import InputError
+from gridmap.plan import Plan
+
+#: Pay per month (yuan) by worker type and pay component, from county schemes: a
+#: full-time worker 1,000; a first-level part-timer 300; a part-timer 250 base + 200
+#: performance + 50 phone allowance.
+DEFAULT_WORKER_TYPES = {
+    "full_time": {"base": 1000.0},
+    "part_time_1": {"base": 300.0},
+    "part_time": {"base": 250.0, "performance": 200.0, "phone": 50.0},
+}
+
+METHODS = ("fixed", "per_households", "workload")
+
+
+@dataclass(frozen=True)
+class StaffingRule:
+    """How many workers of one type a grid gets.
+
+    Parameters
+    ----------
+    worker_type : a key of ``StaffingConfig.worker_types``.
+    method : ``"fixed"`` (``workers`` per grid), ``"per_households"`` (one per
+        ``households_per_worker`` households, rounded up) or ``"workload"`` (one per
+        ``households_per_worker`` points of workload: households + Σ weight × special-group
+        count, the counts summed per grid from columns of the households layer).
+    workers : workers per grid with ``method = "fixed"``.
+    households_per_worker : households (or workload points) per worker.
+    weights : {households-layer column: extra points per person or household of that group}.
+    min_workers, max_workers : bounds per grid (``max_workers = 0``: no cap).
+    """
+
+    worker_type: str = "full_time"
+    method: str = "fixed"
+    workers: int = 1
+    households_per_worker: float = 300.0
+    weights: dict = field(default_factory=dict)
+    min_workers: int = 1
+    max_workers: int = 0
+
+    def check(self, where: str, worker_types: dict):
+        """Raise :class:`InputError` naming ``where`` (e.g. ``staffing.urban[0]``) if a value is bad."""
+        if self.worker_type not in worker_types:
+            raise InputError(f"{where}.worker_type: unknown worker type {self.worker_type!r}; "
+                             f"known: {sorted(worker_types)}")
+        if self.method not in METHODS:
+            raise InputError(f"{where}.method: expected one of {list(METHODS)}, got {self.method!r}")
+        if not _integer(self.workers) or self.workers < 1:
+            raise InputError(f"{where}.workers: a grid needs at least 1 worker, got {self.workers!r}")
+        if not _number(self.households_per_worker) or not self.households_per_worker > 0:
+            raise InputError(f"{where}.households_per_worker: must be a number > 0, got {self.households_per_worker!r}")
+        if not _integer(self.min_workers) or self.min_workers < 1:
+            raise InputError(f"{where}.min_workers: a grid needs at least 1 worker, got {self.min_workers!r}")
+        if not _integer(self.max_workers) or (self.max_workers != 0 and self.max_workers < self.min_workers):
+            raise InputError(f"{where}.max_workers: must be 0 (no cap) or >= min_workers ({self.min_workers}), "
+                             f"got {self.max_workers!r}")
+        if not isinstance(self.weights, dict):
+            raise InputError(f"{where}.weights: expected a table {{column: weight}}, got {self.weights!r}")
+        for column, weight in self.weights.items():
+            if not _number(weight) or weight < 0:
+                raise InputError(f"{where}.weights.{column}: must be a number >= 0, got {weight!r}")
+
+    def count(self, households: np.ndarray, groups: dict[str, np.ndarray]) -> np.ndarray:
+        """Workers per grid (int array) for grids with ``households`` and special-group sums ``groups``."""
+        households = np.asarray(households, dtype=float)
+        if self.method == "fixed":
+            return np.full(len(households), self.workers, dtype=np.int64)
+        score = households.copy()
+        if self.method == "workload":
+            for column, weight in self.weights.items():
+                score = score + weight * groups.get(column, np.zeros(len(households)))
+        # 1e-9: 600 households at 300 per worker are 2 workers, not 3 by rounding noise
+        n = np.ceil(score / self.households_per_worker - 1e-9).astype(np.int64)
+        n = np.maximum(n, self.min_workers)
+        return np.minimum(n, self.max_workers) if self.max_workers else n
+
+
+def _integer(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+        and math.isfinite(float(value))
+
+
+def _rules(value, where: str) -> tuple[StaffingRule, ...]:
+    """A regime's or unit's rules from a StaffingRule, a dict or a list of them."""
+    if isinstance(value, (StaffingRule, dict)):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or len(value) == 0:
+        raise InputError(f"{where}: expected one rule or a non-empty list of rules, got {value!r}")
+    known = {f.name for f in dataclasses.fields(StaffingRule)}
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, dict):
+            unknown = set(item) - known
+            if unknown:
+                raise InputError(f"{where}[{i}]: unknown parameter(s) {sorted(unknown)}; known: {sorted(known)}")
+            item = StaffingRule(**item)
+        if not isinstance(item, StaffingRule):
+            raise InputError(f"{where}[{i}]: expected a rule table, got {item!r}")
+        out.append(item)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class StaffingConfig:
+    """Every staffing rule of a plan. Units: yuan per month, households.
+
+    Parameters
+    ----------
+    worker_types : {type: {pay component: yuan per month}}; defaults in
+        :data:`DEFAULT_WORKER_TYPES`. Components are free names (base, performance,
+        phone, ...); the budget keeps them apart.
+    urban : rules of grids in urban units (default one full-time worker per grid).
+    rural : rules of grids in rural units, and of any regime other than ``urban``
+        (default one part-time worker per grid).
+    units : {unit id or name: rules} replacing the regime's rules for that unit.
+    months_per_year : months paid per year (13 where a 13th month is paid).
+    """
+
+    worker_types: dict = field(default_factory=lambda: {k: dict(v) for k, v in DEFAULT_WORKER_TYPES.items()})
+    urban: tuple = (StaffingRule(worker_type="full_time"),)
+    rural: tuple = (StaffingRule(worker_type="part_time"),)
+    units: dict = field(default_factory=dict)
+    months_per_year: int = 12
+
+    def __post_init__(self):
+        if not isinstance(self.worker_types, dict) or not self.worker_types:
+            raise InputError("staffing.worker_types: expected a non-empty table {type: {component: yuan/month}}")
+        types = {}
+        for name, pay in self.worker_types.items():
+            if not isinstance(pay, dict) or not pay:
+                raise InputError(f"staffing.worker_types.{name}: expected a table {{pay component: yuan/month}}, "
+                                 f"got {pay!r}")
+            for component, yuan in pay.items():
+                if not _number(yuan) or yuan < 0:
+                    raise InputError(f"staffing.worker_types.{name}.{component}: pay must be a number >= 0 "
+                                     f"yuan/month, got {yuan!r}")
+            types[str(name)] = {str(c): float(v) for c, v in pay.items()}
+        object.__setattr__(self, "worker_types", types)
+        for regime in ("urban", "rural"):
+            rules = _rules(getattr(self, regime), f"staffing.{regime}")
+            for i, rule in enumerate(rules):
+                rule.check(f"staffing.{regime}[{i}]", types)
+            object.__setattr__(self, regime, rules)
+        if not isinstance(self.units, dict):
+            raise InputError(f"staffing.units: expected a table {{unit id or name: rules}}, got {self.units!r}")
+        units = {}
+        for key, value in self.units.items():
+            rules = _rules(value, f"staffing.units.{key}")
+            for i, rule in enumerate(rules):
+                rule.check(f"staffing.units.{key}[{i}]", types)
+            units[str(key)] = rules
+        object.__setattr__(self, "units", units)
+        if not _integer(self.months_per_year) or not 1 <= self.months_per_year <= 14:
+            raise InputError(f"staffing.months_per_year: expected an integer 1..14, got {self.months_per_year!r}")
+
+    @property
+    def components(self) -> list[str]:
+        """Pay components of all worker types, in first-seen order."""
+        return list(dict.fromkeys(c for pay in self.worker_types.values() for c in pay))
+
+    def monthly_pay(self, worker_type: str) -> float:
+        return float(sum(self.worker_types[worker_type].values()))
+
+    def rules_for(self, regime: str, unit_id: str = "", unit_name: str = "") -> tuple[StaffingRule, ...]:
+        """Rules of a grid: its unit's own (by id, then name), else its regime's."""
+        for key in (str(unit_id), str(unit_name)):
+            if key and key in self.units:
+                return self.units[key]
+        return self.urban if regime == "urban" else self.rural
+
+    def replace(self, **changes) -> "StaffingConfig":
+        """A copy with some parameters changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        """Plain dict (lists, not tuples), as written to TOML and the plan's metadata."""
+        from gridmap.roads import _lists
+
+        return _lists(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "StaffingConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise InputError(f"staffing: unknown parameter(s) {sorted(unknown)}; known: {sorted(known)}")
+        return cls(**data)
+
+    @classmethod
+    def from_toml(cls, path: str | Path, *, bare: bool = True) -> "StaffingConfig":
+        """Read the ``[staffing]`` table of a TOML file (see :func:`gridmap.roads.read_toml_section`)."""
+        from gridmap.roads import read_toml_section
+
+        return cls.from_dict(read_toml_section(path, "staffing", bare=bare))
+
+    def to_toml(self) -> str:
+        """TOML text of this configuration (readable back by :meth:`from_toml`)."""
+        from gridmap.roads import to_toml
+
+        return to_toml(self.to_dict())
+
+
+# --------------------------------------------------------------------------- staffing a plan
+
+
+def _group_sums(plan: Plan, columns: set[str], grid_ids: np.ndarray) -> tuple[dict, list[str]]:
+    """Per-grid sums of special-group columns of the households layer, and the columns it lacks."""
+    households = plan.layers.get("households")
+    present = {c for c in columns if households is not None and c in households.columns}
+    sums = {}
+    for column in present:
+        values = pd.to_numeric(households[column], errors="coerce").fillna(0.0)
+        sums[column] = values.groupby(households["grid_id"].astype(str)).sum().reindex(grid_ids).fillna(0.0).to_numpy()
+    return sums, sorted(columns - present)
+
+
+def staff_plan(plan: Plan, config: StaffingConfig | None = None, *, bases: gpd.GeoDataFrame | None = None,
+               reach_config=None, objective: str = "min_time") -> Plan:
+    """The plan staffed under ``config`` (a new Plan; ``plan`` is not modified).
+
+    Parameters
+    ----------
+    plan : a plan with ``grids`` (and ``households``; ``roads`` to compute bases on).
+    config : staffing rules (default :class:`StaffingConfig`).
+    bases : user bases (offices, workrooms): points with a ``grid_id`` (or ``code``)
+        column, or matched to the grid they lie in. Grids without one keep the plan's
+        ``bases`` layer, or get a base computed on the road network
+        (:func:`gridmap.roads.compute_bases` under ``reach_config``, walking by default);
+        without roads, the household point least far from the grid's others.
+    reach_config : travel rules for computed bases (:class:`gridmap.roads.ReachConfig`).
+    objective : ``"min_time"`` or ``"max_reached"`` for computed bases.
+
+    Returns
+    -------
+    Plan with ``workers`` (points at the base: ``worker_id``, ``worker_type``,
+    ``grid_id``, ``code``, ``unit_id``, ``unit_name``, ``parent_id``, ``parent_name``,
+    ``monthly_pay`` and ``pay_<component>`` in yuan per month), ``bases``,
+    ``grids.workers`` and ``meta["staffing"]`` (rules, totals, notes).
+    """
+    from gridmap.roads import plan_bases
+
+    config = config or StaffingConfig()
+    grids = plan.grids
+    grid_ids = grids["grid_id"].astype(str).to_numpy()
+    notes = []
+
+    existing = plan.layers.get("bases")
+    if bases is not None and bases is existing:
+        bases = None
+    reuse = bases is None and existing is not None and set(grid_ids) <= set(existing["grid_id"].astype(str))
+    if reuse:
+        base_layer = existing
+    else:
+        base_layer = plan_bases(plan, reach_config, bases=bases, objective=objective)
+        base_layer = base_layer.assign(households=grids["households"].to_numpy(dtype=float),
+                                       households_reached=np.nan, share_reached=np.nan, minutes=np.nan)
+        if base_layer.attrs.get("outside"):
+            notes.append(f"{base_layer.attrs['outside']} given base(s) lie outside every grid and were not used")
+        if (base_layer["method"] == "straight_line").any():
+            notes.append("the plan has no roads: computed bases are the household point least far (straight line, "
+                         "household-weighted) from the grid's others")
+    base_at = dict(zip(base_layer["grid_id"].astype(str), base_layer.geometry.to_numpy()))
+    source_at = dict(zip(base_layer["grid_id"].astype(str), base_layer["source"].astype(str)))
+
+    regimes = grids["regime"].astype(str).to_numpy()
+    other = sorted(set(regimes) - {"urban", "rural"})
+    if other:
+        notes.append(f"regime(s) {other} follow the rural rules")
+    rules = [config.rules_for(r, u, n) for r, u, n in zip(regimes, grids["unit_id"], grids["unit_name"])]
+    matched = {str(k) for k in grids["unit_id"]} | {str(k) for k in grids["unit_name"]}
+    unmatched = sorted(set(config.units) - matched)
+    if unmatched:
+        notes.append(f"unit rule(s) {unmatched} match no unit of the plan")
+
+    columns = {c for rs in rules for r in rs if r.method == "workload" for c in r.weights}
+    groups, missing = _group_sums(plan, columns, grid_ids)
+    if missing:
+        message = f"the households layer has no column(s) {missing}: their workload weights count 0"
+        notes.append(message)
+        warnings.warn(message, stacklevel=2)
+
+    households = grids["households"].to_numpy(dtype=float)
+    components = config.components
+    records = []
+    counts = np.zeros(len(grids), dtype=np.int64)
+    # A regime's (or unit's) rule list is one object shared by its grids: count per list.
+    lists = {id(r): r for r in rules}
+    list_of = np.array([id(r) for r in rules])
+    for ident, key in lists.items():
+        rows = np.flatnonzero(list_of == ident)
+        sub_groups = {c: v[rows] for c, v in groups.items()}
+        per_rule = [rule.count(households[rows], sub_groups) for rule in key]
+        for k, g in enumerate(rows):
+            seq = 0
+            for rule, n in zip(key, per_rule):
+                pay = config.worker_types[rule.worker_type]
+                for _ in range(int(n[k])):
+                    seq += 1
+                    records.append((g, seq, rule.worker_type, *[pay.get(c, 0.0) for c in components]))
+            counts[g] = seq
+    frame = pd.DataFrame.from_records(records, columns=["row", "seq", "worker_type"] + [f"pay_{c}" for c in components])
+    frame = frame.sort_values(["row", "seq"], kind="stable").reset_index(drop=True)
+    info = grids.iloc[frame["row"].to_numpy()]
+    code = info["code"].astype(str).to_numpy() if "code" in grids.columns else info["grid_id"].astype(str).to_numpy()
+    workers = gpd.GeoDataFrame({
+        "worker_id": [f"{c}-{s:02d}" for c, s in zip(code, frame["seq"])],
+        "worker_type": frame["worker_type"].to_numpy(),
+        "grid_id": info["grid_id"].astype(str).to_numpy(),
+        "code": code,
+        "unit_id": info["unit_id"].astype(str).to_numpy(),
+        "unit_name": info["unit_name"].astype(str).to_numpy(),
+        "parent_id": info["parent_id"].fillna("").astype(str).to_numpy(),
+        "parent_name": info["parent_name"].fillna("").astype(str).to_numpy(),
+        "regime": info["regime"].astype(str).to_numpy(),
+        "base_source": [source_at.get(g, "") for g in info["grid_id"].astype(str)],
+        "monthly_pay": frame[[f"pay_{c}" for c in components]].sum(axis=1).to_numpy(dtype=float),
+        **{f"pay_{c}": frame[f"pay_{c}"].to_numpy(dtype=float) for c in components},
+    }, geometry=[base_at.get(g) for g in info["grid_id"].astype(str)], crs=grids.crs)
+
+    layers = dict(plan.layers)
+    layers.update(grids=grids.assign(workers=counts), workers=workers, bases=base_layer)
+    if not reuse and "reach" in plan.meta:  # new bases: the old reach figures no longer hold
+        for name in ("service_areas", "unreached"):
+            layers.pop(name, None)
+        layers["grids"] = layers["grids"].drop(columns=["share_reached"], errors="ignore")
+        notes.append("bases changed: earlier reach figures were dropped; run reach again")
+    meta = {k: v for k, v in plan.meta.items() if reuse or k != "reach"}
+    staffed = Plan(layers=layers, meta=meta)
+    table = budget_table(staffed, months_per_year=config.months_per_year)
+    county = table.iloc[-1]
+    meta["staffing"] = {
+        "config": config.to_dict(),
+        "workers": int(len(workers)),
+        "workers_by_type": {k: int(v) for k, v in workers["worker_type"].value_counts().sort_index().items()},
+        "grids": int(len(grids)),
+        "monthly_yuan": {c: float(county[f"{c}_month"]) for c in components} | {"total": float(county["total_month"])},
+        "yearly_yuan": {c: float(county[f"{c}_year"]) for c in components} | {"total": float(county["total_year"])},
+        "budget_month": float(county["total_month"]),
+        "budget_year": float(county["total_year"]),
+        "bases": {"given": int((base_layer["source"] == "given").sum()),
+                  "computed": int((base_layer["source"] == "computed").sum()),
+                  "reused": bool(reuse)},
+        "notes": notes,
+    }
+    return staffed
+
+
+def budget_table(plan: Plan, *, months_per_year: int | None = None) -> pd.DataFrame:
+    """Budget per township and for the county: workers, and yuan per month and year by pay component.
+
+    One row per township (``parent_id``, ``parent_name``), then a county row
+    (``level = "county"``). Columns: ``level``, ``parent_id``, ``parent_name``,
+    ``grids``, ``workers``, ``workers_<type>``, ``<component>_month``, ``total_month``,
+    ``<component>_year``, ``total_year``. A year is ``months_per_year`` months (from the
+    plan's staffing rules, 12 by default).
+    """
+    if "workers" not in plan.layers:
+        raise InputError("budget: the plan has no workers layer; run `gridmap staff` first")
+    workers = plan.layers["workers"]
+    if months_per_year is None:
+        months_per_year = int(plan.meta.get("staffing", {}).get("config", {}).get("months_per_year", 12))
+    components = [c[len("pay_"):] for c in workers.columns if c.startswith("pay_")]
+    grids = plan.grids
+    frame = pd.DataFrame({"parent_id": workers["parent_id"].astype(str),
+                          "parent_name": workers["parent_name"].astype(str),
+                          "worker_type": workers["worker_type"].astype(str)})
+    for c in components:
+        frame[f"{c}_month"] = workers[f"pay_{c}"].to_numpy(dtype=float)
+    types = sorted(frame["worker_type"].unique())
+    for t in types:
+        frame[f"workers_{t}"] = (frame["worker_type"] == t).astype(int)
+    frame["workers"] = 1
+    keys = ["parent_id", "parent_name"]
+    value_columns = ["workers"] + [f"workers_{t}" for t in types] + [f"{c}_month" for c in components]
+    township = frame.groupby(keys, sort=True)[value_columns].sum().reset_index()
+    grid_count = grids.assign(parent_id=grids["parent_id"].fillna("").astype(str),
+                              parent_name=grids["parent_name"].fillna("").astype(str)).groupby(keys).size()
+    township = township.merge(grid_count.rename("grids").reset_index(), on=keys, how="outer").fillna(
+        {c: 0 for c in value_columns})
+    township.insert(0, "level", "township")
+    county = township[value_columns + ["grids"]].sum().to_frame().T
+    county.insert(0, "level", "county")
+    county["parent_id"] = ""
+    county["parent_name"] = "county"
+    table = pd.concat([township, county], ignore_index=True)
+    table["total_month"] = table[[f"{c}_month" for c in components]].sum(axis=1)
+    for c in components + ["total"]:
+        table[f"{c}_year"] = table[f"{c}_month"] * months_per_year
+    order = (["level", "parent_id", "parent_name", "grids"] + value_columns[:1 + len(types)]
+             + [f"{c}_month" for c in components] + ["total_month"] + [f"{c}_year" for c in components + ["total"]])
+    table = table[order]
+    for column in ["grids"] + value_columns[:1 + len(types)]:
+        table[column] = table[column].astype(int)
+    return table
+
+
+def roster(plan: Plan) -> pd.DataFrame:
+    """The roster: one row per worker with grid, unit, base coordinates (plan CRS and WGS 84) and pay."""
+    if "workers" not in plan.layers:
+        raise InputError("roster: the plan has no workers layer; run `gridmap staff` first")
+    workers = plan.layers["workers"]
+    lonlat = workers.geometry.to_crs(4326) if workers.crs is not None and len(workers) else workers.geometry
+    table = pd.DataFrame(workers.drop(columns=workers.geometry.name))
+    table["base_x"] = workers.geometry.x.round(1).to_numpy()
+    table["base_y"] = workers.geometry.y.round(1).to_numpy()
+    table["base_lon"] = lonlat.x.round(6).to_numpy()
+    table["base_lat"] = lonlat.y.round(6).to_numpy()
+    pay = [c for c in table.columns if c.startswith("pay_") or c == "monthly_pay"]
+    first = ["worker_id", "worker_type", "grid_id", "code", "unit_id", "unit_name", "parent_id", "parent_name",
+             "regime", "base_source", "base_x", "base_y", "base_lon", "base_lat"]
+    first = [c for c in first if c in table.columns]
+    return table[first + pay + [c for c in table.columns if c not in first and c not in pay]]
+
+
+def write_roster(plan: Plan, path: str | Path) -> Path:
+    """Write :func:`roster` as CSV (UTF-8 with BOM for Excel)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    roster(plan).to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def write_budget(plan: Plan, path: str | Path) -> Path:
+    """Write :func:`budget_table` as CSV (UTF-8 with BOM for Excel)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    budget_table(plan).to_csv(path, index=False, encoding="utf-8-sig")
+    return path
