@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gridmap._toml import _lists, read_toml_section, to_toml
 from gridmap.errors import InputError
 
 #: Gross floor area per dwelling (m²) by OSM ``building`` value, used to estimate
@@ -206,53 +206,13 @@ class PlanConfig:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> "PlanConfig":
-        path = Path(path)
-        if not path.exists():
-            raise InputError(f"config: no such file {path}")
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"config: {path} is not valid TOML: {exc}") from None
-        return cls.from_dict(data.get("plan", data))
+        """Read the ``[plan]`` table of a rules file (or a bare file of plan parameters)."""
+        return cls.from_dict(read_toml_section(path, "plan"))
 
     def to_toml(self) -> str:
         """TOML text of this configuration (readable back by :meth:`from_toml`)."""
-        return _to_toml(self.to_dict())
+        return to_toml(self.to_dict())
 
 
 def _tuples(d: dict) -> dict:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
-
-
-def _lists(value):
-    if isinstance(value, dict):
-        return {k: _lists(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_lists(v) for v in value]
-    return value
-
-
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def _to_toml(data: dict, prefix: str = "") -> str:
-    scalars = [f"{_key(k)} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict)]
-    text = "\n".join(scalars) + ("\n" if scalars else "")
-    for k, v in data.items():
-        if isinstance(v, dict):
-            name = f"{prefix}.{_key(k)}" if prefix else _key(k)
-            text += f"\n[{name}]\n" + _to_toml(v, name)
-    return text
-
-
-def _key(k: str) -> str:
-    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _toml_value(k)

@@ -455,3 +455,25 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "unknown"
+
+
+# --------------------------------------------------------------------------- after partition
+
+
+def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoDataFrame | None = None,
+                    progress=None) -> Plan:
+    """The later steps in order: staff the grids, then measure their reach from the bases.
+
+    ``staffing`` is a :class:`gridmap.staffing.StaffingConfig`, ``reach`` a
+    :class:`gridmap.roads.ReachConfig` (defaults when None); ``bases`` an optional layer
+    of given offices. Returns a new plan with workers, bases, service areas and the
+    households outside the response time.
+    """
+    from gridmap.reach import reach_plan
+    from gridmap.staffing import staff_plan
+
+    report = progress or (lambda *a: None)
+    report("staffing", 0, 1)
+    staffed = staff_plan(plan, staffing, bases=bases, reach_config=reach)
+    report("reach", 0, 1)
+    return reach_plan(staffed, reach)

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +35,7 @@ import shapely
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from gridmap._toml import _lists, read_toml_section, to_toml
 from gridmap.errors import InputError
 
 MODES = ("walk", "ebike", "car")
@@ -186,80 +185,6 @@ class ReachConfig:
 
 def _positive(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
-
-
-# --------------------------------------------------------------------------- TOML
-
-
-#: Top-level tables of a combined rules file (``gridmap ... --config rules.toml``).
-SECTIONS = ("plan", "staffing", "reach", "validate")
-
-
-def read_toml_section(path: str | Path, section: str, *, bare: bool = True) -> dict:
-    """The table ``section`` of a TOML file.
-
-    A file with any of the tables ``[plan]``, ``[staffing]``, ``[reach]``, ``[validate]``
-    is a combined rules file: the section, or ``{}`` (defaults) when it lacks it. A file
-    with none of them holds one section's parameters only: this section's when
-    ``bare``, else another's (``{}``).
-    """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"config: no such file {path}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"config: {path} is not valid TOML: {exc}") from None
-    if any(isinstance(data.get(name), dict) for name in SECTIONS):
-        return data.get(section, {})
-    return data if bare else {}
-
-
-def _lists(value):
-    if isinstance(value, dict):
-        return {k: _lists(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_lists(v) for v in value]
-    return value
-
-
-def _toml_key(k) -> str:
-    k = str(k)
-    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _toml_value(k)
-
-
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return repr(value)
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def to_toml(data: dict, prefix: str = "") -> str:
-    """TOML text of nested dicts; lists of dicts become arrays of tables (``[[name]]``)."""
-    def is_tables(v):
-        return isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
-
-    scalars = [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items()
-               if not isinstance(v, dict) and not is_tables(v)]
-    text = "\n".join(scalars) + ("\n" if scalars else "")
-    for k, v in data.items():
-        name = f"{prefix}.{_toml_key(k)}" if prefix else _toml_key(k)
-        if isinstance(v, dict):
-            text += f"\n[{name}]\n" + to_toml(v, name)
-        elif is_tables(v):
-            for item in v:  # tables inside an array element are written inline
-                text += f"\n[[{name}]]\n" + "".join(f"{_toml_key(a)} = {_toml_value(b)}\n" for a, b in item.items())
-    return text
 
 
 # --------------------------------------------------------------------------- the graph
@@ -560,9 +485,17 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
         rows.append((grid.grid_id, method, int(cand[best]), mean))
     ids, methods, nodes, means = zip(*rows) if rows else ((), (), (), ())
     nodes = np.asarray(nodes, dtype=np.int64)
+    points = shapely.points(network.xy[nodes]) if len(nodes) else np.array([], dtype=object)
+    if len(points):
+        # A grid with no road inside (an exclave on a mountain) keeps its base inside
+        # itself: the point of the grid nearest to the road node chosen for it.
+        own = grids.set_index(grids["grid_id"].astype(str)).geometry.reindex([str(i) for i in ids]).to_numpy()
+        away = ~shapely.covers(own, points)
+        if away.any():
+            points[away] = shapely.get_point(shapely.shortest_line(own[away], points[away]), 0)
     return gpd.GeoDataFrame({"grid_id": list(ids), "source": "computed", "method": list(methods),
                              "objective": objective, "mode": config.mode, "mean_minutes": list(means)},
-                            geometry=shapely.points(network.xy[nodes]) if len(nodes) else [], crs=grids.crs)
+                            geometry=points if len(nodes) else [], crs=grids.crs)
 
 
 def _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> np.ndarray:

@@ -230,7 +230,7 @@ class StaffingConfig:
 
     def to_dict(self) -> dict:
         """Plain dict (lists, not tuples), as written to TOML and the plan's metadata."""
-        from gridmap.roads import _lists
+        from gridmap._toml import _lists
 
         return _lists(dataclasses.asdict(self))
 
@@ -244,14 +244,14 @@ class StaffingConfig:
 
     @classmethod
     def from_toml(cls, path: str | Path, *, bare: bool = True) -> "StaffingConfig":
-        """Read the ``[staffing]`` table of a TOML file (see :func:`gridmap.roads.read_toml_section`)."""
-        from gridmap.roads import read_toml_section
+        """Read the ``[staffing]`` table of a TOML file (see :func:`gridmap._toml.read_toml_section`)."""
+        from gridmap._toml import read_toml_section
 
         return cls.from_dict(read_toml_section(path, "staffing", bare=bare))
 
     def to_toml(self) -> str:
         """TOML text of this configuration (readable back by :meth:`from_toml`)."""
-        from gridmap.roads import to_toml
+        from gridmap._toml import to_toml
 
         return to_toml(self.to_dict())
 

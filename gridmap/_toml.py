@@ -1,0 +1,85 @@
+"""TOML reading and writing of rules files (private plumbing of the config classes).
+
+A rules file holds the tables ``[plan]``, ``[staffing]``, ``[reach]`` and ``[validate]``
+(``[preset]`` too, in bundled presets); a file with none of them holds one section's
+parameters only.
+"""
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from pathlib import Path
+
+from gridmap.errors import InputError
+
+
+#: Top-level tables of a combined rules file (``gridmap ... --config rules.toml``).
+SECTIONS = ("plan", "staffing", "reach", "validate")
+
+
+def read_toml_section(path: str | Path, section: str, *, bare: bool = True) -> dict:
+    """The table ``section`` of a TOML file.
+
+    A file with any of the tables ``[plan]``, ``[staffing]``, ``[reach]``, ``[validate]``
+    is a combined rules file: the section, or ``{}`` (defaults) when it lacks it. A file
+    with none of them holds one section's parameters only: this section's when
+    ``bare``, else another's (``{}``).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"config: no such file {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"config: {path} is not valid TOML: {exc}") from None
+    if any(isinstance(data.get(name), dict) for name in SECTIONS):
+        return data.get(section, {})
+    return data if bare else {}
+
+
+def _lists(value):
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    return value
+
+
+def _toml_key(k) -> str:
+    k = str(k)
+    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _toml_value(k)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def to_toml(data: dict, prefix: str = "") -> str:
+    """TOML text of nested dicts; lists of dicts become arrays of tables (``[[name]]``)."""
+    def is_tables(v):
+        return isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
+
+    scalars = [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items()
+               if not isinstance(v, dict) and not is_tables(v)]
+    text = "\n".join(scalars) + ("\n" if scalars else "")
+    for k, v in data.items():
+        name = f"{prefix}.{_toml_key(k)}" if prefix else _toml_key(k)
+        if isinstance(v, dict):
+            text += f"\n[{name}]\n" + to_toml(v, name)
+        elif is_tables(v):
+            for item in v:  # tables inside an array element are written inline
+                text += f"\n[[{name}]]\n" + "".join(f"{_toml_key(a)} = {_toml_value(b)}\n" for a, b in item.items())
+    return text
