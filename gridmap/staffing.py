@@ -49,6 +49,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from gridmap.errors import InputError
 from gridmap.plan import Plan
@@ -170,6 +171,10 @@ class StaffingConfig:
         (default one part-time worker per grid).
     units : {unit id or name: rules} replacing the regime's rules for that unit.
     months_per_year : months paid per year (13 where a 13th month is paid).
+    island_workers : whether island grids (exclaves and cut-off pieces of a unit under
+        the band, regime ``island``) get workers of their own under the rural rules;
+        by default they don't, and the worker of the nearest grid of the same unit
+        serves them (``grids.served_by``).
     """
 
     worker_types: dict = field(default_factory=lambda: {k: dict(v) for k, v in DEFAULT_WORKER_TYPES.items()})
@@ -177,6 +182,7 @@ class StaffingConfig:
     rural: tuple = (StaffingRule(worker_type="part_time"),)
     units: dict = field(default_factory=dict)
     months_per_year: int = 12
+    island_workers: bool = False
 
     def __post_init__(self):
         if not isinstance(self.worker_types, dict) or not self.worker_types:
@@ -206,6 +212,8 @@ class StaffingConfig:
                 rule.check(f"staffing.units.{key}[{i}]", types)
             units[str(key)] = rules
         object.__setattr__(self, "units", units)
+        if not isinstance(self.island_workers, bool):
+            raise InputError(f"staffing.island_workers: expected true or false, got {self.island_workers!r}")
         if not _integer(self.months_per_year) or not 1 <= self.months_per_year <= 14:
             raise InputError(f"staffing.months_per_year: expected an integer 1..14, got {self.months_per_year!r}")
 
@@ -319,10 +327,17 @@ def staff_plan(plan: Plan, config: StaffingConfig | None = None, *, bases: gpd.G
     source_at = dict(zip(base_layer["grid_id"].astype(str), base_layer["source"].astype(str)))
 
     regimes = grids["regime"].astype(str).to_numpy()
-    other = sorted(set(regimes) - {"urban", "rural"})
+    served_by = np.full(len(grids), "", dtype=object)
+    if not config.island_workers:
+        served_by = serving_grids(grids)
+        if (served_by != "").any():
+            notes.append(f"{int((served_by != '').sum())} island grid(s) are served by the worker of the nearest "
+                         "grid of their unit (grids.served_by)")
+    other = sorted(set(regimes[served_by == ""]) - {"urban", "rural"})
     if other:
         notes.append(f"regime(s) {other} follow the rural rules")
-    rules = [config.rules_for(r, u, n) for r, u, n in zip(regimes, grids["unit_id"], grids["unit_name"])]
+    rules = [() if by else config.rules_for(r, u, n)
+             for r, u, n, by in zip(regimes, grids["unit_id"], grids["unit_name"], served_by)]
     matched = {str(k) for k in grids["unit_id"]} | {str(k) for k in grids["unit_name"]}
     unmatched = sorted(set(config.units) - matched)
     if unmatched:
@@ -374,7 +389,7 @@ def staff_plan(plan: Plan, config: StaffingConfig | None = None, *, bases: gpd.G
     }, geometry=[base_at.get(g) for g in info["grid_id"].astype(str)], crs=grids.crs)
 
     layers = dict(plan.layers)
-    layers.update(grids=grids.assign(workers=counts), workers=workers, bases=base_layer)
+    layers.update(grids=grids.assign(workers=counts, served_by=served_by), workers=workers, bases=base_layer)
     if not reuse and "reach" in plan.meta:  # new bases: the old reach figures no longer hold
         for name in ("service_areas", "unreached"):
             layers.pop(name, None)
@@ -399,6 +414,25 @@ def staff_plan(plan: Plan, config: StaffingConfig | None = None, *, bases: gpd.G
         "notes": notes,
     }
     return staffed
+
+
+def serving_grids(grids: gpd.GeoDataFrame) -> np.ndarray:
+    """For each island grid, the nearest non-island grid of the same unit ('' for the others).
+
+    Islands of a unit with no other grid are served by no one and keep ''.
+    """
+    out = np.full(len(grids), "", dtype=object)
+    island = (grids["regime"].astype(str) == "island").to_numpy()
+    for unit_id in grids.loc[island, "unit_id"].unique():
+        mine = (grids["unit_id"] == unit_id).to_numpy()
+        hosts = np.flatnonzero(mine & ~island)
+        if len(hosts) == 0:
+            continue
+        host_geoms = grids.geometry.to_numpy()[hosts]
+        for i in np.flatnonzero(mine & island):
+            nearest = hosts[int(np.argmin(shapely.distance(host_geoms, grids.geometry.to_numpy()[i])))]
+            out[i] = str(grids["grid_id"].iloc[nearest])
+    return out
 
 
 def budget_table(plan: Plan, *, months_per_year: int | None = None) -> pd.DataFrame:

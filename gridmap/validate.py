@@ -318,6 +318,8 @@ class _Check:
         self.ids = self._ids(grids)
         self.codes_ = (grids["code"] if "code" in grids.columns else pd.Series(self.ids)).map(_text).to_numpy()
         self.unit_ids = grids["unit_id"].map(_text).to_numpy() if "unit_id" in grids.columns else None
+        self.served_by = grids["served_by"].map(_text).to_numpy() if "served_by" in grids.columns \
+            else np.full(len(grids), "", dtype=object)
         regime = grids["regime"].map(_text) if "regime" in grids.columns else pd.Series("", index=grids.index)
         self.lenient = regime.isin(_LENIENT_REGIMES).to_numpy()
         self.rural = (regime == "rural").to_numpy()
@@ -619,6 +621,8 @@ class _Check:
             self.rows.append(_row("worker_without_grid", "", names[k], "", f"worker {names[k]}{kind}: {why}",
                                   0.0, workers.geometry.to_numpy()[k]))
         staffed = set(grid_of)
+        # a grid served by the worker of another grid (an exclave, see staffing) is staffed
+        staffed |= {g for g, by in zip(self.ids, self.served_by) if by in staffed}
         for i in np.flatnonzero(~np.isin(self.ids, list(staffed))):
             empty = self.hh is not None and self.hh[i] == 0
             self.add("grid_without_worker", i, "no worker has this grid" + (" (it holds no households)" if empty

@@ -43,6 +43,7 @@ def staffed(request, preset_plan):
 
 def _expected_workers(name, grids):
     """Workers per type as each scheme's rules say, counted by hand from the grids."""
+    grids = grids[grids["regime"] != "island"]  # served by the worker of a neighbouring grid
     urban = grids[grids["regime"] == "urban"]
     other = grids[grids["regime"] != "urban"]
     if name == "yingjing":
@@ -76,6 +77,16 @@ def test_preset_staffing_and_budget_follow_the_scheme(staffed):
     monthly = sum(n * PAY[name][t] for t, n in expected.items())
     assert plan.meta["staffing"]["monthly_yuan"]["total"] == pytest.approx(monthly)
     assert plan.meta["staffing"]["yearly_yuan"]["total"] == pytest.approx(12 * monthly)
+
+
+def test_island_grids_are_served_by_a_grid_of_their_unit(staffed):
+    _, plan = staffed
+    grids = plan.grids.set_index("grid_id")
+    islands = grids[grids["regime"] == "island"]
+    assert len(islands) and (islands["workers"] == 0).all()
+    hosts = grids.loc[islands["served_by"]]
+    assert (hosts["unit_id"].to_numpy() == islands["unit_id"].to_numpy()).all()
+    assert (hosts["workers"] > 0).all()
 
 
 def test_preset_components_are_kept_apart(staffed):

@@ -399,11 +399,16 @@ def li_file(li_plan, tmp_path_factory):
     return li_plan.save(tmp_path_factory.mktemp("li") / "plan.gpkg")
 
 
-def test_cli_plan_with_errors_exits_3_and_writes_faults(li_file):
-    code, out = run("validate", li_file)
+def test_cli_plan_with_errors_exits_3_and_writes_faults(li_plan, tmp_path):
+    # the real plan with its largest urban grid dropped: a gap, an error-level fault
+    layers = dict(li_plan.layers)
+    urban = layers["grids"][layers["grids"]["regime"] == "urban"]
+    layers["grids"] = layers["grids"].drop(index=urban["households"].idxmax())
+    path = Plan(layers=layers, meta=li_plan.meta).save(tmp_path / "plan.gpkg")
+    code, out = run("validate", path)
     assert code == EXIT_FAULTS, out
-    assert "out_of_band" in out and "skipped: no workers layer" in out
-    assert (li_file.parent / "faults.gpkg").exists()
+    assert "gap" in out and "skipped: no workers layer" in out
+    assert (tmp_path / "faults.gpkg").exists()
 
 
 def test_cli_clean_plan_exits_0(tmp_path):
