@@ -243,10 +243,8 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
         for g, code in enumerate(codes):
             flag_of_grid[code] = result.grid_flags[g] if g < len(result.grid_flags) else ""
             kind_of_grid[code] = result.grid_kinds[g]
-        in_band = [not flag_of_grid[c] for c, kind in zip(codes, result.grid_kinds) if kind != "island"]
         unit_rows.append({"unit_id": unit.unit_id, "grids": result.k, "island_grids": result.grid_kinds.count("island"),
-                          "status": "ok" if all(in_band) else "infeasible" if not result.feasible else "heuristic",
-                          "reason": "; ".join(result.reasons)})
+                          **_unit_status(unit.regime, codes, result, flag_of_grid)})
         report("partition", done + 1, len(units))
     atoms["grid_id"] = grid_of_atom
     lap("partition")
@@ -376,6 +374,22 @@ def _classify(units, atoms, config):
     units["k_min"] = np.ceil(units["households"] / hi).astype(int)
     units["k_max"] = np.floor(units["households"] / lo).astype(int)
     return units
+
+
+def _unit_status(regime, codes, result, flag_of_grid) -> dict:
+    """``status`` of a unit and the ``reason`` behind it.
+
+    ``ok``: every grid other than islands is in band (a rural unit is one grid by rule);
+    ``infeasible``: the band cannot be met, for the reasons given; ``heuristic``: the
+    counts allow the band but no in-band split was found.
+    """
+    if regime == "rural":
+        return {"status": "ok", "reason": flag_of_grid[codes[0]]}
+    in_band = all(not flag_of_grid[c] for c, kind in zip(codes, result.grid_kinds) if kind != "island")
+    # the partitioner's reasons say whether a failure is proven or only the heuristic's
+    unproven = any("heuristic" in reason for reason in result.reasons)
+    status = "ok" if in_band else "heuristic" if unproven else "infeasible"
+    return {"status": status, "reason": "; ".join(result.reasons)}
 
 
 def _grid_codes(unit_id, labels, xy, unit_geometry):
