@@ -1,0 +1,368 @@
+"""Split one unit's atoms into contiguous grids whose household totals lie in a band.
+
+The unit's adjacency graph is taken apart first: each connected component (an island,
+an exclave) is partitioned on its own, because a grid must be contiguous; an atom with
+more households than the band's top is a grid by itself; what those atoms cut off is
+handled piece by piece. Every piece whose total fits a whole number of grids is split by
+recursive bisection on random spanning trees (``_bisect``), then boundary atoms move
+between neighbouring grids to make the grids more compact (``_refine``).
+
+Feasibility, per piece, is decided by counts first (an integer k with k*lo <= H <= k*hi,
+no atom over hi), then by exhaustive search for pieces of at most a dozen atoms; a larger
+piece whose counts fit but that the heuristic could not split is reported as such, not
+as infeasible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse import csgraph
+
+from gridmap.errors import InputError
+
+from ._bisect import FIXED, FREE, GAP, BisectParams, Bisector, kmin_kmax
+from ._recombine import recombine
+from ._refine import refine
+
+__all__ = ["UnitPartition", "partition_unit"]
+
+
+@dataclass
+class UnitPartition:
+    """The grids of one unit.
+
+    Attributes
+    ----------
+    labels : ndarray of int, shape (n,)
+        Grid index, 0..k-1, of each atom. Grids are numbered in order of their
+        lowest-numbered atom.
+    k : int
+        Number of grids.
+    feasible : bool
+        True when every grid's household total lies in [lo, hi].
+    reasons : list of str
+        Why the band is not met for the whole unit (empty when feasible). Each reason
+        says whether it is proven (household counts, exhaustive search) or only that the
+        heuristic found no in-band split.
+    grid_flags : list of str
+        Per grid: '' when in band, else 'over_band: ...' or 'under_band: ...' with why.
+    households : ndarray of float, shape (k,)
+        Household total of each grid.
+    """
+
+    labels: np.ndarray
+    k: int
+    feasible: bool
+    reasons: list[str] = field(default_factory=list)
+    grid_flags: list[str] = field(default_factory=list)
+    households: np.ndarray | None = None
+
+
+def _fmt(x: float) -> str:
+    """Households as a short number: integers without decimals, else one decimal."""
+    r = round(float(x))
+    return str(r) if abs(x - r) < 0.05 else f"{x:.1f}"
+
+
+def _edges(adjacency, cut_weight, n: int):
+    """Undirected edges (u < v), shared length (m) and cut multiplier from the inputs."""
+    a = sp.csr_array(adjacency)
+    if a.shape != (n, n):
+        raise InputError(f"adjacency must have shape ({n}, {n}), got {a.shape}")
+    a = sp.triu(a.maximum(a.T), k=1).tocoo()
+    keep = a.data > 0
+    u = a.row[keep].astype(np.int64)
+    v = a.col[keep].astype(np.int64)
+    length = a.data[keep].astype(np.float64)
+    if not np.all(np.isfinite(length)):
+        raise InputError("adjacency holds non-finite shared lengths")
+    o = np.lexsort((v, u))
+    u, v, length = u[o], v[o], length[o]
+    if cut_weight is None:
+        cw = np.ones(len(u))
+    else:
+        c = sp.csr_array(cut_weight)
+        if c.shape != (n, n):
+            raise InputError(f"cut_weight must have shape ({n}, {n}), got {c.shape}")
+        c = sp.triu(c.maximum(c.T), k=1).tocoo()
+        ck = c.row.astype(np.int64) * n + c.col
+        oc = np.argsort(ck, kind="stable")
+        ck, cd = ck[oc], c.data[oc].astype(np.float64)
+        key = u * n + v
+        i = np.searchsorted(ck, key)
+        i = np.minimum(i, max(len(ck) - 1, 0))
+        found = (len(ck) > 0) & (ck[i] == key) if len(ck) else np.zeros(len(key), bool)
+        # an edge missing from cut_weight gets the neutral multiplier 1
+        cw = np.where(found, cd[i] if len(cd) else 1.0, 1.0)
+        if np.any(cw < 0) or not np.all(np.isfinite(cw)):
+            raise InputError("cut_weight must be finite and >= 0")
+    return u, v, length, cw
+
+
+def partition_unit(
+    households,
+    adjacency,
+    xy,
+    lo: float,
+    hi: float,
+    *,
+    seed: int = 0,
+    cut_weight=None,
+    k: int | None = None,
+    refine_passes: int = 8,
+    params: BisectParams | None = None,
+) -> UnitPartition:
+    """Split a unit's atoms into contiguous grids with household totals in [lo, hi].
+
+    Parameters
+    ----------
+    households : array of float, shape (n,)
+        Households in each atom (>= 0).
+    adjacency : scipy.sparse matrix or array, shape (n, n)
+        Symmetric; entry (i, j) is the boundary length (m, > 0) shared by atoms i and j.
+    xy : array of float, shape (n, 2)
+        Atom centroids in metres (a metric CRS).
+    lo, hi : float
+        Household band of a grid, inclusive (e.g. 300, 500).
+    seed : int
+        Seed of the random spanning trees; the result is a deterministic function of it.
+    cut_weight : scipy.sparse matrix or array, shape (n, n), optional
+        Same sparsity as ``adjacency``; multiplier (>= 0) on the cost of cutting each edge,
+        e.g. 0.2 river, 0.5 main road, 1.0 lane, 3.0 non-barrier edge. None: all 1.
+    k : int, optional
+        Number of grids wanted for a connected unit; by default the k in
+        [ceil(H/hi), floor(H/lo)] nearest H / ((lo + hi) / 2). It is a target: pieces that
+        cannot be split with it let their number of grids float within the band.
+    refine_passes : int
+        Sweeps of boundary-atom moves that make grids more compact (0: none).
+
+    Returns
+    -------
+    UnitPartition
+    """
+    h = np.asarray(households, dtype=np.float64).ravel()
+    n = len(h)
+    if n == 0:
+        raise InputError("households is empty: a unit needs at least one atom")
+    if not np.all(np.isfinite(h)) or np.any(h < 0):
+        raise InputError("households must be finite and >= 0")
+    xy = np.asarray(xy, dtype=np.float64)
+    if xy.shape != (n, 2) or not np.all(np.isfinite(xy)):
+        raise InputError(f"xy must be finite with shape ({n}, 2), got {xy.shape}")
+    lo = float(lo)
+    hi = float(hi)
+    if not (0 <= lo <= hi) or hi <= 0 or not np.isfinite(hi):
+        raise InputError(f"band must satisfy 0 <= lo <= hi, hi > 0; got lo={lo}, hi={hi}")
+    if k is not None and int(k) < 1:
+        raise InputError(f"k must be >= 1, got {k}")
+    u, v, length, cw = _edges(adjacency, cut_weight, n)
+    cost = length * (cw + 1e-3)  # cut cost (m); > 0 so that every edge has a tree weight
+    H = float(h.sum())
+    eps = 1e-9 * max(1.0, hi)  # households are sums of floats: tolerance in the band tests
+    rng = np.random.default_rng(seed)
+    lo_s, hi_s = _fmt(lo), _fmt(hi)
+    mid = 0.5 * (lo + hi)
+
+    # --- connected components, over-band atoms, and the pieces they leave -------------
+    g = sp.csr_array((np.ones(len(u)), (u, v)), shape=(n, n))
+    ncomp, comp = csgraph.connected_components(g, directed=False)
+    big = h > hi + eps
+    keep_e = ~(big[u] | big[v])
+    g2 = sp.csr_array((np.ones(int(keep_e.sum())), (u[keep_e], v[keep_e])), shape=(n, n))
+    _, sub = csgraph.connected_components(g2, directed=False)
+    sub = np.where(big, -1, sub)  # big atoms belong to no piece
+    comp_h = np.bincount(comp, h, minlength=ncomp)
+    comp_n = np.bincount(comp, minlength=ncomp)
+
+    reasons: list[str] = []
+    group = np.full(n, -1, dtype=np.int64)  # fixed grids: big atoms, islands, merged pieces
+    group_note: dict[int, str] = {}
+    ngroup = 0
+    big_atoms = np.flatnonzero(big)
+    for a in big_atoms:
+        group[a] = ngroup
+        group_note[ngroup] = f"over_band: atom {a} alone holds {_fmt(h[a])} households > {hi_s}"
+        reasons.append(
+            f"atom {a} alone holds {_fmt(h[a])} households > hi={hi_s}: it is a grid of its "
+            "own, over the band"
+        )
+        ngroup += 1
+
+    bis = Bisector(n, h, xy, _compact_weight(h), u, v, cost, rng, eps, params)
+    root_info: dict[int, dict] = {}
+    pieces = np.unique(sub[sub >= 0])
+    # atoms of each piece, in atom order
+    order = np.argsort(sub, kind="stable")
+    sub_sorted = sub[order]
+    starts = np.searchsorted(sub_sorted, pieces, side="left")
+    ends = np.searchsorted(sub_sorted, pieces, side="right")
+    # big atoms adjacent to each piece (for merging what they cut off)
+    touch_u = big[u] & ~big[v]
+    touch_v = big[v] & ~big[u]
+    nb_piece = np.concatenate([sub[v[touch_u]], sub[u[touch_v]]])
+    nb_big = np.concatenate([u[touch_u], v[touch_v]])
+    ob = np.lexsort((h[nb_big], nb_big, nb_piece))
+    nb_piece, nb_big = nb_piece[ob], nb_big[ob]
+    connected_unit = ncomp == 1
+
+    for pi, s0, s1 in zip(pieces, starts, ends):
+        atoms = order[s0:s1]
+        Hs = float(h[atoms].sum())
+        ns = len(atoms)
+        c = comp[atoms[0]]
+        whole_comp = ns == comp_n[c]  # no big atom in this component
+        kmin, kmax = (int(x) if np.isfinite(x) else 10**9 for x in kmin_kmax(Hs, lo, hi, eps))
+        if Hs > 0 and kmin <= kmax:
+            if k is not None and connected_unit and len(pieces) == 1:
+                kk = int(np.clip(k, kmin, kmax))
+            else:
+                kk = int(np.clip(round(Hs / mid), kmin, kmax))
+            root = bis.add_root(atoms, kk, lo, hi, FIXED if kk >= 2 else FREE)
+            root_info[root] = dict(atoms=ns, H=Hs, kmin=kmin, kmax=kmax, kind="ok")
+            continue
+        what = _describe(atoms, ns, Hs, whole_comp, connected_unit)
+        if Hs < lo - eps or Hs == 0:
+            # too few households for one grid
+            j0 = np.searchsorted(nb_piece, pi, side="left")
+            j1 = np.searchsorted(nb_piece, pi, side="right")
+            if j1 > j0:
+                # cut off by over-band atoms only: join the smallest of them, which adds
+                # no out-of-band grid (that grid is out of band already)
+                cand = nb_big[j0:j1]
+                b = int(cand[np.lexsort((cand, h[cand]))[0]])
+                group[atoms] = group[b]
+                if Hs > 0:
+                    reasons.append(
+                        f"{what} holds {_fmt(Hs)} households < lo={lo_s} and touches only "
+                        f"over-band atoms: it joins atom {b}'s grid"
+                    )
+                    group_note[group[b]] += (
+                        f"; it also takes the {ns} atoms ({_fmt(Hs)} households) it cuts off"
+                    )
+                continue
+            group[atoms] = ngroup
+            if connected_unit and whole_comp:
+                group_note[ngroup] = f"under_band: unit holds only {_fmt(Hs)} households < {lo_s}"
+                reasons.append(f"the unit holds only {_fmt(Hs)} households < lo={lo_s}")
+            else:
+                group_note[ngroup] = (
+                    f"under_band: island of {ns} atoms cut off from the rest, {_fmt(Hs)} households"
+                )
+                reasons.append(
+                    f"{what} holds {_fmt(Hs)} households < lo={lo_s}: it is a grid of its own, "
+                    "under the band"
+                )
+            ngroup += 1
+            continue
+        # a total that fits no whole number of grids: split off one out-of-band grid
+        root = bis.add_root(atoms, 2, lo, hi, GAP)
+        root_info[root] = dict(atoms=ns, H=Hs, kind="gap", what=what)
+        reasons.append(
+            f"{what} holds {_fmt(Hs)} households: no whole number k of grids has "
+            f"k*{lo_s} <= {_fmt(Hs)} <= k*{hi_s}, so one grid must leave the band"
+        )
+
+    bis.run()
+
+    # --- grids ------------------------------------------------------------------------
+    leaf = bis.piece
+    gid = np.where(group >= 0, group, ngroup + np.maximum(leaf, 0))
+    if np.any((group < 0) & (leaf < 0)):
+        raise RuntimeError("an atom was left without a grid")
+    _, first, labels = np.unique(gid, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    labels = rank[labels.ravel()]
+    kk = len(first)
+
+    # the root piece each grid came from (for its flag), and whether it may be refined
+    root_of_atom = np.full(n, -1, dtype=np.int64)
+    la = leaf >= 0
+    root_of_atom[la] = np.asarray(bis.t.root)[leaf[la]]
+
+    if refine_passes > 0 and kk > 1:
+        movable = (group < 0) & (root_of_atom >= 0)
+        movable_grid = np.ones(kk, dtype=bool)
+        movable_grid[labels[~movable]] = False
+        p = params or BisectParams()
+        labels = recombine(
+            labels, kk, h, xy, bis.w, u, v, cost, lo, hi, eps, movable_grid, rng,
+            rounds=p.recombine_rounds, trees=p.recombine_trees, sigma=p.jitter_sigma,
+            w_inertia=p.w_inertia,
+        )
+        labels = refine(labels, kk, h, xy, u, v, cost, lo, hi, eps, movable, refine_passes)
+        # grids are numbered in order of their lowest-numbered atom
+        _, first = np.unique(labels, return_index=True)
+        rank = np.empty(kk, dtype=np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(kk)
+        labels = rank[labels]
+
+    gh = np.bincount(labels, h, minlength=kk)
+    flags = [""] * kk
+    # one representative atom per grid
+    rep = np.full(kk, -1, dtype=np.int64)
+    rep[labels[::-1]] = np.arange(n)[::-1]
+    for gi in range(kk):
+        a = rep[gi]
+        if group[a] >= 0:
+            note = group_note[int(group[a])]
+            inband = lo - eps <= gh[gi] <= hi + eps
+            flags[gi] = "" if inband else note
+            continue
+        if lo - eps <= gh[gi] <= hi + eps:
+            continue
+        root = int(root_of_atom[a])
+        info = root_info.get(root, {})
+        side = "under_band" if gh[gi] < lo else "over_band"
+        cmp_ = f"{_fmt(gh[gi])} households {'<' if gh[gi] < lo else '>'} {lo_s if gh[gi] < lo else hi_s}"
+        if info.get("kind") == "gap":
+            flags[gi] = f"{side}: {cmp_}; the {_fmt(info['H'])} households of its part fit no whole number of grids"
+        elif bis.proven.get(root):
+            flags[gi] = f"{side}: {cmp_}; no contiguous in-band split of its part exists (exhaustive search)"
+        else:
+            flags[gi] = f"{side}: {cmp_}; the heuristic found no in-band split of its part"
+    bad_roots = {int(root_of_atom[rep[gi]]) for gi in range(kk) if flags[gi] and group[rep[gi]] < 0}
+    for root, info in root_info.items():
+        if info["kind"] != "ok" or root not in bad_roots:
+            continue
+        if bis.proven.get(root):
+            reasons.append(
+                f"a part of {info['atoms']} atoms with {_fmt(info['H'])} households: counts allow "
+                f"k in {info['kmin']}..{info['kmax']}, but no contiguous split into in-band "
+                "grids exists (exhaustive search)"
+            )
+        else:
+            reasons.append(
+                f"a part of {info['atoms']} atoms with {_fmt(info['H'])} households: counts allow "
+                f"k in {info['kmin']}..{info['kmax']}, but the heuristic could not find an "
+                "in-band split (not proven infeasible)"
+            )
+    feasible = all(f == "" for f in flags)
+    if feasible:
+        reasons = []
+    return UnitPartition(
+        labels=labels.astype(np.int64),
+        k=kk,
+        feasible=feasible,
+        reasons=reasons,
+        grid_flags=flags,
+        households=gh,
+    )
+
+
+def _describe(atoms, ns, Hs, whole_comp, connected_unit) -> str:
+    head = ", ".join(str(int(a)) for a in atoms[:5]) + (", ..." if ns > 5 else "")
+    if whole_comp and not connected_unit:
+        return f"island of {ns} atoms ({head})"
+    if whole_comp:
+        return f"the unit ({ns} atoms)"
+    return f"a part of {ns} atoms ({head}) cut off by over-band atoms"
+
+
+def _compact_weight(h: np.ndarray) -> np.ndarray:
+    """Weight of each atom in the compactness moments: half households, half atom count."""
+    m = h.mean()
+    return h / m + 1.0 if m > 0 else np.ones_like(h)

@@ -1,0 +1,617 @@
+"""Level-synchronous recursive bisection on random spanning trees, with a household band.
+
+Every piece that still has to be split into k >= 2 grids is handled in the same round:
+one random maximum-bond spanning forest over all of them (edges that are costly to cut
+are kept in the trees, so cheap boundaries such as rivers become the candidate cuts),
+subtree totals for every tree edge, and per piece the best tree edge whose two sides can
+each still be cut into in-band grids. A round costs O(n + m) numpy work plus a Python
+step per tree level, so the whole bisection is O((n + m) log k).
+
+Pieces that find no acceptable edge try again with fresh trees, then with the number of
+grids left free, then (tiny pieces) an exhaustive search, then undo their parent's split
+and retry it; roots that still fail get a widened band and are reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._exact import (
+    EXACT_MAX_ATOMS,
+    LEAST_BAD_MAX_ATOMS,
+    contract_zeros,
+    exact_partition,
+    least_bad_partition,
+    search_partition,
+)
+from ._forest import build_forest, lca_positions, mark_subtrees, subtree_sums
+
+# Pieces' modes
+FIXED, FREE, GAP = 0, 1, 2
+ACTIVE, LEAF, DEAD = 0, 1, 2
+
+
+@dataclass
+class BisectParams:
+    trees_per_round: int = 3  # at least this many random trees per piece and round
+    max_trees_per_round: int = 24
+    tree_budget: int = 300_000  # atom-visits per round when few atoms are active
+    jitter_sigma: float = 0.6  # lognormal spread of the random tree weights
+    failed_rounds: int = 2  # rounds without a cut before exact search / repair / backtracking
+    backtracks: int = 3  # times a piece's split may be undone and redone
+    widenings: int = 8  # times a root's band may be widened before giving up
+    search_max_atoms: int = 80  # exhaustive search for failed pieces up to this size
+    search_budget: int = 15_000  # atoms visited per search of a failed piece
+    root_search_budget: int = 1_000_000  # ... and of a whole small component
+    recombine_rounds: int = 16  # rounds of merging and re-cutting pairs of grids
+    recombine_trees: int = 6  # random trees per pair and round
+    w_cut: float = 1.0
+    w_inertia: float = 2.0
+    w_balance: float = 1.0
+    w_slack: float = 2.0
+
+
+@dataclass
+class PieceTable:
+    """Per-piece arrays, grown as pieces split."""
+
+    k: list = field(default_factory=list)
+    lo: list = field(default_factory=list)
+    hi: list = field(default_factory=list)
+    mode: list = field(default_factory=list)
+    status: list = field(default_factory=list)
+    parent: list = field(default_factory=list)
+    fails: list = field(default_factory=list)
+    backtracks: list = field(default_factory=list)
+    widened: list = field(default_factory=list)
+    root: list = field(default_factory=list)
+    note: list = field(default_factory=list)  # flag reason for special leaves
+
+    def add(self, k, lo, hi, mode, parent, root, status=ACTIVE, note=""):
+        self.k.append(int(k))
+        self.lo.append(float(lo))
+        self.hi.append(float(hi))
+        self.mode.append(int(mode))
+        self.status.append(status if k >= 2 or mode == GAP else LEAF)
+        self.parent.append(int(parent))
+        self.fails.append(0)
+        self.backtracks.append(0)
+        self.widened.append(0)
+        self.root.append(int(root) if root >= 0 else len(self.k) - 1)
+        self.note.append(note)
+        return len(self.k) - 1
+
+
+def kmin_kmax(s, lo, hi, eps):
+    """Smallest and largest integer k with k*lo <= s <= k*hi (kmin > kmax when none)."""
+    s = np.asarray(s, dtype=np.float64)
+    kmin = np.maximum(np.ceil((s - eps) / hi), 1.0)
+    with np.errstate(divide="ignore"):
+        kmax = np.where(lo > 0, np.floor((s + eps) / np.where(lo > 0, lo, 1.0)), np.inf)
+    return kmin, kmax
+
+
+class Bisector:
+    def __init__(self, n, h, xy, w, eu, ev, cost, rng, eps, params: BisectParams | None = None):
+        self.n = n
+        self.h = h
+        self.xy = xy
+        self.w = w
+        self.eu = eu
+        self.ev = ev
+        self.cost = cost
+        self.rng = rng
+        self.eps = eps
+        self.p = params or BisectParams()
+        self.t = PieceTable()
+        self.piece = np.full(n, -1, dtype=np.int64)
+        self.proven: dict[int, bool] = {}  # root piece -> exhaustive search found no in-band split
+        self.root_n: dict[int, int] = {}  # root piece -> atoms
+        self.bad: dict[int, set] = {}  # piece -> (atoms, households) of sides that failed
+        nbr_ptr = np.zeros(n + 1, dtype=np.int64)
+        both_u = np.concatenate([eu, ev])
+        both_v = np.concatenate([ev, eu])
+        o = np.argsort(both_u, kind="stable")
+        self._nbr_v = both_v[o]
+        np.add.at(nbr_ptr, both_u + 1, 1)
+        self._nbr_ptr = np.cumsum(nbr_ptr)
+
+    # ------------------------------------------------------------------ setup
+    def add_root(self, atoms: np.ndarray, k: int, lo: float, hi: float, mode: int) -> int:
+        pid = self.t.add(k, lo, hi, mode, parent=-1, root=-1)
+        self.piece[atoms] = pid
+        self.root_n[pid] = len(atoms)
+        return pid
+
+    # ------------------------------------------------------------------ main loop
+    def run(self, max_rounds: int = 10_000) -> None:
+        for _ in range(max_rounds):
+            status = np.asarray(self.t.status)
+            active = status == ACTIVE
+            if not active.any():
+                return
+            self._round(active)
+        raise RuntimeError("bisection did not finish")
+
+    def _round(self, active: np.ndarray) -> None:
+        piece = self.piece
+        t = self.t
+        npc = len(t.k)
+        live = piece >= 0
+        atom_active = np.zeros(self.n, dtype=bool)
+        atom_active[live] = active[piece[live]]
+        atoms = np.flatnonzero(atom_active)  # the round works in this local index space
+        na = len(atoms)
+        lid = np.full(self.n, -1, dtype=np.int64)
+        lid[atoms] = np.arange(na)
+        pa = np.where(atom_active, piece, -1)
+        emask = (pa[self.eu] >= 0) & (pa[self.eu] == pa[self.ev])
+        eu = lid[self.eu[emask]]
+        ev = lid[self.ev[emask]]
+        ecost = self.cost[emask]
+        pid = piece[atoms]
+        h_l = self.h[atoms]
+        w_l = self.w[atoms]
+
+        # Centre the coordinates on each piece's weighted centroid (keeps the moments
+        # well conditioned) and root each tree at the atom nearest that centroid (keeps
+        # the trees shallow).
+        wsum = np.bincount(pid, w_l, minlength=npc)
+        cx = np.bincount(pid, w_l * self.xy[atoms, 0], minlength=npc)
+        cy = np.bincount(pid, w_l * self.xy[atoms, 1], minlength=npc)
+        wsafe = np.where(wsum > 0, wsum, 1.0)
+        cx /= wsafe
+        cy /= wsafe
+        xrel = self.xy[atoms, 0] - cx[pid]
+        yrel = self.xy[atoms, 1] - cy[pid]
+        d2 = xrel * xrel + yrel * yrel
+        o = np.lexsort((d2, pid))
+        first = np.concatenate([[True], pid[o][1:] != pid[o][:-1]])
+        roots = o[first]
+
+        k_arr = np.asarray(t.k, dtype=np.float64)
+        lo_arr = np.asarray(t.lo)
+        hi_arr = np.asarray(t.hi)
+        mode_arr = np.asarray(t.mode)
+
+        best_score = np.full(npc, np.inf)
+        best_k1 = np.zeros(npc, dtype=np.int64)
+        best_k2 = np.zeros(npc, dtype=np.int64)
+        best_special = np.zeros(npc, dtype=np.int64)  # 0 none, 1 side A special, 2 side B
+        best_viol = np.zeros(npc)
+        best_free = np.zeros(npc, dtype=bool)
+        side = np.zeros(na, dtype=bool)
+
+        # Few active atoms (the tail of the recursion): draw more trees per round, since
+        # a round's fixed cost then dominates.
+        ntrees = int(np.clip(self.p.tree_budget // max(na, 1), self.p.trees_per_round, self.p.max_trees_per_round))
+        for _t in range(ntrees):
+            jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(len(eu)))
+            key = 1.0 / (ecost * jit)  # small key = kept in the tree = costly to cut
+            f = build_forest(na, eu, ev, key, roots)
+            at = f.order[1:]  # local atoms at positions 1..N-1
+            N = len(f.order)
+            vals = np.zeros((N, 8))
+            vals[1:, 7] = 1.0
+            w = w_l[at]
+            vals[1:, 0] = h_l[at]
+            vals[1:, 1] = w
+            vals[1:, 2] = w * xrel[at]
+            vals[1:, 3] = w * yrel[at]
+            vals[1:, 4] = w * (xrel[at] ** 2 + yrel[at] ** 2)
+            pu = f.pos[eu]
+            pv = f.pos[ev]
+            vals[:, 5] = np.bincount(pu, ecost, minlength=N) + np.bincount(pv, ecost, minlength=N)
+            lca = lca_positions(f, pu, pv)
+            vals[:, 6] = np.bincount(lca, ecost, minlength=N)
+            s = subtree_sums(f, vals)
+
+            nroot = f.levels[2] - f.levels[1]
+            root_piece = pid[f.order[1 : 1 + nroot]]
+            rootpos = np.zeros(npc, dtype=np.int64)
+            rootpos[root_piece] = np.arange(1, 1 + nroot)
+            cand = np.arange(f.levels[2], len(f.order))
+            if len(cand) == 0:
+                continue
+            cp = pid[f.order[cand]]
+            tot = s[rootpos[cp]]
+            sa = s[cand]
+            sb = tot - sa
+            H = tot[:, 0]
+            hA = sa[:, 0]
+            hB = sb[:, 0]
+            lo = lo_arr[cp]
+            hi = hi_arr[cp]
+            k = k_arr[cp]
+            md = mode_arr[cp]
+            eps = self.eps
+
+            kminA, kmaxA = kmin_kmax(hA, lo, hi, eps)
+            kminB, kmaxB = kmin_kmax(hB, lo, hi, eps)
+            # fixed number of grids: k1 on side A, k - k1 on side B
+            k1lo = np.maximum(np.maximum(kminA, k - kmaxB), 1.0)
+            k1hi = np.minimum(np.minimum(kmaxA, k - kminB), k - 1.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                k1pref = np.round(k * hA / np.where(H > 0, H, 1.0))
+            k1_fixed = np.clip(k1pref, k1lo, np.maximum(k1lo, k1hi))
+            ok_fixed = (md == FIXED) & (k1lo <= k1hi)
+            # free number of grids: both sides count-feasible on their own
+            mid = 0.5 * (lo + hi)
+            ok_free = (md != GAP) & (kminA <= kmaxA) & (kminB <= kmaxB)
+            via_free = ok_free & ~ok_fixed
+            k1_free = np.clip(np.round(hA / mid), kminA, np.maximum(kminA, kmaxA))
+            k2_free = np.clip(np.round(hB / mid), kminB, np.maximum(kminB, kmaxB))
+            k1 = np.where(ok_fixed, k1_fixed, k1_free)
+            k2 = np.where(ok_fixed, k - k1_fixed, k2_free)
+
+            # one out-of-band grid split off a piece whose total no k fits
+            feasA = kminA <= kmaxA
+            feasB = kminB <= kmaxB
+            viol_A = np.where(hA < lo, lo - hA, np.where(hA > hi, hA - hi, np.inf))
+            viol_B = np.where(hB < lo, lo - hB, np.where(hB > hi, hB - hi, np.inf))
+            gapA = (md == GAP) & feasB & np.isfinite(viol_A)
+            gapB = (md == GAP) & feasA & np.isfinite(viol_B)
+            gviol = np.minimum(np.where(gapA, viol_A, np.inf), np.where(gapB, viol_B, np.inf))
+            ok_gap = np.isfinite(gviol)
+            special = np.where(
+                ok_gap, np.where(np.where(gapA, viol_A, np.inf) <= np.where(gapB, viol_B, np.inf), 1, 2), 0
+            )
+            k1 = np.where(special == 1, 1, np.where(special == 2, k1_free, k1))
+            k2 = np.where(special == 2, 1, np.where(special == 1, k2_free, k2))
+
+            ok = ok_fixed | ok_free | ok_gap
+            # sides that already failed to split after an earlier cut of this piece
+            for q, sigs in self.bad.items():
+                if not active[q]:
+                    continue
+                inq = cp == q
+                if not inq.any():
+                    continue
+                for cnt, hb in sigs:
+                    ok &= ~(
+                        inq
+                        & (
+                            ((sa[:, 7] == cnt) & (np.abs(hA - hb) <= eps))
+                            | ((sb[:, 7] == cnt) & (np.abs(hB - hb) <= eps))
+                        )
+                    )
+            if not ok.any():
+                continue
+            cand = cand[ok]
+            cp = cp[ok]
+            sa = sa[ok]
+            sb = sb[ok]
+            tot = tot[ok]
+            k1 = k1[ok]
+            k2 = k2[ok]
+            special = special[ok]
+            gviol = gviol[ok]
+            via_free = via_free[ok]
+            lo = lo[ok]
+            hi = hi[ok]
+            H = tot[:, 0]
+            # compactness: cut cost relative to the piece's radius of gyration, and the
+            # share of the piece's moment of inertia left after the split
+            Ip = tot[:, 4] - (tot[:, 2] ** 2 + tot[:, 3] ** 2) / np.maximum(tot[:, 1], 1e-12)
+            IA = sa[:, 4] - (sa[:, 2] ** 2 + sa[:, 3] ** 2) / np.maximum(sa[:, 1], 1e-12)
+            IB = sb[:, 4] - (sb[:, 2] ** 2 + sb[:, 3] ** 2) / np.maximum(sb[:, 1], 1e-12)
+            Ip = np.maximum(Ip, 1e-9)
+            R = np.sqrt(Ip / np.maximum(tot[:, 1], 1e-12))
+            cross = np.maximum(sa[:, 5] - 2.0 * sa[:, 6], 0.0)
+            score = self.p.w_cut * cross / np.maximum(R, 1e-9)
+            score = score + self.p.w_inertia * np.clip((IA + IB) / Ip, 0.0, 1.0)
+            bal = np.abs(k1 / (k1 + k2) - 0.5)
+            score = score + self.p.w_balance * bal
+            # Lopsided cuts (peeling one grid off a big piece) are short and so look
+            # cheap, but they make the recursion k deep: keep them for when no balanced
+            # cut exists. Balanced: each side gets at least a third of the grids (rounded).
+            kt = k1 + k2
+            lopsided = (np.minimum(k1, k2) < np.floor(kt / 3.0)) & (special == 0)
+            score = score + 100.0 * lopsided
+            # a piece keeps its number of grids when it can
+            score = score + 10.0 * via_free
+            mid = 0.5 * (lo + hi)
+            half = np.maximum(0.5 * (hi - lo), 1e-9)
+            tA = np.abs(sa[:, 0] - k1 * mid) / (k1 * half)
+            tB = np.abs(sb[:, 0] - k2 * mid) / (k2 * half)
+            tA = np.where(special == 1, 0.0, tA)
+            tB = np.where(special == 2, 0.0, tB)
+            score = score + self.p.w_slack * (np.minimum(tA, 2) ** 2 + np.minimum(tB, 2) ** 2)
+            # a smaller violation always wins for gap pieces
+            score = np.where(special > 0, score + 1e6 * gviol / np.maximum(hi, 1.0), score)
+
+            o = np.lexsort((score, cp))
+            firstp = np.concatenate([[True], cp[o][1:] != cp[o][:-1]])
+            sel = o[firstp]
+            sp_ = cp[sel]
+            better = score[sel] < best_score[sp_]
+            if not better.any():
+                continue
+            sel = sel[better]
+            sp_ = sp_[better]
+            best_score[sp_] = score[sel]
+            best_k1[sp_] = k1[sel].astype(np.int64)
+            best_k2[sp_] = k2[sel].astype(np.int64)
+            best_special[sp_] = special[sel]
+            best_viol[sp_] = np.where(special[sel] > 0, gviol[sel], 0.0)
+            best_free[sp_] = via_free[sel]
+            mark = mark_subtrees(f, cand[sel])
+            improved = np.zeros(npc, dtype=bool)
+            improved[sp_] = True
+            side[improved[pid]] = False
+            side[f.order[1:][mark[1:]]] = True
+
+        self._apply(active, best_score, best_k1, best_k2, best_special, best_viol, best_free, side, atoms)
+
+    # ------------------------------------------------------------------ outcome of a round
+    def _apply(self, active, best_score, best_k1, best_k2, best_special, best_viol, best_free, side, atoms):
+        t = self.t
+        npc = len(t.k)
+        act = np.flatnonzero(active)
+        split = act[np.isfinite(best_score[act])]
+        failed = act[~np.isfinite(best_score[act])]
+
+        # Gap pieces: compare the best split with keeping the piece whole as one grid.
+        h_piece = np.bincount(self.piece[atoms], self.h[atoms], minlength=npc)
+        keep_whole = []
+        for p in split:
+            if t.mode[p] == GAP:
+                H = h_piece[p]
+                whole = (t.lo[p] - H) if H < t.lo[p] else (H - t.hi[p])
+                if whole <= best_viol[p] + self.eps:
+                    keep_whole.append(p)
+        if keep_whole:
+            kw = np.asarray(keep_whole)
+            split = np.setdiff1d(split, kw)
+            for p in kw:
+                t.status[p] = LEAF
+                t.k[p] = 1
+
+        if len(split):
+            ida = np.full(npc, -1, dtype=np.int64)
+            idb = np.full(npc, -1, dtype=np.int64)
+            for p in split:
+                p = int(p)
+                spc = int(best_special[p])
+                ka, kb = int(best_k1[p]), int(best_k2[p])
+                mode_child = FIXED if (t.mode[p] == FIXED and not best_free[p]) else FREE
+                lo, hi = t.lo[p], t.hi[p]
+                ida[p] = t.add(ka, lo, hi, mode_child, p, t.root[p], note="gap" if spc == 1 else "")
+                idb[p] = t.add(kb, lo, hi, mode_child, p, t.root[p], note="gap" if spc == 2 else "")
+                if spc == 1:
+                    t.status[ida[p]] = LEAF
+                if spc == 2:
+                    t.status[idb[p]] = LEAF
+                t.status[p] = DEAD
+            pp = self.piece[atoms]
+            sel = ida[pp] >= 0
+            self.piece[atoms[sel]] = np.where(side[sel], ida[pp[sel]], idb[pp[sel]])
+
+        natoms = np.bincount(self.piece[atoms], minlength=npc)
+        for p in failed:
+            p = int(p)
+            if t.status[p] != ACTIVE:
+                continue  # undone by an earlier backtrack in this loop
+            if natoms[p] <= EXACT_MAX_ATOMS and t.mode[p] != GAP:
+                self._give_up(p)  # exhaustive search settles a tiny piece at once
+                continue
+            t.fails[p] += 1
+            if t.fails[p] >= self.p.failed_rounds:
+                self._give_up(p)
+
+    def _atoms_of(self, p: int) -> np.ndarray:
+        return np.flatnonzero(self.piece == p)
+
+    def _give_up(self, p: int) -> None:
+        t = self.t
+        if t.mode[p] == GAP:
+            # no single out-of-band grid could be split off: the piece stays one grid
+            t.status[p] = LEAF
+            t.k[p] = 1
+            return
+        root = t.root[p]
+        if self.root_n[root] <= self.p.search_max_atoms and t.widened[root] == 0 and root not in self.proven:
+            # a small component: settle it exactly as a whole
+            self._reset(root)
+            self._settle_small_root(root)
+            return
+        atoms = self._atoms_of(p)
+        total = float(self.h[atoms].sum())
+        if t.lo[p] - self.eps <= total <= t.hi[p] + self.eps:
+            # no split into several grids was found, but the piece fits one grid
+            t.status[p] = LEAF
+            t.k[p] = 1
+            return
+        if len(atoms) <= self.p.search_max_atoms:
+            labels, _complete = self._search(atoms, t.lo[p], t.hi[p])
+            if labels is not None:
+                self._assign_leaves(p, atoms, labels)
+                return
+            if self._repair(p, atoms):
+                return
+        # undo the nearest ancestor split that still has budget
+        q = t.parent[p]
+        while q >= 0 and t.backtracks[q] >= self.p.backtracks:
+            q = t.parent[q]
+        if q >= 0:
+            c = p
+            while t.parent[c] != q:
+                c = t.parent[c]
+            ca = self._subtree_atoms(c)
+            self.bad.setdefault(q, set()).add((float(len(ca)), float(self.h[ca].sum())))
+            self._reset(q)
+            t.backtracks[q] += 1
+            return
+        # a root: widen its band a little and start again
+        root = t.root[p]
+        self._reset(root)
+        t.widened[root] += 1
+        step = 0.05 * max(t.hi[root], 1.0) * 2 ** (t.widened[root] - 1)
+        t.lo[root] = max(0.0, t.lo[root] - step)
+        t.hi[root] = t.hi[root] + step
+        t.mode[root] = FREE
+        if t.widened[root] > self.p.widenings:
+            t.lo[root] = 0.0
+            t.hi[root] = np.inf
+
+    def _repair(self, p: int, atoms: np.ndarray) -> bool:
+        """Re-split a failed piece together with neighbouring pieces, exactly.
+
+        The trouble is usually local (a few heavy atoms hemmed in), so re-cutting the
+        failed piece with the pieces around it, up to search size, mends it without
+        undoing the parent's split.
+        """
+        t = self.t
+        nb = self._nbr_v[np.concatenate([np.arange(self._nbr_ptr[a], self._nbr_ptr[a + 1]) for a in atoms])]
+        cand = np.unique(self.piece[nb])
+        status = np.asarray(t.status)
+        mode = np.asarray(t.mode)
+        cand = cand[(cand >= 0) & (cand != p)]
+        cand = cand[(status[cand] != DEAD) & (mode[cand] != GAP)]
+        if len(cand) == 0:
+            return False
+        sizes = np.bincount(self.piece[self.piece >= 0], minlength=len(t.k))[cand]
+        o = np.lexsort((cand, sizes))
+        cand, sizes = cand[o], sizes[o]
+        tries = []
+        # first with one neighbour at a time (small, fast searches), then with as many
+        # neighbours as the search size allows
+        for c, sz in zip(cand, sizes):
+            if len(atoms) + sz <= self.p.search_max_atoms // 2:
+                tries.append([p, int(c)])
+        members = [p]
+        total = len(atoms)
+        for c, sz in zip(cand, sizes):
+            if total + sz > self.p.search_max_atoms:
+                break
+            members.append(int(c))
+            total += int(sz)
+        if len(members) > 2:
+            tries.append(members)
+        for members in tries:
+            union = np.flatnonzero(np.isin(self.piece, members))
+            labels, _ = self._search(union, t.lo[p], t.hi[p])
+            if labels is not None:
+                # The new grids hang under the lowest common ancestor of the merged
+                # pieces, whose atom set is unchanged; the pieces between it and the
+                # merged ones lost atoms, so they may no longer be undone.
+                chains = []
+                for c in members:
+                    chain = [c]
+                    while t.parent[chain[-1]] >= 0:
+                        chain.append(t.parent[chain[-1]])
+                    chains.append(chain)
+                common = set(chains[0]).intersection(*chains[1:])
+                anc = next(x for x in chains[0] if x in common)
+                for chain in chains:
+                    for x in chain:
+                        if x == anc:
+                            break
+                        t.backtracks[x] = self.p.backtracks
+                for c in members:
+                    t.status[c] = DEAD
+                self._assign_leaves(anc, union, labels)
+                return True
+        return False
+
+    def _settle_small_root(self, root: int) -> None:
+        t = self.t
+        ratoms = self._atoms_of(root)
+        lo, hi = t.lo[root], t.hi[root]
+        labels, complete = self._search(ratoms, lo, hi, self.p.root_search_budget, prove=True)
+        if labels is not None:
+            self._assign_leaves(root, ratoms, labels)
+            return
+        self.proven[root] = complete
+        if not complete:
+            return  # search budget spent: back to the heuristic (proven[root] is False)
+        if len(ratoms) <= LEAST_BAD_MAX_ATOMS:
+            self._assign_leaves(root, ratoms, self._exact(ratoms, lo, hi, least_bad=True))
+            return
+        # least-bad for a proven-infeasible piece: the narrowest widened band that works
+        step = 0.05 * max(hi, 1.0)
+        for j in range(1, 64):
+            labels, _ = self._search(ratoms, max(0.0, lo - j * step), hi + j * step)
+            if labels is not None:
+                self._assign_leaves(root, ratoms, labels)
+                return
+        self._assign_leaves(root, ratoms, np.zeros(len(ratoms), dtype=np.int64))
+
+    def _assign_leaves(self, p: int, atoms: np.ndarray, labels: np.ndarray) -> None:
+        t = self.t
+        t.status[p] = DEAD
+        for g in range(int(labels.max()) + 1):
+            c = t.add(1, t.lo[p], t.hi[p], FREE, p, t.root[p])
+            self.piece[atoms[labels == g]] = c
+
+    def _descendants(self, q: int) -> np.ndarray:
+        par = np.asarray(self.t.parent)
+        desc = np.zeros(len(par), dtype=bool)
+        desc[q] = True
+        # parents have smaller ids than their children, so one ascending pass suffices
+        for c in range(q + 1, len(par)):
+            if par[c] >= 0 and desc[par[c]]:
+                desc[c] = True
+        return desc
+
+    def _subtree_atoms(self, q: int) -> np.ndarray:
+        desc = self._descendants(q)
+        live = self.piece >= 0
+        sel = np.zeros(self.n, dtype=bool)
+        sel[live] = desc[self.piece[live]]
+        return np.flatnonzero(sel)
+
+    def _reset(self, q: int) -> None:
+        """Undo every split below piece q: its atoms become one active piece again."""
+        t = self.t
+        desc = self._descendants(q)
+        live = self.piece >= 0
+        sel = np.zeros(self.n, dtype=bool)
+        sel[live] = desc[self.piece[live]]
+        self.piece[sel] = q
+        for c in np.flatnonzero(desc):
+            if c != q:
+                t.status[c] = DEAD
+        t.status[q] = ACTIVE
+        t.fails[q] = 0
+        if t.mode[q] == FIXED:
+            t.mode[q] = FREE
+
+    def _search(
+        self, atoms: np.ndarray, lo: float, hi: float, budget: int | None = None, prove: bool = False
+    ):
+        """Exact search on a small piece: (labels or None, complete).
+
+        Without ``prove``, zero-household atoms are first glued to neighbours (fast, but
+        a failure then proves nothing: complete is False).
+        """
+        if len(atoms) <= EXACT_MAX_ATOMS:
+            return self._exact(atoms, lo, hi), True
+        nbr = self._local_nbr(atoms)
+        budget = budget or self.p.search_budget
+        h = self.h[atoms]
+        if (h == 0).any():
+            group, hg, nbr_g = contract_zeros(h, nbr)
+            labels, _ = search_partition(hg, nbr_g, lo, hi, self.eps, budget)
+            if labels is not None:
+                return labels[group], True
+            if not prove:
+                return None, False
+        return search_partition(h, nbr, lo, hi, self.eps, budget)
+
+    def _local_nbr(self, atoms: np.ndarray) -> list[list[int]]:
+        local = np.full(self.n, -1, dtype=np.int64)
+        local[atoms] = np.arange(len(atoms))
+        nbr = []
+        for a in atoms:
+            vs = local[self._nbr_v[self._nbr_ptr[a] : self._nbr_ptr[a + 1]]]
+            nbr.append(sorted(int(x) for x in vs if x >= 0))
+        return nbr
+
+    def _exact(self, atoms: np.ndarray, lo: float, hi: float, least_bad: bool = False):
+        nbr = self._local_nbr(atoms)
+        if least_bad:
+            return least_bad_partition(self.h[atoms], nbr, lo, hi, self.eps)
+        return exact_partition(self.h[atoms], nbr, lo, hi, self.eps)

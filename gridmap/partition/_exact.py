@@ -1,0 +1,298 @@
+"""Exhaustive search over contiguous partitions of a tiny piece (a dozen atoms or fewer).
+
+Used when the tree heuristic finds no in-band split of a small piece: it either finds
+one or proves that none exists, and for infeasible pieces it gives the least-bad plan
+(fewest grids out of band, then the smallest total distance to the band).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+EXACT_MAX_ATOMS = 12  # 2**12 subsets; the search is a memoised DP over subsets
+LEAST_BAD_MAX_ATOMS = 10  # the minimising DP visits up to 3**n (mask, subset) pairs
+
+
+def _subset_data(h: np.ndarray, nbr: list[list[int]]):
+    n = len(h)
+    size = 1 << n
+    bits = (np.arange(size)[:, None] >> np.arange(n)[None, :]) & 1
+    sums = bits @ h
+    nbr_mask = [sum(1 << j for j in nbr[i]) for i in range(n)]
+    connected = np.zeros(size, dtype=bool)
+    for mask in range(1, size):
+        start = mask & -mask
+        seen = start
+        frontier = start
+        while frontier:
+            low = frontier & -frontier
+            frontier ^= low
+            i = low.bit_length() - 1
+            new = nbr_mask[i] & mask & ~seen
+            seen |= new
+            frontier |= new
+        connected[mask] = seen == mask
+    return sums, connected
+
+
+def exact_partition(
+    h: np.ndarray, nbr: list[list[int]], lo: float, hi: float, eps: float
+) -> np.ndarray | None:
+    """Labels of a partition of the piece into contiguous grids in [lo, hi], or None.
+
+    ``nbr`` lists each atom's neighbours (local indices). The piece must be connected.
+    """
+    n = len(h)
+    if n > EXACT_MAX_ATOMS:
+        raise ValueError(f"exact search is limited to {EXACT_MAX_ATOMS} atoms, got {n}")
+    sums, connected = _subset_data(h, nbr)
+    valid = connected & (sums >= lo - eps) & (sums <= hi + eps)
+    by_low: dict[int, list[int]] = {i: [] for i in range(n)}
+    for mask in np.flatnonzero(valid):
+        mask = int(mask)
+        by_low[(mask & -mask).bit_length() - 1].append(mask)
+
+    @lru_cache(maxsize=None)
+    def solve(mask: int):
+        if mask == 0:
+            return ()
+        low = (mask & -mask).bit_length() - 1
+        for sub in by_low[low]:
+            if sub & ~mask == 0:
+                rest = solve(mask ^ sub)
+                if rest is not None:
+                    return (sub,) + rest
+        return None
+
+    parts = solve((1 << n) - 1)
+    solve.cache_clear()
+    if parts is None:
+        return None
+    return _labels(parts, n)
+
+
+def least_bad_partition(
+    h: np.ndarray, nbr: list[list[int]], lo: float, hi: float, eps: float
+) -> np.ndarray:
+    """Contiguous partition minimising (grids out of band, total distance to the band)."""
+    n = len(h)
+    if n > LEAST_BAD_MAX_ATOMS:
+        raise ValueError(f"least-bad search is limited to {LEAST_BAD_MAX_ATOMS} atoms, got {n}")
+    sums, connected = _subset_data(h, nbr)
+    dist = np.maximum(np.maximum(lo - sums, sums - hi), 0.0)
+    dist[dist <= eps] = 0.0
+    by_low: dict[int, list[int]] = {i: [] for i in range(n)}
+    for mask in np.flatnonzero(connected):
+        mask = int(mask)
+        by_low[(mask & -mask).bit_length() - 1].append(mask)
+
+    @lru_cache(maxsize=None)
+    def solve(mask: int):
+        if mask == 0:
+            return (0, 0.0, ())
+        low = (mask & -mask).bit_length() - 1
+        best = None
+        for sub in by_low[low]:
+            if sub & ~mask == 0:
+                bad, amount, parts = solve(mask ^ sub)
+                d = float(dist[sub])
+                cand = (bad + (d > 0), amount + d, (sub,) + parts)
+                if best is None or cand[:2] < best[:2]:
+                    best = cand
+        return best
+
+    parts = solve((1 << n) - 1)[2]
+    solve.cache_clear()
+    return _labels(parts, n)
+
+
+def _labels(parts, n: int) -> np.ndarray:
+    labels = np.empty(n, dtype=np.int64)
+    for g, sub in enumerate(parts):
+        for i in range(n):
+            if sub >> i & 1:
+                labels[i] = g
+    return labels
+
+
+class _Budget(Exception):
+    pass
+
+
+def search_partition(
+    h: np.ndarray,
+    nbr: list[list[int]],
+    lo: float,
+    hi: float,
+    eps: float,
+    budget: int = 200_000,
+) -> tuple[np.ndarray | None, bool]:
+    """Depth-first search for a contiguous in-band partition of a small piece.
+
+    The grid holding the lowest-numbered free atom is chosen among its connected,
+    in-band neighbourhoods; what is left splits into components that are solved
+    independently (and remembered), each pruned at once unless its total fits a whole
+    number of grids. Returns (labels or None, complete): complete is False when the
+    budget of enumerated grids ran out before an answer.
+    """
+    n = len(h)
+    hs = [float(x) for x in h]
+    nb = [list(x) for x in nbr]
+    memo: dict[int, tuple | None] = {}
+    count = [0]
+
+    def fits(total: float) -> bool:
+        if total <= eps:
+            return False
+        kmin = max(1.0, np.ceil((total - eps) / hi))
+        kmax = np.floor((total + eps) / lo) if lo > 0 else np.inf
+        return kmin <= kmax
+
+    nbm = [sum(1 << j for j in x) for x in nb]
+
+    def components(mask: int) -> list[int]:
+        # flood fill on bit masks; every atom visited counts against the budget
+        out = []
+        while mask:
+            seen = mask & -mask
+            frontier = seen
+            while frontier:
+                grow = 0
+                while frontier:
+                    low = frontier & -frontier
+                    frontier ^= low
+                    grow |= nbm[low.bit_length() - 1]
+                    count[0] += 1
+                frontier = grow & mask & ~seen
+                seen |= frontier
+            out.append(seen)
+            mask &= ~seen
+        if count[0] > budget:
+            raise _Budget
+        return out
+
+    def _bits(mask: int):
+        while mask:
+            low = mask & -mask
+            yield low.bit_length() - 1
+            mask ^= low
+
+    def total(mask: int) -> float:
+        s = 0.0
+        while mask:
+            low = mask & -mask
+            s += hs[low.bit_length() - 1]
+            mask ^= low
+        return s
+
+    def solve(mask: int, mask_total: float):
+        if mask in memo:
+            return memo[mask]
+        # anchor the next grid on the heaviest free atom: it has the fewest choices
+        a = max(_bits(mask), key=lambda i: (hs[i], -i))
+        result = None
+        for grid, gsum in _grow(a, mask):
+            rest = mask & ~grid
+            if rest and not fits(mask_total - gsum):
+                continue
+            parts = [grid]
+            comps = components(rest)
+            totals = [total(c) for c in comps]
+            if not all(fits(x) for x in totals):
+                continue
+            ok = True
+            for c, ct in zip(comps, totals):
+                sub = solve(c, ct)
+                if sub is None:
+                    ok = False
+                    break
+                parts.extend(sub)
+            if ok:
+                result = tuple(parts)
+                break
+        memo[mask] = result
+        return result
+
+    def _grow(a: int, mask: int):
+        # connected sets holding atom a inside mask with total in band, each once
+        # (extension sets in the style of ESU subgraph enumeration)
+        stack = [(1 << a, hs[a], [j for j in nb[a] if mask >> j & 1], 1 << a)]
+        while stack:
+            cur, s, ext, seen = stack.pop()
+            count[0] += 1
+            if count[0] > budget:
+                raise _Budget
+            if lo - eps <= s <= hi + eps:
+                yield cur, s
+            for i, x in enumerate(ext):
+                sx = s + hs[x]
+                if sx > hi + eps:
+                    continue
+                new_seen = seen | (1 << x)
+                for y in ext[:i]:
+                    new_seen |= 1 << y
+                new_ext = ext[i + 1 :] + [
+                    y for y in nb[x] if mask >> y & 1 and not new_seen >> y & 1 and y not in ext
+                ]
+                stack.append((cur | (1 << x), sx, new_ext, new_seen))
+
+    full = (1 << n) - 1
+    try:
+        if not all(fits(total(c)) for c in components(full)):
+            return None, True
+        parts = []
+        for c in components(full):
+            sub = solve(c, total(c))
+            if sub is None:
+                parts = None
+                break
+            parts.extend(sub)
+    except _Budget:
+        return None, False
+    if parts is None:
+        return None, True
+    return _labels(parts, n), True
+
+
+def contract_zeros(h: np.ndarray, nbr: list[list[int]]):
+    """Glue each cluster of zero-household atoms to one neighbouring atom with households.
+
+    Zero-household atoms multiply the equivalent grids a search enumerates. Glued, the
+    search space shrinks and any partition of the glued atoms is a valid partition of
+    the original ones (each glued group is connected) - but not every one is reachable,
+    so a failed search after gluing proves nothing. Returns (group of each atom,
+    households per group, neighbour lists of groups).
+    """
+    n = len(h)
+    group = np.full(n, -1, dtype=np.int64)
+    pos = np.flatnonzero(h > 0)
+    if len(pos) == 0:
+        return np.zeros(n, dtype=np.int64), np.array([0.0]), [[]]
+    group[pos] = np.arange(len(pos))
+    # breadth-first from the atoms with households: each zero atom joins the group
+    # that reaches it first (ties: lower atom index first, deterministic)
+    frontier = pos.tolist()
+    while frontier:
+        nxt = []
+        for a in frontier:
+            for b in nbr[a]:
+                if group[b] < 0:
+                    group[b] = group[a]
+                    nxt.append(b)
+        frontier = nxt
+    # zero atoms cut off from every atom with households (cannot happen in a connected
+    # piece with households) get groups of their own
+    lost = np.flatnonzero(group < 0)
+    group[lost] = len(pos) + np.arange(len(lost))
+    ng = len(pos) + len(lost)
+    hg = np.bincount(group, h, minlength=ng)
+    sets = [set() for _ in range(ng)]
+    for a in range(n):
+        ga = group[a]
+        for b in nbr[a]:
+            gb = group[b]
+            if gb != ga:
+                sets[ga].add(int(gb))
+    return group, hg, [sorted(s) for s in sets]

@@ -1,0 +1,136 @@
+"""Recombination: merge pairs of neighbouring grids and re-cut each pair more compactly.
+
+Local moves cannot fix a grid that is badly shaped as a whole; re-cutting a pair can.
+Each round draws a random matching of adjacent in-band grids, merges every matched pair,
+and evaluates all cuts of a few random spanning trees of each merged pair at once (the
+same forest machinery as the bisection). A pair takes the best cut that keeps both
+grids in band when it scores better than the pair's current boundary. Grids keep their
+numbers, stay contiguous (a tree cut has connected sides) and stay in band.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._forest import build_forest, lca_positions, mark_subtrees, subtree_sums
+
+
+def _score(cross, W, Sx, Sy, Sr, WA, SxA, SyA, SrA, w_inertia):
+    """Cut score of a pair: cut cost / radius of gyration + w_inertia * inertia share."""
+    Ip = np.maximum(Sr - (Sx**2 + Sy**2) / np.maximum(W, 1e-12), 1e-9)
+    WB, SxB, SyB, SrB = W - WA, Sx - SxA, Sy - SyA, Sr - SrA
+    IA = SrA - (SxA**2 + SyA**2) / np.maximum(WA, 1e-12)
+    IB = SrB - (SxB**2 + SyB**2) / np.maximum(WB, 1e-12)
+    R = np.sqrt(Ip / np.maximum(W, 1e-12))
+    return cross / np.maximum(R, 1e-9) + w_inertia * np.clip((IA + IB) / Ip, 0.0, 1.0)
+
+
+def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, rounds, trees, sigma, w_inertia):
+    labels = np.array(labels, dtype=np.int64, copy=True)
+    n = len(labels)
+    for _ in range(rounds):
+        gh = np.bincount(labels, h, minlength=k)
+        ok_grid = movable_grid & (gh >= lo - eps) & (gh <= hi + eps)
+        lu, lv = labels[u], labels[v]
+        e = (lu != lv) & ok_grid[lu] & ok_grid[lv]
+        if not e.any():
+            return labels
+        ga = np.minimum(lu[e], lv[e])
+        gb = np.maximum(lu[e], lv[e])
+        pairs, inv = np.unique(ga * k + gb, return_inverse=True)
+        pa, pb = pairs // k, pairs % k
+        # random maximal matching of the grid adjacency
+        order = rng.permutation(len(pairs))
+        used = np.zeros(k, dtype=bool)
+        take = []
+        for i in order.tolist():
+            a, b = pa[i], pb[i]
+            if not used[a] and not used[b]:
+                used[a] = used[b] = True
+                take.append(i)
+        take = np.asarray(sorted(take), dtype=np.int64)
+        piece_of_grid = np.full(k, -1, dtype=np.int64)
+        piece_of_grid[pa[take]] = np.arange(len(take))
+        piece_of_grid[pb[take]] = np.arange(len(take))
+        npc = len(take)
+        atoms = np.flatnonzero(piece_of_grid[labels] >= 0)
+        lid = np.full(n, -1, dtype=np.int64)
+        lid[atoms] = np.arange(len(atoms))
+        pid = piece_of_grid[labels[atoms]]
+        pu, pv = lid[u], lid[v]
+        inner = (pu >= 0) & (pv >= 0)
+        inner &= pid[np.maximum(pu, 0)] == pid[np.maximum(pv, 0)]
+        eu, ev, ec = pu[inner], pv[inner], cost[inner]
+        # current score of each matched pair
+        wl = w[atoms]
+        cx = np.bincount(pid, wl * xy[atoms, 0], minlength=npc) / np.maximum(np.bincount(pid, wl, minlength=npc), 1e-12)
+        cy = np.bincount(pid, wl * xy[atoms, 1], minlength=npc) / np.maximum(np.bincount(pid, wl, minlength=npc), 1e-12)
+        xr = xy[atoms, 0] - cx[pid]
+        yr = xy[atoms, 1] - cy[pid]
+        W = np.bincount(pid, wl, minlength=npc)
+        Sx = np.bincount(pid, wl * xr, minlength=npc)
+        Sy = np.bincount(pid, wl * yr, minlength=npc)
+        Sr = np.bincount(pid, wl * (xr**2 + yr**2), minlength=npc)
+        isA = labels[atoms] == pa[take][pid]
+        WA = np.bincount(pid[isA], wl[isA], minlength=npc)
+        SxA = np.bincount(pid[isA], (wl * xr)[isA], minlength=npc)
+        SyA = np.bincount(pid[isA], (wl * yr)[isA], minlength=npc)
+        SrA = np.bincount(pid[isA], (wl * (xr**2 + yr**2))[isA], minlength=npc)
+        cur_cross = np.bincount(inv, cost[e], minlength=len(pairs))[take]
+        best = _score(cur_cross, W, Sx, Sy, Sr, WA, SxA, SyA, SrA, w_inertia) - 1e-6
+        side = isA.copy()
+        improved_any = np.zeros(npc, dtype=bool)
+        roots = np.flatnonzero(np.concatenate([[True], np.diff(pid[np.argsort(pid, kind="stable")]) != 0]))
+        roots = np.argsort(pid, kind="stable")[roots]
+        hl = h[atoms]
+        for _t in range(trees):
+            key = 1.0 / (ec * np.exp(sigma * rng.standard_normal(len(ec))))
+            f = build_forest(len(atoms), eu, ev, key, roots)
+            at = f.order[1:]
+            N = len(f.order)
+            vals = np.zeros((N, 7))
+            vals[1:, 0] = hl[at]
+            vals[1:, 1] = wl[at]
+            vals[1:, 2] = (wl * xr)[at]
+            vals[1:, 3] = (wl * yr)[at]
+            vals[1:, 4] = (wl * (xr**2 + yr**2))[at]
+            ppu, ppv = f.pos[eu], f.pos[ev]
+            vals[:, 5] = np.bincount(ppu, ec, minlength=N) + np.bincount(ppv, ec, minlength=N)
+            vals[:, 6] = np.bincount(lca_positions(f, ppu, ppv), ec, minlength=N)
+            s = subtree_sums(f, vals)
+            cand = np.arange(f.levels[2], N)
+            if len(cand) == 0:
+                continue
+            cp = pid[f.order[cand]]
+            nroot = f.levels[2] - f.levels[1]
+            rootpos = np.zeros(npc, dtype=np.int64)
+            rootpos[pid[f.order[1 : 1 + nroot]]] = np.arange(1, 1 + nroot)
+            tot = s[rootpos[cp]]
+            sa = s[cand]
+            hA, hB = sa[:, 0], tot[:, 0] - sa[:, 0]
+            ok = (hA >= lo - eps) & (hA <= hi + eps) & (hB >= lo - eps) & (hB <= hi + eps)
+            if not ok.any():
+                continue
+            cand, cp, sa, tot = cand[ok], cp[ok], sa[ok], tot[ok]
+            cross = np.maximum(sa[:, 5] - 2.0 * sa[:, 6], 0.0)
+            sc = _score(cross, tot[:, 1], tot[:, 2], tot[:, 3], tot[:, 4], sa[:, 1], sa[:, 2], sa[:, 3], sa[:, 4], w_inertia)
+            o = np.lexsort((sc, cp))
+            first = np.concatenate([[True], cp[o][1:] != cp[o][:-1]])
+            sel = o[first]
+            better = sc[sel] < best[cp[sel]]
+            if not better.any():
+                continue
+            sel = sel[better]
+            pp = cp[sel]
+            best[pp] = sc[sel]
+            improved_any[pp] = True
+            mark = mark_subtrees(f, cand[sel])
+            imp = np.zeros(npc, dtype=bool)
+            imp[pp] = True
+            side[imp[pid]] = False
+            side[f.order[1:][mark[1:]]] = True
+        if not improved_any.any():
+            continue
+        ch = improved_any[pid]
+        labels[atoms[ch]] = np.where(side[ch], pa[take][pid[ch]], pb[take][pid[ch]])
+    return labels
