@@ -18,9 +18,9 @@ from gridmap.plan import Plan
 from gridmap.pipeline import staff_and_reach
 from gridmap.roads import ReachConfig
 from gridmap.staffing import StaffingConfig, budget_table, staff_plan
-from gridmap.reach import reach_plan
-from gridmap.validate import validate_plan
+from gridmap.reach import reach_plan, reach_table
+from gridmap.validate import validate_grids, validate_plan
 
 __all__ = ["PlanConfig", "UrbanRule", "HouseholdRule", "GridmapError", "InputError", "InfeasibleError", "Inputs",
            "inputs_from_files", "inputs_from_osm", "make_plan", "set_households", "Plan", "staff_and_reach",
-           "ReachConfig", "StaffingConfig", "budget_table", "staff_plan", "reach_plan", "validate_plan"]
+           "ReachConfig", "StaffingConfig", "budget_table", "staff_plan", "reach_plan", "reach_table", "validate_grids", "validate_plan"]

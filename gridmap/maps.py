@@ -68,7 +68,7 @@ _TEXT = {
         "grids": "网格", "labels": "网格编码", "units": "村/社区界", "townships": "乡镇/街道界", "area": "区域边界",
         "workers": "网格员", "bases": "网格驻点", "service_areas": "服务范围", "unreached": "响应时间外住户",
         "roads": "道路", "waterways": "水系", "railways": "铁路", "basemap": "底图", "annotation": "底图注记",
-        "under": "低于标准", "in": "符合标准", "over": "高于标准", "rural": "农村（整村一格）",
+        "under": "低于标准", "in": "符合标准", "over": "高于标准", "rural": "农村（整村一格）", "island": "飞地/孤立片区",
         "band": "标准：每网格 {lo}–{hi} 户", "summary": "{grids} 个网格 · {households} 户",
         "code": "网格编码", "grid_id": "网格 ID", "unit": "村/社区", "township": "乡镇/街道", "regime": "类型",
         "urban": "城镇", "rural_regime": "农村", "households": "户数", "hh": "户", "area_km2": "面积",
@@ -83,7 +83,7 @@ _TEXT = {
         "area": "Area boundary", "workers": "Grid workers", "bases": "Bases", "service_areas": "Service areas",
         "unreached": "Households outside response time", "roads": "Roads", "waterways": "Waterways",
         "railways": "Railways", "basemap": "Basemap", "annotation": "Basemap labels",
-        "under": "Below band", "in": "Within band", "over": "Above band", "rural": "Rural (one grid per village)",
+        "under": "Below band", "in": "Within band", "over": "Above band", "rural": "Rural (one grid per village)", "island": "Exclave or cut-off piece",
         "band": "Band: {lo}–{hi} households per grid", "summary": "{grids} grids · {households} households",
         "code": "Grid code", "grid_id": "Grid id", "unit": "Village/community", "township": "Township",
         "regime": "Regime", "urban": "urban", "rural_regime": "rural", "households": "Households", "hh": "households",
@@ -114,7 +114,7 @@ _MODES = {
 }
 
 #: Grid fill by band class (ColorBrewer-like, readable for red-green colour blindness).
-_GRID_COLOURS = {"under": "#6baed6", "in": "#74c476", "over": "#e6550d", "rural": "#d8c690"}
+_GRID_COLOURS = {"under": "#6baed6", "in": "#74c476", "over": "#e6550d", "rural": "#d8c690", "island": "#bdbdbd"}
 _GRID_STYLE = {"color": "#4a4a4a", "weight": 1.1, "opacity": 0.9, "fillOpacity": 0.5}
 _HOVER_STYLE = {"color": "#222222", "weight": 2.5, "fillOpacity": 0.7}
 
@@ -438,7 +438,8 @@ def _band(plan) -> tuple[float, float] | None:
 
 
 def _grid_classes(grids: gpd.GeoDataFrame, band) -> np.ndarray:
-    """'under', 'in', 'over' against the band, or 'rural' for grids of rural units."""
+    """'under', 'in', 'over' against the band; 'rural' for grids of rural units and 'island'
+    for exclaves and cut-off pieces of a unit (kept whole, under the band by nature)."""
     households = pd.to_numeric(grids.get("households"), errors="coerce").to_numpy(dtype=float) \
         if "households" in grids else np.full(len(grids), np.nan)
     if band is not None:
@@ -448,7 +449,8 @@ def _grid_classes(grids: gpd.GeoDataFrame, band) -> np.ndarray:
         flags = grids["flag"].fillna("").astype(str).to_numpy() if "flag" in grids else np.full(len(grids), "")
         classes = np.where(flags == "over_band", "over", np.where(flags == "under_band", "under", "in"))
     if "regime" in grids:
-        classes = np.where(grids["regime"].astype(str).to_numpy() == "rural", "rural", classes)
+        regime = grids["regime"].astype(str).to_numpy()
+        classes = np.where(np.isin(regime, ["rural", "island"]), regime, classes)
     return classes.astype(object)
 
 
@@ -628,9 +630,10 @@ def _grid_payload(grids, geo, classes, band, text, lang, lat, lon) -> str:
             rows.append((text["township"], _e(parent)))
         regime = _str(get(row, "regime"))
         if regime:
-            rows.append((text["regime"], _e({"urban": text["urban"], "rural": text["rural_regime"]}.get(regime, regime))))
+            rows.append((text["regime"], _e({"urban": text["urban"], "rural": text["rural_regime"],
+                                             "island": text["island"]}.get(regime, regime))))
         rows.append((text["households"], _num(households)))
-        if cls != "rural" and band is not None:
+        if cls not in ("rural", "island") and band is not None:
             rows.append((text["status"], f"{_e(text[cls])} ({_num(band[0])}–{_num(band[1])})"))
         if "workers" in cols and _str(get(row, "workers")):
             rows.append((text["workers_n"], _num(get(row, "workers"))))
@@ -804,8 +807,8 @@ def _legend_html(title, grids, counts, band, present, text) -> str:
     parts = [f"<h3>{_e(title)}</h3>",
              '<div class="sub">' + _e(text["summary"].format(grids=f"{len(grids):,}", households=_num(households)))
              + (f"<br>{_e(text['band'].format(lo=_num(band[0]), hi=_num(band[1])))}" if band else "") + "</div>"]
-    for cls in ("under", "in", "over", "rural"):
-        if cls == "rural" and not counts[cls]:
+    for cls in ("under", "in", "over", "rural", "island"):
+        if cls in ("rural", "island") and not counts[cls]:
             continue
         parts.append(f'<div class="row"><span class="sw" style="background:{_GRID_COLOURS[cls]}"></span>'
                      f'{_e(text[cls])}<span class="n">{counts[cls]}</span></div>')
