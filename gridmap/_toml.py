@@ -18,6 +18,17 @@ from gridmap.errors import InputError
 SECTIONS = ("plan", "staffing", "reach", "validate")
 
 
+def read_toml(path: str | Path, what: str = "config") -> dict:
+    """A TOML file as a dict; a missing or malformed file is an :class:`InputError` naming ``what``."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{what}: no such file {path}")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{what}: {path} is not valid TOML: {exc}") from None
+
+
 def read_toml_section(path: str | Path, section: str, *, bare: bool = True) -> dict:
     """The table ``section`` of a TOML file.
 
@@ -26,13 +37,7 @@ def read_toml_section(path: str | Path, section: str, *, bare: bool = True) -> d
     with none of them holds one section's parameters only: this section's when
     ``bare``, else another's (``{}``).
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"config: no such file {path}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"config: {path} is not valid TOML: {exc}") from None
+    data = read_toml(path)
     if any(isinstance(data.get(name), dict) for name in SECTIONS):
         return data.get(section, {})
     return data if bare else {}

@@ -28,7 +28,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,6 +41,7 @@ from folium.map import Layer
 from jinja2 import Template
 
 from gridmap import gcj02
+from gridmap._atomic import write_text
 from gridmap._map_assets import head_html
 from gridmap.errors import InputError
 
@@ -290,16 +290,7 @@ def save_map(plan, path: str | Path, **kwargs) -> Path:
     """
     path = Path(path)
     html_text = plan_map(plan, **kwargs).get_root().render()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".html", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(html_text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_text(path, html_text)
     return path
 
 

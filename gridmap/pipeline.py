@@ -26,6 +26,7 @@ from gridmap.atoms import atoms_from_polygons, attach_households, build_atoms, s
 from gridmap.codes import grid_code, serial_order
 from gridmap.config import PlanConfig
 from gridmap.crs import metric_crs, require_crs
+from gridmap._timing import Laps
 from gridmap.errors import InputError
 from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
 from gridmap.inputs.files import read_layer, read_lines
@@ -177,14 +178,8 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     """
     config = config or PlanConfig()
     report = progress or (lambda *a: None)
-    timings = {}
-    clock = time.perf_counter()
-
-    def lap(name):
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 3)
-        clock = now
+    laps = Laps()
+    lap, timings = laps.lap, laps.seconds
 
     require_crs(inputs.area, "area")
     area4326 = shapely.union_all(inputs.area.to_crs(4326).geometry.values)

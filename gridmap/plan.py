@@ -7,8 +7,6 @@ when complete, so a failed run never leaves a half-written plan.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from gridmap._atomic import atomic_path, write_text
 from gridmap.errors import InputError
 
 #: Order in which layers are written (any other layers follow, sorted by name).
@@ -68,24 +67,15 @@ class Plan:
     def save(self, path: str | Path, *, with_meta: bool = True) -> Path:
         """Write every layer (and the metadata table ``meta``) to one GeoPackage, atomically."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".gpkg", dir=path.parent)
-        os.close(fd)
-        os.unlink(tmp)  # GDAL wants to create the file itself
-        try:
+        with atomic_path(path) as tmp:
             names = [n for n in LAYER_ORDER if n in self.layers]
             names += sorted(set(self.layers) - set(names))
             for name in names:
-                layer = self.layers[name]
-                pyogrio.write_dataframe(_writable(layer), tmp, layer=name, driver="GPKG")
+                pyogrio.write_dataframe(_writable(self.layers[name]), tmp, layer=name, driver="GPKG")
             if with_meta:
                 meta = pd.DataFrame({"key": list(self.meta), "value": [json.dumps(v, ensure_ascii=False, default=str)
                                                                       for v in self.meta.values()]})
                 pyogrio.write_dataframe(meta, tmp, layer="meta", driver="GPKG")
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
         return path
 
     @classmethod
@@ -123,17 +113,7 @@ class Plan:
 
 def atomic_write_text(path: str | Path, text: str) -> Path:
     """Write a text file (UTF-8) via a temporary file renamed over the target."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return write_text(path, text)
 
 
 def _writable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

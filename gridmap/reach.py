@@ -21,13 +21,13 @@ Travel rules, the graph and bases live in :mod:`gridmap.roads`; they are re-expo
 """
 from __future__ import annotations
 
-import time
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap._timing import Laps
 from gridmap.errors import InputError
 from gridmap.plan import Plan
 from gridmap.roads import (DEFAULT_SPEEDS, ReachConfig, RoadNetwork, build_network, compute_bases, dijkstra,
@@ -80,14 +80,8 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
     grid's base, and ``meta["reach"]`` (figures per county, township and unit; timings).
     """
     config = config or ReachConfig()
-    timings = {}
-    clock = time.perf_counter()
-
-    def lap(name):
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 3)
-        clock = now
+    laps = Laps()
+    lap, timings = laps.lap, laps.seconds
 
     grids = plan.grids
     if "households" not in plan.layers:

@@ -21,7 +21,6 @@ import html
 import io
 import os
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gridmap._atomic import write_bytes
 from gridmap.errors import InputError
 
 #: CJK fonts tried in order for plot labels; DejaVu Sans (no CJK glyphs) when none is installed.
@@ -170,7 +170,7 @@ class Report:
                     parts.append(f"<p>{e(str(block))}</p>\n")
             parts.append("</section>\n")
         parts.append("</body>\n</html>\n")
-        return _write_atomic(Path(path), "".join(parts).encode("utf-8"))
+        return write_bytes(Path(path), "".join(parts).encode("utf-8"))
 
     def to_markdown(self, path) -> Path:
         """A Markdown file, its plots as PNG files beside it (``<stem>-<figure>.png``), written atomically."""
@@ -184,11 +184,11 @@ class Report:
                     lines += _md_table(block) + [""]
                 elif isinstance(block, Figure):
                     name = f"{path.stem}-{block.name}.png"
-                    _write_atomic(path.parent / name, block.png)
+                    write_bytes(path.parent / name, block.png)
                     lines += [f"![{_md(block.caption)}]({name})", "", f"*{_md(block.caption)}*", ""]
                 else:
                     lines += [_md(str(block)), ""]
-        return _write_atomic(path, "\n".join(lines).encode("utf-8"))
+        return write_bytes(path, "\n".join(lines).encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- building
@@ -617,20 +617,6 @@ def _md_table(table: Table) -> list[str]:
     return lines
 
 
-def _write_atomic(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is for sharing
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 _CSS = """

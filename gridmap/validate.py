@@ -14,10 +14,7 @@ are projected to the metric CRS of their centre first, and the faults say so.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +24,8 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from gridmap._atomic import atomic_path
+from gridmap._toml import read_toml
 from gridmap.codes import check_code
 from gridmap.crs import metric_crs, require_crs
 from gridmap.errors import InputError
@@ -105,14 +104,7 @@ class ValidationRules:
     @classmethod
     def from_toml(cls, path) -> "ValidationRules":
         """Rules from a TOML file: a plan config (its ``band``) with an optional ``[validate]`` table."""
-        path = Path(path)
-        if not path.exists():
-            raise InputError(f"rules: no such file {path}")
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"rules: {path} is not valid TOML: {exc}") from None
-        return cls.from_dict(data)
+        return cls.from_dict(read_toml(path, "rules"))
 
     @classmethod
     def coerce(cls, rules) -> "ValidationRules":
@@ -204,11 +196,7 @@ class Faults:
         ``fault_points`` (workers and bases) and ``fault_summary`` (the counts per class).
         """
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".gpkg", dir=path.parent)
-        os.close(fd)
-        os.unlink(tmp)  # GDAL wants to create the file itself
-        try:
+        with atomic_path(path) as tmp:
             faults = self.faults
             points = faults.geom_type.isin(["Point", "MultiPoint"]).to_numpy()
             areas = faults[~points].copy()
@@ -220,10 +208,6 @@ class Faults:
                 pyogrio.write_dataframe(faults[points], tmp, layer="fault_points", driver="GPKG",
                                         promote_to_multi=False, geometry_type="Point")
             pyogrio.write_dataframe(self.summary, tmp, layer="fault_summary", driver="GPKG")
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
         return path
 
 
