@@ -103,11 +103,14 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     per point) or a polygon layer with ``households_column`` (census blocks: they become
     the atoms). ``households_divisor`` turns persons into households (e.g. 2.3).
     """
-    units_gdf = None
+    units_gdf, repaired = None, {}
     if units is not None:
-        units_gdf = _unit_columns(read_layer(units, what="units", kind="polygon"), unit_id, unit_name)
+        layer = read_layer(units, what="units", kind="polygon")
+        repaired["units"] = layer.attrs.get("repaired", 0)
+        units_gdf = _unit_columns(layer, unit_id, unit_name)
     if area is not None:
         area_gdf = read_layer(area, what="area", kind="polygon")
+        repaired["area"] = area_gdf.attrs.get("repaired", 0)
         name = str(area_gdf["name"].iloc[0]) if "name" in area_gdf.columns else Path(area).stem
     elif units_gdf is not None:  # the area is the union of its units
         area_gdf, name = units_gdf, Path(units).stem
@@ -118,7 +121,8 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     inputs = Inputs(area=area_gdf, units=units_gdf, drop_outside=drop_outside,
                     roads=read_lines(roads, what="roads"), waterways=read_lines(waterways, what="waterways"),
                     railways=read_lines(railways, what="railways"), barriers=read_lines(barriers, what="barriers"),
-                    sources={"area": str(area) if area else None, "units": str(units) if units else None})
+                    sources={"area": str(area) if area else None, "units": str(units) if units else None,
+                             "repaired_polygons": {k: v for k, v in repaired.items() if v}})
     if "highway" not in inputs.roads.columns:
         inputs.roads = inputs.roads.assign(highway="residential")
     if "waterway" not in inputs.waterways.columns:
@@ -256,7 +260,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
         "waterways": _context(inputs.waterways, crs, area, ["waterway", "name"]),
         "railways": _context(inputs.railways, crs, area, ["railway"]),
     }
-    summary = _summary(grids, units, households, atoms, config, household_method)
+    summary = _summary(grids, units, households, atoms, config, household_method, inputs)
     meta = {"gridmap_version": _version("gridmap"), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "config": config.to_dict(), "crs": crs.to_string(), "inputs": inputs.sources, "timings_s": timings,
             "versions": {p: _version(p) for p in ("geopandas", "shapely", "pyogrio", "pyproj", "numpy", "scipy")}
@@ -434,7 +438,7 @@ def _context(layer, crs, area, columns):
     return gpd.GeoDataFrame(out[keep].reset_index(drop=True), geometry=out.geometry.values, crs=crs)
 
 
-def _summary(grids, units, households, atoms, config, household_method):
+def _summary(grids, units, households, atoms, config, household_method, inputs):
     lo, hi = config.band
     urban = grids[grids["regime"] == "urban"]
     feasible_units = set(units.loc[units["status"] == "ok", "unit_id"])
@@ -456,6 +460,7 @@ def _summary(grids, units, households, atoms, config, household_method):
         "households_per_grid_median": float(grids["households"].median()),
         "polsby_popper_median": float(grids["polsby_popper"].median()),
         "flagged": flagged[["grid_id", "households", "flag_reason"]].to_dict("records"),
+        "repaired_polygons": inputs.sources.get("repaired_polygons", {}),
     }
 
 

@@ -105,3 +105,14 @@ def test_failed_run_leaves_no_plan(tmp_path, area_file):
     run("partition", "--area", area_file, "--households", hh, "--out", tmp_path / "o")
     assert not (tmp_path / "o" / "plan.gpkg").exists()
     assert not list((tmp_path).glob("o/*.gpkg"))
+
+
+def test_invalid_polygons_are_repaired_and_reported(tmp_path):
+    units = tmp_path / "units.gpkg"
+    bowtie = shapely.Polygon([(0, 0), (1000, 1000), (1000, 0), (0, 1000)])   # self-intersecting
+    gpd.GeoDataFrame({"unit_id": ["a", "b"], "name": ["A", "B"]},
+                     geometry=[bowtie, shapely.box(1000, 0, 2000, 1000)], crs=32632).to_file(units)
+    hh = _points(tmp_path, [(900, 500), (1500, 500)])
+    code, out = run("partition", "--units", units, "--households", hh, "--out", tmp_path / "o")
+    assert code == 0, out
+    assert "units: 1 invalid polygon(s) repaired" in out

@@ -143,6 +143,8 @@ def echo_summary(plan, path):
         click.echo(f"  in band {lo:g}-{hi:g}  {s['in_band_share_urban']:.1%} of urban grids")
     click.echo(f"  households/grid median {s['households_per_grid_median']:.0f}, "
                f"Polsby-Popper median {s['polsby_popper_median']:.2f}")
+    for what, n in s.get("repaired_polygons", {}).items():
+        click.echo(f"  ! {what}: {n} invalid polygon(s) repaired with make_valid")
     for unit in s["infeasible_units"]:
         click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: {unit['reason']}")
     for grid in [g for g in s["flagged"] if "island" not in g["flag_reason"]]:

@@ -35,7 +35,8 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     Example:
       gridmap run --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --urban all --out out/demo
     """
-    from gridmap.maps import save_map
+    from gridmap._atomic import write_text
+    from gridmap.maps import plan_map
     from gridmap.pipeline import staff_and_reach
     from gridmap.presets import preset_path
     from gridmap.report import build_report
@@ -59,13 +60,17 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     faults = validate_plan(plan, config_path)
     progress.close()
 
+    # Everything is computed before anything is written, and each file is written
+    # atomically: a failed run leaves no half-written output.
+    map_html = plan_map(plan, lang=lang, basemap=basemap).get_root().render()
+    report = build_report(plan, lang=lang)
     out = Path(out_dir)
     path = write_plan(plan, out)
     write_roster(plan, out / "roster.csv")
     write_budget(plan, out / "budget.csv")
     faults.to_gpkg(out / "faults.gpkg")
-    save_map(plan, out / "map.html", lang=lang, basemap=basemap)
-    build_report(plan, lang=lang).to_html(out / "report.html")
+    write_text(out / "map.html", map_html)
+    report.to_html(out / "report.html")
 
     echo_summary(plan, path)
     staff, reach_meta = plan.meta.get("staffing", {}), plan.meta.get("reach", {})
