@@ -249,7 +249,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     lap("partition")
 
     units = units.merge(pd.DataFrame(unit_rows), on="unit_id", how="left")
-    grids = _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config)
+    grids = _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config, area_name)
     lap("grids")
 
     households = households.assign(atom_id=atom_of_point, grid_id=grid_of_atom[atom_of_point])
@@ -402,7 +402,8 @@ def _grid_codes(unit_id, labels, xy, unit_geometry):
     return np.array([grid_code(unit_id, r + 1) for r in rank], dtype=object)
 
 
-def _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config):
+def _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config, county_name):
+    """The grids layer: one row per grid, with the four levels county > township (parent) > unit > grid."""
     lo, hi = config.band
     grouped = atoms.groupby("grid_id")
     geoms = grouped.geometry.agg(lambda g: shapely.union_all(g.to_numpy()))
@@ -412,6 +413,7 @@ def _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config):
     grids["atoms"] = grouped.size().reindex(grids["grid_id"]).to_numpy()
     info = units.set_index("unit_id")
     grids["code"] = grids["grid_id"]
+    grids["county_name"] = county_name
     grids["unit_name"] = info["name"].reindex(grids["unit_id"]).to_numpy()
     grids["parent_id"] = info["parent_id"].reindex(grids["unit_id"]).to_numpy()
     grids["parent_name"] = info["parent_name"].reindex(grids["unit_id"]).to_numpy()
@@ -424,7 +426,7 @@ def _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config):
     flags = grids["grid_id"].map(flag_of_grid).fillna("")
     grids["flag"] = flags.str.split(":").str[0]
     grids["flag_reason"] = flags
-    order = ["grid_id", "code", "unit_id", "unit_name", "parent_id", "parent_name", "regime", "households", "atoms",
+    order = ["grid_id", "code", "county_name", "parent_id", "parent_name", "unit_id", "unit_name", "regime", "households", "atoms",
              "area_km2", "polsby_popper", "in_band", "flag", "flag_reason", "geometry"]
     return grids[order].sort_values("grid_id").reset_index(drop=True)
 
