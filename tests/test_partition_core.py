@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from gridmap.errors import InputError
 from gridmap.partition._balanced import partition_unit
 
 LO, HI = 300.0, 500.0
-PROVIDENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "providence" / "blocks.zip"
+PROVIDENCE = Path(__file__).resolve().parents[1] / "data" / "providence" / "blocks.zip"
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -67,9 +67,9 @@ def brute_force_feasible(h: np.ndarray, adj, lo: float, hi: float) -> bool:
                 if mask >> j & 1 and j not in seen:
                     seen.add(j)
                     stack.append(j)
-        return len(seen) == bin(mask).count("1")
+        return len(seen) == mask.bit_count()
 
-    @lru_cache(maxsize=None)
+    @cache
     def solve(rest: int) -> bool:
         if rest == 0:
             return True
@@ -304,26 +304,17 @@ def providence():
     if not PROVIDENCE.exists():
         pytest.skip(f"{PROVIDENCE} not available")
     gpd = pytest.importorskip("geopandas")
-    import shapely
+    from gridmap.graph import shared_edges, symmetric_csr
 
     g = gpd.read_file(PROVIDENCE).to_crs(32619)
-    geoms = g.geometry.values
-    tree = shapely.STRtree(geoms)
-    i, j = tree.query(geoms, predicate="intersects")
-    m = i < j
-    i, j = i[m], j[m]
-    b = shapely.boundary(geoms)
-    length = shapely.length(shapely.intersection(b[i], b[j]))
-    k = length > 1e-6  # rook: a shared edge, not a point
-    i, j, length = i[k], j[k], length[k]
-    n = len(g)
-    adj = sp.csr_array((np.r_[length, length], (np.r_[i, j], np.r_[j, i])), shape=(n, n))
+    i, j, length, _ = shared_edges(g.geometry.values, min_length=1e-6)  # rook: an edge, not a point
+    adj = symmetric_csr(len(g), i, j, length)
     c = g.geometry.centroid
     return g, g.TOTPOP.to_numpy() / 2.3, adj, np.c_[c.x, c.y]
 
 
 def test_providence_one_unit(providence):
-    g, h, adj, xy = providence
+    _g, h, adj, xy = providence
     r = partition_unit(h, adj, xy, LO, HI, seed=0)
     check_plan(r, h, adj)
     big = np.flatnonzero(h > HI)

@@ -23,7 +23,7 @@ from scipy.sparse import csgraph
 
 from gridmap.errors import InputError
 
-from ._bisect import FIXED, FREE, GAP, BisectParams, Bisector, kmin_kmax
+from ._bisect import FIXED, FREE, GAP, Bisector, BisectParams, kmin_kmax
 from ._recombine import recombine
 from ._refine import refine
 
@@ -160,7 +160,6 @@ def partition_unit(
         raise InputError(f"k must be >= 1, got {k}")
     u, v, length, cw = _edges(adjacency, cut_weight, n)
     cost = length * (cw + 1e-3)  # cut cost (m); > 0 so that every edge has a tree weight
-    H = float(h.sum())
     eps = 1e-9 * max(1.0, hi)  # households are sums of floats: tolerance in the band tests
     rng = np.random.default_rng(seed)
     lo_s, hi_s = _fmt(lo), _fmt(hi)
@@ -174,7 +173,6 @@ def partition_unit(
     g2 = sp.csr_array((np.ones(int(keep_e.sum())), (u[keep_e], v[keep_e])), shape=(n, n))
     _, sub = csgraph.connected_components(g2, directed=False)
     sub = np.where(big, -1, sub)  # big atoms belong to no piece
-    comp_h = np.bincount(comp, h, minlength=ncomp)
     comp_n = np.bincount(comp, minlength=ncomp)
 
     reasons: list[str] = []
@@ -221,7 +219,7 @@ def partition_unit(
             else:
                 kk = int(np.clip(round(Hs / mid), kmin, kmax))
             root = bis.add_root(atoms, kk, lo, hi, FIXED if kk >= 2 else FREE)
-            root_info[root] = dict(atoms=ns, H=Hs, kmin=kmin, kmax=kmax, kind="ok")
+            root_info[root] = {"atoms": ns, "H": Hs, "kmin": kmin, "kmax": kmax, "kind": "ok"}
             continue
         what = _describe(atoms, ns, Hs, whole_comp, connected_unit)
         if Hs < lo - eps or Hs == 0:
@@ -259,7 +257,7 @@ def partition_unit(
             continue
         # a total that fits no whole number of grids: split off one out-of-band grid
         root = bis.add_root(atoms, 2, lo, hi, GAP)
-        root_info[root] = dict(atoms=ns, H=Hs, kind="gap", what=what)
+        root_info[root] = {"atoms": ns, "H": Hs, "kind": "gap", "what": what}
         reasons.append(
             f"{what} holds {_fmt(Hs)} households: no whole number k of grids has "
             f"k*{lo_s} <= {_fmt(Hs)} <= k*{hi_s}, so one grid must leave the band"

@@ -36,7 +36,7 @@ ACTIVE, LEAF, DEAD = 0, 1, 2
 @dataclass
 class BisectParams:
     trees_per_round: int = 3  # at least this many random trees per piece and round
-    max_trees_per_round: int = 24
+    max_trees_per_round: int = 16
     tree_budget: int = 300_000  # atom-visits per round when few atoms are active
     jitter_sigma: float = 0.6  # lognormal spread of the random tree weights
     failed_rounds: int = 2  # rounds without a cut before exact search / repair / backtracking
@@ -45,7 +45,7 @@ class BisectParams:
     search_max_atoms: int = 80  # exhaustive search for failed pieces up to this size
     search_budget: int = 15_000  # atoms visited per search of a failed piece
     root_search_budget: int = 1_000_000  # ... and of a whole small component
-    recombine_rounds: int = 16  # rounds of merging and re-cutting pairs of grids
+    recombine_rounds: int = 10  # rounds of merging and re-cutting pairs of grids
     recombine_trees: int = 6  # random trees per pair and round
     w_cut: float = 1.0
     w_inertia: float = 2.0
@@ -109,6 +109,7 @@ class Bisector:
         self.piece = np.full(n, -1, dtype=np.int64)
         self.proven: dict[int, bool] = {}  # root piece -> exhaustive search found no in-band split
         self.root_n: dict[int, int] = {}  # root piece -> atoms
+        self.root_backtracks: dict[int, int] = {}  # root piece -> splits undone so far
         self.bad: dict[int, set] = {}  # piece -> (atoms, households) of sides that failed
         nbr_ptr = np.zeros(n + 1, dtype=np.int64)
         both_u = np.concatenate([eu, ev])
@@ -431,10 +432,15 @@ class Bisector:
                 return
             if self._repair(p, atoms):
                 return
-        # undo the nearest ancestor split that still has budget
+        # undo the nearest ancestor split that still has budget (new pieces come with
+        # fresh budgets, so each root also has a total)
         q = t.parent[p]
         while q >= 0 and t.backtracks[q] >= self.p.backtracks:
             q = t.parent[q]
+        root_budget = 50 + self.root_n[root] // 10
+        self.root_backtracks[root] = self.root_backtracks.get(root, 0) + 1
+        if self.root_backtracks[root] > root_budget:
+            q = -1
         if q >= 0:
             c = p
             while t.parent[c] != q:
@@ -445,8 +451,8 @@ class Bisector:
             t.backtracks[q] += 1
             return
         # a root: widen its band a little and start again
-        root = t.root[p]
         self._reset(root)
+        self.root_backtracks[root] = 0
         t.widened[root] += 1
         step = 0.05 * max(t.hi[root], 1.0) * 2 ** (t.widened[root] - 1)
         t.lo[root] = max(0.0, t.lo[root] - step)

@@ -7,7 +7,7 @@ one or proves that none exists, and for infeasible pieces it gives the least-bad
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -54,7 +54,7 @@ def exact_partition(
         mask = int(mask)
         by_low[(mask & -mask).bit_length() - 1].append(mask)
 
-    @lru_cache(maxsize=None)
+    @cache
     def solve(mask: int):
         if mask == 0:
             return ()
@@ -88,7 +88,7 @@ def least_bad_partition(
         mask = int(mask)
         by_low[(mask & -mask).bit_length() - 1].append(mask)
 
-    @lru_cache(maxsize=None)
+    @cache
     def solve(mask: int):
         if mask == 0:
             return (0, 0.0, ())
