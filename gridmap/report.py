@@ -68,7 +68,7 @@ _T = {
     "pay_base": ("base", "基本报酬"), "pay_performance": ("performance", "绩效"), "pay_phone": ("phone", "通讯补贴"),
     "pay_allowance": ("allowance", "补贴"), "pay_transport": ("transport", "交通补贴"), "pay_bonus": ("bonus", "奖励"),
     "budget_caption": ("Monthly budget per township by pay component (yuan).", "各乡镇每月经费（按薪酬构成，元）。"),
-    "budget_text": ("Yearly = 12 × monthly.", "每年 = 12 × 每月。"),
+    "budget_text": ("Yearly = {months} × monthly.", "每年 = {months} × 每月。"),
     "reached": ("Households reached", "覆盖户数"), "share": ("Share reached", "覆盖比例"),
     "reach_caption": ("Share of households inside the service circle, per township; the line is the county.",
                       "各乡镇服务圈覆盖户数比例，横线为全县。"),
@@ -221,7 +221,8 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True) -> Report:
     ]
     workers = plan.layers.get("workers")
     if workers is not None and len(workers):
-        sections += [_workers_section(frame, workers, lang, plot), _budget_section(frame, workers, lang, plot)]
+        sections += [_workers_section(frame, workers, lang, plot), _budget_section(
+            frame, workers, lang, plot, plan.meta.get("staffing", {}).get("config", {}).get("months_per_year", 12))]
     if "share_reached" in frame.columns:
         sections.append(_reach_section(plan, frame, lang, plot))
     sections.append(_exceptions_section(plan, frame, lang, validate))
@@ -360,8 +361,9 @@ def _workers_section(frame, workers, lang, plot) -> Section:
     return Section("workers", _tr("workers", lang), [Table(_cells(table)), figure])
 
 
-def _budget_section(frame, workers, lang, plot) -> Section:
-    """Monthly and yearly pay per township; components are the workers' ``pay_*`` columns when present."""
+def _budget_section(frame, workers, lang, plot, months: int = 12) -> Section:
+    """Monthly and yearly pay per township (``months`` paid a year); components are the workers'
+    ``pay_*`` columns when present."""
     w = _worker_frame(frame, workers)
     components = [c for c in w.columns if c.startswith("pay_")]
     if not components:
@@ -372,17 +374,17 @@ def _budget_section(frame, workers, lang, plot) -> Section:
               for c in components}
     table = monthly.rename(columns=labels)
     table[_tr("monthly", lang)] = monthly.sum(axis=1)
-    table[_tr("yearly", lang)] = 12 * monthly.sum(axis=1)
+    table[_tr("yearly", lang)] = months * monthly.sum(axis=1)
     table.loc[_tr("county", lang)] = table.sum(axis=0)
     table = table.rename_axis(_tr("township", lang)).reset_index()
     county = monthly.sum(axis=0)
     components_table = pd.DataFrame({_tr("component", lang): [labels[c] for c in components],
                                      _tr("monthly", lang): county.to_numpy(),
-                                     _tr("yearly", lang): 12 * county.to_numpy()})
-    components_table.loc[len(components_table)] = [_tr("total", lang), county.sum(), 12 * county.sum()]
+                                     _tr("yearly", lang): months * county.to_numpy()})
+    components_table.loc[len(components_table)] = [_tr("total", lang), county.sum(), months * county.sum()]
     figure = plot.stacked_bars("budget_by_component", monthly.rename(columns=labels), _tr("monthly", lang),
                                _tr("budget_caption", lang))
-    return Section("budget", _tr("budget", lang), [_tr("budget_text", lang), Table(_cells(components_table)),
+    return Section("budget", _tr("budget", lang), [_tr("budget_text", lang).format(months=months), Table(_cells(components_table)),
                                                    Table(_cells(table)), figure])
 
 

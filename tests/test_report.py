@@ -149,3 +149,15 @@ def test_cli_report_html_and_markdown(plan, tmp_path):
     assert (tmp_path / "md" / "r.md").exists() and list((tmp_path / "md").glob("r-*.png"))
     result = runner.invoke(cli, ["report", str(tmp_path / "missing.gpkg"), "--out", str(tmp_path / "x.html")])
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+
+def test_yearly_budget_follows_months_per_year(li_plan):
+    import gridmap
+    from gridmap.staffing import StaffingConfig
+
+    staffed = gridmap.staff_plan(li_plan, StaffingConfig(months_per_year=13))
+    budget = build_report(staffed, lang="en").section("budget")
+    assert "Yearly = 13 × monthly." in budget.blocks
+    monthly = staffed.meta["staffing"]["monthly_yuan"]["total"]
+    assert staffed.meta["staffing"]["yearly_yuan"]["total"] == pytest.approx(13 * monthly)
