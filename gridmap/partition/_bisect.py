@@ -26,7 +26,7 @@ from ._exact import (
     least_bad_partition,
     search_partition,
 )
-from ._forest import build_forest, lca_positions, mark_subtrees, subtree_sums
+from ._forest import ForestGraph, lca_positions, mark_subtrees, subtree_sums
 
 # Pieces' modes
 FIXED, FREE, GAP = 0, 1, 2
@@ -37,6 +37,7 @@ ACTIVE, LEAF, DEAD = 0, 1, 2
 class BisectParams:
     trees_per_round: int = 3  # at least this many random trees per piece and round
     max_trees_per_round: int = 16
+    enough_trees_per_round: int = 8  # stop drawing once every piece has a cut after this many
     tree_budget: int = 300_000  # atom-visits per round when few atoms are active
     jitter_sigma: float = 0.6  # lognormal spread of the random tree weights
     failed_rounds: int = 2  # rounds without a cut before exact search / repair / backtracking
@@ -188,10 +189,15 @@ class Bisector:
         # Few active atoms (the tail of the recursion): draw more trees per round, since
         # a round's fixed cost then dominates.
         ntrees = int(np.clip(self.p.tree_budget // max(na, 1), self.p.trees_per_round, self.p.max_trees_per_round))
+        enough = min(ntrees, max(self.p.trees_per_round, self.p.enough_trees_per_round))
+        act_ids = np.flatnonzero(active)
+        fg = ForestGraph(na, eu, ev, roots)
         for _t in range(ntrees):
+            if _t >= enough and np.isfinite(best_score[act_ids]).all():
+                break  # every piece already has an acceptable cut
             jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(len(eu)))
             key = 1.0 / (ecost * jit)  # small key = kept in the tree = costly to cut
-            f = build_forest(na, eu, ev, key, roots)
+            f = fg.forest(key)
             at = f.order[1:]  # local atoms at positions 1..N-1
             N = len(f.order)
             vals = np.zeros((N, 8))

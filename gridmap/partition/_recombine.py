@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._forest import build_forest, lca_positions, mark_subtrees, subtree_sums
+from ._forest import ForestGraph, lca_positions, mark_subtrees, subtree_sums
 
 
 def _score(cross, W, Sx, Sy, Sr, WA, SxA, SyA, SrA, w_inertia):
@@ -28,7 +28,10 @@ def _score(cross, W, Sx, Sy, Sr, WA, SxA, SyA, SrA, w_inertia):
 def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, rounds, trees, sigma, w_inertia):
     labels = np.array(labels, dtype=np.int64, copy=True)
     n = len(labels)
+    idle = 0  # consecutive rounds in which no pair improved
     for _ in range(rounds):
+        if idle >= 2:
+            break  # two fresh matchings found nothing to re-cut: converged
         gh = np.bincount(labels, h, minlength=k)
         ok_grid = movable_grid & (gh >= lo - eps) & (gh <= hi + eps)
         lu, lv = labels[u], labels[v]
@@ -83,9 +86,10 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
         roots = np.flatnonzero(np.concatenate([[True], np.diff(pid[np.argsort(pid, kind="stable")]) != 0]))
         roots = np.argsort(pid, kind="stable")[roots]
         hl = h[atoms]
+        fg = ForestGraph(len(atoms), eu, ev, roots)
         for _t in range(trees):
             key = 1.0 / (ec * np.exp(sigma * rng.standard_normal(len(ec))))
-            f = build_forest(len(atoms), eu, ev, key, roots)
+            f = fg.forest(key)
             at = f.order[1:]
             N = len(f.order)
             vals = np.zeros((N, 7))
@@ -130,7 +134,9 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
             side[imp[pid]] = False
             side[f.order[1:][mark[1:]]] = True
         if not improved_any.any():
+            idle += 1
             continue
+        idle = 0
         ch = improved_any[pid]
         labels[atoms[ch]] = np.where(side[ch], pa[take][pid[ch]], pb[take][pid[ch]])
     return labels
