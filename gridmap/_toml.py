@@ -6,6 +6,7 @@ parameters only.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tomllib
@@ -88,3 +89,42 @@ def to_toml(data: dict, prefix: str = "") -> str:
             for item in v:  # tables inside an array element are written inline
                 text += f"\n[[{name}]]\n" + "".join(f"{_toml_key(a)} = {_toml_value(b)}\n" for a, b in item.items())
     return text
+
+
+class Rules:
+    """What the frozen rule dataclasses share: copies, dicts and TOML round trips.
+
+    A subclass sets ``section`` (its table in a rules file) and may override ``_coerce``
+    to turn TOML lists back into the tuples its fields hold.
+    """
+
+    section = ""
+
+    def replace(self, **changes):
+        """A copy with some parameters changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        """Plain dict (lists, not tuples), as written to TOML and the plan's metadata."""
+        return _lists(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise InputError(f"{cls.section}: unknown parameter(s) {sorted(unknown)}; known: {sorted(known)}")
+        return cls(**cls._coerce(dict(data)))
+
+    @classmethod
+    def _coerce(cls, data: dict) -> dict:
+        return data
+
+    @classmethod
+    def from_toml(cls, path: str | Path, *, bare: bool = True):
+        """Read this section's table of a rules file (see :func:`read_toml_section`)."""
+        return cls.from_dict(read_toml_section(path, cls.section, bare=bare))
+
+    def to_toml(self) -> str:
+        """TOML text of these rules (readable back by :meth:`from_toml`)."""
+        return to_toml(self.to_dict())

@@ -7,13 +7,11 @@ a file (``gridmap partition --config rules.toml``).
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from gridmap._toml import _lists, read_toml_section, to_toml
+from gridmap._toml import Rules
 from gridmap.errors import InputError
 
 #: Gross floor area per dwelling (m²) by OSM ``building`` value, used to estimate
@@ -143,7 +141,7 @@ class HouseholdRule:
 
 
 @dataclass(frozen=True)
-class PlanConfig:
+class PlanConfig(Rules):
     """Every rule of a plan. Units: households, metres, m².
 
     Parameters
@@ -157,6 +155,8 @@ class PlanConfig:
     barrier_highways, barrier_waterways : OSM values that cut atoms, mapped to a class.
     crs : metric CRS to compute in ("auto" = UTM or CGCS2000 Gauss-Krüger in China).
     """
+
+    section = "plan"
 
     band: tuple[float, float] = (300.0, 500.0)
     seed: int = 0
@@ -185,33 +185,11 @@ class PlanConfig:
         if isinstance(self.households, dict):
             object.__setattr__(self, "households", HouseholdRule(**_tuples(self.households)))
 
-    def replace(self, **changes) -> "PlanConfig":
-        """A copy with some parameters changed (validated again)."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict:
-        """Plain dict (lists, not tuples), as written to TOML and the plan's metadata."""
-        return _lists(dataclasses.asdict(self))
-
     @classmethod
-    def from_dict(cls, data: dict) -> "PlanConfig":
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise InputError(f"config: unknown parameter(s) {sorted(unknown)}; known: {sorted(known)}")
-        data = dict(data)
+    def _coerce(cls, data: dict) -> dict:
         if "band" in data:
             data["band"] = tuple(data["band"])
-        return cls(**data)
-
-    @classmethod
-    def from_toml(cls, path: str | Path) -> "PlanConfig":
-        """Read the ``[plan]`` table of a rules file (or a bare file of plan parameters)."""
-        return cls.from_dict(read_toml_section(path, "plan"))
-
-    def to_toml(self) -> str:
-        """TOML text of this configuration (readable back by :meth:`from_toml`)."""
-        return to_toml(self.to_dict())
+        return data
 
 
 def _tuples(d: dict) -> dict:

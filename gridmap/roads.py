@@ -23,10 +23,8 @@ unconnected service roads would otherwise make their neighbours unreachable.
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -35,7 +33,7 @@ import shapely
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from gridmap._toml import _lists, read_toml_section, to_toml
+from gridmap._toml import Rules
 from gridmap.errors import InputError
 
 MODES = ("walk", "ebike", "car")
@@ -75,7 +73,7 @@ _BACKWARD = {"-1", "reverse"}
 
 
 @dataclass(frozen=True)
-class ReachConfig:
+class ReachConfig(Rules):
     """Travel rules of a plan's reach. Units: km/h, minutes, metres.
 
     Parameters
@@ -101,6 +99,8 @@ class ReachConfig:
     search_margin_m : margin (m) around a grid's bounding box within which routes between
         its base and its households are searched when bases are computed.
     """
+
+    section = "reach"
 
     mode: str = "walk"
     speeds: dict = field(default_factory=lambda: {m: dict(t) for m, t in DEFAULT_SPEEDS.items()})
@@ -154,33 +154,12 @@ class ReachConfig:
         """Half-width (m) of a service area's street band in a regime."""
         return self.buffer_urban_m if regime == "urban" else self.buffer_rural_m
 
-    def replace(self, **changes) -> "ReachConfig":
-        """A copy with some parameters changed (validated again)."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict:
-        """Plain dict (lists, not tuples), as written to TOML and the plan's metadata."""
-        return _lists(dataclasses.asdict(self))
-
     @classmethod
-    def from_dict(cls, data: dict) -> "ReachConfig":
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise InputError(f"reach: unknown parameter(s) {sorted(unknown)}; known: {sorted(known)}")
-        data = dict(data)
-        if "oneway_modes" in data and isinstance(data["oneway_modes"], list):
+    def _coerce(cls, data: dict) -> dict:
+        if isinstance(data.get("oneway_modes"), list):
             data["oneway_modes"] = tuple(data["oneway_modes"])
-        return cls(**data)
+        return data
 
-    @classmethod
-    def from_toml(cls, path: str | Path, *, bare: bool = True) -> "ReachConfig":
-        """Read the ``[reach]`` table of a TOML file (see :func:`read_toml_section`)."""
-        return cls.from_dict(read_toml_section(path, "reach", bare=bare))
-
-    def to_toml(self) -> str:
-        """TOML text of this configuration (readable back by :meth:`from_toml`)."""
-        return to_toml(self.to_dict())
 
 
 def _positive(value) -> bool:

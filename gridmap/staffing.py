@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap._toml import Rules
 from gridmap.errors import InputError
 from gridmap.plan import Plan
 
@@ -158,7 +159,7 @@ def _rules(value, where: str) -> tuple[StaffingRule, ...]:
 
 
 @dataclass(frozen=True)
-class StaffingConfig:
+class StaffingConfig(Rules):
     """Every staffing rule of a plan. Units: yuan per month, households.
 
     Parameters
@@ -176,6 +177,8 @@ class StaffingConfig:
         by default they don't, and the worker of the nearest grid of the same unit
         serves them (``grids.served_by``).
     """
+
+    section = "staffing"
 
     worker_types: dict = field(default_factory=lambda: {k: dict(v) for k, v in DEFAULT_WORKER_TYPES.items()})
     urban: tuple = (StaffingRule(worker_type="full_time"),)
@@ -232,36 +235,6 @@ class StaffingConfig:
                 return self.units[key]
         return self.urban if regime == "urban" else self.rural
 
-    def replace(self, **changes) -> "StaffingConfig":
-        """A copy with some parameters changed (validated again)."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict:
-        """Plain dict (lists, not tuples), as written to TOML and the plan's metadata."""
-        from gridmap._toml import _lists
-
-        return _lists(dataclasses.asdict(self))
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "StaffingConfig":
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise InputError(f"staffing: unknown parameter(s) {sorted(unknown)}; known: {sorted(known)}")
-        return cls(**data)
-
-    @classmethod
-    def from_toml(cls, path: str | Path, *, bare: bool = True) -> "StaffingConfig":
-        """Read the ``[staffing]`` table of a TOML file (see :func:`gridmap._toml.read_toml_section`)."""
-        from gridmap._toml import read_toml_section
-
-        return cls.from_dict(read_toml_section(path, "staffing", bare=bare))
-
-    def to_toml(self) -> str:
-        """TOML text of this configuration (readable back by :meth:`from_toml`)."""
-        from gridmap._toml import to_toml
-
-        return to_toml(self.to_dict())
 
 
 # --------------------------------------------------------------------------- staffing a plan
