@@ -1,77 +1,19 @@
 """``gridmap reach``: households within the response time of their grid's base; service areas."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
-from gridmap.cli.options import Progress, config_option, quiet_option
+from gridmap.cli.options import (Progress, load_reach_config, output_path, plan_argument, read_bases, read_plan,
+                                 travel_options)
 from gridmap.errors import InputError
-
-#: Options shared by ``gridmap staff`` and ``gridmap reach`` (spelled the same in both).
-plan_argument = click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
-plan_out_option = click.option("--out", "out_dir", type=click.Path(file_okay=False),
-                               help="Write OUT/plan.gpkg (and the CSV files) instead of extending PLAN in place.")
-bases_option = click.option("--bases", "bases_path", type=click.Path(dir_okay=False),
-                            help="Points of the grids' bases (offices, workrooms): with a grid_id (or code) column, "
-                                 "or matched to the grid they lie in. Grids without one get a computed base.")
-mode_option = click.option("--mode", type=click.Choice(["walk", "ebike", "car"]),
-                           help="Travel mode of the workers.  [default: walk, or the config's]")
-minutes_urban_option = click.option("--minutes-urban", type=click.FloatRange(min=0, min_open=True),
-                                    help="Response time in urban grids, minutes.  [default: 10]")
-minutes_rural_option = click.option("--minutes-rural", type=click.FloatRange(min=0, min_open=True),
-                                    help="Response time in rural grids, minutes.  [default: 30]")
-objective_option = click.option("--objective", type=click.Choice(["min_time", "max_reached"]), default="min_time",
-                                show_default=True, help="Computed bases: least household-weighted travel time, "
-                                "or most households within the response time.")
-
-
-def load_reach_config(config_path, *, mode=None, minutes_urban=None, minutes_rural=None, bare=True):
-    """Travel rules: defaults, then the TOML file's [reach] table, then command-line overrides.
-
-    ``bare``: a file without [plan]/[staffing]/[reach] tables holds travel rules (for
-    ``gridmap reach``) or not (``gridmap staff``, whose bare files hold staffing rules).
-    """
-    from gridmap.roads import ReachConfig
-
-    config = ReachConfig.from_toml(config_path, bare=bare) if config_path else ReachConfig()
-    changes = {k: v for k, v in {"mode": mode, "minutes_urban": minutes_urban, "minutes_rural": minutes_rural}.items()
-               if v is not None}
-    return config.replace(**changes) if changes else config
-
-
-def read_plan(plan_path):
-    from gridmap.plan import Plan
-
-    return Plan.load(plan_path)
-
-
-def read_bases(bases_path):
-    if not bases_path:
-        return None
-    from gridmap.inputs.files import read_layer
-
-    return read_layer(bases_path, what="bases")
-
-
-def output_path(plan_path, out_dir) -> Path:
-    """Where the extended plan goes: OUT/plan.gpkg, or PLAN itself (replaced atomically)."""
-    return Path(out_dir) / "plan.gpkg" if out_dir else Path(plan_path)
-
 
 @click.command("reach")
 @plan_argument
 @click.option("--roads", multiple=True, type=click.Path(dir_okay=False),
               help="Road lines to travel on instead of the plan's roads layer (repeatable); a 'highway' column "
                    "sets the class (else all 'residential'), 'oneway' and 'maxspeed' are used when present.")
-@bases_option
-@mode_option
-@minutes_urban_option
-@minutes_rural_option
-@objective_option
-@config_option
-@plan_out_option
-@quiet_option
+@travel_options
 def command(plan_path, roads, bases_path, mode, minutes_urban, minutes_rural, objective, config_path, out_dir, quiet):
     """Measure which households each grid's base reaches within the response time.
 

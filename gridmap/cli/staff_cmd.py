@@ -3,22 +3,13 @@ from __future__ import annotations
 
 import click
 
-from gridmap.cli.options import Progress, config_option, quiet_option
-from gridmap.cli.reach_cmd import (bases_option, load_reach_config, minutes_rural_option, minutes_urban_option,
-                                   mode_option, objective_option, output_path, plan_argument, plan_out_option,
-                                   read_bases, read_plan)
+from gridmap.cli.options import (Progress, load_reach_config, output_path, plan_argument, read_bases, read_plan,
+                                 travel_options)
 
 
 @click.command("staff")
 @plan_argument
-@bases_option
-@mode_option
-@minutes_urban_option
-@minutes_rural_option
-@objective_option
-@config_option
-@plan_out_option
-@quiet_option
+@travel_options
 def command(plan_path, bases_path, mode, minutes_urban, minutes_rural, objective, config_path, out_dir, quiet):
     """Staff the grids of PLAN: workers per grid, their bases, roster and budget.
 
