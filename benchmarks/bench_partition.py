@@ -10,7 +10,9 @@ Inputs
   epsilon then has no solution at all);
 - ``synth-N``: Voronoi cells of N random points clipped to a square (cell ~ 100 m),
   households ~ gamma(0.8) with mean ~ 40, 10 % empty, capped at 450; every 1 km line of
-  the square is a "main road" (cut weight 0.5, else 1.0).
+  the square is a "main road" (cut weight 0.5, else 1.0);
+- ``even-N``: the same tessellation with 10..70 households per cell (uniform, mean 40):
+  town blocks with no large compound, where a fixed-k balanced cut is easy to find.
 
 Methods, each run in a fresh subprocess (so the peak resident memory is its own, and a
 time limit can stop it):
@@ -67,7 +69,8 @@ def load_providence():
     }
 
 
-def synthetic(n: int, seed: int = 0):
+def synthetic(n: int, seed: int = 0, households: str = "gamma"):
+    """Voronoi tessellation of n random points; households "gamma" (skewed) or "even"."""
     import scipy.sparse as sp
     import shapely
 
@@ -77,9 +80,12 @@ def synthetic(n: int, seed: int = 0):
     box = shapely.box(0, 0, side, side)
     cells = shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=box, ordered=True)
     geoms = shapely.intersection(np.asarray(shapely.get_parts(cells)), box)
-    h = rng.gamma(0.8, 55.0, n)
-    h[rng.random(n) < 0.1] = 0.0
-    h = np.minimum(np.round(h), 450.0)
+    if households == "even":  # town blocks of 10..70 households, mean 40
+        h = rng.integers(10, 71, n).astype(float)
+    else:  # skewed: many small blocks, a few large ones, 10 % empty
+        h = rng.gamma(0.8, 55.0, n)
+        h[rng.random(n) < 0.1] = 0.0
+        h = np.minimum(np.round(h), 450.0)
     adj = rook_adjacency(geoms)
     a = sp.triu(adj, 1).tocoo()
     xy = np.asarray(shapely.get_coordinates(shapely.centroid(geoms)))
@@ -252,7 +258,7 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--inputs",
         default="prov,provcap,wards,wardscap,synth",
-        help="comma list of prov, provcap, wards, wardscap, synth",
+        help="comma list of prov, provcap, wards, wardscap, synth, even",
     )
     ap.add_argument("--sizes", default="10000,50000,100000", help="atoms of the synthetic inputs")
     ap.add_argument("--peers", default="gerrychain,spopt", help="comma list; '' for none")
@@ -278,12 +284,14 @@ def main(argv=None) -> int:
             if name in wanted:
                 data = cap if name.endswith("cap") else prov
                 inputs.append((name, data, units_of(data, name)))
-    if "synth" in wanted:
+    for kind, model in (("synth", "gamma"), ("even", "even")):
+        if kind not in wanted:
+            continue
         for s in [int(x) for x in args.sizes.split(",") if x]:
             t0 = time.perf_counter()
-            data = synthetic(s, args.seed)
-            print(f"# built synth-{s} in {time.perf_counter() - t0:.1f} s", flush=True)
-            inputs.append((f"synth-{s}", data, units_of(data, "synth")))
+            data = synthetic(s, args.seed, model)
+            print(f"# built {kind}-{s} in {time.perf_counter() - t0:.1f} s", flush=True)
+            inputs.append((f"{kind}-{s}", data, units_of(data, kind)))
     peers = [x for x in args.peers.split(",") if x]
 
     rows = []

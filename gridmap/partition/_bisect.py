@@ -37,7 +37,7 @@ ACTIVE, LEAF, DEAD = 0, 1, 2
 class BisectParams:
     trees_per_round: int = 3  # at least this many random trees per piece and round
     max_trees_per_round: int = 16
-    enough_trees_per_round: int = 8  # stop drawing once every piece has a cut after this many
+    enough_trees_per_round: int = 3  # stop drawing once every piece has a cut after this many
     tree_budget: int = 300_000  # atom-visits per round when few atoms are active
     jitter_sigma: float = 0.6  # lognormal spread of the random tree weights
     failed_rounds: int = 2  # rounds without a cut before exact search / repair / backtracking
@@ -47,7 +47,7 @@ class BisectParams:
     search_budget: int = 15_000  # atoms visited per search of a failed piece
     root_search_budget: int = 1_000_000  # ... and of a whole small component
     recombine_rounds: int = 10  # rounds of merging and re-cutting pairs of grids
-    recombine_trees: int = 6  # random trees per pair and round
+    recombine_trees: int = 3  # random trees per pair and round
     w_cut: float = 1.0
     w_inertia: float = 2.0
     w_balance: float = 1.0
@@ -192,9 +192,24 @@ class Bisector:
         enough = min(ntrees, max(self.p.trees_per_round, self.p.enough_trees_per_round))
         act_ids = np.flatnonzero(active)
         fg = ForestGraph(na, eu, ev, roots)
+        pid_round = pid
+        loc = np.arange(na)  # round-local index of each atom the trees span
         for _t in range(ntrees):
-            if _t >= enough and np.isfinite(best_score[act_ids]).all():
-                break  # every piece already has an acceptable cut
+            if _t >= enough:
+                todo = ~np.isfinite(best_score)
+                if not todo[act_ids].any():
+                    break  # every piece already has an acceptable cut
+                # further trees only span the pieces still without a cut
+                keep = todo[pid]
+                if _t == enough and not keep.all():
+                    loc = np.flatnonzero(keep)
+                    sub = np.full(na, -1, dtype=np.int64)
+                    sub[loc] = np.arange(len(loc))
+                    ek = keep[eu]  # edges never join two pieces
+                    eu, ev, ecost = sub[eu[ek]], sub[ev[ek]], ecost[ek]
+                    pid, h_l, w_l, xrel, yrel = pid[loc], h_l[loc], w_l[loc], xrel[loc], yrel[loc]
+                    roots = sub[roots[keep[roots]]]
+                    fg = ForestGraph(len(loc), eu, ev, roots)
             jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(len(eu)))
             key = 1.0 / (ecost * jit)  # small key = kept in the tree = costly to cut
             f = fg.forest(key)
@@ -213,13 +228,11 @@ class Bisector:
             vals[:, 5] = np.bincount(pu, ecost, minlength=N) + np.bincount(pv, ecost, minlength=N)
             lca = lca_positions(f, pu, pv)
             vals[:, 6] = np.bincount(lca, ecost, minlength=N)
-            s = subtree_sums(f, vals)
+            s = subtree_sums(f, vals, exact=0)
 
-            nroot = f.levels[2] - f.levels[1]
-            root_piece = pid[f.order[1 : 1 + nroot]]
             rootpos = np.zeros(npc, dtype=np.int64)
-            rootpos[root_piece] = np.arange(1, 1 + nroot)
-            cand = np.arange(f.levels[2], len(f.order))
+            rootpos[pid[f.order[f.roots]]] = f.roots
+            cand = f.cand
             if len(cand) == 0:
                 continue
             cp = pid[f.order[cand]]
@@ -347,8 +360,8 @@ class Bisector:
             mark = mark_subtrees(f, cand[sel])
             improved = np.zeros(npc, dtype=bool)
             improved[sp_] = True
-            side[improved[pid]] = False
-            side[f.order[1:][mark[1:]]] = True
+            side[improved[pid_round]] = False
+            side[loc[f.order[1:][mark[1:]]]] = True
 
         self._apply(active, best_score, best_k1, best_k2, best_special, best_viol, best_free, side, atoms)
 

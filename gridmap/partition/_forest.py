@@ -1,11 +1,15 @@
 """Random spanning forests over the pieces of a partition, and the cut data of every tree edge.
 
 One call handles every piece being split at once: the graph restricted to edges inside
-active pieces is a disjoint union, so one minimum spanning forest, one breadth-first
-order and a handful of per-level numpy reductions give, for every tree edge of every
-piece, the totals of the subtree below it (households, compactness moments) and the
-exact cost of the graph cut it induces. Nothing here loops over atoms in Python; loops
-run over tree levels (the forest's height), each level a vectorised step.
+active pieces is a disjoint union, so one minimum spanning forest and one depth-first
+order give, for every tree edge of every piece, the totals of the subtree below it
+(households, compactness moments) and the exact cost of the graph cut it induces.
+
+Positions follow the depth-first preorder, so every subtree is a contiguous run of
+positions ``[p, last[p]]``: subtree totals are differences of one cumulative sum, a set
+of subtrees is marked by a difference array, and "is x an ancestor of y" is a range test.
+Nothing loops over atoms or tree levels in Python; the ancestor search of the lowest
+common ancestors takes log2(depth) vectorised steps.
 """
 
 from __future__ import annotations
@@ -19,18 +23,19 @@ from scipy.sparse import csgraph
 
 @dataclass
 class Forest:
-    """A rooted spanning forest in breadth-first order, plus a virtual super-root.
+    """A rooted spanning forest in depth-first preorder, under a virtual super-root.
 
-    Positions index the breadth-first order: position 0 is the super-root (not an
-    atom), positions 1..P are the roots of the P pieces, and the parent of position i
-    is ``ppos[i] < i``. ``levels[j]:levels[j+1]`` is the block of positions at depth j.
+    Position 0 is the super-root (not an atom); the roots of the pieces are its children
+    (``roots``); every other position is a candidate cut (the tree edge to its parent,
+    ``cand``). The subtree of position p is the run of positions p..last[p].
     """
 
     order: np.ndarray  # (N,) atom index at each position; order[0] == n (the super-root)
     pos: np.ndarray  # (n+1,) position of each atom, -1 when the atom is in no active piece
     ppos: np.ndarray  # (N,) position of the parent; ppos[0] == 0
-    levels: np.ndarray  # (L+1,) block boundaries of the depth levels
-    depth: np.ndarray  # (N,) depth of each position
+    last: np.ndarray  # (N,) last position of each subtree
+    roots: np.ndarray  # (P,) positions of the pieces' roots, ascending
+    cand: np.ndarray  # (N - 1 - P,) positions of all other atoms, ascending
 
 
 class ForestGraph:
@@ -52,20 +57,15 @@ class ForestGraph:
         self.indptr = np.searchsorted(rows[self.perm], np.arange(n + 2)).astype(idx_dtype)
         self._ext = np.ones(len(rows))
 
-    def forest(self, key: np.ndarray) -> "Forest":
+    def forest(self, key: np.ndarray) -> Forest:
+        """Minimum spanning forest for the edge weights ``key`` (> 0, one per edge)."""
         ext = self._ext
         ext[: self.m] = key
         g = sp.csr_array((ext[self.perm], self.indices, self.indptr), shape=(self.n + 1, self.n + 1))
         return _forest_of(g, self.n)
 
 
-def build_forest(
-    n: int,
-    eu: np.ndarray,
-    ev: np.ndarray,
-    key: np.ndarray,
-    roots: np.ndarray,
-) -> Forest:
+def build_forest(n: int, eu: np.ndarray, ev: np.ndarray, key: np.ndarray, roots: np.ndarray) -> Forest:
     """Minimum spanning forest of the edges (eu, ev) with weights ``key`` (> 0).
 
     ``roots`` holds one atom per piece; each becomes its tree's root. The edges must only
@@ -79,92 +79,96 @@ def _forest_of(g, n: int) -> Forest:
     # not overwrite=True: the result would share (and prune) the reused index arrays
     t = csgraph.minimum_spanning_tree(g)
     # directed=False walks the tree's edges both ways: no need to symmetrise it
-    order, pred = csgraph.breadth_first_order(t, n, directed=False, return_predecessors=True)
+    order, pred = csgraph.depth_first_order(t, n, directed=False, return_predecessors=True)
     order = order.astype(np.int64)
     total = len(order)
     pos = np.full(n + 1, -1, dtype=np.int64)
     pos[order] = np.arange(total)
     ppos = np.zeros(total, dtype=np.int64)
     ppos[1:] = pos[pred[order[1:]]]
-    # Breadth-first order lists children in the order their parents were expanded, so
-    # parent positions never decrease: each depth level ends where parents leave the
-    # previous level.
-    bounds = [0, 1]
-    ss = ppos.searchsorted
-    while bounds[-1] < total:
-        b = int(ss(bounds[-1], side="left"))
-        if b <= bounds[-1]:  # defensive: cannot happen for a valid forest
-            raise RuntimeError("spanning forest levels did not advance")
-        bounds.append(b)
-    levels = np.asarray(bounds, dtype=np.int64)
-    depth = np.repeat(np.arange(len(levels) - 1), np.diff(levels))
-    return Forest(order=order, pos=pos, ppos=ppos, levels=levels, depth=depth)
+    # The last position of a subtree is the last position of its last child's subtree:
+    # follow "last child" pointers, doubling the stride each step.
+    last = np.arange(total)
+    np.maximum.at(last, ppos[1:], np.arange(1, total))
+    while True:
+        nxt = last[last]
+        if np.array_equal(nxt, last):
+            break
+        last = nxt
+    is_root = ppos == 0
+    is_root[0] = False
+    roots = np.flatnonzero(is_root)
+    is_root[0] = True
+    cand = np.flatnonzero(~is_root)
+    return Forest(order=order, pos=pos, ppos=ppos, last=last, roots=roots, cand=cand)
 
 
-def subtree_sums(f: Forest, vals: np.ndarray) -> np.ndarray:
-    """Sum of ``vals`` (rows in position order, shape (N,) or (N, c)) over each subtree."""
-    s = np.array(vals, dtype=np.float64, copy=True)
-    lv = f.levels
-    pp = f.ppos
-    # Parent positions never decrease, so siblings are runs of equal ppos and a new run
-    # starts at every level boundary too: find all runs once, then reduce level by level.
-    runs = np.flatnonzero(pp[1:] != pp[:-1]) + 1
-    if len(pp) > 1 and (len(runs) == 0 or runs[0] != 1):
-        runs = np.concatenate([[1], runs])
-    tgt = pp[runs]
-    cut = runs.searchsorted(lv)
-    reduceat = np.add.reduceat
-    for j in range(len(lv) - 2, 0, -1):
-        a, b = lv[j], lv[j + 1]
-        r0, r1 = cut[j], cut[j + 1]
-        s[tgt[r0:r1]] += reduceat(s[a:b], runs[r0:r1] - a, axis=0)
+def subtree_sums(f: Forest, vals: np.ndarray, exact: int | None = None) -> np.ndarray:
+    """Sum of ``vals`` (rows in position order, shape (N,) or (N, c)) over each subtree.
+
+    Sums are differences of a running total, so their rounding error grows with the
+    total of the whole forest. ``exact``: a column (e.g. households, tested against a
+    band) summed as integer and fractional parts, so that its subtree sums are exact for
+    whole numbers and off by far less than 1e-6 otherwise.
+    """
+    v = np.asarray(vals, dtype=np.float64)
+    N = v.shape[0]
+    c = np.zeros((N + 1,) + v.shape[1:])
+    np.cumsum(v, axis=0, out=c[1:])
+    s = c[f.last + 1] - c[:-1]
+    if exact is not None:
+        col = v[:, exact]
+        whole = np.floor(col)
+        ci = np.zeros(N + 1, dtype=np.int64)
+        np.cumsum(whole.astype(np.int64), out=ci[1:])
+        cf = np.zeros(N + 1)
+        np.cumsum(col - whole, out=cf[1:])
+        s[:, exact] = (ci[f.last + 1] - ci[:-1]) + (cf[f.last + 1] - cf[:-1])
     return s
 
 
 def mark_subtrees(f: Forest, heads: np.ndarray) -> np.ndarray:
-    """Boolean (N,) in position order: True at every position under one of ``heads``."""
-    mark = np.zeros(len(f.order), dtype=bool)
-    mark[heads] = True
-    lv = f.levels
-    for j in range(2, len(lv) - 1):
-        a, b = lv[j], lv[j + 1]
-        mark[a:b] |= mark[f.ppos[a:b]]
-    return mark
+    """Boolean (N,) in position order: True at every position under one of ``heads``.
+
+    ``heads`` must not lie in each other's subtrees (e.g. one per piece).
+    """
+    N = len(f.order)
+    d = np.bincount(heads, minlength=N + 1) - np.bincount(f.last[heads] + 1, minlength=N + 1)
+    return np.cumsum(d[:N]) > 0
 
 
 def lca_positions(f: Forest, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Lowest common ancestor (as a position) of each pair of positions, by binary lifting."""
-    depth = f.depth
+    """Lowest common ancestor (as a position) of each pair of positions."""
     pp = f.ppos
+    last = f.last
     pa = pp[a]
     pb = pp[b]
-    # most pairs are tree edges or siblings: their answer is known without lifting
+    # most pairs are tree edges or siblings: their answer is known without a search
     out = np.where(pa == b, b, np.where(pb == a, a, pa))
     rest = np.flatnonzero((pa != b) & (pb != a) & ((pa != pb) | (a == b)))
     if len(rest) == 0:
         return out
-    a = a[rest]
-    b = b[rest]
-    maxd = int(depth[-1]) if len(depth) else 0  # positions are in depth order
-    logd = max(1, int(maxd).bit_length())
-    up = [pp]
-    for _ in range(1, logd):
-        prev = up[-1]
-        up.append(prev[prev])
-    da = depth[a]
-    db = depth[b]
-    swap = da < db
-    a, b = np.where(swap, b, a), np.where(swap, a, b)
-    diff = np.abs(da - db)
-    for j in range(logd):
-        sel = np.flatnonzero((diff >> j) & 1)
-        if len(sel):
-            a[sel] = up[j][a[sel]]
-    for j in range(logd - 1, -1, -1):
-        ua = up[j][a]
-        ub = up[j][b]
-        d = ua != ub
-        a = np.where(d, ua, a)
-        b = np.where(d, ub, b)
-    out[rest] = np.where(a == b, a, pp[a])
+    x = a[rest]
+    y = b[rest]
+    # one is an ancestor of the other: a range test
+    x_over_y = (x <= y) & (y <= last[x])
+    y_over_x = (y <= x) & (x <= last[y])
+    res = np.where(x_over_y, x, y)
+    lift = np.flatnonzero(~(x_over_y | y_over_x))
+    if len(lift):
+        # jump x up by 2^j while the landing point is still not an ancestor of y; the
+        # lowest common ancestor is then the parent of x
+        up = [pp]
+        while up[-1].any():
+            up.append(up[-1][up[-1]])
+        x = x[lift]
+        y = y[lift]
+        for j in range(len(up) - 1, -1, -1):
+            c = up[j][x]
+            below = (c > y) | (y > last[c])
+            x = np.where(below, c, x)
+        res[lift] = pp[x]
+    out[rest] = res
     return out
+
+

@@ -101,14 +101,13 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
             ppu, ppv = f.pos[eu], f.pos[ev]
             vals[:, 5] = np.bincount(ppu, ec, minlength=N) + np.bincount(ppv, ec, minlength=N)
             vals[:, 6] = np.bincount(lca_positions(f, ppu, ppv), ec, minlength=N)
-            s = subtree_sums(f, vals)
-            cand = np.arange(f.levels[2], N)
+            s = subtree_sums(f, vals, exact=0)
+            cand = f.cand
             if len(cand) == 0:
                 continue
             cp = pid[f.order[cand]]
-            nroot = f.levels[2] - f.levels[1]
             rootpos = np.zeros(npc, dtype=np.int64)
-            rootpos[pid[f.order[1 : 1 + nroot]]] = np.arange(1, 1 + nroot)
+            rootpos[pid[f.order[f.roots]]] = f.roots
             tot = s[rootpos[cp]]
             sa = s[cand]
             hA, hB = sa[:, 0], tot[:, 0] - sa[:, 0]
