@@ -112,6 +112,7 @@ class Bisector:
         self.root_n: dict[int, int] = {}  # root piece -> atoms
         self.root_backtracks: dict[int, int] = {}  # root piece -> splits undone so far
         self.bad: dict[int, set] = {}  # piece -> (atoms, households) of sides that failed
+        self.searched: set[int] = set()  # pieces already searched as a failed piece's ancestor
         nbr_ptr = np.zeros(n + 1, dtype=np.int64)
         both_u = np.concatenate([eu, ev])
         both_v = np.concatenate([ev, eu])
@@ -451,6 +452,10 @@ class Bisector:
                 return
             if self._repair(p, atoms):
                 return
+        # a small ancestor is settled by search rather than re-cut with random trees;
+        # one proven to have no in-band split is never re-cut either
+        if self._settle_ancestor(p):
+            return
         # undo the nearest ancestor split that still has budget (new pieces come with
         # fresh budgets, so each root also has a total)
         q = t.parent[p]
@@ -480,6 +485,30 @@ class Bisector:
         if t.widened[root] > self.p.widenings:
             t.lo[root] = 0.0
             t.hi[root] = np.inf
+
+    def _settle_ancestor(self, p: int) -> bool:
+        """Search the failed piece's small ancestors, nearest first; True when one is settled.
+
+        An ancestor whose search proves that no in-band split exists gets no further
+        backtracks, so that the undo goes to its own parent.
+        """
+        t = self.t
+        q = t.parent[p]
+        while q >= 0 and q not in self.searched:
+            self.searched.add(q)
+            qa = self._subtree_atoms(q)
+            if len(qa) > self.p.search_max_atoms:
+                return False
+            labels, complete = self._search(qa, t.lo[q], t.hi[q], prove=True)
+            if labels is not None:
+                self._reset(q)
+                self._assign_leaves(q, qa, labels)
+                return True
+            if not complete:
+                return False
+            t.backtracks[q] = self.p.backtracks
+            q = t.parent[q]
+        return False
 
     def _repair(self, p: int, atoms: np.ndarray) -> bool:
         """Re-split a failed piece together with neighbouring pieces, exactly.
