@@ -45,7 +45,8 @@ class BisectParams:
     widenings: int = 8  # times a root's band may be widened before giving up
     search_max_atoms: int = 80  # exhaustive search for failed pieces up to this size
     search_budget: int = 15_000  # atoms visited per search of a failed piece
-    root_search_budget: int = 1_000_000  # ... and of a whole small component
+    first_root_search_budget: int = 60_000  # ... of a whole small component, at its first failure
+    root_search_budget: int = 1_000_000  # ... and before its band is widened
     recombine_rounds: int = 10  # rounds of merging and re-cutting pairs of grids
     recombine_trees: int = 3  # random trees per pair and round
     w_cut: float = 1.0
@@ -113,6 +114,7 @@ class Bisector:
         self.root_backtracks: dict[int, int] = {}  # root piece -> splits undone so far
         self.bad: dict[int, set] = {}  # piece -> (atoms, households) of sides that failed
         self.searched: set[int] = set()  # pieces already searched as a failed piece's ancestor
+        self.full_search: set[int] = set()  # small roots searched with the full budget
         nbr_ptr = np.zeros(n + 1, dtype=np.int64)
         both_u = np.concatenate([eu, ev])
         both_v = np.concatenate([ev, eu])
@@ -433,10 +435,12 @@ class Bisector:
             t.k[p] = 1
             return
         root = t.root[p]
-        if self.root_n[root] <= self.p.search_max_atoms and t.widened[root] == 0 and root not in self.proven:
-            # a small component: settle it exactly as a whole
+        small_root = self.root_n[root] <= self.p.search_max_atoms and t.widened[root] == 0
+        if small_root and root not in self.proven:
+            # a small component: try to settle it exactly as a whole (a short search: the
+            # trees often succeed where it runs out of budget)
             self._reset(root)
-            self._settle_small_root(root)
+            self._settle_small_root(root, self.p.first_root_search_budget)
             return
         atoms = self._atoms_of(p)
         total = float(self.h[atoms].sum())
@@ -474,8 +478,13 @@ class Bisector:
             self._reset(q)
             t.backtracks[q] += 1
             return
-        # a root: widen its band a little and start again
+        # a root: before widening the band of a small one, search it in full
         self._reset(root)
+        if small_root and not self.proven.get(root) and root not in self.full_search:
+            self.full_search.add(root)
+            self._settle_small_root(root, self.p.root_search_budget)
+            return
+        # widen its band a little and start again
         self.root_backtracks[root] = 0
         t.widened[root] += 1
         step = 0.05 * max(t.hi[root], 1.0) * 2 ** (t.widened[root] - 1)
@@ -570,11 +579,11 @@ class Bisector:
                 return True
         return False
 
-    def _settle_small_root(self, root: int) -> None:
+    def _settle_small_root(self, root: int, budget: int) -> None:
         t = self.t
         ratoms = self._atoms_of(root)
         lo, hi = t.lo[root], t.hi[root]
-        labels, complete = self._search(ratoms, lo, hi, self.p.root_search_budget, prove=True)
+        labels, complete = self._search(ratoms, lo, hi, budget, prove=True)
         if labels is not None:
             self._assign_leaves(root, ratoms, labels)
             return
