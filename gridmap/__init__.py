@@ -11,16 +11,48 @@ The pipeline, as functions on plain GeoDataFrames::
     plan.to_map()                                  # folium map, inline in Jupyter
     plan.save("out/plan.gpkg")
 """
-from gridmap.config import PlanConfig, UrbanRule, HouseholdRule
-from gridmap.errors import GridmapError, InputError, InfeasibleError
-from gridmap.pipeline import Inputs, inputs_from_files, inputs_from_osm, make_plan, set_households
-from gridmap.plan import Plan
-from gridmap.pipeline import staff_and_reach
-from gridmap.roads import ReachConfig
-from gridmap.staffing import StaffingConfig, budget_table, staff_plan
-from gridmap.reach import reach_plan, reach_table
-from gridmap.validate import validate_grids, validate_plan
+from __future__ import annotations
 
-__all__ = ["PlanConfig", "UrbanRule", "HouseholdRule", "GridmapError", "InputError", "InfeasibleError", "Inputs",
-           "inputs_from_files", "inputs_from_osm", "make_plan", "set_households", "Plan", "staff_and_reach",
-           "ReachConfig", "StaffingConfig", "budget_table", "staff_plan", "reach_plan", "reach_table", "validate_grids", "validate_plan"]
+import importlib
+from typing import TYPE_CHECKING
+
+#: Public name -> module that defines it. Modules load on first use (PEP 562), so that
+#: ``import gridmap.partition`` (e.g. on a worker) does not pull in geopandas and folium.
+_EXPORTS = {
+    "PlanConfig": "gridmap.config", "UrbanRule": "gridmap.config", "HouseholdRule": "gridmap.config",
+    "GridmapError": "gridmap.errors", "InputError": "gridmap.errors", "InfeasibleError": "gridmap.errors",
+    "Inputs": "gridmap.pipeline", "inputs_from_files": "gridmap.pipeline", "inputs_from_osm": "gridmap.pipeline",
+    "make_plan": "gridmap.pipeline", "set_households": "gridmap.pipeline", "staff_and_reach": "gridmap.pipeline",
+    "Plan": "gridmap.plan",
+    "ReachConfig": "gridmap.roads",
+    "StaffingConfig": "gridmap.staffing", "budget_table": "gridmap.staffing", "staff_plan": "gridmap.staffing",
+    "reach_plan": "gridmap.reach", "reach_table": "gridmap.reach",
+    "validate_grids": "gridmap.validate", "validate_plan": "gridmap.validate",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gridmap' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from gridmap.config import HouseholdRule, PlanConfig, UrbanRule
+    from gridmap.errors import GridmapError, InfeasibleError, InputError
+    from gridmap.pipeline import (Inputs, inputs_from_files, inputs_from_osm, make_plan, set_households,
+                                  staff_and_reach)
+    from gridmap.plan import Plan
+    from gridmap.reach import reach_plan, reach_table
+    from gridmap.roads import ReachConfig
+    from gridmap.staffing import StaffingConfig, budget_table, staff_plan
+    from gridmap.validate import validate_grids, validate_plan

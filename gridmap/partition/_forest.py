@@ -51,7 +51,13 @@ class ForestGraph:
         cols = np.concatenate([ev, roots.astype(np.int64)])
         self.n = n
         self.m = len(eu)
-        self.perm = np.lexsort((cols, rows))
+        # CSR order: by row, then column. The super-root's links come last (row n); the
+        # edges are usually passed sorted already, and then only the roots are sorted.
+        edge_key = eu.astype(np.int64) * (n + 1) + ev
+        if np.all(edge_key[1:] >= edge_key[:-1]):
+            self.perm = np.concatenate([np.arange(len(eu)), len(eu) + np.argsort(roots, kind="stable")])
+        else:
+            self.perm = np.lexsort((cols, rows))
         idx_dtype = np.int32 if n + 1 < 2**31 and len(rows) < 2**31 else np.int64
         self.indices = cols[self.perm].astype(idx_dtype)
         self.indptr = np.searchsorted(rows[self.perm], np.arange(n + 2)).astype(idx_dtype)
