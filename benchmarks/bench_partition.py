@@ -257,7 +257,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--inputs",
-        default="prov,provcap,wards,wardscap,synth",
+        default="prov,provcap,wards,wardscap,synth,even",
         help="comma list of prov, provcap, wards, wardscap, synth, even",
     )
     ap.add_argument("--sizes", default="10000,50000,100000", help="atoms of the synthetic inputs")
