@@ -22,7 +22,8 @@ _EXPORTS = {
     "PlanConfig": "gridmap.config", "UrbanRule": "gridmap.config", "HouseholdRule": "gridmap.config",
     "GridmapError": "gridmap.errors", "InputError": "gridmap.errors", "InfeasibleError": "gridmap.errors",
     "Inputs": "gridmap.pipeline", "inputs_from_files": "gridmap.pipeline", "inputs_from_osm": "gridmap.pipeline",
-    "make_plan": "gridmap.pipeline", "set_households": "gridmap.pipeline", "staff_and_reach": "gridmap.pipeline",
+    "make_plan": "gridmap.pipeline", "set_households": "gridmap.pipeline", "set_totals": "gridmap.pipeline",
+    "staff_and_reach": "gridmap.pipeline",
     "Plan": "gridmap.plan",
     "ReachConfig": "gridmap.roads",
     "StaffingConfig": "gridmap.staffing", "budget_table": "gridmap.staffing", "staff_plan": "gridmap.staffing",
@@ -49,7 +50,7 @@ def __dir__():
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from gridmap.config import HouseholdRule, PlanConfig, UrbanRule
     from gridmap.errors import GridmapError, InfeasibleError, InputError
-    from gridmap.pipeline import (Inputs, inputs_from_files, inputs_from_osm, make_plan, set_households,
+    from gridmap.pipeline import (Inputs, inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals,
                                   staff_and_reach)
     from gridmap.plan import Plan
     from gridmap.reach import reach_plan, reach_table

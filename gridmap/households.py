@@ -6,6 +6,9 @@
 (c) residential buildings: footprint m² × levels ÷ m² per dwelling, one household for
     single-family types (defaults in :mod:`gridmap.config`).
 
+Points from (a) or (c) can then be scaled to known totals per village, community or
+census area (:func:`scale_to_totals`), e.g. the registered households of each village.
+
 Every function returns a GeoDataFrame of points with the columns ``households``
 (float, ≥ 0) and ``source``, in the CRS of its input, and records the method and total
 in ``attrs["method"]`` / ``attrs["total"]``.
@@ -105,6 +108,53 @@ def from_buildings(buildings: gpd.GeoDataFrame, rule: HouseholdRule | None = Non
     method = ("buildings (footprint × levels ÷ dwelling m²; single-family types = 1; "
               f"dwelling m² {rule.dwelling_m2})")
     return _result(points, counts, source, buildings.crs, method)
+
+
+def scale_to_totals(points: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, column: str = "households", *,
+                    divisor: float = 1.0) -> gpd.GeoDataFrame:
+    """Scale household points to known totals of polygons (villages, communities, census areas).
+
+    Each polygon's total (``column`` ÷ ``divisor``) is shared among the points inside it
+    in proportion to their counts, so an estimate from buildings keeps its spatial
+    pattern but adds up to the registered households of each polygon. A polygon with a
+    total but no point inside gets one point at an inner point; points inside no polygon
+    keep their counts. Both layers must share one metric CRS. A point inside several
+    polygons counts for the first of them.
+
+    ``attrs``: ``method``, ``total``, ``totals_polygons``, ``polygons_without_points``,
+    ``points_outside_totals``, ``scale_median`` (median ratio total ÷ estimate).
+    """
+    if totals.empty:
+        raise InputError("household totals: the layer is empty")
+    if not totals.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        raise InputError("household totals: expected polygons (villages, communities or census areas)")
+    target = _counts(totals, column, "household totals") / divisor
+    polys = totals.geometry.values
+    pts = points.geometry.values
+    tree = shapely.STRtree(polys)
+    pi, gi = tree.query(pts, predicate="intersects")  # (point, polygon) pairs
+    owner = np.full(len(pts), -1, dtype=np.int64)
+    o = np.lexsort((gi, pi))
+    first = np.r_[True, pi[o][1:] != pi[o][:-1]] if len(o) else np.zeros(0, bool)
+    owner[pi[o][first]] = gi[o][first]
+    counts = points["households"].to_numpy(dtype=float)
+    inside = owner >= 0
+    estimate = np.bincount(owner[inside], counts[inside], minlength=len(polys))
+    factor = np.divide(target, estimate, out=np.zeros(len(polys)), where=estimate > 0)
+    scaled = counts.copy()
+    scaled[inside] = counts[inside] * factor[owner[inside]]
+    empty = (estimate <= 0) & (target > 0)
+    new_points = shapely.point_on_surface(polys[empty])
+    geoms = np.concatenate([pts, new_points])
+    values = np.concatenate([scaled, target[empty]])
+    source = np.concatenate([points["source"].to_numpy(dtype=object), np.full(int(empty.sum()), "totals", dtype=object)])
+    method = (f"{points.attrs.get('method', 'points')}; scaled to the totals ({column}"
+              + (f" / {divisor:g}" if divisor != 1 else "") + f") of {len(polys)} polygons")
+    out = _result(geoms, values, source, points.crs, method)
+    out.attrs.update(totals_polygons=len(polys), polygons_without_points=int(empty.sum()),
+                     points_outside_totals=int((~inside).sum()),
+                     scale_median=float(np.median(factor[estimate > 0])) if (estimate > 0).any() else float("nan"))
+    return out
 
 
 def inside_area(households: gpd.GeoDataFrame, area, *, drop: bool = False) -> gpd.GeoDataFrame:

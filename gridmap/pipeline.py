@@ -43,7 +43,8 @@ class Inputs:
     ``units`` holds the lowest-level units (``unit_id``, ``name``, optional ``parent_id``
     / ``parent_name``); households come from exactly one of ``households`` (points with
     a ``households`` column), ``blocks`` (polygons with ``households``, used as atoms) or
-    ``buildings`` (estimated).
+    ``buildings`` (estimated). ``totals`` (polygons with ``households``, optional) scales
+    points or building estimates to known totals per village or census area.
     """
 
     area: gpd.GeoDataFrame
@@ -55,6 +56,7 @@ class Inputs:
     households: gpd.GeoDataFrame | None = None
     blocks: gpd.GeoDataFrame | None = None
     buildings: gpd.GeoDataFrame | None = None
+    totals: gpd.GeoDataFrame | None = None
     drop_outside: bool = False
     sources: dict = field(default_factory=dict)
 
@@ -94,7 +96,8 @@ def _attach_parents(units, parents):
 def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit_name: str | None = None,
                       roads=(), waterways=(), railways=(), barriers=(), households=None,
                       households_column: str | None = None, households_divisor: float = 1.0,
-                      buildings=None, drop_outside: bool = False) -> Inputs:
+                      buildings=None, drop_outside: bool = False, households_totals=None,
+                      totals_column: str = "households", totals_divisor: float = 1.0) -> Inputs:
     """Inputs from vector files (GeoPackage, GeoJSON, Shapefile, zipped Shapefile).
 
     The area is ``area`` (polygons, dissolved), or the union of ``units`` when omitted.
@@ -102,6 +105,8 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     ``households`` is a point layer (one household per point, or ``households_column``
     per point) or a polygon layer with ``households_column`` (census blocks: they become
     the atoms). ``households_divisor`` turns persons into households (e.g. 2.3).
+    ``households_totals``: polygons with known totals (``totals_column`` ÷
+    ``totals_divisor``) that the points or building estimates are scaled to.
     """
     units_gdf, repaired = None, {}
     if units is not None:
@@ -134,6 +139,8 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
         inputs.sources["buildings"] = str(buildings)
     if inputs.households is None and inputs.blocks is None and inputs.buildings is None:
         raise InputError("households: give household points, census polygons with counts, or buildings")
+    if households_totals is not None:
+        set_totals(inputs, households_totals, totals_column, totals_divisor)
     return inputs
 
 
@@ -151,6 +158,19 @@ def set_households(inputs: Inputs, path, column: str | None = None, divisor: flo
         inputs.households = hh.from_points(layer, column, divisor=divisor)
     inputs.buildings = None
     inputs.sources["households"] = str(path)
+    return inputs
+
+
+def set_totals(inputs: Inputs, path, column: str = "households", divisor: float = 1.0) -> Inputs:
+    """Scale the households of ``inputs`` to known totals: polygons with ``column`` households each.
+
+    Typical use: building estimates scaled to the registered households of each village
+    or community. Not with census polygons as households (they are totals already).
+    """
+    layer = read_layer(path, what="household totals", kind="polygon", columns=[column])
+    counts = hh._counts(layer, column, "household totals") / divisor
+    inputs.totals = gpd.GeoDataFrame({"households": counts}, geometry=layer.geometry.values, crs=layer.crs)
+    inputs.sources["household_totals"] = str(path)
     return inputs
 
 
@@ -319,6 +339,9 @@ def _polygonal(geom):
 
 def _prepare_households(inputs, area, crs, config):
     if inputs.blocks is not None:
+        if inputs.totals is not None:
+            raise InputError("household totals: the census polygons given as households are totals already; "
+                             "give totals with household points or buildings")
         require_crs(inputs.blocks, "households")
         blocks = inputs.blocks.to_crs(crs)
         points = hh.from_polygons(blocks, "households")
@@ -326,16 +349,22 @@ def _prepare_households(inputs, area, crs, config):
     if inputs.households is not None:
         require_crs(inputs.households, "households")
         points = inputs.households.to_crs(crs)
-        method = inputs.households.attrs.get("method", "points")
-        return hh.inside_area(points, area, drop=inputs.drop_outside), method
-    require_crs(inputs.buildings, "buildings")
-    buildings = inputs.buildings.to_crs(crs)
-    points = hh.from_buildings(buildings, config.households)
-    # Buildings straddling the area's edge are outside when their inner point is.
-    kept = hh.inside_area(points, area, drop=True)
-    if kept.empty:
-        raise InputError("households: no residential building lies inside the area")
-    return kept, points.attrs["method"]
+        points.attrs["method"] = inputs.households.attrs.get("method", "points")
+        points = hh.inside_area(points, area, drop=inputs.drop_outside)
+    else:
+        require_crs(inputs.buildings, "buildings")
+        buildings = inputs.buildings.to_crs(crs)
+        points = hh.from_buildings(buildings, config.households)
+        # Buildings straddling the area's edge are outside when their inner point is.
+        points = hh.inside_area(points, area, drop=True)
+        if points.empty and inputs.totals is None:
+            raise InputError("households: no residential building lies inside the area")
+    if inputs.totals is not None:
+        require_crs(inputs.totals, "household totals")
+        points = hh.scale_to_totals(points, inputs.totals.to_crs(crs))
+        # a polygon without points counts at an inner point, which may fall outside the area
+        points = hh.inside_area(points, area, drop=True)
+    return points, points.attrs["method"]
 
 
 def _barrier_lines(inputs, crs, config, area):

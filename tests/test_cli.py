@@ -116,3 +116,36 @@ def test_invalid_polygons_are_repaired_and_reported(tmp_path):
     code, out = run("partition", "--units", units, "--households", hh, "--out", tmp_path / "o")
     assert code == 0, out
     assert "units: 1 invalid polygon(s) repaired" in out
+
+
+def test_households_scaled_to_ward_totals(tmp_path, pvd_files):
+    """Providence: one household per block (a poor estimate) scaled to each ward's census total."""
+    blocks = gpd.read_file(pvd_files["blocks"])
+    points = gpd.GeoDataFrame(geometry=blocks.geometry.representative_point().values, crs=blocks.crs)
+    points.to_file(tmp_path / "points.gpkg")
+    wards = gpd.read_file(pvd_files["wards"])
+    inner = gpd.sjoin(points, wards[["id", "geometry"]], predicate="intersects")
+    inner = inner[~inner.index.duplicated()]
+    persons = blocks["TOTPOP"].groupby(inner["id"].reindex(blocks.index).to_numpy()).sum()
+    wards["persons"] = wards["id"].map(persons).fillna(0).to_numpy()
+    wards.to_file(tmp_path / "wards.gpkg")
+    code, out = run("partition", "--area", pvd_files["area"], "--units", tmp_path / "wards.gpkg", "--unit-id", "id",
+                    "--households", tmp_path / "points.gpkg", "--households-totals", tmp_path / "wards.gpkg",
+                    "--totals-column", "persons", "--totals-divisor", 2.3, "--urban", "all",
+                    "--out", tmp_path / "out", "-q")
+    assert code == 0, out
+    import gridmap
+
+    plan = gridmap.Plan.load(tmp_path / "out" / "plan.gpkg")
+    unit_of_atom = plan.atoms.set_index("atom_id")["unit_id"]
+    got = plan.households.groupby(unit_of_atom.loc[plan.households["atom_id"]].to_numpy())["households"].sum()
+    want = (wards.set_index("id")["persons"] / 2.3).rename(index=lambda v: str(int(v)))
+    assert got.reindex(want.index).fillna(0).to_numpy() == pytest.approx(want.to_numpy(), abs=1e-6)
+    assert plan.households["households"].sum() == pytest.approx(blocks["TOTPOP"].sum() / 2.3, rel=1e-9)
+
+
+def test_household_totals_with_census_polygons_is_an_error(tmp_path, pvd_files):
+    code, out = run("partition", "--area", pvd_files["area"], "--households", pvd_files["blocks"],
+                    "--households-column", "TOTPOP", "--households-totals", pvd_files["wards"],
+                    "--totals-column", "id", "--out", tmp_path, "-q")
+    assert code == 2 and "totals already" in out

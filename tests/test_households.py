@@ -65,3 +65,62 @@ def test_points_outside_the_area():
         hh.inside_area(points, square(0, 0, 10))
     kept = hh.inside_area(points, square(0, 0, 10), drop=True)
     assert len(kept) == 1 and kept.attrs["dropped_outside"] == 1
+
+
+# --------------------------------------------------------------------------- totals per polygon
+def _points(xy, counts):
+    return gpd.GeoDataFrame({"households": np.asarray(counts, float), "source": "building:yes"},
+                            geometry=[shapely.Point(x, y) for x, y in xy], crs=CRS)
+
+
+def test_scale_to_totals_shares_each_total_by_the_estimate():
+    totals = gpd.GeoDataFrame({"hh": [10.0, 0.0, 5.0]},
+                              geometry=[square(0, 0, 10), square(20, 0, 10), square(40, 0, 10)], crs=CRS)
+    points = _points([(1, 1), (5, 5), (25, 5), (100, 100)], [1, 3, 4, 2])
+    out = hh.scale_to_totals(points, totals, "hh")
+    got = dict(zip(zip(out.geometry.x, out.geometry.y), out["households"]))
+    assert got[(1.0, 1.0)] == pytest.approx(2.5) and got[(5.0, 5.0)] == pytest.approx(7.5)
+    assert (25.0, 5.0) not in got  # a polygon whose total is 0 keeps no households
+    assert got[(100.0, 100.0)] == 2.0  # inside no polygon: unchanged
+    # a polygon with a total and no point: one point inside it, source "totals"
+    extra = out[out["source"] == "totals"]
+    assert len(extra) == 1 and extra["households"].iloc[0] == 5.0
+    assert square(40, 0, 10).contains(extra.geometry.iloc[0])
+    assert out.attrs["total"] == pytest.approx(10 + 2 + 5)
+    assert out.attrs["polygons_without_points"] == 1 and out.attrs["points_outside_totals"] == 1
+    assert "scaled to the totals (hh) of 3 polygons" in out.attrs["method"]
+
+
+def test_scale_to_totals_bad_layers():
+    points = _points([(1, 1)], [1])
+    with pytest.raises(InputError, match="expected polygons"):
+        hh.scale_to_totals(points, gpd.GeoDataFrame({"hh": [1.0]}, geometry=[shapely.Point(0, 0)], crs=CRS), "hh")
+    with pytest.raises(InputError, match="no column 'persons'"):
+        hh.scale_to_totals(points, gpd.GeoDataFrame({"hh": [1.0]}, geometry=[square(0, 0, 5)], crs=CRS), "persons")
+    with pytest.raises(InputError, match="negative"):
+        hh.scale_to_totals(points, gpd.GeoDataFrame({"hh": [-1.0]}, geometry=[square(0, 0, 5)], crs=CRS), "hh")
+    with pytest.raises(InputError, match="empty"):
+        hh.scale_to_totals(points, gpd.GeoDataFrame({"hh": []}, geometry=[], crs=CRS), "hh")
+
+
+def test_liechtenstein_estimate_scaled_to_municipal_totals(li_inputs):
+    """Building estimates keep their pattern but add up to each municipality's total."""
+    import dataclasses
+
+    import gridmap
+
+    units = li_inputs.units
+    # totals: 73 % of each municipality's estimate, rounded (the 2020 census has ~17k
+    # households against the ~23k estimated from buildings)
+    base = gridmap.make_plan(li_inputs, gridmap.PlanConfig(urban=gridmap.UrbanRule(mode="all")))
+    per_unit = base.households.groupby(base.atoms.set_index("atom_id").loc[base.households["atom_id"], "unit_id"]
+                                       .to_numpy())["households"].sum()
+    want = np.round(0.73 * per_unit.reindex(units["unit_id"]).fillna(0).to_numpy())
+    totals = gpd.GeoDataFrame({"households": want}, geometry=units.geometry.values, crs=units.crs)
+    inputs = dataclasses.replace(li_inputs, totals=totals)
+    plan = gridmap.make_plan(inputs, gridmap.PlanConfig(urban=gridmap.UrbanRule(mode="all")))
+    got = plan.households.groupby(plan.atoms.set_index("atom_id").loc[plan.households["atom_id"], "unit_id"]
+                                  .to_numpy())["households"].sum().reindex(units["unit_id"]).fillna(0).to_numpy()
+    assert got == pytest.approx(want, abs=1e-6)
+    assert plan.households["households"].sum() == pytest.approx(want.sum())
+    assert "scaled to the totals" in plan.summary()["household_method"]

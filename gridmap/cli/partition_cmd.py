@@ -49,6 +49,13 @@ INPUT_OPTIONS = [
     click.option("--households-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
                  help="Divide the column by this (persons per household, e.g. 2.3)."),
     click.option("--buildings", type=click.Path(dir_okay=False), help="Building polygons to estimate households from."),
+    click.option("--households-totals", type=click.Path(dir_okay=False), help="Polygons with known household totals "
+                 "(villages, communities, census areas; --totals-column): the households from buildings or points "
+                 "are scaled to them, polygon by polygon."),
+    click.option("--totals-column", default="households", show_default=True,
+                 help="Column of --households-totals holding households (or persons, with --totals-divisor)."),
+    click.option("--totals-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+                 help="Divide --totals-column by this (persons per household, e.g. 2.8)."),
     click.option("--drop-outside", is_flag=True, help="Drop household points outside the area instead of failing."),
     click.option("--band", nargs=2, type=float, help="MIN MAX households per urban grid.  [default: 300 500]"),
     click.option("--urban", "urban_mode", type=click.Choice(["density", "all", "none"]),
@@ -69,9 +76,9 @@ def input_options(function):
 
 def build_plan(progress, *, osm, area, area_name, area_level, units, units_level, parent_level, unit_id, unit_name,
                roads, waterways, railways, barriers, households, households_column, households_divisor, buildings,
-               drop_outside, band, urban_mode, urban_min_density, urban_urban_pattern, crs, seed, config_path):
+               households_totals, totals_column, totals_divisor, drop_outside, band, urban_mode, urban_min_density, urban_urban_pattern, crs, seed, config_path):
     """Read the inputs the options name and make the plan."""
-    from gridmap.pipeline import inputs_from_files, inputs_from_osm, make_plan, set_households
+    from gridmap.pipeline import inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals
 
     if osm and area:
         raise InputError("give either --osm FILE or --area FILE, not both")
@@ -86,12 +93,16 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
                                  parent_level=parent_level)
         if households:
             set_households(inputs, households, households_column, households_divisor)
+        if households_totals:
+            set_totals(inputs, households_totals, totals_column, totals_divisor)
         inputs.drop_outside = drop_outside
     else:
         inputs = inputs_from_files(area=area, units=units, unit_id=unit_id, unit_name=unit_name, roads=roads,
                                    waterways=waterways, railways=railways, barriers=barriers, households=households,
                                    households_column=households_column, households_divisor=households_divisor,
-                                   buildings=buildings, drop_outside=drop_outside)
+                                   buildings=buildings, drop_outside=drop_outside,
+                                   households_totals=households_totals, totals_column=totals_column,
+                                   totals_divisor=totals_divisor)
     plan = make_plan(inputs, config, progress=progress)
     progress.close()
     return plan
