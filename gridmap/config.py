@@ -118,6 +118,32 @@ class UrbanRule:
 
 
 @dataclass(frozen=True)
+class RuralRule:
+    """What a grid is in a rural unit.
+
+    ``grids = "village"``: the unit (a village, a gacha) is one grid. ``"settlement"``:
+    one grid per natural settlement (自然村/村民小组): household points closer than
+    ``gap_m`` metres belong to one settlement (single linkage), each atom goes to the
+    settlement holding most of its households, atoms without households to a
+    neighbouring grid, a settlement cut in pieces by the unit's shape becomes one grid
+    per piece, and grids under ``min_households`` join the neighbour they share the most
+    boundary with.
+    """
+
+    grids: str = "village"
+    gap_m: float = 150.0  # metres between houses of one settlement
+    min_households: float = 50.0  # smaller settlements join a neighbour
+
+    def __post_init__(self):
+        if self.grids not in ("village", "settlement"):
+            raise InputError(f"rural.grids: expected 'village' or 'settlement', got {self.grids!r}")
+        if not self.gap_m > 0:
+            raise InputError(f"rural.gap_m: must be > 0 metres, got {self.gap_m}")
+        if self.min_households < 0:
+            raise InputError(f"rural.min_households: must be >= 0, got {self.min_households}")
+
+
+@dataclass(frozen=True)
 class HouseholdRule:
     """How households are estimated from buildings (see the module constants for defaults)."""
 
@@ -149,6 +175,7 @@ class PlanConfig(Rules):
     band : (min, max) households per urban grid.
     seed : seed of the partitioner's random choices; same inputs + seed = same plan.
     urban : :class:`UrbanRule` deciding each unit's regime.
+    rural : :class:`RuralRule`: a rural unit is one grid, or one grid per settlement.
     households : :class:`HouseholdRule` for estimates from buildings.
     sliver_m2 : atoms smaller than this (m²) are merged into their longest-shared neighbour.
     cut_weights : cost of a grid edge along each barrier class (lower = preferred).
@@ -161,6 +188,7 @@ class PlanConfig(Rules):
     band: tuple[float, float] = (300.0, 500.0)
     seed: int = 0
     urban: UrbanRule = field(default_factory=UrbanRule)
+    rural: RuralRule = field(default_factory=RuralRule)
     households: HouseholdRule = field(default_factory=HouseholdRule)
     sliver_m2: float = 200.0
     cut_weights: dict = field(default_factory=lambda: dict(DEFAULT_CUT_WEIGHTS))
@@ -182,6 +210,8 @@ class PlanConfig(Rules):
             raise InputError(f"cut_weights: no weight for barrier class(es) {sorted(missing)}")
         if isinstance(self.urban, dict):
             object.__setattr__(self, "urban", UrbanRule(**_tuples(self.urban)))
+        if isinstance(self.rural, dict):
+            object.__setattr__(self, "rural", RuralRule(**self.rural))
         if isinstance(self.households, dict):
             object.__setattr__(self, "households", HouseholdRule(**_tuples(self.households)))
 

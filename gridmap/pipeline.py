@@ -249,6 +249,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     centroids = shapely.centroid(atoms.geometry.values)
     xy = np.column_stack([shapely.get_x(centroids), shapely.get_y(centroids)])
     units = _classify(units, atoms, config)
+    settlement = _settlements(atoms, units, households, atom_of_point, config)
     grid_of_atom = np.full(n, "", dtype=object)
     flag_of_grid, kind_of_grid, unit_rows = {}, {}, []
     members_by_unit = pd.Series(np.arange(n)).groupby(atoms["unit_id"].to_numpy()).apply(np.asarray)
@@ -256,7 +257,9 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
         members = members_by_unit.get(unit.unit_id, np.array([], dtype=int))
         result = plan_unit(per_atom[members], subgraph(adjacency, members), xy[members], regime=unit.regime,
                            band=config.band, seed=unit_seed(config.seed, unit.unit_id),
-                           cut_weight=subgraph(cut_matrix, members))
+                           cut_weight=subgraph(cut_matrix, members),
+                           settlement=None if settlement is None else settlement[members],
+                           min_households=config.rural.min_households)
         codes = _grid_codes(unit.unit_id, result.labels, xy[members], unit.geometry)
         grid_of_atom[members] = codes[result.labels]
         for g, code in enumerate(codes):
@@ -402,6 +405,27 @@ def _classify(units, atoms, config):
     units["k_min"] = np.ceil(units["households"] / hi).astype(int)
     units["k_max"] = np.floor(units["households"] / lo).astype(int)
     return units
+
+
+def _settlements(atoms, units, households, atom_of_point, config):
+    """Settlement of each atom of the rural units (-1: none), or None when rural units are whole."""
+    if config.rural.grids != "settlement":
+        return None
+    from gridmap.partition._settlements import dominant_settlement, settlements
+
+    regime = dict(zip(units["unit_id"], units["regime"]))
+    rural_atom = atoms["unit_id"].map(regime).eq("rural").to_numpy()
+    on = (atom_of_point >= 0)
+    on[on] = rural_atom[atom_of_point[on]]
+    idx = np.flatnonzero(on)
+    out = np.full(len(atoms), -1, dtype=np.int64)
+    if len(idx) == 0:
+        return out
+    geoms = households.geometry.values[idx]
+    xy = np.column_stack([shapely.get_x(geoms), shapely.get_y(geoms)])
+    unit_codes = pd.factorize(atoms["unit_id"].to_numpy()[atom_of_point[idx]])[0]
+    labels = settlements(xy, config.rural.gap_m, unit_codes)
+    return dominant_settlement(atom_of_point[idx], labels, households["households"].to_numpy()[idx], len(atoms))
 
 
 def _unit_status(regime, codes, result, flag_of_grid) -> dict:

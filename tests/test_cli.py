@@ -149,3 +149,14 @@ def test_household_totals_with_census_polygons_is_an_error(tmp_path, pvd_files):
                     "--households-column", "TOTPOP", "--households-totals", pvd_files["wards"],
                     "--totals-column", "id", "--out", tmp_path, "-q")
     assert code == 2 and "totals already" in out
+
+
+def test_rural_grids_by_settlement(tmp_path):
+    code, out = run("partition", "--osm", LIECHTENSTEIN, "--area-name", "Liechtenstein", "--rural-grids", "settlement",
+                    "--settlement-gap", 150, "--settlement-min", 50, "--out", tmp_path, "-q")
+    assert code == 0, out
+    rural = int(out.split(" urban, ")[1].split(" rural")[0])
+    assert rural > 2  # two rural municipalities, now one grid per settlement
+    code, out = run("partition", "--osm", LIECHTENSTEIN, "--area-name", "Liechtenstein", "--rural-grids", "hamlet",
+                    "--out", tmp_path / "x", "-q")
+    assert code == 2 and "hamlet" in out

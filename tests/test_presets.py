@@ -28,8 +28,11 @@ def test_unknown_preset_is_a_clear_error():
 def preset_plan(li_inputs):
     """The demo county partitioned under the presets' shared [plan] rules (density-classed units)."""
     configs = [gridmap.PlanConfig.from_toml(preset_path(n)) for n in NAMES]
-    # all but Etuokeqian (which adds gachas to the rural names) have the same plan rules
-    assert sum(c != configs[-1] for c in configs) == 1
+    # all but Etuokeqian (which adds gachas to the rural names) have the same plan rules,
+    # apart from Wusheng's rural grids by settlement (tested below)
+    assert configs[NAMES.index("wusheng")].rural.grids == "settlement"
+    same = [c.replace(rural=gridmap.PlanConfig().rural) for c in configs]
+    assert sum(c != same[-1] for c in same) == 1
     return gridmap.make_plan(li_inputs, gridmap.PlanConfig.from_toml(preset_path("yingjing")))
 
 
@@ -116,3 +119,10 @@ def test_run_with_a_preset_writes_every_output(tmp_path):
     for name in ("plan.gpkg", "summary.json", "roster.csv", "budget.csv", "faults.gpkg", "map.html", "report.html"):
         assert (tmp_path / name).stat().st_size > 0, name
     assert "budget" in result.output and "reached" in result.output
+
+
+def test_wusheng_countryside_by_settlement(li_inputs, preset_plan):
+    plan = gridmap.make_plan(li_inputs, gridmap.PlanConfig.from_toml(preset_path("wusheng")))
+    rural = plan.grids[plan.grids["regime"] == "rural"]
+    assert len(rural) > (preset_plan.grids["regime"] == "rural").sum()
+    assert (rural["households"] >= 50).all()

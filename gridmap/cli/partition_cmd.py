@@ -16,11 +16,12 @@ def load_config(config_path, **overrides):
 
     config = PlanConfig.from_toml(config_path) if config_path else PlanConfig()
     changes = {k: v for k, v in overrides.items() if v is not None and k in PlanConfig.__dataclass_fields__}
-    urban = {k[len("urban_"):]: v for k, v in overrides.items() if k.startswith("urban_") and v is not None}
-    if urban:
-        import dataclasses
+    import dataclasses
 
-        changes["urban"] = dataclasses.replace(config.urban, **urban)
+    for table in ("urban", "rural"):
+        rule = {k[len(table) + 1:]: v for k, v in overrides.items() if k.startswith(table + "_") and v is not None}
+        if rule:
+            changes[table] = dataclasses.replace(getattr(config, table), **rule)
     return config.replace(**changes) if changes else config
 
 
@@ -63,6 +64,12 @@ INPUT_OPTIONS = [
     click.option("--urban-density", "urban_min_density", type=float,
                  help="Households per km² from which a unit is urban.  [default: 100]"),
     click.option("--urban-pattern", "urban_urban_pattern", help="Regex of unit names that are urban (e.g. '街道|社区')."),
+    click.option("--rural-grids", "rural_grids", type=click.Choice(["village", "settlement"]),
+                 help="A rural unit is one grid (village), or one grid per natural settlement.  [default: village]"),
+    click.option("--settlement-gap", "rural_gap_m", type=click.FloatRange(min=0, min_open=True),
+                 help="Metres between houses of one settlement.  [default: 150]"),
+    click.option("--settlement-min", "rural_min_households", type=click.FloatRange(min=0),
+                 help="Households under which a settlement joins its neighbour.  [default: 50]"),
     click.option("--crs", help="Metric CRS to compute in (e.g. EPSG:4547).  [default: auto, UTM or CGCS2000 GK]"),
 ]
 
@@ -76,7 +83,8 @@ def input_options(function):
 
 def build_plan(progress, *, osm, area, area_name, area_level, units, units_level, parent_level, unit_id, unit_name,
                roads, waterways, railways, barriers, households, households_column, households_divisor, buildings,
-               households_totals, totals_column, totals_divisor, drop_outside, band, urban_mode, urban_min_density, urban_urban_pattern, crs, seed, config_path):
+               households_totals, totals_column, totals_divisor, drop_outside, band, urban_mode, urban_min_density,
+               urban_urban_pattern, rural_grids, rural_gap_m, rural_min_households, crs, seed, config_path):
     """Read the inputs the options name and make the plan."""
     from gridmap.pipeline import inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals
 
@@ -86,7 +94,8 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
         raise InputError("give --osm FILE, or --area FILE and/or --units FILE")
     config = load_config(config_path, band=tuple(band) if band else None, seed=seed, crs=crs,
                          urban_mode=urban_mode, urban_min_density=urban_min_density,
-                         urban_urban_pattern=urban_urban_pattern)
+                         urban_urban_pattern=urban_urban_pattern, rural_grids=rural_grids, rural_gap_m=rural_gap_m,
+                         rural_min_households=rural_min_households)
     progress("inputs", 0, 1)
     if osm:
         inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
@@ -148,8 +157,9 @@ def echo_summary(plan, path):
     click.echo(f"  households      {s['households']:,.0f}  ({s['household_method'].split(' (')[0]})")
     click.echo(f"  units           {s['units']}  ({s['urban_units']} urban)")
     click.echo(f"  atoms           {s['atoms']:,}")
-    click.echo(f"  grids           {s['grids']}  ({s['urban_grids']} urban, {s['island_grids']} islands: "
-               "exclaves or cut-off pieces under the band)")
+    rural = s["grids"] - s["urban_grids"] - s["island_grids"]
+    click.echo(f"  grids           {s['grids']}  ({s['urban_grids']} urban, {rural} rural, {s['island_grids']} "
+               "islands: exclaves or cut-off pieces under the band)")
     if s["in_band_share_urban"] is not None:
         click.echo(f"  in band {lo:g}-{hi:g}  {s['in_band_share_urban']:.1%} of urban grids")
     click.echo(f"  households/grid median {s['households_per_grid_median']:.0f}, "

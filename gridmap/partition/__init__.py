@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from gridmap.partition._balanced import UnitPartition, partition_unit
+from gridmap.partition._settlements import settlement_grids
 
 __all__ = ["UnitPartition", "partition_unit", "plan_unit", "unit_seed"]
 
@@ -42,10 +43,21 @@ class UnitResult:
 
 
 def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, *, regime: str,
-              band: tuple[float, float], seed: int, cut_weight: sp.csr_matrix | None = None) -> UnitResult:
-    """Grids of one unit under its regime (households per atom, adjacency in metres, xy in metres)."""
+              band: tuple[float, float], seed: int, cut_weight: sp.csr_matrix | None = None,
+              settlement: np.ndarray | None = None, min_households: float = 0.0) -> UnitResult:
+    """Grids of one unit under its regime (households per atom, adjacency in metres, xy in metres).
+
+    A rural unit is one grid, or, with ``settlement`` (the settlement of each atom, -1 for
+    none: see :mod:`gridmap.partition._settlements`), one contiguous grid per settlement,
+    grids under ``min_households`` joined to a neighbour.
+    """
     lo, hi = band
     n = len(households)
+    if regime == "rural" and settlement is not None and n > 1:
+        labels = settlement_grids(households, adjacency, settlement, min_households)
+        k = int(labels.max()) + 1
+        kinds = island_grids(labels, k, households, adjacency, max(min_households, 1e-9))
+        return UnitResult(labels, k, True, [], [""] * k, ["island" if island else regime for island in kinds])
     if regime == "rural" or n == 0:
         total = float(np.sum(households))
         flag = "" if lo <= total <= hi else (

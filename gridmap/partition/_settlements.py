@@ -1,0 +1,111 @@
+"""Rural grids by natural settlement: clusters of houses, then atoms grouped around them.
+
+In the countryside a grid is a village, a villager group or a natural settlement
+(自然村). :func:`settlements` finds the settlements as single-linkage clusters of
+household points (houses closer than a gap belong together); :func:`settlement_grids`
+turns one rural unit's atoms into contiguous grids, one per settlement as far as the
+atoms (cut by roads, rivers and ridges) allow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse import csgraph
+from scipy.spatial import cKDTree
+
+
+def settlements(xy: np.ndarray, gap_m: float, group: np.ndarray | None = None) -> np.ndarray:
+    """Settlement id (0..s-1) of each point: points closer than ``gap_m`` metres, chained.
+
+    ``group`` (e.g. the unit of each point): points of different groups never share a
+    settlement.
+    """
+    n = len(xy)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    pairs = cKDTree(xy).query_pairs(gap_m, output_type="ndarray")
+    if group is not None and len(pairs):
+        pairs = pairs[group[pairs[:, 0]] == group[pairs[:, 1]]]
+    g = sp.coo_array((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n)).tocsr()
+    _, labels = csgraph.connected_components(g, directed=False)
+    return labels.astype(np.int64)
+
+
+def dominant_settlement(atom_of_point: np.ndarray, settlement: np.ndarray, households: np.ndarray,
+                        n_atoms: int) -> np.ndarray:
+    """Per atom, the settlement holding most of its households (-1 for atoms without any)."""
+    out = np.full(n_atoms, -1, dtype=np.int64)
+    ok = (atom_of_point >= 0) & (households > 0)
+    if not ok.any():
+        return out
+    a, s, h = atom_of_point[ok], settlement[ok], households[ok]
+    pair, inv = np.unique(a * (int(settlement.max()) + 1) + s, return_inverse=True)
+    weight = np.bincount(inv, h)
+    pa = pair // (int(settlement.max()) + 1)
+    ps = pair % (int(settlement.max()) + 1)
+    # per atom: largest weight, ties to the smallest settlement id
+    o = np.lexsort((ps, -weight, pa))
+    first = np.r_[True, pa[o][1:] != pa[o][:-1]]
+    out[pa[o][first]] = ps[o][first]
+    return out
+
+
+def settlement_grids(households: np.ndarray, adjacency, dominant: np.ndarray, min_households: float) -> np.ndarray:
+    """Grid labels (0..k-1) of one rural unit's atoms, grids following its settlements.
+
+    households : households per atom. adjacency : (n, n) symmetric, shared boundary (m).
+    dominant : settlement of each atom (any ids), -1 for atoms without households.
+    Every grid is contiguous; a grid under ``min_households`` joins the neighbouring grid
+    it shares the longest boundary with (a cut-off piece with no neighbour stays alone).
+    """
+    h = np.asarray(households, dtype=np.float64)
+    n = len(h)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    a = sp.csr_array(adjacency)
+    a = a.maximum(a.T).tocoo()
+    u, v, w = a.row.astype(np.int64), a.col.astype(np.int64), a.data.astype(np.float64)
+    lab = np.asarray(dominant, dtype=np.int64).copy()
+    # atoms without households take the label of the neighbour they share most boundary with
+    while (lab < 0).any():
+        take = (lab[u] < 0) & (lab[v] >= 0)
+        if not take.any():
+            # pieces with no household at all: each becomes a label of its own
+            rest = np.flatnonzero(lab < 0)
+            sub = sp.csr_array((np.ones(len(u)), (u, v)), shape=(n, n))[rest][:, rest]
+            _, comp = csgraph.connected_components(sub, directed=False)
+            lab[rest] = lab.max() + 1 + comp
+            break
+        cu, cl, cw = u[take], lab[v[take]], w[take]
+        o = np.lexsort((cl, -cw, cu))
+        first = np.r_[True, cu[o][1:] != cu[o][:-1]]
+        lab[cu[o][first]] = cl[o][first]
+    # one group per connected piece of each label
+    same = lab[u] == lab[v]
+    g = sp.csr_array((np.ones(int(same.sum())), (u[same], v[same])), shape=(n, n))
+    _, group = csgraph.connected_components(g, directed=False)
+    group = group.astype(np.int64)
+    # small groups join their longest-boundary neighbour, smallest first
+    while True:
+        k = int(group.max()) + 1
+        gh = np.bincount(group, h, minlength=k)
+        cross = group[u] != group[v]
+        gu, gv, gw = group[u[cross]], group[v[cross]], w[cross]
+        has_nb = np.zeros(k, dtype=bool)
+        has_nb[gu] = True
+        small = np.flatnonzero((gh < min_households) & has_nb)
+        if len(small) == 0 or k == 1:
+            break
+        s = small[np.lexsort((small, gh[small]))[0]]
+        sel = gu == s
+        nb, nw = gv[sel], gw[sel]
+        tot = np.bincount(nb, nw, minlength=k)
+        target = int(np.argmax(tot))  # ties: the smallest group id
+        group[group == s] = target
+        _, group = np.unique(group, return_inverse=True)
+    # number grids by their lowest atom
+    _, first, labels = np.unique(group, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[labels.ravel()]
