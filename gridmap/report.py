@@ -484,6 +484,24 @@ def _font() -> tuple[str, bool]:
     return (name, False) if name else ("DejaVu Sans", True)
 
 
+def use_cjk_font() -> str | None:
+    """Let matplotlib draw Chinese: put the first installed CJK font first in its sans-serif list.
+
+    For notebooks and scripts (reports set their font themselves). Returns the font's
+    name, or None when no CJK font is installed (install fonts-wqy-microhei).
+    """
+    import matplotlib
+
+    name, missing = _font()
+    if missing:
+        return None
+    fonts = [f for f in matplotlib.rcParams["font.sans-serif"] if f != name]
+    matplotlib.rcParams["font.sans-serif"] = [name, *fonts]
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return name
+
+
 def _horizontal() -> dict:
     import matplotlib
 

@@ -94,6 +94,10 @@ flagged[["grid_id", "unit_name", "regime", "households", "flag_reason"]]
 # %%
 import matplotlib.pyplot as plt
 
+from gridmap.report import use_cjk_font
+
+use_cjk_font()  # Chinese names draw in the plots (needs a CJK font, e.g. fonts-wqy-microhei)
+
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
 plan.grids.plot(column="households", cmap="viridis", legend=True, ax=left, edgecolor="white", linewidth=0.3)
 left.set_title("households per grid")

@@ -169,6 +169,10 @@ B.grids.loc[B.grids["flag"] != "", ["grid_id", "unit_name", "regime", "household
 
 # %%
 import matplotlib.pyplot as plt
+
+from gridmap.report import use_cjk_font
+
+use_cjk_font()  # Chinese names draw in the plots (needs a CJK font, e.g. fonts-wqy-microhei)
 import numpy as np
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)

@@ -208,6 +208,10 @@ townships.style.format("{:,.0f}")
 # %%
 import matplotlib.pyplot as plt
 
+from gridmap.report import use_cjk_font
+
+use_cjk_font()  # Chinese names draw in the plots (needs a CJK font, e.g. fonts-wqy-microhei)
+
 components = pd.DataFrame({name: {c[:-len("_year")]: v for c, v in table.iloc[-1].items()
                                   if c.endswith("_year") and c != "total_year"}
                            for name, table in budgets.items()}).T.fillna(0.0)

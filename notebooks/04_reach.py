@@ -145,6 +145,10 @@ units.iloc[:-1].sort_values(f"share {MODES[0]}").style.format(shares | counts, n
 # %%
 import matplotlib.pyplot as plt
 
+from gridmap.report import use_cjk_font
+
+use_cjk_font()  # Chinese names draw in the plots (needs a CJK font, e.g. fonts-wqy-microhei)
+
 table = units.iloc[:-1].set_index("unit_name").sort_values(f"share {MODES[0]}")
 ax = table[[f"share {m}" for m in MODES]].rename(columns=lambda c: c.split()[1]).plot.barh(
     figsize=(8, 5.5), color=["#4c78a8", "#f58518", "#54a24b"], width=0.8)

@@ -80,6 +80,10 @@ print(f"{len(grids)} precincts, {len(blocks):,} blocks with {households['househo
 # %%
 import matplotlib.pyplot as plt
 
+from gridmap.report import use_cjk_font
+
+use_cjk_font()  # Chinese names draw in the plots (needs a CJK font, e.g. fonts-wqy-microhei)
+
 metric = city.estimate_utm_crs()
 fig, ax = plt.subplots(figsize=(7, 8))
 city.to_crs(metric).plot(ax=ax, color="#eeeeee")

@@ -161,3 +161,24 @@ def test_yearly_budget_follows_months_per_year(li_plan):
     assert "Yearly = 13 × monthly." in budget.blocks
     monthly = staffed.meta["staffing"]["monthly_yuan"]["total"]
     assert staffed.meta["staffing"]["yearly_yuan"]["total"] == pytest.approx(13 * monthly)
+
+
+def test_use_cjk_font_draws_chinese_without_missing_glyphs():
+    import warnings
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from gridmap.report import use_cjk_font
+
+    name = use_cjk_font()
+    if name is None:
+        pytest.skip("no CJK font installed (fonts-wqy-microhei)")
+    import matplotlib
+
+    assert matplotlib.rcParams["font.sans-serif"][0] == name
+    fig = Figure()
+    fig.add_subplot().set_title("荥经县 严道街道 网格")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font" would be a UserWarning
+        FigureCanvasAgg(fig).draw()
