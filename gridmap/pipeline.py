@@ -97,7 +97,7 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
                       roads=(), waterways=(), railways=(), barriers=(), households=None,
                       households_column: str | None = None, households_divisor: float = 1.0,
                       buildings=None, drop_outside: bool = False, households_totals=None,
-                      totals_column: str = "households", totals_divisor: float = 1.0) -> Inputs:
+                      totals_column: str = "households", totals_divisor: float = 1.0, gcj02=()) -> Inputs:
     """Inputs from vector files (GeoPackage, GeoJSON, Shapefile, zipped Shapefile).
 
     The area is ``area`` (polygons, dissolved), or the union of ``units`` when omitted.
@@ -107,14 +107,18 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     the atoms). ``households_divisor`` turns persons into households (e.g. 2.3).
     ``households_totals``: polygons with known totals (``totals_column`` ÷
     ``totals_divisor``) that the points or building estimates are scaled to.
+    ``gcj02``: the inputs (by role: ``area``, ``units``, ``roads``, ``waterways``,
+    ``railways``, ``barriers``, ``households``, ``buildings``, ``totals``, or ``all``)
+    whose longitudes and latitudes are GCJ-02 (AMap/Gaode, Tencent), shifted to WGS 84.
     """
+    shifted = gcj02_roles(gcj02)
     units_gdf, repaired = None, {}
     if units is not None:
-        layer = read_layer(units, what="units", kind="polygon")
+        layer = read_layer(units, what="units", kind="polygon", gcj02="units" in shifted)
         repaired["units"] = layer.attrs.get("repaired", 0)
         units_gdf = _unit_columns(layer, unit_id, unit_name)
     if area is not None:
-        area_gdf = read_layer(area, what="area", kind="polygon")
+        area_gdf = read_layer(area, what="area", kind="polygon", gcj02="area" in shifted)
         repaired["area"] = area_gdf.attrs.get("repaired", 0)
         name = str(area_gdf["name"].iloc[0]) if "name" in area_gdf.columns else Path(area).stem
     elif units_gdf is not None:  # the area is the union of its units
@@ -124,8 +128,10 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     area_gdf = gpd.GeoDataFrame({"name": [name]}, geometry=[shapely.union_all(area_gdf.to_crs(4326).geometry.values)],
                                 crs=4326)
     inputs = Inputs(area=area_gdf, units=units_gdf, drop_outside=drop_outside,
-                    roads=read_lines(roads, what="roads"), waterways=read_lines(waterways, what="waterways"),
-                    railways=read_lines(railways, what="railways"), barriers=read_lines(barriers, what="barriers"),
+                    roads=read_lines(roads, what="roads", gcj02="roads" in shifted),
+                    waterways=read_lines(waterways, what="waterways", gcj02="waterways" in shifted),
+                    railways=read_lines(railways, what="railways", gcj02="railways" in shifted),
+                    barriers=read_lines(barriers, what="barriers", gcj02="barriers" in shifted),
                     sources={"area": str(area) if area else None, "units": str(units) if units else None,
                              "repaired_polygons": {k: v for k, v in repaired.items() if v}})
     if "highway" not in inputs.roads.columns:
@@ -133,41 +139,63 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     if "waterway" not in inputs.waterways.columns:
         inputs.waterways = inputs.waterways.assign(waterway="river")
     if households is not None:
-        set_households(inputs, households, households_column, households_divisor)
+        set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted)
     if buildings is not None:
-        inputs.buildings = read_layer(buildings, what="buildings", kind="polygon")
+        inputs.buildings = read_layer(buildings, what="buildings", kind="polygon", gcj02="buildings" in shifted)
         inputs.sources["buildings"] = str(buildings)
     if inputs.households is None and inputs.blocks is None and inputs.buildings is None:
         raise InputError("households: give household points, census polygons with counts, or buildings")
     if households_totals is not None:
-        set_totals(inputs, households_totals, totals_column, totals_divisor)
+        set_totals(inputs, households_totals, totals_column, totals_divisor, gcj02="totals" in shifted)
+    if shifted:
+        inputs.sources["gcj02_shifted"] = sorted(shifted)
     return inputs
 
 
-def set_households(inputs: Inputs, path, column: str | None = None, divisor: float = 1.0) -> Inputs:
-    """Use a household file for ``inputs``: points (one each, or ``column`` each) or census polygons."""
-    layer = read_layer(path, what="households")
+#: Input roles whose coordinates may be declared GCJ-02.
+GCJ02_ROLES = ("area", "units", "roads", "waterways", "railways", "barriers", "households", "buildings", "totals")
+
+
+def gcj02_roles(roles) -> set[str]:
+    """The set of input roles in GCJ-02 (``"all"`` for every one); unknown names are an error."""
+    roles = {roles} if isinstance(roles, str) else set(roles or ())
+    if "all" in roles:
+        return set(GCJ02_ROLES)
+    unknown = roles - set(GCJ02_ROLES)
+    if unknown:
+        raise InputError(f"gcj02: unknown input(s) {sorted(unknown)}; known: {', '.join(GCJ02_ROLES)}, all")
+    return roles
+
+
+def set_households(inputs: Inputs, path, column: str | None = None, divisor: float = 1.0, *,
+                   gcj02: bool = False) -> Inputs:
+    """Use a household file for ``inputs``: points (one each, or ``column`` each) or census polygons.
+
+    ``gcj02``: the file's coordinates are GCJ-02 (shifted to WGS 84 on reading).
+    """
+    layer = read_layer(path, what="households", gcj02=gcj02)
     if layer.geom_type.isin(["Polygon", "MultiPolygon"]).all():
         if column is None:
             raise InputError("households: a polygon layer needs --households-column (households per polygon)")
-        layer = read_layer(path, what="households", kind="polygon", columns=[column])
+        layer = read_layer(path, what="households", kind="polygon", columns=[column], gcj02=gcj02)
         counts = hh._counts(layer, column, "households") / divisor
         inputs.blocks = gpd.GeoDataFrame({"households": counts}, geometry=layer.geometry.values, crs=layer.crs)
     else:
-        layer = read_layer(path, what="households", kind="point")
+        layer = read_layer(path, what="households", kind="point", gcj02=gcj02)
         inputs.households = hh.from_points(layer, column, divisor=divisor)
     inputs.buildings = None
     inputs.sources["households"] = str(path)
     return inputs
 
 
-def set_totals(inputs: Inputs, path, column: str = "households", divisor: float = 1.0) -> Inputs:
+def set_totals(inputs: Inputs, path, column: str = "households", divisor: float = 1.0, *,
+               gcj02: bool = False) -> Inputs:
     """Scale the households of ``inputs`` to known totals: polygons with ``column`` households each.
 
     Typical use: building estimates scaled to the registered households of each village
     or community. Not with census polygons as households (they are totals already).
     """
-    layer = read_layer(path, what="household totals", kind="polygon", columns=[column])
+    layer = read_layer(path, what="household totals", kind="polygon", columns=[column], gcj02=gcj02)
     counts = hh._counts(layer, column, "household totals") / divisor
     inputs.totals = gpd.GeoDataFrame({"households": counts}, geometry=layer.geometry.values, crs=layer.crs)
     inputs.sources["household_totals"] = str(path)

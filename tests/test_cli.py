@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -160,3 +161,44 @@ def test_rural_grids_by_settlement(tmp_path):
     code, out = run("partition", "--osm", LIECHTENSTEIN, "--area-name", "Liechtenstein", "--rural-grids", "hamlet",
                     "--out", tmp_path / "x", "-q")
     assert code == 2 and "hamlet" in out
+
+
+def test_gcj02_inputs_are_shifted_to_wgs84(tmp_path):
+    """The Yingjing county outline ships in GCJ-02 (AMap): --gcj02 area moves it ~350 m back."""
+    from gridmap.gcj02 import geometry_to_wgs84
+    from tests.conftest import DATA
+
+    outline = DATA / "china" / "county_511822_gcj02.geojson"
+    raw = gpd.read_file(outline).to_crs(4326)
+    wgs = gpd.GeoDataFrame(geometry=geometry_to_wgs84(raw.geometry.values), crs=4326)
+    # households: a grid of points well inside the outline
+    inner = wgs.geometry.iloc[0].buffer(-0.02)
+    x0, y0, x1, y1 = inner.bounds
+    pts = [shapely.Point(x, y) for x in np.linspace(x0, x1, 30) for y in np.linspace(y0, y1, 30)]
+    pts = [p for p in pts if inner.contains(p)]
+    gpd.GeoDataFrame({"hh": np.full(len(pts), 40.0)}, geometry=pts, crs=4326).to_file(tmp_path / "hh.gpkg")
+    code, out = run("partition", "--area", outline, "--gcj02", "area", "--households", tmp_path / "hh.gpkg",
+                    "--households-column", "hh", "--urban", "all", "--out", tmp_path / "out", "-q")
+    assert code == 0, out
+    import gridmap
+
+    plan = gridmap.Plan.load(tmp_path / "out" / "plan.gpkg")
+    area = plan["area"]
+    got = area.to_crs(4547).geometry.iloc[0]
+    want = wgs.to_crs(4547).geometry.iloc[0]
+    moved = raw.to_crs(4547).geometry.iloc[0]
+    assert got.hausdorff_distance(want) < 1.0  # metres
+    assert 200 < got.centroid.distance(moved.centroid) < 600  # the GCJ-02 offset here, metres
+    # with --osm, only household files can be GCJ-02
+    code, out = run("partition", "--osm", LIECHTENSTEIN, "--area-name", "Liechtenstein", "--gcj02", "roads",
+                    "--out", tmp_path / "x", "-q")
+    assert code == 2 and "WGS 84" in out
+
+
+def test_gcj02_needs_degrees(tmp_path):
+    from tests.conftest import DATA
+
+    projected = gpd.read_file(DATA / "china" / "county_511822_gcj02.geojson").to_crs(4547)
+    projected.to_file(tmp_path / "area.gpkg")
+    code, out = run("partition", "--area", tmp_path / "area.gpkg", "--gcj02", "area", "--out", tmp_path / "o", "-q")
+    assert code == 2 and "longitudes and latitudes" in out

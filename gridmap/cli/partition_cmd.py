@@ -58,6 +58,10 @@ INPUT_OPTIONS = [
     click.option("--totals-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
                  help="Divide --totals-column by this (persons per household, e.g. 2.8)."),
     click.option("--drop-outside", is_flag=True, help="Drop household points outside the area instead of failing."),
+    click.option("--gcj02", multiple=True, type=click.Choice(["area", "units", "roads", "waterways", "railways",
+                 "barriers", "households", "buildings", "totals", "all"]),
+                 help="These input files hold GCJ-02 coordinates (AMap/Gaode, Tencent): shift them to WGS 84 "
+                 "on reading (repeatable; 'all' for every file)."),
     click.option("--band", nargs=2, type=float, help="MIN MAX households per urban grid.  [default: 300 500]"),
     click.option("--urban", "urban_mode", type=click.Choice(["density", "all", "none"]),
                  help="Which units are urban (partitioned by households): by density, all or none.  [default: density]"),
@@ -83,10 +87,11 @@ def input_options(function):
 
 def build_plan(progress, *, osm, area, area_name, area_level, units, units_level, parent_level, unit_id, unit_name,
                roads, waterways, railways, barriers, households, households_column, households_divisor, buildings,
-               households_totals, totals_column, totals_divisor, drop_outside, band, urban_mode, urban_min_density,
-               urban_urban_pattern, rural_grids, rural_gap_m, rural_min_households, crs, seed, config_path):
+               households_totals, totals_column, totals_divisor, drop_outside, gcj02, band, urban_mode,
+               urban_min_density, urban_urban_pattern, rural_grids, rural_gap_m, rural_min_households, crs, seed,
+               config_path):
     """Read the inputs the options name and make the plan."""
-    from gridmap.pipeline import inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals
+    from gridmap.pipeline import gcj02_roles, inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals
 
     if osm and area:
         raise InputError("give either --osm FILE or --area FILE, not both")
@@ -100,10 +105,14 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
     if osm:
         inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
                                  parent_level=parent_level)
+        shifted = gcj02_roles(gcj02)
+        if shifted - {"households", "totals"}:
+            raise InputError("--gcj02: an OSM extract is in WGS 84; only --households and --households-totals "
+                             "files may be GCJ-02 with --osm")
         if households:
-            set_households(inputs, households, households_column, households_divisor)
+            set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted)
         if households_totals:
-            set_totals(inputs, households_totals, totals_column, totals_divisor)
+            set_totals(inputs, households_totals, totals_column, totals_divisor, gcj02="totals" in shifted)
         inputs.drop_outside = drop_outside
     else:
         inputs = inputs_from_files(area=area, units=units, unit_id=unit_id, unit_name=unit_name, roads=roads,
@@ -111,7 +120,7 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
                                    households_column=households_column, households_divisor=households_divisor,
                                    buildings=buildings, drop_outside=drop_outside,
                                    households_totals=households_totals, totals_column=totals_column,
-                                   totals_divisor=totals_divisor)
+                                   totals_divisor=totals_divisor, gcj02=gcj02)
     plan = make_plan(inputs, config, progress=progress)
     progress.close()
     return plan

@@ -25,7 +25,7 @@ _KINDS = {
 
 
 def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = None,
-               columns: list[str] | None = None) -> gpd.GeoDataFrame:
+               columns: list[str] | None = None, gcj02: bool = False) -> gpd.GeoDataFrame:
     """Read one vector layer and validate it.
 
     Parameters
@@ -35,6 +35,8 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     kind : "polygon", "line" or "point" to require that geometry kind, None for any.
     layer : layer name inside a multi-layer file; the first layer when None.
     columns : columns that must exist.
+    gcj02 : the layer's longitudes and latitudes are GCJ-02 (AMap/Gaode, Tencent maps):
+        shift them back to WGS 84 (the result is in EPSG:4326).
     """
     path = Path(path)
     if not path.exists():
@@ -50,11 +52,26 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     if gdf.empty:
         raise InputError(f"{what}: {path} has no features (empty layer)")
     require_crs(gdf, f"{what} ({path})")
+    if gcj02:
+        gdf = _from_gcj02(gdf, f"{what} ({path})")
     for column in columns or ():
         if column not in gdf.columns:
             raise InputError(f"{what}: {path} has no column {column!r}; columns: {list(gdf.columns.drop(gdf.geometry.name))}")
     if kind is not None:
         gdf = _require_kind(gdf, kind, f"{what} ({path})")
+    return gdf
+
+
+def _from_gcj02(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    """The layer shifted from GCJ-02 to WGS 84 longitudes and latitudes (EPSG:4326)."""
+    from gridmap.gcj02 import geometry_to_wgs84
+
+    if not gdf.crs.is_geographic:
+        raise InputError(f"{what}: GCJ-02 coordinates are longitudes and latitudes, but the layer's CRS is "
+                         f"{gdf.crs.name} (projected); give the layer in degrees or drop --gcj02 for it")
+    gdf = gdf.to_crs(4326)
+    gdf = gdf.set_geometry(geometry_to_wgs84(gdf.geometry.values), crs=4326)
+    gdf.attrs["gcj02"] = True
     return gdf
 
 
@@ -94,11 +111,11 @@ def _polygonal(geom):
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def read_lines(paths, *, what: str) -> gpd.GeoDataFrame:
+def read_lines(paths, *, what: str, gcj02: bool = False) -> gpd.GeoDataFrame:
     """Read and concatenate line layers (polygon outlines count as lines, e.g. walls, lakes)."""
     frames = []
     for path in paths or ():
-        gdf = read_layer(path, what=what)
+        gdf = read_layer(path, what=what, gcj02=gcj02)
         poly = gdf.geom_type.isin(_KINDS["polygon"])
         if poly.any():
             gdf.loc[poly, gdf.geometry.name] = gdf.geometry[poly].boundary
