@@ -703,7 +703,7 @@ def _reason_point(reason: str):
 
 def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | None = None, area=None, units=None,
                   unit_id: str | None = None, households=None, households_column: str | None = None,
-                  band=None) -> Faults:
+                  band=None, gcj02=()) -> Faults:
     """Validate a plan (plan.gpkg) or any grid layer file, the code behind ``gridmap validate``.
 
     A GeoPackage with a ``grids`` layer is read as a plan (its other layers are used);
@@ -711,10 +711,19 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
     ``area``, ``units`` and ``households`` files replace the plan's layers;
     ``households_column`` names the count column of the households file, or of the grid
     layer itself when no households file is given. ``band`` overrides the rules' band,
-    which overrides the plan's.
+    which overrides the plan's. ``gcj02``: the files (``grids``, ``area``, ``units``,
+    ``households``, or ``all``) whose coordinates are GCJ-02 (grids drawn on AMap/Gaode):
+    shifted to WGS 84 on reading.
     """
-    from gridmap.inputs.files import read_layer
+    from gridmap.inputs.files import read_layer, shift_from_gcj02
     from gridmap.plan import Plan
+
+    roles = {gcj02} if isinstance(gcj02, str) else set(gcj02 or ())
+    known = {"grids", "area", "units", "households"}
+    if "all" in roles:
+        roles = set(known)
+    if roles - known:
+        raise InputError(f"gcj02: unknown file(s) {sorted(roles - known)}; known: grids, area, units, households, all")
 
     rules = ValidationRules.coerce(rules)
     path = Path(path)
@@ -738,6 +747,8 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
     if not isinstance(grids, gpd.GeoDataFrame) or grids.empty:
         raise InputError(f"grids: {path} has no features (empty layer)")
     require_crs(grids, f"grids ({path})")
+    if "grids" in roles:
+        grids = shift_from_gcj02(grids, f"grids ({path})")
     if grid_id is not None:
         if grid_id not in grids.columns:
             raise InputError(f"grids: no column {grid_id!r}; columns: {list(grids.columns.drop(grids.geometry.name))}")
@@ -749,11 +760,12 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
         plan_layers.pop("households", None)
     plan_layers["grids"] = grids
     if area is not None:
-        plan_layers["area"] = read_layer(area, what="area", kind="polygon")
+        plan_layers["area"] = read_layer(area, what="area", kind="polygon", gcj02="area" in roles)
     if units is not None:
-        plan_layers["units"] = _read_units(read_layer(units, what="units", kind="polygon"), unit_id)
+        plan_layers["units"] = _read_units(read_layer(units, what="units", kind="polygon", gcj02="units" in roles),
+                                           unit_id)
     if households is not None:
-        layer_hh = read_layer(households, what="households")
+        layer_hh = read_layer(households, what="households", gcj02="households" in roles)
         if households_column is not None:
             if households_column not in layer_hh.columns:
                 raise InputError(f"households: {households} has no column {households_column!r}")

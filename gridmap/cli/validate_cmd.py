@@ -27,13 +27,16 @@ import click
               "else the plan's]")
 @click.option("--tolerance", "tolerance_m2", type=click.FloatRange(min=0), default=None,
               help="Gaps, overlaps, stray parts and crossings up to this area are noise (m²).  [default: 1]")
+@click.option("--gcj02", multiple=True, type=click.Choice(["grids", "area", "units", "households", "all"]),
+              help="These files hold GCJ-02 coordinates (grids drawn on AMap/Gaode or Tencent maps): shift them "
+                   "to WGS 84 on reading (repeatable).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False),
               help="GeoPackage of the faults (layers faults, fault_points, fault_summary), written atomically.  "
                    "[default: faults.gpkg beside PLAN_OR_LAYER]")
 @click.option("--max-rows", type=click.IntRange(min=0), default=30, show_default=True,
               help="Faults listed on the terminal (all of them go to --out).")
 def command(path, rules_path, layer, grid_id, area, units, unit_id, households, households_column, band,
-            tolerance_m2, out_path, max_rows):
+            tolerance_m2, gcj02, out_path, max_rows):
     """Check the grids of PLAN_OR_LAYER: a plan.gpkg, or any grid layer (drawn by hand, exported
     from another system; GeoPackage, GeoJSON, Shapefile).
 
@@ -63,7 +66,7 @@ def command(path, rules_path, layer, grid_id, area, units, unit_id, households, 
         rules = dataclasses.replace(rules, tolerance_m2=tolerance_m2)
     faults = validate_file(path, rules=rules, layer=layer, grid_id=grid_id, area=area, units=units, unit_id=unit_id,
                            households=households, households_column=households_column,
-                           band=tuple(band) if band else None)
+                           band=tuple(band) if band else None, gcj02=gcj02)
     click.echo(faults.format_table(max_rows))
     target = Path(out_path) if out_path else Path(path).with_name("faults.gpkg")
     faults.to_gpkg(target)

@@ -53,7 +53,7 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
         raise InputError(f"{what}: {path} has no features (empty layer)")
     require_crs(gdf, f"{what} ({path})")
     if gcj02:
-        gdf = _from_gcj02(gdf, f"{what} ({path})")
+        gdf = shift_from_gcj02(gdf, f"{what} ({path})")
     for column in columns or ():
         if column not in gdf.columns:
             raise InputError(f"{what}: {path} has no column {column!r}; columns: {list(gdf.columns.drop(gdf.geometry.name))}")
@@ -62,7 +62,7 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     return gdf
 
 
-def _from_gcj02(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+def shift_from_gcj02(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     """The layer shifted from GCJ-02 to WGS 84 longitudes and latitudes (EPSG:4326)."""
     from gridmap.gcj02 import geometry_to_wgs84
 
