@@ -223,10 +223,13 @@ def _unit_columns(units, unit_id, unit_name):
 # --------------------------------------------------------------------------- make_plan
 
 
-def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None) -> Plan:
+def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None, executor=None) -> Plan:
     """Partition the area of ``inputs`` into grids under ``config``.
 
     ``progress(step, done, total)`` is called as the steps advance (the CLI draws it).
+    ``executor``: a :class:`concurrent.futures.Executor` (a process pool, or a
+    dask.distributed ``client.get_executor()``) that partitions the units in parallel;
+    the plan is the same as without it (each unit has its own seed).
     """
     config = config or PlanConfig()
     report = progress or (lambda *a: None)
@@ -281,13 +284,16 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     grid_of_atom = np.full(n, "", dtype=object)
     flag_of_grid, kind_of_grid, unit_rows = {}, {}, []
     members_by_unit = pd.Series(np.arange(n)).groupby(atoms["unit_id"].to_numpy()).apply(np.asarray)
-    for done, unit in enumerate(units.itertuples()):
-        members = members_by_unit.get(unit.unit_id, np.array([], dtype=int))
-        result = plan_unit(per_atom[members], subgraph(adjacency, members), xy[members], regime=unit.regime,
-                           band=config.band, seed=unit_seed(config.seed, unit.unit_id),
-                           cut_weight=subgraph(cut_matrix, members),
-                           settlement=None if settlement is None else settlement[members],
-                           min_households=config.rural.min_households)
+    unit_members = [members_by_unit.get(unit.unit_id, np.array([], dtype=int)) for unit in units.itertuples()]
+    # one task per unit: plain arrays in, plain arrays out (run here, or on an executor's workers)
+    tasks = [(per_atom[members], subgraph(adjacency, members), xy[members],
+              {"regime": unit.regime, "band": config.band, "seed": unit_seed(config.seed, unit.unit_id),
+               "cut_weight": subgraph(cut_matrix, members),
+               "settlement": None if settlement is None else settlement[members],
+               "min_households": config.rural.min_households})
+             for unit, members in zip(units.itertuples(), unit_members)]
+    results = map(_plan_unit_task, tasks) if executor is None else executor.map(_plan_unit_task, tasks)
+    for done, (unit, members, result) in enumerate(zip(units.itertuples(), unit_members, results)):
         codes = _grid_codes(unit.unit_id, result.labels, xy[members], unit.geometry)
         grid_of_atom[members] = codes[result.labels]
         for g, code in enumerate(codes):
@@ -433,6 +439,12 @@ def _classify(units, atoms, config):
     units["k_min"] = np.ceil(units["households"] / hi).astype(int)
     units["k_max"] = np.floor(units["households"] / lo).astype(int)
     return units
+
+
+def _plan_unit_task(task):
+    """Partition one unit (a picklable task of :func:`make_plan`)."""
+    households, adjacency, xy, options = task
+    return plan_unit(households, adjacency, xy, **options)
 
 
 def _settlements(atoms, units, households, atom_of_point, config):

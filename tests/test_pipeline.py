@@ -93,3 +93,16 @@ def test_atom_adjacency_only_within_units(pvd_plan):
     # every grid lies in one connected piece of its unit's atom graph
     for grid_id, group in atoms.groupby("grid_id"):
         assert len(np.unique(label[group.index.to_numpy()])) == 1
+
+
+def test_units_partitioned_on_an_executor_give_the_same_plan(li_inputs, li_plan):
+    """Units are pure tasks: a process pool (or a dask client's executor) changes nothing."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import gridmap
+
+    config = gridmap.PlanConfig(band=(300, 500), seed=0, urban=gridmap.UrbanRule(mode="all"))
+    with ProcessPoolExecutor(max_workers=2) as executor:
+        plan = gridmap.make_plan(li_inputs, config, executor=executor)
+    assert (plan.atoms["grid_id"].to_numpy() == li_plan.atoms["grid_id"].to_numpy()).all()
+    assert plan.grids["flag_reason"].tolist() == li_plan.grids["flag_reason"].tolist()

@@ -75,6 +75,8 @@ INPUT_OPTIONS = [
     click.option("--settlement-min", "rural_min_households", type=click.FloatRange(min=0),
                  help="Households under which a settlement joins its neighbour.  [default: 50]"),
     click.option("--crs", help="Metric CRS to compute in (e.g. EPSG:4547).  [default: auto, UTM or CGCS2000 GK]"),
+    click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+                 help="Processes that partition the units in parallel (the plan is the same for any number)."),
 ]
 
 
@@ -88,8 +90,8 @@ def input_options(function):
 def build_plan(progress, *, osm, area, area_name, area_level, units, units_level, parent_level, unit_id, unit_name,
                roads, waterways, railways, barriers, households, households_column, households_divisor, buildings,
                households_totals, totals_column, totals_divisor, drop_outside, gcj02, band, urban_mode,
-               urban_min_density, urban_urban_pattern, rural_grids, rural_gap_m, rural_min_households, crs, seed,
-               config_path):
+               urban_min_density, urban_urban_pattern, rural_grids, rural_gap_m, rural_min_households, crs, jobs,
+               seed, config_path):
     """Read the inputs the options name and make the plan."""
     from gridmap.pipeline import gcj02_roles, inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals
 
@@ -121,7 +123,13 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
                                    buildings=buildings, drop_outside=drop_outside,
                                    households_totals=households_totals, totals_column=totals_column,
                                    totals_divisor=totals_divisor, gcj02=gcj02)
-    plan = make_plan(inputs, config, progress=progress)
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as executor:
+            plan = make_plan(inputs, config, progress=progress, executor=executor)
+    else:
+        plan = make_plan(inputs, config, progress=progress)
     progress.close()
     return plan
 
