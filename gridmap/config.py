@@ -127,12 +127,14 @@ class RuralRule:
     settlement holding most of its households, atoms without households to a
     neighbouring grid, a settlement cut in pieces by the unit's shape becomes one grid
     per piece, and grids under ``min_households`` join the neighbour they share the most
-    boundary with.
+    boundary with. ``split_large``: a settlement grid with more households than the
+    band's top is split into grids in the band (villager groups), like a town unit.
     """
 
     grids: str = "village"
     gap_m: float = 150.0  # metres between houses of one settlement
     min_households: float = 50.0  # smaller settlements join a neighbour
+    split_large: bool = False
 
     def __post_init__(self):
         if self.grids not in ("village", "settlement"):

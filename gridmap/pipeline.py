@@ -290,7 +290,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
               {"regime": unit.regime, "band": config.band, "seed": unit_seed(config.seed, unit.unit_id),
                "cut_weight": subgraph(cut_matrix, members),
                "settlement": None if settlement is None else settlement[members],
-               "min_households": config.rural.min_households})
+               "min_households": config.rural.min_households, "split_large": config.rural.split_large})
              for unit, members in zip(units.itertuples(), unit_members)]
     results = map(_plan_unit_task, tasks) if executor is None else executor.map(_plan_unit_task, tasks)
     for done, (unit, members, result) in enumerate(zip(units.itertuples(), unit_members, results)):

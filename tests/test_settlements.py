@@ -102,3 +102,17 @@ def test_liechtenstein_rural_villages_by_settlement(li_inputs):
     # deterministic
     again = gridmap.make_plan(li_inputs, PlanConfig(rural=RuralRule(grids="settlement")))
     assert (again.atoms["grid_id"].to_numpy() == plan.atoms["grid_id"].to_numpy()).all()
+
+
+def test_large_settlements_split_into_villager_groups(li_inputs):
+    whole = gridmap.make_plan(li_inputs, PlanConfig(rural=RuralRule(grids="settlement")))
+    split = gridmap.make_plan(li_inputs, PlanConfig(rural=RuralRule(grids="settlement", split_large=True)))
+    before = whole.grids[whole.grids["regime"] == "rural"]
+    after = split.grids[split.grids["regime"] == "rural"]
+    assert (before["households"] > 500).sum() >= 2 and len(after) > len(before)
+    assert after["households"].sum() == pytest.approx(before["households"].sum())
+    big = after[after["households"] > 500]
+    assert big.empty or big["flag_reason"].str.len().gt(0).all()  # over the top only when flagged
+    # the settlements that fit stay as they were
+    small = before[before["households"] <= 500]
+    assert set(small["households"].round()) <= set(after["households"].round())

@@ -74,6 +74,8 @@ INPUT_OPTIONS = [
                  help="Metres between houses of one settlement.  [default: 150]"),
     click.option("--settlement-min", "rural_min_households", type=click.FloatRange(min=0),
                  help="Households under which a settlement joins its neighbour.  [default: 50]"),
+    click.option("--split-large/--no-split-large", "rural_split_large", default=None,
+                 help="Split settlements over the band's top into grids in the band.  [default: no]"),
     click.option("--crs", help="Metric CRS to compute in (e.g. EPSG:4547).  [default: auto, UTM or CGCS2000 GK]"),
     click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
                  help="Processes that partition the units in parallel (the plan is the same for any number)."),
@@ -90,8 +92,8 @@ def input_options(function):
 def build_plan(progress, *, osm, area, area_name, area_level, units, units_level, parent_level, unit_id, unit_name,
                roads, waterways, railways, barriers, households, households_column, households_divisor, buildings,
                households_totals, totals_column, totals_divisor, drop_outside, gcj02, band, urban_mode,
-               urban_min_density, urban_urban_pattern, rural_grids, rural_gap_m, rural_min_households, crs, jobs,
-               seed, config_path):
+               urban_min_density, urban_urban_pattern, rural_grids, rural_gap_m, rural_min_households,
+               rural_split_large, crs, jobs, seed, config_path):
     """Read the inputs the options name and make the plan."""
     from gridmap.pipeline import gcj02_roles, inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals
 
@@ -102,7 +104,7 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
     config = load_config(config_path, band=tuple(band) if band else None, seed=seed, crs=crs,
                          urban_mode=urban_mode, urban_min_density=urban_min_density,
                          urban_urban_pattern=urban_urban_pattern, rural_grids=rural_grids, rural_gap_m=rural_gap_m,
-                         rural_min_households=rural_min_households)
+                         rural_min_households=rural_min_households, rural_split_large=rural_split_large)
     progress("inputs", 0, 1)
     if osm:
         inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,

@@ -44,20 +44,25 @@ class UnitResult:
 
 def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, *, regime: str,
               band: tuple[float, float], seed: int, cut_weight: sp.csr_matrix | None = None,
-              settlement: np.ndarray | None = None, min_households: float = 0.0) -> UnitResult:
+              settlement: np.ndarray | None = None, min_households: float = 0.0,
+              split_large: bool = False) -> UnitResult:
     """Grids of one unit under its regime (households per atom, adjacency in metres, xy in metres).
 
     A rural unit is one grid, or, with ``settlement`` (the settlement of each atom, -1 for
     none: see :mod:`gridmap.partition._settlements`), one contiguous grid per settlement,
-    grids under ``min_households`` joined to a neighbour.
+    grids under ``min_households`` joined to a neighbour; with ``split_large``, settlement
+    grids over the band's top are split into grids in the band.
     """
     lo, hi = band
     n = len(households)
     if regime == "rural" and settlement is not None and n > 1:
         labels = settlement_grids(households, adjacency, settlement, min_households)
+        flags = [""] * (int(labels.max()) + 1)
+        if split_large:
+            labels, flags = _split_large(labels, households, adjacency, xy, band, seed, cut_weight)
         k = int(labels.max()) + 1
         kinds = island_grids(labels, k, households, adjacency, max(min_households, 1e-9))
-        return UnitResult(labels, k, True, [], [""] * k, ["island" if island else regime for island in kinds])
+        return UnitResult(labels, k, True, [], flags, ["island" if island else regime for island in kinds])
     if regime == "rural" or n == 0:
         total = float(np.sum(households))
         flag = "" if lo <= total <= hi else (
@@ -68,6 +73,35 @@ def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, 
     kinds = island_grids(labels, int(result.k), households, adjacency, lo)
     return UnitResult(labels, int(result.k), bool(result.feasible), list(result.reasons), list(result.grid_flags),
                       ["island" if island else regime for island in kinds])
+
+
+def _split_large(labels, households, adjacency, xy, band, seed, cut_weight):
+    """Settlement grids over the band's top split into in-band grids; (labels, flags)."""
+    lo, hi = band
+    k = int(labels.max()) + 1
+    gh = np.bincount(labels, households, minlength=k)
+    a = sp.csr_array(adjacency)
+    cw = None if cut_weight is None else sp.csr_array(cut_weight)
+    out = np.empty_like(labels)
+    flags: list[str] = []
+    for g in range(k):
+        atoms = np.flatnonzero(labels == g)
+        if gh[g] <= hi or len(atoms) < 2:
+            out[atoms] = len(flags)
+            flags.append("")
+            continue
+        part = partition_unit(households[atoms], a[atoms][:, atoms], xy[atoms], lo, hi, seed=seed + g,
+                              cut_weight=None if cw is None else cw[atoms][:, atoms])
+        out[atoms] = len(flags) + part.labels
+        flags.extend(part.grid_flags)
+    # number grids by their lowest atom, as everywhere (every label 0..len(flags)-1 is used)
+    _, first = np.unique(out, return_index=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    new_flags = [""] * len(flags)
+    for j, flag in enumerate(flags):
+        new_flags[rank[j]] = flag
+    return rank[out], new_flags
 
 
 def island_grids(labels: np.ndarray, k: int, households: np.ndarray, adjacency: sp.csr_matrix,
