@@ -147,7 +147,8 @@ def scale_to_totals(points: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, column: 
     new_points = shapely.point_on_surface(polys[empty])
     geoms = np.concatenate([pts, new_points])
     values = np.concatenate([scaled, target[empty]])
-    source = np.concatenate([points["source"].to_numpy(dtype=object), np.full(int(empty.sum()), "totals", dtype=object)])
+    source = np.concatenate([points["source"].to_numpy(dtype=object),
+                             np.full(int(empty.sum()), "totals", dtype=object)])
     method = (f"{points.attrs.get('method', 'points')}; scaled to the totals ({column}"
               + (f" / {divisor:g}" if divisor != 1 else "") + f") of {len(polys)} polygons")
     out = _result(geoms, values, source, points.crs, method)
