@@ -115,6 +115,7 @@ class Bisector:
         self.bad: dict[int, set] = {}  # piece -> (atoms, households) of sides that failed
         self.searched: set[int] = set()  # pieces already searched as a failed piece's ancestor
         self.full_search: set[int] = set()  # small roots searched with the full budget
+        self.failed_searches: dict = {}  # (atoms, band, budget, prove) -> complete, of searches that failed
         nbr_ptr = np.zeros(n + 1, dtype=np.int64)
         both_u = np.concatenate([eu, ev])
         both_v = np.concatenate([ev, eu])
@@ -648,8 +649,18 @@ class Bisector:
         """Exact search on a small piece: (labels or None, complete).
 
         Without ``prove``, zero-household atoms are first glued to neighbours (fast, but
-        a failure then proves nothing: complete is False).
+        a failure then proves nothing: complete is False). Failures are remembered: the
+        same atoms under the same band are not searched twice.
         """
+        key = (np.asarray(atoms).tobytes(), lo, hi, budget, prove)
+        if key in self.failed_searches:
+            return None, self.failed_searches[key]
+        labels, complete = self._search_once(atoms, lo, hi, budget, prove)
+        if labels is None:
+            self.failed_searches[key] = complete
+        return labels, complete
+
+    def _search_once(self, atoms, lo, hi, budget, prove):
         if len(atoms) <= EXACT_MAX_ATOMS:
             return self._exact(atoms, lo, hi), True
         nbr = self._local_nbr(atoms)
