@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 #: Public name -> module that defines it. Modules load on first use (PEP 562), so that
 #: ``import gridmap.partition`` (e.g. on a worker) does not pull in geopandas and folium.
 _EXPORTS = {
-    "PlanConfig": "gridmap.config", "UrbanRule": "gridmap.config", "HouseholdRule": "gridmap.config",
+    "PlanConfig": "gridmap.config", "UrbanRule": "gridmap.config", "RuralRule": "gridmap.config",
+    "HouseholdRule": "gridmap.config",
     "GridmapError": "gridmap.errors", "InputError": "gridmap.errors", "InfeasibleError": "gridmap.errors",
     "Inputs": "gridmap.pipeline", "inputs_from_files": "gridmap.pipeline", "inputs_from_osm": "gridmap.pipeline",
     "make_plan": "gridmap.pipeline", "set_households": "gridmap.pipeline", "set_totals": "gridmap.pipeline",
@@ -48,7 +49,7 @@ def __dir__():
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
-    from gridmap.config import HouseholdRule, PlanConfig, UrbanRule
+    from gridmap.config import HouseholdRule, PlanConfig, RuralRule, UrbanRule
     from gridmap.errors import GridmapError, InfeasibleError, InputError
     from gridmap.pipeline import (Inputs, inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals,
                                   staff_and_reach)
