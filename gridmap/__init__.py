@@ -24,6 +24,7 @@ _EXPORTS = {
     "GridmapError": "gridmap.errors", "InputError": "gridmap.errors", "InfeasibleError": "gridmap.errors",
     "Inputs": "gridmap.pipeline", "inputs_from_files": "gridmap.pipeline", "inputs_from_osm": "gridmap.pipeline",
     "make_plan": "gridmap.pipeline", "set_households": "gridmap.pipeline", "set_totals": "gridmap.pipeline",
+    "set_unit_codes": "gridmap.pipeline",
     "staff_and_reach": "gridmap.pipeline",
     "Plan": "gridmap.plan",
     "ReachConfig": "gridmap.roads",
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from gridmap.config import HouseholdRule, PlanConfig, RuralRule, UrbanRule
     from gridmap.errors import GridmapError, InfeasibleError, InputError
     from gridmap.pipeline import (Inputs, inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals,
+                                  set_unit_codes,
                                   staff_and_reach)
     from gridmap.plan import Plan
     from gridmap.reach import reach_plan, reach_table

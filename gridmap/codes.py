@@ -185,3 +185,59 @@ def code_levels(code, table=None) -> dict:
         for _, name, _ in LEVELS[:3]:
             levels[f"{name}_name"] = names.get(levels[name]) if levels[name] else None
     return levels
+
+
+_COMMITTEE = re.compile(r"(居民委员会|居委会|村民委员会|村委会)$")
+
+
+def _name_keys(name: str) -> set[str]:
+    """The forms a village or community name may take: '城东社区居委会' -> 城东社区居委会,
+    城东社区; '青仁村村委会' -> 青仁村; '复兴村民委员会' -> 复兴, 复兴村."""
+    name = str(name).strip()
+    keys = {name}
+    m = _COMMITTEE.search(name)
+    if m:
+        base = name[: m.start()]
+        keys.add(base)
+        if m.group(1) in ("村民委员会", "村委会") and not base.endswith("村"):
+            keys.add(base + "村")
+        if m.group(1) in ("居民委员会", "居委会") and not base.endswith("社区"):
+            keys.add(base + "社区")
+    return {k for k in keys if k}
+
+
+def match_unit_codes(names, table: "pd.DataFrame", county: str | None = None, parents=None) -> "pd.DataFrame":
+    """The 12-digit code of each unit, found by its name in a code table.
+
+    ``names``: village/community names of the units (with or without 村委会, 居委会...);
+    ``county``: a 6-digit county code to search in (default: the whole table);
+    ``parents``: township names of the units, to tell apart villages of one name in
+    several townships. Returns one row per unit: ``code`` (12 digits, or None),
+    ``township_code``, ``township_name`` and ``match`` (``"ok"``, ``"none"`` or
+    ``"ambiguous: ..."``).
+    """
+    import pandas as pd
+
+    villages = table[table["level"] == 3]
+    if county is not None:
+        villages = villages[villages["code"].str.startswith(str(county))]
+    townships = table[table["level"] == 2].set_index("code")["name"]
+    by_key: dict[str, list[int]] = {}
+    for i, name in zip(villages.index, villages["name"]):
+        for key in _name_keys(name):
+            by_key.setdefault(key, []).append(i)
+    rows = []
+    parents = list(parents) if parents is not None else [None] * len(names)
+    for name, parent in zip(names, parents):
+        found = sorted({i for key in _name_keys(name) for i in by_key.get(key, [])})
+        if len(found) > 1 and parent:
+            keep = [i for i in found if townships.get(villages.at[i, "parent_code"]) in _name_keys(parent) | {parent}]
+            found = keep or found
+        if len(found) == 1:
+            row = villages.loc[found[0]]
+            rows.append({"code": row["code"], "township_code": row["parent_code"],
+                         "township_name": townships.get(row["parent_code"], ""), "match": "ok"})
+        else:
+            what = "none" if not found else "ambiguous: " + ", ".join(villages.loc[found, "code"].head(4))
+            rows.append({"code": None, "township_code": None, "township_name": None, "match": what})
+    return pd.DataFrame(rows, columns=["code", "township_code", "township_name", "match"])

@@ -202,6 +202,37 @@ def set_totals(inputs: Inputs, path, column: str = "households", divisor: float 
     return inputs
 
 
+def set_unit_codes(inputs: Inputs, folder, county: str | None = None) -> Inputs:
+    """Name the units of ``inputs`` by their 12-digit statistical codes, found by name in a code table.
+
+    ``folder`` holds ``counties.csv``, ``townships.csv`` and ``villages.csv`` (see
+    :func:`gridmap.codes.load_code_table`); ``county`` (6 digits) narrows the search.
+    A matched unit takes the village's code as ``unit_id`` and its township as parent,
+    so its grids get 15-digit codes; the others keep their ids and are listed in
+    ``inputs.sources["code_table"]["unmatched"]``.
+    """
+    from gridmap.codes import load_code_table, match_unit_codes
+
+    if inputs.units is None:
+        raise InputError("code table: there are no units to name (give --units)")
+    table = load_code_table(folder)
+    if county is not None and not (table["code"] == str(county)).any():
+        raise InputError(f"code table: no county {county!r} in {folder}")
+    units = inputs.units
+    parents = units["parent_name"] if "parent_name" in units and units["parent_name"].astype(bool).any() else None
+    found = match_unit_codes(units["name"].tolist(), table, county, parents)
+    found.loc[found["code"].duplicated(keep=False) & found["code"].notna(), ["code", "match"]] = [None, "duplicate"]
+    ok = found["match"].eq("ok").to_numpy()
+    inputs.units = units.assign(
+        unit_id=np.where(ok, found["code"], units["unit_id"]),
+        parent_id=np.where(ok, found["township_code"], units["parent_id"]),
+        parent_name=np.where(ok, found["township_name"], units["parent_name"]))
+    inputs.sources["code_table"] = {
+        "folder": str(folder), "county": county, "matched": int(ok.sum()),
+        "unmatched": [f"{n} ({m})" for n, m in zip(units["name"][~ok], found["match"][~ok])]}
+    return inputs
+
+
 def _unit_columns(units, unit_id, unit_name):
     if unit_id is None:
         unit_id = next((c for c in ("unit_id", "code", "id", "GEOID", "WARD") if c in units.columns), None)

@@ -7,6 +7,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 from click.testing import CliRunner
 
 from gridmap.cli.main import cli
@@ -202,3 +203,35 @@ def test_gcj02_needs_degrees(tmp_path):
     projected.to_file(tmp_path / "area.gpkg")
     code, out = run("partition", "--area", tmp_path / "area.gpkg", "--gcj02", "area", "--out", tmp_path / "o", "-q")
     assert code == 2 and "longitudes and latitudes" in out
+
+
+def test_units_named_by_the_code_table(tmp_path):
+    """Villages of 荥经县 named as on the ground get their NBS codes; grids get 15-digit codes."""
+    import gridmap
+    from tests.conftest import DATA
+
+    names = ["城东社区", "城北社区居委会", "青仁村", "同心村", "无此村"]
+    squares = [shapely.box(i * 1000.0, 0, (i + 1) * 1000.0, 1000.0) for i in range(len(names))]
+    crs = "EPSG:4543"  # CGCS2000 GK zone of Yingjing (102°E)
+    x0, y0 = 500000.0, 3290000.0
+    squares = [shapely.affinity.translate(g, x0, y0) for g in squares]
+    gpd.GeoDataFrame({"name": names}, geometry=squares, crs=crs).to_file(tmp_path / "villages.gpkg")
+    pts = [shapely.Point(x0 + x, y0 + y) for x in np.arange(25, 5000, 50) for y in np.arange(25, 1000, 50)]
+    gpd.GeoDataFrame({"hh": np.full(len(pts), 4.0)}, geometry=pts, crs=crs).to_file(tmp_path / "hh.gpkg")
+    code, out = run("partition", "--units", tmp_path / "villages.gpkg", "--households", tmp_path / "hh.gpkg",
+                    "--households-column", "hh", "--urban", "all", "--code-table", DATA / "china",
+                    "--county-code", "511822", "--out", tmp_path / "out", "-q")
+    assert code == 0, out
+    assert "4 of 5 units named by the code table" in out and "无此村 (none)" in out
+    plan = gridmap.Plan.load(tmp_path / "out" / "plan.gpkg")
+    units = plan.units.set_index("name")
+    assert units.loc["城东社区", "unit_id"] == "511822001001"
+    assert units.loc["青仁村", "unit_id"] == "511822001200"
+    assert units.loc["青仁村", "parent_id"] == "511822001" and units.loc["青仁村", "parent_name"] == "严道街道"
+    coded = plan.grids[plan.grids["unit_id"].str.fullmatch(r"\d{12}")]
+    assert len(coded) >= 4 and coded["grid_id"].str.fullmatch(r"\d{15}").all()
+    faults = gridmap.validate_plan(plan)
+    assert not faults.faults["fault"].isin(["malformed_code", "duplicate_code"]).any()
+    code, out = run("partition", "--units", tmp_path / "villages.gpkg", "--households", tmp_path / "hh.gpkg",
+                    "--households-column", "hh", "--county-code", "511822", "--out", tmp_path / "x", "-q")
+    assert code == 2 and "--code-table" in out

@@ -80,3 +80,19 @@ def test_existing_functions_keep_their_behaviour():
     assert rank.tolist() == [0, 1, 2, 3]
     for code in ("511822001001007", "osm1-012"):
         assert check_code(code) is None
+
+
+def test_match_unit_codes_by_name_forms_and_township(table):
+    from gridmap.codes import match_unit_codes
+
+    got = match_unit_codes(["城东社区", "城东社区居委会", "青仁村", "无此村"], table, county="511822")
+    assert got["code"].tolist()[:3] == ["511822001001", "511822001001", "511822001200"]
+    assert got["match"].tolist() == ["ok", "ok", "ok", "none"]
+    assert got.loc[0, "township_name"] == "严道街道"
+    # 城南社区 is in four counties: ambiguous without a county, found with one
+    anywhere = match_unit_codes(["城南社区"], table)
+    assert anywhere.loc[0, "match"].startswith("ambiguous") and anywhere.loc[0, "code"] is None
+    assert match_unit_codes(["城南社区"], table, county="511822").loc[0, "code"] == "511822001004"
+    # a township name tells apart villages of one name in one table
+    by_parent = match_unit_codes(["城南社区"], table, parents=["严道街道"])
+    assert by_parent.loc[0, "code"] == "511822001004"

@@ -38,6 +38,10 @@ INPUT_OPTIONS = [
     click.option("--parent-level", type=int, help="With --osm: admin_level of the units' parents (townships)."),
     click.option("--unit-id", help="Column of unit ids in --units (default: unit_id/code/id)."),
     click.option("--unit-name", help="Column of unit names in --units (default: name)."),
+    click.option("--code-table", type=click.Path(file_okay=False), help="Folder of statistical division codes "
+                 "(counties.csv, townships.csv, villages.csv, e.g. data/china): units are named by their 12-digit "
+                 "codes, found by name, and grids get 15-digit codes."),
+    click.option("--county-code", help="With --code-table: the 6-digit county code to look the units up in."),
     click.option("--roads", multiple=True, type=click.Path(dir_okay=False), help="Road lines (repeatable); a "
                  "'highway' column sets the class."),
     click.option("--waterways", multiple=True, type=click.Path(dir_okay=False), help="River/stream lines (repeatable)."),
@@ -90,12 +94,14 @@ def input_options(function):
 
 
 def build_plan(progress, *, osm, area, area_name, area_level, units, units_level, parent_level, unit_id, unit_name,
+               code_table, county_code,
                roads, waterways, railways, barriers, households, households_column, households_divisor, buildings,
                households_totals, totals_column, totals_divisor, drop_outside, gcj02, band, urban_mode,
                urban_min_density, urban_urban_pattern, rural_grids, rural_gap_m, rural_min_households,
                rural_split_large, crs, jobs, seed, config_path):
     """Read the inputs the options name and make the plan."""
-    from gridmap.pipeline import gcj02_roles, inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals
+    from gridmap.pipeline import (gcj02_roles, inputs_from_files, inputs_from_osm, make_plan, set_households,
+                                  set_totals, set_unit_codes)
 
     if osm and area:
         raise InputError("give either --osm FILE or --area FILE, not both")
@@ -125,6 +131,10 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
                                    buildings=buildings, drop_outside=drop_outside,
                                    households_totals=households_totals, totals_column=totals_column,
                                    totals_divisor=totals_divisor, gcj02=gcj02)
+    if code_table:
+        set_unit_codes(inputs, code_table, county_code)
+    elif county_code:
+        raise InputError("--county-code needs --code-table")
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -183,6 +193,12 @@ def echo_summary(plan, path):
         click.echo(f"  in band {lo:g}-{hi:g}  {s['in_band_share_urban']:.1%} of urban grids")
     click.echo(f"  households/grid median {s['households_per_grid_median']:.0f}, "
                f"Polsby-Popper median {s['polsby_popper_median']:.2f}")
+    coded = plan.meta.get("inputs", {}).get("code_table")
+    if coded:
+        click.echo(f"  codes           {coded['matched']} of {coded['matched'] + len(coded['unmatched'])} units "
+                   "named by the code table")
+        for name in coded["unmatched"][:10]:
+            click.echo(f"  ! unit {name}: not in the code table, keeps its id")
     for what, n in s.get("repaired_polygons", {}).items():
         click.echo(f"  ! {what}: {n} invalid polygon(s) repaired with make_valid")
     for unit in s["infeasible_units"]:
