@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from gridmap.partition._balanced import UnitPartition, partition_unit
+from gridmap.partition._labels import by_first_atom
 from gridmap.partition._settlements import settlement_grids
 
 __all__ = ["UnitPartition", "partition_unit", "plan_unit", "unit_seed"]
@@ -95,13 +96,11 @@ def _split_large(labels, households, adjacency, xy, band, seed, cut_weight):
         out[atoms] = len(flags) + part.labels
         flags.extend(part.grid_flags)
     # number grids by their lowest atom, as everywhere (every label 0..len(flags)-1 is used)
-    _, first = np.unique(out, return_index=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    labels, rank = by_first_atom(out)
     new_flags = [""] * len(flags)
     for j, flag in enumerate(flags):
         new_flags[rank[j]] = flag
-    return rank[out], new_flags
+    return labels, new_flags
 
 
 def island_grids(labels: np.ndarray, k: int, households: np.ndarray, adjacency: sp.csr_matrix,

@@ -24,6 +24,7 @@ from scipy.sparse import csgraph
 from gridmap.errors import InputError
 
 from ._bisect import FIXED, FREE, GAP, Bisector, BisectParams, kmin_kmax
+from ._labels import by_first_atom
 from ._recombine import recombine
 from ._refine import refine
 
@@ -270,11 +271,8 @@ def partition_unit(
     gid = np.where(group >= 0, group, ngroup + np.maximum(leaf, 0))
     if np.any((group < 0) & (leaf < 0)):
         raise RuntimeError("an atom was left without a grid")
-    _, first, labels = np.unique(gid, return_index=True, return_inverse=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    labels = rank[labels.ravel()]
-    kk = len(first)
+    labels, rank = by_first_atom(gid)
+    kk = len(rank)
 
     # the root piece each grid came from (for its flag), and whether it may be refined
     root_of_atom = np.full(n, -1, dtype=np.int64)
@@ -293,10 +291,7 @@ def partition_unit(
         )
         labels = refine(labels, kk, h, xy, u, v, cost, lo, hi, eps, movable, refine_passes)
         # grids are numbered in order of their lowest-numbered atom
-        _, first = np.unique(labels, return_index=True)
-        rank = np.empty(kk, dtype=np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(kk)
-        labels = rank[labels]
+        labels, _ = by_first_atom(labels)
 
     gh = np.bincount(labels, h, minlength=kk)
     flags = [""] * kk

@@ -14,6 +14,8 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
+from ._labels import by_first_atom
+
 
 def settlements(xy: np.ndarray, gap_m: float, group: np.ndarray | None = None) -> np.ndarray:
     """Settlement id (0..s-1) of each point: points closer than ``gap_m`` metres, chained.
@@ -105,7 +107,4 @@ def settlement_grids(households: np.ndarray, adjacency, dominant: np.ndarray, mi
         group[group == s] = target
         _, group = np.unique(group, return_inverse=True)
     # number grids by their lowest atom
-    _, first, labels = np.unique(group, return_index=True, return_inverse=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    return rank[labels.ravel()]
+    return by_first_atom(group)[0]
