@@ -69,24 +69,32 @@ def merge_slivers(faces: np.ndarray, sliver_m2: float) -> np.ndarray:
 
 
 def build_atoms(units: gpd.GeoDataFrame, barriers: gpd.GeoDataFrame, *, sliver_m2: float = 200.0,
-                progress=None) -> gpd.GeoDataFrame:
+                progress=None, executor=None) -> gpd.GeoDataFrame:
     """Cut every unit by the barrier lines: the atoms of a plan.
 
     ``units``: lowest-level units (``unit_id``, polygons, metric CRS) that tile the area;
     ``barriers``: lines in the same CRS. Returns atoms with ``atom_id`` (0..n-1),
-    ``unit_id``, ``area_m2``.
+    ``unit_id``, ``area_m2``. ``executor`` (a :class:`concurrent.futures.Executor`) cuts
+    the units in parallel; the atoms are the same.
     """
     lines = barriers.geometry.values if barriers is not None and len(barriers) else np.array([], dtype=object)
     tree = shapely.STRtree(lines) if len(lines) else None
+    tasks = [(unit, lines[tree.query(unit, predicate="intersects")] if tree is not None else lines, sliver_m2)
+             for unit in units.geometry.values]
+    results = map(_cut_task, tasks) if executor is None else executor.map(_cut_task, tasks)
     frames = []
-    for n, (unit_id, unit) in enumerate(zip(units["unit_id"], units.geometry.values)):
-        near = lines[tree.query(unit, predicate="intersects")] if tree is not None else lines
-        faces = cut_unit(unit, near, sliver_m2=sliver_m2)
+    for n, (unit_id, faces) in enumerate(zip(units["unit_id"], results)):
         frames.append(pd.DataFrame({"unit_id": unit_id, "geometry": faces}))
         if progress:
             progress(n + 1, len(units))
     atoms = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=units.crs)
     return _number(atoms)
+
+
+def _cut_task(task):
+    """Cut one unit (a picklable task of :func:`build_atoms`)."""
+    unit, lines, sliver_m2 = task
+    return cut_unit(unit, lines, sliver_m2=sliver_m2)
 
 
 def atoms_from_polygons(blocks: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

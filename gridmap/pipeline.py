@@ -259,8 +259,8 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
 
     ``progress(step, done, total)`` is called as the steps advance (the CLI draws it).
     ``executor``: a :class:`concurrent.futures.Executor` (a process pool, or a
-    dask.distributed ``client.get_executor()``) that partitions the units in parallel;
-    the plan is the same as without it (each unit has its own seed).
+    dask.distributed ``client.get_executor()``) that cuts and partitions the units in
+    parallel; the plan is the same as without it (each unit has its own seed).
     """
     config = config or PlanConfig()
     report = progress or (lambda *a: None)
@@ -289,7 +289,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
         atoms = atoms_from_polygons(inputs.blocks, units).assign(split_from=-1)
     else:
         atoms = build_atoms(units, barriers, sliver_m2=config.sliver_m2,
-                            progress=lambda d, t: report("atoms", d, t))
+                            progress=lambda d, t: report("atoms", d, t), executor=executor)
     lap("atoms")
 
     per_atom, atom_of_point = _attach(atoms, households)
