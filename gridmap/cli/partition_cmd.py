@@ -82,7 +82,7 @@ INPUT_OPTIONS = [
                  help="Split settlements over the band's top into grids in the band.  [default: no]"),
     click.option("--crs", help="Metric CRS to compute in (e.g. EPSG:4547).  [default: auto, UTM or CGCS2000 GK]"),
     click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-                 help="Processes that partition the units in parallel (the plan is the same for any number)."),
+                 help="Processes that cut and partition the units in parallel (the plan is the same for any number)."),
 ]
 
 
