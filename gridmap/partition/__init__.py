@@ -115,8 +115,9 @@ def island_grids(labels: np.ndarray, k: int, households: np.ndarray, adjacency: 
     piece_size = np.bincount(piece, minlength=n_pieces)
     main = int(np.argmax(piece_households + 1e-9 * piece_size))
     island = np.zeros(k, dtype=bool)
+    grid_size = np.bincount(labels, minlength=k)
     for g in range(k):
         pieces = np.unique(piece[labels == g])
-        whole = len(pieces) == 1 and piece_size[pieces[0]] == np.sum(labels == g)
+        whole = len(pieces) == 1 and piece_size[pieces[0]] == grid_size[g]
         island[g] = whole and pieces[0] != main and piece_households[pieces[0]] < lo
     return island

@@ -4,13 +4,14 @@ The unit's adjacency graph is taken apart first: each connected component (an is
 an exclave) is partitioned on its own, because a grid must be contiguous; an atom with
 more households than the band's top is a grid by itself; what those atoms cut off is
 handled piece by piece. Every piece whose total fits a whole number of grids is split by
-recursive bisection on random spanning trees (``_bisect``), then boundary atoms move
-between neighbouring grids to make the grids more compact (``_refine``).
+recursive bisection on random spanning trees (``_bisect``), then pairs of neighbouring
+grids are merged and re-cut more compactly (``_recombine``) and boundary atoms move
+between grids (``_refine``).
 
 Feasibility, per piece, is decided by counts first (an integer k with k*lo <= H <= k*hi,
-no atom over hi), then by exhaustive search for pieces of at most a dozen atoms; a larger
-piece whose counts fit but that the heuristic could not split is reported as such, not
-as infeasible.
+no atom over hi), then by exhaustive search for small pieces (``_exact``); a piece whose
+counts fit but that neither the heuristic nor a search within its budget could split is
+reported as such, not as infeasible.
 """
 
 from __future__ import annotations
@@ -139,6 +140,9 @@ def partition_unit(
         cannot be split with it let their number of grids float within the band.
     refine_passes : int
         Sweeps of boundary-atom moves that make grids more compact (0: none).
+    params : BisectParams, optional
+        Trees per round, search budgets, recombination rounds and score weights of the
+        bisection (``gridmap.partition._bisect.BisectParams``); the defaults when None.
 
     Returns
     -------
@@ -283,7 +287,7 @@ def partition_unit(
         movable = (group < 0) & (root_of_atom >= 0)
         movable_grid = np.ones(kk, dtype=bool)
         movable_grid[labels[~movable]] = False
-        p = params or BisectParams()
+        p = bis.p
         labels = recombine(
             labels, kk, h, xy, bis.w, u, v, cost, lo, hi, eps, movable_grid, rng,
             rounds=p.recombine_rounds, trees=p.recombine_trees, sigma=p.jitter_sigma,

@@ -1,15 +1,16 @@
-"""Level-synchronous recursive bisection on random spanning trees, with a household band.
+"""Round-synchronous recursive bisection on random spanning trees, with a household band.
 
 Every piece that still has to be split into k >= 2 grids is handled in the same round:
-one random maximum-bond spanning forest over all of them (edges that are costly to cut
-are kept in the trees, so cheap boundaries such as rivers become the candidate cuts),
-subtree totals for every tree edge, and per piece the best tree edge whose two sides can
-each still be cut into in-band grids. A round costs O(n + m) numpy work plus a Python
-step per tree level, so the whole bisection is O((n + m) log k).
+a few random maximum-bond spanning forests over all of them (edges that are costly to
+cut are kept in the trees, so cheap boundaries such as rivers become the candidate
+cuts), subtree totals for every tree edge, and per piece the best tree edge whose two
+sides can each still be cut into in-band grids. A round costs O(n + m) numpy work per
+forest, so the whole bisection is O((n + m) log k).
 
 Pieces that find no acceptable edge try again with fresh trees, then with the number of
-grids left free, then (tiny pieces) an exhaustive search, then undo their parent's split
-and retry it; roots that still fail get a widened band and are reported.
+grids left free, then an exhaustive search (of the piece, of its small ancestors, of the
+piece merged with its neighbours; pieces of up to ``search_max_atoms``), then undo their
+parent's split and retry it; roots that still fail get a widened band and are reported.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ._exact import (
     least_bad_partition,
     search_partition,
 )
-from ._forest import ForestGraph, lca_positions, mark_subtrees, subtree_sums
+from ._forest import ForestGraph, compactness_score, lca_positions, mark_subtrees, subtree_sums
 
 # Pieces' modes
 FIXED, FREE, GAP = 0, 1, 2
@@ -69,9 +70,8 @@ class PieceTable:
     backtracks: list = field(default_factory=list)
     widened: list = field(default_factory=list)
     root: list = field(default_factory=list)
-    note: list = field(default_factory=list)  # flag reason for special leaves
 
-    def add(self, k, lo, hi, mode, parent, root, status=ACTIVE, note=""):
+    def add(self, k, lo, hi, mode, parent, root, status=ACTIVE):
         self.k.append(int(k))
         self.lo.append(float(lo))
         self.hi.append(float(hi))
@@ -82,7 +82,6 @@ class PieceTable:
         self.backtracks.append(0)
         self.widened.append(0)
         self.root.append(int(root) if root >= 0 else len(self.k) - 1)
-        self.note.append(note)
         return len(self.k) - 1
 
 
@@ -196,6 +195,7 @@ class Bisector:
         enough = min(ntrees, max(self.p.trees_per_round, self.p.enough_trees_per_round))
         act_ids = np.flatnonzero(active)
         fg = ForestGraph(na, eu, ev, roots)
+        wx, wy, wr = w_l * xrel, w_l * yrel, w_l * (xrel**2 + yrel**2)  # weighted moments of each atom
         pid_round = pid
         loc = np.arange(na)  # round-local index of each atom the trees span
         for _t in range(ntrees):
@@ -211,7 +211,7 @@ class Bisector:
                     sub[loc] = np.arange(len(loc))
                     ek = keep[eu]  # edges never join two pieces
                     eu, ev, ecost = sub[eu[ek]], sub[ev[ek]], ecost[ek]
-                    pid, h_l, w_l, xrel, yrel = pid[loc], h_l[loc], w_l[loc], xrel[loc], yrel[loc]
+                    pid, h_l, w_l, wx, wy, wr = pid[loc], h_l[loc], w_l[loc], wx[loc], wy[loc], wr[loc]
                     roots = sub[roots[keep[roots]]]
                     fg = ForestGraph(len(loc), eu, ev, roots)
             jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(len(eu)))
@@ -221,12 +221,11 @@ class Bisector:
             N = len(f.order)
             vals = np.zeros((N, 8))
             vals[1:, 7] = 1.0
-            w = w_l[at]
             vals[1:, 0] = h_l[at]
-            vals[1:, 1] = w
-            vals[1:, 2] = w * xrel[at]
-            vals[1:, 3] = w * yrel[at]
-            vals[1:, 4] = w * (xrel[at] ** 2 + yrel[at] ** 2)
+            vals[1:, 1] = w_l[at]
+            vals[1:, 2] = wx[at]
+            vals[1:, 3] = wy[at]
+            vals[1:, 4] = wr[at]
             pu = f.pos[eu]
             pv = f.pos[ev]
             vals[:, 5] = np.bincount(pu, ecost, minlength=N) + np.bincount(pv, ecost, minlength=N)
@@ -263,7 +262,9 @@ class Bisector:
             ok_fixed = (md == FIXED) & (k1lo <= k1hi)
             # free number of grids: both sides count-feasible on their own
             mid = 0.5 * (lo + hi)
-            ok_free = (md != GAP) & (kminA <= kmaxA) & (kminB <= kmaxB)
+            feasA = kminA <= kmaxA
+            feasB = kminB <= kmaxB
+            ok_free = (md != GAP) & feasA & feasB
             via_free = ok_free & ~ok_fixed
             k1_free = np.clip(np.round(hA / mid), kminA, np.maximum(kminA, kmaxA))
             k2_free = np.clip(np.round(hB / mid), kminB, np.maximum(kminB, kmaxB))
@@ -271,17 +272,15 @@ class Bisector:
             k2 = np.where(ok_fixed, k - k1_fixed, k2_free)
 
             # one out-of-band grid split off a piece whose total no k fits
-            feasA = kminA <= kmaxA
-            feasB = kminB <= kmaxB
             viol_A = np.where(hA < lo, lo - hA, np.where(hA > hi, hA - hi, np.inf))
             viol_B = np.where(hB < lo, lo - hB, np.where(hB > hi, hB - hi, np.inf))
             gapA = (md == GAP) & feasB & np.isfinite(viol_A)
             gapB = (md == GAP) & feasA & np.isfinite(viol_B)
-            gviol = np.minimum(np.where(gapA, viol_A, np.inf), np.where(gapB, viol_B, np.inf))
+            vA = np.where(gapA, viol_A, np.inf)
+            vB = np.where(gapB, viol_B, np.inf)
+            gviol = np.minimum(vA, vB)
             ok_gap = np.isfinite(gviol)
-            special = np.where(
-                ok_gap, np.where(np.where(gapA, viol_A, np.inf) <= np.where(gapB, viol_B, np.inf), 1, 2), 0
-            )
+            special = np.where(ok_gap, np.where(vA <= vB, 1, 2), 0)
             k1 = np.where(special == 1, 1, np.where(special == 2, k1_free, k1))
             k2 = np.where(special == 2, 1, np.where(special == 1, k2_free, k2))
 
@@ -315,17 +314,12 @@ class Bisector:
             via_free = via_free[ok]
             lo = lo[ok]
             hi = hi[ok]
-            H = tot[:, 0]
+            mid = mid[ok]
             # compactness: cut cost relative to the piece's radius of gyration, and the
             # share of the piece's moment of inertia left after the split
-            Ip = tot[:, 4] - (tot[:, 2] ** 2 + tot[:, 3] ** 2) / np.maximum(tot[:, 1], 1e-12)
-            IA = sa[:, 4] - (sa[:, 2] ** 2 + sa[:, 3] ** 2) / np.maximum(sa[:, 1], 1e-12)
-            IB = sb[:, 4] - (sb[:, 2] ** 2 + sb[:, 3] ** 2) / np.maximum(sb[:, 1], 1e-12)
-            Ip = np.maximum(Ip, 1e-9)
-            R = np.sqrt(Ip / np.maximum(tot[:, 1], 1e-12))
             cross = np.maximum(sa[:, 5] - 2.0 * sa[:, 6], 0.0)
-            score = self.p.w_cut * cross / np.maximum(R, 1e-9)
-            score = score + self.p.w_inertia * np.clip((IA + IB) / Ip, 0.0, 1.0)
+            score = compactness_score(self.p.w_cut * cross, tot[:, 1], tot[:, 2], tot[:, 3], tot[:, 4],
+                                      sa[:, 1], sa[:, 2], sa[:, 3], sa[:, 4], self.p.w_inertia)
             bal = np.abs(k1 / (k1 + k2) - 0.5)
             score = score + self.p.w_balance * bal
             # Lopsided cuts (peeling one grid off a big piece) are short and so look
@@ -336,7 +330,6 @@ class Bisector:
             score = score + 100.0 * lopsided
             # a piece keeps its number of grids when it can
             score = score + 10.0 * via_free
-            mid = 0.5 * (lo + hi)
             half = np.maximum(0.5 * (hi - lo), 1e-9)
             tA = np.abs(sa[:, 0] - k1 * mid) / (k1 * half)
             tB = np.abs(sb[:, 0] - k2 * mid) / (k2 * half)
@@ -402,12 +395,9 @@ class Bisector:
                 ka, kb = int(best_k1[p]), int(best_k2[p])
                 mode_child = FIXED if (t.mode[p] == FIXED and not best_free[p]) else FREE
                 lo, hi = t.lo[p], t.hi[p]
-                ida[p] = t.add(ka, lo, hi, mode_child, p, t.root[p], note="gap" if spc == 1 else "")
-                idb[p] = t.add(kb, lo, hi, mode_child, p, t.root[p], note="gap" if spc == 2 else "")
-                if spc == 1:
-                    t.status[ida[p]] = LEAF
-                if spc == 2:
-                    t.status[idb[p]] = LEAF
+                # the out-of-band side of a gap split has k = 1: a leaf from the start
+                ida[p] = t.add(ka, lo, hi, mode_child, p, t.root[p])
+                idb[p] = t.add(kb, lo, hi, mode_child, p, t.root[p])
                 t.status[p] = DEAD
             pp = self.piece[atoms]
             sel = ida[pp] >= 0
@@ -621,20 +611,20 @@ class Bisector:
         return desc
 
     def _subtree_atoms(self, q: int) -> np.ndarray:
-        desc = self._descendants(q)
+        return self._atoms_under(self._descendants(q))
+
+    def _atoms_under(self, pieces: np.ndarray) -> np.ndarray:
+        """Atoms whose piece is marked in ``pieces`` (a boolean mask over pieces)."""
         live = self.piece >= 0
         sel = np.zeros(self.n, dtype=bool)
-        sel[live] = desc[self.piece[live]]
+        sel[live] = pieces[self.piece[live]]
         return np.flatnonzero(sel)
 
     def _reset(self, q: int) -> None:
         """Undo every split below piece q: its atoms become one active piece again."""
         t = self.t
         desc = self._descendants(q)
-        live = self.piece >= 0
-        sel = np.zeros(self.n, dtype=bool)
-        sel[live] = desc[self.piece[live]]
-        self.piece[sel] = q
+        self.piece[self._atoms_under(desc)] = q
         for c in np.flatnonzero(desc):
             if c != q:
                 t.status[c] = DEAD

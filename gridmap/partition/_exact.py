@@ -1,4 +1,8 @@
-"""Exhaustive search over contiguous partitions of a tiny piece (a dozen atoms or fewer).
+"""Exhaustive search over contiguous partitions of small pieces.
+
+A bitmask DP decides pieces of up to a dozen atoms exactly (:func:`exact_partition`,
+:func:`least_bad_partition`); a depth-first search with a budget handles pieces of up to
+a few dozen atoms (:func:`search_partition`).
 
 Used when the tree heuristic finds no in-band split of a small piece: it either finds
 one or proves that none exists, and for infeasible pieces it gives the least-bad plan
@@ -37,6 +41,15 @@ def _subset_data(h: np.ndarray, nbr: list[list[int]]):
     return sums, connected
 
 
+def _by_lowest_atom(masks, n: int) -> dict[int, list[int]]:
+    """Subsets (bit masks, ascending) grouped by their lowest atom."""
+    by_low: dict[int, list[int]] = {i: [] for i in range(n)}
+    for mask in masks:
+        mask = int(mask)
+        by_low[(mask & -mask).bit_length() - 1].append(mask)
+    return by_low
+
+
 def exact_partition(
     h: np.ndarray, nbr: list[list[int]], lo: float, hi: float, eps: float
 ) -> np.ndarray | None:
@@ -49,10 +62,7 @@ def exact_partition(
         raise ValueError(f"exact search is limited to {EXACT_MAX_ATOMS} atoms, got {n}")
     sums, connected = _subset_data(h, nbr)
     valid = connected & (sums >= lo - eps) & (sums <= hi + eps)
-    by_low: dict[int, list[int]] = {i: [] for i in range(n)}
-    for mask in np.flatnonzero(valid):
-        mask = int(mask)
-        by_low[(mask & -mask).bit_length() - 1].append(mask)
+    by_low = _by_lowest_atom(np.flatnonzero(valid), n)
 
     @cache
     def solve(mask: int):
@@ -83,10 +93,7 @@ def least_bad_partition(
     sums, connected = _subset_data(h, nbr)
     dist = np.maximum(np.maximum(lo - sums, sums - hi), 0.0)
     dist[dist <= eps] = 0.0
-    by_low: dict[int, list[int]] = {i: [] for i in range(n)}
-    for mask in np.flatnonzero(connected):
-        mask = int(mask)
-        by_low[(mask & -mask).bit_length() - 1].append(mask)
+    by_low = _by_lowest_atom(np.flatnonzero(connected), n)
 
     @cache
     def solve(mask: int):
@@ -131,8 +138,8 @@ def search_partition(
 ) -> tuple[np.ndarray | None, bool]:
     """Depth-first search for a contiguous in-band partition of a small piece.
 
-    The grid holding the lowest-numbered free atom is chosen among its connected,
-    in-band neighbourhoods; what is left splits into components that are solved
+    The grid holding the heaviest free atom (ties: the lowest-numbered) is chosen among
+    its connected, in-band neighbourhoods; what is left splits into components that are solved
     independently (and remembered), each pruned at once unless its total fits a whole
     number of grids. Returns (labels or None, complete): complete is False when the
     budget of enumerated grids ran out before an answer.

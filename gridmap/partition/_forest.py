@@ -43,6 +43,8 @@ class ForestGraph:
 
     Random forests over the same edges differ only in their weights, so the sparse
     matrix's index arrays are computed once and each forest only permutes its keys.
+    The edges must only join atoms of the same piece, every piece must be connected by
+    them, and ``roots`` holds one atom per piece (its tree's root).
     """
 
     def __init__(self, n: int, eu: np.ndarray, ev: np.ndarray, roots: np.ndarray):
@@ -69,16 +71,6 @@ class ForestGraph:
         ext[: self.m] = key
         g = sp.csr_array((ext[self.perm], self.indices, self.indptr), shape=(self.n + 1, self.n + 1))
         return _forest_of(g, self.n)
-
-
-def build_forest(n: int, eu: np.ndarray, ev: np.ndarray, key: np.ndarray, roots: np.ndarray) -> Forest:
-    """Minimum spanning forest of the edges (eu, ev) with weights ``key`` (> 0).
-
-    ``roots`` holds one atom per piece; each becomes its tree's root. The edges must only
-    join atoms of the same piece, and every piece must be connected by them. (Several
-    forests over the same edges: use ``ForestGraph``.)
-    """
-    return ForestGraph(n, eu, ev, roots).forest(key)
 
 
 def _forest_of(g, n: int) -> Forest:
@@ -178,3 +170,17 @@ def lca_positions(f: Forest, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def compactness_score(cross, W, Sx, Sy, Sr, WA, SxA, SyA, SrA, w_inertia):
+    """Score of cutting a piece in two (lower is better): cut / radius of gyration + w_inertia * inertia share.
+
+    W, Sx, Sy, Sr: the piece's weight and weighted moments (x, y about its centre, and
+    x² + y²); WA, SxA, SyA, SrA: the same for side A (side B is the rest). The first term
+    is the cut's cost relative to the piece's size, the second the share of the piece's
+    moment of inertia left after the cut.
+    """
+    Ip = np.maximum(Sr - (Sx**2 + Sy**2) / np.maximum(W, 1e-12), 1e-9)
+    WB, SxB, SyB, SrB = W - WA, Sx - SxA, Sy - SyA, Sr - SrA
+    IA = SrA - (SxA**2 + SyA**2) / np.maximum(WA, 1e-12)
+    IB = SrB - (SxB**2 + SyB**2) / np.maximum(WB, 1e-12)
+    R = np.sqrt(Ip / np.maximum(W, 1e-12))
+    return cross / np.maximum(R, 1e-9) + w_inertia * np.clip((IA + IB) / Ip, 0.0, 1.0)

@@ -12,17 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._forest import ForestGraph, lca_positions, mark_subtrees, subtree_sums
-
-
-def _score(cross, W, Sx, Sy, Sr, WA, SxA, SyA, SrA, w_inertia):
-    """Cut score of a pair: cut cost / radius of gyration + w_inertia * inertia share."""
-    Ip = np.maximum(Sr - (Sx**2 + Sy**2) / np.maximum(W, 1e-12), 1e-9)
-    WB, SxB, SyB, SrB = W - WA, Sx - SxA, Sy - SyA, Sr - SrA
-    IA = SrA - (SxA**2 + SyA**2) / np.maximum(WA, 1e-12)
-    IB = SrB - (SxB**2 + SyB**2) / np.maximum(WB, 1e-12)
-    R = np.sqrt(Ip / np.maximum(W, 1e-12))
-    return cross / np.maximum(R, 1e-9) + w_inertia * np.clip((IA + IB) / Ip, 0.0, 1.0)
+from ._forest import ForestGraph, compactness_score, lca_positions, mark_subtrees, subtree_sums
 
 
 def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, rounds, trees, sigma, w_inertia):
@@ -52,9 +42,10 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
                 used[a] = used[b] = True
                 take.append(i)
         take = np.asarray(sorted(take), dtype=np.int64)
+        grid_a, grid_b = pa[take], pb[take]  # the two grids of each matched pair
         piece_of_grid = np.full(k, -1, dtype=np.int64)
-        piece_of_grid[pa[take]] = np.arange(len(take))
-        piece_of_grid[pb[take]] = np.arange(len(take))
+        piece_of_grid[grid_a] = np.arange(len(take))
+        piece_of_grid[grid_b] = np.arange(len(take))
         npc = len(take)
         atoms = np.flatnonzero(piece_of_grid[labels] >= 0)
         lid = np.full(n, -1, dtype=np.int64)
@@ -66,25 +57,26 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
         eu, ev, ec = pu[inner], pv[inner], cost[inner]
         # current score of each matched pair
         wl = w[atoms]
-        cx = np.bincount(pid, wl * xy[atoms, 0], minlength=npc) / np.maximum(np.bincount(pid, wl, minlength=npc), 1e-12)
-        cy = np.bincount(pid, wl * xy[atoms, 1], minlength=npc) / np.maximum(np.bincount(pid, wl, minlength=npc), 1e-12)
+        W = np.bincount(pid, wl, minlength=npc)
+        cx = np.bincount(pid, wl * xy[atoms, 0], minlength=npc) / np.maximum(W, 1e-12)
+        cy = np.bincount(pid, wl * xy[atoms, 1], minlength=npc) / np.maximum(W, 1e-12)
         xr = xy[atoms, 0] - cx[pid]
         yr = xy[atoms, 1] - cy[pid]
-        W = np.bincount(pid, wl, minlength=npc)
-        Sx = np.bincount(pid, wl * xr, minlength=npc)
-        Sy = np.bincount(pid, wl * yr, minlength=npc)
-        Sr = np.bincount(pid, wl * (xr**2 + yr**2), minlength=npc)
-        isA = labels[atoms] == pa[take][pid]
+        wx, wy, wr = wl * xr, wl * yr, wl * (xr**2 + yr**2)  # weighted moments of each atom
+        Sx = np.bincount(pid, wx, minlength=npc)
+        Sy = np.bincount(pid, wy, minlength=npc)
+        Sr = np.bincount(pid, wr, minlength=npc)
+        isA = labels[atoms] == grid_a[pid]
         WA = np.bincount(pid[isA], wl[isA], minlength=npc)
-        SxA = np.bincount(pid[isA], (wl * xr)[isA], minlength=npc)
-        SyA = np.bincount(pid[isA], (wl * yr)[isA], minlength=npc)
-        SrA = np.bincount(pid[isA], (wl * (xr**2 + yr**2))[isA], minlength=npc)
+        SxA = np.bincount(pid[isA], wx[isA], minlength=npc)
+        SyA = np.bincount(pid[isA], wy[isA], minlength=npc)
+        SrA = np.bincount(pid[isA], wr[isA], minlength=npc)
         cur_cross = np.bincount(inv, cost[e], minlength=len(pairs))[take]
-        best = _score(cur_cross, W, Sx, Sy, Sr, WA, SxA, SyA, SrA, w_inertia) - 1e-6
+        best = compactness_score(cur_cross, W, Sx, Sy, Sr, WA, SxA, SyA, SrA, w_inertia) - 1e-6
         side = isA.copy()
         improved_any = np.zeros(npc, dtype=bool)
-        roots = np.flatnonzero(np.concatenate([[True], np.diff(pid[np.argsort(pid, kind="stable")]) != 0]))
-        roots = np.argsort(pid, kind="stable")[roots]
+        by_piece = np.argsort(pid, kind="stable")
+        roots = by_piece[np.flatnonzero(np.concatenate([[True], np.diff(pid[by_piece]) != 0]))]
         hl = h[atoms]
         fg = ForestGraph(len(atoms), eu, ev, roots)
         for _t in range(trees):
@@ -95,9 +87,9 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
             vals = np.zeros((N, 7))
             vals[1:, 0] = hl[at]
             vals[1:, 1] = wl[at]
-            vals[1:, 2] = (wl * xr)[at]
-            vals[1:, 3] = (wl * yr)[at]
-            vals[1:, 4] = (wl * (xr**2 + yr**2))[at]
+            vals[1:, 2] = wx[at]
+            vals[1:, 3] = wy[at]
+            vals[1:, 4] = wr[at]
             ppu, ppv = f.pos[eu], f.pos[ev]
             vals[:, 5] = np.bincount(ppu, ec, minlength=N) + np.bincount(ppv, ec, minlength=N)
             vals[:, 6] = np.bincount(lca_positions(f, ppu, ppv), ec, minlength=N)
@@ -116,7 +108,7 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
                 continue
             cand, cp, sa, tot = cand[ok], cp[ok], sa[ok], tot[ok]
             cross = np.maximum(sa[:, 5] - 2.0 * sa[:, 6], 0.0)
-            sc = _score(cross, tot[:, 1], tot[:, 2], tot[:, 3], tot[:, 4], sa[:, 1], sa[:, 2], sa[:, 3], sa[:, 4], w_inertia)
+            sc = compactness_score(cross, tot[:, 1], tot[:, 2], tot[:, 3], tot[:, 4], sa[:, 1], sa[:, 2], sa[:, 3], sa[:, 4], w_inertia)
             o = np.lexsort((sc, cp))
             first = np.concatenate([[True], cp[o][1:] != cp[o][:-1]])
             sel = o[first]
@@ -137,5 +129,5 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
             continue
         idle = 0
         ch = improved_any[pid]
-        labels[atoms[ch]] = np.where(side[ch], pa[take][pid[ch]], pb[take][pid[ch]])
+        labels[atoms[ch]] = np.where(side[ch], grid_a[pid[ch]], grid_b[pid[ch]])
     return labels

@@ -5,7 +5,7 @@ grid: the cut cost saved (shared boundary x cut multiplier of the edges that sto
 cut, minus those that start to be cut) plus a pull toward the nearer grid centroid. The
 scoring is vectorised; the moves are then applied greedily in order of gain, in Python,
 each checked against the band (running totals) and against contiguity of the grid it
-leaves (a breadth-first search inside that grid, which holds tens of atoms). An atom
+leaves (a graph search inside that grid, which holds tens of atoms). An atom
 whose neighbour moved in the same pass waits for the next pass, so every applied gain is
 exact. Out-of-band grids may take moves that shrink their violation.
 """

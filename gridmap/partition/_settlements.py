@@ -42,10 +42,10 @@ def dominant_settlement(atom_of_point: np.ndarray, settlement: np.ndarray, house
     if not ok.any():
         return out
     a, s, h = atom_of_point[ok], settlement[ok], households[ok]
-    pair, inv = np.unique(a * (int(settlement.max()) + 1) + s, return_inverse=True)
+    span = int(settlement.max()) + 1
+    pair, inv = np.unique(a * span + s, return_inverse=True)
     weight = np.bincount(inv, h)
-    pa = pair // (int(settlement.max()) + 1)
-    ps = pair % (int(settlement.max()) + 1)
+    pa, ps = pair // span, pair % span
     # per atom: largest weight, ties to the smallest settlement id
     o = np.lexsort((ps, -weight, pa))
     first = np.r_[True, pa[o][1:] != pa[o][:-1]]
