@@ -29,7 +29,8 @@ from gridmap.crs import metric_crs, require_crs
 from gridmap._timing import Laps
 from gridmap.errors import InputError
 from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
-from gridmap.inputs.files import read_layer, read_lines
+from gridmap.inputs import gcj02_roles
+from gridmap.inputs.files import polygonal, read_layer, read_lines, require_columns, require_kind
 from gridmap.partition import plan_unit, unit_seed
 from gridmap.plan import Plan
 
@@ -152,19 +153,6 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     return inputs
 
 
-#: Input roles whose coordinates may be declared GCJ-02.
-GCJ02_ROLES = ("area", "units", "roads", "waterways", "railways", "barriers", "households", "buildings", "totals")
-
-
-def gcj02_roles(roles) -> set[str]:
-    """The set of input roles in GCJ-02 (``"all"`` for every one); unknown names are an error."""
-    roles = {roles} if isinstance(roles, str) else set(roles or ())
-    if "all" in roles:
-        return set(GCJ02_ROLES)
-    unknown = roles - set(GCJ02_ROLES)
-    if unknown:
-        raise InputError(f"gcj02: unknown input(s) {sorted(unknown)}; known: {', '.join(GCJ02_ROLES)}, all")
-    return roles
 
 
 def set_households(inputs: Inputs, path, column: str | None = None, divisor: float = 1.0, *,
@@ -177,11 +165,12 @@ def set_households(inputs: Inputs, path, column: str | None = None, divisor: flo
     if layer.geom_type.isin(["Polygon", "MultiPolygon"]).all():
         if column is None:
             raise InputError("households: a polygon layer needs --households-column (households per polygon)")
-        layer = read_layer(path, what="households", kind="polygon", columns=[column], gcj02=gcj02)
+        require_columns(layer, [column], "households", path)
+        layer = require_kind(layer, "polygon", f"households ({path})")
         counts = hh._counts(layer, column, "households") / divisor
         inputs.blocks = gpd.GeoDataFrame({"households": counts}, geometry=layer.geometry.values, crs=layer.crs)
     else:
-        layer = read_layer(path, what="households", kind="point", gcj02=gcj02)
+        layer = require_kind(layer, "point", f"households ({path})")
         inputs.households = hh.from_points(layer, column, divisor=divisor)
     inputs.buildings = None
     inputs.sources["households"] = str(path)
@@ -190,7 +179,9 @@ def set_households(inputs: Inputs, path, column: str | None = None, divisor: flo
 
 def set_totals(inputs: Inputs, path, column: str = "households", divisor: float = 1.0, *,
                gcj02: bool = False) -> Inputs:
-    """Scale the households of ``inputs`` to known totals: polygons with ``column`` households each.
+    """Give ``inputs`` known household totals: polygons with ``column`` households each.
+
+    :func:`make_plan` then scales the points or building estimates to them.
 
     Typical use: building estimates scaled to the registered households of each village
     or community. Not with census polygons as households (they are totals already).
@@ -373,7 +364,7 @@ def _prepare_units(units, area, crs, area_name):
     require_crs(units, "units")
     units = units.to_crs(crs).copy()
     units["geometry"] = shapely.make_valid(shapely.intersection(shapely.make_valid(units.geometry.values), area))
-    units["geometry"] = [_polygonal(g) for g in units.geometry.values]
+    units["geometry"] = [polygonal(g) for g in units.geometry.values]
     units = units[units.geometry.area > 0].reset_index(drop=True)
     if units.empty:
         raise InputError("units: no unit overlaps the area (check both layers' CRS)")
@@ -389,20 +380,13 @@ def _prepare_units(units, area, crs, area_name):
     for gap in gaps:
         shared = shapely.length(shapely.intersection(shapely.boundary(np.array(geoms, dtype=object)), gap.boundary))
         target = int(np.argmax(shared)) if shared.max() > 0 else int(np.argmin(shapely.distance(np.array(geoms, dtype=object), gap)))
-        geoms[target] = _polygonal(shapely.union_all([geoms[target], gap]))
+        geoms[target] = polygonal(shapely.union_all([geoms[target], gap]))
     units["geometry"] = geoms
     units.attrs["gaps_filled"] = len(gaps)
     for column in ("parent_id", "parent_name"):
         if column not in units.columns:
             units[column] = ""
     return units[["unit_id", "name", "parent_id", "parent_name", "geometry"]]
-
-
-def _polygonal(geom):
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def _prepare_households(inputs, area, crs, config):

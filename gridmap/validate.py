@@ -29,6 +29,7 @@ from gridmap._toml import read_toml
 from gridmap.codes import check_code
 from gridmap.crs import metric_crs, require_crs
 from gridmap.errors import InputError
+from gridmap.inputs.files import polygonal
 
 #: Fault classes in reporting order, with their default level and a label (en, zh).
 FAULT_CLASSES = {
@@ -200,8 +201,8 @@ class Faults:
             faults = self.faults
             points = faults.geom_type.isin(["Point", "MultiPoint"]).to_numpy()
             areas = faults[~points].copy()
-            polygonal = areas.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
-            areas.loc[~polygonal & areas.geometry.notna().to_numpy(), areas.geometry.name] = None
+            is_polygon = areas.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+            areas.loc[~is_polygon & areas.geometry.notna().to_numpy(), areas.geometry.name] = None
             pyogrio.write_dataframe(areas, tmp, layer="faults", driver="GPKG", promote_to_multi=True,
                                     geometry_type="MultiPolygon")
             if points.any():
@@ -331,15 +332,15 @@ class _Check:
         """Polygonal geometry of each grid (empty when missing); invalid ones repaired and reported."""
         geoms = np.array([g if g is not None else shapely.Polygon() for g in grids.geometry.to_numpy()], dtype=object)
         self.checks["invalid_geometry"] = "checked"
-        polygonal = shapely.get_type_id(geoms) != -1
-        polygonal &= np.isin(shapely.get_type_id(geoms), [3, 6]) | shapely.is_empty(geoms)
-        for i in np.flatnonzero(~polygonal):
+        is_polygon = shapely.get_type_id(geoms) != -1
+        is_polygon &= np.isin(shapely.get_type_id(geoms), [3, 6]) | shapely.is_empty(geoms)
+        for i in np.flatnonzero(~is_polygon):
             self.add("invalid_geometry", i, f"a {geoms[i].geom_type}, not a polygon", geometry=None)
             geoms[i] = shapely.Polygon()
         invalid = np.flatnonzero(~shapely.is_valid(geoms))
         if len(invalid):
             reasons = shapely.is_valid_reason(geoms[invalid])
-            fixed = np.array([_polygonal(g) for g in shapely.make_valid(geoms[invalid])], dtype=object)
+            fixed = np.array([polygonal(g) for g in shapely.make_valid(geoms[invalid])], dtype=object)
             for i, reason, geom in zip(invalid, reasons, fixed):
                 where = _reason_point(reason)
                 self.add("invalid_geometry", i, f"{reason} (repaired with make_valid to check the rest)",
@@ -363,7 +364,7 @@ class _Check:
             invalid = ~shapely.is_valid(gdf.geometry.to_numpy())
             if invalid.any():
                 gdf = gdf.copy()
-                gdf.loc[invalid, gdf.geometry.name] = [_polygonal(g) for g in
+                gdf.loc[invalid, gdf.geometry.name] = [polygonal(g) for g in
                                                        shapely.make_valid(gdf.geometry.to_numpy()[invalid])]
                 self.notes.append(f"{what}: {int(invalid.sum())} invalid polygon(s) repaired with make_valid")
         elif kind == "point":
@@ -409,7 +410,7 @@ class _Check:
             outside_area = shapely.area(outside)
             for i in np.flatnonzero(self.present & (outside_area > self.tol)):
                 self.add("outside_area", i, f"{outside_area[i]:,.0f} m² ({outside_area[i] / self.area[i]:.1%}) "
-                         f"of the grid lie outside the {source}", geometry=_polygonal(outside[i]),
+                         f"of the grid lie outside the {source}", geometry=polygonal(outside[i]),
                          area_m2=outside_area[i])
         gaps = np.array([g for g in gaps if g.geom_type == "Polygon"], dtype=object)
         gaps = gaps[shapely.area(gaps) > self.tol] if len(gaps) else gaps
@@ -435,7 +436,7 @@ class _Check:
         for i, j, geom, size in zip(a, b, shared, shared_area):
             if size > self.tol:
                 self.add("overlap", i, f"overlaps grid {self.ids[j]} by {size:,.0f} m²",
-                         geometry=_polygonal(geom), other_id=self.ids[j], area_m2=size)
+                         geometry=polygonal(geom), other_id=self.ids[j], area_m2=size)
 
     def contiguity(self):
         """Grids in several parts: every part but the largest is a stray part."""
@@ -493,7 +494,7 @@ class _Check:
                 share = 1 - away_area[i] / self.area[i]
                 into = ", ".join(f"{names[u]} ({ids[u]}): {a:,.0f} m²" for u, a in zip(mine["unit"], mine["area"]))
                 self.add("crosses_unit", int(i), f"{share:.1%} in {label} {names[h]} ({ids[h]}); crosses into {into}",
-                         geometry=_polygonal(shapely.union_all(pieces[mine.index.to_numpy()])),
+                         geometry=polygonal(shapely.union_all(pieces[mine.index.to_numpy()])),
                          other_id=", ".join(ids[mine["unit"]]), area_m2=away_area[i])
             if level is None or level == ulevel.max():
                 finest = (home, ids, names, label)
@@ -670,16 +671,6 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _polygonal(geom):
-    """The polygonal part of a geometry (lines and points of a touching intersection dropped)."""
-    if geom is None:
-        return shapely.Polygon()
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
-
-
 def _holes(coverage) -> np.ndarray:
     """Interior rings of a (multi)polygon, as polygons."""
     parts = shapely.get_parts(coverage)
@@ -706,8 +697,9 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
                   band=None, gcj02=()) -> Faults:
     """Validate a plan (plan.gpkg) or any grid layer file, the code behind ``gridmap validate``.
 
-    A GeoPackage with a ``grids`` layer is read as a plan (its other layers are used);
-    any other file is one grid layer (``layer`` names it in a multi-layer file).
+    A GeoPackage with a ``grids`` layer is read as a plan (its other layers are used)
+    unless ``layer`` is given; any other file is one grid layer (``layer`` names it in a
+    multi-layer file).
     ``area``, ``units`` and ``households`` files replace the plan's layers;
     ``households_column`` names the count column of the households file, or of the grid
     layer itself when no households file is given. ``band`` overrides the rules' band,
@@ -715,15 +707,11 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
     ``households``, or ``all``) whose coordinates are GCJ-02 (grids drawn on AMap/Gaode):
     shifted to WGS 84 on reading.
     """
+    from gridmap.inputs import VALIDATE_GCJ02_ROLES, gcj02_roles
     from gridmap.inputs.files import read_layer, shift_from_gcj02
     from gridmap.plan import Plan
 
-    roles = {gcj02} if isinstance(gcj02, str) else set(gcj02 or ())
-    known = {"grids", "area", "units", "households"}
-    if "all" in roles:
-        roles = set(known)
-    if roles - known:
-        raise InputError(f"gcj02: unknown file(s) {sorted(roles - known)}; known: grids, area, units, households, all")
+    roles = gcj02_roles(gcj02, known=VALIDATE_GCJ02_ROLES)
 
     rules = ValidationRules.coerce(rules)
     path = Path(path)

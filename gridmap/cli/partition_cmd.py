@@ -8,6 +8,7 @@ import click
 
 from gridmap.cli.options import Progress, config_option, out_option, quiet_option, seed_option
 from gridmap.errors import InputError
+from gridmap.inputs import GCJ02_ROLES
 
 
 def load_config(config_path, **overrides):
@@ -28,7 +29,8 @@ def load_config(config_path, **overrides):
 #: Options naming the inputs and rules of a plan, shared by ``partition`` and ``run``.
 INPUT_OPTIONS = [
     click.option("--osm", type=click.Path(dir_okay=False), help="OSM extract (.osm.pbf, .osm, .osm.bz2): area, units, "
-                 "roads, waterways, railways and buildings all come from it."),
+                 "roads, waterways, railways and buildings all come from it (--units, --roads, --waterways, "
+                 "--railways, --barriers and --buildings are then not read)."),
     click.option("--area", type=click.Path(dir_okay=False), help="Polygon file of the study area (instead of --osm; default: the union of --units)."),
     click.option("--area-name", help="With --osm: name of the admin boundary to plan (e.g. 'Liechtenstein', '荥经县')."),
     click.option("--area-level", type=int, default=2, show_default=True, help="With --osm: admin_level of the area."),
@@ -36,8 +38,8 @@ INPUT_OPTIONS = [
                  "communities or townships). Without it (and without --osm) the whole area is one unit."),
     click.option("--units-level", type=int, default=8, show_default=True, help="With --osm: admin_level of the units."),
     click.option("--parent-level", type=int, help="With --osm: admin_level of the units' parents (townships)."),
-    click.option("--unit-id", help="Column of unit ids in --units (default: unit_id/code/id)."),
-    click.option("--unit-name", help="Column of unit names in --units (default: name)."),
+    click.option("--unit-id", help="Column of unit ids in --units (default: unit_id, code, id, GEOID or WARD; else 1..n)."),
+    click.option("--unit-name", help="Column of unit names in --units (default: name, NAME or unit_name; else the id)."),
     click.option("--code-table", type=click.Path(file_okay=False), help="Folder of statistical division codes "
                  "(counties.csv, townships.csv, villages.csv, e.g. data/china): units are named by their 12-digit "
                  "codes, found by name, and grids get 15-digit codes."),
@@ -62,8 +64,7 @@ INPUT_OPTIONS = [
     click.option("--totals-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
                  help="Divide --totals-column by this (persons per household, e.g. 2.8)."),
     click.option("--drop-outside", is_flag=True, help="Drop household points outside the area instead of failing."),
-    click.option("--gcj02", multiple=True, type=click.Choice(["area", "units", "roads", "waterways", "railways",
-                 "barriers", "households", "buildings", "totals", "all"]),
+    click.option("--gcj02", multiple=True, type=click.Choice([*GCJ02_ROLES, "all"]),
                  help="These input files hold GCJ-02 coordinates (AMap/Gaode, Tencent): shift them to WGS 84 "
                  "on reading (repeatable; 'all' for every file)."),
     click.option("--band", nargs=2, type=float, help="MIN MAX households per urban grid.  [default: 300 500]"),
@@ -100,8 +101,8 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
                urban_min_density, urban_urban_pattern, rural_grids, rural_gap_m, rural_min_households,
                rural_split_large, crs, jobs, seed, config_path):
     """Read the inputs the options name and make the plan."""
-    from gridmap.pipeline import (gcj02_roles, inputs_from_files, inputs_from_osm, make_plan, set_households,
-                                  set_totals, set_unit_codes)
+    from gridmap.inputs import gcj02_roles
+    from gridmap.pipeline import inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals, set_unit_codes
 
     if osm and area:
         raise InputError("give either --osm FILE or --area FILE, not both")

@@ -29,7 +29,7 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     Writes into OUT: plan.gpkg (every layer), summary.json, roster.csv, budget.csv,
     faults.gpkg, map.html and report.html. Rules come from --config or --preset (a TOML
     file with [plan], [staffing], [reach] and [validate] tables); options given here
-    override the [plan] table.
+    override the [plan] table, and --mode the [reach] table.
 
     \b
     Example:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from gridmap.inputs import VALIDATE_GCJ02_ROLES
+
 
 @click.command("validate")
 @click.argument("path", metavar="PLAN_OR_LAYER", type=click.Path(dir_okay=False))
@@ -27,7 +29,7 @@ import click
               "else the plan's]")
 @click.option("--tolerance", "tolerance_m2", type=click.FloatRange(min=0), default=None,
               help="Gaps, overlaps, stray parts and crossings up to this area are noise (m²).  [default: 1]")
-@click.option("--gcj02", multiple=True, type=click.Choice(["grids", "area", "units", "households", "all"]),
+@click.option("--gcj02", multiple=True, type=click.Choice([*VALIDATE_GCJ02_ROLES, "all"]),
               help="These files hold GCJ-02 coordinates (grids drawn on AMap/Gaode or Tencent maps): shift them "
                    "to WGS 84 on reading (repeatable).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False),

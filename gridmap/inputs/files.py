@@ -32,7 +32,8 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     ----------
     path : file path (``.gpkg``, ``.geojson``, ``.shp``, ``.zip`` of a Shapefile, ...).
     what : the layer's role in messages ("area", "roads", "households" ...).
-    kind : "polygon", "line" or "point" to require that geometry kind, None for any.
+    kind : "polygon", "line" or "point": keep the features of that geometry kind (an error
+        when there are none; others are dropped), None for any.
     layer : layer name inside a multi-layer file; the first layer when None.
     columns : columns that must exist.
     gcj02 : the layer's longitudes and latitudes are GCJ-02 (AMap/Gaode, Tencent maps):
@@ -54,12 +55,17 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     require_crs(gdf, f"{what} ({path})")
     if gcj02:
         gdf = shift_from_gcj02(gdf, f"{what} ({path})")
+    require_columns(gdf, columns, what, path)
+    if kind is not None:
+        gdf = require_kind(gdf, kind, f"{what} ({path})")
+    return gdf
+
+
+def require_columns(gdf: gpd.GeoDataFrame, columns, what: str, path) -> None:
+    """Fail in one line naming the first of ``columns`` missing from a layer read from ``path``."""
     for column in columns or ():
         if column not in gdf.columns:
             raise InputError(f"{what}: {path} has no column {column!r}; columns: {list(gdf.columns.drop(gdf.geometry.name))}")
-    if kind is not None:
-        gdf = _require_kind(gdf, kind, f"{what} ({path})")
-    return gdf
 
 
 def shift_from_gcj02(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
@@ -75,7 +81,8 @@ def shift_from_gcj02(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _require_kind(gdf: gpd.GeoDataFrame, kind: str, what: str) -> gpd.GeoDataFrame:
+def require_kind(gdf: gpd.GeoDataFrame, kind: str, what: str) -> gpd.GeoDataFrame:
+    """Keep the features of one geometry kind (fail when there are none); polygons repaired."""
     allowed = _KINDS[kind]
     types = gdf.geom_type
     wrong = ~types.isin(allowed)
@@ -96,7 +103,7 @@ def repair_polygons(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     gdf.attrs["repaired"] = int(invalid.sum())
     if invalid.any():
         fixed = shapely.make_valid(geoms[invalid])
-        fixed = np.array([_polygonal(g) for g in fixed], dtype=object)
+        fixed = np.array([polygonal(g) for g in fixed], dtype=object)
         gdf.loc[invalid, gdf.geometry.name] = fixed
         gdf = gdf[~gdf.geometry.is_empty].reset_index(drop=True)
         if gdf.empty:
@@ -104,10 +111,13 @@ def repair_polygons(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _polygonal(geom):
+def polygonal(geom):
+    """The polygonal part of a geometry (lines and points of a collection dropped; None: empty)."""
+    if geom is None:
+        return shapely.Polygon()
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
-    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
