@@ -36,7 +36,7 @@ def cli():
 
 
 #: One module per command in gridmap/cli/, each defining a click command named ``command``.
-COMMANDS = ("partition", "staff", "reach", "map", "validate", "report", "run", "export", "presets")
+COMMANDS = ("partition", "staff", "reach", "map", "validate", "report", "run", "export", "presets", "edit")
 
 
 def _register():

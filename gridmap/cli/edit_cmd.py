@@ -1,0 +1,35 @@
+"""``gridmap edit``: a plan to one self-contained HTML editor (works offline)."""
+from __future__ import annotations
+
+import time
+
+import click
+
+from gridmap.cli.options import lang_option
+
+
+@click.command("edit")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True,
+              help="HTML file to write (written atomically).")
+@lang_option
+@click.option("--simplify", "simplify_m", type=click.FloatRange(min=0), default=None, metavar="METRES",
+              help="Display simplification of atom outlines in metres (default 1; 0 keeps every vertex).")
+def command(plan_path, out_file, lang, simplify_m):
+    """Write an offline editor of PLAN (a plan.gpkg): select a grid, click or paint atoms of the same
+    village/community into it, and see households, the band and contiguity change live; lock grids,
+    undo and redo, then export edits.geojson for `gridmap update PLAN --atoms edits.geojson`.
+
+    \b
+    Examples:
+      gridmap edit out/demo/plan.gpkg --out out/demo/editor.html
+      gridmap edit plan.gpkg --out editor_en.html --lang en
+    """
+    from gridmap.editor import save_editor
+    from gridmap.plan import Plan
+
+    started = time.perf_counter()
+    plan = Plan.load(plan_path)
+    path = save_editor(plan, out_file, lang=lang, simplify_m=simplify_m)
+    click.echo(f"editor written to {path} ({path.stat().st_size / 1e6:.2f} MB, {len(plan.atoms)} atoms, "
+               f"{len(plan.grids)} grids, {time.perf_counter() - started:.1f} s)")
