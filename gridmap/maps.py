@@ -40,7 +40,7 @@ from branca.element import Element, MacroElement
 from folium.map import Layer
 from jinja2 import Template
 
-from gridmap import gcj02
+from gridmap import gcj02, i18n
 from gridmap._atomic import write_text
 from gridmap._map_assets import head_html
 from gridmap.errors import InputError
@@ -63,55 +63,21 @@ _OSM_ATTRIBUTION = {
           '<a href="https://opendatacommons.org/licenses/odbl/1-0/">ODbL 1.0</a>',
 }
 
-_TEXT = {
-    "zh": {
-        "grids": "网格", "labels": "网格编码", "units": "村/社区界", "townships": "乡镇/街道界", "area": "区域边界",
-        "workers": "网格员", "bases": "网格驻点", "service_areas": "服务范围", "unreached": "响应时间外住户",
-        "roads": "道路", "waterways": "水系", "railways": "铁路", "basemap": "底图", "annotation": "底图注记",
-        "under": "低于标准", "in": "符合标准", "over": "高于标准", "rural": "农村（整村一格）", "island": "飞地/孤立片区",
-        "band": "标准：每网格 {lo}–{hi} 户", "summary": "{grids} 个网格 · {households} 户",
-        "code": "网格编码", "grid_id": "网格 ID", "unit": "村/社区", "township": "乡镇/街道", "regime": "类型",
-        "urban": "城镇", "rural_regime": "农村", "households": "户数", "hh": "户", "area_km2": "面积",
-        "compactness": "紧凑度 (Polsby–Popper)", "workers_n": "网格员", "share_reached": "响应时间内覆盖",
-        "status": "户数标准", "flag": "标记", "reason": "说明", "worker_id": "网格员", "worker_type": "类型",
-        "grid": "网格", "households_reached": "覆盖户数", "minutes": "{m} 分钟", "response": "响应时间",
-        "search": "搜索网格编码或村/社区", "no_match": "无匹配结果", "fullscreen": "全屏", "unit_kind": "村/社区",
-        "title": "网格划分", "paren": "（{}）",
-    },
-    "en": {
-        "grids": "Grids", "labels": "Grid codes", "units": "Village borders", "townships": "Township borders",
-        "area": "Area boundary", "workers": "Grid workers", "bases": "Bases", "service_areas": "Service areas",
-        "unreached": "Households outside response time", "roads": "Roads", "waterways": "Waterways",
-        "railways": "Railways", "basemap": "Basemap", "annotation": "Basemap labels",
-        "under": "Below band", "in": "Within band", "over": "Above band", "rural": "Rural (one grid per village)", "island": "Exclave or cut-off piece",
-        "band": "Band: {lo}–{hi} households per grid", "summary": "{grids} grids · {households} households",
-        "code": "Grid code", "grid_id": "Grid id", "unit": "Village/community", "township": "Township",
-        "regime": "Regime", "urban": "urban", "rural_regime": "rural", "households": "Households", "hh": "households",
-        "area_km2": "Area", "compactness": "Compactness (Polsby–Popper)", "workers_n": "Workers",
-        "share_reached": "Reached within response time", "status": "Band", "flag": "Flag", "reason": "Reason",
-        "worker_id": "Worker", "worker_type": "Type", "grid": "Grid", "households_reached": "Households reached",
-        "response": "Response time",
-        "minutes": "{m} min", "search": "Search grid code or village", "no_match": "No match",
-        "fullscreen": "Full screen", "unit_kind": "village", "title": "Grid plan", "paren": " ({})",
-    },
+#: The map's words: its own short keys -> keys of the one vocabulary (gridmap.i18n).
+_KEYS = {
+    **{k: f"layer.{k}" for k in ("grids", "labels", "units", "townships", "area", "workers", "bases",
+                                 "service_areas", "unreached", "roads", "waterways", "railways", "basemap",
+                                 "annotation")},
+    **{k: f"band.{k}" for k in ("under", "in", "over", "rural", "island")},
+    **{k: f"map.{k}" for k in ("band", "summary", "minutes", "search", "no_match", "fullscreen", "title", "paren",
+                               "hh", "unit_kind")},
+    **{k: f"field.{k}" for k in ("code", "grid_id", "unit", "township", "regime", "households", "area_km2",
+                                 "compactness", "share_reached", "flag", "reason", "worker_id", "worker_type",
+                                 "grid", "households_reached", "response")},
+    "urban": "regime.urban", "rural_regime": "regime.rural", "workers_n": "field.workers",
+    "status": "field.band_status",
 }
 
-_FLAGS = {
-    "zh": {"over_band": "户数高于标准", "under_band": "户数低于标准", "rural_unit": "农村单元整村为一个网格",
-           "infeasible": "无法满足标准", "island": "孤立片区"},
-    "en": {"over_band": "households above the band", "under_band": "households below the band",
-           "rural_unit": "rural village kept as one grid", "infeasible": "band cannot be met", "island": "island"},
-}
-
-_WORKER_TYPES = {
-    "zh": {"full_time": "专职", "part_time": "兼职", "fulltime": "专职", "parttime": "兼职", "volunteer": "志愿者"},
-    "en": {"full_time": "full-time", "part_time": "part-time", "fulltime": "full-time", "parttime": "part-time"},
-}
-
-_MODES = {
-    "zh": {"walk": "步行", "bike": "骑行", "bicycle": "骑行", "ebike": "电动车", "drive": "驾车", "car": "驾车"},
-    "en": {"ebike": "e-bike"},
-}
 
 #: Grid fill by band class (ColorBrewer-like, readable for red-green colour blindness).
 _GRID_COLOURS = {"under": "#6baed6", "in": "#74c476", "over": "#e6550d", "rural": "#d8c690", "island": "#bdbdbd"}
@@ -351,9 +317,9 @@ class _Controls(MacroElement):
 
 
 def _text(lang: str) -> dict:
-    if lang not in _TEXT:
-        raise InputError(f"lang: expected one of {sorted(_TEXT)}, got {lang!r}")
-    return _TEXT[lang]
+    if lang not in i18n.LANGS:
+        raise InputError(f"lang: expected one of {', '.join(i18n.LANGS)}, got {lang!r}")
+    return {short: i18n.text(key, lang) for short, key in _KEYS.items()}
 
 
 def _check_simplify(simplify_m) -> float:
@@ -632,12 +598,12 @@ def _grid_payload(grids, geo, classes, band, text, lang, lat, lon) -> str:
             share = pd.to_numeric(pd.Series([get(row, "share_reached")]), errors="coerce").iloc[0]
             rows.append((text["share_reached"], f"{share:.0%}" if pd.notna(share) else _e(get(row, "share_reached"))))
         if "area_km2" in cols and _str(get(row, "area_km2")):
-            rows.append((text["area_km2"], f"{_num(get(row, 'area_km2'), 2)} km²"))
+            rows.append((text["area_km2"], _num(get(row, 'area_km2'), 2)))
         if "polsby_popper" in cols and _str(get(row, "polsby_popper")):
             rows.append((text["compactness"], _num(get(row, "polsby_popper"), 2)))
         flag = _str(get(row, "flag"))
         if flag:
-            rows.append((text["flag"], f'<span class="flag">{_e(_FLAGS[lang].get(flag, flag))}</span>'))
+            rows.append((text["flag"], f'<span class="flag">{_e(i18n.term("flag", flag, lang))}</span>'))
             reason = _str(get(row, "flag_reason"))
             if reason:
                 rows.append((text["reason"], _e(reason)))
@@ -772,14 +738,14 @@ def _point_payload(frame, kind, disp, text, lang, key) -> str:
         if kind == "worker":
             wtype = _str(row.get("worker_type"))
             rows += [(text["worker_id"], _e(row.get("worker_id"))),
-                     (text["worker_type"], _e(_WORKER_TYPES[lang].get(wtype, wtype))),
+                     (text["worker_type"], _e(i18n.term("worker_type", wtype, lang))),
                      (text["grid"], _e(row.get("grid_id")))]
         else:
             rows.append((text["grid"], _e(row.get("grid_id"))))
             if _str(row.get("minutes")):
                 mode = _str(row.get("mode"))
                 rows.append((text["response"], _e(text["minutes"].format(m=_num(row.get("minutes"))))
-                             + (f" ({_e(_MODES[lang].get(mode, mode))})" if mode else "")))
+                             + (f" ({_e(i18n.term('mode', mode, lang))})" if mode else "")))
             if _str(row.get("households_reached")):
                 reached = _num(row.get("households_reached"))
                 if _str(row.get("households")):
@@ -796,8 +762,8 @@ def _point_payload(frame, kind, disp, text, lang, key) -> str:
 def _legend_html(title, grids, counts, band, present, text) -> str:
     households = pd.to_numeric(grids.get("households"), errors="coerce").sum() if "households" in grids else 0
     parts = [f"<h3>{_e(title)}</h3>",
-             '<div class="sub">' + _e(text["summary"].format(grids=f"{len(grids):,}", households=_num(households)))
-             + (f"<br>{_e(text['band'].format(lo=_num(band[0]), hi=_num(band[1])))}" if band else "") + "</div>"]
+             '<div class="sub">' + _e(text["summary"].format(grids=len(grids), households=float(households)))
+             + (f"<br>{_e(text['band'].format(lo=float(band[0]), hi=float(band[1])))}" if band else "") + "</div>"]
     for cls in ("under", "in", "over", "rural", "island"):
         if cls in ("rural", "island") and not counts[cls]:
             continue

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gridmap import i18n
 from gridmap._atomic import write_bytes
 from gridmap.errors import InputError
 
@@ -35,73 +36,29 @@ from gridmap.errors import InputError
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC")
 _CJK_FILES = re.compile(r"wqy-microhei|notosanscjk|notosanssc", re.IGNORECASE)
 
-_T = {
-    "title": ("Grid system report", "网格化服务管理报告"),
-    "overview": ("Overview", "概况"),
-    "grids": ("Grids by township and regime", "各乡镇网格数（按类型）"),
-    "households": ("Households per grid", "网格户数"),
-    "workers": ("Grid workers by type", "网格员（按类型）"),
-    "budget": ("Budget by pay component", "经费（按薪酬构成）"),
-    "reach": ("Households inside the service circle", "服务圈覆盖户数"),
-    "exceptions": ("Flagged exceptions", "例外情况"),
-    "level": ("Level", "层级"), "count": ("Count", "数量"), "name": ("Name", "名称"),
-    "level1": ("1 county", "一级 县（区、旗）"), "level2": ("2 townships", "二级 乡镇（街道）"),
-    "level3": ("3 villages / communities", "三级 村（社区）"), "level4": ("4 grids", "四级 网格"),
-    "not_in_plan": ("not in the plan (units play the townships)", "计划中无此层级（单元即乡镇）"),
-    "township": ("Township", "乡镇"), "county": ("County", "全县"), "total": ("Total", "合计"),
-    "village": ("Village / community", "村（社区）"), "grid": ("Grid", "网格"), "code": ("Code", "编码"),
-    "regime": ("Regime", "类型"), "urban": ("urban", "城镇"), "rural": ("rural", "农村"),
-    "island": ("island (exclave)", "飞地"), "households_total": ("Households", "户数"),
-    "grids_n": ("Grids", "网格数"), "villages_n": ("Villages/communities", "村（社区）数"),
-    "hh_min": ("Min", "最少"), "hh_median": ("Median", "中位数"), "hh_max": ("Max", "最多"),
-    "in_band": ("In band (urban grids)", "在范围内（城镇网格）"),
-    "band": ("Band", "户数范围"), "hh_per_grid": ("Households per grid", "每格户数"),
-    "n_grids": ("Number of grids", "网格数"),
-    "band_text": ("Band {lo:g}-{hi:g} households per urban grid.", "城镇网格户数范围 {lo:g}–{hi:g} 户。"),
-    "hist_caption": ("Households per grid in the county; the band is shaded.", "全县网格户数分布，阴影为户数范围。"),
-    "box_caption": ("Households per grid by township; the band is shaded.", "各乡镇网格户数分布，阴影为户数范围。"),
-    "regime_caption": ("Grids per township by regime.", "各乡镇网格数（按类型）。"),
-    "worker_type": ("Worker type", "网格员类型"), "workers_n": ("Workers", "网格员数"),
-    "workers_caption": ("Workers per township by type.", "各乡镇网格员数（按类型）。"),
-    "monthly": ("Monthly (yuan)", "每月（元）"), "yearly": ("Yearly (yuan)", "每年（元）"),
-    "component": ("Component", "构成"), "pay": ("pay", "薪酬"),
-    "pay_base": ("base", "基本报酬"), "pay_performance": ("performance", "绩效"), "pay_phone": ("phone", "通讯补贴"),
-    "pay_allowance": ("allowance", "补贴"), "pay_transport": ("transport", "交通补贴"), "pay_bonus": ("bonus", "奖励"),
-    "budget_caption": ("Monthly budget per township by pay component (yuan).", "各乡镇每月经费（按薪酬构成，元）。"),
-    "budget_text": ("Yearly = {months} × monthly.", "每年 = {months} × 每月。"),
-    "reached": ("Households reached", "覆盖户数"), "share": ("Share reached", "覆盖比例"),
-    "reach_caption": ("Share of households inside the service circle, per township; the line is the county.",
-                      "各乡镇服务圈覆盖户数比例，横线为全县。"),
-    "reach_settings": ("Service circle settings", "服务圈设置"), "setting": ("Setting", "设置"),
-    "value": ("Value", "值"),
-    "flag": ("Flag", "标记"), "reason": ("Reason", "原因"),
-    "flagged_none": ("The plan flags no grid.", "计划未标记任何网格。"),
-    "flagged_text": ("Grids the plan flags (islands are exclaves or cut-off pieces under the band).",
-                     "计划标记的网格（飞地为户数低于下限的飞地或被隔断部分）。"),
-    "validation": ("Validation", "校验"), "fault": ("Fault", "问题"), "errors": ("Errors", "错误"),
-    "warnings": ("Warnings", "警告"), "status": ("Status", "状态"), "detail": ("Detail", "说明"),
-    "checked": ("checked", "已检查"), "skipped": ("skipped", "未检查"),
-    "validation_text": ("{errors} error(s), {warnings} warning(s) found by `gridmap validate`.",
-                        "`gridmap validate` 发现 {errors} 个错误、{warnings} 个警告。"),
-    "faults_more": ("{n} more in `gridmap validate --out`.", "其余 {n} 条见 `gridmap validate --out`。"),
-    "error": ("error", "错误"), "warning": ("warning", "警告"),
-    "infeasible": ("Units whose band cannot be met", "无法满足户数范围的单元"), "unit": ("Unit", "单元"),
-    "no_cjk": ("No CJK font found ({fonts}); Chinese labels in the plots may show as boxes. "
-               "Install fonts-wqy-microhei.", "未找到中文字体（{fonts}），图中中文可能显示为方框。请安装 fonts-wqy-microhei。"),
-    "over_band": ("over band", "超出上限"), "under_band": ("under band", "低于下限"),
-    "rural_unit": ("rural unit", "农村单元"),
-    "full_time": ("full-time", "专职"), "part_time": ("part-time", "兼职"),
-    "part_time_1": ("part-time, first level", "一级兼职"), "part_time_2": ("part-time, second level", "二级兼职"),
-    "fulltime": ("full-time", "专职"), "parttime": ("part-time", "兼职"), "volunteer": ("volunteer", "志愿者"),
-    "generated": ("Plan of {created}, gridmap {version}.", "计划生成于 {created}，gridmap {version}。"),
-    "figures": ("{households:,.0f} households in {grids} grids.", "共 {households:,.0f} 户，{grids} 个网格。"),
+#: The report's words: its own short keys -> keys of the one vocabulary (gridmap.i18n).
+_KEYS = {
+    **{k: f"report.{k}" for k in (
+        "title", "overview", "grids", "households", "workers", "budget", "reach", "exceptions", "count",
+        "villages_n", "hh_min", "hh_median", "hh_max", "in_band", "hh_per_grid", "n_grids", "hist_caption",
+        "box_caption", "regime_caption", "workers_caption", "monthly", "yearly", "component", "budget_caption",
+        "budget_text", "reached", "share", "reach_caption", "reach_settings", "setting", "value", "flagged_none",
+        "flagged_text", "validation", "validation_text", "faults_more", "infeasible", "no_cjk", "generated",
+        "figures")},
+    "level": "field.level", "name": "field.name", "level1": "level.1", "level2": "level.2", "level3": "level.3",
+    "level4": "level.4", "not_in_plan": "level.not_in_plan", "township": "field.township", "county": "value.county",
+    "total": "value.total", "village": "field.unit", "grid": "field.grid", "code": "field.code",
+    "regime": "field.regime", "households_total": "field.households", "grids_n": "field.grids",
+    "band": "field.band_status", "band_text": "band.urban_text", "worker_type": "field.worker_type",
+    "workers_n": "field.workers", "pay": "pay.total", "flag": "field.flag", "reason": "field.reason",
+    "fault": "validate.fault", "errors": "validate.errors", "warnings": "validate.warnings",
+    "status": "field.status", "detail": "validate.detail", "checked": "check.checked", "skipped": "check.skipped",
+    "unit": "field.unit",
 }
 
 
 def _tr(key: str, lang: str, **kw) -> str:
-    en, zh = _T[key]
-    text = zh if lang == "zh" else en
-    return text.format(**kw) if kw else text
+    return i18n.text(_KEYS[key], lang, **kw)
 
 
 @dataclass
@@ -281,7 +238,7 @@ def _overview(plan, frame, lang, band) -> Section:
 
 
 def _regime_label(regime: str, lang: str) -> str:
-    return _tr(regime, lang) if regime in ("urban", "rural", "island") else regime
+    return i18n.term("regime", regime, lang)
 
 
 def _grids_section(frame, lang, plot) -> Section:
@@ -345,8 +302,7 @@ def _worker_frame(frame, workers) -> pd.DataFrame:
 
 
 def _type_label(kind: str, lang: str) -> str:
-    known = ("full_time", "part_time", "part_time_1", "part_time_2", "fulltime", "parttime", "volunteer")
-    return _tr(kind, lang) if kind in known else kind
+    return i18n.term("worker_type", kind, lang)
 
 
 def _workers_section(frame, workers, lang, plot) -> Section:
@@ -370,8 +326,7 @@ def _budget_section(frame, workers, lang, plot, months: int = 12) -> Section:
         w["pay_total"] = w["monthly_pay"]
         components = ["pay_total"]
     monthly = w.groupby("township")[components].sum()
-    labels = {c: (_tr("pay", lang) if c == "pay_total" else _tr(c, lang) if c in _T else c[len("pay_"):])
-              for c in components}
+    labels = {c: i18n.term("pay", c[len("pay_"):], lang) for c in components}
     table = monthly.rename(columns=labels)
     table[_tr("monthly", lang)] = monthly.sum(axis=1)
     table[_tr("yearly", lang)] = months * monthly.sum(axis=1)
@@ -426,8 +381,7 @@ def _exceptions_section(plan, frame, lang, validate) -> Section:
             _tr("unit", lang): flagged["unit_name"], _tr("regime", lang): [_regime_label(r, lang) for r in
                                                                            flagged["regime"]],
             _tr("households_total", lang): flagged["households"],
-            _tr("flag", lang): [_tr(f, lang) if f in ("over_band", "under_band", "rural_unit") else f
-                                for f in flagged["flag"].astype(str)],
+            _tr("flag", lang): [i18n.term("flag", f, lang) for f in flagged["flag"].astype(str)],
             _tr("reason", lang): flagged.get("flag_reason", "")})
         blocks.append(Table(_cells(table)))
     else:
@@ -442,7 +396,7 @@ def _exceptions_section(plan, frame, lang, validate) -> Section:
 
         faults = validate_plan(plan)
         blocks.append(_tr("validation_text", lang, errors=faults.errors, warnings=faults.warnings))
-        label = {k: (v[2] if lang == "zh" else v[1]) for k, v in FAULT_CLASSES.items()}
+        label = {k: i18n.term("fault", k, lang) for k in FAULT_CLASSES}
         summary = faults.summary
         table = pd.DataFrame({
             _tr("fault", lang): summary["fault"].map(label),
@@ -453,7 +407,7 @@ def _exceptions_section(plan, frame, lang, validate) -> Section:
         shown = faults.faults.head(100)
         if len(shown):
             blocks.append(Table(_cells(pd.DataFrame({
-                _tr("level", lang): [_tr(v, lang) for v in shown["level"]],
+                _tr("level", lang): [i18n.term("severity", v, lang) for v in shown["level"]],
                 _tr("fault", lang): shown["fault"].map(label),
                 _tr("grid", lang): shown["grid_id"], _tr("detail", lang): shown["detail"]}))))
         if len(faults.faults) > len(shown):

@@ -24,6 +24,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from gridmap import i18n
 from gridmap._atomic import atomic_path
 from gridmap._toml import read_toml
 from gridmap.codes import check_code
@@ -31,22 +32,23 @@ from gridmap.crs import metric_crs, require_crs
 from gridmap.errors import InputError
 from gridmap.inputs.files import polygonal
 
-#: Fault classes in reporting order, with their default level and a label (en, zh).
+#: Fault classes in reporting order, with their default level; their names in either
+#: language are ``fault.<class>`` in gridmap.i18n.
 FAULT_CLASSES = {
-    "invalid_geometry": ("error", "invalid geometry", "几何无效"),
-    "gap": ("error", "gap inside the area", "区域内空隙"),
-    "outside_area": ("error", "grid outside the area", "网格超出区域"),
-    "overlap": ("error", "overlapping grids", "网格重叠"),
-    "non_contiguous": ("error", "grid in several parts", "网格不连续"),
-    "crosses_unit": ("error", "grid crosses a village/township border", "网格跨村/乡镇边界"),
-    "unit_mismatch": ("warning", "grid lies in another unit than its unit_id", "网格所在单元与编码不符"),
-    "out_of_band": ("error", "households out of band", "户数超出范围"),
-    "empty_grid": ("error", "empty grid", "空网格"),
-    "duplicate_code": ("error", "duplicate code", "编码重复"),
-    "malformed_code": ("error", "malformed code", "编码格式错误"),
-    "worker_without_grid": ("error", "worker without a grid", "网格员无网格"),
-    "grid_without_worker": ("error", "grid without a worker", "网格无网格员"),
-    "base_outside_grid": ("error", "base outside its grid", "工作站不在网格内"),
+    "invalid_geometry": "error",
+    "gap": "error",
+    "outside_area": "error",
+    "overlap": "error",
+    "non_contiguous": "error",
+    "crosses_unit": "error",
+    "unit_mismatch": "warning",
+    "out_of_band": "error",
+    "empty_grid": "error",
+    "duplicate_code": "error",
+    "malformed_code": "error",
+    "worker_without_grid": "error",
+    "grid_without_worker": "error",
+    "base_outside_grid": "error",
 }
 
 LEVELS = ("error", "warning")
@@ -146,9 +148,9 @@ class Faults:
     def summary(self) -> pd.DataFrame:
         """Counts per fault class: ``fault``, ``label``, ``status``, ``errors``, ``warnings``, ``area_m2``."""
         rows = []
-        for name, (_, label, _) in FAULT_CLASSES.items():
+        for name in FAULT_CLASSES:
             mine = self.faults[self.faults["fault"] == name]
-            rows.append({"fault": name, "label": label, "status": self.checks.get(name, "skipped"),
+            rows.append({"fault": name, "label": i18n.term("fault", name, "en"), "status": self.checks.get(name, "skipped"),
                          "errors": int((mine["level"] == "error").sum()),
                          "warnings": int((mine["level"] == "warning").sum()),
                          "area_m2": float(mine["area_m2"].sum())})
@@ -378,7 +380,7 @@ class _Check:
         if isinstance(geometry, str) and geometry == "grid":
             geometry = self.geoms[i] if i is not None else None
         self.rows.append({
-            "fault": fault, "level": level or FAULT_CLASSES[fault][0],
+            "fault": fault, "level": level or FAULT_CLASSES[fault],
             "grid_id": self.ids[i] if i is not None else "", "other_id": other_id,
             "unit_id": self.unit_ids[i] if (i is not None and self.unit_ids is not None) else "",
             "detail": detail, "area_m2": float(area_m2), "geometry": geometry,
@@ -658,7 +660,7 @@ class _Check:
 
 
 def _row(fault, grid_id, other_id, unit_id, detail, area_m2, geometry, level=None) -> dict:
-    return {"fault": fault, "level": level or FAULT_CLASSES[fault][0], "grid_id": grid_id, "other_id": other_id,
+    return {"fault": fault, "level": level or FAULT_CLASSES[fault], "grid_id": grid_id, "other_id": other_id,
             "unit_id": unit_id, "detail": detail, "area_m2": area_m2, "geometry": geometry}
 
 

@@ -129,7 +129,7 @@ def test_demo_map_in_chromium(browser, demo_map):
         assert width > 40
 
         legend = page.locator(".gridmap-legend").inner_text()
-        assert "符合标准" in legend and "个网格" in legend
+        assert "在范围内" in legend and "个网格" in legend
         assert page.locator(".leaflet-control-scale-line").count() == 1
         assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
 

@@ -182,25 +182,25 @@ def test_chinese_labels():
     assert layer_names(m) == ["网格", "网格编码", "村/社区界", "乡镇/街道界", "服务范围（15 分钟）", "响应时间外住户",
                               "网格员", "网格驻点", "道路", "水系", "铁路"]
     page = m.get_root().render()
-    for label in ("网格编码", "户数", "符合标准", "低于标准", "高于标准", "农村（整村一格）", "村/社区界", "乡镇/街道界",
+    for label in ("网格编码", "户数", "在范围内", "低于下限", "高于上限", "农村（整村一格）", "村/社区界", "乡镇/街道界",
                   "道路", "水系", "铁路", "网格员", "网格驻点", "服务范围", "响应时间外住户", "搜索网格编码或村/社区",
-                  "全屏", "紧凑度", "响应时间内覆盖", "专职", "户数标准", "农村单元整村为一个网格"):
+                  "全屏", "形状规整度", "响应时间内覆盖", "专职", "户数范围", "农村单元整村为一个网格"):
         assert label in page, label
-    assert "Households" not in page and "Within band" not in page
+    assert "Households" not in page and "within the band" not in page
 
 
 def test_english_labels():
     m = plan_map(toy_plan(staffing=True), lang="en")
     assert layer_names(m) == ["Grids", "Grid codes", "Village borders", "Township borders", "Service areas (15 min)",
-                              "Households outside response time", "Grid workers", "Bases", "Roads", "Waterways",
+                              "Households outside the response time", "Grid workers", "Bases", "Roads", "Waterways",
                               "Railways"]
     page = m.get_root().render()
-    for label in ("Grid code", "Households", "Within band", "Below band", "Above band", "Village borders",
+    for label in ("Grid code", "Households", "within the band", "below the band", "above the band", "Village borders",
                   "Township borders", "Roads", "Waterways", "Railways", "Grid workers", "Bases",
-                  "Households outside response time", "Search grid code or village", "Full screen", "full-time",
-                  "Compactness", "rural village kept as one grid"):
+                  "Households outside the response time", "Search grid code or village", "Full screen", "full-time",
+                  "Shape (roundness)", "rural village kept as one grid"):
         assert label in page, label
-    for label in ("户数", "网格编码", "符合标准", "道路", "专职", "全屏"):
+    for label in ("户数", "网格编码", "在范围内", "道路", "专职", "全屏"):
         assert label not in page, label
 
 

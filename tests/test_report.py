@@ -110,7 +110,7 @@ def test_markdown_writes_png_files_beside_it(plan, tmp_path):
     assert len(links) == len(report.figures) >= 6
     for link in links:
         assert (path.parent / link).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "## 网格员（按类型）" in text and "| 乡镇 |" in text
+    assert "## 网格员（按类型）" in text and "| 乡镇（街道） |" in text
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temporary files left
 
 

@@ -1,0 +1,93 @@
+"""The one vocabulary: complete in both languages, the same template fields in both, and
+Chinese outputs that leak no English key."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from gridmap import i18n
+
+GRIDMAP = Path(i18n.__file__).parent
+
+#: Words that may stay Latin in Chinese text: units, names of formats and programs.
+_LATIN_OK = {"km", "m", "km²", "m²", "gridmap", "validate", "faults", "gpkg", "fonts", "wqy", "microhei", "apt",
+             "install", "Debian", "Ubuntu", "GeoPackage", "ID", "X", "Y", "h", "osm", "OpenStreetMap", "ODbL"}
+
+
+def test_every_key_has_both_languages():
+    for key in i18n.keys():
+        zh, en = i18n.text(key, "zh"), i18n.text(key, "en")
+        assert zh.strip() and en.strip(), key
+
+
+def test_both_languages_take_the_same_fields():
+    for key in i18n.keys():
+        assert i18n.placeholders(key, "zh") == i18n.placeholders(key, "en"), key
+
+
+def test_chinese_words_are_chinese():
+    """A zh entry holds Chinese (or only fields, numbers and symbols), never an English sentence."""
+    for key in i18n.keys():
+        zh = re.sub(r"\{[^}]*\}", "", i18n.text(key, "zh"))
+        words = set(re.findall(r"[A-Za-z][A-Za-z²]*", zh))
+        assert words <= _LATIN_OK, (key, words - _LATIN_OK)
+
+
+def test_unknown_key_is_an_error_and_unknown_term_is_shown_as_written():
+    with pytest.raises(KeyError):
+        i18n.text("no.such.key", "zh")
+    assert i18n.term("worker_type", "网格长甲", "zh") == "网格长甲"
+    assert i18n.term("worker_type", "part_time_1", "zh") == "一级兼职网格员"
+    with pytest.raises(ValueError):
+        i18n.text("layer.grids", "fr")
+
+
+def test_messages_render_numbers_in_both_languages():
+    zh = i18n.message("no_whole_k", "zh", households=730.0, lo=300.0, hi=500.0)
+    en = i18n.message("no_whole_k", "en", households=730.0, lo=300.0, hi=500.0)
+    assert "730" in zh and "300–500" in zh and "_" not in zh
+    assert "730" in en
+    assert i18n.message("not_a_code", "zh", x=1).startswith("not_a_code")
+
+
+def test_one_word_for_one_thing():
+    assert i18n.text("band.under", "zh") == "低于下限"
+    assert "低于标准" not in " ".join(i18n.text(k, "zh") for k in i18n.keys())
+
+
+@pytest.mark.parametrize("environ, lang", [({}, "zh"), ({"LANG": "C"}, "zh"), ({"LANG": "en_GB.UTF-8"}, "en"),
+                                           ({"LANG": "zh_CN.UTF-8"}, "zh"),
+                                           ({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "en")])
+def test_default_lang_follows_the_locale(environ, lang):
+    assert i18n.default_lang(environ) == lang
+
+
+def test_keys_used_in_the_code_exist():
+    """Every literal key handed to i18n.text/fault_detail/message in gridmap is in the vocabulary."""
+    missing = []
+    for path in GRIDMAP.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "i18n"):
+                continue
+            if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+                continue
+            key = node.args[0].value
+            full = {"text": key, "fault_detail": f"detail.{key}", "message": f"reason.{key}"}.get(node.func.attr)
+            if full and not i18n.has(full):
+                missing.append(f"{path.name}: {full}")
+    assert not missing
+
+
+def test_lower_layer():
+    """i18n imports nothing of gridmap (every module may use it)."""
+    tree = ast.parse((GRIDMAP / "i18n.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            assert not (node.module or "").startswith("gridmap")
+        if isinstance(node, ast.Import):
+            assert not any(a.name.startswith("gridmap") for a in node.names)
