@@ -31,6 +31,8 @@ _EXPORTS = {
     "StaffingConfig": "gridmap.staffing", "budget_table": "gridmap.staffing", "staff_plan": "gridmap.staffing",
     "reach_plan": "gridmap.reach", "reach_table": "gridmap.reach",
     "validate_grids": "gridmap.validate", "validate_plan": "gridmap.validate",
+    "Edits": "gridmap.edits", "read_edits": "gridmap.edits", "write_edits": "gridmap.edits",
+    "update_plan": "gridmap.update", "with_locks": "gridmap.update",
 }
 
 __all__ = list(_EXPORTS)
@@ -60,3 +62,5 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from gridmap.roads import ReachConfig
     from gridmap.staffing import StaffingConfig, budget_table, staff_plan
     from gridmap.validate import validate_grids, validate_plan
+    from gridmap.edits import Edits, read_edits, write_edits
+    from gridmap.update import update_plan, with_locks

@@ -241,3 +241,12 @@ def match_unit_codes(names, table: "pd.DataFrame", county: str | None = None, pa
             what = "none" if not found else "ambiguous: " + ", ".join(villages.loc[found, "code"].head(4))
             rows.append({"code": None, "township_code": None, "township_name": None, "match": what})
     return pd.DataFrame(rows, columns=["code", "township_code", "township_name", "match"])
+
+
+def code_serial(code) -> int | None:
+    """The grid serial of a code (its last 3 digits: ``...001`` or ``<unit_id>-001``), None if it has none."""
+    code = "" if code is None else str(code).strip()
+    if _GRID_NBS.fullmatch(code):
+        return int(code[12:])
+    match = _GRID_LOCAL.fullmatch(code)
+    return int(match["serial"]) if match else None

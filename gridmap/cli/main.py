@@ -36,7 +36,8 @@ def cli():
 
 
 #: One module per command in gridmap/cli/, each defining a click command named ``command``.
-COMMANDS = ("partition", "staff", "reach", "map", "validate", "report", "run", "export", "presets", "edit")
+COMMANDS = ("partition", "staff", "reach", "map", "validate", "report", "run", "export", "presets", "edit", "update",
+            "adjust", "compare")
 
 
 def _register():
