@@ -156,3 +156,21 @@ def test_cli_update_writes_or_refuses(li_plan, tmp_path):
     run = CliRunner().invoke(cli, ["update", str(tmp_path / "plan.gpkg"), "--atoms", str(tmp_path / "bad.gpkg"),
                                    "--out", str(tmp_path / "bad"), "-q"])
     assert run.exit_code == 3 and "crosses_unit" in run.output and not (tmp_path / "bad").exists()
+
+
+def test_editor_export_is_read(tmp_path, li_plan):
+    import json
+
+    atoms = li_plan.atoms.head(2)
+    grid = str(atoms["grid_id"].iloc[0])
+    document = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"atom_id": int(a), "grid_id": g, "locked": False}, "geometry": None}
+        for a, g in zip(atoms["atom_id"], [grid, "u-new-1"])],
+        "gridmap": {"format": "gridmap-edits", "version": 1, "locked": [grid],
+                    "changes": [{"kind": "move", "time": "t", "moves": [{"atom_id": 1, "from": grid, "to": "u-new-1"}]},
+                                {"kind": "lock", "time": "t", "grid_id": grid, "locked": True}]}}
+    (tmp_path / "edits.geojson").write_text(json.dumps(document))
+    edits = read_edits(tmp_path / "edits.geojson")
+    assert edits.locked == {grid}
+    assert [(r["action"], r["atom_id"], r["to_grid"]) for r in edits.change_log] == [("move", 1, "u-new-1"),
+                                                                                    ("lock", None, grid)]
