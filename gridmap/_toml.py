@@ -24,8 +24,18 @@ def read_toml(path: str | Path, what: str = "config") -> dict:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{what}: no such file {path}")
+    data = path.read_bytes()
+    try:  # TOML is UTF-8; Windows editors often add a byte-order mark
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            data.decode("gb18030")
+            hint = " (it looks like GBK/GB18030: save it as UTF-8)"
+        except UnicodeDecodeError:
+            hint = ""
+        raise InputError(f"{what}: {path} is not UTF-8 text at byte {exc.start}{hint}") from None
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{what}: {path} is not valid TOML: {exc}") from None
 

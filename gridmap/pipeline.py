@@ -26,6 +26,7 @@ from gridmap.atoms import atoms_from_polygons, attach_households, build_atoms, s
 from gridmap.codes import grid_code, serial_order
 from gridmap.config import PlanConfig
 from gridmap.crs import metric_crs, require_crs
+from gridmap.dasymetric import Evidence, SpreadRule
 from gridmap._timing import Laps
 from gridmap.errors import InputError
 from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
@@ -44,8 +45,13 @@ class Inputs:
     ``units`` holds the lowest-level units (``unit_id``, ``name``, optional ``parent_id``
     / ``parent_name``); households come from exactly one of ``households`` (points with
     a ``households`` column), ``blocks`` (polygons with ``households``, used as atoms) or
-    ``buildings`` (estimated). ``totals`` (polygons with ``households``, optional) scales
-    points or building estimates to known totals per village or census area.
+    ``buildings`` (estimated). ``totals`` (polygons with ``households``) or
+    ``totals_table`` (rows of ``code``, ``name``, ``parent``, ``households`` joined to the
+    units, see :func:`gridmap.dasymetric.match_totals`) give known totals per village,
+    township or county, spread where people live (:mod:`gridmap.dasymetric`, under
+    ``spread``) with ``places`` (settlement points) and ``landuse`` (residential areas)
+    as evidence besides buildings and streets. Without households, buildings or points,
+    totals alone are enough.
     """
 
     area: gpd.GeoDataFrame
@@ -58,6 +64,10 @@ class Inputs:
     blocks: gpd.GeoDataFrame | None = None
     buildings: gpd.GeoDataFrame | None = None
     totals: gpd.GeoDataFrame | None = None
+    totals_table: pd.DataFrame | None = None
+    places: gpd.GeoDataFrame | None = None
+    landuse: gpd.GeoDataFrame | None = None
+    spread: SpreadRule = field(default_factory=SpreadRule)
     drop_outside: bool = False
     sources: dict = field(default_factory=dict)
 
@@ -81,7 +91,7 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
     else:
         units = units.assign(parent_id=f"osm{area['osm_id'].iloc[0]}", parent_name=area["name"].iloc[0])
     return Inputs(area=area[["name", "geometry"]], units=units, roads=osm.roads, waterways=osm.waterways,
-                  railways=osm.railways, buildings=osm.buildings,
+                  railways=osm.railways, buildings=osm.buildings, places=osm.places, landuse=osm.landuse,
                   sources={"osm": str(path), "area_name": area["name"].iloc[0], "units_level": units_level})
 
 
@@ -98,7 +108,8 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
                       roads=(), waterways=(), railways=(), barriers=(), households=None,
                       households_column: str | None = None, households_divisor: float = 1.0,
                       buildings=None, drop_outside: bool = False, households_totals=None,
-                      totals_column: str = "households", totals_divisor: float = 1.0, gcj02=()) -> Inputs:
+                      totals_column: str = "households", totals_divisor: float = 1.0, gcj02=(),
+                      encoding: str | None = None) -> Inputs:
     """Inputs from vector files (GeoPackage, GeoJSON, Shapefile, zipped Shapefile).
 
     The area is ``area`` (polygons, dissolved), or the union of ``units`` when omitted.
@@ -111,11 +122,15 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     ``gcj02``: the inputs (by role: ``area``, ``units``, ``roads``, ``waterways``,
     ``railways``, ``barriers``, ``households``, ``buildings``, ``totals``, or ``all``)
     whose longitudes and latitudes are GCJ-02 (AMap/Gaode, Tencent), shifted to WGS 84.
+    ``encoding``: of Shapefiles without ``.cpg`` and of CSV tables (default: detected,
+    UTF-8 or GB18030/GBK).
     """
     shifted = gcj02_roles(gcj02)
-    units_gdf, repaired = None, {}
+    units_gdf, repaired, inputs_encoding = None, {}, {}
     if units is not None:
-        layer = read_layer(units, what="units", kind="polygon", gcj02="units" in shifted)
+        layer = read_layer(units, what="units", kind="polygon", gcj02="units" in shifted, encoding=encoding)
+        if layer.attrs.get("encoding"):
+            inputs_encoding = {"units": layer.attrs["encoding"]}
         repaired["units"] = layer.attrs.get("repaired", 0)
         units_gdf = _unit_columns(layer, unit_id, unit_name)
     if area is not None:
@@ -134,7 +149,8 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
                     railways=read_lines(railways, what="railways", gcj02="railways" in shifted),
                     barriers=read_lines(barriers, what="barriers", gcj02="barriers" in shifted),
                     sources={"area": str(area) if area else None, "units": str(units) if units else None,
-                             "repaired_polygons": {k: v for k, v in repaired.items() if v}})
+                             "repaired_polygons": {k: v for k, v in repaired.items() if v},
+                             **({"encodings": inputs_encoding} if inputs_encoding else {})})
     if "highway" not in inputs.roads.columns:
         inputs.roads = inputs.roads.assign(highway="residential")
     if "waterway" not in inputs.waterways.columns:
@@ -144,10 +160,11 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     if buildings is not None:
         inputs.buildings = read_layer(buildings, what="buildings", kind="polygon", gcj02="buildings" in shifted)
         inputs.sources["buildings"] = str(buildings)
-    if inputs.households is None and inputs.blocks is None and inputs.buildings is None:
-        raise InputError("households: give household points, census polygons with counts, or buildings")
+    if inputs.households is None and inputs.blocks is None and inputs.buildings is None and households_totals is None:
+        raise InputError("households: give household points, census polygons with counts, buildings, or totals")
     if households_totals is not None:
-        set_totals(inputs, households_totals, totals_column, totals_divisor, gcj02="totals" in shifted)
+        set_totals(inputs, households_totals, totals_column, totals_divisor, gcj02="totals" in shifted,
+                   encoding=encoding)
     if shifted:
         inputs.sources["gcj02_shifted"] = sorted(shifted)
     return inputs
@@ -178,16 +195,34 @@ def set_households(inputs: Inputs, path, column: str | None = None, divisor: flo
 
 
 def set_totals(inputs: Inputs, path, column: str = "households", divisor: float = 1.0, *,
-               gcj02: bool = False) -> Inputs:
-    """Give ``inputs`` known household totals: polygons with ``column`` households each.
+               gcj02: bool = False, encoding: str | None = None) -> Inputs:
+    """Give ``inputs`` known household totals: polygons with ``column`` households each, or a table.
 
-    :func:`make_plan` then scales the points or building estimates to them.
+    :func:`make_plan` then spreads each total where people live (:mod:`gridmap.dasymetric`):
+    over the building or point estimate when it can carry it, else over built-up evidence.
+    A CSV/XLSX table (:func:`gridmap.inputs.tables.read_totals_table`) names villages,
+    townships or the county by code or name and is joined to the units; its households
+    column is found by name unless ``column`` names it, and with ``divisor`` ≠ 1 the
+    column holds persons. ``encoding``: of a CSV (default: UTF-8 or GB18030, detected).
 
-    Typical use: building estimates scaled to the registered households of each village
-    or community. Not with census polygons as households (they are totals already).
+    Typical use: the registered households of each village or community. Not with census
+    polygons as households (they are totals already).
     """
+    from gridmap.inputs.tables import is_table, read_totals_table
+
+    if is_table(path):
+        persons = divisor != 1.0
+        inputs.totals_table = read_totals_table(
+            path, households=None if persons or column == "households" else column,
+            persons=(None if column == "households" else column) if persons else None,
+            persons_per_household=divisor if persons else None, encoding=encoding)
+        inputs.totals = None
+        inputs.sources["household_totals"] = str(path)
+        inputs.sources["household_totals_encoding"] = inputs.totals_table.attrs.get("encoding")
+        return inputs
     layer = read_layer(path, what="household totals", kind="polygon", columns=[column], gcj02=gcj02)
     counts = hh._counts(layer, column, "household totals") / divisor
+    inputs.totals_table = None
     inputs.totals = gpd.GeoDataFrame({"households": counts}, geometry=layer.geometry.values, crs=layer.crs)
     inputs.sources["household_totals"] = str(path)
     return inputs
@@ -272,7 +307,9 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     lap("units")
 
     report("households", 0, 1)
-    households, household_method = _prepare_households(inputs, area, crs, config)
+    households, household_method, unit_methods = _prepare_households(inputs, area, crs, config, units)
+    if unit_methods is not None:
+        units = units.merge(unit_methods, on="unit_id", how="left")
     lap("households")
 
     barriers = _barrier_lines(inputs, crs, config, area)
@@ -389,34 +426,69 @@ def _prepare_units(units, area, crs, area_name):
     return units[["unit_id", "name", "parent_id", "parent_name", "geometry"]]
 
 
-def _prepare_households(inputs, area, crs, config):
+def _prepare_households(inputs, area, crs, config, units):
+    """Household points in ``crs``, the method in words, and per unit how its households were found (or None)."""
+    totals_given = inputs.totals is not None or inputs.totals_table is not None
     if inputs.blocks is not None:
-        if inputs.totals is not None:
+        if totals_given:
             raise InputError("household totals: the census polygons given as households are totals already; "
                              "give totals with household points or buildings")
         require_crs(inputs.blocks, "households")
         blocks = inputs.blocks.to_crs(crs)
         points = hh.from_polygons(blocks, "households")
-        return hh.inside_area(points, area, drop=inputs.drop_outside), points.attrs["method"]
+        return hh.inside_area(points, area, drop=inputs.drop_outside), points.attrs["method"], None
+    points = None
     if inputs.households is not None:
         require_crs(inputs.households, "households")
         points = inputs.households.to_crs(crs)
         points.attrs["method"] = inputs.households.attrs.get("method", "points")
         points = hh.inside_area(points, area, drop=inputs.drop_outside)
-    else:
+    elif inputs.buildings is not None and len(inputs.buildings):
         require_crs(inputs.buildings, "buildings")
         buildings = inputs.buildings.to_crs(crs)
         points = hh.from_buildings(buildings, config.households)
         # Buildings straddling the area's edge are outside when their inner point is.
         points = hh.inside_area(points, area, drop=True)
-        if points.empty and inputs.totals is None:
+    if not totals_given:
+        if points is None or points.empty:
             raise InputError("households: no residential building lies inside the area")
-    if inputs.totals is not None:
+        return points, points.attrs["method"], None
+    return _spread_totals(inputs, points, area, crs, units)
+
+
+def _spread_totals(inputs, points, area, crs, units):
+    """Known totals spread with the best evidence (:mod:`gridmap.dasymetric`); the base points keep theirs elsewhere."""
+    from gridmap.dasymetric import match_totals, spread_totals, unit_methods
+
+    if inputs.totals_table is not None:
+        totals = match_totals(inputs.totals_table, units, str(inputs.area["name"].iloc[0]) if "name" in inputs.area else "")
+        what = f"a table of {len(totals)} rows"
+    else:
         require_crs(inputs.totals, "household totals")
-        points = hh.scale_to_totals(points, inputs.totals.to_crs(crs))
-        # a polygon without points counts at an inner point, which may fall outside the area
-        points = hh.inside_area(points, area, drop=True)
-    return points, points.attrs["method"]
+        totals = inputs.totals.to_crs(crs)
+        totals = totals.assign(label=totals["label"] if "label" in totals else [str(i + 1) for i in range(len(totals))])
+        totals = totals.assign(geometry=shapely.intersection(totals.geometry.values, area))
+        totals = totals[~totals.geometry.is_empty].reset_index(drop=True)
+        what = f"{len(totals)} polygons"
+
+    def metric(layer):
+        return None if layer is None or len(layer) == 0 else layer.to_crs(crs)
+
+    evidence = Evidence(buildings=metric(inputs.buildings), landuse=metric(inputs.landuse),
+                        streets=metric(inputs.roads), places=metric(inputs.places))
+    spread, report = spread_totals(totals, points, evidence, inputs.spread)
+    # a total's points lie inside its polygon; the base points were inside the area already
+    spread = hh.inside_area(spread, area, drop=True)
+    base = points.attrs.get("method", "points") if points is not None else "none"
+    methods = sorted(set(report["method"]))
+    method = f"totals ({what}) spread by {', '.join(methods)}; base estimate: {base}"
+    if points is not None and (report["method"] == "buildings").any():
+        method += "; scaled to the totals"
+    spread.attrs.update(method=method, total=float(spread["households"].sum()))
+    per_unit = unit_methods(units, totals, report, default=base.split(" (")[0])
+    records = report.assign(density=report["density"].round(1)).astype(object)
+    inputs.sources["household_totals_report"] = records.where(records.notna(), None).to_dict("records")
+    return spread, method, per_unit
 
 
 def _barrier_lines(inputs, crs, config, area):
@@ -571,7 +643,20 @@ def _summary(grids, units, households, atoms, config, household_method, inputs):
         "polsby_popper_median": float(grids["polsby_popper"].median()),
         "flagged": flagged[["grid_id", "households", "flag_reason"]].to_dict("records"),
         "repaired_polygons": inputs.sources.get("repaired_polygons", {}),
+        **_household_methods(units),
     }
+
+
+def _household_methods(units) -> dict:
+    """Per unit, how its households were found, and the units whose evidence is thin or total disputed."""
+    if "household_method" not in units.columns:
+        return {}
+    rows = units[["unit_id", "name", "household_method", "household_note", "thin", "disagree"]]
+    return {"household_methods": {m: int(n) for m, n in rows["household_method"].value_counts().items()},
+            "units_household_method": rows[["unit_id", "name", "household_method", "household_note"]].to_dict("records"),
+            "thin_evidence": rows.loc[rows["thin"].astype(bool), ["unit_id", "name", "household_note"]].to_dict("records"),
+            "no_evidence": rows.loc[rows["household_method"].eq("even"), ["unit_id", "name"]].to_dict("records"),
+            "totals_disagree": rows.loc[rows["disagree"].astype(bool), ["unit_id", "name", "household_note"]].to_dict("records")}
 
 
 def _version(package: str) -> str:

@@ -35,11 +35,13 @@ UTM32N = "EPSG:32632"  # metric CRS for Liechtenstein areas
 
 COLUMNS = {
     "boundaries": ["osm_id", "name", "name_zh", "admin_level", "geometry"],
-    "roads": ["osm_id", "highway", "name", "oneway", "maxspeed", "geometry"],
+    "roads": ["osm_id", "highway", "name", "oneway", "maxspeed", "bridge", "tunnel", "layer", "geometry"],
     "waterways": ["osm_id", "waterway", "name", "geometry"],
     "water_areas": ["osm_id", "kind", "name", "geometry"],
     "railways": ["osm_id", "railway", "geometry"],
     "buildings": ["osm_id", "building", "levels", "flats", "housenumber", "geometry"],
+    "places": ["osm_id", "place", "name", "geometry"],
+    "landuse": ["osm_id", "landuse", "name", "geometry"],
 }
 LINE_LAYERS = {"roads", "waterways", "railways"}
 
@@ -94,7 +96,8 @@ def test_liechtenstein_layers_are_plausible(liechtenstein: OsmLayers) -> None:
 def test_liechtenstein_geometries_and_values(liechtenstein: OsmLayers) -> None:
     for name in COLUMNS:
         geoms = getattr(liechtenstein, name).geometry
-        expected = {"LineString"} if name in LINE_LAYERS else {"Polygon", "MultiPolygon"}
+        expected = ({"LineString"} if name in LINE_LAYERS else {"Point"} if name == "places"
+                    else {"Polygon", "MultiPolygon"})
         assert set(geoms.geom_type) <= expected, name
         assert geoms.is_valid.all(), name
         assert not geoms.is_empty.any(), name
@@ -296,7 +299,7 @@ def check_tiny(layers: OsmLayers) -> None:
     assert_schema(layers)
     assert layers.counts() == {
         "boundaries": 3, "roads": 3, "waterways": 1, "water_areas": 1, "railways": 1,
-        "buildings": 2,
+        "buildings": 2, "places": 0, "landuse": 0,
     }
     roads = layers.roads.set_index("osm_id")
     assert roads.loc[100, ["highway", "name", "oneway", "maxspeed"]].tolist() == [

@@ -56,13 +56,22 @@ INPUT_OPTIONS = [
     click.option("--households-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
                  help="Divide the column by this (persons per household, e.g. 2.3)."),
     click.option("--buildings", type=click.Path(dir_okay=False), help="Building polygons to estimate households from."),
-    click.option("--households-totals", type=click.Path(dir_okay=False), help="Polygons with known household totals "
-                 "(villages, communities, census areas; --totals-column): the households from buildings or points "
-                 "are scaled to them, polygon by polygon."),
+    click.option("--households-totals", type=click.Path(dir_okay=False), help="Known household totals: polygons "
+                 "(villages, communities, census areas; --totals-column), or a CSV/XLSX table of code or name "
+                 "(村/社区, 乡镇, or the county) and households or persons, joined to the units. Each total is "
+                 "spread where people live: over the buildings or points when they can carry it, else over built-up "
+                 "evidence (residential landuse, footprints, residential streets, village points); the summary "
+                 "says which, unit by unit."),
     click.option("--totals-column", default="households", show_default=True,
                  help="Column of --households-totals holding households (or persons, with --totals-divisor)."),
     click.option("--totals-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
                  help="Divide --totals-column by this (persons per household, e.g. 2.8)."),
+    click.option("--totals-factor", type=click.FloatRange(min=1, min_open=True), default=3.0, show_default=True,
+                 help="Report units whose total and building/point estimate differ by more than this factor."),
+    click.option("--census-county", help="6-digit county code: persons per household from the county's 2020 census "
+                 "(for persons in --households-totals, unless --totals-divisor is given)."),
+    click.option("--encoding", help="Text encoding of Shapefiles without .cpg and of CSV tables (e.g. gbk; "
+                 "default: UTF-8 or GB18030/GBK, detected from the bytes)."),
     click.option("--drop-outside", is_flag=True, help="Drop household points outside the area instead of failing."),
     click.option("--gcj02", multiple=True, type=click.Choice([*GCJ02_ROLES, "all"]),
                  help="These input files hold GCJ-02 coordinates (AMap/Gaode, Tencent): shift them to WGS 84 "
@@ -97,7 +106,8 @@ def input_options(function):
 def build_plan(progress, *, osm, area, area_name, area_level, units, units_level, parent_level, unit_id, unit_name,
                code_table, county_code,
                roads, waterways, railways, barriers, households, households_column, households_divisor, buildings,
-               households_totals, totals_column, totals_divisor, drop_outside, gcj02, band, urban_mode,
+               households_totals, totals_column, totals_divisor, totals_factor, census_county, encoding,
+               drop_outside, gcj02, band, urban_mode,
                urban_min_density, urban_urban_pattern, rural_grids, rural_gap_m, rural_min_households,
                rural_split_large, crs, jobs, seed, config_path):
     """Read the inputs the options name and make the plan."""
@@ -113,6 +123,13 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
                          urban_urban_pattern=urban_urban_pattern, rural_grids=rural_grids, rural_gap_m=rural_gap_m,
                          rural_min_households=rural_min_households, rural_split_large=rural_split_large)
     progress("inputs", 0, 1)
+    census = None
+    if census_county:
+        from gridmap.census import county
+
+        census = county(census_county)
+        if totals_divisor == 1.0 and households_totals:
+            totals_divisor = census.household_size
     if osm:
         inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
                                  parent_level=parent_level)
@@ -123,7 +140,8 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
         if households:
             set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted)
         if households_totals:
-            set_totals(inputs, households_totals, totals_column, totals_divisor, gcj02="totals" in shifted)
+            set_totals(inputs, households_totals, totals_column, totals_divisor, gcj02="totals" in shifted,
+                       encoding=encoding)
         inputs.drop_outside = drop_outside
     else:
         inputs = inputs_from_files(area=area, units=units, unit_id=unit_id, unit_name=unit_name, roads=roads,
@@ -131,7 +149,14 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
                                    households_column=households_column, households_divisor=households_divisor,
                                    buildings=buildings, drop_outside=drop_outside,
                                    households_totals=households_totals, totals_column=totals_column,
-                                   totals_divisor=totals_divisor, gcj02=gcj02)
+                                   totals_divisor=totals_divisor, gcj02=gcj02, encoding=encoding)
+    import dataclasses
+
+    inputs.spread = dataclasses.replace(inputs.spread, disagree_factor=totals_factor)
+    if census is not None:
+        inputs.sources["census_county"] = {"code": census.code, "name": census.name,
+                                           "households": round(census.households),
+                                           "household_size": census.household_size}
     if code_table:
         set_unit_codes(inputs, code_table, county_code)
     elif county_code:

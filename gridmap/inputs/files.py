@@ -25,7 +25,8 @@ _KINDS = {
 
 
 def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = None,
-               columns: list[str] | None = None, gcj02: bool = False) -> gpd.GeoDataFrame:
+               columns: list[str] | None = None, gcj02: bool = False,
+               encoding: str | None = None) -> gpd.GeoDataFrame:
     """Read one vector layer and validate it.
 
     Parameters
@@ -38,13 +39,25 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     columns : columns that must exist.
     gcj02 : the layer's longitudes and latitudes are GCJ-02 (AMap/Gaode, Tencent maps):
         shift them back to WGS 84 (the result is in EPSG:4326).
+    encoding : text encoding of a Shapefile's attributes (e.g. ``"gbk"``). By default a
+        ``.cpg`` file decides, and without one UTF-8 or GB18030/GBK is detected from the
+        ``.dbf`` bytes; ``attrs["encoding"]`` says which was used and how.
     """
     path = Path(path)
     if not path.exists():
         raise InputError(f"{what}: no such file {path}")
     source = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
+    how = None
+    if encoding is not None:
+        from gridmap.inputs.encoding import check_name
+
+        encoding, how = check_name(encoding, what), "given"
+    elif path.suffix.lower() in (".shp", ".zip", ".dbf"):
+        from gridmap.inputs.encoding import shapefile_encoding
+
+        encoding, how = shapefile_encoding(path)
     try:
-        gdf = pyogrio.read_dataframe(source, layer=layer)
+        gdf = pyogrio.read_dataframe(source, layer=layer, **({"encoding": encoding} if encoding else {}))
     except Exception as exc:  # pyogrio/GDAL errors come in many classes
         raise InputError(f"{what}: cannot read {path}: {str(exc).splitlines()[0]}") from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
@@ -53,6 +66,8 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     if gdf.empty:
         raise InputError(f"{what}: {path} has no features (empty layer)")
     require_crs(gdf, f"{what} ({path})")
+    if encoding:
+        gdf.attrs["encoding"] = {"encoding": encoding, "how": how}
     if gcj02:
         gdf = shift_from_gcj02(gdf, f"{what} ({path})")
     require_columns(gdf, columns, what, path)

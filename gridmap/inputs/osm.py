@@ -75,9 +75,15 @@ _SUFFIXES = (".pbf", ".osm", ".osm.bz2", ".osm.gz", ".o5m", ".opl")
 
 # Keys of every tag that can put an object into a layer; the C++ filter drops
 # the rest before Python sees it.
-_KEYS = ("highway", "waterway", "railway", "building", "boundary", "natural", "water")
+_KEYS = ("highway", "waterway", "railway", "building", "boundary", "natural", "water", "place", "landuse")
 # Relations worth assembling into areas (multipolygon and boundary relations).
-_AREA_KEYS = ("boundary", "building", "natural", "water", "waterway")
+_AREA_KEYS = ("boundary", "building", "natural", "water", "waterway", "landuse")
+
+#: ``place`` values of nodes read as settlement points (villages, communities, towns).
+PLACES = frozenset({"city", "town", "village", "hamlet", "isolated_dwelling", "suburb", "quarter",
+                    "neighbourhood", "city_block"})
+#: ``landuse`` values read as housing evidence.
+LANDUSES = frozenset({"residential"})
 
 _ONEWAY = {
     "yes": "yes", "true": "yes", "1": "yes",
@@ -93,6 +99,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "boundaries": {"osm_id": "int64", "name": "str", "name_zh": "str", "admin_level": "int64"},
     "roads": {
         "osm_id": "int64", "highway": "str", "name": "str", "oneway": "str", "maxspeed": "str",
+        "bridge": "str", "tunnel": "str", "layer": "str",
     },
     "waterways": {"osm_id": "int64", "waterway": "str", "name": "str"},
     "water_areas": {"osm_id": "int64", "kind": "str", "name": "str"},
@@ -101,8 +108,10 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "osm_id": "int64", "building": "str", "levels": "float64", "flats": "float64",
         "housenumber": "str",
     },
+    "places": {"osm_id": "int64", "place": "str", "name": "str"},
+    "landuse": {"osm_id": "int64", "landuse": "str", "name": "str"},
 }
-_POLYGON_LAYERS = frozenset({"boundaries", "water_areas", "buildings"})
+_POLYGON_LAYERS = frozenset({"boundaries", "water_areas", "buildings", "landuse"})
 
 
 @dataclass
@@ -124,7 +133,8 @@ class OsmLayers:
         Highway ways in `ROAD_HIGHWAYS` as LineStrings: ``osm_id``, ``highway``,
         ``name``, ``oneway`` (``''`` unknown/two-way, ``'yes'``, ``'-1'`` against
         the drawing direction, ``'no'``), ``maxspeed`` (raw tag, e.g. ``'50'``,
-        ``'30 mph'``).
+        ``'30 mph'``), ``bridge``, ``tunnel`` and ``layer`` (raw tags: roads on
+        different layers cross without meeting).
     waterways
         Waterway ways in `WATERWAYS` as LineStrings: ``osm_id``, ``waterway``,
         ``name``.
@@ -139,6 +149,12 @@ class OsmLayers:
         (tag value, e.g. ``'yes'``, ``'house'``), ``levels`` (float, from
         ``building:levels``), ``flats`` (float, from ``building:flats``),
         ``housenumber`` (``addr:housenumber`` or ``''``).
+    places
+        Nodes with a ``place`` tag in `PLACES` (villages, hamlets, neighbourhoods,
+        quarters, towns...) as Points: ``osm_id``, ``place``, ``name``.
+    landuse
+        Areas with a ``landuse`` tag in `LANDUSES` (residential): ``osm_id``,
+        ``landuse``, ``name``.
     """
 
     boundaries: gpd.GeoDataFrame
@@ -147,6 +163,8 @@ class OsmLayers:
     water_areas: gpd.GeoDataFrame
     railways: gpd.GeoDataFrame
     buildings: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    landuse: gpd.GeoDataFrame
 
     def counts(self) -> dict[str, int]:
         """Number of features in each layer, by layer name."""
@@ -426,6 +444,7 @@ def _scan(path: Path) -> dict[str, tuple[list[tuple], list[str]]]:
     out: dict[str, tuple[list[tuple], list[str]]] = {name: ([], []) for name in _SCHEMA}
     boundaries, roads, waterways = out["boundaries"], out["roads"], out["waterways"]
     water_areas, railways, buildings = out["water_areas"], out["railways"], out["buildings"]
+    places, landuse = out["places"], out["landuse"]
     skipped = {"ways without complete node locations": 0, "areas that failed to build": 0,
                "boundaries without a numeric admin_level": 0}
     factory = osmium.geom.WKBFactory()
@@ -436,12 +455,19 @@ def _scan(path: Path) -> dict[str, tuple[list[tuple], list[str]]]:
         .with_areas(osmium.filter.KeyFilter(*_AREA_KEYS))
         # Nodes are needed for locations but yield nothing; relations only
         # matter as assembled areas.
-        .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY | osmium.osm.AREA))
+        .with_filter(osmium.filter.EntityFilter(osmium.osm.NODE | osmium.osm.WAY | osmium.osm.AREA))
         .with_filter(osmium.filter.KeyFilter(*_KEYS))
     )
     for obj in processor:
         tags = obj.tags
-        if obj.type_str() == "w":
+        kind_of = obj.type_str()
+        if kind_of == "n":
+            place = tags.get("place")
+            if place in PLACES and obj.location.valid():
+                places[0].append((obj.id, place, tags.get("name", "")))
+                places[1].append(factory.create_point(obj))
+            continue
+        if kind_of == "w":
             highway = tags.get("highway")
             waterway = tags.get("waterway")
             railway = tags.get("railway")
@@ -459,7 +485,8 @@ def _scan(path: Path) -> dict[str, tuple[list[tuple], list[str]]]:
             if road:
                 roads[0].append((
                     obj.id, highway, tags.get("name", ""), _oneway(tags, highway),
-                    tags.get("maxspeed", ""),
+                    tags.get("maxspeed", ""), tags.get("bridge", ""), tags.get("tunnel", ""),
+                    tags.get("layer", ""),
                 ))
                 roads[1].append(wkb)
             if water:
@@ -475,7 +502,8 @@ def _scan(path: Path) -> dict[str, tuple[list[tuple], list[str]]]:
         is_building = building is not None and building != "no"
         kind = _water_kind(tags)
         is_boundary = not obj.from_way() and tags.get("boundary") == "administrative"
-        if not (is_building or kind or is_boundary):
+        is_landuse = tags.get("landuse") in LANDUSES
+        if not (is_building or kind or is_boundary or is_landuse):
             continue
         try:
             wkb = factory.create_multipolygon(obj)
@@ -489,6 +517,9 @@ def _scan(path: Path) -> dict[str, tuple[list[tuple], list[str]]]:
                 tags.get("building:flats", ""), tags.get("addr:housenumber", ""),
             ))
             buildings[1].append(wkb)
+        if is_landuse:
+            landuse[0].append((osm_id, tags.get("landuse"), tags.get("name", "")))
+            landuse[1].append(wkb)
         if kind:
             water_areas[0].append((osm_id, kind, tags.get("name", "")))
             water_areas[1].append(wkb)

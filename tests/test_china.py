@@ -1,0 +1,164 @@
+"""Chinese county data as it really is: census defaults, totals tables, GBK files, cut extracts (issue 11)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from gridmap.errors import InputError
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+PUYANG = DATA / "china-osm" / "puyang_rural_henan_2022.osm.pbf"
+LONGGANG = DATA / "china-osm" / "shenzhen_longgang_2019.osm.pbf"
+
+
+# --------------------------------------------------------------------------- census table in the package
+
+
+def test_census_county_defaults_for_puyang_and_longgang():
+    from gridmap.census import county
+
+    puyang = county("410928")
+    assert puyang.name == "濮阳县" and puyang.population == 968721
+    # households = POPU × HHLD_R ÷ HHLD_S; floor area per household = HOUS_SMPP × HHLD_S
+    assert puyang.households == pytest.approx(968721 * 0.9731 / 3.1)
+    assert puyang.floor_m2_per_household == pytest.approx(38.86 * 3.1)
+    longgang = county("440307100001")  # a village code is cut to its county
+    assert longgang.name == "龙岗区" and longgang.household_size == 2.31
+    with pytest.raises(InputError, match="no county 410999.*4109"):
+        county("410999")
+    with pytest.raises(InputError, match="6-digit"):
+        county("41")
+
+
+def test_census_table_ships_with_its_licence():
+    from importlib.resources import files
+
+    folder = files("gridmap.data")
+    assert "MIT License" in folder.joinpath("LICENSE-census2020").read_text(encoding="utf-8")
+    table = pd.read_csv(folder.joinpath("census2020_counties.csv").open(encoding="utf-8"), dtype={"CODE": str})
+    assert len(table) == 2990 and table["CODE"].is_unique
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+@pytest.fixture()
+def gbk_villages(tmp_path):
+    """Two villages and a community in a GBK Shapefile without .cpg, as Chinese GIS offices exchange them."""
+    units = gpd.GeoDataFrame({"code": ["1", "2", "3"], "name": ["六合村", "青仁村", "城东社区"]},
+                             geometry=[shapely.box(0, 0, 2000, 2000), shapely.box(2000, 0, 4000, 2000),
+                                       shapely.box(0, 2000, 4000, 2400)], crs="EPSG:4547")
+    path = tmp_path / "villages.shp"
+    units.to_file(path, encoding="gbk")
+    for cpg in tmp_path.glob("*.cpg"):
+        cpg.unlink()
+    raw = gpd.read_file(path, engine="pyogrio")["name"].tolist()
+    assert "六合村" not in raw  # GDAL alone reads them as Latin-1
+    return path
+
+
+def test_gbk_shapefile_without_cpg_is_detected(gbk_villages):
+    from gridmap.inputs.files import read_layer
+
+    layer = read_layer(gbk_villages, what="units")
+    assert layer["name"].tolist() == ["六合村", "青仁村", "城东社区"]
+    assert layer.attrs["encoding"] == {"encoding": "gb18030", "how": "detected"}
+    forced = read_layer(gbk_villages, what="units", encoding="latin-1")
+    assert forced["name"].iloc[0] != "六合村" and forced.attrs["encoding"]["how"] == "given"
+    with pytest.raises(InputError, match="unknown encoding 'klingon'"):
+        read_layer(gbk_villages, what="units", encoding="klingon")
+
+
+def test_gbk_villages_stay_rural_in_a_plan(gbk_villages):
+    import gridmap
+
+    points = gpd.GeoDataFrame(geometry=shapely.points(np.column_stack([
+        np.r_[np.linspace(100, 1900, 200), np.linspace(2100, 3900, 150), np.linspace(100, 3900, 900)],
+        np.r_[np.full(200, 1000), np.full(150, 1000), np.full(900, 2200)]])), crs="EPSG:4547")
+    inputs = gridmap.inputs_from_files(units=gbk_villages, households=None, buildings=None,
+                                       households_totals=None) if False else None
+    folder = gbk_villages.parent
+    points.to_file(folder / "hh.gpkg")
+    inputs = gridmap.inputs_from_files(units=gbk_villages, households=folder / "hh.gpkg")
+    plan = gridmap.make_plan(inputs, gridmap.PlanConfig(band=(300, 500), seed=0))
+    units = plan["units"].set_index("name")
+    assert units.loc["六合村", "regime"] == "rural" and units.loc["青仁村", "regime"] == "rural"
+    assert plan.meta["inputs"]["encodings"]["units"]["encoding"] == "gb18030"
+
+
+def test_toml_with_bom_reads_and_gbk_toml_is_one_clear_line(tmp_path):
+    from gridmap.config import PlanConfig
+
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes("\ufeff[plan]\nband = [200, 400]\n# 网格\n".encode("utf-8"))
+    assert PlanConfig.from_toml(bom).band == (200, 400)
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes("[plan]\nband = [200, 400]\n# 网格化服务管理\n".encode("gbk"))
+    with pytest.raises(InputError, match="not UTF-8.*GBK") as err:
+        PlanConfig.from_toml(gbk)
+    assert "\n" not in str(err.value)
+
+
+def test_csv_totals_in_gbk_and_utf8_bom(tmp_path):
+    from gridmap.inputs.tables import read_totals_table
+
+    rows = "村名,户数\n六合村,320\n青仁村,180\n"
+    (tmp_path / "gbk.csv").write_bytes(rows.encode("gbk"))
+    (tmp_path / "bom.csv").write_bytes(("\ufeff" + rows).encode("utf-8"))
+    for name, used in (("gbk.csv", "gb18030"), ("bom.csv", "utf-8")):
+        table = read_totals_table(tmp_path / name)
+        assert table["name"].tolist() == ["六合村", "青仁村"] and table["households"].tolist() == [320, 180]
+        assert table.attrs["encoding"] == used
+    (tmp_path / "persons.csv").write_text("name,人口\n六合村,930\n", encoding="utf-8")
+    with pytest.raises(InputError, match="persons per household"):
+        read_totals_table(tmp_path / "persons.csv")
+    assert read_totals_table(tmp_path / "persons.csv", persons_per_household=3.1)["households"].iloc[0] == 300
+
+
+# --------------------------------------------------------------------------- extracts cut at the edge
+
+
+def test_puyang_township_relations_closed_against_the_extract_box():
+    from gridmap.inputs.extract import boundaries_with_closed, extract_box
+    from gridmap.inputs.osm import read_osm
+
+    osm = read_osm(PUYANG)
+    assert osm.boundaries.empty  # all four township relations are cut by the export box
+    closed, problems = boundaries_with_closed(osm.boundaries, PUYANG)
+    assert problems == []
+    assert set(closed["name"]) == {"八公桥镇", "郎中", "庆祖镇", "海通乡"}
+    assert (closed["admin_level"] == 8).all()  # 郎中 has no level: it takes its neighbours'
+    box = extract_box(PUYANG)
+    metric = closed.to_crs(32650)
+    # the closed townships cover the box but for a face no relation can claim (0.6 %), without overlap
+    box_m2 = gpd.GeoSeries([box], crs=4326).to_crs(32650).area.iloc[0]
+    assert 0.99 * box_m2 < metric.area.sum() <= box_m2 * (1 + 1e-9)
+    assert shapely.union_all(metric.geometry.values).area == pytest.approx(metric.area.sum(), rel=1e-9)
+    assert metric.set_index("name").area["庆祖镇"] / 1e6 == pytest.approx(50.4, abs=0.5)
+
+
+def test_longgang_relations_that_cannot_be_closed_are_reported():
+    from gridmap.inputs.extract import boundaries_with_closed
+    from gridmap.inputs.osm import read_osm
+
+    osm = read_osm(LONGGANG)
+    closed, problems = boundaries_with_closed(osm.boundaries, LONGGANG)
+    assert not closed["closed"].any()
+    assert any(p.startswith("龙岗区 (relation 5664102, level 6): 1 of 21 ways") for p in problems)
+    assert any("广东省" in p and "none of its" in p for p in problems)
+
+
+def test_osm_reads_places_landuse_and_road_layers():
+    from gridmap.inputs.osm import read_osm
+
+    puyang = read_osm(PUYANG)
+    assert puyang.places["place"].value_counts().to_dict() == {"village": 54, "hamlet": 4, "town": 2}
+    assert (puyang.roads["bridge"] == "yes").sum() >= 20
+    longgang = read_osm(LONGGANG)
+    assert len(longgang.landuse) == 4 and set(longgang.landuse["landuse"]) == {"residential"}
+    assert set(longgang.roads["layer"]) >= {"", "1", "-1"}
