@@ -6,6 +6,11 @@ polygon and the lines crossing it) so that large areas can be cut in parallel; t
 faces of the planar arrangement of the unit's outline and its lines tile the unit
 exactly. Slivers (tiny faces at junctions) are merged into the neighbour they share
 most boundary with. Census blocks skip the cutting (:func:`atoms_from_polygons`).
+
+Every atom is a single Polygon (a multipart block or split piece becomes one atom per
+part, and stray parts without households join a neighbour along a shared edge), so that
+the atom adjacency of :func:`gridmap.graph.shared_edges` and the plan's geometry agree: a
+grid whose atoms are connected through shared edges is one polygon.
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ import shapely
 from scipy.sparse.csgraph import connected_components
 
 from gridmap.errors import InputError
-from gridmap.graph import shared_edges
+from gridmap.graph import MIN_SHARED_M, shared_edges
 
 ATOM_COLUMNS = ["atom_id", "unit_id", "area_m2", "geometry"]
 
@@ -49,23 +54,42 @@ def cut_unit(unit: shapely.Geometry, lines: np.ndarray, *, sliver_m2: float = 20
 def merge_slivers(faces: np.ndarray, sliver_m2: float) -> np.ndarray:
     """Merge faces smaller than ``sliver_m2`` into the neighbour with the longest shared edge."""
     faces = np.asarray(faces, dtype=object)
-    area = shapely.area(faces)
-    small = area < sliver_m2
-    if not small.any() or len(faces) == 1:
-        return faces
-    i, j, length, _ = shared_edges(faces, min_length=0.0)
-    # Each small face points to its longest-shared neighbour, preferring big ones.
+    return merge_into_neighbours(faces, shapely.area(faces) < sliver_m2)
+
+
+def merge_into_neighbours(faces: np.ndarray, absorb: np.ndarray, *, min_length: float = MIN_SHARED_M) -> np.ndarray:
+    """Faces marked in ``absorb`` merged into the neighbour they share the longest edge with.
+
+    Neighbours that stay are preferred over ones that are absorbed too; only an edge of at
+    least ``min_length`` m joins two faces (faces touching at a corner would make a
+    two-part atom). A face marked ``absorb`` with no such neighbour stays as it is.
+    Returns single Polygons (see :func:`single_polygons`).
+    """
+    faces = np.asarray(faces, dtype=object)
+    absorb = np.asarray(absorb, dtype=bool)
+    if not absorb.any() or len(faces) == 1:
+        return single_polygons(faces)
+    i, j, length, _ = shared_edges(faces, min_length=min_length)
     src = np.concatenate([i, j])
     dst = np.concatenate([j, i])
-    score = np.concatenate([length, length]) + np.where(small[dst], 0.0, 1e9)
+    score = np.concatenate([length, length]) + np.where(absorb[dst], 0.0, 1e9)
     frame = pd.DataFrame({"src": src, "dst": dst, "score": score})
-    frame = frame[small[frame["src"].to_numpy()]]
-    best = frame.loc[frame.groupby("src")["score"].idxmax()]
+    frame = frame[absorb[frame["src"].to_numpy()]]
     n = len(faces)
+    if frame.empty:
+        return single_polygons(faces)
+    best = frame.loc[frame.groupby("src")["score"].idxmax()]
     link = sp.csr_matrix((np.ones(len(best)), (best["src"].to_numpy(), best["dst"].to_numpy())), shape=(n, n))
     _, label = connected_components(link, directed=False)
     merged = gpd.GeoSeries(faces).groupby(label).agg(lambda g: shapely.union_all(g.to_numpy()))
-    return np.asarray(merged.to_numpy(), dtype=object)
+    return single_polygons(merged.to_numpy())
+
+
+def single_polygons(geoms: np.ndarray) -> np.ndarray:
+    """The polygon parts of ``geoms`` (Polygons, MultiPolygons, collections), empty ones dropped."""
+    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
+    parts = parts[(shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)]
+    return parts[shapely.area(parts) > 0]
 
 
 def build_atoms(units: gpd.GeoDataFrame, barriers: gpd.GeoDataFrame, *, sliver_m2: float = 200.0,
@@ -111,6 +135,10 @@ def atoms_from_polygons(blocks: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gp
         raise InputError(f"atoms: {outside} block(s) lie outside every unit")
     atoms = gpd.GeoDataFrame({"unit_id": best.reindex(range(len(blocks))).to_numpy()},
                              geometry=blocks.geometry.values, crs=units.crs)
+    # a block in several parts (islands, a block split by a river) is one atom per part: the
+    # household count sits at one inner point, so it stays in exactly one of them
+    atoms = atoms.explode(index_parts=False).reset_index(drop=True)
+    atoms = atoms[atoms.geom_type == "Polygon"]
     return _number(atoms)
 
 
@@ -143,14 +171,17 @@ def attach_households(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame) -> 
 
 def split_oversize(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame, atom_of_point: np.ndarray,
                    limit: float) -> gpd.GeoDataFrame:
-    """Split atoms holding more than ``limit`` households along their buildings.
+    """Split atoms holding more than ``limit`` households along their household points.
 
-    A block with more households than a grid may hold (a high-rise compound) is cut into
-    the Voronoi cells of its household points (one cell per building), so that the
-    partitioner can share it among several grids; the cells' edges run between
-    buildings, never through one. Atoms with a single household point stay whole (the
-    partitioner flags them). Returns the atoms renumbered, with ``split_from`` (the
-    original atom id, -1 when not split).
+    A block with more households than a grid may hold (a high-rise compound, a town
+    centre between two roads) is cut into the Voronoi cells of its distinct household
+    locations (one cell per building or address point), so that the partitioner can
+    share it among several grids; the cells' edges run between buildings, never through
+    one. A cell that the block's shape cuts in several parts (a concave block) keeps the
+    part holding its point; the other parts join the neighbouring cell they share the
+    longest edge with, so every piece is one polygon. Atoms with a single household
+    location stay whole (the partitioner flags them). Returns the atoms renumbered, with
+    ``split_from`` (the original atom id, -1 when not split).
     """
     counts = np.bincount(atom_of_point[atom_of_point >= 0],
                          weights=households["households"].to_numpy(float)[atom_of_point >= 0], minlength=len(atoms))
@@ -161,15 +192,10 @@ def split_oversize(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame, atom_o
     pieces, keep = [], np.ones(len(atoms), dtype=bool)
     points = households.geometry.values
     for a in big:
-        inside = points[atom_of_point == a]
-        unique = shapely.get_parts(shapely.union_all(inside))   # one cell per distinct location
+        unique = shapely.get_parts(shapely.union_all(points[atom_of_point == a]))  # one cell per location
         if len(unique) < 2:
             continue
-        block = atoms.geometry.values[a]
-        cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(unique), extend_to=block))
-        cells = shapely.intersection(cells, block)
-        cells = np.array([_polygonal_part(c) for c in cells], dtype=object)
-        cells = cells[~shapely.is_empty(cells)]
+        cells = split_at_points(atoms.geometry.values[a], unique)
         keep[a] = False
         pieces.append(pd.DataFrame({"unit_id": atoms["unit_id"].iloc[a], "split_from": int(atoms["atom_id"].iloc[a]),
                                     "geometry": cells}))
@@ -183,8 +209,15 @@ def split_oversize(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame, atom_o
     return out
 
 
-def _polygonal_part(geom):
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon"]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
+def split_at_points(block: shapely.Geometry, points: np.ndarray) -> np.ndarray:
+    """Single-polygon pieces of ``block``, one around each of ``points`` (distinct locations).
+
+    The pieces are the Voronoi cells of the points clipped to the block; parts of a cell
+    cut off from its point by the block's shape join the piece they share the longest
+    edge with. Pieces tile the block.
+    """
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=block))
+    parts = single_polygons(shapely.intersection(cells, block))
+    holding = np.zeros(len(parts), dtype=bool)
+    holding[shapely.STRtree(parts).query(points, predicate="intersects")[1]] = True
+    return merge_into_neighbours(parts, ~holding)

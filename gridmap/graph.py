@@ -10,8 +10,14 @@ import pandas as pd
 import scipy.sparse as sp
 import shapely
 
+#: Shortest shared boundary (m) that makes two atoms neighbours. Two single polygons that
+#: share a boundary of positive length have a union in one piece, so a grid whose atoms
+#: are connected through such edges is one polygon; corners and slivers of floating-point
+#: noise (well under this length) never connect a grid.
+MIN_SHARED_M = 0.5
 
-def shared_edges(geoms: np.ndarray, *, min_length: float = 0.5):
+
+def shared_edges(geoms: np.ndarray, *, min_length: float = MIN_SHARED_M):
     """Pairs of polygons that share a boundary of at least ``min_length`` metres.
 
     Returns ``(i, j, length, lines)``: int arrays with i < j, shared length (m), and the

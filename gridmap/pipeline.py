@@ -366,6 +366,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
 
     units = units.merge(pd.DataFrame(unit_rows), on="unit_id", how="left")
     grids = _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config, area_name)
+    check_pieces(grids, atoms["grid_id"].to_numpy(), adjacency)
     lap("grids")
 
     households = households.assign(atom_id=atom_of_point, grid_id=grid_of_atom[atom_of_point])
@@ -580,6 +581,32 @@ def _grid_codes(unit_id, labels, xy, unit_geometry):
     row_height = np.sqrt(unit_geometry.area / k)
     rank = serial_order(cx, cy, row_height)
     return np.array([grid_code(unit_id, r + 1) for r in rank], dtype=object)
+
+
+def check_pieces(grids: gpd.GeoDataFrame, grid_of_atom: np.ndarray, adjacency, *, tolerance_m2: float = 1.0) -> None:
+    """Raise if a grid's polygon has more parts than its atoms have connected pieces.
+
+    Atoms are single polygons joined by shared edges (:mod:`gridmap.atoms`), so a grid
+    the partitioner made connected is one polygon, and only a grid that is a whole cut-off
+    unit (a village with an exclave) may be in parts. This holds by construction; the
+    check makes a violation a loud bug rather than a plan that fails ``gridmap validate``
+    (parts up to ``tolerance_m2`` m² are floating-point noise, as in the validator).
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    a = adjacency.tocoo()
+    same = grid_of_atom[a.row] == grid_of_atom[a.col]
+    n = len(grid_of_atom)
+    within = symmetric_csr(n, a.row[same], a.col[same], np.ones(int(same.sum())))
+    _, piece = connected_components(within, directed=False)
+    pieces = pd.Series(piece).groupby(grid_of_atom).nunique()
+    parts, owner = shapely.get_parts(grids.geometry.values, return_index=True)
+    real = shapely.area(parts) > tolerance_m2
+    n_parts = pd.Series(np.bincount(owner[real], minlength=len(grids)), index=grids["grid_id"].to_numpy())
+    bad = n_parts[n_parts > pieces.reindex(n_parts.index).fillna(1)]
+    if len(bad):
+        raise RuntimeError(f"gridmap bug: grid(s) {', '.join(map(str, bad.index[:5]))} in more parts than their "
+                           "connected atoms (atom adjacency and geometry disagree); please report it with the inputs")
 
 
 def _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config, county_name):

@@ -57,3 +57,73 @@ def test_real_atoms_tile_their_units(li_plan):
         assert abs(own.geometry.area.sum() - unit.geometry.area) < 1e-6 * unit.geometry.area
     assert (atoms.geometry.area >= 0).all()
     assert atoms["households"].sum() == li_plan.households["households"].sum()
+
+
+def test_split_pieces_of_a_concave_block_are_single_polygons():
+    # a U-shaped block: the Voronoi cell of a point in one arm reaches across the notch
+    # into the other arm; that stray part must join a piece of its own arm
+    from gridmap.atoms import split_at_points
+
+    block = shapely.box(0, 0, 300, 300).difference(shapely.box(100, 50, 200, 300))
+    points = shapely.points([(90, 280), (50, 150), (250, 60), (150, 20), (60, 40)])
+    pieces = split_at_points(block, points)
+    assert (shapely.get_type_id(pieces) == 3).all()  # Polygons only
+    assert abs(shapely.area(pieces).sum() - block.area) < 1e-6
+    assert abs(shapely.union_all(pieces).area - block.area) < 1e-6
+    holder = shapely.STRtree(pieces).query(points, predicate="intersects")
+    assert sorted(holder[0].tolist()) == list(range(len(points)))  # each point in exactly one piece
+    assert len(set(holder[1].tolist())) == len(points)
+
+
+def test_split_oversize_keeps_households_and_single_polygons():
+    from gridmap.atoms import attach_households, split_oversize
+
+    block = shapely.box(0, 0, 300, 300).difference(shapely.box(100, 50, 200, 300))
+    atoms = gpd.GeoDataFrame({"atom_id": [0, 1], "unit_id": ["u", "u"], "area_m2": [0.0, 0.0]},
+                             geometry=[block, shapely.box(300, 0, 400, 300)], crs=3857)
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 300, size=(400, 2))
+    pts = shapely.points(xy)
+    pts = pts[shapely.contains(block, pts)]
+    households = gpd.GeoDataFrame({"households": np.full(len(pts), 2.0)}, geometry=pts, crs=3857)
+    _, atom_of_point = attach_households(atoms, households)
+    split = split_oversize(atoms, households, atom_of_point, limit=500)
+    assert (split.geom_type == "Polygon").all()
+    assert (split["split_from"] == 0).sum() == len(pts) and (split["split_from"] == -1).sum() == 1
+    per_atom, _ = attach_households(split, households)
+    assert per_atom.sum() == households["households"].sum() and per_atom.max() == 2
+
+
+def test_slivers_do_not_merge_through_a_corner():
+    # the small square touches the big one only at a corner: merged, it would be a two-part atom
+    faces = np.array([shapely.box(0, 0, 100, 100), shapely.box(100, 100, 105, 105)])
+    merged = merge_slivers(faces, sliver_m2=200)
+    assert len(merged) == 2 and (shapely.get_type_id(merged) == 3).all()
+
+
+def test_blocks_in_several_parts_become_one_atom_per_part():
+    from gridmap.atoms import atoms_from_polygons
+
+    units = gpd.GeoDataFrame({"unit_id": ["u"]}, geometry=[shapely.box(0, 0, 100, 10)], crs=3857)
+    blocks = gpd.GeoDataFrame(geometry=[shapely.MultiPolygon([shapely.box(0, 0, 10, 10), shapely.box(90, 0, 100, 10)]),
+                                        shapely.box(10, 0, 90, 10)], crs=3857)
+    atoms = atoms_from_polygons(blocks, units)
+    assert len(atoms) == 3 and (atoms.geom_type == "Polygon").all()
+
+
+def test_a_grid_in_more_parts_than_its_atoms_is_a_bug():
+    import pytest
+    from gridmap.graph import symmetric_csr
+    from gridmap.pipeline import check_pieces
+
+    a = [shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10), shapely.box(30, 0, 40, 10)]
+    adjacency = symmetric_csr(3, np.array([0]), np.array([1]), np.array([10.0]))
+    whole = gpd.GeoDataFrame({"grid_id": ["g1", "g2"]}, geometry=[shapely.union_all(a[:2]), a[2]], crs=3857)
+    check_pieces(whole, np.array(["g1", "g1", "g2"]), adjacency)
+    # a village with an exclave: two parts and two unconnected atoms agree
+    check_pieces(gpd.GeoDataFrame({"grid_id": ["g"]}, geometry=[shapely.union_all(a)], crs=3857),
+                 np.array(["g", "g", "g"]), symmetric_csr(3, np.array([0]), np.array([1]), np.array([10.0])))
+    # atoms said to be neighbours whose union is in two parts: geometry and adjacency disagree
+    with pytest.raises(RuntimeError, match="adjacency and geometry disagree"):
+        check_pieces(gpd.GeoDataFrame({"grid_id": ["g"]}, geometry=[shapely.union_all([a[0], a[2]])], crs=3857),
+                     np.array(["g", "x", "g"]), symmetric_csr(3, np.array([0]), np.array([2]), np.array([10.0])))
