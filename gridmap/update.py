@@ -220,7 +220,10 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
         units_here = pd.Series(hh_atom[members] + 1e-9).groupby(unit_of_atom[members]).sum()
         unit = str(units_here.idxmax())
         known = label in old_rows.index and str(old_rows.at[label, "unit_id"]) == unit
-        same = known and old_members.get(label) == frozenset(members)
+        same_atoms = known and old_members.get(label) == frozenset(members)
+        households = float(hh_atom[members].sum())
+        # new household data changes counts without moving atoms: such a grid is recounted
+        same = same_atoms and abs(households - float(old_rows.at[label, "households"])) < 1e-6
         gid = label if known else _next_code(unit, used)
         final_id[label] = gid
         if same:
@@ -242,7 +245,7 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
             faults.append(EditFault(gid, "non_contiguous", f"{pieces.max() + 1} pieces; atoms cut off from the "
                                     f"main piece: {', '.join(map(str, stray[:10]))}" + (" ..." if len(stray) > 10 else ""),
                                     tuple(int(a) for a in stray)))
-        if label in old_locks and label in new_locks:
+        if label in old_locks and label in new_locks and not same_atoms:
             before = old_members.get(label, frozenset())
             gained = sorted(int(a) for a in atoms["atom_id"].to_numpy()[sorted(frozenset(members) - before)])
             lost = sorted(int(a) for a in atoms["atom_id"].to_numpy()[sorted(before - frozenset(members))])
@@ -250,7 +253,6 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
                                     f"{lost[:10]}; unlock it first", tuple(gained + lost)))
         regime = str(old_rows.at[label, "regime"]) if known else str(units.at[unit, "regime"]) \
             if unit in units.index else "urban"
-        households = float(hh_atom[members].sum())
         total = float(unit_hh.get(unit, households))
         can_be_met = np.floor(total / lo + 1e-9) >= np.ceil(total / hi - 1e-9) and total >= lo
         flag = ""
@@ -265,7 +267,8 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
         if hard:
             flag = f"{hard[0].rule}: {hard[0].detail}"
         result.faults.extend(faults)
-        geometry = shapely.union_all(atoms.geometry.to_numpy()[members])
+        # the same atoms keep the same outline exactly (a locked grid's geometry never changes)
+        geometry = old_rows.at[label, "geometry"] if same_atoms else shapely.union_all(atoms.geometry.to_numpy()[members])
         base = old_rows.loc[label].to_dict() if known else _new_row(units, unit, plan)
         area, perimeter = geometry.area, geometry.length
         rows.append(base | {

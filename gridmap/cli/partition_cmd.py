@@ -186,9 +186,13 @@ def write_plan(plan, out_dir) -> Path:
 @input_options
 @seed_option
 @config_option
+@click.option("--lock", "lock", multiple=True, metavar="GRID_ID",
+              help="Mark this grid locked (repeatable): adjust and update keep its atoms, geometry and code.")
+@click.option("--lock-file", type=click.Path(dir_okay=False),
+              help="Grid ids to lock: one a line, or a CSV/GeoPackage with a grid_id column.")
 @out_option
 @quiet_option
-def command(out_dir, quiet, **options):
+def command(out_dir, quiet, lock, lock_file, **options):
     """Partition an area into grids of MIN..MAX households, nested in its units.
 
     Writes OUT/plan.gpkg (layers grids, units, atoms, households, area, roads, waterways,
@@ -200,7 +204,12 @@ def command(out_dir, quiet, **options):
       gridmap partition --area county.gpkg --units villages.gpkg --roads roads.gpkg \\
           --households households.gpkg --band 300 500 --out out/county
     """
+    from gridmap.update import read_lock_file, with_locks
+
+    locks = list(lock) + (read_lock_file(lock_file) if lock_file else [])
     plan = build_plan(Progress(quiet), **options)
+    if locks:
+        plan = with_locks(plan, locks)
     echo_summary(plan, write_plan(plan, out_dir))
 
 

@@ -1,0 +1,72 @@
+"""``gridmap adjust``: a plan re-divided for new household data, disturbing as little as possible."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gridmap.cli.options import Progress, lang_option, out_option, plan_argument, quiet_option, read_plan, seed_option
+from gridmap.cli.update_cmd import echo_faults, echo_plan, lock_file_option, lock_ids, lock_option, write_outputs
+
+
+@click.command("adjust")
+@plan_argument
+@click.option("--households", type=click.Path(dir_okay=False), help="The full new household layer (points: one "
+              "household each, or --households-column each): what the county knows now, not only the additions.")
+@click.option("--households-column", help="Column of --households holding households (or persons, with "
+              "--households-divisor).")
+@click.option("--households-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+              help="Divide the column by this (persons per household).")
+@click.option("--buildings", type=click.Path(dir_okay=False), help="Building polygons to estimate the households "
+              "from (the plan's household rule).")
+@click.option("--households-totals", type=click.Path(dir_okay=False), help="Polygons with known household totals "
+              "(villages, communities): the households are scaled to them.")
+@click.option("--totals-column", default="households", show_default=True, help="Column of --households-totals.")
+@click.option("--totals-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+              help="Divide --totals-column by this (persons per household).")
+@lock_option
+@lock_file_option
+@seed_option
+@lang_option
+@out_option
+@quiet_option
+def command(plan_path, households, households_column, households_divisor, buildings, households_totals,
+            totals_column, totals_divisor, lock, lock_file, seed, lang, out_dir, quiet):
+    """Re-divide PLAN for new household data with minimal disturbance.
+
+    Households are recounted per atom; only the grids that left the band are re-cut,
+    each with as few neighbouring grids of its village/community as needed; locked
+    grids and every other grid keep their atoms, geometry and code. Writes into OUT
+    what `gridmap update` writes, with adjust.json (share of households whose grid
+    changed, grids changed, added and retired, regions re-cut, seconds).
+
+    \b
+    Examples:
+      gridmap adjust out/demo/plan.gpkg --households households_2027.gpkg --out out/2027
+      gridmap adjust out/demo/plan.gpkg --households-totals register.gpkg --lock-file agreed.txt --out out/2027
+    """
+    from gridmap.adjust import adjust_plan, read_new_households
+    from gridmap.errors import InputError
+
+    if not (households or buildings or households_totals):
+        raise click.UsageError("give --households, --buildings or --households-totals")
+    progress = Progress(quiet)
+    progress("read", 0, 1)
+    plan = read_plan(plan_path)
+    if "atoms" not in plan.layers:
+        raise InputError(f"plan: {plan_path} has no atoms layer; adjust needs a plan written by gridmap")
+    points = read_new_households(plan, households=households, column=households_column, divisor=households_divisor,
+                                 buildings=buildings, totals=households_totals, totals_column=totals_column,
+                                 totals_divisor=totals_divisor)
+    progress("adjust", 0, 1)
+    result = adjust_plan(plan, points, lock=lock_ids(lock, lock_file), seed=seed)
+    progress.close()
+    written = write_outputs(result.plan, Path(out_dir), lang, {"adjust.json": result.report()})
+    u = result.update
+    click.echo(f"plan written to {written['plan']}")
+    click.echo(f"  households      {points['households'].sum():,.0f} ({result.households_kept_share:.1%} keep their grid)")
+    click.echo(f"  out of band     {len(result.out_of_band_before)} grid(s) before, {len(result.out_of_band_after)} after")
+    click.echo(f"  grids           {len(u.unchanged)} unchanged, {len(u.changed)} changed, {len(u.added)} added, "
+               f"{len(u.retired)} retired  ({result.seconds:.1f} s)")
+    echo_plan(result.plan, written["faults"])
+    echo_faults(u.faults)
