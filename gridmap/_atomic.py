@@ -1,6 +1,7 @@
 """Atomic writes: a file appears complete under its name, or not at all."""
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from contextlib import contextmanager
@@ -13,6 +14,8 @@ def atomic_path(path: str | Path):
     succeeds it is renamed over ``path``, when it fails it is removed.
 
     Files are readable by others (0644 under the usual umask), like any other output.
+    A writer that fails on a full disk without saying so (GDAL) raises
+    ``OSError(ENOSPC)`` naming ``path``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -20,7 +23,16 @@ def atomic_path(path: str | Path):
     os.close(fd)
     os.unlink(tmp)  # writers such as GDAL want to create the file themselves
     try:
-        yield Path(tmp)
+        try:
+            yield Path(tmp)
+        except OSError:
+            raise
+        except Exception as exc:
+            # GDAL (pyogrio) and other writers report a full disk in their own words
+            # ("Failed to commit transaction"): tell it as the file system error it is.
+            if _disk_full(path.parent):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from exc
+            raise
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
@@ -28,6 +40,18 @@ def atomic_path(path: str | Path):
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+#: Free space (bytes) under which a failed write is taken for a full disk.
+DISK_FULL_BYTES = 1 << 20
+
+
+def _disk_full(directory: Path) -> bool:
+    try:
+        stat = os.statvfs(directory)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < DISK_FULL_BYTES
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:

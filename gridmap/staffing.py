@@ -96,7 +96,8 @@ class StaffingRule:
         """Raise :class:`InputError` naming ``where`` (e.g. ``staffing.urban[0]``) if a value is bad."""
         if self.worker_type not in worker_types:
             raise InputError(f"{where}.worker_type: unknown worker type {self.worker_type!r}; "
-                             f"known: {sorted(worker_types)}")
+                             f"known: {sorted(worker_types)}; define it in [staffing.worker_types] (which "
+                             "replaces the default types) or name one of those")
         if self.method not in METHODS:
             raise InputError(f"{where}.method: expected one of {list(METHODS)}, got {self.method!r}")
         if not _integer(self.workers) or self.workers < 1:

@@ -1,29 +1,112 @@
-"""The click group: ``gridmap COMMAND``; bad input ends with a one-line message and exit 2."""
+"""The click group: ``gridmap COMMAND``; no expected error ever ends in a traceback.
+
+Exit codes: 0 done; 2 bad input or a file system that refuses the outputs (a one-line
+message naming the file and the fix); 3 validation found an error-level fault; 1 a bug
+in gridmap (a short message asking for an issue report; ``GRIDMAP_DEBUG=1`` shows the
+traceback).
+"""
 from __future__ import annotations
 
+import errno
+import os
 import sys
+import warnings
 
 import click
 
 from gridmap.errors import GridmapError
 
-#: Exit codes: 0 done, 1 unexpected failure, 2 bad input or usage, 3 validation found errors.
+#: Exit codes: 0 done, 1 unexpected failure (a bug), 2 bad input or usage, 3 validation found errors.
+EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
 EXIT_FAULTS = 3
 
+#: Where bugs are reported (the message of exit code 1 points there).
+ISSUES = "the gridmap issue tracker"
+
+#: What to do about a file system error, by errno.
+_OS_FIXES = {
+    errno.ENOSPC: "the disk is full: free space or choose another --out",
+    errno.EDQUOT: "the disk quota is exceeded: free space or choose another --out",
+    errno.EACCES: "permission denied: choose a directory you may write to (--out) or fix its permissions",
+    errno.EPERM: "operation not permitted: choose a directory you may write to (--out) or fix its permissions",
+    errno.EROFS: "the file system is read-only: choose another --out",
+    errno.ENOTDIR: "a part of the path is a file, not a directory: choose another --out",
+    errno.EISDIR: "it is a directory, not a file: give a file path",
+    errno.ENOENT: "no such file or directory: check the path",
+    errno.ENAMETOOLONG: "the file name is too long: choose a shorter path",
+}
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for a file system error: the file, what happened and the fix."""
+    where = exc.filename or ""
+    if exc.filename2:
+        where = f"{where} -> {exc.filename2}"
+    fix = _OS_FIXES.get(exc.errno, exc.strerror or str(exc))
+    text = f"{where}: {fix}" if where else fix
+    return " ".join(text.split())
+
+
+def one_line(message) -> str:
+    """A message on one line (multi-line texts of libraries folded)."""
+    return " ".join(str(message).split())
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    # Library warnings (geopandas, pyogrio, shapely) arrive as several lines with a source
+    # excerpt; the user gets one line naming what to look at.
+    click.echo(f"gridmap: warning: {one_line(message)}", err=True)
+
 
 class GridmapGroup(click.Group):
-    """Turns gridmap's own errors into one-line messages instead of tracebacks."""
+    """Turns every error into a one-line message and a meaningful exit code, never a traceback."""
 
     def invoke(self, ctx):
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            warnings.simplefilter("default")
+            # numpy/pandas internals that say nothing about the user's data
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            warnings.filterwarnings("ignore", category=FutureWarning)
+            warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+            warnings.filterwarnings("ignore", message=".*invalid value encountered.*", category=RuntimeWarning)
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except GridmapError as exc:
-            click.echo(f"gridmap: error: {exc}", err=True)
+            click.echo(f"gridmap: error: {one_line(exc)}", err=True)
             sys.exit(EXIT_BAD_INPUT)
-        except FileNotFoundError as exc:
-            click.echo(f"gridmap: error: {exc}", err=True)
+        except click.UsageError as exc:
+            # click's three-line usage block, on one line like every other refusal
+            command = exc.ctx.command_path.split(" ", 1)[-1] if exc.ctx else ""
+            hint = f" (see gridmap {command} --help)" if command and exc.ctx.command is not self else ""
+            click.echo(f"gridmap: error: {one_line(exc.format_message())}{hint}", err=True)
             sys.exit(EXIT_BAD_INPUT)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OSError as exc:
+            if exc.errno is None:
+                _bug(exc)
+            click.echo(f"gridmap: error: {os_error_message(exc)}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except MemoryError:
+            click.echo("gridmap: error: out of memory: plan a smaller area (e.g. one township) or use a machine "
+                       "with more memory", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except Exception as exc:  # anything else is gridmap's own fault
+            _bug(exc)
+
+
+def _bug(exc: BaseException):
+    if os.environ.get("GRIDMAP_DEBUG"):
+        raise exc
+    click.echo(f"gridmap: internal error ({type(exc).__name__}: {one_line(exc)[:300]}); this is a bug in gridmap: "
+               f"please report it to {ISSUES} with the command line (GRIDMAP_DEBUG=1 shows the traceback)",
+               err=True)
+    sys.exit(EXIT_BUG)
 
 
 @click.group(cls=GridmapGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

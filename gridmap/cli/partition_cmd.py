@@ -172,14 +172,15 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
     return plan
 
 
-def write_plan(plan, out_dir) -> Path:
-    """Save the plan and its summary.json into ``out_dir`` (both atomically)."""
-    from gridmap.plan import atomic_write_text
+def write_plan(plan, out) -> Path:
+    """Save the plan and its summary.json into ``out`` (a :class:`gridmap._outdir.OutputDir`)."""
+    from gridmap._atomic import write_text
+    from gridmap._outdir import plan_id
 
-    out = Path(out_dir)
-    path = plan.save(out / "plan.gpkg")
-    atomic_write_text(out / "summary.json", json.dumps(plan.summary(), ensure_ascii=False, indent=2))
-    return path
+    out.plan_id = plan_id(plan)
+    plan.save(out.file("plan.gpkg"))
+    write_text(out.file("summary.json"), json.dumps(plan.summary(), ensure_ascii=False, indent=2))
+    return out.final("plan.gpkg")
 
 
 @click.command("partition")
@@ -196,7 +197,9 @@ def command(out_dir, quiet, lock, lock_file, **options):
     """Partition an area into grids of MIN..MAX households, nested in its units.
 
     Writes OUT/plan.gpkg (layers grids, units, atoms, households, area, roads, waterways,
-    railways, meta) atomically, and OUT/summary.json.
+    railways, meta), OUT/summary.json and OUT/manifest.json, all or nothing; outputs of
+    an earlier command in OUT that this one does not write again (map, report, roster)
+    are removed. A second command writing into OUT meanwhile is refused.
 
     \b
     Examples:
@@ -204,13 +207,18 @@ def command(out_dir, quiet, lock, lock_file, **options):
       gridmap partition --area county.gpkg --units villages.gpkg --roads roads.gpkg \\
           --households households.gpkg --band 300 500 --out out/county
     """
+    from gridmap._outdir import OutputDir
     from gridmap.update import read_lock_file, with_locks
 
     locks = list(lock) + (read_lock_file(lock_file) if lock_file else [])
-    plan = build_plan(Progress(quiet), **options)
-    if locks:
-        plan = with_locks(plan, locks)
-    echo_summary(plan, write_plan(plan, out_dir))
+    # the lock is taken before any work: a second command into OUT is refused at once
+    with OutputDir(out_dir, "partition", fresh=True) as out:
+        plan = build_plan(Progress(quiet), **options)
+        if locks:
+            plan = with_locks(plan, locks)
+        path = write_plan(plan, out)
+    echo_summary(plan, path)
+    echo_outputs(out)
 
 
 def echo_summary(plan, path):
@@ -240,3 +248,11 @@ def echo_summary(plan, path):
         click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: {unit['reason']}")
     for grid in [g for g in s["flagged"] if "island" not in g["flag_reason"]]:
         click.echo(f"  ! grid {grid['grid_id']} ({grid['households']:.0f} households): {grid['flag_reason']}")
+
+
+def echo_outputs(out):
+    """Say what the output directory lost: stale outputs of an earlier run, leftovers of an interrupted one."""
+    if out.removed:
+        click.echo(f"  removed         {', '.join(out.removed)} (outputs of an earlier run, stale beside this plan)")
+    if out.swept:
+        click.echo(f"  swept           {len(out.swept)} temporary file(s) left by an interrupted run")

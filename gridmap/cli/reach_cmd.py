@@ -29,21 +29,26 @@ def command(plan_path, roads, bases_path, mode, minutes_urban, minutes_rural, ob
     """
     from gridmap.reach import reach_plan, reach_table
 
+    from gridmap._outdir import OutputDir, plan_id
+
     config = load_reach_config(config_path, mode=mode, minutes_urban=minutes_urban, minutes_rural=minutes_rural)
-    progress = Progress(quiet)
-    progress("read", 0, 1)
-    plan = read_plan(plan_path)
-    bases = read_bases(bases_path)
-    if roads:
-        plan = with_roads(plan, roads)
-    progress("reach", 0, 1)
-    plan = reach_plan(plan, config, bases=bases, objective=objective)
-    progress("reach", 1, 1)
-    progress.close()
-    path = plan.save(output_path(plan_path, out_dir))
-    table = reach_table(plan, "units")
-    table.to_csv(path.parent / "reach.csv", index=False, encoding="utf-8-sig")
-    echo_reach(plan, path)
+    target = output_path(plan_path, out_dir)
+    with OutputDir(target.parent, "reach") as out:
+        progress = Progress(quiet)
+        progress("read", 0, 1)
+        plan = read_plan(plan_path)
+        bases = read_bases(bases_path)
+        if roads:
+            plan = with_roads(plan, roads)
+        progress("reach", 0, 1)
+        plan = reach_plan(plan, config, bases=bases, objective=objective)
+        progress("reach", 1, 1)
+        progress.close()
+        out.plan_id = plan_id(plan)
+        plan.save(out.file(target.name))
+        table = reach_table(plan, "units")
+        table.to_csv(out.file("reach.csv"), index=False, encoding="utf-8-sig")
+    echo_reach(plan, target)
 
 
 def with_roads(plan, paths):

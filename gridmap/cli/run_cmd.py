@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from gridmap.cli.options import Progress, config_option, lang_option, out_option, quiet_option, seed_option
-from gridmap.cli.partition_cmd import build_plan, echo_summary, input_options, write_plan
+from gridmap.cli.partition_cmd import build_plan, echo_outputs, echo_summary, input_options, write_plan
 
 
 @click.command("run")
@@ -27,15 +27,18 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     """Run every step on one area: partition, staff, reach, validate, map, report.
 
     Writes into OUT: plan.gpkg (every layer), summary.json, roster.csv, budget.csv,
-    faults.gpkg, map.html and report.html. Rules come from --config or --preset (a TOML
-    file with [plan], [staffing], [reach] and [validate] tables); options given here
-    override the [plan] table, and --mode the [reach] table.
+    faults.gpkg, map.html, report.html and manifest.json, all or nothing (outputs of an
+    earlier command in OUT are replaced; a second command into OUT meanwhile is
+    refused). Rules come from --config or --preset (a TOML file with [plan], [staffing],
+    [reach] and [validate] tables); options given here override the [plan] table, and
+    --mode the [reach] table.
 
     \b
     Example:
       gridmap run --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --urban all --out out/demo
     """
     from gridmap._atomic import write_text
+    from gridmap._outdir import OutputDir
     from gridmap.maps import plan_map
     from gridmap.pipeline import staff_and_reach
     from gridmap.presets import preset_path
@@ -49,28 +52,30 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
             raise click.UsageError("give --config or --preset, not both")
         options["config_path"] = str(preset_path(preset))
     config_path = options["config_path"]
-    progress = Progress(quiet)
-    plan = build_plan(progress, **options)
-    staffing = StaffingConfig.from_toml(config_path, bare=False) if config_path else StaffingConfig()
-    reach = ReachConfig.from_toml(config_path, bare=False) if config_path else ReachConfig()
-    if mode:
-        reach = reach.replace(mode=mode)
-    plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress)
-    progress("validate", 0, 1)
-    faults = validate_plan(plan, config_path)
-    progress.close()
 
-    # Everything is computed before anything is written, and each file is written
-    # atomically: a failed run leaves no half-written output.
-    map_html = plan_map(plan, lang=lang, basemap=basemap).get_root().render()
-    report = build_report(plan, lang=lang)
-    out = Path(out_dir)
-    path = write_plan(plan, out)
-    write_roster(plan, out / "roster.csv")
-    write_budget(plan, out / "budget.csv")
-    faults.to_gpkg(out / "faults.gpkg")
-    write_text(out / "map.html", map_html)
-    report.to_html(out / "report.html")
+    # The lock is taken before any work; everything is computed and written into a
+    # staging directory first and moved into OUT only when complete: a failed run
+    # leaves OUT as it was.
+    with OutputDir(out_dir, "run", fresh=True) as out:
+        progress = Progress(quiet)
+        plan = build_plan(progress, **options)
+        staffing = StaffingConfig.from_toml(config_path, bare=False) if config_path else StaffingConfig()
+        reach = ReachConfig.from_toml(config_path, bare=False) if config_path else ReachConfig()
+        if mode:
+            reach = reach.replace(mode=mode)
+        plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress)
+        progress("validate", 0, 1)
+        faults = validate_plan(plan, config_path)
+        progress.close()
+        map_html = plan_map(plan, lang=lang, basemap=basemap).get_root().render()
+        report = build_report(plan, lang=lang)
+        path = write_plan(plan, out)
+        write_roster(plan, out.file("roster.csv"))
+        write_budget(plan, out.file("budget.csv"))
+        faults.to_gpkg(out.file("faults.gpkg"))
+        write_text(out.file("map.html"), map_html)
+        report.to_html(out.file("report.html"))
+    out_dir = Path(out_dir)
 
     echo_summary(plan, path)
     staff, reach_meta = plan.meta.get("staffing", {}), plan.meta.get("reach", {})
@@ -79,8 +84,9 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     if reach_meta:
         click.echo(f"  reached         {reach_meta['county']['share']:.1%} of households within the response time "
                    f"({reach_meta['config']['mode']})")
-    click.echo(f"  validation      {faults.errors} errors, {faults.warnings} warnings  ({out / 'faults.gpkg'})")
+    click.echo(f"  validation      {faults.errors} errors, {faults.warnings} warnings  ({out_dir / 'faults.gpkg'})")
     for name in ("roster.csv", "budget.csv", "map.html", "report.html"):
-        click.echo(f"  wrote           {out / name}")
+        click.echo(f"  wrote           {out_dir / name}")
+    echo_outputs(out)
     if strict and faults.has_errors:
         sys.exit(3)

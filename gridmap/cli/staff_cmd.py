@@ -32,18 +32,23 @@ def command(plan_path, bases_path, mode, minutes_urban, minutes_rural, objective
     config = StaffingConfig.from_toml(config_path) if config_path else StaffingConfig()
     reach_config = load_reach_config(config_path, mode=mode, minutes_urban=minutes_urban, minutes_rural=minutes_rural,
                                      bare=False)
-    progress = Progress(quiet)
-    progress("read", 0, 1)
-    plan = read_plan(plan_path)
-    bases = read_bases(bases_path)
-    progress("staff", 0, 1)
-    plan = staff_plan(plan, config, bases=bases, reach_config=reach_config, objective=objective)
-    progress("staff", 1, 1)
-    progress.close()
-    path = plan.save(output_path(plan_path, out_dir))
-    roster = write_roster(plan, path.parent / "roster.csv")
-    budget = write_budget(plan, path.parent / "budget.csv")
-    echo_budget(plan, budget_table(plan), path, roster, budget)
+    from gridmap._outdir import OutputDir, plan_id
+
+    target = output_path(plan_path, out_dir)
+    with OutputDir(target.parent, "staff") as out:
+        progress = Progress(quiet)
+        progress("read", 0, 1)
+        plan = read_plan(plan_path)
+        bases = read_bases(bases_path)
+        progress("staff", 0, 1)
+        plan = staff_plan(plan, config, bases=bases, reach_config=reach_config, objective=objective)
+        progress("staff", 1, 1)
+        progress.close()
+        out.plan_id = plan_id(plan)
+        plan.save(out.file(target.name))
+        write_roster(plan, out.file("roster.csv"))
+        write_budget(plan, out.file("budget.csv"))
+    echo_budget(plan, budget_table(plan), target, out.final("roster.csv"), out.final("budget.csv"))
 
 
 def echo_budget(plan, table, path, roster, budget):
