@@ -15,7 +15,8 @@ it the households go where the evidence says people live, with the best evidence
     landuse, a building footprint within ``building_m``, a residential street within
     ``street_m`` (so streets in a dense grid weigh more), and village / community points
     (``place=village|hamlet|neighbourhood|quarter``...) with a weight that fades to zero at
-    their radius. One sparse building then weighs one cell, never the whole polygon.
+    their radius; the strongest kind at a cell sets its weight and each other kind adds a
+    quarter. One sparse building then weighs one cell, never the whole polygon.
 ``even``
     No evidence at all: the total is spread evenly over the lattice, and said so.
 
@@ -34,6 +35,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
+from gridmap.errors import InputError
 
 #: Radius (m) of the settlement around a place point of each kind, where its weight fades to 0.
 PLACE_RADIUS_M = {"town": 800.0, "village": 400.0, "hamlet": 200.0, "isolated_dwelling": 60.0,
@@ -113,7 +116,8 @@ def lattice(polygon, cell_m: float) -> np.ndarray:
 
 
 def evidence_weights(xy: np.ndarray, evidence: Evidence, rule: SpreadRule) -> pd.DataFrame:
-    """Built-up evidence at each cell centre: one column per kind (0..1) and their sum ``weight``."""
+    """Built-up evidence at each cell centre: one column per kind (0..1) and their ``weight``
+    (the strongest kind plus a quarter of each other kind present, 0..1.75)."""
     cells = shapely.points(xy)
     n = len(xy)
     out = {}
@@ -146,7 +150,9 @@ def evidence_weights(xy: np.ndarray, evidence: Evidence, rule: SpreadRule) -> pd
             fade = np.clip(1.0 - shapely.distance(cells[ci], pts[pi]) / radius[pi], 0.0, 1.0)
             np.maximum.at(out["places"], ci, fade)
     frame = pd.DataFrame(out)
-    frame["weight"] = frame.sum(axis=1)
+    # the strongest kind sets the weight; more kinds add a quarter each (agreeing evidence, not a multiple)
+    strongest = frame.max(axis=1)
+    frame["weight"] = strongest + 0.25 * (frame.sum(axis=1) - strongest)
     return frame
 
 

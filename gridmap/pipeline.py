@@ -67,32 +67,129 @@ class Inputs:
     totals_table: pd.DataFrame | None = None
     places: gpd.GeoDataFrame | None = None
     landuse: gpd.GeoDataFrame | None = None
+    boundaries: gpd.GeoDataFrame | None = None
     spread: SpreadRule = field(default_factory=SpreadRule)
     drop_outside: bool = False
     sources: dict = field(default_factory=dict)
 
 
 def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | None = 2, units_level: int = 8,
-                    parent_level: int | None = None) -> Inputs:
-    """Inputs from an OSM extract (.osm.pbf, .osm, .osm.bz2).
+                    parent_level: int | None = None, close_at_extract: bool = False, extract_area: bool = False,
+                    area=None, units=None, unit_id: str | None = None, unit_name: str | None = None,
+                    encoding: str | None = None, gcj02=()) -> Inputs:
+    """Inputs from an OSM extract (.osm.pbf, .osm, .osm.bz2), optionally with your own boundaries.
 
-    The area is the admin boundary named ``area_name`` (at ``area_level``); the units are
-    the boundaries at ``units_level`` inside it; households are estimated from buildings.
+    The area is the admin boundary named ``area_name`` (at ``area_level``), the polygon
+    file ``area``, the union of the ``units`` file, or the extract's box
+    (``extract_area``); the units are the boundaries at ``units_level`` inside it, or the
+    ``units`` file. Roads, waterways, railways, buildings, settlement points and
+    residential landuse come from the extract (clipped to the area by :func:`make_plan`).
+
+    ``close_at_extract``: boundary relations cut by the extract's edge are closed against
+    its box (:mod:`gridmap.inputs.extract`); otherwise a name that matches no complete
+    boundary is an error listing the relations that exist but do not close.
     """
+    from gridmap.inputs.extract import boundaries_with_closed, cut_boundaries, describe_cut, extract_box
     from gridmap.inputs.osm import read_osm, select_area, select_units
 
+    shifted = gcj02_roles(gcj02)
     osm = read_osm(path)
-    area = select_area(osm.boundaries, name=area_name, level=area_level)
-    area_polygon = area.geometry.iloc[0]
-    units = select_units(osm.boundaries, area_polygon, units_level)
-    if parent_level is not None:
-        parents = select_units(osm.boundaries, area_polygon, parent_level)
-        units = _attach_parents(units, parents)
+    boundaries, sources = osm.boundaries, {"osm": str(path)}
+    if close_at_extract:
+        boundaries, problems = boundaries_with_closed(boundaries, path)
+        sources["closed_at_extract"] = sorted(boundaries.loc[boundaries["closed"], "name"].tolist())
+        if problems:
+            sources["not_closed"] = problems
+    units_gdf = None
+    if units is not None:
+        layer = read_layer(units, what="units", kind="polygon", gcj02="units" in shifted, encoding=encoding)
+        units_gdf = _unit_columns(layer, unit_id, unit_name)
+        sources["units"] = str(units)
+    if area is not None:
+        layer = read_layer(area, what="area", kind="polygon", gcj02="area" in shifted, encoding=encoding)
+        name = str(layer["name"].iloc[0]) if "name" in layer.columns else Path(area).stem
+        area_gdf = gpd.GeoDataFrame({"name": [name]}, geometry=[shapely.union_all(layer.to_crs(4326).geometry.values)],
+                                    crs=4326)
+        sources["area"] = str(area)
+    elif units_gdf is not None and not area_name:
+        area_gdf = gpd.GeoDataFrame({"name": [Path(units).stem]},
+                                    geometry=[shapely.union_all(units_gdf.to_crs(4326).geometry.values)], crs=4326)
+    elif extract_area:
+        box = extract_box(path)
+        if box is None:
+            raise InputError(f"area: {Path(path).name} has no bounding box in its header; give --area FILE")
+        area_gdf = gpd.GeoDataFrame({"name": [area_name or Path(path).name.split(".")[0]]}, geometry=[box], crs=4326)
+        sources["area"] = "extract box"
     else:
-        units = units.assign(parent_id=f"osm{area['osm_id'].iloc[0]}", parent_name=area["name"].iloc[0])
-    return Inputs(area=area[["name", "geometry"]], units=units, roads=osm.roads, waterways=osm.waterways,
-                  railways=osm.railways, buildings=osm.buildings, places=osm.places, landuse=osm.landuse,
-                  sources={"osm": str(path), "area_name": area["name"].iloc[0], "units_level": units_level})
+        try:
+            picked = select_area(boundaries, name=area_name, level=area_level)
+        except InputError as exc:
+            if close_at_extract:
+                raise
+            cut = cut_boundaries(path, boundaries["osm_id"])
+            raise InputError(f"{exc}; relations cut by the extract's edge: {describe_cut(cut)} "
+                             "(pass --close-at-extract to close them against its box, or give --area FILE)") from None
+        area_gdf = picked[["name", "geometry"]]
+        sources["area_name"] = picked["name"].iloc[0]
+        if units_gdf is None:
+            units_gdf = select_units(boundaries, picked.geometry.iloc[0], units_level)
+            sources["units_level"] = units_level
+            if parent_level is not None:
+                units_gdf = _attach_parents(units_gdf, select_units(boundaries, picked.geometry.iloc[0], parent_level))
+            else:
+                units_gdf = units_gdf.assign(parent_id=f"osm{picked['osm_id'].iloc[0]}", parent_name=picked["name"].iloc[0])
+    inputs = Inputs(area=area_gdf, units=units_gdf, roads=osm.roads, waterways=osm.waterways,
+                    railways=osm.railways, buildings=osm.buildings, places=osm.places, landuse=osm.landuse,
+                    sources=sources)
+    inputs.boundaries = boundaries
+    return inputs
+
+
+def set_units_from_points(inputs: Inputs, points: gpd.GeoDataFrame | None = None, *, places=None,
+                          parent_level: int | None = None, name_column: str = "name",
+                          id_column: str | None = None) -> Inputs:
+    """Units of ``inputs`` derived from village/community points (:mod:`gridmap.units_points`).
+
+    ``points``: a point layer (``name_column``, optional ``id_column``), or ``places``:
+    the kinds of the extract's ``place`` nodes to use (e.g. ``("village", "hamlet")``).
+    The parents are the extract's boundaries at ``parent_level`` (townships, closed at the
+    extract when asked), else the units already there (e.g. townships from a file), else
+    the area. The plan's ``inputs.unit_borders`` says the borders are derived.
+    """
+    from gridmap.inputs.osm import select_units
+    from gridmap.units_points import METHOD, units_from_points
+
+    if points is None:
+        if inputs.places is None or inputs.places.empty:
+            raise InputError("--units-from-places: the extract has no place points")
+        kinds = tuple(places)
+        points = inputs.places[inputs.places["place"].isin(kinds)]
+        present = sorted(set(inputs.places["place"]))
+        if points.empty:
+            raise InputError(f"--units-from-places: no place={'|'.join(kinds)} points; kinds present: {', '.join(present)}")
+    require_crs(points, "units points")
+    area4326 = shapely.union_all(inputs.area.to_crs(4326).geometry.values)
+    crs = metric_crs(area4326.centroid.x, area4326.centroid.y, None)
+    area = shapely.make_valid(shapely.union_all(inputs.area.to_crs(crs).geometry.values))
+    boundaries = inputs.boundaries
+    if parent_level is not None and boundaries is not None:
+        parents = select_units(boundaries.to_crs(crs), area, parent_level)
+    elif inputs.units is not None and len(inputs.units):
+        parents = inputs.units.to_crs(crs)
+    else:
+        name = str(inputs.area["name"].iloc[0]) if "name" in inputs.area else "area"
+        parents = gpd.GeoDataFrame({"unit_id": ["1"], "name": [name]}, geometry=[area], crs=crs)
+    parents = parents.assign(geometry=shapely.intersection(parents.geometry.values, area))
+    parents = parents[parents.geometry.area > 0].reset_index(drop=True)
+    lines = [layer.to_crs(crs).geometry for layer in (inputs.roads, inputs.waterways, inputs.railways)
+             if layer is not None and len(layer)]
+    lines = pd.concat(lines, ignore_index=True) if lines else None
+    units = units_from_points(points.to_crs(crs), parents, lines, name_column=name_column, id_column=id_column)
+    inputs.units = units.to_crs(4326)
+    inputs.sources["unit_borders"] = "derived"
+    inputs.sources["unit_borders_method"] = METHOD
+    inputs.sources["units_points"] = int(units.attrs.get("points_used", 0))
+    return inputs
 
 
 def _attach_parents(units, parents):

@@ -162,3 +162,86 @@ def test_osm_reads_places_landuse_and_road_layers():
     longgang = read_osm(LONGGANG)
     assert len(longgang.landuse) == 4 and set(longgang.landuse["landuse"]) == {"residential"}
     assert set(longgang.roads["layer"]) >= {"", "1", "-1"}
+
+
+# --------------------------------------------------------------------------- totals spread where people live, units from points
+
+
+@pytest.fixture(scope="module")
+def puyang_plan(tmp_path_factory):
+    """Rural Puyang: townships closed at the extract, villages from place points, township totals from a table."""
+    import gridmap
+    from gridmap.pipeline import inputs_from_osm, set_totals, set_units_from_points
+
+    folder = tmp_path_factory.mktemp("puyang")
+    (folder / "totals.csv").write_text("乡镇,户数\n庆祖镇,6336\n八公桥镇,1936\n郎中,1232\n", encoding="utf-8")
+    inputs = inputs_from_osm(PUYANG, area_name="濮阳县庆祖镇一带", extract_area=True, close_at_extract=True)
+    set_units_from_points(inputs, places=("village",), parent_level=8)
+    set_totals(inputs, folder / "totals.csv")
+    return gridmap.make_plan(inputs, gridmap.PlanConfig(band=(300, 500), seed=0))
+
+
+def test_puyang_villages_from_points_and_township_totals(puyang_plan):
+    units = puyang_plan["units"]
+    assert puyang_plan.meta["inputs"]["unit_borders"] == "derived"
+    assert puyang_plan.meta["inputs"]["units_points"] == 54
+    assert len(units) == 55  # 54 villages and the sliver of 海通乡 in the box
+    # the table's totals are conserved, and every village says how its households were found
+    assert puyang_plan["households"]["households"].sum() == pytest.approx(9504 + units.loc[
+        units["name"] == "海通乡", "households"].sum())
+    villages = units[units["name"] != "海通乡"]
+    assert set(villages["household_method"]) == {"built-up"}
+    assert villages["household_note"].str.contains("places").all()
+    # one of the 35 buildings never takes a village: the largest point holds a few households
+    assert puyang_plan["households"]["households"].max() < 10
+    assert villages["households"].between(10, 700).all(), villages["households"].describe()
+    assert puyang_plan.summary()["household_methods"]["built-up"] == 54
+
+
+def test_puyang_units_tile_townships_along_roads(puyang_plan):
+    units = puyang_plan["units"]
+    assert units.geom_type.eq("Polygon").all()  # one piece each
+    area = puyang_plan["area"].geometry.iloc[0].area
+    assert units.area.sum() == pytest.approx(area, rel=1e-6)
+    # 郎寨村 exists in two townships: two units, told apart by their parents
+    assert sorted(units.loc[units["name"] == "郎寨村", "parent_name"]) == ["庆祖镇", "郎中"]
+
+
+def test_sparse_buildings_never_absorb_a_large_total():
+    """The issue's street office: 20,000 households, a few mapped buildings, communities as points."""
+    from gridmap.dasymetric import Evidence, spread_totals
+    from gridmap.households import from_buildings
+
+    crs = "EPSG:4547"
+    office = shapely.box(0, 0, 2500, 2300)
+    buildings = gpd.GeoDataFrame({"building": ["apartments"] * 5},
+                                 geometry=[shapely.box(x, 300, x + 30, 330) for x in (200, 600, 1000, 1400, 1800)],
+                                 crs=crs)
+    estimate = from_buildings(buildings)
+    places = gpd.GeoDataFrame({"place": ["quarter"] * 4},
+                              geometry=shapely.points([(500, 500), (2000, 500), (500, 1800), (2000, 1800)]), crs=crs)
+    totals = gpd.GeoDataFrame({"households": [20_000.0], "label": ["街道"]}, geometry=[office], crs=crs)
+    points, report = spread_totals(totals, estimate, Evidence(buildings=buildings, places=places))
+    assert report.loc[0, "method"] == "built-up" and report.loc[0, "disagree"]
+    assert points["households"].sum() == pytest.approx(20_000)
+    assert points["households"].max() < 100  # no cell, and no building, holds hundreds
+    # without any evidence: spread evenly, and said so
+    points, report = spread_totals(totals, None, Evidence())
+    assert report.loc[0, "method"] == "even"
+
+
+def test_totals_table_matching_no_unit_lists_rows_and_nearest_names(tmp_path):
+    from click.testing import CliRunner
+
+    from gridmap.cli.main import cli
+
+    (tmp_path / "totals.csv").write_text("name,households\n庆祖镇,6336\n庆租镇,100\n不存在村,50\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["partition", "--osm", str(PUYANG), "--extract-area", "--close-at-extract",
+                                      "--parent-level", "8", "--units-from-places", "village",
+                                      "--households-totals", str(tmp_path / "totals.csv"), "--out",
+                                      str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 2
+    message = result.output.strip().splitlines()
+    assert len(message) == 1
+    assert "2 of 3 rows match no unit: 庆租镇 (nearest: 庆祖镇" in message[0]
+    assert not (tmp_path / "out" / "plan.gpkg").exists()

@@ -28,11 +28,20 @@ def load_config(config_path, **overrides):
 
 #: Options naming the inputs and rules of a plan, shared by ``partition`` and ``run``.
 INPUT_OPTIONS = [
-    click.option("--osm", type=click.Path(dir_okay=False), help="OSM extract (.osm.pbf, .osm, .osm.bz2): area, units, "
-                 "roads, waterways, railways and buildings all come from it (--units, --roads, --waterways, "
-                 "--railways, --barriers and --buildings are then not read)."),
+    click.option("--osm", type=click.Path(dir_okay=False), help="OSM extract (.osm.pbf, .osm, .osm.bz2): roads, "
+                 "waterways, railways, buildings, place points and residential landuse come from it, and the area and "
+                 "units too unless --area/--units files are given (--roads, --waterways, --railways, --barriers and "
+                 "--buildings are then not read)."),
     click.option("--area", type=click.Path(dir_okay=False), help="Polygon file of the study area (instead of --osm; default: the union of --units)."),
     click.option("--area-name", help="With --osm: name of the admin boundary to plan (e.g. 'Liechtenstein', '荥经县')."),
+    click.option("--close-at-extract", is_flag=True, help="With --osm: close boundary relations cut by the extract's "
+                 "edge against its bounding box (those that cannot be closed are reported)."),
+    click.option("--extract-area", is_flag=True, help="With --osm: the area is the extract's bounding box."),
+    click.option("--units-points", type=click.Path(dir_okay=False), help="Points of villages/communities (name "
+                 "column): units are derived around them, borders on roads and rivers, inside the townships "
+                 "(--parent-level with --osm, --units FILE, or the area)."),
+    click.option("--units-from-places", help="With --osm: derive units from the extract's place nodes of these kinds "
+                 "(comma-separated, e.g. village,hamlet or neighbourhood,quarter)."),
     click.option("--area-level", type=int, default=2, show_default=True, help="With --osm: admin_level of the area."),
     click.option("--units", type=click.Path(dir_okay=False), help="Polygon file of the lowest-level units (villages/"
                  "communities or townships). Without it (and without --osm) the whole area is one unit."),
@@ -103,7 +112,8 @@ def input_options(function):
     return function
 
 
-def build_plan(progress, *, osm, area, area_name, area_level, units, units_level, parent_level, unit_id, unit_name,
+def build_plan(progress, *, osm, area, area_name, close_at_extract, extract_area, units_points, units_from_places,
+               area_level, units, units_level, parent_level, unit_id, unit_name,
                code_table, county_code,
                roads, waterways, railways, barriers, households, households_column, households_divisor, buildings,
                households_totals, totals_column, totals_divisor, totals_factor, census_county, encoding,
@@ -114,8 +124,10 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
     from gridmap.inputs import gcj02_roles
     from gridmap.pipeline import inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals, set_unit_codes
 
-    if osm and area:
-        raise InputError("give either --osm FILE or --area FILE, not both")
+    if units_from_places and not osm:
+        raise InputError("--units-from-places needs --osm (the place nodes come from the extract)")
+    if (close_at_extract or extract_area) and not osm:
+        raise InputError("--close-at-extract and --extract-area need --osm")
     if not (osm or area or units):
         raise InputError("give --osm FILE, or --area FILE and/or --units FILE")
     config = load_config(config_path, band=tuple(band) if band else None, seed=seed, crs=crs,
@@ -131,12 +143,14 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
         if totals_divisor == 1.0 and households_totals:
             totals_divisor = census.household_size
     if osm:
-        inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
-                                 parent_level=parent_level)
         shifted = gcj02_roles(gcj02)
-        if shifted - {"households", "totals"}:
-            raise InputError("--gcj02: an OSM extract is in WGS 84; only --households and --households-totals "
-                             "files may be GCJ-02 with --osm")
+        if shifted - {"households", "totals", "area", "units"}:
+            raise InputError("--gcj02: an OSM extract is in WGS 84; only --area, --units, --households and "
+                             "--households-totals files may be GCJ-02 with --osm")
+        inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
+                                 parent_level=parent_level, close_at_extract=close_at_extract,
+                                 extract_area=extract_area, area=area, units=units, unit_id=unit_id,
+                                 unit_name=unit_name, encoding=encoding, gcj02=shifted)
         if households:
             set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted)
         if households_totals:
@@ -150,6 +164,13 @@ def build_plan(progress, *, osm, area, area_name, area_level, units, units_level
                                    buildings=buildings, drop_outside=drop_outside,
                                    households_totals=households_totals, totals_column=totals_column,
                                    totals_divisor=totals_divisor, gcj02=gcj02, encoding=encoding)
+    if units_points or units_from_places:
+        from gridmap.inputs.files import read_layer
+        from gridmap.pipeline import set_units_from_points
+
+        points = read_layer(units_points, what="units points", kind="point", encoding=encoding) if units_points else None
+        kinds = [k.strip() for k in (units_from_places or "").split(",") if k.strip()]
+        set_units_from_points(inputs, points, places=kinds, parent_level=parent_level if osm else None)
     import dataclasses
 
     inputs.spread = dataclasses.replace(inputs.spread, disagree_factor=totals_factor)
@@ -236,6 +257,22 @@ def echo_summary(plan, path):
         click.echo(f"  in band {lo:g}-{hi:g}  {s['in_band_share_urban']:.1%} of urban grids")
     click.echo(f"  households/grid median {s['households_per_grid_median']:.0f}, "
                f"Polsby-Popper median {s['polsby_popper_median']:.2f}")
+    methods = s.get("household_methods")
+    if methods:
+        click.echo("  spread by       " + ", ".join(f"{m} {n} units" for m, n in methods.items())
+                   + "  (per unit: units layer, household_method)")
+        for unit in s.get("thin_evidence", [])[:10]:
+            click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: thin evidence of housing ({unit['household_note']})")
+        for unit in s.get("no_evidence", [])[:10]:
+            click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: a total but no evidence of housing: spread evenly")
+        for unit in s.get("totals_disagree", [])[:10]:
+            click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: total and estimate disagree ({unit['household_note']})")
+    inputs_meta = plan.meta.get("inputs", {})
+    if inputs_meta.get("unit_borders") == "derived":
+        click.echo(f"  unit borders    derived from {inputs_meta.get('units_points', 0)} points (roads and rivers where "
+                   "they allow)")
+    for line in inputs_meta.get("not_closed", [])[:10]:
+        click.echo(f"  ! boundary not closed: {line}")
     coded = plan.meta.get("inputs", {}).get("code_table")
     if coded:
         click.echo(f"  codes           {coded['matched']} of {coded['matched'] + len(coded['unmatched'])} units "

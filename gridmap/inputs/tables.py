@@ -82,10 +82,12 @@ def read_totals_table(path, *, code: str | None = None, name: str | None = None,
         raise InputError(f"{what}: {path} has no rows")
     code_col = _pick(frame, code, CODE_COLUMNS, what, path, required=False)
     name_col = _pick(frame, name, NAME_COLUMNS, what, path, required=False)
+    parent_col = _pick(frame, parent, PARENT_COLUMNS, what, path, required=False)
+    if name_col is None and parent_col is not None:  # a table of townships: their names name the rows
+        name_col, parent_col = parent_col, None
     if code_col is None and name_col is None:
         raise InputError(f"{what}: {path} needs a code column ({', '.join(CODE_COLUMNS[:3])}) or a name column "
                          f"({', '.join(NAME_COLUMNS[:3])}); columns: {list(frame.columns)}")
-    parent_col = _pick(frame, parent, PARENT_COLUMNS, what, path, required=False)
     hh_col = _pick(frame, households, HOUSEHOLD_COLUMNS, what, path, required=False) if persons is None else None
     if hh_col is None:
         p_col = _pick(frame, persons, PERSON_COLUMNS, what, path, required=False)
