@@ -240,6 +240,12 @@ def _add_plan_layers(m, plan, disp, text, lang) -> list[str]:
             _GridmapLayer("points", _point_payload(frame, kind, disp, text, lang, key), text[key]).add_to(m)
             present.append(key)
 
+    micro = _layer(plan, "micro_grids")
+    if micro is not None:
+        # micro-grids (微网格) only at street zoom: dozens per grid
+        add_outline_layer(m, micro, i18n.text("layer.micro_grids", lang), colour="#4d4d4d", weight=1.0, dash="3 3",
+                          key="micro_grids", min_zoom=16)
+        present.append("micro_grids")
     for key in ("roads", "waterways", "railways"):
         frame = _layer(plan, key)
         payload = _context_payload(frame, key, disp) if frame is not None else None
@@ -247,6 +253,39 @@ def _add_plan_layers(m, plan, disp, text, lang) -> list[str]:
             _GridmapLayer("lines", payload, text[key]).add_to(m)
             present.append(key)
     return present
+
+
+def add_outline_layer(m, frame: gpd.GeoDataFrame, name: str, *, colour: str, weight: float = 2.0,
+                      dash: str | None = None, key: str | None = None, show: bool = True,
+                      min_zoom: int | None = None, simplify_m: float | None = None) -> None:
+    """Polygon outlines (metric CRS) as one more switchable layer of a plan map.
+
+    Used for another plan's grids (``gridmap compare``) and micro-grids. ``min_zoom``:
+    the layer is shown only from that zoom level on (it can still be switched off).
+    """
+    disp = _Display(_check_simplify(simplify_m), gcj=False)
+    geo = disp.polygons(_metric(frame, key or "outlines").geometry)
+    style = {"color": colour, "weight": weight, "opacity": 0.9, "fill": False} | ({"dashArray": dash} if dash else {})
+    payload = _json({"data": _collection(geo.values, [{"k": "o"}] * len(geo)), "styles": {"o": style},
+                     "pane": "gmBorders", "canvas": len(geo) > 500, "key": key})
+    layer = _GridmapLayer("lines", payload, name, show=show and min_zoom is None)
+    layer.add_to(m)
+    if min_zoom is not None:
+        # shown from min_zoom on, hidden below: a thousand outlines would bury a county-wide view
+        script = (f"(function(){{var map={m.get_name()}, layer={layer.get_name()}; function z(){{"
+                  f"if (map.getZoom() >= {int(min_zoom)}) {{ if (!map.hasLayer(layer)) map.addLayer(layer); }}"
+                  " else if (map.hasLayer(layer)) map.removeLayer(layer);} map.on('zoomend', z); z();})();\n")
+        m.get_root().script.add_child(_Raw(script), name=layer.get_name() + "_zoom")
+
+
+def add_point_layer(m, frame: gpd.GeoDataFrame, name: str, *, colour: str, key: str | None = None,
+                    show: bool = True) -> None:
+    """Points (metric CRS) as small dots in one more switchable layer of a plan map."""
+    disp = _Display(0.0, gcj=False)
+    pts = disp.points(_metric(frame, key or "points").geometry.representative_point())
+    xy = np.column_stack([shapely.get_x(pts.values), shapely.get_y(pts.values)])
+    style = dict(_DOT_STYLE, fillColor=colour, radius=2.5)
+    _GridmapLayer("dots", _json({"data": _polyline(xy), "style": style, "key": key}), name, show=show).add_to(m)
 
 
 def save_map(plan, path: str | Path, **kwargs) -> Path:

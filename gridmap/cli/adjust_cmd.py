@@ -38,7 +38,8 @@ def command(plan_path, households, households_column, households_divisor, buildi
     each with as few neighbouring grids of its village/community as needed; locked
     grids and every other grid keep their atoms, geometry and code. Writes into OUT
     what `gridmap update` writes, with adjust.json (share of households whose grid
-    changed, grids changed, added and retired, regions re-cut, seconds).
+    changed, grids changed, added and retired, regions re-cut, seconds, and the
+    comparison of `gridmap compare`) and compare.html (both plans on one map).
 
     \b
     Examples:
@@ -61,12 +62,20 @@ def command(plan_path, households, households_column, households_divisor, buildi
     progress("adjust", 0, 1)
     result = adjust_plan(plan, points, lock=lock_ids(lock, lock_file), seed=seed)
     progress.close()
-    written = write_outputs(result.plan, Path(out_dir), lang, {"adjust.json": result.report()})
+    from gridmap.cli.compare_cmd import write_comparison
+    from gridmap.compare import compare_plans
+
+    comparison = compare_plans(plan, result.plan)
+    written = write_outputs(result.plan, Path(out_dir), lang,
+                            {"adjust.json": result.report() | {"compare": comparison.to_dict()}})
+    write_comparison(plan, result.plan, comparison, Path(out_dir), lang)
     u = result.update
     click.echo(f"plan written to {written['plan']}")
     click.echo(f"  households      {points['households'].sum():,.0f} ({result.households_kept_share:.1%} keep their grid)")
     click.echo(f"  out of band     {len(result.out_of_band_before)} grid(s) before, {len(result.out_of_band_after)} after")
     click.echo(f"  grids           {len(u.unchanged)} unchanged, {len(u.changed)} changed, {len(u.added)} added, "
                f"{len(u.retired)} retired  ({result.seconds:.1f} s)")
+    click.echo(f"  codes           {len(comparison.codes_added)} added, {len(comparison.codes_retired)} retired, "
+               f"{len(comparison.codes_moved)} moved (same code, another area)")
     echo_plan(result.plan, written["faults"])
     echo_faults(u.faults)
