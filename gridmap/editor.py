@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap import i18n
 from gridmap._atomic import write_text
 from gridmap.errors import InputError
 from gridmap.graph import shared_edges
@@ -42,52 +43,9 @@ _SCALE = 1e6
 
 _ASSETS = resources.files("gridmap") / "assets"
 
-_TEXT = {
-    "zh": {
-        "title": "网格编辑", "band": "每格户数标准", "households": "户数", "grid": "网格", "unit": "村/社区",
-        "township": "乡镇/街道", "target": "当前网格", "none_selected": "未选网格：点击地图上的网格或下方列表",
-        "click": "点击移动", "paint": "拖动涂抹", "mode": "操作方式", "contiguity": "网格断开时",
-        "refuse": "拒绝该操作", "allow": "允许并标出", "undo": "撤销", "redo": "重做", "new_grid": "新建网格",
-        "lock": "锁定", "unlock": "解锁", "locked": "已锁定", "export_edits": "导出调整（edits.geojson）",
-        "export_grids": "导出网格（grids.geojson）", "problems": "需要处理", "all_grids": "全部网格",
-        "log": "修改记录", "filter": "筛选网格编号或村/社区", "no_problems": "没有超出标准或断开的网格",
-        "in": "符合标准", "under": "低于标准", "over": "高于标准", "rural": "农村网格", "island": "飞地网格",
-        "dedicated": "专属网格", "broken": "断开", "empty": "已无地块", "colour_by": "着色",
-        "by_grid": "按网格", "by_status": "按是否符合标准",
-        "msg_other_unit": "只能在同一村/社区内移动：该地块属于{unit}",
-        "msg_locked": "网格 {grid} 已锁定，不能修改", "msg_breaks": "移动后网格 {grid} 将断开，已拒绝",
-        "msg_moved": "已移动 {n} 个地块到 {grid}（{hh} 户）", "msg_select_first": "先选择要移入的网格",
-        "msg_undone": "已撤销", "msg_redone": "已重做", "msg_nothing": "没有可撤销的操作",
-        "msg_new": "新建网格 {grid}（{unit}）：把地块移入即可", "msg_exported": "已导出 {file}",
-        "hint": "点击地块把它移入当前网格；Alt+点击或右键选择地块所在网格；Esc 取消选择。",
-        "changes": "处修改", "atoms": "地块", "move": "移动", "lock_ev": "锁定", "unlock_ev": "解锁",
-        "new_ev": "新建", "from": "从", "to": "到",
-    },
-    "en": {
-        "title": "Grid editor", "band": "households per grid", "households": "households", "grid": "grid",
-        "unit": "village/community", "township": "township", "target": "Selected grid",
-        "none_selected": "No grid selected: click a grid on the map or in the list below",
-        "click": "Click to move", "paint": "Paint", "mode": "Mode", "contiguity": "When a grid would break",
-        "refuse": "refuse the move", "allow": "allow and flag", "undo": "Undo", "redo": "Redo",
-        "new_grid": "New grid", "lock": "Lock", "unlock": "Unlock", "locked": "locked",
-        "export_edits": "Export edits (edits.geojson)", "export_grids": "Export grids (grids.geojson)",
-        "problems": "To fix", "all_grids": "All grids", "log": "Change log", "filter": "Filter by code or village",
-        "no_problems": "No grid out of band or broken", "in": "in band", "under": "under band",
-        "over": "over band", "rural": "rural grid", "island": "exclave grid", "dedicated": "dedicated grid",
-        "broken": "broken", "empty": "no atoms left", "colour_by": "Colour", "by_grid": "by grid",
-        "by_status": "by band status",
-        "msg_other_unit": "Atoms move only within their village/community: this one belongs to {unit}",
-        "msg_locked": "Grid {grid} is locked", "msg_breaks": "Refused: grid {grid} would fall into pieces",
-        "msg_moved": "Moved {n} atom(s) into {grid} ({hh} households)",
-        "msg_select_first": "Select the grid to move atoms into first", "msg_undone": "Undone",
-        "msg_redone": "Redone", "msg_nothing": "Nothing to undo",
-        "msg_new": "New grid {grid} ({unit}): move atoms into it", "msg_exported": "Exported {file}",
-        "hint": "Click an atom to move it into the selected grid; Alt+click or right-click selects the atom's "
-                "grid; Esc clears the selection.",
-        "changes": "changes", "atoms": "atoms", "move": "move", "lock_ev": "lock", "unlock_ev": "unlock",
-        "new_ev": "new", "from": "from", "to": "to",
-    },
-}
+#: Words the page uses, from gridmap.i18n: its own (editor.*) and the plan's shared ones.
+_SHARED = {"in": "band.in", "under": "band.under", "over": "band.over", "rural": "regime.rural",
+           "island": "band.island"}
 
 
 def editor_html(plan, *, lang: str = "zh", simplify_m: float | None = None) -> str:
@@ -111,8 +69,8 @@ def editor_html(plan, *, lang: str = "zh", simplify_m: float | None = None) -> s
     str
         The page. Save it with :func:`save_editor` (atomic).
     """
-    if lang not in _TEXT:
-        raise InputError(f"lang: expected one of {sorted(_TEXT)}, got {lang!r}")
+    if lang not in i18n.LANGS:
+        raise InputError(f"lang: expected one of {', '.join(i18n.LANGS)}, got {lang!r}")
     tol = DEFAULT_SIMPLIFY_M if simplify_m is None else float(simplify_m)
     if not math.isfinite(tol) or tol < 0:
         raise InputError(f"simplify_m: expected metres >= 0, got {simplify_m!r}")
@@ -181,8 +139,8 @@ def editor_payload(plan, *, lang: str = "zh", simplify_m: float = DEFAULT_SIMPLI
         })
     return {
         "lang": lang,
-        "text": _TEXT[lang],
-        "title": _title(plan, _TEXT[lang]),
+        "text": _words(lang),
+        "title": _title(plan, lang),
         "band": _band(plan),
         "bounds": [[float(south), float(west)], [float(north), float(east)]],
         "attribution": _attribution(plan, lang),
@@ -330,11 +288,18 @@ def _band(plan) -> list[float] | None:
         return None
 
 
-def _title(plan, text) -> str:
+def _words(lang: str) -> dict:
+    """The page's words: every editor.* entry (templates keep their {fields}) and the shared band words."""
+    words = {key.split(".", 1)[1]: i18n.text(key, lang) for key in i18n.keys("editor.")}
+    words.update({name: i18n.text(key, lang) for name, key in _SHARED.items()})
+    return words
+
+
+def _title(plan, lang: str) -> str:
     area = plan.layers.get("area")
     if area is not None and "name" in area and len(area) and _str(area["name"].iloc[0]):
         return _str(area["name"].iloc[0])
-    return _str((plan.meta.get("inputs") or {}).get("area_name")) or text["grid"]
+    return _str((plan.meta.get("inputs") or {}).get("area_name")) or i18n.text("editor.grid", lang)
 
 
 def _attribution(plan, lang: str) -> str:

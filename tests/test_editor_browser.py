@@ -31,16 +31,19 @@ def demo_editor(li_plan, tmp_path_factory):
 
 
 #: A boundary atom of an urban grid whose neighbour is another urban grid of the same unit; with
-#: `breaking`, one whose removal splits its grid (an articulation atom), else one whose removal does not.
+#: `breaking`, one whose removal splits its grid (an articulation atom), else one whose removal does not
+#: and that leaves both grids in the band.
 FIND_MOVE = """(breaking) => {
-  const E = gridmap.editor, nb = JSON.parse(document.getElementById('gm-data').textContent).atoms.nb;
+  const D = JSON.parse(document.getElementById('gm-data').textContent), E = gridmap.editor, nb = D.atoms.nb;
+  const fits = (a, g, h) => breaking || (E.grids[g].hh - D.atoms.hh[a] >= D.band[0] && E.grids[h].hh + D.atoms.hh[a] <= D.band[1]);
   for (let a = 0; a < E.atomGrid.length; a++) {
     const g = E.atomGrid[a];
     if (E.grids[g].regime !== 'urban' || E.grids[g].locked || E.grids[g].atoms < 3) continue;
     if (E.connected(g, a) === breaking) continue;
     for (const b of nb[a]) {
       const h = E.atomGrid[b];
-      if (h !== g && E.grids[h].unit === E.grids[g].unit && E.grids[h].regime === 'urban' && !E.grids[h].locked)
+      if (h !== g && E.grids[h].unit === E.grids[g].unit && E.grids[h].regime === 'urban' && !E.grids[h].locked
+          && fits(a, g, h))
         return [a, g, h];
     }
   }
@@ -108,15 +111,14 @@ def test_editor_session_in_chromium(browser, demo_editor, tmp_path):  # noqa: F8
         assert _counts(opened, g2, h2) == before
         assert page.evaluate("(k) => gridmap.editor.status(k)", g2) != "broken"
 
-        # 4. a locked grid refuses edits, both ways
-        page.evaluate("(k) => gridmap.editor.select(k)", g)
+        # 4. a locked grid refuses edits (g2: edited, then restored by the undo)
+        page.evaluate("(k) => gridmap.editor.select(k)", g2)
         page.click("#gm-lock")
-        assert page.evaluate("(k) => gridmap.editor.grids[k].locked", g)
-        page.evaluate("(k) => gridmap.editor.select(k)", h)
-        b = next(i for i, k in enumerate(page.evaluate("gridmap.editor.atomGrid")) if k == g)
-        before = _counts(opened, g, h)
-        _click_atom(opened, b)
-        assert _counts(opened, g, h) == before
+        assert page.evaluate("(k) => gridmap.editor.grids[k].locked", g2)
+        page.evaluate("(k) => gridmap.editor.select(k)", h2)
+        before = _counts(opened, g2, h2)
+        _click_atom(opened, a2)
+        assert _counts(opened, g2, h2) == before
         assert "锁定" in page.locator(".gm-status").inner_text()
 
         # 5. export: one feature per atom with its grid, the locks and the change log
@@ -128,7 +130,7 @@ def test_editor_session_in_chromium(browser, demo_editor, tmp_path):  # noqa: F8
         assert len(edits["features"]) == len(atoms)
         by_atom = {f["properties"]["atom_id"]: f["properties"]["grid_id"] for f in edits["features"]}
         assert by_atom[ids[a]] == page.evaluate("(k) => gridmap.editor.grids[k].id", h)
-        assert edits["gridmap"]["locked"] == [page.evaluate("(k) => gridmap.editor.grids[k].id", g)]
+        assert edits["gridmap"]["locked"] == [page.evaluate("(k) => gridmap.editor.grids[k].id", g2)]
         kinds = [c["kind"] for c in edits["gridmap"]["changes"]]
         assert kinds[:1] == ["move"] and "lock" in kinds and "undo" in kinds
         with page.expect_download() as download:
@@ -136,5 +138,24 @@ def test_editor_session_in_chromium(browser, demo_editor, tmp_path):  # noqa: F8
         grids_geojson = json.loads(download.value.path().read_text(encoding="utf-8"))
         assert sum(f["properties"]["atoms"] for f in grids_geojson["features"]) == len(atoms)
         assert opened.blocked == [] and opened.errors == [] and opened.dialogs == []
+        shown = dict(zip(page.evaluate("gridmap.editor.grids.map(x => x.id)"),
+                         page.evaluate("gridmap.editor.grids.map(x => x.hh)")))
     finally:
         opened.close()
+
+    # 6. gridmap update applies the export: a valid plan with the counts the editor showed
+    from gridmap.cli.main import cli
+    from gridmap.plan import Plan
+    from gridmap.validate import validate_plan
+
+    out = tmp_path / "edited"
+    result = CliRunner().invoke(cli, ["update", str(plan_path), "--atoms", str(target), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    edited = Plan.load(out / "plan.gpkg")
+    counts = edited.grids.set_index("grid_id")["households"].astype(float)
+    for grid_id, households in shown.items():
+        assert counts[grid_id] == pytest.approx(households, abs=1e-3)
+    old_codes = plan.grids.set_index("grid_id")["code"]
+    assert (edited.grids.set_index("grid_id")["code"] == old_codes.reindex(counts.index)).all()
+    faults = validate_plan(edited)
+    assert faults.errors == 0, faults.format_table()
