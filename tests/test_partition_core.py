@@ -164,26 +164,40 @@ def test_random_tessellations(nx, ny, seed, hole_rate):
     [
         # an 83-atom piece of 4,069 households (k = 9..13) with no in-band split: a
         # 182.74-household pendant atom must join its only neighbour (320.33): 503.07 > 500
-        pytest.param(13, 9, 148, 0.25, marks=pytest.mark.xfail(
-            strict=True, reason="#18: the heuristic cannot prove this piece infeasible yet")),
+        (13, 9, 148, 0.25),
+        # a 4-atom pendant of 543 households (found by a sweep of 1,500 tessellations)
+        (13, 12, 6100, 0.25),
+        # a 47-atom piece (k = 4..6) that only CP-SAT proves infeasible
+        (11, 6, 911, 0.25),
     ],
 )
 def test_random_tessellation_cases(nx, ny, seed, hole_rate):
     check_tessellation(nx, ny, seed, hole_rate)
 
 
-def check_tessellation(nx, ny, seed, hole_rate):
-    """Random square-cell unit: a valid plan, every piece whose counts fit in band or proven infeasible."""
+def tessellation_case(nx, ny, seed, hole_rate):
     rng = np.random.default_rng(seed)
     keep = rng.random(nx * ny) >= hole_rate
     keep[0] = True
     adj, xy, cw = cells(nx, ny, keep, rng)
-    h = rng.gamma(0.7, 40 / 0.7, int(keep.sum()))
+    return rng.gamma(0.7, 40 / 0.7, int(keep.sum())), adj, xy, cw
+
+
+def test_regression_reasons():
+    h, adj, xy, cw = tessellation_case(13, 9, 148, 0.25)
+    r = partition_unit(h, adj, xy, LO, HI, seed=148, cut_weight=cw)
+    assert not r.feasible and len(r.reasons) == 1
+    assert "the band's top would have to be at least 503.1" in r.reasons[0]
+    assert "heuristic" not in r.reasons[0]
+
+
+def check_tessellation(nx, ny, seed, hole_rate):
+    """Random square-cell unit: a valid plan, every piece whose counts fit in band or proven infeasible."""
+    h, adj, xy, cw = tessellation_case(nx, ny, seed, hole_rate)
     r = partition_unit(h, adj, xy, LO, HI, seed=seed, cut_weight=cw)
     check_plan(r, h, adj)
     # Every component whose total fits a whole number of grids, without atoms over the
-    # band, must come out in band unless exhaustive search proved that no contiguous
-    # split exists.
+    # band, must come out in band unless it is proven that no contiguous split exists.
     ncomp, comp = csgraph.connected_components(adj, directed=False)
     for c in range(ncomp):
         idx = np.flatnonzero(comp == c)
@@ -192,7 +206,7 @@ def check_tessellation(nx, ny, seed, hole_rate):
         gl = np.unique(r.labels[idx])
         flagged = [r.grid_flags[g] for g in gl if r.grid_flags[g]]
         if fits:
-            assert all("exhaustive search" in f for f in flagged), (c, hc, flagged)
+            assert all("proven" in f for f in flagged), (c, hc, flagged)
         else:
             assert flagged
     r2 = partition_unit(h, adj, xy, LO, HI, seed=seed, cut_weight=cw)

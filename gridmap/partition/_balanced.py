@@ -318,7 +318,7 @@ def partition_unit(
         if info.get("kind") == "gap":
             flags[gi] = f"{side}: {cmp_}; the {_fmt(info['H'])} households of its part fit no whole number of grids"
         elif bis.proven.get(root):
-            flags[gi] = f"{side}: {cmp_}; no contiguous in-band split of its part exists (exhaustive search)"
+            flags[gi] = f"{side}: {cmp_}; no contiguous in-band split of its part exists ({_why(bis, root)})"
         else:
             flags[gi] = f"{side}: {cmp_}; the heuristic found no in-band split of its part"
     bad_roots = {int(root_of_atom[rep[gi]]) for gi in range(kk) if flags[gi] and group[rep[gi]] < 0}
@@ -329,13 +329,15 @@ def partition_unit(
             reasons.append(
                 f"a part of {info['atoms']} atoms with {_fmt(info['H'])} households: counts allow "
                 f"k in {info['kmin']}..{info['kmax']}, but no contiguous split into in-band "
-                "grids exists (exhaustive search)"
+                f"grids exists: {_why(bis, root)}"
             )
         else:
+            d = bis.decisions.get(root)
+            tried = f"; tried {d.method}" if d is not None else ""
             reasons.append(
                 f"a part of {info['atoms']} atoms with {_fmt(info['H'])} households: counts allow "
                 f"k in {info['kmin']}..{info['kmax']}, but the heuristic could not find an "
-                "in-band split (not proven infeasible)"
+                f"in-band split (not proven infeasible{tried})"
             )
     feasible = all(f == "" for f in flags)
     if feasible:
@@ -348,6 +350,14 @@ def partition_unit(
         grid_flags=flags,
         households=gh,
     )
+
+
+def _why(bis, root: int) -> str:
+    """Why a root piece is proven to have no in-band split, in a planner's words."""
+    d = bis.decisions.get(root)
+    if d is not None and d.status == "infeasible":
+        return f"{d.reason} (proven: {d.method.replace('_', ' ')})"
+    return "proven by exhaustive search"
 
 
 def _describe(atoms, ns, Hs, whole_comp, connected_unit) -> str:

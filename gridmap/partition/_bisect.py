@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._decide import Decision, decide_piece
 from ._exact import (
     EXACT_MAX_ATOMS,
     LEAST_BAD_MAX_ATOMS,
@@ -46,6 +47,9 @@ class BisectParams:
     widenings: int = 8  # times a root's band may be widened before giving up
     search_max_atoms: int = 80  # exhaustive search for failed pieces up to this size
     search_budget: int = 15_000  # atoms visited per search of a failed piece
+    decide_trees: int = 8  # random spanning trees of the exact tree DP, per failed root
+    decide_seconds: float = 10.0  # CP-SAT budget per failed root (deterministic seconds)
+    decide_max_atoms: int = 400  # CP-SAT only for failed roots of up to this many atoms (after folding)
     first_root_search_budget: int = 60_000  # ... of a whole small component, at its first failure
     root_search_budget: int = 1_000_000  # ... and before its band is widened
     recombine_rounds: int = 10  # rounds of merging and re-cutting pairs of grids
@@ -115,6 +119,7 @@ class Bisector:
         self.searched: set[int] = set()  # pieces already searched as a failed piece's ancestor
         self.full_search: set[int] = set()  # small roots searched with the full budget
         self.failed_searches: dict = {}  # (atoms, band, budget, prove) -> complete, of searches that failed
+        self.decisions: dict[int, Decision] = {}  # root piece -> what the exact step found
         nbr_ptr = np.zeros(n + 1, dtype=np.int64)
         both_u = np.concatenate([eu, ev])
         both_v = np.concatenate([ev, eu])
@@ -469,8 +474,12 @@ class Bisector:
             self._reset(q)
             t.backtracks[q] += 1
             return
-        # a root: before widening the band of a small one, search it in full
+        # a root: settle it exactly before widening its band (an in-band split, or a proof
+        # that none exists; then the widened band gives the least-bad plan)
         self._reset(root)
+        if t.widened[root] == 0 and root not in self.decisions and self._decide(root):
+            return
+        # before widening the band of a small one, search it in full
         if small_root and not self.proven.get(root) and root not in self.full_search:
             self.full_search.add(root)
             self._settle_small_root(root, self.p.root_search_budget)
@@ -485,6 +494,33 @@ class Bisector:
         if t.widened[root] > self.p.widenings:
             t.lo[root] = 0.0
             t.hi[root] = np.inf
+
+    def _decide(self, root: int) -> bool:
+        """Exact step on a failed root (``_decide``); True when it found an in-band split."""
+        atoms = self._atoms_of(root)
+        t = self.t
+        d = decide_piece(self.h[atoms], self._local_adj(atoms), self.xy[atoms], t.lo[root], t.hi[root], self.eps,
+                         seed=int(self.rng.integers(2**31)), trees=self.p.decide_trees,
+                         cp_time=self.p.decide_seconds, cp_max_atoms=self.p.decide_max_atoms)
+        self.decisions[root] = d
+        if d.labels is not None:
+            self._assign_leaves(root, atoms, d.labels)
+            return True
+        if d.status == "infeasible":
+            self.proven[root] = True
+        return False
+
+    def _local_adj(self, atoms: np.ndarray):
+        """0/1 adjacency among ``atoms`` (local indices), as a csr array."""
+        import scipy.sparse as sp
+
+        local = np.full(self.n, -1, dtype=np.int64)
+        local[atoms] = np.arange(len(atoms))
+        cnt = self._nbr_ptr[atoms + 1] - self._nbr_ptr[atoms]
+        rows = np.repeat(np.arange(len(atoms)), cnt)
+        cols = local[self._nbr_v[np.concatenate([np.arange(self._nbr_ptr[a], self._nbr_ptr[a + 1]) for a in atoms])]]
+        keep = cols >= 0
+        return sp.csr_array((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(len(atoms), len(atoms)))
 
     def _settle_ancestor(self, p: int) -> bool:
         """Search the failed piece's small ancestors, nearest first; True when one is settled.

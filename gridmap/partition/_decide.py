@@ -1,0 +1,507 @@
+"""Settle one connected piece exactly: an in-band split, or a proof that none exists.
+
+Called when the tree heuristic (``_bisect``) gives up on a piece whose household total
+fits a whole number of grids. Three steps, cheapest first:
+
+1. **Folding.** A part of the piece cut off by one atom (an articulation point) whose
+   households are fewer than the band's bottom cannot be a grid, nor hold one: every
+   grid touching it must also hold the atom that cuts it off, so the part is folded into
+   that atom. Repeated to a fixed point, this is exact (the folded piece has an in-band
+   split exactly when the original has) and often proves infeasibility at once: a
+   folded atom over the band's top.
+2. **Tree DP.** On a random spanning tree, a dynamic programme over subtree totals
+   (households scaled to integers, sets of reachable totals as bit arrays) finds a
+   split of the whole tree into in-band subtrees when one exists - all grids at once,
+   not one cut at a time. A handful of trees.
+3. **CP-SAT.** A rooted-assignment model (Validi, Buchanan & Lykhovyd 2022): each atom
+   is assigned to the lowest-numbered atom of its grid; candidate roots are pruned by
+   the household-weighted distance (no grid can hold a path heavier than the band's
+   top); contiguity by parent pointers along which labels decrease. Households are
+   scaled and rounded in the loosening direction, so "infeasible" is a proof about the
+   real numbers; plans found are checked with the real numbers. One worker, a fixed
+   seed and a deterministic time limit: the same input gives the same answer.
+
+Everything here is a pure function of one piece's arrays.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse import csgraph
+
+__all__ = ["Decision", "decide_piece", "fold_pendants"]
+
+SCALE_BINS = 20_000  # largest scaled band top: households * scale <= this many units
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the exact step found for one piece.
+
+    Attributes
+    ----------
+    labels : ndarray of int or None
+        Grid of each atom (0..k-1) of an in-band split, None when none was found.
+    status : str
+        ``"ok"`` (labels in band), ``"infeasible"`` (proven: no in-band split exists) or
+        ``"undecided"`` (the budget ran out).
+    method : str
+        What settled it: ``"fold"``, ``"tree_dp"``, ``"cp_sat"``; or for undecided, what
+        was tried.
+    reason : str
+        Why an infeasible piece is infeasible, in a planner's words ('' otherwise).
+    need_hi : float
+        For a piece proven infeasible by folding: the band top it would need at least
+        (households); NaN otherwise.
+    atoms : int
+        Atoms of the piece; ``folded_atoms`` after folding.
+    folded_atoms : int
+    seconds : float
+        Wall time spent (s), for reports and benchmarks only.
+    """
+
+    labels: np.ndarray | None
+    status: str
+    method: str
+    reason: str = ""
+    need_hi: float = float("nan")
+    atoms: int = 0
+    folded_atoms: int = 0
+    seconds: float = 0.0
+
+
+def _fmt(x: float) -> str:
+    r = round(float(x))
+    return str(r) if abs(x - r) < 0.05 else f"{x:.1f}"
+
+
+# ----------------------------------------------------------------------------- folding
+def fold_pendants(h: np.ndarray, adj: sp.csr_array, lo: float, eps: float, hi: float | None = None):
+    """Contract atoms that must share a grid, to a fixed point.
+
+    A part cut off by one atom with fewer than ``lo`` households is folded into that atom
+    (every grid touching it must hold the atom). With ``hi``, also: a group under ``lo``
+    with exactly one neighbour it can join without passing ``hi`` joins that neighbour.
+    Both rules keep the set of in-band splits the same.
+
+    Returns (group of each atom, households per group, group adjacency as a 0/1 csr
+    array, the atoms of each group).
+    """
+    n = len(h)
+    group = np.arange(n)
+    g_adj = _bool_csr(adj, n)
+    gh = h.astype(np.float64).copy()
+    members = [np.array([i]) for i in range(n)]
+    if lo <= eps:
+        return group, gh, g_adj, members
+    while g_adj.shape[0] >= 2:
+        m = g_adj.shape[0]
+        merge_into = np.arange(m)
+        if m == 2 and gh.min() < lo - eps:
+            merge_into[:] = 0  # a light atom's only neighbour is the other
+        elif m >= 3:
+            for a in _articulation_points(g_adj):
+                if merge_into[a] != a:
+                    continue  # already folded into another atom in this pass
+                keep = merge_into == np.arange(m)
+                keep[a] = False
+                idx = np.flatnonzero(keep)
+                nc, comp = csgraph.connected_components(g_adj[idx][:, idx], directed=False)
+                ch = np.bincount(comp, gh[idx], minlength=nc)
+                # only the parts next to a (the others are cut off by another atom)
+                pos = np.full(m, -1)
+                pos[idx] = np.arange(len(idx))
+                nbp = pos[g_adj.indices[g_adj.indptr[a] : g_adj.indptr[a + 1]]]
+                touch = np.zeros(nc, dtype=bool)
+                touch[comp[nbp[nbp >= 0]]] = True
+                light = touch & (ch < lo - eps)
+                if light.any():
+                    merge_into[idx[light[comp]]] = a
+        if hi is not None and np.all(merge_into == np.arange(m)):
+            for g in np.flatnonzero(gh < lo - eps):
+                if merge_into[g] != g:
+                    continue
+                nb = g_adj.indices[g_adj.indptr[g] : g_adj.indptr[g + 1]]
+                nb = nb[(merge_into[nb] == nb) & (gh[nb] + gh[g] <= hi + eps)]
+                if len(nb) == 1:
+                    merge_into[g] = nb[0]
+                    merge_into[merge_into == g] = nb[0]
+        if np.all(merge_into == np.arange(m)):
+            break
+        _, new = np.unique(merge_into, return_inverse=True)
+        new = new.ravel()
+        k = int(new.max()) + 1
+        gh = np.bincount(new, gh, minlength=k)
+        buckets: list[list[np.ndarray]] = [[] for _ in range(k)]
+        for old, nw in enumerate(new):
+            buckets[nw].append(members[old])
+        members = [np.sort(np.concatenate(b)) for b in buckets]
+        group = new[group]
+        c = g_adj.tocoo()
+        e = new[c.row] != new[c.col]
+        g_adj = sp.csr_array((np.ones(int(e.sum())), (new[c.row[e]], new[c.col[e]])), shape=(k, k))
+        g_adj.sum_duplicates()
+        g_adj.data[:] = 1.0
+        if hi is not None and gh.max() > hi + eps:
+            break
+    return group, gh, g_adj, members
+
+
+def need_hi_bound(gh: np.ndarray, gadj: sp.csr_array, lo: float, eps: float) -> float:
+    """A lower bound on the band top any in-band split needs (households).
+
+    Every group is in one grid, and a group under ``lo`` shares it with a neighbour.
+    """
+    bound = float(gh.max())
+    for g in np.flatnonzero(gh < lo - eps):
+        nb = gadj.indices[gadj.indptr[g] : gadj.indptr[g + 1]]
+        if len(nb):
+            bound = max(bound, float(gh[g] + gh[nb].min()))
+    return bound
+
+
+def _bool_csr(adj, n: int) -> sp.csr_array:
+    a = sp.csr_array(adj, copy=True)
+    a = a.maximum(a.T).tocsr()
+    a.setdiag(0)
+    a.eliminate_zeros()
+    a.data[:] = 1.0
+    a.sort_indices()
+    return sp.csr_array(a, shape=(n, n))
+
+
+def _articulation_points(adj: sp.csr_array) -> np.ndarray:
+    """Articulation points of an undirected graph (iterative Tarjan), ascending."""
+    n = adj.shape[0]
+    ip, ix = adj.indptr, adj.indices
+    disc = np.full(n, -1)
+    low = np.zeros(n, dtype=np.int64)
+    is_cut = np.zeros(n, dtype=bool)
+    t = 0
+    for s in range(n):
+        if disc[s] >= 0:
+            continue
+        disc[s] = low[s] = t
+        t += 1
+        children = 0
+        stack = [(s, -1, ip[s])]
+        while stack:
+            v, parent, it = stack[-1]
+            if it < ip[v + 1]:
+                stack[-1] = (v, parent, it + 1)
+                w = ix[it]
+                if disc[w] < 0:
+                    disc[w] = low[w] = t
+                    t += 1
+                    if v == s:
+                        children += 1
+                    stack.append((w, v, ip[w]))
+                elif w != parent:
+                    low[v] = min(low[v], disc[w])
+            else:
+                stack.pop()
+                if parent >= 0:
+                    low[parent] = min(low[parent], low[v])
+                    if parent != s and low[v] >= disc[parent]:
+                        is_cut[parent] = True
+        if children > 1:
+            is_cut[s] = True
+    return np.flatnonzero(is_cut)
+
+
+# ----------------------------------------------------------------------------- tree DP
+def _sumset(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """{x + y : x in a, y in b} truncated to len(a), for boolean indicator arrays."""
+    size = len(a)
+    na, nb = np.flatnonzero(a), np.flatnonzero(b)
+    if len(na) == 0 or len(nb) == 0:
+        return np.zeros(size, dtype=bool)
+    if min(len(na), len(nb)) <= 48:
+        few, other = (na, b) if len(na) <= len(nb) else (nb, a)
+        out = np.zeros(size, dtype=bool)
+        for x in few:
+            out[x:] |= other[: size - x]
+        return out
+    top = min(size, int(na[-1]) + int(nb[-1]) + 1)
+    nfft = 1 << int(np.ceil(np.log2(max(2 * top, 2))))
+    c = np.fft.irfft(np.fft.rfft(a[:top], nfft) * np.fft.rfft(b[:top], nfft), nfft)[:top]
+    out = np.zeros(size, dtype=bool)
+    out[:top] = c > 0.5
+    return out
+
+
+def tree_dp(w: np.ndarray, parent: np.ndarray, order: np.ndarray, lo_i: int, hi_i: int):
+    """Split a rooted tree into subtrees with integer weight totals in [lo_i, hi_i].
+
+    ``order`` lists the nodes root first, each after its parent; ``parent[root] == -1``.
+    Returns labels (0..k-1) or None when the tree has no such split.
+    """
+    n = len(w)
+    size = hi_i + 1
+    if np.any(w > hi_i):
+        return None
+    # S[v]: totals of v's open grid (the one holding v) over splits of v's subtree whose
+    # closed grids are in band. A child contributes its open total, or 0 if it can close.
+    S: list[np.ndarray | None] = [None] * n
+    steps: list[list] = [[] for _ in range(n)]  # per node: (child, options, prefix before)
+    children: list[list[int]] = [[] for _ in range(n)]
+    for v in order[1:]:
+        children[parent[v]].append(int(v))
+    for v in order[::-1]:
+        cur = np.zeros(size, dtype=bool)
+        cur[int(w[v])] = True
+        for c in children[v]:
+            opt = S[c].copy()
+            if opt[lo_i:].any():
+                opt[0] = True
+            steps[v].append((c, opt, cur))
+            cur = _sumset(cur, opt)
+            if not cur.any():
+                return None
+        S[v] = cur
+    root = int(order[0])
+    ok = np.flatnonzero(S[root][lo_i:]) + lo_i
+    if len(ok) == 0:
+        return None
+    mid = 0.5 * (lo_i + hi_i)
+    labels = np.full(n, -1, dtype=np.int64)
+    k = 0
+    stack = [(root, int(ok[np.argmin(np.abs(ok - mid))]), 0)]
+    labels[root] = 0
+    k = 1
+    while stack:
+        v, t, lab = stack.pop()
+        labels[v] = lab
+        for c, opt, before in reversed(steps[v]):
+            # a value x of this child with t - x reachable before it
+            xs = np.flatnonzero(opt[: t + 1])
+            xs = xs[before[t - xs]]
+            if len(xs) == 0:
+                raise RuntimeError("tree DP backtrack failed")
+            close = np.flatnonzero(S[c][lo_i:]) + lo_i if xs[0] == 0 else ()
+            if len(close):
+                # the child closes its own grid: its total closest to the band's middle
+                stack.append((c, int(close[np.argmin(np.abs(close - mid))]), k))
+                k += 1
+                x = 0
+            else:
+                x = int(xs[np.argmin(np.abs(xs - min(t, hi_i) / 2))])
+                stack.append((c, x, lab))
+            t -= x
+    return labels
+
+
+def _random_tree(adj: sp.csr_array, xy: np.ndarray, rng: np.random.Generator):
+    """A random spanning tree (random-weight MST) rooted at a random atom: (parent, order)."""
+    c = sp.triu(adj, k=1).tocoo()
+    wts = rng.random(len(c.row)) + 1e-3
+    g = sp.csr_array((wts, (c.row, c.col)), shape=adj.shape)
+    t = csgraph.minimum_spanning_tree(g)
+    root = int(rng.integers(adj.shape[0]))
+    order, pred = csgraph.breadth_first_order(t, root, directed=False, return_predecessors=True)
+    parent = np.where(pred < 0, -1, pred)
+    parent[root] = -1
+    return parent, order
+
+
+# ----------------------------------------------------------------------------- CP-SAT
+def _node_distances(adj: sp.csr_array, h: np.ndarray) -> np.ndarray:
+    """Household-weighted distance: the least total households on a path, both ends included."""
+    c = adj.tocoo()
+    wts = 0.5 * (h[c.row] + h[c.col]) + 1e-9  # > 0: scipy drops explicit zeros
+    g = sp.csr_array((wts, (c.row, c.col)), shape=adj.shape)
+    d = csgraph.dijkstra(g, directed=False)
+    return d + 0.5 * (h[:, None] + h[None, :])
+
+
+def cp_sat(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, seed: int,
+           time_limit: float, hint: np.ndarray | None = None):
+    """Rooted-assignment model: ("ok", labels) | ("infeasible", None) | ("undecided", None)."""
+    from ortools.sat.python import cp_model
+
+    n = len(h)
+    scale = min(10.0, SCALE_BINS / max(hi, 1.0))
+    # Scaled weights rounded down for the band's top and up for its bottom: every real
+    # plan satisfies the rounded model, so its infeasibility is a proof. Values within
+    # 1e-6 scaled units of a whole number count as that number (float noise of decimal
+    # households such as 150.05 * 10), and the band is widened by as much per atom.
+    d = 1e-6
+    hs = h * scale
+    near = np.abs(hs - np.rint(hs)) < d
+    w_up = np.where(near, np.rint(hs), np.floor(hs)).clip(0).astype(np.int64)
+    w_dn = np.where(near, np.rint(hs), np.ceil(hs)).astype(np.int64)
+    top = int(np.floor((hi + eps) * scale + n * d))
+    bottom = int(np.ceil((lo - eps) * scale - n * d))
+    dist = _node_distances(adj, h)
+    cand = (dist <= hi + eps + 1e-6) & (np.arange(n)[None, :] <= np.arange(n)[:, None])  # cand[i, r]
+    H = float(h.sum())
+    kmin = max(1, int(np.ceil((H - eps) / hi)))
+    kmax = int(np.floor((H + eps) / lo)) if lo > 0 else n
+
+    m = cp_model.CpModel()
+    x: dict[tuple[int, int], object] = {}
+    for i in range(n):
+        for r in np.flatnonzero(cand[i]):
+            x[i, int(r)] = m.NewBoolVar("")
+    by_root: list[list[int]] = [[] for _ in range(n)]
+    by_atom: list[list[int]] = [[] for _ in range(n)]
+    for i, r in x:
+        by_root[r].append(i)
+        by_atom[i].append(r)
+    for i in range(n):
+        m.AddExactlyOne(x[i, r] for r in by_atom[i])
+    for r in range(n):
+        root = x[r, r]
+        for i in by_root[r]:
+            if i != r:
+                m.AddImplication(x[i, r], root)
+        m.Add(sum(int(w_up[i]) * x[i, r] for i in by_root[r]) <= top).OnlyEnforceIf(root)
+        m.Add(sum(int(w_dn[i]) * x[i, r] for i in by_root[r]) >= bottom).OnlyEnforceIf(root)
+    m.Add(sum(x[r, r] for r in range(n)) >= kmin)
+    m.Add(sum(x[r, r] for r in range(n)) <= kmax)
+    # contiguity: each non-root atom points to a neighbour of its grid with a smaller label
+    label = [m.NewIntVar(0, n - 1, "") for _ in range(n)]
+    for i in range(n):
+        nb = adj.indices[adj.indptr[i] : adj.indptr[i + 1]]
+        arcs = []
+        ri = set(by_atom[i])
+        for j in nb:
+            j = int(j)
+            if not ri.intersection(by_atom[j]):
+                continue
+            y = m.NewBoolVar("")
+            # same grid, written per root: propagates far better than one equality of
+            # root numbers (the 47-atom proof of #18 in 0.6 s instead of 4-20 s)
+            for r in by_atom[i]:
+                if (j, r) in x:
+                    m.Add(x[i, r] == x[j, r]).OnlyEnforceIf(y)
+                else:
+                    m.AddImplication(y, x[i, r].Not())
+            m.Add(label[j] + 1 <= label[i]).OnlyEnforceIf(y)
+            arcs.append(y)
+        # redundant: an atom of a grid that is not its root has a neighbour in it
+        for r in by_atom[i]:
+            if r != i:
+                m.AddBoolOr([x[int(j), r] for j in nb if (int(j), r) in x] + [x[i, r].Not()])
+        m.AddExactlyOne(arcs + [x[i, i]])
+        m.Add(label[i] == 0).OnlyEnforceIf(x[i, i])
+    if hint is not None:
+        first = {}
+        for i in range(n):
+            first.setdefault(int(hint[i]), i)
+        for (i, r), var in x.items():
+            m.AddHint(var, first[int(hint[i])] == r)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = int(seed) % (2**31)
+    # a deterministic limit: the same input gives the same answer on any machine load
+    solver.parameters.max_deterministic_time = float(time_limit)
+    st = solver.Solve(m)
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        labels = np.empty(n, dtype=np.int64)
+        for (i, r), var in x.items():
+            if solver.BooleanValue(var):
+                labels[i] = r
+        return "ok", np.unique(labels, return_inverse=True)[1].ravel()
+    if st == cp_model.INFEASIBLE:
+        return "infeasible", None
+    return "undecided", None
+
+
+# ----------------------------------------------------------------------------- driver
+def _in_band(labels: np.ndarray, h: np.ndarray, lo: float, hi: float, eps: float) -> bool:
+    gh = np.bincount(labels, h)
+    return bool(np.all((gh >= lo - eps) & (gh <= hi + eps)))
+
+
+def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: float, *, seed: int = 0,
+                 trees: int = 8, cp_time: float = 10.0, cp_max_atoms: int = 400) -> Decision:
+    """Settle a connected piece: an in-band split (labels), a proof that none exists, or undecided.
+
+    Parameters
+    ----------
+    h : array of float, shape (n,)
+        Households per atom.
+    adj : sparse, shape (n, n)
+        Adjacency of the piece (any positive entries); the piece must be connected.
+    xy : array of float, shape (n, 2)
+        Atom centroids in metres (unused by the exact steps; kept for the signature of
+        the per-piece functions).
+    lo, hi : float
+        Household band, inclusive; ``eps`` the tolerance of the band tests.
+    seed : int
+        Seed of the random trees and of CP-SAT.
+    trees : int
+        Random spanning trees tried by the tree DP.
+    cp_time : float
+        CP-SAT budget in deterministic seconds (about wall seconds on one core).
+    cp_max_atoms : int
+        Folded pieces larger than this skip CP-SAT.
+    """
+    t0 = time.perf_counter()
+    h = np.asarray(h, dtype=np.float64)
+    n = len(h)
+    a = _bool_csr(adj, n)
+    # what the band top must be at least, whatever the band's top: from the folds that
+    # depend only on the bottom
+    g0, gh0, gadj0, _ = fold_pendants(h, a, lo, eps)
+    need = need_hi_bound(gh0, gadj0, lo, eps)
+    group, gh, gadj, members = fold_pendants(h, a, lo, eps, hi)
+    m = len(gh)
+
+    def done(labels, status, method, reason="", need_hi=float("nan")):
+        return Decision(labels, status, method, reason, need_hi, n, m, time.perf_counter() - t0)
+
+    need_s = f"; the band's top would have to be at least {_fmt(need)}" if need > hi + eps else ""
+    heavy = int(np.argmax(gh))
+    if gh[heavy] > hi + eps:
+        mem = members[heavy]
+        if len(mem) == 1:
+            reason = f"atom {int(mem[0])} alone holds {_fmt(gh[heavy])} households"
+        else:
+            head = ", ".join(str(int(x)) for x in mem[:6]) + (", ..." if len(mem) > 6 else "")
+            reason = (f"{len(mem)} neighbouring atoms ({head}) hold {_fmt(gh[heavy])} households and cannot "
+                      f"be separated: the lighter ones are too few for a grid of their own, and the only "
+                      f"neighbours they can join are among them")
+        return done(None, "infeasible", "fold", reason + need_s, need if need > hi + eps else float("nan"))
+    light = np.flatnonzero(gh < lo - eps)
+    for g in light:
+        nb = gadj.indices[gadj.indptr[g] : gadj.indptr[g + 1]]
+        if len(nb) == 0 or np.all(gh[nb] + gh[g] > hi + eps):
+            mem = members[g]
+            return done(None, "infeasible", "fold",
+                        f"{len(mem)} atom(s) from atom {int(mem[0])} hold {_fmt(gh[g])} households, too few for a "
+                        f"grid, and every neighbour would push them over {_fmt(hi)}" + need_s,
+                        need if need > hi + eps else float("nan"))
+    H = float(gh.sum())
+    if m == 1:
+        ok = lo - eps <= H <= hi + eps
+        return done(np.zeros(n, dtype=np.int64) if ok else None, "ok" if ok else "infeasible", "fold",
+                    "" if ok else f"the piece must be one grid of {_fmt(H)} households")
+
+    rng = np.random.default_rng(seed)
+    scale = min(10.0, SCALE_BINS / max(hi, 1.0))
+    wi = np.rint(gh * scale).astype(np.int64)
+    lo_i = int(np.ceil(lo * scale - 1e-9))
+    hi_i = int(np.floor(hi * scale + 1e-9))
+    gxy = np.zeros((m, 2))
+    for _ in range(trees):
+        parent, order = _random_tree(gadj, gxy, rng)
+        lab = tree_dp(wi, parent, order, lo_i, hi_i)
+        if lab is not None and _in_band(lab, gh, lo, hi, eps):
+            return done(lab[group], "ok", "tree_dp")
+    tried = f"fold ({n} -> {m} atoms), {trees} tree DPs"
+    if m > cp_max_atoms:
+        return done(None, "undecided", tried + f"; CP-SAT skipped over {cp_max_atoms} atoms")
+    status, lab = cp_sat(gh, gadj, lo, hi, eps, seed, cp_time)
+    if status == "ok" and _in_band(lab, gh, lo, hi, eps):
+        return done(lab[group], "ok", "cp_sat")
+    if status == "infeasible":
+        return done(None, "infeasible", "cp_sat",
+                    f"no split of its {n} atoms into contiguous grids of {_fmt(lo)}-{_fmt(hi)} households "
+                    "exists (proven by CP-SAT)")
+    return done(None, "undecided", tried + f", CP-SAT {cp_time:g} s")

@@ -1,0 +1,84 @@
+"""The exact step of the partitioner (gridmap.partition._decide): folds, tree DP, CP-SAT."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csgraph
+
+from gridmap.partition._decide import cp_sat, decide_piece, fold_pendants, tree_dp
+
+from .test_partition_core import HI, LO, brute_force_feasible, cells, tessellation_case
+
+
+def _in_band_contiguous(labels, h, adj, lo=LO, hi=HI):
+    a = sp.csr_array(adj)
+    for g in np.unique(labels):
+        idx = np.flatnonzero(labels == g)
+        assert lo - 1e-6 <= h[idx].sum() <= hi + 1e-6
+        assert csgraph.connected_components(a[idx][:, idx], directed=False)[0] == 1
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(
+    nx=st.integers(2, 4),
+    ny=st.integers(1, 3),
+    hs=st.lists(st.one_of(st.floats(0, 120), st.floats(100, 300), st.floats(250, 500), st.just(0.0)),
+                min_size=12, max_size=12),
+    seed=st.integers(0, 3),
+)
+def test_decide_matches_brute_force(nx, ny, hs, seed):
+    keep = np.ones(nx * ny, bool)
+    adj, xy, _ = cells(nx, ny, keep, np.random.default_rng(seed))
+    h = np.asarray(hs[: nx * ny])
+    d = decide_piece(h, adj, xy, LO, HI, 1e-6, seed=seed, trees=4, cp_time=5.0)
+    truth = brute_force_feasible(h, adj, LO, HI)
+    assert d.status == ("ok" if truth else "infeasible"), d
+    if truth:
+        _in_band_contiguous(d.labels, h, adj)
+    d2 = decide_piece(h, adj, xy, LO, HI, 1e-6, seed=seed, trees=4, cp_time=5.0)
+    assert d2.status == d.status and (d.labels is None or np.array_equal(d.labels, d2.labels))
+
+
+def test_fold_pendant_chain():
+    # a path 400 - 100 - 150: the 150 end and then the 100 are folded into the 400
+    u = np.array([0, 1])
+    adj = sp.csr_array((np.ones(4), (np.r_[u, u + 1], np.r_[u + 1, u])), shape=(3, 3))
+    group, gh, _, members = fold_pendants(np.array([400.0, 100, 150]), adj, LO, 1e-9)
+    assert len(gh) == 1 and gh[0] == 650 and list(members[0]) == [0, 1, 2]
+    d = decide_piece(np.array([400.0, 100, 150]), adj, np.zeros((3, 2)), LO, HI, 1e-9)
+    assert d.status == "infeasible" and d.method == "fold" and d.need_hi == 650
+
+
+def test_tree_dp_path():
+    # a path of 6 atoms of 10 units: grids of 20..30 units
+    w = np.full(6, 10)
+    parent = np.array([-1, 0, 1, 2, 3, 4])
+    labels = tree_dp(w, parent, np.arange(6), 20, 30)
+    assert labels is not None
+    assert all(20 <= w[labels == g].sum() <= 30 for g in np.unique(labels))
+    assert tree_dp(w, parent, np.arange(6), 25, 25) is None
+
+
+def test_cp_sat_proves_issue_piece():
+    # #18: the 47-atom piece of the 11x6 tessellation (seed 911) has no in-band split
+    h, adj, _, _ = tessellation_case(11, 6, 911, 0.25)
+    nc, comp = csgraph.connected_components(adj, directed=False)
+    idx = np.flatnonzero(comp == np.argmax(np.bincount(comp)))
+    a = sp.csr_array(adj)[idx][:, idx]
+    d = decide_piece(h[idx], a, np.zeros((len(idx), 2)), LO, HI, 1e-6, seed=0)
+    assert d.status == "infeasible" and d.method == "cp_sat"
+
+
+def test_cp_sat_finds_plan_and_rounding_is_loose():
+    # 4 atoms on a path of 150.05 each: 300.1 per pair; scaled x10 and rounded down for
+    # the top, up for the bottom, the model never cuts away a real plan
+    h = np.full(4, 150.05)
+    u = np.arange(3)
+    adj = sp.csr_array((np.ones(6), (np.r_[u, u + 1], np.r_[u + 1, u])), shape=(4, 4))
+    status, labels = cp_sat(h, adj, 300.1, 300.1, 1e-9, 0, 5.0)
+    assert status == "ok"
+    _in_band_contiguous(labels, h, adj, 300.1, 300.1)
