@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING
 #: ``import gridmap.partition`` (e.g. on a worker) does not pull in geopandas and folium.
 _EXPORTS = {
     "PlanConfig": "gridmap.config", "UrbanRule": "gridmap.config", "RuralRule": "gridmap.config",
-    "HouseholdRule": "gridmap.config",
+    "HouseholdRule": "gridmap.config", "Band": "gridmap.config", "RuleSet": "gridmap.config",
+    "ReachConfig": "gridmap.config", "StaffingConfig": "gridmap.config",
     "GridmapError": "gridmap.errors", "InputError": "gridmap.errors", "InfeasibleError": "gridmap.errors",
     "Inputs": "gridmap.pipeline", "inputs_from_files": "gridmap.pipeline", "inputs_from_osm": "gridmap.pipeline",
     "make_plan": "gridmap.pipeline", "set_households": "gridmap.pipeline", "set_totals": "gridmap.pipeline",
     "set_unit_codes": "gridmap.pipeline",
     "staff_and_reach": "gridmap.pipeline",
     "Plan": "gridmap.plan",
-    "ReachConfig": "gridmap.roads",
-    "StaffingConfig": "gridmap.staffing", "budget_table": "gridmap.staffing", "staff_plan": "gridmap.staffing",
+    "budget_table": "gridmap.staffing", "staff_plan": "gridmap.staffing",
     "reach_plan": "gridmap.reach", "reach_table": "gridmap.reach",
     "validate_grids": "gridmap.validate", "validate_plan": "gridmap.validate",
     "Edits": "gridmap.edits", "read_edits": "gridmap.edits", "write_edits": "gridmap.edits",
@@ -52,15 +52,15 @@ def __dir__():
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
-    from gridmap.config import HouseholdRule, PlanConfig, RuralRule, UrbanRule
+    from gridmap.config import (Band, HouseholdRule, PlanConfig, ReachConfig, RuleSet, RuralRule, StaffingConfig,
+                                UrbanRule)
     from gridmap.errors import GridmapError, InfeasibleError, InputError
     from gridmap.pipeline import (Inputs, inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals,
                                   set_unit_codes,
                                   staff_and_reach)
     from gridmap.plan import Plan
     from gridmap.reach import reach_plan, reach_table
-    from gridmap.roads import ReachConfig
-    from gridmap.staffing import StaffingConfig, budget_table, staff_plan
+    from gridmap.staffing import budget_table, staff_plan
     from gridmap.validate import validate_grids, validate_plan
     from gridmap.edits import Edits, read_edits, write_edits
     from gridmap.update import update_plan, with_locks

@@ -1,15 +1,25 @@
-"""The rules of a plan: household band, urban/rural regimes, household estimation, barriers.
+"""The rules of a plan: household band, regimes, household estimation, barriers, staffing, travel.
 
-A :class:`PlanConfig` holds parameters only (scikit-learn style: results live in the
-:class:`~gridmap.plan.Plan`). It is validated once, on construction, with messages that
-name the parameter, and it round-trips through TOML so a county's rules can be kept in
-a file (``gridmap partition --config rules.toml``).
+Every rule class here holds parameters only (scikit-learn style: results live in the
+:class:`~gridmap.plan.Plan`), is frozen, is validated once on construction with messages
+that name the parameter and its unit, and round-trips through TOML so a county's rules
+can be kept in a file (``gridmap run --config rules.toml``):
+
+- :class:`Band`: households per urban grid, with the one tolerance every step uses;
+- :class:`PlanConfig` (``[plan]``): band, regimes, household estimates, barriers;
+- :class:`StaffingConfig` (``[staffing]``): workers per grid, worker types and pay;
+- :class:`ReachConfig` (``[reach]``): travel mode, speeds, response times;
+- :class:`RuleSet`: the three together, as a plan was made with them (``Plan.config``).
 """
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from gridmap._toml import Rules
 from gridmap.errors import InputError
@@ -62,14 +72,70 @@ DEFAULT_BARRIER_WATERWAYS = {
 }
 
 
-def _as_band(value: Any) -> tuple[float, float]:
-    try:
-        lo, hi = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise InputError(f"band: expected two numbers MIN MAX (households), got {value!r}") from None
-    if not (0 < lo <= hi):
-        raise InputError(f"band: need 0 < MIN <= MAX households, got {lo:g} {hi:g}")
-    return lo, hi
+class _Pair(NamedTuple):
+    lo: float
+    hi: float
+
+
+class Band(_Pair):
+    """Households per urban grid: ``lo`` to ``hi`` inclusive, within :attr:`tol`.
+
+    The one definition of the band that every step uses: the partitioner's targets,
+    ``in_band`` of the grids layer, the out-of-band faults of validation, the report's
+    share in band and the map's colours all call :meth:`contains` (or :meth:`below` /
+    :meth:`above`), so they never disagree on a grid. A tuple ``(lo, hi)``: it unpacks,
+    compares equal to ``(300.0, 500.0)`` and is written to TOML and JSON as ``[lo, hi]``.
+
+    ``lo`` may be 0 (no minimum: the partitioner accepts it); a plan's rules
+    (:class:`PlanConfig`) need ``lo > 0``.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, lo, hi):
+        try:
+            lo, hi = float(lo), float(hi)
+        except (TypeError, ValueError):
+            raise InputError(f"band: expected two numbers MIN MAX (households), got {lo!r} {hi!r}") from None
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo <= hi and hi > 0):
+            raise InputError(f"band: need 0 < MIN <= MAX households, got {lo:g} {hi:g}")
+        return super().__new__(cls, lo, hi)
+
+    @classmethod
+    def coerce(cls, value: Any) -> "Band":
+        """A Band from a Band or any pair of numbers ``(MIN, MAX)``."""
+        if isinstance(value, Band):
+            return value
+        try:
+            lo, hi = value
+        except (TypeError, ValueError):
+            raise InputError(f"band: expected two numbers MIN MAX (households), got {value!r}") from None
+        return cls(lo, hi)
+
+    @property
+    def tol(self) -> float:
+        """Households within which a total counts as on the band's edge: household totals
+        are sums of floats (persons ÷ 2.3), so 500.0000001 is 500."""
+        return max(1e-6, 1e-9 * self.hi)
+
+    def contains(self, households):
+        """True where ``households`` (a number or an array) lies in the band."""
+        h = np.asarray(households, dtype=float)
+        inside = (h >= self.lo - self.tol) & (h <= self.hi + self.tol)
+        return bool(inside) if inside.ndim == 0 else inside
+
+    def below(self, households):
+        """True where ``households`` is under the band's minimum (beyond the tolerance)."""
+        below = np.asarray(households, dtype=float) < self.lo - self.tol
+        return bool(below) if below.ndim == 0 else below
+
+    def above(self, households):
+        """True where ``households`` is over the band's maximum (beyond the tolerance)."""
+        above = np.asarray(households, dtype=float) > self.hi + self.tol
+        return bool(above) if above.ndim == 0 else above
+
+    def __str__(self) -> str:
+        return f"{self.lo:g}-{self.hi:g}"
 
 
 @dataclass(frozen=True)
@@ -174,7 +240,7 @@ class PlanConfig(Rules):
 
     Parameters
     ----------
-    band : (min, max) households per urban grid.
+    band : :class:`Band`, (min, max) households per urban grid (any pair of numbers is taken).
     seed : seed of the partitioner's random choices; same inputs + seed = same plan.
     urban : :class:`UrbanRule` deciding each unit's regime.
     rural : :class:`RuralRule`: a rural unit is one grid, or one grid per settlement.
@@ -187,7 +253,7 @@ class PlanConfig(Rules):
 
     section = "plan"
 
-    band: tuple[float, float] = (300.0, 500.0)
+    band: Band = Band(300.0, 500.0)
     seed: int = 0
     urban: UrbanRule = field(default_factory=UrbanRule)
     rural: RuralRule = field(default_factory=RuralRule)
@@ -199,7 +265,10 @@ class PlanConfig(Rules):
     crs: str = "auto"
 
     def __post_init__(self):
-        object.__setattr__(self, "band", _as_band(self.band))
+        band = Band.coerce(self.band)
+        if band.lo <= 0:
+            raise InputError(f"band: need 0 < MIN <= MAX households, got {band.lo:g} {band.hi:g}")
+        object.__setattr__(self, "band", band)
         if not isinstance(self.seed, int) or self.seed < 0:
             raise InputError(f"seed: expected a non-negative integer, got {self.seed!r}")
         if self.sliver_m2 < 0:
@@ -220,9 +289,360 @@ class PlanConfig(Rules):
     @classmethod
     def _coerce(cls, data: dict) -> dict:
         if "band" in data:
-            data["band"] = tuple(data["band"])
+            data["band"] = Band.coerce(data["band"])
         return data
 
 
 def _tuples(d: dict) -> dict:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+
+
+# --------------------------------------------------------------------------- staffing
+
+#: Pay per month (yuan) by worker type and pay component, from county schemes: a
+#: full-time worker 1,000; a first-level part-timer 300; a part-timer 250 base + 200
+#: performance + 50 phone allowance.
+DEFAULT_WORKER_TYPES = {
+    "full_time": {"base": 1000.0},
+    "part_time_1": {"base": 300.0},
+    "part_time": {"base": 250.0, "performance": 200.0, "phone": 50.0},
+}
+
+METHODS = ("fixed", "per_households", "workload")
+
+
+@dataclass(frozen=True)
+class StaffingRule:
+    """How many workers of one type a grid gets.
+
+    Parameters
+    ----------
+    worker_type : a key of ``StaffingConfig.worker_types``.
+    method : ``"fixed"`` (``workers`` per grid), ``"per_households"`` (one per
+        ``households_per_worker`` households, rounded up) or ``"workload"`` (one per
+        ``households_per_worker`` points of workload: households + Σ weight × special-group
+        count, the counts summed per grid from columns of the households layer).
+    workers : workers per grid with ``method = "fixed"``.
+    households_per_worker : households (or workload points) per worker.
+    weights : {households-layer column: extra points per person or household of that group}.
+    min_workers, max_workers : bounds per grid (``max_workers = 0``: no cap).
+    """
+
+    worker_type: str = "full_time"
+    method: str = "fixed"
+    workers: int = 1
+    households_per_worker: float = 300.0
+    weights: dict = field(default_factory=dict)
+    min_workers: int = 1
+    max_workers: int = 0
+
+    def check(self, where: str, worker_types: dict):
+        """Raise :class:`InputError` naming ``where`` (e.g. ``staffing.urban[0]``) if a value is bad."""
+        if self.worker_type not in worker_types:
+            raise InputError(f"{where}.worker_type: unknown worker type {self.worker_type!r}; "
+                             f"known: {sorted(worker_types)}; define it in [staffing.worker_types] (which "
+                             "replaces the default types) or name one of those")
+        if self.method not in METHODS:
+            raise InputError(f"{where}.method: expected one of {list(METHODS)}, got {self.method!r}")
+        if not _integer(self.workers) or self.workers < 1:
+            raise InputError(f"{where}.workers: a grid needs at least 1 worker, got {self.workers!r}")
+        if not _number(self.households_per_worker) or not self.households_per_worker > 0:
+            raise InputError(f"{where}.households_per_worker: must be a number > 0, got {self.households_per_worker!r}")
+        if not _integer(self.min_workers) or self.min_workers < 1:
+            raise InputError(f"{where}.min_workers: a grid needs at least 1 worker, got {self.min_workers!r}")
+        if not _integer(self.max_workers) or (self.max_workers != 0 and self.max_workers < self.min_workers):
+            raise InputError(f"{where}.max_workers: must be 0 (no cap) or >= min_workers ({self.min_workers}), "
+                             f"got {self.max_workers!r}")
+        if not isinstance(self.weights, dict):
+            raise InputError(f"{where}.weights: expected a table {{column: weight}}, got {self.weights!r}")
+        for column, weight in self.weights.items():
+            if not _number(weight) or weight < 0:
+                raise InputError(f"{where}.weights.{column}: must be a number >= 0, got {weight!r}")
+
+    def count(self, households: np.ndarray, groups: dict[str, np.ndarray]) -> np.ndarray:
+        """Workers per grid (int array) for grids with ``households`` and special-group sums ``groups``."""
+        households = np.asarray(households, dtype=float)
+        if self.method == "fixed":
+            return np.full(len(households), self.workers, dtype=np.int64)
+        score = households.copy()
+        if self.method == "workload":
+            for column, weight in self.weights.items():
+                score = score + weight * groups.get(column, np.zeros(len(households)))
+        # 1e-9: 600 households at 300 per worker are 2 workers, not 3 by rounding noise
+        n = np.ceil(score / self.households_per_worker - 1e-9).astype(np.int64)
+        n = np.maximum(n, self.min_workers)
+        return np.minimum(n, self.max_workers) if self.max_workers else n
+
+
+def _integer(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+        and math.isfinite(float(value))
+
+
+def _rules(value, where: str) -> tuple[StaffingRule, ...]:
+    """A regime's or unit's rules from a StaffingRule, a dict or a list of them."""
+    if isinstance(value, (StaffingRule, dict)):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or len(value) == 0:
+        raise InputError(f"{where}: expected one rule or a non-empty list of rules, got {value!r}")
+    known = {f.name for f in dataclasses.fields(StaffingRule)}
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, dict):
+            unknown = set(item) - known
+            if unknown:
+                raise InputError(f"{where}[{i}]: unknown parameter(s) {sorted(unknown)}; known: {sorted(known)}")
+            item = StaffingRule(**item)
+        if not isinstance(item, StaffingRule):
+            raise InputError(f"{where}[{i}]: expected a rule table, got {item!r}")
+        out.append(item)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class StaffingConfig(Rules):
+    """Every staffing rule of a plan. Units: yuan per month, households.
+
+    Parameters
+    ----------
+    worker_types : {type: {pay component: yuan per month}}; defaults in
+        :data:`DEFAULT_WORKER_TYPES`. Components are free names (base, performance,
+        phone, ...); the budget keeps them apart.
+    urban : rules of grids in urban units (default one full-time worker per grid).
+    rural : rules of grids in rural units, and of any regime other than ``urban``
+        (default one part-time worker per grid).
+    units : {unit id or name: rules} replacing the regime's rules for that unit.
+    months_per_year : months paid per year (13 where a 13th month is paid).
+    island_workers : whether island grids (exclaves and cut-off pieces of a unit under
+        the band, regime ``island``) get workers of their own under the rural rules;
+        by default they don't, and the worker of the nearest grid of the same unit
+        serves them (``grids.served_by``).
+    """
+
+    section = "staffing"
+
+    worker_types: dict = field(default_factory=lambda: {k: dict(v) for k, v in DEFAULT_WORKER_TYPES.items()})
+    urban: tuple = (StaffingRule(worker_type="full_time"),)
+    rural: tuple = (StaffingRule(worker_type="part_time"),)
+    units: dict = field(default_factory=dict)
+    months_per_year: int = 12
+    island_workers: bool = False
+
+    def __post_init__(self):
+        if not isinstance(self.worker_types, dict) or not self.worker_types:
+            raise InputError("staffing.worker_types: expected a non-empty table {type: {component: yuan/month}}")
+        types = {}
+        for name, pay in self.worker_types.items():
+            if not isinstance(pay, dict) or not pay:
+                raise InputError(f"staffing.worker_types.{name}: expected a table {{pay component: yuan/month}}, "
+                                 f"got {pay!r}")
+            for component, yuan in pay.items():
+                if not _number(yuan) or yuan < 0:
+                    raise InputError(f"staffing.worker_types.{name}.{component}: pay must be a number >= 0 "
+                                     f"yuan/month, got {yuan!r}")
+            types[str(name)] = {str(c): float(v) for c, v in pay.items()}
+        object.__setattr__(self, "worker_types", types)
+        for regime in ("urban", "rural"):
+            rules = _rules(getattr(self, regime), f"staffing.{regime}")
+            for i, rule in enumerate(rules):
+                rule.check(f"staffing.{regime}[{i}]", types)
+            object.__setattr__(self, regime, rules)
+        if not isinstance(self.units, dict):
+            raise InputError(f"staffing.units: expected a table {{unit id or name: rules}}, got {self.units!r}")
+        units = {}
+        for key, value in self.units.items():
+            rules = _rules(value, f"staffing.units.{key}")
+            for i, rule in enumerate(rules):
+                rule.check(f"staffing.units.{key}[{i}]", types)
+            units[str(key)] = rules
+        object.__setattr__(self, "units", units)
+        if not isinstance(self.island_workers, bool):
+            raise InputError(f"staffing.island_workers: expected true or false, got {self.island_workers!r}")
+        if not _integer(self.months_per_year) or not 1 <= self.months_per_year <= 14:
+            raise InputError(f"staffing.months_per_year: expected an integer 1..14, got {self.months_per_year!r}")
+
+    @property
+    def components(self) -> list[str]:
+        """Pay components of all worker types, in first-seen order."""
+        return list(dict.fromkeys(c for pay in self.worker_types.values() for c in pay))
+
+    def monthly_pay(self, worker_type: str) -> float:
+        return float(sum(self.worker_types[worker_type].values()))
+
+    def rules_for(self, regime: str, unit_id: str = "", unit_name: str = "") -> tuple[StaffingRule, ...]:
+        """Rules of a grid: its unit's own (by id, then name), else its regime's."""
+        for key in (str(unit_id), str(unit_name)):
+            if key and key in self.units:
+                return self.units[key]
+        return self.urban if regime == "urban" else self.rural
+
+
+# --------------------------------------------------------------------------- travel
+
+MODES = ("walk", "ebike", "car")
+
+_WALKABLE = ("trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link", "tertiary",
+             "tertiary_link", "unclassified", "residential", "living_street", "service", "pedestrian", "track",
+             "road", "path", "footway", "steps", "cycleway", "bridleway", "corridor")
+
+#: Travel speeds (km/h) per travel mode and OSM ``highway`` class; classes not listed are
+#: closed to the mode. Walking: 4.5 km/h on every walkable way (motorways excluded).
+#: E-bikes (电动自行车, legal top speed 25 km/h under GB 17761-2018): 25 on primary and
+#: trunk roads down to 15 on residential streets; pushed at 5 km/h on footways and
+#: pedestrian streets; no motorways or steps. Cars: free-flow speeds of county roads,
+#: 60 on primary (90 on motorways) down to 20 on residential streets; no footways, paths,
+#: cycleways or steps.
+DEFAULT_SPEEDS = {
+    "walk": {cls: 4.5 for cls in _WALKABLE},
+    "ebike": {
+        "trunk": 25.0, "trunk_link": 20.0, "primary": 25.0, "primary_link": 20.0, "secondary": 22.0,
+        "secondary_link": 20.0, "tertiary": 20.0, "tertiary_link": 18.0, "unclassified": 18.0,
+        "residential": 15.0, "living_street": 10.0, "service": 12.0, "road": 15.0, "track": 10.0,
+        "cycleway": 15.0, "path": 10.0, "pedestrian": 5.0, "footway": 5.0,
+    },
+    "car": {
+        "motorway": 90.0, "motorway_link": 40.0, "trunk": 60.0, "trunk_link": 40.0, "primary": 60.0,
+        "primary_link": 40.0, "secondary": 50.0, "secondary_link": 40.0, "tertiary": 40.0, "tertiary_link": 30.0,
+        "unclassified": 30.0, "residential": 20.0, "living_street": 10.0, "service": 15.0, "road": 20.0,
+        "track": 10.0,
+    },
+}
+
+#: OSM ``highway`` classes on which ``oneway`` is implied when the tag is missing.
+IMPLIED_ONEWAY = ("motorway",)
+
+
+
+@dataclass(frozen=True)
+class ReachConfig(Rules):
+    """Travel rules of a plan's reach. Units: km/h, minutes, metres.
+
+    Parameters
+    ----------
+    mode : travel mode of the grid workers, ``"walk"``, ``"ebike"`` or ``"car"``.
+    speeds : {mode: {highway class: km/h}}; defaults in :data:`DEFAULT_SPEEDS`. A mode
+        given here replaces that mode's whole table (classes left out are closed to it).
+    minutes_urban, minutes_rural : response time (minutes) from a grid's base to its
+        households, by the grid's regime (10 in town, 30 in the countryside).
+    oneway_modes : modes that respect one-way streets (cars by default; add ``"ebike"``
+        where e-bikes keep to the traffic rules).
+    use_maxspeed : a way's ``maxspeed`` tag (km/h, or mph) caps its class speed for the
+        wheeled modes (e.g. a 30 km/h zone); walking ignores it.
+    snap_speed_kmh : speed (km/h) at which households and bases off the network walk to
+        their nearest road node.
+    buffer_urban_m, buffer_rural_m : half-width (m) of the band drawn along the reached
+        streets to form a service area (the built-up strip a worker on that street serves).
+    candidates : how many network nodes per grid are evaluated exactly as its base, twice:
+        the best of all the grid's nodes by their travel time to its households pooled
+        into at most 64 cells, then the nodes nearest the winner. With 16, the
+        Liechtenstein demo's bases are within 0.1 minute per grid (0.002 on average) of
+        an exhaustive search that takes 30 times longer.
+    search_margin_m : margin (m) around a grid's bounding box within which routes between
+        its base and its households are searched when bases are computed.
+    """
+
+    section = "reach"
+
+    mode: str = "walk"
+    speeds: dict = field(default_factory=lambda: {m: dict(t) for m, t in DEFAULT_SPEEDS.items()})
+    minutes_urban: float = 10.0
+    minutes_rural: float = 30.0
+    oneway_modes: tuple[str, ...] = ("car",)
+    use_maxspeed: bool = True
+    snap_speed_kmh: float = 4.5
+    buffer_urban_m: float = 50.0
+    buffer_rural_m: float = 100.0
+    candidates: int = 16
+    search_margin_m: float = 500.0
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise InputError(f"reach.mode: expected one of {list(MODES)}, got {self.mode!r}")
+        speeds = {m: dict(t) for m, t in DEFAULT_SPEEDS.items()}
+        if not isinstance(self.speeds, dict):
+            raise InputError(f"reach.speeds: expected a table {{mode: {{highway: km/h}}}}, got {self.speeds!r}")
+        for mode, table in self.speeds.items():
+            if mode not in MODES:
+                raise InputError(f"reach.speeds.{mode}: unknown travel mode; known: {list(MODES)}")
+            if not isinstance(table, dict) or not table:
+                raise InputError(f"reach.speeds.{mode}: expected a non-empty table {{highway class: km/h}}")
+            for cls, kmh in table.items():
+                if not _positive(kmh):
+                    raise InputError(f"reach.speeds.{mode}.{cls}: speed must be a number > 0 km/h, got {kmh!r} "
+                                     "(leave a class out to close it)")
+            speeds[mode] = {str(c): float(v) for c, v in table.items()}
+        object.__setattr__(self, "speeds", speeds)
+        for name in ("minutes_urban", "minutes_rural", "snap_speed_kmh"):
+            if not _positive(getattr(self, name)):
+                raise InputError(f"reach.{name}: must be a number > 0, got {getattr(self, name)!r}")
+        for name in ("buffer_urban_m", "buffer_rural_m", "search_margin_m"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+                raise InputError(f"reach.{name}: must be a number >= 0 m, got {value!r}")
+        modes = (self.oneway_modes,) if isinstance(self.oneway_modes, str) else tuple(self.oneway_modes)
+        bad = [m for m in modes if m not in MODES]
+        if bad:
+            raise InputError(f"reach.oneway_modes: unknown mode(s) {bad}; known: {list(MODES)}")
+        object.__setattr__(self, "oneway_modes", modes)
+        if not isinstance(self.candidates, int) or isinstance(self.candidates, bool) or self.candidates < 1:
+            raise InputError(f"reach.candidates: expected an integer >= 1, got {self.candidates!r}")
+
+    def minutes(self, regime: str) -> float:
+        """Response time (minutes) of a regime (``urban``/``rural``)."""
+        return self.minutes_urban if regime == "urban" else self.minutes_rural
+
+    def buffer_m(self, regime: str) -> float:
+        """Half-width (m) of a service area's street band in a regime."""
+        return self.buffer_urban_m if regime == "urban" else self.buffer_rural_m
+
+    @classmethod
+    def _coerce(cls, data: dict) -> dict:
+        if isinstance(data.get("oneway_modes"), list):
+            data["oneway_modes"] = tuple(data["oneway_modes"])
+        return data
+
+
+
+def _positive(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+# --------------------------------------------------------------------------- a plan's rules
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules a plan was made with, typed: :attr:`Plan.config <gridmap.plan.Plan.config>`.
+
+    Each is stored once in the plan's metadata, as the step that used it wrote it:
+    ``meta["config"]`` (:class:`PlanConfig`, by :func:`~gridmap.pipeline.make_plan`),
+    ``meta["staffing"]["config"]`` (:class:`StaffingConfig`, by staffing) and
+    ``meta["reach"]["config"]`` (:class:`ReachConfig`, by reach). A step that has not run
+    leaves its rules None.
+    """
+
+    plan: PlanConfig | None = None
+    staffing: StaffingConfig | None = None
+    reach: ReachConfig | None = None
+
+    @property
+    def band(self) -> Band | None:
+        """The plan's household band (None for a plan without rules, e.g. drawn by hand)."""
+        return self.plan.band if self.plan is not None else None
+
+    @classmethod
+    def from_meta(cls, meta: dict) -> "RuleSet":
+        """The rules stored in a plan's metadata; a malformed table is an :class:`InputError`."""
+        def table(value):
+            return value if isinstance(value, dict) else None
+
+        plan = table(meta.get("config"))
+        staffing = table((table(meta.get("staffing")) or {}).get("config"))
+        reach = table((table(meta.get("reach")) or {}).get("config"))
+        return cls(plan=PlanConfig.from_dict(plan) if plan is not None else None,
+                   staffing=StaffingConfig.from_dict(staffing) if staffing is not None else None,
+                   reach=ReachConfig.from_dict(reach) if reach is not None else None)

@@ -43,6 +43,7 @@ from jinja2 import Template
 from gridmap import gcj02, i18n
 from gridmap._atomic import write_text
 from gridmap._map_assets import head_html
+from gridmap.config import Band
 from gridmap.errors import InputError
 
 __all__ = ["plan_map", "save_map", "BASEMAPS"]
@@ -426,11 +427,9 @@ def _metric(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     return frame
 
 
-def _band(plan) -> tuple[float, float] | None:
-    band = (plan.meta.get("config") or {}).get("band")
-    if isinstance(band, (list, tuple)) and len(band) == 2:
-        return float(band[0]), float(band[1])
-    return None
+def _band(plan) -> Band | None:
+    """The band the plan was made with (its own rules), None for a plan without rules."""
+    return plan.config.band
 
 
 def _grid_classes(grids: gpd.GeoDataFrame, band) -> np.ndarray:
@@ -439,8 +438,7 @@ def _grid_classes(grids: gpd.GeoDataFrame, band) -> np.ndarray:
     households = pd.to_numeric(grids.get("households"), errors="coerce").to_numpy(dtype=float) \
         if "households" in grids else np.full(len(grids), np.nan)
     if band is not None:
-        lo, hi = band
-        classes = np.where(households < lo, "under", np.where(households > hi, "over", "in"))
+        classes = np.where(band.below(households), "under", np.where(band.above(households), "over", "in"))
     else:
         flags = grids["flag"].fillna("").astype(str).to_numpy() if "flag" in grids else np.full(len(grids), "")
         classes = np.where(flags == "over_band", "over", np.where(flags == "under_band", "under", "in"))
@@ -630,7 +628,7 @@ def _grid_payload(grids, geo, classes, band, text, lang, lat, lon) -> str:
                                              "island": text["island"]}.get(regime, regime))))
         rows.append((text["households"], _num(households)))
         if cls not in ("rural", "island") and band is not None:
-            rows.append((text["status"], f"{_e(text[cls])} ({_num(band[0])}–{_num(band[1])})"))
+            rows.append((text["status"], f"{_e(text[cls])} ({_num(band.lo)}–{_num(band.hi)})"))
         if "workers" in cols and _str(get(row, "workers")):
             rows.append((text["workers_n"], _num(get(row, "workers"))))
         if "share_reached" in cols and _str(get(row, "share_reached")):
@@ -802,7 +800,7 @@ def _legend_html(title, grids, counts, band, present, text) -> str:
     households = pd.to_numeric(grids.get("households"), errors="coerce").sum() if "households" in grids else 0
     parts = [f"<h3>{_e(title)}</h3>",
              '<div class="sub">' + _e(text["summary"].format(grids=len(grids), households=float(households)))
-             + (f"<br>{_e(text['band'].format(lo=float(band[0]), hi=float(band[1])))}" if band else "") + "</div>"]
+             + (f"<br>{_e(text['band'].format(lo=band.lo, hi=band.hi))}" if band else "") + "</div>"]
     for cls in ("under", "in", "over", "rural", "island"):
         if cls in ("rural", "island") and not counts[cls]:
             continue

@@ -708,7 +708,6 @@ def check_pieces(grids: gpd.GeoDataFrame, grid_of_atom: np.ndarray, adjacency, *
 
 def _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config, county_name):
     """The grids layer: one row per grid, with the four levels county > township (parent) > unit > grid."""
-    lo, hi = config.band
     grouped = atoms.groupby("grid_id")
     geoms = grouped.geometry.agg(lambda g: shapely.union_all(g.to_numpy()))
     grids = gpd.GeoDataFrame({"grid_id": geoms.index.to_numpy()}, geometry=geoms.to_numpy(), crs=atoms.crs)
@@ -726,7 +725,7 @@ def _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config, county_nam
     perimeter = grids.geometry.length
     grids["area_km2"] = area / 1e6
     grids["polsby_popper"] = np.where(perimeter > 0, 4 * np.pi * area / perimeter**2, 0.0)
-    grids["in_band"] = (grids["households"] >= lo) & (grids["households"] <= hi)
+    grids["in_band"] = config.band.contains(grids["households"].to_numpy(float))
     flags = grids["grid_id"].map(flag_of_grid).fillna("")
     grids["flag"] = flags.str.split(":").str[0]
     grids["flag_reason"] = flags
@@ -745,7 +744,6 @@ def _context(layer, crs, area, columns):
 
 
 def _summary(grids, units, households, atoms, config, household_method, inputs):
-    lo, hi = config.band
     urban = grids[grids["regime"] == "urban"]
     feasible_units = set(units.loc[units["status"] == "ok", "unit_id"])
     urban_feasible = urban[urban["unit_id"].isin(feasible_units)]
@@ -760,7 +758,7 @@ def _summary(grids, units, households, atoms, config, household_method, inputs):
         "grids": int(len(grids)),
         "urban_grids": int(len(urban)),
         "island_grids": int((grids["regime"] == "island").sum()),
-        "band": [lo, hi],
+        "band": list(config.band),  # for readers of summary.json; code reads plan.config.band
         "in_band_share_urban": float(urban["in_band"].mean()) if len(urban) else None,
         "in_band_share_urban_feasible": float(urban_feasible["in_band"].mean()) if len(urban_feasible) else None,
         "households_per_grid_median": float(grids["households"].median()),
@@ -798,7 +796,7 @@ def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoData
     """The later steps in order: staff the grids, then measure their reach from the bases.
 
     ``staffing`` is a :class:`gridmap.staffing.StaffingConfig`, ``reach`` a
-    :class:`gridmap.roads.ReachConfig` (defaults when None); ``bases`` an optional layer
+    :class:`gridmap.config.ReachConfig` (defaults when None); ``bases`` an optional layer
     of given offices. Returns a new plan with workers, bases, service areas and the
     households outside the response time.
     """

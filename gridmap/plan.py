@@ -14,7 +14,8 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from gridmap._atomic import atomic_path, write_text
+from gridmap._atomic import atomic_path
+from gridmap.config import RuleSet
 from gridmap.errors import InputError
 
 #: Order in which layers are written (any other layers follow, sorted by name).
@@ -23,7 +24,11 @@ LAYER_ORDER = ("grids", "units", "atoms", "households", "area", "roads", "waterw
 
 @dataclass
 class Plan:
-    """Layers (GeoDataFrames in one metric CRS) and metadata (a JSON-able dict)."""
+    """Layers (GeoDataFrames in one metric CRS) and metadata (a JSON-able dict).
+
+    The rules the plan was made with are in the metadata, each stored once by the step
+    that used it (see :class:`~gridmap.config.RuleSet`); :attr:`config` gives them typed.
+    """
 
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
@@ -53,6 +58,13 @@ class Plan:
     @property
     def crs(self):
         return self.grids.crs
+
+    @property
+    def config(self) -> RuleSet:
+        """The rules the plan was made with (:class:`~gridmap.config.RuleSet`): ``config.plan``
+        (its band: ``config.band``), ``config.staffing`` and ``config.reach`` once those
+        steps have run. Validation, the report and the map hold the plan to these."""
+        return RuleSet.from_meta(self.meta)
 
     def to_map(self, **kwargs):
         """An interactive folium map of the plan (see :func:`gridmap.maps.plan_map` for options)."""
@@ -97,6 +109,10 @@ class Plan:
                 meta = {k: json.loads(v) for k, v in zip(frame["key"], frame["value"])}
             else:
                 layers[name] = frame
+        try:
+            RuleSet.from_meta(meta)  # the stored rules reload typed, or the plan is refused here
+        except InputError as exc:
+            raise InputError(f"plan: {path} holds invalid rules: {exc}") from None
         return cls(layers=layers, meta=meta)
 
     def export_layers(self, directory: str | Path, names=None) -> dict[str, Path]:
@@ -109,11 +125,6 @@ class Plan:
             Plan(layers={name: self.layers[name]}).save(target, with_meta=False)
             written[name] = target
         return written
-
-
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    """Write a text file (UTF-8) via a temporary file renamed over the target."""
-    return write_text(path, text)
 
 
 def _writable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

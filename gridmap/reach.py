@@ -17,7 +17,8 @@ reached part of one) within the response time is drawn as a band of ``buffer_urb
 (50 m) or ``buffer_rural_m`` (100 m) either side, the bands are unioned and clipped to
 the grid.
 
-Travel rules, the graph and bases live in :mod:`gridmap.roads`; they are re-exported here.
+The graph and bases live in :mod:`gridmap.roads`, the travel rules (:class:`~gridmap.config.ReachConfig`)
+in :mod:`gridmap.config`; they are re-exported here.
 """
 from __future__ import annotations
 

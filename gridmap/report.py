@@ -169,7 +169,8 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True) -> Report:
     font, font_warning = _font()
     notes = [_tr("no_cjk", lang, fonts=", ".join(CJK_FONTS))] if font_warning else []
     frame = _grid_frame(plan, lang)
-    band = plan.meta.get("config", {}).get("band") or plan.meta.get("summary", {}).get("band")
+    rules = plan.config
+    band = rules.band
     plot = _Plotter(font, lang)
     sections = [
         _overview(plan, frame, lang, band),
@@ -179,7 +180,7 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True) -> Report:
     workers = plan.layers.get("workers")
     if workers is not None and len(workers):
         sections += [_workers_section(frame, workers, lang, plot), _budget_section(
-            frame, workers, lang, plot, plan.meta.get("staffing", {}).get("config", {}).get("months_per_year", 12))]
+            frame, workers, lang, plot, rules.staffing.months_per_year if rules.staffing else 12)]
     if "share_reached" in frame.columns:
         sections.append(_reach_section(plan, frame, lang, plot))
     sections.append(_exceptions_section(plan, frame, lang, validate))
@@ -230,7 +231,7 @@ def _overview(plan, frame, lang, band) -> Section:
     table = pd.DataFrame(rows, columns=[_tr("level", lang), _tr("count", lang), _tr("name", lang)])
     blocks = [_tr("figures", lang, households=float(np.nansum(frame["households"])), grids=len(frame))]
     if band:
-        blocks.append(_tr("band_text", lang, lo=float(band[0]), hi=float(band[1])))
+        blocks.append(_tr("band_text", lang, lo=band.lo, hi=band.hi))
     if plan.meta.get("created"):
         blocks.append(_tr("generated", lang, created=plan.meta["created"], version=plan.meta.get("gridmap_version", "")))
     blocks.append(Table(_cells(table)))
@@ -267,7 +268,7 @@ def _households_section(frame, lang, plot, band) -> Section:
             urban = g[g["regime"] == "urban"]["households"]
             share = "—"
             if band and len(urban):
-                share = f"{((urban >= band[0] - 1e-6) & (urban <= band[1] + 1e-6)).mean():.0%}"
+                share = f"{band.contains(urban.to_numpy(float)).mean():.0%}"
             h = g["households"]
             return pd.Series({_tr("grids_n", lang): len(g), _tr("households_total", lang): h.sum(),
                               _tr("hh_min", lang): h.min(), _tr("hh_median", lang): h.median(),
@@ -283,7 +284,7 @@ def _households_section(frame, lang, plot, band) -> Section:
         blocks.append(plot.boxes("households_by_township", groups, band, _tr("hh_per_grid", lang),
                                  _tr("box_caption", lang)))
     if band:
-        blocks.insert(0, _tr("band_text", lang, lo=float(band[0]), hi=float(band[1])))
+        blocks.insert(0, _tr("band_text", lang, lo=band.lo, hi=band.hi))
     return Section("households", _tr("households", lang), blocks)
 
 
@@ -512,10 +513,10 @@ class _Plotter:
         with self._context():
             fig, ax = self._figure()
             if band:
-                ax.axvspan(band[0], band[1], color="#2ca02c", alpha=0.15, lw=0)
+                ax.axvspan(band.lo, band.hi, color="#2ca02c", alpha=0.15, lw=0)
                 for edge in band:
                     ax.axvline(edge, color="#2ca02c", lw=1)
-            top = max(float(values.max()) if len(values) else 1.0, band[1] * 1.2 if band else 0.0)
+            top = max(float(values.max()) if len(values) else 1.0, band.hi * 1.2 if band else 0.0)
             ax.hist(values, bins=np.linspace(0, top, 31), color="#1f77b4", edgecolor="white")
             ax.set_xlabel(xlabel)
             ax.set_ylabel(ylabel)
@@ -526,7 +527,7 @@ class _Plotter:
         with self._context():
             fig, ax = self._figure(7.0, max(2.5, 0.35 * len(groups) + 1))
             if band:
-                ax.axvspan(band[0], band[1], color="#2ca02c", alpha=0.15, lw=0)
+                ax.axvspan(band.lo, band.hi, color="#2ca02c", alpha=0.15, lw=0)
             labels = list(groups)
             ax.boxplot([groups[k] for k in labels], widths=0.6, showfliers=True, **_HORIZONTAL)
             ax.set_yticks(np.arange(1, len(labels) + 1), [str(k) for k in labels])

@@ -1,8 +1,8 @@
-"""The road network: travel rules per mode, the graph of travel seconds, and grid bases on it.
+"""The road network: the graph of travel seconds, and grid bases on it.
 
-:class:`ReachConfig` holds the travel rules (mode, speeds per road class, response
-minutes, service-area buffers), validated once and round-tripped through TOML like
-:class:`~gridmap.config.PlanConfig`. :func:`road_graph` turns the plan's ``roads`` layer
+The travel rules (mode, speeds per road class, response minutes, service-area buffers)
+are :class:`~gridmap.config.ReachConfig`, with every other rule of a plan in
+:mod:`gridmap.config` (re-exported here). :func:`road_graph` turns the plan's ``roads`` layer
 (OSM ways or any line layer with a ``highway`` column) into a directed
 ``scipy.sparse.csr_matrix`` of travel seconds; :func:`compute_bases` picks each grid's
 base on it. :mod:`gridmap.reach` measures what each base reaches.
@@ -33,137 +33,13 @@ import shapely
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from gridmap._toml import Rules
+from gridmap.config import DEFAULT_SPEEDS, IMPLIED_ONEWAY, MODES, ReachConfig  # noqa: F401 (re-exported)
 from gridmap.errors import InputError
 
-MODES = ("walk", "ebike", "car")
-
-_WALKABLE = ("trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link", "tertiary",
-             "tertiary_link", "unclassified", "residential", "living_street", "service", "pedestrian", "track",
-             "road", "path", "footway", "steps", "cycleway", "bridleway", "corridor")
-
-#: Travel speeds (km/h) per travel mode and OSM ``highway`` class; classes not listed are
-#: closed to the mode. Walking: 4.5 km/h on every walkable way (motorways excluded).
-#: E-bikes (电动自行车, legal top speed 25 km/h under GB 17761-2018): 25 on primary and
-#: trunk roads down to 15 on residential streets; pushed at 5 km/h on footways and
-#: pedestrian streets; no motorways or steps. Cars: free-flow speeds of county roads,
-#: 60 on primary (90 on motorways) down to 20 on residential streets; no footways, paths,
-#: cycleways or steps.
-DEFAULT_SPEEDS = {
-    "walk": {cls: 4.5 for cls in _WALKABLE},
-    "ebike": {
-        "trunk": 25.0, "trunk_link": 20.0, "primary": 25.0, "primary_link": 20.0, "secondary": 22.0,
-        "secondary_link": 20.0, "tertiary": 20.0, "tertiary_link": 18.0, "unclassified": 18.0,
-        "residential": 15.0, "living_street": 10.0, "service": 12.0, "road": 15.0, "track": 10.0,
-        "cycleway": 15.0, "path": 10.0, "pedestrian": 5.0, "footway": 5.0,
-    },
-    "car": {
-        "motorway": 90.0, "motorway_link": 40.0, "trunk": 60.0, "trunk_link": 40.0, "primary": 60.0,
-        "primary_link": 40.0, "secondary": 50.0, "secondary_link": 40.0, "tertiary": 40.0, "tertiary_link": 30.0,
-        "unclassified": 30.0, "residential": 20.0, "living_street": 10.0, "service": 15.0, "road": 20.0,
-        "track": 10.0,
-    },
-}
-
-#: OSM ``highway`` classes on which ``oneway`` is implied when the tag is missing.
-IMPLIED_ONEWAY = ("motorway",)
+# The travel rules (modes, speeds, ReachConfig) live in gridmap.config.
 
 _FORWARD = {"yes", "true", "1"}
 _BACKWARD = {"-1", "reverse"}
-
-
-@dataclass(frozen=True)
-class ReachConfig(Rules):
-    """Travel rules of a plan's reach. Units: km/h, minutes, metres.
-
-    Parameters
-    ----------
-    mode : travel mode of the grid workers, ``"walk"``, ``"ebike"`` or ``"car"``.
-    speeds : {mode: {highway class: km/h}}; defaults in :data:`DEFAULT_SPEEDS`. A mode
-        given here replaces that mode's whole table (classes left out are closed to it).
-    minutes_urban, minutes_rural : response time (minutes) from a grid's base to its
-        households, by the grid's regime (10 in town, 30 in the countryside).
-    oneway_modes : modes that respect one-way streets (cars by default; add ``"ebike"``
-        where e-bikes keep to the traffic rules).
-    use_maxspeed : a way's ``maxspeed`` tag (km/h, or mph) caps its class speed for the
-        wheeled modes (e.g. a 30 km/h zone); walking ignores it.
-    snap_speed_kmh : speed (km/h) at which households and bases off the network walk to
-        their nearest road node.
-    buffer_urban_m, buffer_rural_m : half-width (m) of the band drawn along the reached
-        streets to form a service area (the built-up strip a worker on that street serves).
-    candidates : how many network nodes per grid are evaluated exactly as its base, twice:
-        the best of all the grid's nodes by their travel time to its households pooled
-        into at most 64 cells, then the nodes nearest the winner. With 16, the
-        Liechtenstein demo's bases are within 0.1 minute per grid (0.002 on average) of
-        an exhaustive search that takes 30 times longer.
-    search_margin_m : margin (m) around a grid's bounding box within which routes between
-        its base and its households are searched when bases are computed.
-    """
-
-    section = "reach"
-
-    mode: str = "walk"
-    speeds: dict = field(default_factory=lambda: {m: dict(t) for m, t in DEFAULT_SPEEDS.items()})
-    minutes_urban: float = 10.0
-    minutes_rural: float = 30.0
-    oneway_modes: tuple[str, ...] = ("car",)
-    use_maxspeed: bool = True
-    snap_speed_kmh: float = 4.5
-    buffer_urban_m: float = 50.0
-    buffer_rural_m: float = 100.0
-    candidates: int = 16
-    search_margin_m: float = 500.0
-
-    def __post_init__(self):
-        if self.mode not in MODES:
-            raise InputError(f"reach.mode: expected one of {list(MODES)}, got {self.mode!r}")
-        speeds = {m: dict(t) for m, t in DEFAULT_SPEEDS.items()}
-        if not isinstance(self.speeds, dict):
-            raise InputError(f"reach.speeds: expected a table {{mode: {{highway: km/h}}}}, got {self.speeds!r}")
-        for mode, table in self.speeds.items():
-            if mode not in MODES:
-                raise InputError(f"reach.speeds.{mode}: unknown travel mode; known: {list(MODES)}")
-            if not isinstance(table, dict) or not table:
-                raise InputError(f"reach.speeds.{mode}: expected a non-empty table {{highway class: km/h}}")
-            for cls, kmh in table.items():
-                if not _positive(kmh):
-                    raise InputError(f"reach.speeds.{mode}.{cls}: speed must be a number > 0 km/h, got {kmh!r} "
-                                     "(leave a class out to close it)")
-            speeds[mode] = {str(c): float(v) for c, v in table.items()}
-        object.__setattr__(self, "speeds", speeds)
-        for name in ("minutes_urban", "minutes_rural", "snap_speed_kmh"):
-            if not _positive(getattr(self, name)):
-                raise InputError(f"reach.{name}: must be a number > 0, got {getattr(self, name)!r}")
-        for name in ("buffer_urban_m", "buffer_rural_m", "search_margin_m"):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
-                raise InputError(f"reach.{name}: must be a number >= 0 m, got {value!r}")
-        modes = (self.oneway_modes,) if isinstance(self.oneway_modes, str) else tuple(self.oneway_modes)
-        bad = [m for m in modes if m not in MODES]
-        if bad:
-            raise InputError(f"reach.oneway_modes: unknown mode(s) {bad}; known: {list(MODES)}")
-        object.__setattr__(self, "oneway_modes", modes)
-        if not isinstance(self.candidates, int) or isinstance(self.candidates, bool) or self.candidates < 1:
-            raise InputError(f"reach.candidates: expected an integer >= 1, got {self.candidates!r}")
-
-    def minutes(self, regime: str) -> float:
-        """Response time (minutes) of a regime (``urban``/``rural``)."""
-        return self.minutes_urban if regime == "urban" else self.minutes_rural
-
-    def buffer_m(self, regime: str) -> float:
-        """Half-width (m) of a service area's street band in a regime."""
-        return self.buffer_urban_m if regime == "urban" else self.buffer_rural_m
-
-    @classmethod
-    def _coerce(cls, data: dict) -> dict:
-        if isinstance(data.get("oneway_modes"), list):
-            data["oneway_modes"] = tuple(data["oneway_modes"])
-        return data
-
-
-
-def _positive(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
 
 
 # --------------------------------------------------------------------------- the graph

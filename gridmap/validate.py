@@ -28,6 +28,7 @@ from gridmap import i18n
 from gridmap._atomic import atomic_path
 from gridmap._toml import read_toml
 from gridmap.codes import check_code
+from gridmap.config import Band, RuleSet
 from gridmap.crs import metric_crs, require_crs
 from gridmap.errors import InputError
 from gridmap.inputs.files import polygonal
@@ -68,7 +69,8 @@ class ValidationRules:
 
     Parameters
     ----------
-    band : (min, max) households per urban grid; None = the plan's own band.
+    band : :class:`~gridmap.config.Band` (or a pair MIN MAX) of households per urban grid;
+        None = the plan's own band.
     tolerance_m2 : gaps, overlaps, stray parts and border crossings up to this area (m²)
         are ignored (digitising noise); bases may lie up to its square root (m) outside
         their grid.
@@ -76,15 +78,13 @@ class ValidationRules:
         or ``"off"`` (not reported), e.g. ``{"out_of_band": "warning"}``.
     """
 
-    band: tuple[float, float] | None = None
+    band: Band | None = None
     tolerance_m2: float = 1.0
     levels: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.band is not None:
-            from gridmap.config import PlanConfig
-
-            object.__setattr__(self, "band", PlanConfig(band=self.band).band)
+            object.__setattr__(self, "band", Band.coerce(self.band))
         if not (isinstance(self.tolerance_m2, (int, float)) and self.tolerance_m2 >= 0):
             raise InputError(f"validate.tolerance_m2: must be >= 0 m², got {self.tolerance_m2!r}")
         for name, level in self.levels.items():
@@ -94,20 +94,25 @@ class ValidationRules:
                 raise InputError(f"validate.levels.{name}: expected 'error', 'warning' or 'off', got {level!r}")
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ValidationRules":
-        """Rules from the ``[validate]`` table of a config; ``band`` falls back to ``[plan]`` / top level."""
+    def from_dict(cls, data: dict, *, plan_band: bool = True) -> "ValidationRules":
+        """Rules from the ``[validate]`` table of a config.
+
+        ``band``: the table's own; else, with ``plan_band``, the ``[plan]`` table's (or the
+        top level's); else None (the validated plan's own band). ``gridmap run`` reads its
+        rules file with ``plan_band=False``: a plan is held to the band it was made with,
+        which the command line may have changed (``--band``).
+        """
         section = dict(data.get("validate", {}))
         unknown = set(section) - {"band", "tolerance_m2", "levels"}
         if unknown:
             raise InputError(f"validate: unknown parameter(s) {sorted(unknown)}; known: band, levels, tolerance_m2")
-        band = section.get("band", data.get("plan", data).get("band"))
-        return cls(band=tuple(band) if band is not None else None,
-                   tolerance_m2=section.get("tolerance_m2", 1.0), levels=dict(section.get("levels", {})))
+        band = section.get("band", data.get("plan", data).get("band") if plan_band else None)
+        return cls(band=band, tolerance_m2=section.get("tolerance_m2", 1.0), levels=dict(section.get("levels", {})))
 
     @classmethod
-    def from_toml(cls, path) -> "ValidationRules":
+    def from_toml(cls, path, *, plan_band: bool = True) -> "ValidationRules":
         """Rules from a TOML file: a plan config (its ``band``) with an optional ``[validate]`` table."""
-        return cls.from_dict(read_toml(path, "rules"))
+        return cls.from_dict(read_toml(path, "rules"), plan_band=plan_band)
 
     @classmethod
     def coerce(cls, rules) -> "ValidationRules":
@@ -120,9 +125,12 @@ class ValidationRules:
             return cls.from_dict(rules)
         if isinstance(rules, (str, Path)):
             return cls.from_toml(rules)
+        if isinstance(rules, RuleSet):
+            return cls(band=rules.band)
         if hasattr(rules, "band"):  # a PlanConfig
-            return cls(band=tuple(rules.band))
-        raise TypeError(f"rules: expected a path, dict, PlanConfig or ValidationRules, got {type(rules).__name__}")
+            return cls(band=rules.band)
+        raise TypeError(f"rules: expected a path, dict, PlanConfig, RuleSet or ValidationRules, got "
+                        f"{type(rules).__name__}")
 
 
 @dataclass
@@ -221,10 +229,10 @@ def validate_plan(plan, rules=None) -> Faults:
     """Validate a :class:`~gridmap.plan.Plan` with its own layers.
 
     ``rules``: None, a :class:`ValidationRules`, a PlanConfig, a dict or a TOML path;
-    the band is the rules' when they give one, else the plan's (``meta["config"]["band"]``).
+    the band is the rules' when they give one, else the plan's own (``plan.config.band``).
     """
     rules = ValidationRules.coerce(rules)
-    band = rules.band or plan.meta.get("config", {}).get("band")
+    band = rules.band or plan.config.band
     layers = plan.layers
     return validate_grids(layers["grids"], area=layers.get("area"), units=layers.get("units"),
                           households=layers.get("households"), workers=layers.get("workers"),
@@ -255,8 +263,8 @@ def validate_grids(grids: gpd.GeoDataFrame, *, area=None, units=None, households
         noise; bases may lie up to ``sqrt(tolerance_m2)`` m outside their grid.
     levels : fault class -> ``"error"``/``"warning"``/``"off"``, overriding defaults.
     """
-    ValidationRules(band=tuple(band) if band is not None else None, tolerance_m2=tolerance_m2, levels=levels or {})
-    check = _Check(grids, tolerance_m2, band)
+    rules = ValidationRules(band=band, tolerance_m2=tolerance_m2, levels=levels or {})
+    check = _Check(grids, tolerance_m2, rules.band)
     area = check.layer(area, "area", "polygon")
     units = check.layer(units, "units", "polygon")
     households = check.layer(households, "households")
@@ -290,7 +298,7 @@ class _Check:
         self.checks: dict[str, str] = {}
         self.rows: list[dict] = []
         self.tol = float(tolerance_m2)
-        self.band = tuple(float(b) for b in band) if band is not None else None
+        self.band: Band | None = band
         grids = grids.reset_index(drop=True)
         if grids.crs.is_geographic:
             valid = grids.geometry[grids.geometry.notna() & ~grids.geometry.is_empty]
@@ -549,8 +557,7 @@ class _Check:
             return
         self.checks["out_of_band"] = "checked"
         lo, hi = self.band
-        eps = 1e-6  # households from persons ÷ 2.3 are fractions: 500.0000001 is 500
-        out = self.present & (hh > 0) & ((hh < lo - eps) | (hh > hi + eps))
+        out = self.present & (hh > 0) & ~self.band.contains(hh)
         # A unit holding fewer households than the band's minimum cannot have an in-band
         # grid: its under-band grid is the only possible plan, a warning.
         unit_total = pd.Series(hh).groupby(self.unit_ids).transform("sum").to_numpy() \
@@ -719,14 +726,15 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
     path = Path(path)
     if not path.exists():
         raise InputError(f"grids: no such file {path}")
-    plan_layers, meta = {}, {}
+    plan_layers = {}
     try:
         names = [name for name, _ in pyogrio.list_layers(path)] if path.suffix.lower() != ".zip" else []
     except Exception as exc:
         raise InputError(f"grids: cannot read {path}: {str(exc).splitlines()[0]}") from None
+    plan_band = None
     if layer is None and "grids" in names:
         plan = Plan.load(path)
-        plan_layers, meta = dict(plan.layers), plan.meta
+        plan_layers, plan_band = dict(plan.layers), plan.config.band
     else:
         source = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
         try:
@@ -768,7 +776,7 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
         elif "households" not in layer_hh.columns:
             layer_hh = layer_hh.assign(households=1.0)
         plan_layers["households"] = layer_hh
-    band = band if band is not None else rules.band or meta.get("config", {}).get("band")
+    band = band if band is not None else rules.band or plan_band
     return validate_grids(plan_layers["grids"], area=plan_layers.get("area"), units=plan_layers.get("units"),
                           households=plan_layers.get("households"), workers=plan_layers.get("workers"),
                           bases=plan_layers.get("bases"), band=band, tolerance_m2=rules.tolerance_m2,

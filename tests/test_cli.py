@@ -235,3 +235,28 @@ def test_units_named_by_the_code_table(tmp_path):
     code, out = run("partition", "--units", tmp_path / "villages.gpkg", "--households", tmp_path / "hh.gpkg",
                     "--households-column", "hh", "--county-code", "511822", "--out", tmp_path / "x", "-q")
     assert code == 2 and "--code-table" in out
+
+
+def test_run_validates_against_the_band_given_on_the_command_line(tmp_path):
+    """Issue #17: --band 200 400 overrides the preset's 300-500 for the plan AND its validation."""
+    import pyogrio
+
+    from gridmap.config import Band
+    from gridmap.plan import Plan
+
+    code, out = run("run", "--preset", "yingjing", "--band", 200, 400, "--osm", LIECHTENSTEIN,
+                    "--area-name", "Liechtenstein", "--urban", "all", "--out", tmp_path, "-q")
+    assert code == 0, out
+    plan = Plan.load(tmp_path / "plan.gpkg")
+    assert plan.config.band == Band(200, 400) and plan.config.reach.mode == "ebike"  # the preset's other rules
+    grids = plan.grids
+    band = Band(200, 400)
+    outside = set(grids.loc[~band.contains(grids["households"].to_numpy(float))
+                            & (grids["households"] > 0), "grid_id"])
+    faults = pyogrio.read_dataframe(tmp_path / "faults.gpkg", layer="faults", read_geometry=False)
+    out_of_band = faults[faults["fault"] == "out_of_band"]
+    # every out-of-band fault is a grid outside 200-400 (against 300-500 there were 49 errors)
+    assert set(out_of_band["grid_id"]) == outside
+    urban_outside = set(grids.loc[grids["regime"] == "urban", "grid_id"]) & outside
+    assert set(out_of_band.loc[out_of_band["level"] == "error", "grid_id"]) == urban_outside
+    assert len(urban_outside) <= 1

@@ -43,7 +43,7 @@ def load_reach_config(config_path, *, mode=None, minutes_urban=None, minutes_rur
     ``bare``: a file without [plan]/[staffing]/[reach] tables holds travel rules (for
     ``gridmap reach``) or not (``gridmap staff``, whose bare files hold staffing rules).
     """
-    from gridmap.roads import ReachConfig
+    from gridmap.config import ReachConfig
 
     config = ReachConfig.from_toml(config_path, bare=bare) if config_path else ReachConfig()
     changes = {k: v for k, v in {"mode": mode, "minutes_urban": minutes_urban, "minutes_rural": minutes_rural}.items()

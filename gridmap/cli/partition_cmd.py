@@ -245,7 +245,7 @@ def command(out_dir, quiet, lock, lock_file, **options):
 def echo_summary(plan, path):
     """Print the headline figures of a plan."""
     s = plan.summary()
-    lo, hi = s["band"]
+    lo, hi = plan.config.band
     click.echo(f"plan written to {path}")
     click.echo(f"  households      {s['households']:,.0f}  ({s['household_method'].split(' (')[0]})")
     click.echo(f"  units           {s['units']}  ({s['urban_units']} urban)")

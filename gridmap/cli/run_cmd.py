@@ -43,9 +43,10 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     from gridmap.pipeline import staff_and_reach
     from gridmap.presets import preset_path
     from gridmap.report import build_report
-    from gridmap.roads import ReachConfig
-    from gridmap.staffing import StaffingConfig, write_budget, write_roster
-    from gridmap.validate import validate_plan
+    from gridmap.config import ReachConfig
+    from gridmap.config import StaffingConfig
+    from gridmap.staffing import write_budget, write_roster
+    from gridmap.validate import ValidationRules, validate_plan
 
     if preset:
         if options["config_path"]:
@@ -65,7 +66,10 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
             reach = reach.replace(mode=mode)
         plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress)
         progress("validate", 0, 1)
-        faults = validate_plan(plan, config_path)
+        # The plan is held to its own rules (the band it was made with, --band included);
+        # the file's [validate] table adds tolerance and levels, and may set a band of its own.
+        rules = ValidationRules.from_toml(config_path, plan_band=False) if config_path else ValidationRules()
+        faults = validate_plan(plan, rules)
         progress.close()
         map_html = plan_map(plan, lang=lang, basemap=basemap).get_root().render()
         report = build_report(plan, lang=lang)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from gridmap.config import Band
 from gridmap.partition._balanced import UnitPartition, partition_unit
 from gridmap.partition._labels import by_first_atom
 from gridmap.partition._settlements import settlement_grids
@@ -44,7 +45,7 @@ class UnitResult:
 
 
 def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, *, regime: str,
-              band: tuple[float, float], seed: int, cut_weight: sp.csr_matrix | None = None,
+              band: Band | tuple[float, float], seed: int, cut_weight: sp.csr_matrix | None = None,
               settlement: np.ndarray | None = None, min_households: float = 0.0,
               split_large: bool = False) -> UnitResult:
     """Grids of one unit under its regime (households per atom, adjacency in metres, xy in metres).
@@ -54,6 +55,7 @@ def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, 
     grids under ``min_households`` joined to a neighbour; with ``split_large``, settlement
     grids over the band's top are split into grids in the band.
     """
+    band = Band.coerce(band)
     lo, hi = band
     n = len(households)
     if regime == "rural" and settlement is not None and n > 1:
@@ -66,7 +68,7 @@ def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, 
         return UnitResult(labels, k, True, [], flags, ["island" if island else regime for island in kinds])
     if regime == "rural" or n == 0:
         total = float(np.sum(households))
-        flag = "" if lo <= total <= hi else (
+        flag = "" if band.contains(total) else (
             f"rural_unit: the village is one grid by rule ({total:g} households, band {lo:g}-{hi:g})")
         return UnitResult(np.zeros(n, dtype=int), 1, True, [], [flag], [regime])
     result = partition_unit(households, adjacency, xy, lo, hi, seed=seed, cut_weight=cut_weight)

@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
+from gridmap.config import Band
 from gridmap.errors import InputError
 
 from ._bisect import FIXED, FREE, GAP, Bisector, BisectParams, kmin_kmax
@@ -157,15 +158,13 @@ def partition_unit(
     xy = np.asarray(xy, dtype=np.float64)
     if xy.shape != (n, 2) or not np.all(np.isfinite(xy)):
         raise InputError(f"xy must be finite with shape ({n}, 2), got {xy.shape}")
-    lo = float(lo)
-    hi = float(hi)
-    if not (0 <= lo <= hi) or hi <= 0 or not np.isfinite(hi):
-        raise InputError(f"band must satisfy 0 <= lo <= hi, hi > 0; got lo={lo}, hi={hi}")
+    band = Band(lo, hi)  # the one validation of a band; lo may be 0 here (no minimum)
+    lo, hi = band
     if k is not None and int(k) < 1:
         raise InputError(f"k must be >= 1, got {k}")
     u, v, length, cw = _edges(adjacency, cut_weight, n)
     cost = length * (cw + 1e-3)  # cut cost (m); > 0 so that every edge has a tree weight
-    eps = 1e-9 * max(1.0, hi)  # households are sums of floats: tolerance in the band tests
+    eps = band.tol  # households are sums of floats: the band's one tolerance (Band.tol)
     rng = np.random.default_rng(seed)
     lo_s, hi_s = _fmt(lo), _fmt(hi)
     mid = 0.5 * (lo + hi)

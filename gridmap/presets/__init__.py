@@ -1,8 +1,8 @@
 """Presets: the rules of real county grid schemes as TOML files (``gridmap presets``).
 
 A preset holds the tables ``[preset]`` (name, county, source description), ``[plan]``
-(:class:`gridmap.config.PlanConfig`), ``[staffing]`` (:class:`gridmap.staffing.StaffingConfig`),
-``[reach]`` (:class:`gridmap.roads.ReachConfig`) and optionally ``[validate]``. Any of them
+(:class:`gridmap.config.PlanConfig`), ``[staffing]`` (:class:`gridmap.config.StaffingConfig`),
+``[reach]`` (:class:`gridmap.config.ReachConfig`) and optionally ``[validate]``. Any of them
 can be copied and edited: ``gridmap run --config my_county.toml``.
 """
 from __future__ import annotations
