@@ -68,6 +68,7 @@ class Inputs:
     places: gpd.GeoDataFrame | None = None
     landuse: gpd.GeoDataFrame | None = None
     boundaries: gpd.GeoDataFrame | None = None
+    node_roads: bool = False
     spread: SpreadRule = field(default_factory=SpreadRule)
     drop_outside: bool = False
     sources: dict = field(default_factory=dict)
@@ -250,6 +251,7 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
                              **({"encodings": inputs_encoding} if inputs_encoding else {})})
     if "highway" not in inputs.roads.columns:
         inputs.roads = inputs.roads.assign(highway="residential")
+    inputs.node_roads = len(inputs.roads) > 0  # layers from files often cross without a shared vertex
     if "waterway" not in inputs.waterways.columns:
         inputs.waterways = inputs.waterways.assign(waterway="river")
     if households is not None:
@@ -470,7 +472,8 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     layers = {
         "grids": grids, "units": units, "atoms": atoms[["atom_id", "unit_id", "grid_id", "households", "area_m2", "split_from", "geometry"]],
         "households": households, "area": gpd.GeoDataFrame({"name": [area_name]}, geometry=[area], crs=crs),
-        "roads": _context(inputs.roads, crs, area, ["highway", "name", "oneway", "maxspeed"]),
+        "roads": _road_network(inputs, _context(inputs.roads, crs, area, ["highway", "name", "oneway", "maxspeed",
+                                                                       "bridge", "tunnel", "layer"])),
         "waterways": _context(inputs.waterways, crs, area, ["waterway", "name"]),
         "railways": _context(inputs.railways, crs, area, ["railway"]),
     }
@@ -732,6 +735,30 @@ def _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config, county_nam
     order = ["grid_id", "code", "county_name", "parent_id", "parent_name", "unit_id", "unit_name", "regime", "households", "atoms",
              "area_km2", "polsby_popper", "in_band", "flag", "flag_reason", "geometry"]
     return grids[order].sort_values("grid_id").reset_index(drop=True)
+
+
+def _road_network(inputs, roads):
+    """The plan's roads, noded at their crossings when they come from files (OSM ways are noded already).
+
+    Records in ``inputs.sources["road_network"]`` the vertices added and how many pieces
+    the network falls into (and the share of its nodes outside the largest piece).
+    """
+    from gridmap.noding import node_crossings, pieces
+    from gridmap.roads import ReachConfig, build_network
+
+    if len(roads) == 0:
+        return roads
+    info = {}
+    if inputs.node_roads:
+        roads = node_crossings(roads)
+        info["crossings_noded"] = int(roads.attrs["crossings_noded"])
+    try:
+        count, outside = pieces(build_network(roads, ReachConfig()).graph)
+    except InputError:  # no road open to walking: nothing to count
+        count, outside = 0, 0.0
+    info.update(pieces=count, outside_largest_share=round(outside, 4))
+    inputs.sources["road_network"] = info
+    return roads
 
 
 def _context(layer, crs, area, columns):

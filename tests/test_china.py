@@ -245,3 +245,56 @@ def test_totals_table_matching_no_unit_lists_rows_and_nearest_names(tmp_path):
     assert len(message) == 1
     assert "2 of 3 rows match no unit: 庆租镇 (nearest: 庆祖镇" in message[0]
     assert not (tmp_path / "out" / "plan.gpkg").exists()
+
+
+# --------------------------------------------------------------------------- road layers as real networks
+
+
+def _unnoded(roads):
+    """The roads as a CAD layer draws them: every vertex two lines share inside them dropped (ends kept), so
+    lines cross without meeting and T junctions stop a few metres off the line they meet."""
+    coords, owner = shapely.get_coordinates(roads.geometry.values, return_index=True)
+    key = pd.Series(list(map(tuple, np.round(coords, 3))))
+    shared = key.map(key.value_counts()).to_numpy() > 1
+    first = np.r_[True, owner[1:] != owner[:-1]]
+    last = np.r_[owner[1:] != owner[:-1], True]
+    keep = ~shared | first | last
+    lines = [shapely.LineString(coords[keep & (owner == i)]) for i in range(len(roads))]
+    return roads.set_geometry(lines, crs=roads.crs)
+
+
+@pytest.mark.parametrize("extract, fixed_share", [(PUYANG, 0.03), (LONGGANG, 0.25)])
+def test_unnoded_roads_are_noded_back_into_one_network(extract, fixed_share):
+    from gridmap.inputs.osm import read_osm
+    from gridmap.noding import node_crossings, pieces
+    from gridmap.roads import build_network
+
+    roads = read_osm(extract).roads.to_crs(32650)
+    cad = _unnoded(roads)
+    cad_pieces, cad_outside = pieces(build_network(cad).graph)
+    assert cad_outside > 0.85  # the network has fallen apart: most nodes off the largest piece
+    noded = node_crossings(cad)
+    assert noded.attrs["crossings_noded"] > 500 and noded.attrs["ends_snapped"] > 100 and len(noded) == len(cad)
+    fixed_pieces, fixed_outside = pieces(build_network(noded).graph)
+    # Puyang is back to one network (OSM: 5 pieces, 0.6 % off the largest); Longgang's bridges and
+    # tunnels on other layers rightly stay apart where their ramps lost their shared vertices
+    assert fixed_outside < fixed_share and fixed_pieces < cad_pieces / 4
+    assert node_crossings(roads).attrs["ends_snapped"] <= 10  # OSM ways meet at shared nodes already
+
+
+def test_bridges_and_tunnels_cross_without_meeting():
+    from gridmap.noding import levels, node_crossings
+
+    crs = "EPSG:4547"
+    roads = gpd.GeoDataFrame({"highway": ["primary", "residential", "residential", "service"],
+                              "bridge": ["", "yes", "", ""], "tunnel": ["", "", "", "yes"],
+                              "layer": ["", "", "1", ""]},
+                             geometry=[shapely.LineString([(0, 50), (100, 50)]), shapely.LineString([(20, 0), (20, 100)]),
+                                       shapely.LineString([(50, 0), (50, 100)]), shapely.LineString([(80, 0), (80, 100)])],
+                             crs=crs)
+    assert levels(roads).tolist() == [0, 1, 1, -1]
+    assert node_crossings(roads).attrs["crossings_noded"] == 0
+    ground = roads.assign(bridge="", tunnel="", layer="")
+    noded = node_crossings(ground)
+    assert noded.attrs["crossings_noded"] == 6  # three crossings, a vertex on each line
+    assert [50.0, 50.0] in shapely.get_coordinates(noded.geometry.iloc[0]).tolist()

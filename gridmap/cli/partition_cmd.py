@@ -271,6 +271,12 @@ def echo_summary(plan, path):
     if inputs_meta.get("unit_borders") == "derived":
         click.echo(f"  unit borders    derived from {inputs_meta.get('units_points', 0)} points (roads and rivers where "
                    "they allow)")
+    network = inputs_meta.get("road_network", {})
+    if network.get("crossings_noded"):
+        click.echo(f"  roads           {network['crossings_noded']} crossings given a shared vertex (noded)")
+    if network.get("outside_largest_share", 0) > 0.1:
+        click.echo(f"  ! roads fall into {network['pieces']} pieces: {network['outside_largest_share']:.0%} of their "
+                   "nodes lie off the largest; reach is measured on it only (check for gaps at junctions)")
     for line in inputs_meta.get("not_closed", [])[:10]:
         click.echo(f"  ! boundary not closed: {line}")
     coded = plan.meta.get("inputs", {}).get("code_table")
