@@ -44,6 +44,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "level.2": ("二级 乡镇（街道）", "2 townships"),
     "level.3": ("三级 村（社区）", "3 villages / communities"),
     "level.4": ("四级 网格", "4 grids"),
+    "level.5": ("五级 微网格", "5 micro-grids"),
     "level.not_in_plan": ("计划中无此层级（单元即乡镇）", "not in the plan (units play the townships)"),
     "level.units_are_townships": ("单元即乡镇", "units play the townships"),
 
@@ -118,6 +119,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "layer.railways": ("铁路", "Railways"),
     "layer.basemap": ("底图", "Basemap"),
     "layer.annotation": ("底图注记", "Basemap labels"),
+    "report.micro_text": ("微网格 {count:,} 个（每个 {lo:g}–{hi:g} 户），有住户的微网格 {share:.0%} 在范围内。",
+                          "{count:,} micro-grids of {lo:g}–{hi:g} households; {share:.0%} of those with households "
+                          "within the range."),
+    "report.dedicated_text": ("专属网格 {count:,} 个：{kinds}。", "{count:,} dedicated grids: {kinds}."),
     "layer.micro_grids": ("微网格（放大后显示）", "Micro-grids (at street zoom)"),
     "compare.plan_a": ("原方案网格（对比）", "Grids of the earlier plan (compare)"),
     "compare.changed_households": ("网格变动的住户", "Households whose grid changed"),

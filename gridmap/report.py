@@ -46,7 +46,8 @@ _KEYS = {
         "flagged_text", "validation", "validation_text", "faults_more", "infeasible", "no_cjk", "generated",
         "figures")},
     "level": "field.level", "name": "field.name", "level1": "level.1", "level2": "level.2", "level3": "level.3",
-    "level4": "level.4", "not_in_plan": "level.not_in_plan", "township": "field.township", "county": "value.county",
+    "level4": "level.4", "level5": "level.5", "micro_text": "report.micro_text",
+    "dedicated_text": "report.dedicated_text", "not_in_plan": "level.not_in_plan", "township": "field.township", "county": "value.county",
     "total": "value.total", "village": "field.unit", "grid": "field.grid", "code": "field.code",
     "regime": "field.regime", "households_total": "field.households", "grids_n": "field.grids",
     "band": "field.band_status", "band_text": "band.urban_text", "worker_type": "field.worker_type",
@@ -228,10 +229,22 @@ def _overview(plan, frame, lang, band) -> Section:
             (_tr("level3", lang), villages if villages is not None else "—",
              "" if villages is not None else _tr("not_in_plan", lang)),
             (_tr("level4", lang), len(frame), "")]
+    micro = plan.meta.get("micro_grids")
+    if micro:
+        rows.append((_tr("level5", lang), micro["count"], ""))
     table = pd.DataFrame(rows, columns=[_tr("level", lang), _tr("count", lang), _tr("name", lang)])
     blocks = [_tr("figures", lang, households=float(np.nansum(frame["households"])), grids=len(frame))]
     if band:
         blocks.append(_tr("band_text", lang, lo=band.lo, hi=band.hi))
+    if micro:
+        blocks.append(_tr("micro_text", lang, count=micro["count"], lo=micro["band"][0], hi=micro["band"][1],
+                          share=micro["in_band_share"] or 0.0))
+    if "regime" in frame and (frame["regime"] == "dedicated").any():
+        kinds = plan.grids.loc[plan.grids["regime"] == "dedicated", "kind"].astype(str).value_counts() \
+            if "kind" in plan.grids else pd.Series(dtype=int)
+        blocks.append(_tr("dedicated_text", lang, count=int((frame["regime"] == "dedicated").sum()),
+                          kinds="、".join(f"{i18n.term('kind', k, lang)} {n}" for k, n in kinds.items()) if lang == "zh"
+                          else ", ".join(f"{n} {i18n.term('kind', k, lang)}" for k, n in kinds.items())))
     if plan.meta.get("created"):
         blocks.append(_tr("generated", lang, created=plan.meta["created"], version=plan.meta.get("gridmap_version", "")))
     blocks.append(Table(_cells(table)))
