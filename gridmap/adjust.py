@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap.config import Band
 from gridmap.errors import InputError
 from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
 from gridmap.plan import Plan
@@ -85,7 +86,7 @@ def attach_new_households(plan: Plan, households: gpd.GeoDataFrame, *, locked=()
 
     atoms = plan.atoms.reset_index(drop=True)
     points = households.to_crs(plan.crs).reset_index(drop=True)
-    lo, hi = plan.meta.get("config", {}).get("band", (300.0, 500.0))
+    lo, hi = plan.config.band or Band(300.0, 500.0)
     per_atom, atom_of_point = _attach(atoms, points)
     big = np.flatnonzero((per_atom > hi) & ~atoms["grid_id"].astype(str).isin({str(g) for g in locked}).to_numpy())
     if len(big):
@@ -131,16 +132,18 @@ def _attach(atoms, points):
 def atom_graph(plan: Plan):
     """The atoms' graph for re-cutting: (adjacency within units in m, cut weights, centroids in m).
 
-    Cut weights follow the plan's rules (``meta["config"]``: ``cut_weights``,
+    Cut weights follow the plan's rules (``plan.config.plan``: ``cut_weights``,
     ``barrier_highways``, ``barrier_waterways``) over its roads, waterways and railways.
     """
+    from gridmap.config import PlanConfig
+
     atoms = plan.atoms
-    config = plan.meta.get("config", {})
-    weights = config.get("cut_weights", {})
+    config = plan.config.plan or PlanConfig()
+    weights = config.cut_weights
     i, j, length, lines = shared_edges(atoms.geometry.to_numpy())
     frames = []
-    for layer, column, mapping in (("roads", "highway", config.get("barrier_highways", {})),
-                                   ("waterways", "waterway", config.get("barrier_waterways", {}))):
+    for layer, column, mapping in (("roads", "highway", config.barrier_highways),
+                                   ("waterways", "waterway", config.barrier_waterways)):
         frame = plan.layers.get(layer)
         if frame is not None and len(frame) and column in frame.columns:
             cls = frame[column].map(mapping)
@@ -190,9 +193,10 @@ def adjust_plan(plan: Plan, households: gpd.GeoDataFrame, *, lock=(), seed: int 
     unknown = sorted(locks - set(plan.grids["grid_id"].astype(str)))
     if unknown:
         raise InputError(f"--lock: {unknown[0]!r} is not a grid of the plan")
-    config = plan.meta.get("config", {})
-    lo, hi = config.get("band", (300.0, 500.0))
-    seed = int(config.get("seed", 0) if seed is None else seed)
+    rules = plan.config.plan
+    band = rules.band if rules is not None else Band(300.0, 500.0)
+    lo, hi = band
+    seed = int((rules.seed if rules is not None else 0) if seed is None else seed)
     old_grid_of_atom = dict(zip(plan.atoms["atom_id"].astype(int), plan.atoms["grid_id"].astype(str)))
 
     recounted = attach_new_households(plan, households, locked=locks)
@@ -213,13 +217,13 @@ def adjust_plan(plan: Plan, households: gpd.GeoDataFrame, *, lock=(), seed: int 
         counts = pd.Series(hh).groupby(labels).sum()
         units = pd.Series(unit_of_atom).groupby(labels).first()
         return sorted(g for g, h in counts.items() if regime.get(g, "urban") == "urban" and g not in locks
-                      and not lo - 1e-6 <= h <= hi + 1e-6 and feasible_unit(units[g]))
+                      and not band.contains(h) and feasible_unit(units[g]))
 
     before = out_of_band(grid)
     regions, new_serial = [], 0
     for start in before:
         members = np.flatnonzero(grid == start)
-        if len(members) == 0 or lo - 1e-6 <= hh[members].sum() <= hi + 1e-6:
+        if len(members) == 0 or band.contains(hh[members].sum()):
             continue  # taken in by an earlier region, and in band now
         unit = unit_of_atom[members[0]]
         region = {start}
@@ -229,10 +233,10 @@ def adjust_plan(plan: Plan, households: gpd.GeoDataFrame, *, lock=(), seed: int 
         for attempt in range(len(movable)):
             idx = np.flatnonzero(np.isin(grid, list(region)))
             sub = subgraph(adjacency, idx)
-            result = plan_unit(hh[idx], sub, xy[idx], regime="urban", band=(lo, hi),
+            result = plan_unit(hh[idx], sub, xy[idx], regime="urban", band=band,
                                seed=unit_seed(seed + attempt, unit), cut_weight=subgraph(cut, idx))
             counts = np.bincount(result.labels, weights=hh[idx], minlength=result.k)
-            if ((counts >= lo - 1e-6) & (counts <= hi + 1e-6)).all():
+            if band.contains(counts).all():
                 new_serial = _relabel(grid, idx, result.labels, hh, new_serial, unit)
                 record.update(grids_in=sorted(region), grids_out=int(result.k), in_band=True)
                 break
@@ -328,9 +332,7 @@ def read_new_households(plan: Plan, *, households=None, column: str | None = Non
         points = hh.inside_area(inputs.households.to_crs(plan.crs), area, drop=True)
     elif buildings is not None:
         layer = read_layer(buildings, what="buildings", kind="polygon")
-        rule = plan.meta.get("config", {}).get("households")
-        rule = HouseholdRule(**{k: tuple(v) if isinstance(v, list) else v for k, v in rule.items()}) if rule \
-            else HouseholdRule()
+        rule = plan.config.plan.households if plan.config.plan is not None else HouseholdRule()
         points = hh.inside_area(hh.from_buildings(layer.to_crs(plan.crs), rule), area, drop=True)
     else:
         points = plan.households[["households", "source", plan.households.geometry.name]].copy()

@@ -122,7 +122,7 @@ def micro_grids(plan: Plan, band=DEFAULT_BAND, *, seed: int | None = None, progr
         raise InputError(f"micro band: expected 0 < min <= max households, got {band!r}")
     if "households" not in plan.layers:
         raise InputError("micro-grids: the plan has no households layer")
-    seed = int(plan.meta.get("config", {}).get("seed", 0) if seed is None else seed)
+    seed = int((plan.config.plan.seed if plan.config.plan is not None else 0) if seed is None else seed)
     grids = plan.grids.reset_index(drop=True)
     households = plan.households
     by_grid = pd.Series(np.arange(len(households))).groupby(households["grid_id"].astype(str).to_numpy()).apply(np.asarray)

@@ -37,6 +37,7 @@ import shapely
 from scipy.sparse.csgraph import connected_components
 
 from gridmap.codes import code_serial, grid_code
+from gridmap.config import Band, RuleSet
 from gridmap.edits import Edits
 from gridmap.errors import InputError
 from gridmap.graph import shared_edges, subgraph, symmetric_csr
@@ -193,7 +194,8 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
     """
     atoms = plan.atoms.reset_index(drop=True)
     grids = plan.grids.reset_index(drop=True)
-    lo, hi = band or plan.meta.get("config", {}).get("band", (300.0, 500.0))
+    band = Band.coerce(band) if band is not None else (plan.config.band or Band(300.0, 500.0))
+    lo, hi = band
     new = np.asarray(grid_of_atom, dtype=object).astype(str)
     if len(new) != len(atoms):
         raise InputError(f"regrid: {len(new)} grid ids for {len(atoms)} atoms")
@@ -256,12 +258,12 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
         total = float(unit_hh.get(unit, households))
         can_be_met = np.floor(total / lo + 1e-9) >= np.ceil(total / hi - 1e-9) and total >= lo
         flag = ""
-        if regime == "urban" and not lo - 1e-6 <= households <= hi + 1e-6:
+        if regime == "urban" and not band.contains(households):
             side = "over_band" if households > hi else "under_band"
             flag = f"{side}: {households:,.0f} households after {source}, band {lo:g}-{hi:g}"
             if can_be_met:
                 faults.append(EditFault(gid, "out_of_band", f"{households:,.0f} households, band {lo:g}-{hi:g}"))
-        elif regime == "rural" and not lo <= households <= hi:
+        elif regime == "rural" and not band.contains(households):
             flag = f"rural_unit: the village is one grid by rule ({households:g} households, band {lo:g}-{hi:g})"
         hard = [f for f in faults if f.rule != "out_of_band"]
         if hard:
@@ -275,7 +277,7 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
             "grid_id": gid, "code": gid, "unit_id": unit, "regime": regime, "households": households,
             "atoms": int(len(members)), "area_km2": area / 1e6,
             "polsby_popper": 4 * np.pi * area / perimeter**2 if perimeter > 0 else 0.0,
-            "in_band": bool(lo <= households <= hi), "flag": flag.split(":")[0], "flag_reason": flag,
+            "in_band": band.contains(households), "flag": flag.split(":")[0], "flag_reason": flag,
             "geometry": geometry})
 
     retired = sorted(set(old_rows.index) - {g for g, n in final_id.items() if g == n and g in old_rows.index})
@@ -296,7 +298,7 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
     atom_pos = pd.Series(np.arange(len(atoms)), index=atoms["atom_id"].to_numpy())
     layers["households"] = households.assign(
         grid_id=final[atom_pos.reindex(households["atom_id"].to_numpy()).to_numpy(dtype=int)])
-    layers["units"] = _unit_counts(plan.units, new_grids, lo, hi)
+    layers["units"] = _unit_counts(plan.units, new_grids)
     for name in _STAFF_LAYERS:
         layers.pop(name, None)
     if "bases" in layers:  # unchanged grids keep their base; the others get one computed
@@ -310,7 +312,7 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
     update = UpdateResult(plan=Plan(layers=layers, meta=meta), faults=result.faults, unchanged=result.unchanged,
                           changed=result.changed, added=result.added, retired=retired, renamed=result.renamed,
                           moved_atoms=int((new != old).sum()))
-    meta["summary"] = _summary(update.plan, lo, hi)
+    meta["summary"] = _summary(update.plan, band)
     meta["history"] = list(plan.meta.get("history", [])) + [
         {"step": source, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")} | update.changes()]
     return update
@@ -343,7 +345,7 @@ def _next_code(unit: str, used: dict) -> str:
     return grid_code(unit, serial)
 
 
-def _unit_counts(units, grids, lo, hi) -> gpd.GeoDataFrame:
+def _unit_counts(units, grids) -> gpd.GeoDataFrame:
     """Units with ``grids``, ``island_grids`` and ``status`` recounted from the grids."""
     per = grids.groupby(grids["unit_id"].astype(str))
     out = units.copy()
@@ -360,11 +362,11 @@ def _unit_counts(units, grids, lo, hi) -> gpd.GeoDataFrame:
     return out
 
 
-def _summary(plan: Plan, lo: float, hi: float) -> dict:
+def _summary(plan: Plan, band: Band) -> dict:
     from gridmap.pipeline import _summary as pipeline_summary
 
     meta = plan.meta
-    config = SimpleNamespace(band=(lo, hi))
+    config = SimpleNamespace(band=band)
     inputs = SimpleNamespace(sources=meta.get("inputs", {}))
     return pipeline_summary(plan.grids, plan.units, plan.households, plan.atoms, config,
                             meta.get("summary", {}).get("household_method", ""), inputs)
@@ -409,12 +411,12 @@ def update_plan(plan: Plan, edits: Edits, *, lock=(), restaff: bool = True, adja
 
 def restaff_plan(plan: Plan, old_meta: dict) -> Plan:
     """Staff ``plan`` and measure its reach again under the rules stored in ``old_meta`` (when present)."""
-    from gridmap.roads import ReachConfig
-    from gridmap.staffing import StaffingConfig, staff_plan
+    from gridmap.staffing import staff_plan
 
-    reach = ReachConfig.from_dict(old_meta["reach"]["config"]) if "reach" in old_meta else None
-    if "staffing" in old_meta:
-        plan = staff_plan(plan, StaffingConfig.from_dict(old_meta["staffing"]["config"]), reach_config=reach)
+    rules = RuleSet.from_meta(old_meta)
+    reach = rules.reach
+    if rules.staffing is not None:
+        plan = staff_plan(plan, rules.staffing, reach_config=reach)
     if reach is not None:
         from gridmap.reach import reach_plan
 
