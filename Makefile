@@ -7,7 +7,7 @@ PIP    := $(PY) -m pip install --quiet --disable-pip-version-check --only-binary
 OUT    ?= out/demo
 SHARED ?= ../shared
 
-.PHONY: demo demo-providence test test-fast bench score clean install
+.PHONY: demo demo-providence demo-china demo-longgang test test-fast bench score clean install
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,19 @@ demo-providence: $(VENV)/.installed
 	$(VENV)/bin/gridmap partition --units data/providence/districts.zip --unit-id id \
 	    --households data/providence/blocks.zip --households-column TOTPOP --households-divisor 2.3 \
 	    --urban all --band 300 500 --seed 0 --out out/providence
+
+# A Chinese county as its data really is: rural 濮阳县 (Puyang, Henan), an OSM export whose four
+# township relations are cut by the export box (closed against it), villages only as place points
+# (units derived around them), households from township totals derived from the 2020 census
+# (data/china/derive_totals.py), rural grids by natural settlement.
+demo-china: $(VENV)/.installed
+	$(VENV)/bin/gridmap run --osm data/china-osm/puyang_rural_henan_2022.osm.pbf --extract-area \
+	    --area-name 濮阳县庆祖镇一带 --close-at-extract --parent-level 8 --units-from-places village \
+	    --households-totals data/china/puyang_totals.csv --rural-grids settlement --urban none \
+	    --band 300 500 --seed 0 --out out/china
+
+# Urban 龙岗 (Shenzhen): the district's 2020 census households by area share, spread over built-up evidence.
+demo-longgang: $(VENV)/.installed
+	$(VENV)/bin/gridmap run --osm data/china-osm/shenzhen_longgang_2019.osm.pbf --extract-area \
+	    --area-name 龙岗区横岗荷坳一带 --households-totals data/china/longgang_totals.csv \
+	    --urban all --band 300 500 --seed 0 --out out/longgang

@@ -298,3 +298,59 @@ def test_bridges_and_tunnels_cross_without_meeting():
     noded = node_crossings(ground)
     assert noded.attrs["crossings_noded"] == 6  # three crossings, a vertex on each line
     assert [50.0, 50.0] in shapely.get_coordinates(noded.geometry.iloc[0]).tolist()
+
+
+# --------------------------------------------------------------------------- the Chinese demos
+
+
+DEMO_CHINA = ["--osm", str(PUYANG), "--extract-area", "--area-name", "濮阳县庆祖镇一带", "--close-at-extract",
+              "--parent-level", "8", "--units-from-places", "village", "--households-totals",
+              str(DATA / "china" / "puyang_totals.csv"), "--rural-grids", "settlement", "--urban", "none",
+              "--band", "300", "500", "--seed", "0"]
+DEMO_LONGGANG = ["--osm", str(LONGGANG), "--extract-area", "--area-name", "龙岗区横岗荷坳一带",
+                 "--households-totals", str(DATA / "china" / "longgang_totals.csv"), "--urban", "all",
+                 "--band", "300", "500", "--seed", "0"]
+
+
+def test_makefile_demo_china_runs_these_options():
+    makefile = (DATA.parent / "Makefile").read_text(encoding="utf-8")
+    assert "demo-china:" in makefile and "demo-longgang:" in makefile
+    for option in ("--units-from-places village", "--close-at-extract", "data/china/puyang_totals.csv",
+                   "--rural-grids settlement"):
+        assert option in makefile.replace("\\\n\t    ", "")
+
+
+def test_demo_china_puyang_plan(tmp_path):
+    from click.testing import CliRunner
+
+    from gridmap.cli.main import cli
+    from gridmap.plan import Plan
+
+    result = CliRunner().invoke(cli, ["partition", *DEMO_CHINA, "--out", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "totals spread over built-up evidence 54 units" in result.output
+    assert "derived from 54 points" in result.output
+    plan = Plan.load(tmp_path / "plan.gpkg")
+    grids = plan["grids"]
+    # the census-derived township totals (data/china/derive_totals.py) are conserved
+    assert grids["households"].sum() == pytest.approx(9851, abs=0.5)
+    assert grids["regime"].isin(["rural", "island"]).all()
+    assert grids["households"].max() < 500  # no village or settlement holds more than a grid's band
+    assert plan.meta["inputs"]["unit_borders"] == "derived"
+
+
+def test_demo_longgang_urban_grids_in_band(tmp_path):
+    from click.testing import CliRunner
+
+    from gridmap.cli.main import cli
+    from gridmap.plan import Plan
+
+    result = CliRunner().invoke(cli, ["partition", *DEMO_LONGGANG, "--out", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    grids = Plan.load(tmp_path / "plan.gpkg")["grids"]
+    assert grids["households"].sum() == pytest.approx(58547, abs=0.5)
+    assert grids["in_band"].mean() >= 0.95 and grids["households"].max() <= 500
+    # 139 buildings estimate 2,329 households: the census total (25 times more) goes to built-up evidence
+    units = Plan.load(tmp_path / "plan.gpkg")["units"]
+    assert units["household_method"].tolist() == ["built-up"]
+    assert "disagree" in result.output

@@ -257,28 +257,32 @@ def echo_summary(plan, path):
         click.echo(f"  in band {lo:g}-{hi:g}  {s['in_band_share_urban']:.1%} of urban grids")
     click.echo(f"  households/grid median {s['households_per_grid_median']:.0f}, "
                f"Polsby-Popper median {s['polsby_popper_median']:.2f}")
+    from gridmap import i18n
+
+    def say(key, **fields):  # the summary speaks English, as its other lines do
+        return i18n.text(key, "en").format(**fields)
+
     methods = s.get("household_methods")
     if methods:
-        click.echo("  spread by       " + ", ".join(f"{m} {n} units" for m, n in methods.items())
-                   + "  (per unit: units layer, household_method)")
+        listed = ", ".join(f"{i18n.term('hh_method', m, 'en')} {say('china.units_n', n=n)}" for m, n in methods.items())
+        click.echo("  households      " + say("china.spread_by", methods=listed))
         for unit in s.get("thin_evidence", [])[:10]:
-            click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: thin evidence of housing ({unit['household_note']})")
+            click.echo("  ! " + say("china.thin_evidence", unit=unit["unit_id"], name=unit["name"], note=unit["household_note"]))
         for unit in s.get("no_evidence", [])[:10]:
-            click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: a total but no evidence of housing: spread evenly")
+            click.echo("  ! " + say("china.no_evidence", unit=unit["unit_id"], name=unit["name"]))
         for unit in s.get("totals_disagree", [])[:10]:
-            click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: total and estimate disagree ({unit['household_note']})")
+            click.echo("  ! " + say("china.totals_disagree", unit=unit["unit_id"], name=unit["name"],
+                                     note=unit["household_note"]))
     inputs_meta = plan.meta.get("inputs", {})
     if inputs_meta.get("unit_borders") == "derived":
-        click.echo(f"  unit borders    derived from {inputs_meta.get('units_points', 0)} points (roads and rivers where "
-                   "they allow)")
+        click.echo("  unit borders    " + say("china.borders_derived", n=inputs_meta.get("units_points", 0)))
     network = inputs_meta.get("road_network", {})
     if network.get("crossings_noded"):
-        click.echo(f"  roads           {network['crossings_noded']} crossings given a shared vertex (noded)")
+        click.echo("  " + say("china.roads_noded", n=network["crossings_noded"]))
     if network.get("outside_largest_share", 0) > 0.1:
-        click.echo(f"  ! roads fall into {network['pieces']} pieces: {network['outside_largest_share']:.0%} of their "
-                   "nodes lie off the largest; reach is measured on it only (check for gaps at junctions)")
+        click.echo("  ! " + say("china.roads_pieces", pieces=network["pieces"], share=network["outside_largest_share"]))
     for line in inputs_meta.get("not_closed", [])[:10]:
-        click.echo(f"  ! boundary not closed: {line}")
+        click.echo("  ! " + say("china.not_closed", line=line))
     coded = plan.meta.get("inputs", {}).get("code_table")
     if coded:
         click.echo(f"  codes           {coded['matched']} of {coded['matched'] + len(coded['unmatched'])} units "
