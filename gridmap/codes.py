@@ -243,6 +243,10 @@ def match_unit_codes(names, table: "pd.DataFrame", county: str | None = None, pa
     return pd.DataFrame(rows, columns=["code", "township_code", "township_name", "match"])
 
 
+#: First serial of a unit's dedicated grids (专属网格): their own series, 901-999; regular grids count from 001.
+DEDICATED_SERIAL = 901
+
+
 def code_serial(code) -> int | None:
     """The grid serial of a code (its last 3 digits: ``...001`` or ``<unit_id>-001``), None if it has none."""
     code = "" if code is None else str(code).strip()

@@ -69,7 +69,7 @@ _KEYS = {
     **{k: f"layer.{k}" for k in ("grids", "labels", "units", "townships", "area", "workers", "bases",
                                  "service_areas", "unreached", "roads", "waterways", "railways", "basemap",
                                  "annotation")},
-    **{k: f"band.{k}" for k in ("under", "in", "over", "rural", "island")},
+    **{k: f"band.{k}" for k in ("under", "in", "over", "rural", "island", "dedicated")},
     **{k: f"map.{k}" for k in ("band", "summary", "minutes", "search", "no_match", "fullscreen", "title", "paren",
                                "hh", "unit_kind")},
     **{k: f"field.{k}" for k in ("code", "grid_id", "unit", "township", "regime", "households", "area_km2",
@@ -81,7 +81,8 @@ _KEYS = {
 
 
 #: Grid fill by band class (ColorBrewer-like, readable for red-green colour blindness).
-_GRID_COLOURS = {"under": "#6baed6", "in": "#74c476", "over": "#e6550d", "rural": "#d8c690", "island": "#bdbdbd"}
+_GRID_COLOURS = {"under": "#6baed6", "in": "#74c476", "over": "#e6550d", "rural": "#d8c690", "island": "#bdbdbd",
+                 "dedicated": "#9e9ac8"}
 _GRID_STYLE = {"color": "#4a4a4a", "weight": 1.1, "opacity": 0.9, "fillOpacity": 0.5}
 _HOVER_STYLE = {"color": "#222222", "weight": 2.5, "fillOpacity": 0.7}
 
@@ -444,7 +445,7 @@ def _grid_classes(grids: gpd.GeoDataFrame, band) -> np.ndarray:
         classes = np.where(flags == "over_band", "over", np.where(flags == "under_band", "under", "in"))
     if "regime" in grids:
         regime = grids["regime"].astype(str).to_numpy()
-        classes = np.where(np.isin(regime, ["rural", "island"]), regime, classes)
+        classes = np.where(np.isin(regime, ["rural", "island", "dedicated"]), regime, classes)
     return classes.astype(object)
 
 
@@ -801,8 +802,8 @@ def _legend_html(title, grids, counts, band, present, text) -> str:
     parts = [f"<h3>{_e(title)}</h3>",
              '<div class="sub">' + _e(text["summary"].format(grids=len(grids), households=float(households)))
              + (f"<br>{_e(text['band'].format(lo=band.lo, hi=band.hi))}" if band else "") + "</div>"]
-    for cls in ("under", "in", "over", "rural", "island"):
-        if cls in ("rural", "island") and not counts[cls]:
+    for cls in ("under", "in", "over", "rural", "island", "dedicated"):
+        if cls in ("rural", "island", "dedicated") and not counts[cls]:
             continue
         parts.append(f'<div class="row"><span class="sw" style="background:{_GRID_COLOURS[cls]}"></span>'
                      f'{_e(text[cls])}<span class="n">{counts[cls]}</span></div>')

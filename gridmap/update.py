@@ -36,7 +36,7 @@ import pandas as pd
 import shapely
 from scipy.sparse.csgraph import connected_components
 
-from gridmap.codes import code_serial, grid_code
+from gridmap.codes import DEDICATED_SERIAL, code_serial, grid_code
 from gridmap.config import Band, RuleSet
 from gridmap.edits import Edits
 from gridmap.errors import InputError
@@ -174,7 +174,7 @@ def _pieces(adjacency, members: np.ndarray) -> np.ndarray:
 
 
 def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str = "edit",
-           band=None) -> UpdateResult:
+           band=None, codes: dict | None = None, attributes: dict | None = None) -> UpdateResult:
     """Rebuild ``plan``'s grids from the grid of each atom.
 
     Parameters
@@ -186,6 +186,10 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
     adjacency : atom adjacency (:func:`atom_adjacency`), computed when None.
     source : what made the change (``"edit"``, ``"adjust"``), for the flags and meta.
     band : (min, max) households; default the plan's.
+    codes : {new grid id: its code}, for new grids coded in a series of their own
+        (dedicated grids); other new grids get the next free serial of their unit.
+    attributes : {grid id: {column: value}} set on changed and new grids (``regime``,
+        ``kind``, ``name``).
 
     Returns
     -------
@@ -213,6 +217,10 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
     unit_hh = pd.Series(hh_atom).groupby(unit_of_atom).sum()
 
     used = _used_serials(grids, plan.meta)
+    codes, attributes = dict(codes or {}), dict(attributes or {})
+    taken = set(old_rows.index) & set(codes.values())
+    if taken:
+        raise InputError(f"regrid: code(s) {sorted(taken)[:3]} given to new grids are codes of the plan's grids")
     result = SimpleNamespace(faults=[], unchanged=[], changed=[], added=[], renamed={})
     final_id = {}
     rows = []
@@ -226,7 +234,7 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
         households = float(hh_atom[members].sum())
         # new household data changes counts without moving atoms: such a grid is recounted
         same = same_atoms and abs(households - float(old_rows.at[label, "households"])) < 1e-6
-        gid = label if known else _next_code(unit, used)
+        gid = label if known else codes[label] if label in codes else _next_code(unit, used)
         final_id[label] = gid
         if same:
             result.unchanged.append(gid)
@@ -253,8 +261,9 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
             lost = sorted(int(a) for a in atoms["atom_id"].to_numpy()[sorted(before - frozenset(members))])
             faults.append(EditFault(gid, "locked_edited", f"locked grid gained atoms {gained[:10]} and lost "
                                     f"{lost[:10]}; unlock it first", tuple(gained + lost)))
-        regime = str(old_rows.at[label, "regime"]) if known else str(units.at[unit, "regime"]) \
-            if unit in units.index else "urban"
+        extra = attributes.get(label, {})
+        regime = extra.get("regime") or (str(old_rows.at[label, "regime"]) if known else str(units.at[unit, "regime"])
+                                         if unit in units.index else "urban")
         total = float(unit_hh.get(unit, households))
         can_be_met = np.floor(total / lo + 1e-9) >= np.ceil(total / hi - 1e-9) and total >= lo
         flag = ""
@@ -273,7 +282,7 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
         geometry = old_rows.at[label, "geometry"] if same_atoms else shapely.union_all(atoms.geometry.to_numpy()[members])
         base = old_rows.loc[label].to_dict() if known else _new_row(units, unit, plan)
         area, perimeter = geometry.area, geometry.length
-        rows.append(base | {
+        rows.append(base | extra | {
             "grid_id": gid, "code": gid, "unit_id": unit, "regime": regime, "households": households,
             "atoms": int(len(members)), "area_km2": area / 1e6,
             "polsby_popper": 4 * np.pi * area / perimeter**2 if perimeter > 0 else 0.0,
@@ -281,8 +290,13 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
             "geometry": geometry})
 
     retired = sorted(set(old_rows.index) - {g for g, n in final_id.items() if g == n and g in old_rows.index})
-    columns = [c for c in grids.columns if c not in _STAFF_COLUMNS and c != "locked"]
     frame = pd.DataFrame(rows)
+    columns = [c for c in grids.columns if c not in _STAFF_COLUMNS and c not in ("locked", "geometry")]
+    columns += [c for c in frame.columns if c not in columns and c not in _STAFF_COLUMNS
+                and c not in ("locked", "geometry")] + ["geometry"]
+    for column in ("kind", "name"):
+        if column in frame.columns:
+            frame[column] = frame[column].fillna("").astype(str)
     new_grids = gpd.GeoDataFrame(frame[[c for c in columns if c in frame.columns]], geometry="geometry",
                                  crs=grids.crs)
     new_grids["in_band"] = new_grids["in_band"].astype(bool)
@@ -340,7 +354,7 @@ def _used_serials(grids, meta) -> dict:
 
 def _next_code(unit: str, used: dict) -> str:
     serials = used.setdefault(unit, set())
-    serial = max(serials, default=0) + 1
+    serial = max((s for s in serials if s < DEDICATED_SERIAL), default=0) + 1  # the regular series
     serials.add(serial)
     return grid_code(unit, serial)
 

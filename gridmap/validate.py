@@ -57,6 +57,9 @@ LEVELS = ("error", "warning")
 #: Regimes whose grids are not held to the band: rural units are kept whole, islands are
 #: exclaves or cut-off pieces (see gridmap.partition).
 _LENIENT_REGIMES = ("rural", "island")
+#: Regimes not held to the band at all: dedicated grids (专属网格: a school, a hospital, an
+#: industrial park) serve a place, not a number of households, and may hold none.
+_EXEMPT_REGIMES = ("dedicated",)
 
 _UNIT_LEVEL_NAMES = {1: "county", 2: "township", 3: "village/community"}
 
@@ -317,6 +320,7 @@ class _Check:
             else np.full(len(grids), "", dtype=object)
         regime = grids["regime"].map(_text) if "regime" in grids.columns else pd.Series("", index=grids.index)
         self.lenient = regime.isin(_LENIENT_REGIMES).to_numpy()
+        self.exempt = regime.isin(_EXEMPT_REGIMES).to_numpy()
         self.rural = (regime == "rural").to_numpy()
         self.regime = regime.to_numpy()
         self.hh = pd.to_numeric(grids["households"], errors="coerce").to_numpy(float) \
@@ -549,7 +553,7 @@ class _Check:
             self.checks["out_of_band"] = "skipped: no households (layer or grid column)"
             return
         self.hh = hh
-        for i in np.flatnonzero(self.present & (hh <= 0)):
+        for i in np.flatnonzero(self.present & (hh <= 0) & ~self.exempt):
             regime = f" ({self.regime[i]} grid)" if self.regime[i] else ""
             self.add("empty_grid", i, f"no households{regime}", level=self._lenient_level(i))
         if self.band is None:
@@ -557,7 +561,7 @@ class _Check:
             return
         self.checks["out_of_band"] = "checked"
         lo, hi = self.band
-        out = self.present & (hh > 0) & ~self.band.contains(hh)
+        out = self.present & (hh > 0) & ~self.band.contains(hh) & ~self.exempt
         # A unit holding fewer households than the band's minimum cannot have an in-band
         # grid: its under-band grid is the only possible plan, a warning.
         unit_total = pd.Series(hh).groupby(self.unit_ids).transform("sum").to_numpy() \

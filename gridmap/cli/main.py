@@ -120,7 +120,7 @@ def cli():
 
 #: One module per command in gridmap/cli/, each defining a click command named ``command``.
 COMMANDS = ("partition", "staff", "reach", "map", "validate", "report", "run", "export", "presets", "edit", "update",
-            "adjust", "compare", "micro")
+            "adjust", "compare", "micro", "dedicated")
 
 
 def _register():

@@ -60,6 +60,10 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     with OutputDir(out_dir, "run", fresh=True) as out:
         progress = Progress(quiet)
         plan = build_plan(progress, **options)
+        if config_path and options.get("osm"):  # [dedicated] in the rules: specific areas from the extract
+            from gridmap.dedicated import carve_from_osm
+
+            plan = carve_from_osm(plan, config_path, options["osm"])
         staffing = StaffingConfig.from_toml(config_path, bare=False) if config_path else StaffingConfig()
         reach = ReachConfig.from_toml(config_path, bare=False) if config_path else ReachConfig()
         if mode:
