@@ -23,6 +23,7 @@ import numpy as np
 
 from gridmap._toml import Rules
 from gridmap.errors import InputError
+from gridmap.regimes import Regime
 
 #: Gross floor area per dwelling (m²) by OSM ``building`` value, used to estimate
 #: households from footprints: households = footprint m² × levels ÷ m² per dwelling.
@@ -140,16 +141,21 @@ class Band(_Pair):
 
 @dataclass(frozen=True)
 class UrbanRule:
-    """Which lowest-level units are partitioned by households (urban) or kept whole (rural).
+    """Which lowest-level units are partitioned by households (urban), kept rural, or both.
 
     A unit is urban when its id or name is in ``urban``, or its name matches
     ``urban_pattern``; rural when listed in ``rural`` or matching ``rural_pattern``;
-    otherwise ``mode`` decides: ``"density"`` (urban when households per km² ≥
-    ``min_density``), ``"all"`` or ``"none"``.
+    otherwise ``mode`` decides: ``"all"`` (urban), ``"none"`` (rural) or ``"density"``:
+    by where its people live. Its households are grouped into natural settlements (the
+    rural rule's ``gap_m``); a settlement with at least the band's minimum households
+    and ``min_density`` households per km² of the atoms they live in (not of the whole
+    unit with its fields and mountains) is dense. A unit whose households all live in
+    dense settlements is urban, one with none rural, and one with both mixed: its dense
+    part (a town seat, 场镇) split by the band, the rest by the rural rule.
     """
 
     mode: str = "density"
-    min_density: float = 100.0  # households per km²
+    min_density: float = 100.0  # households per km² of the atoms a settlement lives in
     urban: tuple[str, ...] = ()
     rural: tuple[str, ...] = ()
     #: Chinese unit names say it: communities (社区, 居委会) and sub-districts (街道) are
@@ -168,19 +174,18 @@ class UrbanRule:
             except re.error as exc:
                 raise InputError(f"urban.{name}: not a valid regular expression: {exc}") from None
 
-    def classify(self, unit_id: str, name: str, households: float, area_km2: float) -> str:
-        """Return ``"urban"`` or ``"rural"`` for one unit."""
+    def by_rule(self, unit_id: str, name: str) -> Regime | None:
+        """The regime the lists, name patterns or mode give a unit; None when its density decides."""
         keys = {str(unit_id), str(name)}
         if keys & set(self.urban) or (self.urban_pattern and re.search(self.urban_pattern, str(name))):
-            return "urban"
+            return Regime.URBAN
         if keys & set(self.rural) or (self.rural_pattern and re.search(self.rural_pattern, str(name))):
-            return "rural"
+            return Regime.RURAL
         if self.mode == "all":
-            return "urban"
+            return Regime.URBAN
         if self.mode == "none":
-            return "rural"
-        density = households / area_km2 if area_km2 > 0 else 0.0
-        return "urban" if density >= self.min_density else "rural"
+            return Regime.RURAL
+        return None
 
 
 @dataclass(frozen=True)

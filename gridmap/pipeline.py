@@ -435,19 +435,22 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     cut_matrix = symmetric_csr(n, i[same_unit], j[same_unit], cut[same_unit])
     lap("graph")
 
+    area_m2 = atoms["area_m2"].to_numpy()
     centroids = shapely.centroid(atoms.geometry.values)
     xy = np.column_stack([shapely.get_x(centroids), shapely.get_y(centroids)])
     units = _classify(units, atoms, config)
     settlement = _settlements(atoms, units, households, atom_of_point, config)
     grid_of_atom = np.full(n, "", dtype=object)
-    flag_of_grid, kind_of_grid, unit_rows = {}, {}, []
+    flag_of_grid, kind_of_grid, rule_of_grid, unit_rows = {}, {}, {}, []
     members_by_unit = pd.Series(np.arange(n)).groupby(atoms["unit_id"].to_numpy()).apply(np.asarray)
     unit_members = [members_by_unit.get(unit.unit_id, np.array([], dtype=int)) for unit in units.itertuples()]
     # one task per unit: plain arrays in, plain arrays out (run here, or on an executor's workers)
     tasks = [(per_atom[members], subgraph(adjacency, members), xy[members],
-              {"regime": unit.regime, "band": config.band, "seed": unit_seed(config.seed, unit.unit_id),
+              {"regime": unit.regime or None, "band": config.band, "seed": unit_seed(config.seed, unit.unit_id),
                "cut_weight": subgraph(cut_matrix, members),
                "settlement": None if settlement is None else settlement[members],
+               "by_settlement": config.rural.grids == "settlement", "area_m2": area_m2[members],
+               "min_density": config.urban.min_density,
                "min_households": config.rural.min_households, "split_large": config.rural.split_large})
              for unit, members in zip(units.itertuples(), unit_members)]
     results = map(_plan_unit_task, tasks) if executor is None else executor.map(_plan_unit_task, tasks)
@@ -456,15 +459,18 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
         grid_of_atom[members] = codes[result.labels]
         for g, code in enumerate(codes):
             flag_of_grid[code] = result.grid_flags[g] if g < len(result.grid_flags) else ""
-            kind_of_grid[code] = result.grid_kinds[g]
-        unit_rows.append({"unit_id": unit.unit_id, "grids": result.k, "island_grids": result.grid_kinds.count("island"),
-                          **_unit_status(unit.regime, codes, result, flag_of_grid)})
+            kind_of_grid[code] = str(result.grid_kinds[g])
+            rule_of_grid[code] = str(result.grid_rules[g])
+        unit_rows.append({"unit_id": unit.unit_id, "regime": str(result.regime), "grids": result.k,
+                          "island_grids": result.grid_kinds.count("island"),
+                          **_unit_status(result.regime, codes, result, flag_of_grid)})
         report("partition", done + 1, len(units))
     atoms["grid_id"] = grid_of_atom
     lap("partition")
 
-    units = units.merge(pd.DataFrame(unit_rows), on="unit_id", how="left")
+    units = units.drop(columns="regime").merge(pd.DataFrame(unit_rows), on="unit_id", how="left")
     grids = _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config, area_name)
+    grids.insert(int(grids.columns.get_loc("regime")) + 1, "rule", grids["grid_id"].map(rule_of_grid).to_numpy())
     check_pieces(grids, atoms["grid_id"].to_numpy(), adjacency)
     lap("grids")
 
@@ -621,8 +627,9 @@ def _classify(units, atoms, config):
     units = units.assign(households=per_unit.reindex(units["unit_id"]).fillna(0.0).to_numpy())
     area_km2 = units.geometry.area / 1e6
     units["area_km2"] = area_km2
-    units["regime"] = [config.urban.classify(u, n, h, a) for u, n, h, a in
-                       zip(units["unit_id"], units["name"], units["households"], area_km2)]
+    # by list, name or mode; "" where the unit's density decides (by where its people live,
+    # in plan_unit: the unit's layer then says urban, rural or mixed)
+    units["regime"] = [str(config.urban.by_rule(u, n) or "") for u, n in zip(units["unit_id"], units["name"])]
     lo, hi = config.band
     units["k_min"] = np.ceil(units["households"] / hi).astype(int)
     units["k_max"] = np.floor(units["households"] / lo).astype(int)
@@ -636,13 +643,19 @@ def _plan_unit_task(task):
 
 
 def _settlements(atoms, units, households, atom_of_point, config):
-    """Settlement of each atom of the rural units (-1: none), or None when rural units are whole."""
-    if config.rural.grids != "settlement":
+    """Settlement of each atom (-1: none) of the units that need one, or None when none does.
+
+    Units whose density decides need them (dense settlements are their urban part), and
+    rural units when their grids are settlements.
+    """
+    needs = units["regime"].eq("")
+    if config.rural.grids == "settlement":
+        needs |= units["regime"].eq("rural")
+    if not needs.any():
         return None
     from gridmap.partition._settlements import dominant_settlement, settlements
 
-    regime = dict(zip(units["unit_id"], units["regime"]))
-    rural_atom = atoms["unit_id"].map(regime).eq("rural").to_numpy()
+    rural_atom = atoms["unit_id"].isin(set(units.loc[needs, "unit_id"])).to_numpy()
     on = (atom_of_point >= 0)
     on[on] = rural_atom[atom_of_point[on]]
     idx = np.flatnonzero(on)
@@ -781,6 +794,7 @@ def _summary(grids, units, households, atoms, config, household_method, inputs):
         "atoms": int(len(atoms)),
         "units": int(len(units)),
         "urban_units": int((units["regime"] == "urban").sum()),
+        "mixed_units": int((units["regime"] == "mixed").sum()),
         "infeasible_units": units.loc[units["status"] != "ok", ["unit_id", "name", "reason"]].to_dict("records"),
         "grids": int(len(grids)),
         "urban_grids": int(len(urban)),

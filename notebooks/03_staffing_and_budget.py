@@ -58,7 +58,7 @@ config = gridmap.PlanConfig.from_toml(preset_path("yingjing"))
 start = time.perf_counter()
 plan = gridmap.make_plan(inputs, config)
 print(f"{len(plan.grids)} grids in {time.perf_counter() - start:.0f} s; band {config.band}, "
-      f"urban when ≥ {config.urban.min_density:g} households/km²")
+      f"settlements dense (split by the band) from {config.urban.min_density:g} households/km² of their atoms")
 plan.grids.groupby(["parent_name", "regime"]).agg(grids=("grid_id", "size"), households=("households", "sum"))
 
 # %% [markdown]

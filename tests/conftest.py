@@ -56,3 +56,11 @@ def pvd_plan(pvd_files):
                                        households=pvd_files["blocks"], households_column="TOTPOP",
                                        households_divisor=2.3)
     return gridmap.make_plan(inputs, gridmap.PlanConfig(urban=gridmap.UrbanRule(mode="all")))
+
+
+@pytest.fixture(scope="session")
+def li_default_plan(li_inputs):
+    """Liechtenstein under the default rules: each municipality by where its people live."""
+    import gridmap
+
+    return gridmap.make_plan(li_inputs, gridmap.PlanConfig(band=(300, 500), seed=0))

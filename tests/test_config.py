@@ -53,15 +53,17 @@ def test_bad_toml_is_a_clear_error(tmp_path):
         PlanConfig.from_toml(tmp_path / "missing.toml")
 
 
-@pytest.mark.parametrize("name, households, area, expected", [
-    ("春苑社区", 10, 100.0, "urban"),       # communities are urban by name
-    ("红星村", 5000, 1.0, "rural"),          # villages rural by name, whatever the density
-    ("Vaduz", 6000, 17.0, "urban"),          # otherwise by density (households per km²)
-    ("Planken", 250, 5.0, "rural"),
+@pytest.mark.parametrize("name, expected", [
+    ("春苑社区", "urban"),       # communities are urban by name
+    ("城关街道", "urban"),       # sub-districts too
+    ("红星村", "rural"),          # villages rural by name, whatever the density
+    ("Vaduz", None),             # otherwise where the households live decides (plan_unit)
 ])
-def test_default_urban_rule(name, households, area, expected):
-    assert UrbanRule().classify("x", name, households, area) == expected
+def test_default_urban_rule(name, expected):
+    assert UrbanRule().by_rule("x", name) == expected
+    assert UrbanRule(mode="all").by_rule("x", "Vaduz") == "urban"
+    assert UrbanRule(mode="none").by_rule("x", "Vaduz") == "rural"
 
 
 def test_urban_list_wins():
-    assert UrbanRule(urban=("Planken",)).classify("x", "Planken", 1, 100) == "urban"
+    assert UrbanRule(urban=("Planken",)).by_rule("x", "Planken") == "urban"

@@ -124,5 +124,9 @@ def test_run_with_a_preset_writes_every_output(tmp_path):
 def test_wusheng_countryside_by_settlement(li_inputs, preset_plan):
     plan = gridmap.make_plan(li_inputs, gridmap.PlanConfig.from_toml(preset_path("wusheng")))
     rural = plan.grids[plan.grids["regime"] == "rural"]
-    assert len(rural) > (preset_plan.grids["regime"] == "rural").sum()
+    assert set(rural["rule"]) == {"settlement"}
+    assert set(preset_plan.grids.loc[preset_plan.grids["regime"] == "rural", "rule"]) == {"village"}
+    # Triesenberg's countryside (the rest of the village beside its dense core): hamlets
+    hamlets = [(p.grids["unit_name"].eq("Triesenberg") & p.grids["regime"].eq("rural")).sum() for p in (preset_plan, plan)]
+    assert 0 < hamlets[0] < hamlets[1]
     assert (rural["households"] >= 50).all()

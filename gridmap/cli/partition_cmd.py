@@ -87,9 +87,11 @@ INPUT_OPTIONS = [
                  "on reading (repeatable; 'all' for every file)."),
     click.option("--band", nargs=2, type=float, help="MIN MAX households per urban grid.  [default: 300 500]"),
     click.option("--urban", "urban_mode", type=click.Choice(["density", "all", "none"]),
-                 help="Which units are urban (partitioned by households): by density, all or none.  [default: density]"),
+                 help="Which units are urban (partitioned by households): all, none, or by density: each unit's "
+                 "dense settlements by the band, the rest by the rural rule.  [default: density]"),
     click.option("--urban-density", "urban_min_density", type=float,
-                 help="Households per km² from which a unit is urban.  [default: 100]"),
+                 help="With --urban density: households per km² of the atoms a settlement lives in from which "
+                 "it is dense (split by the band; the rest of its unit by the rural rule).  [default: 100]"),
     click.option("--urban-pattern", "urban_urban_pattern", help="Regex of unit names that are urban (e.g. '街道|社区')."),
     click.option("--rural-grids", "rural_grids", type=click.Choice(["village", "settlement"]),
                  help="A rural unit is one grid (village), or one grid per natural settlement.  [default: village]"),
@@ -248,7 +250,7 @@ def echo_summary(plan, path):
     lo, hi = plan.config.band
     click.echo(f"plan written to {path}")
     click.echo(f"  households      {s['households']:,.0f}  ({s['household_method'].split(' (')[0]})")
-    click.echo(f"  units           {s['units']}  ({s['urban_units']} urban)")
+    click.echo(f"  units           {s['units']}  ({s['urban_units']} urban + {s.get('mixed_units', 0)} mixed)")
     click.echo(f"  atoms           {s['atoms']:,}")
     rural = s["grids"] - s["urban_grids"] - s["island_grids"]
     click.echo(f"  grids           {s['grids']}  ({s['urban_grids']} urban, {rural} rural, {s['island_grids']} "

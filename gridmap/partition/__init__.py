@@ -2,21 +2,23 @@
 
 :func:`partition_unit` (in :mod:`gridmap.partition._balanced`) splits one urban unit's
 atoms into contiguous grids whose households lie in the band; :func:`plan_unit` applies
-the unit's regime (urban: balanced grids; rural: the unit is one grid) and is a pure
-function of one unit's arrays, so units can be farmed out to workers.
+the unit's regime (urban: balanced grids; rural: the unit is one grid, or one per natural
+settlement; decided by density: its dense settlements by the band and the rest rural, see
+:mod:`gridmap.partition._regime`) and is a pure function of one unit's arrays, so units
+can be farmed out to workers.
 """
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
 from gridmap.config import Band
 from gridmap.partition._balanced import UnitPartition, partition_unit
-from gridmap.partition._labels import by_first_atom
-from gridmap.partition._settlements import settlement_grids
+from gridmap.partition._regime import dense_atoms, mixed_grids, regime_of
+from gridmap.regimes import GridRule, Regime
 
 __all__ = ["UnitPartition", "partition_unit", "plan_unit", "unit_seed"]
 
@@ -28,12 +30,15 @@ def unit_seed(seed: int, unit_id: str) -> int:
 
 @dataclass
 class UnitResult:
-    """Grids of one unit: atom labels 0..k-1, per-grid flags and kinds.
+    """Grids of one unit: atom labels 0..k-1, per-grid flags, kinds and rules.
 
-    ``grid_kinds[g]`` is ``"island"`` for a grid that is a whole piece of the unit cut off
-    from its main part (an exclave, an island in a river) with fewer households than the
-    band's minimum: it cannot be in band and is kept as its own grid (grids are
-    contiguous), else the unit's regime.
+    ``regime`` is the unit's (:class:`~gridmap.regimes.Regime` URBAN, RURAL or MIXED:
+    decided here when the unit's density decides). ``grid_kinds[g]`` is ``"island"`` for a
+    grid that is a whole piece of the unit cut off from its main part (an exclave, an
+    island in a river) with fewer households than the band's minimum (the settlement
+    minimum for rural grids): it cannot be in band and is kept as its own grid (grids
+    are contiguous); else ``"urban"`` or ``"rural"``. ``grid_rules[g]``: the
+    :class:`~gridmap.regimes.GridRule` that made grid g.
     """
 
     labels: np.ndarray
@@ -42,67 +47,70 @@ class UnitResult:
     reasons: list
     grid_flags: list
     grid_kinds: list
+    regime: Regime = Regime.URBAN
+    grid_rules: list = field(default_factory=list)
 
 
-def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, *, regime: str,
+def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, *, regime: str | None,
               band: Band | tuple[float, float], seed: int, cut_weight: sp.csr_matrix | None = None,
               settlement: np.ndarray | None = None, min_households: float = 0.0,
-              split_large: bool = False) -> UnitResult:
+              split_large: bool = False, by_settlement: bool | None = None, area_m2: np.ndarray | None = None,
+              min_density: float = 0.0) -> UnitResult:
     """Grids of one unit under its regime (households per atom, adjacency in metres, xy in metres).
 
-    A rural unit is one grid, or, with ``settlement`` (the settlement of each atom, -1 for
-    none: see :mod:`gridmap.partition._settlements`), one contiguous grid per settlement,
-    grids under ``min_households`` joined to a neighbour; with ``split_large``, settlement
-    grids over the band's top are split into grids in the band.
+    ``regime``: ``"urban"`` (split by the band), ``"rural"``, or None to decide by where
+    people live (:mod:`gridmap.partition._regime`; needs ``settlement`` and ``area_m2``, the
+    atoms' areas in m²): the unit's settlements with ``min_density`` households per km² of
+    their atoms and at least the band's minimum are its urban part, the rest rural.
+
+    A rural unit named so is one grid, or with ``by_settlement`` (default: when
+    ``settlement``, the settlement of each atom, -1 for none, is given) one contiguous
+    grid per settlement, grids under ``min_households`` joined to a neighbour; with
+    ``split_large``, settlement grids over the band's top are split into grids in the
+    band. The rural part of a unit decided by density follows the same rule, except that
+    what remains of a village is one grid per connected piece, divided into its
+    settlements when it holds more than twice the band's top.
     """
     band = Band.coerce(band)
     lo, hi = band
     n = len(households)
-    if regime == "rural" and settlement is not None and n > 1:
-        labels = settlement_grids(households, adjacency, settlement, min_households)
-        flags = [""] * (int(labels.max()) + 1)
-        if split_large:
-            labels, flags = _split_large(labels, households, adjacency, xy, band, seed, cut_weight)
-        k = int(labels.max()) + 1
-        kinds = island_grids(labels, k, households, adjacency, max(min_households, 1e-9))
-        return UnitResult(labels, k, True, [], flags, ["island" if island else regime for island in kinds])
-    if regime == "rural" or n == 0:
+    by_settlement = settlement is not None if by_settlement is None else by_settlement
+    decided = regime is None
+    if decided:
+        if settlement is None or area_m2 is None:
+            raise ValueError("plan_unit: a unit decided by density needs settlement and area_m2")
+        dense = dense_atoms(households, area_m2, settlement, min_density=min_density, min_households=lo)
+        regime = regime_of(households, dense, min_households)
+    else:
+        regime = Regime(regime)
+        dense = np.full(n, regime == Regime.URBAN)
+    if n == 0 or (regime == Regime.RURAL and not decided and not (by_settlement and n > 1)):
         total = float(np.sum(households))
-        flag = "" if band.contains(total) else (
+        flag = "" if band.contains(total) or regime != Regime.RURAL else (
             f"rural_unit: the village is one grid by rule ({total:g} households, band {lo:g}-{hi:g})")
-        return UnitResult(np.zeros(n, dtype=int), 1, True, [], [flag], [regime])
-    result = partition_unit(households, adjacency, xy, lo, hi, seed=seed, cut_weight=cut_weight)
-    labels = np.asarray(result.labels, dtype=int)
-    kinds = island_grids(labels, int(result.k), households, adjacency, lo)
-    return UnitResult(labels, int(result.k), bool(result.feasible), list(result.reasons), list(result.grid_flags),
-                      ["island" if island else regime for island in kinds])
-
-
-def _split_large(labels, households, adjacency, xy, band, seed, cut_weight):
-    """Settlement grids over the band's top split into in-band grids; (labels, flags)."""
-    lo, hi = band
-    k = int(labels.max()) + 1
-    gh = np.bincount(labels, households, minlength=k)
-    a = sp.csr_array(adjacency)
-    cw = None if cut_weight is None else sp.csr_array(cut_weight)
-    out = np.empty_like(labels)
-    flags: list[str] = []
+        rule = GridRule.VILLAGE if regime == Regime.RURAL else GridRule.BAND
+        return UnitResult(np.zeros(n, dtype=int), 1, True, [], [flag], [regime], regime, [rule])
+    if regime == Regime.URBAN:
+        result = partition_unit(households, adjacency, xy, lo, hi, seed=seed, cut_weight=cut_weight)
+        labels = np.asarray(result.labels, dtype=int)
+        kinds = [Regime.URBAN] * int(result.k)
+        flags, feasible, reasons = list(result.grid_flags), bool(result.feasible), list(result.reasons)
+        rules = [GridRule.BAND] * int(result.k)
+    else:
+        labels, flags, kinds, rules, reasons = mixed_grids(
+            households, adjacency, xy, dense, settlement if settlement is not None else np.zeros(n, dtype=np.int64),
+            band=band, seed=seed, cut_weight=cut_weight, by_settlement=by_settlement,
+            min_households=min_households, split_large=split_large)
+        urban = [g for g, kind in enumerate(kinds) if kind == Regime.URBAN]
+        feasible = all(not flags[g] for g in urban)
+    k = int(labels.max()) + 1 if n else 1
+    # a whole cut-off piece under the band's minimum (the settlement minimum in the countryside)
+    island_urban = island_grids(labels, k, households, adjacency, lo)
+    island_rural = island_grids(labels, k, households, adjacency, max(min_households, 1e-9))
     for g in range(k):
-        atoms = np.flatnonzero(labels == g)
-        if gh[g] <= hi or len(atoms) < 2:
-            out[atoms] = len(flags)
-            flags.append("")
-            continue
-        part = partition_unit(households[atoms], a[atoms][:, atoms], xy[atoms], lo, hi, seed=seed + g,
-                              cut_weight=None if cw is None else cw[atoms][:, atoms])
-        out[atoms] = len(flags) + part.labels
-        flags.extend(part.grid_flags)
-    # number grids by their lowest atom, as everywhere (every label 0..len(flags)-1 is used)
-    labels, rank = by_first_atom(out)
-    new_flags = [""] * len(flags)
-    for j, flag in enumerate(flags):
-        new_flags[rank[j]] = flag
-    return labels, new_flags
+        if island_urban[g] if kinds[g] == Regime.URBAN else island_rural[g]:
+            kinds[g], rules[g] = Regime.ISLAND, GridRule.ISLAND
+    return UnitResult(labels, k, feasible, reasons, flags, kinds, regime, rules)
 
 
 def island_grids(labels: np.ndarray, k: int, households: np.ndarray, adjacency: sp.csr_matrix,

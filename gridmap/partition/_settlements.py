@@ -53,6 +53,28 @@ def dominant_settlement(atom_of_point: np.ndarray, settlement: np.ndarray, house
     return out
 
 
+def grow_labels(labels: np.ndarray, u: np.ndarray, v: np.ndarray, w: np.ndarray,
+                grow: np.ndarray | None = None) -> np.ndarray:
+    """Unlabelled atoms (-1) take the label of the neighbour they share most boundary with, round by round.
+
+    ``u, v, w``: both directions of every adjacent pair and their shared boundary (m).
+    ``grow``: which labels may spread (a boolean per label value; default all). Atoms
+    no growing label reaches stay -1. Ties go to the smallest label.
+    """
+    lab = labels.copy()
+    while (lab < 0).any():
+        take = (lab[u] < 0) & (lab[v] >= 0)
+        if grow is not None:
+            take &= grow[np.maximum(lab[v], 0)]
+        if not take.any():
+            break
+        cu, cl, cw = u[take], lab[v[take]], w[take]
+        o = np.lexsort((cl, -cw, cu))
+        first = np.r_[True, cu[o][1:] != cu[o][:-1]]
+        lab[cu[o][first]] = cl[o][first]
+    return lab
+
+
 def settlement_grids(households: np.ndarray, adjacency, dominant: np.ndarray, min_households: float) -> np.ndarray:
     """Grid labels (0..k-1) of one rural unit's atoms, grids following its settlements.
 
@@ -68,21 +90,13 @@ def settlement_grids(households: np.ndarray, adjacency, dominant: np.ndarray, mi
     a = sp.csr_array(adjacency)
     a = a.maximum(a.T).tocoo()
     u, v, w = a.row.astype(np.int64), a.col.astype(np.int64), a.data.astype(np.float64)
-    lab = np.asarray(dominant, dtype=np.int64).copy()
-    # atoms without households take the label of the neighbour they share most boundary with
-    while (lab < 0).any():
-        take = (lab[u] < 0) & (lab[v] >= 0)
-        if not take.any():
-            # pieces with no household at all: each becomes a label of its own
-            rest = np.flatnonzero(lab < 0)
-            sub = sp.csr_array((np.ones(len(u)), (u, v)), shape=(n, n))[rest][:, rest]
-            _, comp = csgraph.connected_components(sub, directed=False)
-            lab[rest] = lab.max() + 1 + comp
-            break
-        cu, cl, cw = u[take], lab[v[take]], w[take]
-        o = np.lexsort((cl, -cw, cu))
-        first = np.r_[True, cu[o][1:] != cu[o][:-1]]
-        lab[cu[o][first]] = cl[o][first]
+    lab = grow_labels(np.asarray(dominant, dtype=np.int64), u, v, w)
+    if (lab < 0).any():
+        # pieces with no household at all: each becomes a label of its own
+        rest = np.flatnonzero(lab < 0)
+        sub = sp.csr_array((np.ones(len(u)), (u, v)), shape=(n, n))[rest][:, rest]
+        _, comp = csgraph.connected_components(sub, directed=False)
+        lab[rest] = lab.max() + 1 + comp
     # one group per connected piece of each label
     same = lab[u] == lab[v]
     g = sp.csr_array((np.ones(int(same.sum())), (u[same], v[same])), shape=(n, n))
