@@ -54,6 +54,9 @@ class UnitPartition:
         Per grid: '' when in band, else 'over_band: ...' or 'under_band: ...' with why.
     households : ndarray of float, shape (k,)
         Household total of each grid.
+    decisions : list of gridmap.partition._decide.Decision
+        What the exact step found for each part the heuristic gave up on (status,
+        method, reason, seconds), in the order the parts were settled.
     """
 
     labels: np.ndarray
@@ -62,6 +65,7 @@ class UnitPartition:
     reasons: list[str] = field(default_factory=list)
     grid_flags: list[str] = field(default_factory=list)
     households: np.ndarray | None = None
+    decisions: list = field(default_factory=list)
 
 
 def _fmt(x: float) -> str:
@@ -348,6 +352,7 @@ def partition_unit(
         reasons=reasons,
         grid_flags=flags,
         households=gh,
+        decisions=list(bis.decisions.values()),
     )
 
 
