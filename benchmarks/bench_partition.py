@@ -98,10 +98,145 @@ def synthetic(n: int, seed: int = 0, households: str = "gamma"):
     return {"geoms": geoms, "households": h, "xy": xy, "adjacency": adj, "cut_weight": cw, "ward": None}
 
 
+# ----------------------------------------------------------------------------- real inputs
+CACHE = Path(tempfile.gettempdir()) / "gridmap-bench"
+LIECHTENSTEIN = REPO / "data" / "liechtenstein.osm.pbf"
+CHINA_OSM = REPO / "data" / "china-osm"
+
+
+def _from_atoms(geoms, households, unit) -> dict:
+    """An input from atom polygons (metric CRS), their households and their unit (edges only inside a unit)."""
+    import scipy.sparse as sp
+    import shapely
+
+    geoms = np.asarray(geoms)
+    unit = np.asarray(unit)
+    a = rook_adjacency(geoms).tocoo()
+    same = unit[a.row] == unit[a.col]
+    adj = sp.csr_array((a.data[same], (a.row[same], a.col[same])), shape=(len(geoms), len(geoms)))
+    return {"geoms": geoms, "households": np.asarray(households, dtype=float),
+            "xy": shapely.get_coordinates(shapely.centroid(geoms)), "adjacency": adj, "cut_weight": None,
+            "ward": unit}
+
+
+def _plan_atoms(inputs, **config) -> "object":
+    import gridmap
+
+    plan = gridmap.make_plan(inputs, gridmap.PlanConfig(band=(300, 500), seed=0, urban=gridmap.UrbanRule(mode="all"),
+                                                        **config))
+    return plan["atoms"]
+
+
+def _cached(name: str, build) -> dict:
+    """Build an input once per machine (they take up to a minute: a whole make_plan)."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"{name}.pkl"
+    if path.exists():
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    data = build()
+    with open(path, "wb") as f:
+        pickle.dump(data, f)
+    return data
+
+
+def real_input(name: str) -> dict:
+    """A real input by name (see the module docstring); one unit per municipality or extract."""
+    import gridmap
+
+    def li():
+        return gridmap.inputs_from_osm(LIECHTENSTEIN, area_name="Liechtenstein", units_level=8)
+
+    if name == "li-atoms":
+        def build():
+            at = _plan_atoms(li())
+            return _from_atoms(at.geometry.values, at["households"], at["unit_id"].to_numpy())
+    elif name == "li-allroads":
+        def build():
+            from gridmap.config import DEFAULT_BARRIER_HIGHWAYS
+
+            inputs = li()
+            highways = dict(DEFAULT_BARRIER_HIGHWAYS)
+            for value in sorted(inputs.roads["highway"].dropna().astype(str).unique()):
+                highways.setdefault(value, "road")  # service roads, footways, paths, tracks...
+            at = _plan_atoms(inputs, barrier_highways=highways)
+            return _from_atoms(at.geometry.values, at["households"], at["unit_id"].to_numpy())
+    elif name == "li-buildings":
+        build = _li_buildings
+    elif name in ("puyang", "longgang"):
+        def build():
+            import geopandas as gpd
+            import shapely
+
+            from gridmap.inputs.osm import read_osm
+            from gridmap.pipeline import Inputs
+
+            file = {"puyang": "puyang_rural_henan_2022", "longgang": "shenzhen_longgang_2019"}[name]
+            osm = read_osm(CHINA_OSM / f"{file}.osm.pbf")
+            # the extracts' boundaries are cut by the export box: the box of the roads is
+            # the area and one unit; households from the buildings (no address needed)
+            area = gpd.GeoDataFrame({"name": [file]}, geometry=[shapely.box(*osm.roads.total_bounds)], crs=4326)
+            inputs = Inputs(area=area, roads=osm.roads, waterways=osm.waterways, railways=osm.railways,
+                            buildings=osm.buildings)
+            at = _plan_atoms(inputs, households=gridmap.HouseholdRule(yes_needs_address=False))
+            return _from_atoms(at.geometry.values, at["households"], at["unit_id"].to_numpy())
+    else:
+        raise ValueError(f"unknown real input {name!r}")
+    return _cached(name, build)
+
+
+def _li_buildings() -> dict:
+    """Liechtenstein's 17,638 buildings as atoms: each building's Voronoi cell within its block."""
+    import shapely
+
+    import gridmap
+    from gridmap import households as hh
+
+    inputs = gridmap.inputs_from_osm(LIECHTENSTEIN, area_name="Liechtenstein", units_level=8)
+    blocks = _plan_atoms(inputs)
+    b = inputs.buildings.to_crs(blocks.crs)
+    b = b[b.geometry.area > 0].reset_index(drop=True)
+    counts = np.zeros(len(b))
+    est = hh.from_buildings(b)  # drops buildings without households: find each estimate's building
+    hit = shapely.STRtree(b.geometry.values).query(est.geometry.values, predicate="within")
+    first = np.unique(hit[0], return_index=True)[1]
+    counts[hit[1][first]] = est["households"].to_numpy()[hit[0][first]]
+    pts = shapely.point_on_surface(b.geometry.values)
+    hit = shapely.STRtree(blocks.geometry.values).query(pts, predicate="within")
+    block_of = np.full(len(b), -1)
+    block_of[hit[0]] = hit[1]
+    geoms, hs, unit = [], [], []
+    units = blocks["unit_id"].to_numpy()
+    for k, block in enumerate(blocks.geometry.values):
+        mine = np.flatnonzero(block_of == k)
+        if len(mine) <= 1:
+            geoms.append(block)
+            hs.append(float(counts[mine].sum()))
+            unit.append(units[k])
+            continue
+        # buildings stacked on one spot (parts of one building) share one cell
+        _, first, inv = np.unique(np.round(shapely.get_coordinates(pts[mine]), 2), axis=0, return_index=True,
+                                  return_inverse=True)
+        if len(first) == 1:
+            geoms.append(block)
+            hs.append(float(counts[mine].sum()))
+            unit.append(units[k])
+            continue
+        cells = shapely.voronoi_polygons(shapely.multipoints(pts[mine][first]), extend_to=block, ordered=True)
+        cells = shapely.intersection(np.asarray(shapely.get_parts(cells)), block)
+        for cell, c in zip(cells, np.bincount(inv.ravel(), counts[mine], minlength=len(first))):
+            if cell.is_empty:
+                continue
+            geoms.append(cell)
+            hs.append(float(c))
+            unit.append(units[k])
+    return _from_atoms(np.asarray(geoms, dtype=object), hs, np.asarray(unit))
+
+
 def units_of(data, name):
     """The units of an input: (atom indices) per unit."""
     n = len(data["households"])
-    if name.startswith("wards"):
+    if name.startswith("wards") or name.startswith("li-") or name in ("puyang", "longgang"):
         w = data["ward"]
         return [np.flatnonzero(w == x) for x in sorted(np.unique(w))]
     return [np.arange(n)]

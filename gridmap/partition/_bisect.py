@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._decide import Decision, decide_piece
+from ._decide import Decision, decide_piece, tree_split
 from ._exact import (
     EXACT_MAX_ATOMS,
     LEAST_BAD_MAX_ATOMS,
@@ -47,7 +47,8 @@ class BisectParams:
     widenings: int = 8  # times a root's band may be widened before giving up
     search_max_atoms: int = 80  # exhaustive search for failed pieces up to this size
     search_budget: int = 15_000  # atoms visited per search of a failed piece
-    decide_trees: int = 8  # random spanning trees of the exact tree DP, per failed root
+    search_trees: int = 8  # random trees of the tree DP tried before each exhaustive search
+    decide_trees: int = 64  # random spanning trees of the exact tree DP, per failed root
     decide_seconds: float = 10.0  # CP-SAT budget per failed root (deterministic seconds)
     decide_max_atoms: int = 400  # CP-SAT only for failed roots of up to this many atoms (after folding)
     first_root_search_budget: int = 60_000  # ... of a whole small component, at its first failure
@@ -689,6 +690,11 @@ class Bisector:
     def _search_once(self, atoms, lo, hi, budget, prove):
         if len(atoms) <= EXACT_MAX_ATOMS:
             return self._exact(atoms, lo, hi), True
+        # the tree DP first: exact on each random tree, milliseconds where the depth-first
+        # search below may spend its whole budget (Liechtenstein's blocks near the ceiling)
+        labels = tree_split(self.h[atoms], self._local_adj(atoms), lo, hi, self.eps, self.rng, self.p.search_trees)
+        if labels is not None:
+            return labels, True
         nbr = self._local_nbr(atoms)
         budget = budget or self.p.search_budget
         h = self.h[atoms]

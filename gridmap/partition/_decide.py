@@ -132,6 +132,11 @@ def fold_pendants(h: np.ndarray, adj: sp.csr_array, lo: float, eps: float, hi: f
                     merge_into[merge_into == g] = nb[0]
         if np.all(merge_into == np.arange(m)):
             break
+        while True:  # an atom folded into one that was itself folded later in the pass
+            nxt = merge_into[merge_into]
+            if np.array_equal(nxt, merge_into):
+                break
+            merge_into = nxt
         _, new = np.unique(merge_into, return_inverse=True)
         new = new.ravel()
         k = int(new.max()) + 1
@@ -295,7 +300,7 @@ def tree_dp(w: np.ndarray, parent: np.ndarray, order: np.ndarray, lo_i: int, hi_
     return labels
 
 
-def _random_tree(adj: sp.csr_array, xy: np.ndarray, rng: np.random.Generator):
+def _random_tree(adj: sp.csr_array, rng: np.random.Generator):
     """A random spanning tree (random-weight MST) rooted at a random atom: (parent, order)."""
     c = sp.triu(adj, k=1).tocoo()
     wts = rng.random(len(c.row)) + 1e-3
@@ -306,6 +311,23 @@ def _random_tree(adj: sp.csr_array, xy: np.ndarray, rng: np.random.Generator):
     parent = np.where(pred < 0, -1, pred)
     parent[root] = -1
     return parent, order
+
+
+def tree_split(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, rng: np.random.Generator,
+               trees: int) -> np.ndarray | None:
+    """Labels of an in-band split found by the tree DP on up to ``trees`` random trees, or None."""
+    scale = min(10.0, SCALE_BINS / max(hi, 1.0))
+    wi = np.rint(h * scale).astype(np.int64)
+    lo_i = int(np.ceil(lo * scale - 1e-9))
+    hi_i = int(np.floor(hi * scale + 1e-9))
+    for _ in range(trees):
+        parent, order = _random_tree(adj, rng)
+        if len(order) < len(h):
+            return None  # not connected
+        lab = tree_dp(wi, parent, order, lo_i, hi_i)
+        if lab is not None and _in_band(lab, h, lo, hi, eps):
+            return lab
+    return None
 
 
 # ----------------------------------------------------------------------------- CP-SAT
@@ -468,6 +490,11 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
                       f"be separated: the lighter ones are too few for a grid of their own, and the only "
                       f"neighbours they can join are among them")
         return done(None, "infeasible", "fold", reason + need_s, need if need > hi + eps else float("nan"))
+    H = float(gh.sum())
+    if m == 1:
+        ok = lo - eps <= H <= hi + eps
+        return done(np.zeros(n, dtype=np.int64) if ok else None, "ok" if ok else "infeasible", "fold",
+                    "" if ok else f"the piece must be one grid of {_fmt(H)} households")
     light = np.flatnonzero(gh < lo - eps)
     for g in light:
         nb = gadj.indices[gadj.indptr[g] : gadj.indptr[g + 1]]
@@ -477,23 +504,10 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
                         f"{len(mem)} atom(s) from atom {int(mem[0])} hold {_fmt(gh[g])} households, too few for a "
                         f"grid, and every neighbour would push them over {_fmt(hi)}" + need_s,
                         need if need > hi + eps else float("nan"))
-    H = float(gh.sum())
-    if m == 1:
-        ok = lo - eps <= H <= hi + eps
-        return done(np.zeros(n, dtype=np.int64) if ok else None, "ok" if ok else "infeasible", "fold",
-                    "" if ok else f"the piece must be one grid of {_fmt(H)} households")
 
-    rng = np.random.default_rng(seed)
-    scale = min(10.0, SCALE_BINS / max(hi, 1.0))
-    wi = np.rint(gh * scale).astype(np.int64)
-    lo_i = int(np.ceil(lo * scale - 1e-9))
-    hi_i = int(np.floor(hi * scale + 1e-9))
-    gxy = np.zeros((m, 2))
-    for _ in range(trees):
-        parent, order = _random_tree(gadj, gxy, rng)
-        lab = tree_dp(wi, parent, order, lo_i, hi_i)
-        if lab is not None and _in_band(lab, gh, lo, hi, eps):
-            return done(lab[group], "ok", "tree_dp")
+    lab = tree_split(gh, gadj, lo, hi, eps, np.random.default_rng(seed), trees)
+    if lab is not None:
+        return done(lab[group], "ok", "tree_dp")
     tried = f"fold ({n} -> {m} atoms), {trees} tree DPs"
     if m > cp_max_atoms:
         return done(None, "undecided", tried + f"; CP-SAT skipped over {cp_max_atoms} atoms")
