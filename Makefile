@@ -60,7 +60,7 @@ demo-providence: $(VENV)/.installed
 demo-china: $(VENV)/.installed
 	$(VENV)/bin/gridmap run --osm data/china-osm/puyang_rural_henan_2022.osm.pbf --extract-area \
 	    --area-name 濮阳县庆祖镇一带 --close-at-extract --parent-level 8 --units-from-places village \
-	    --households-totals data/china/puyang_totals.csv --rural-grids settlement --urban none \
+	    --households-totals data/china/puyang_totals.csv --rural-grids settlement --split-large --urban none \
 	    --band 300 500 --seed 0 --out out/china
 
 # Urban 龙岗 (Shenzhen): the district's 2020 census households by area share, spread over built-up evidence.

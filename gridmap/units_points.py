@@ -3,7 +3,9 @@
 Villages and communities often exist only as points. Each township (or the whole area)
 is cut into blocks by its roads, rivers and railways; a block holding one point goes to
 it, a block holding several is shared among them by their Voronoi cells, and a block
-holding none goes to the point whose Voronoi cell covers most of it. Unit borders then
+holding none goes to the point nearest along the roads (from the road vertices on its
+edge; the township's points only), or, without roads around it, to the point whose
+Voronoi cell covers most of it. Unit borders then
 run along roads and rivers wherever a block lies between two villages' points, and
 straight only inside a block shared by several points. Pieces of a unit cut off from its
 point join the neighbouring unit they share most border with, so every unit is one piece.
@@ -22,7 +24,8 @@ from gridmap.errors import InputError
 
 #: How the borders were drawn, for plans' metadata.
 METHOD = ("derived from points: blocks between roads, rivers and railways go to the point inside them, "
-          "or to the nearest point by Voronoi cell; Voronoi lines only inside blocks holding several points")
+          "else to the nearest point along the roads (by Voronoi cell where no road reaches); Voronoi lines only "
+          "inside blocks holding several points")
 
 
 def _blocks(parent, lines, min_m2: float):
@@ -37,6 +40,45 @@ def _blocks(parent, lines, min_m2: float):
     shapely.prepare(parent)
     faces = faces[shapely.contains(parent, shapely.point_on_surface(faces))]
     return faces if len(faces) else np.array([parent], dtype=object)
+
+
+class _Roads:
+    """An undirected graph of road vertices (edge weights in m), for nearest-point allocation."""
+
+    def __init__(self, roads):
+        from scipy import sparse
+
+        geoms = np.asarray(roads, dtype=object)
+        geoms = geoms[np.isin(shapely.get_type_id(geoms), (1, 5))]
+        coords, line = shapely.get_coordinates(shapely.get_parts(geoms), return_index=True)
+        keys = np.round(coords, 1)
+        _, first, node = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        node = node.ravel()
+        self.xy = coords[first]
+        same = line[1:] == line[:-1]
+        u, v = node[:-1][same], node[1:][same]
+        w = np.hypot(*(coords[1:][same] - coords[:-1][same]).T)
+        n = len(self.xy)
+        self.graph = sparse.coo_matrix((np.r_[w, w], (np.r_[u, v], np.r_[v, u])), shape=(n, n)).tocsr()
+        self.tree = shapely.STRtree(shapely.points(self.xy)) if n else None
+
+    def nearest_source(self, anchors) -> tuple[np.ndarray, np.ndarray]:
+        """For every vertex, the index of the anchor nearest along the roads and the distance (m; inf: none)."""
+        from scipy.sparse import csgraph
+
+        snapped = self.tree.nearest(anchors)
+        offset = shapely.distance(anchors, shapely.points(self.xy[snapped]))
+        # each anchor enters the graph at its nearest vertex; an anchor off the road walks there first
+        dist, _, source = csgraph.dijkstra(self.graph, directed=False, indices=snapped, min_only=True,
+                                           return_predecessors=True)
+        owner = np.full(len(self.xy), -1)
+        hit = np.isfinite(dist)
+        vertex_anchor = {int(v): k for k, v in sorted(enumerate(snapped), key=lambda t: -offset[t[0]])}
+        owner[hit] = [vertex_anchor[int(s)] for s in source[hit]]
+        return owner, dist + np.where(owner >= 0, offset[np.maximum(owner, 0)], 0)
+
+    def vertices_on(self, polygon, tolerance: float = 1.0) -> np.ndarray:
+        return self.tree.query(polygon.boundary, predicate="dwithin", distance=tolerance)
 
 
 def _fill(geoms: list, parent) -> list:
@@ -75,8 +117,20 @@ def _one_piece(geoms: list, anchors: np.ndarray) -> list:
     return geoms
 
 
+def _nearest_by_road(block, network, nearest, cell_of) -> int:
+    """The point a block without one goes to: the one with the shortest road path to a vertex on its edge."""
+    if network is not None:
+        owner, dist = nearest
+        near = np.sort(network.vertices_on(block))
+        near = near[owner[near] >= 0]
+        if len(near):
+            return int(owner[near[np.argmin(dist[near])]])  # ties: the lower vertex, deterministic
+    share = shapely.area(shapely.intersection(cell_of, block))
+    return int(np.argmax(share))
+
+
 def units_from_points(points: gpd.GeoDataFrame, parents: gpd.GeoDataFrame, lines=None, *,
-                      name_column: str = "name", id_column: str | None = None,
+                      roads=None, name_column: str = "name", id_column: str | None = None,
                       min_block_m2: float = 100.0) -> gpd.GeoDataFrame:
     """Units (villages, communities) around ``points``, tiling each of ``parents``.
 
@@ -87,6 +141,7 @@ def units_from_points(points: gpd.GeoDataFrame, parents: gpd.GeoDataFrame, lines
     parents : townships (``unit_id``, ``name``) or the whole area, polygons; every point
         belongs to the parent it lies in, points outside every parent are dropped.
     lines : road, river and railway lines (GeoSeries, array or None) along which borders run.
+    roads : the lines to measure "nearest along the roads" on (default: ``lines``).
     min_block_m2 : blocks smaller than this, m², are not told apart.
 
     Returns
@@ -105,6 +160,10 @@ def units_from_points(points: gpd.GeoDataFrame, parents: gpd.GeoDataFrame, lines
     line_geoms = np.empty(0, dtype=object)
     if lines is not None and len(lines):
         line_geoms = np.asarray(lines.geometry.values if hasattr(lines, "geometry") else lines, dtype=object)
+    network = _Roads(line_geoms if roads is None else np.asarray(
+        roads.geometry.values if hasattr(roads, "geometry") else roads, dtype=object))
+    if network.tree is None:
+        network = None
     xy = points.geometry.values
     rows = []
     used = 0
@@ -128,6 +187,7 @@ def units_from_points(points: gpd.GeoDataFrame, parents: gpd.GeoDataFrame, lines
             cell_of[owner[0]] = cells[owner[1]]
             cell_of = np.array([shapely.intersection(c, parent) for c in cell_of], dtype=object)
             pieces: list[list] = [[] for _ in mine]
+            nearest = network.nearest_source(anchors) if network is not None else None
             for block in _blocks(parent, line_geoms, min_block_m2):
                 shapely.prepare(block)
                 inside = np.flatnonzero(shapely.contains(block, anchors))
@@ -137,8 +197,7 @@ def units_from_points(points: gpd.GeoDataFrame, parents: gpd.GeoDataFrame, lines
                     for k in inside:
                         pieces[k].append(shapely.intersection(block, cell_of[k]))
                 else:
-                    share = shapely.area(shapely.intersection(cell_of, block))
-                    pieces[int(np.argmax(share))].append(block)
+                    pieces[_nearest_by_road(block, network, nearest, cell_of)].append(block)
             geoms = [shapely.union_all(p) if p else shapely.Polygon() for p in pieces]
             geoms = _fill(geoms, parent)
             geoms = _one_piece(geoms, anchors)
