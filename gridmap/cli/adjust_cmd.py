@@ -1,8 +1,6 @@
 """``gridmap adjust``: a plan re-divided for new household data, disturbing as little as possible."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from gridmap.cli.options import Progress, lang_option, out_option, plan_argument, quiet_option, read_plan, seed_option
@@ -62,13 +60,13 @@ def command(plan_path, households, households_column, households_divisor, buildi
     progress("adjust", 0, 1)
     result = adjust_plan(plan, points, lock=lock_ids(lock, lock_file), seed=seed)
     progress.close()
-    from gridmap.cli.compare_cmd import write_comparison
+    from gridmap.cli.compare_cmd import comparison_files
     from gridmap.compare import compare_plans
 
     comparison = compare_plans(plan, result.plan)
-    written = write_outputs(result.plan, Path(out_dir), lang,
-                            {"adjust.json": result.report() | {"compare": comparison.to_dict()}})
-    write_comparison(plan, result.plan, comparison, Path(out_dir), lang)
+    written = write_outputs(result.plan, out_dir, lang, "adjust",
+                            {"adjust.json": result.report() | {"compare": comparison.to_dict()}},
+                            comparison_files(plan, result.plan, comparison, lang))
     u = result.update
     click.echo(f"plan written to {written['plan']}")
     click.echo(f"  households      {points['households'].sum():,.0f} ({result.households_kept_share:.1%} keep their grid)")

@@ -2,24 +2,18 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import click
 
 from gridmap.cli.options import lang_option, read_plan
 
 
-def write_comparison(a, b, comparison, out: Path, lang: str) -> list[Path]:
-    """compare.json, compare_pairs.csv and compare.html (both plans, switchable) into ``out``, atomically."""
-    from gridmap._atomic import write_text
+def comparison_files(a, b, comparison, lang: str) -> dict:
+    """{file name: text}: compare.json, compare_pairs.csv (UTF-8 with BOM, for Excel) and compare.html."""
     from gridmap.compare import compare_map
 
-    html = compare_map(a, b, comparison, lang=lang).get_root().render()
-    out.mkdir(parents=True, exist_ok=True)
-    written = [write_text(out / "compare.json", json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2)),
-               write_text(out / "compare_pairs.csv", "\ufeff" + comparison.pairs.to_csv(index=False)),
-               write_text(out / "compare.html", html)]
-    return written
+    return {"compare.json": json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2),
+            "compare_pairs.csv": "\ufeff" + comparison.pairs.to_csv(index=False),
+            "compare.html": compare_map(a, b, comparison, lang=lang).get_root().render()}
 
 
 @click.command("compare")
@@ -51,5 +45,12 @@ def command(plan_a, plan_b, out_dir, lang):
         if codes:
             click.echo(f"  codes {what:<8s} {', '.join(codes[:12])}" + (" ..." if len(codes) > 12 else ""))
     if out_dir:
-        for path in write_comparison(a, b, comparison, Path(out_dir), lang):
-            click.echo(f"  wrote {path}")
+        from gridmap._atomic import write_text
+        from gridmap._outdir import OutputDir
+
+        files = comparison_files(a, b, comparison, lang)
+        with OutputDir(out_dir, "compare") as out:
+            for name, text in files.items():
+                write_text(out.file(name), text)
+        for name in files:
+            click.echo(f"  wrote {out.final(name)}")

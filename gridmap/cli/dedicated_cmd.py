@@ -1,8 +1,6 @@
 """``gridmap dedicated``: schools, hospitals, markets, industrial parks and scenic areas as grids of their own."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from gridmap.cli.options import Progress, config_option, lang_option, plan_argument, quiet_option, read_plan
@@ -59,7 +57,7 @@ def command(plan_path, osm_path, areas_path, kind_column, min_area_m2, max_house
     progress("dedicated", 0, 1)
     result = carve_dedicated(plan, areas, rule)
     progress.close()
-    written = write_outputs(result.plan, Path(out_dir), lang, {"dedicated.json": result.plan.meta.get("dedicated", {})})
+    written = write_outputs(result.plan, out_dir, lang, "dedicated", {"dedicated.json": result.plan.meta.get("dedicated", {})})
     click.echo(f"plan written to {written['plan']}")
     counts = result.counts()
     click.echo(f"  dedicated grids {sum(counts.values())}  (" + ", ".join(f"{n} {k}" for k, n in counts.items()) + ")")

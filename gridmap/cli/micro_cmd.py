@@ -1,8 +1,6 @@
 """``gridmap micro``: micro-grids (微网格) of 10-30 households inside every grid."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from gridmap.cli.options import Progress, lang_option, plan_argument, quiet_option, read_plan, seed_option
@@ -38,7 +36,7 @@ def command(plan_path, band, seed, lang, out_dir, quiet):
     plan = add_micro_grids(read_plan(plan_path), tuple(band), seed=seed, progress=progress)
     progress.close()
     m = plan.meta["micro_grids"]
-    written = write_outputs(plan, Path(out_dir), lang, {"micro.json": m})
+    written = write_outputs(plan, out_dir, lang, "micro", {"micro.json": m})
     click.echo(f"plan written to {written['plan']}")
     share = "-" if m["in_band_share"] is None else f"{m['in_band_share']:.1%}"
     click.echo(f"  micro-grids     {m['count']:,} ({m['with_households']:,} with households; {share} of them in "

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-
 import click
 
 from gridmap.cli.options import Progress, lang_option, out_option, plan_argument, quiet_option, read_plan
@@ -22,9 +20,13 @@ def lock_ids(lock, lock_file) -> list[str]:
     return list(lock) + (read_lock_file(lock_file) if lock_file else [])
 
 
-def write_outputs(plan, out: Path, lang: str, extra: dict) -> dict:
-    """Validate, then write plan.gpkg, summary.json, roster/budget, faults, map and report (each atomically)."""
+def write_outputs(plan, out_dir, lang: str, command: str, extra: dict, texts: dict | None = None) -> dict:
+    """Validate, render, then write plan.gpkg, summary.json, the ``extra`` JSON files, roster/budget,
+    faults, map, report and ``texts`` (name -> text) into ``out_dir``: locked, staged and moved into
+    place only when all are complete (:class:`gridmap._outdir.OutputDir`)."""
     from gridmap._atomic import write_text
+    from gridmap._outdir import OutputDir
+    from gridmap.cli.partition_cmd import echo_outputs, write_plan
     from gridmap.maps import plan_map
     from gridmap.report import build_report
     from gridmap.staffing import write_budget, write_roster
@@ -33,17 +35,19 @@ def write_outputs(plan, out: Path, lang: str, extra: dict) -> dict:
     faults = validate_plan(plan)
     map_html = plan_map(plan, lang=lang).get_root().render()
     report = build_report(plan, lang=lang)
-    out.mkdir(parents=True, exist_ok=True)
-    path = plan.save(out / "plan.gpkg")
-    write_text(out / "summary.json", json.dumps(plan.summary(), ensure_ascii=False, indent=2))
-    for name, data in extra.items():
-        write_text(out / name, json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    if "workers" in plan.layers:
-        write_roster(plan, out / "roster.csv")
-        write_budget(plan, out / "budget.csv")
-    faults.to_gpkg(out / "faults.gpkg")
-    write_text(out / "map.html", map_html)
-    report.to_html(out / "report.html")
+    with OutputDir(out_dir, command, fresh=True) as out:
+        path = write_plan(plan, out)
+        for name, data in extra.items():
+            write_text(out.file(name), json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        for name, text in (texts or {}).items():
+            write_text(out.file(name), text)
+        if "workers" in plan.layers:
+            write_roster(plan, out.file("roster.csv"))
+            write_budget(plan, out.file("budget.csv"))
+        faults.to_gpkg(out.file("faults.gpkg"))
+        write_text(out.file("map.html"), map_html)
+        report.to_html(out.file("report.html"))
+    echo_outputs(out)
     return {"plan": path, "faults": faults}
 
 
@@ -126,7 +130,7 @@ def command(plan_path, atoms_path, grids_path, lock, lock_file, allow_faults, la
                    "(fix the edits, or --allow-faults to write the plan with the grids flagged):", err=True)
         echo_faults(result.faults)
         sys.exit(3)
-    written = write_outputs(result.plan, Path(out_dir), lang, {"update.json": result.changes()})
+    written = write_outputs(result.plan, out_dir, lang, "update", {"update.json": result.changes()})
     click.echo(f"plan written to {written['plan']}")
     click.echo(f"  atoms moved     {result.moved_atoms}")
     click.echo(f"  grids           {len(result.unchanged)} unchanged, {len(result.changed)} changed, "
