@@ -15,6 +15,7 @@ import shapely
 import gridmap
 from gridmap import households as hh
 from gridmap.config import HouseholdRule
+from gridmap.pipeline import Inputs
 from gridmap.validate import validate_plan
 
 from .conftest import DATA
@@ -60,7 +61,7 @@ def china_inputs(request):
 
     osm = read_osm(DATA / "china-osm" / f"{request.param}.osm.pbf")
     area = gpd.GeoDataFrame({"name": [request.param]}, geometry=[shapely.box(*osm.roads.total_bounds)], crs=4326)
-    inputs = gridmap.pipeline.Inputs(area=area, roads=osm.roads, waterways=osm.waterways, railways=osm.railways,
+    inputs = Inputs(area=area, roads=osm.roads, waterways=osm.waterways, railways=osm.railways,
                                      buildings=osm.buildings)
     return household_points(inputs, HouseholdRule(yes_needs_address=False))
 
@@ -101,9 +102,57 @@ def test_liechtenstein_settlements_geometry(li_inputs):
     _one_piece_or_cut_off(plan)
 
 
+@pytest.mark.slow
 def test_providence_blocks_without_wards_geometry(pvd_files):
     inputs = gridmap.inputs_from_files(area=pvd_files["area"], households=pvd_files["blocks"],
                                        households_column="TOTPOP", households_divisor=2.3)
     plan = gridmap.make_plan(inputs, gridmap.PlanConfig(urban=gridmap.UrbanRule(mode="all")))
     assert _geometry_errors(plan) == dict.fromkeys(GEOMETRY_FAULTS, 0)
     _one_piece_or_cut_off(plan)
+
+
+@pytest.fixture(scope="module")
+def china_demo_inputs():
+    """The two Chinese flows of ``make demo-china`` / ``make demo-longgang``, as inputs (built once)."""
+    from gridmap.pipeline import inputs_from_osm, set_totals, set_units_from_points
+
+    puyang = inputs_from_osm(DATA / "china-osm" / "puyang_rural_henan_2022.osm.pbf", area_name="濮阳县庆祖镇一带",
+                             extract_area=True, close_at_extract=True, parent_level=8)
+    set_units_from_points(puyang, places=("village",), parent_level=8)
+    set_totals(puyang, DATA / "china" / "puyang_totals.csv")
+    longgang = inputs_from_osm(DATA / "china-osm" / "shenzhen_longgang_2019.osm.pbf", area_name="龙岗区横岗荷坳一带",
+                               extract_area=True)
+    set_totals(longgang, DATA / "china" / "longgang_totals.csv")
+    return {"puyang": puyang, "longgang": longgang}
+
+
+@pytest.mark.parametrize("name, rules", [
+    ("puyang", {"urban": {"mode": "none"}, "rural": {"grids": "settlement"}}),  # make demo-china
+    pytest.param("puyang", {}, marks=pytest.mark.slow),                        # default rules
+    ("longgang", {"urban": {"mode": "all"}}),                                  # make demo-longgang
+    pytest.param("longgang", {}, marks=pytest.mark.slow),
+])
+def test_chinese_demo_flows_geometry(china_demo_inputs, name, rules):
+    plan = gridmap.make_plan(china_demo_inputs[name], gridmap.PlanConfig(band=(300, 500), **rules))
+    assert _geometry_errors(plan) == dict.fromkeys(GEOMETRY_FAULTS, 0)
+    _one_piece_or_cut_off(plan)
+    assert (plan["atoms"].geom_type == "Polygon").all()
+
+
+def test_an_atom_of_742_households_from_points_is_shared_among_grids():
+    """#18: a block of 742 households given as points (one per household, at 53 addresses)
+    is split along its points into single-polygon pieces, and no grid stays over the band."""
+    rng = np.random.default_rng(742)
+    addresses = rng.uniform([9.520, 47.140], [9.530, 47.146], size=(53, 2))
+    per_address = np.full(53, 14)
+    per_address[0] += 742 - per_address.sum()
+    points = gpd.GeoDataFrame(geometry=shapely.points(np.repeat(addresses, per_address, axis=0)), crs=4326)
+    assert len(points) == 742
+    area = gpd.GeoDataFrame({"name": ["block"]}, geometry=[shapely.box(9.519, 47.139, 9.531, 47.147)], crs=4326)
+    inputs = Inputs(area=area, households=hh.from_points(points))
+    plan = gridmap.make_plan(inputs, gridmap.PlanConfig(band=(300, 500), urban=gridmap.UrbanRule(mode="all")))
+    atoms = plan["atoms"]
+    assert (atoms["split_from"] == 0).sum() == 53 and (atoms.geom_type == "Polygon").all()
+    assert plan.grids["households"].sum() == 742 and plan.grids["households"].max() <= 500
+    assert plan.grids["in_band"].all()
+    assert _geometry_errors(plan) == dict.fromkeys(GEOMETRY_FAULTS, 0)
