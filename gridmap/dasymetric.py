@@ -298,8 +298,10 @@ def match_totals(table: pd.DataFrame, units: gpd.GeoDataFrame, area_name: str = 
     of that name (村委会/居委会 forms alike; ``parent`` tells namesakes in different
     townships apart), else the township of that name, else the whole area when it is the
     area's name. Returns polygons with ``households``, ``label`` (the row's code or name)
-    and ``unit_ids`` (comma-separated). A row that names no unit, or rows naming the same
-    unit, are an :class:`InputError` listing the rows and the nearest names.
+    and ``unit_ids`` (comma-separated); rows naming no unit (a county register used on one
+    township, or a typo) are left out and listed with the nearest names in
+    ``attrs["unmatched"]``. A table none of whose rows names a unit, or two rows naming the
+    same unit, are an :class:`InputError` listing the rows and the nearest names.
     """
     import difflib
 
@@ -335,13 +337,13 @@ def match_totals(table: pd.DataFrame, units: gpd.GeoDataFrame, area_name: str = 
             matched.append((code or name, float(row.households), hit))
         else:
             unmatched.append(code or name)
-    if unmatched:
-        pool = sorted(set(names) | set(parent_names) - {""})
-        listed = "; ".join(f"{u} (nearest: {', '.join(difflib.get_close_matches(u, pool, n=2, cutoff=0)) or 'none'})"
-                           for u in unmatched[:8])
+    pool = sorted(set(names) | set(parent_names) - {""})
+    nearest = [f"{u} (nearest: {', '.join(difflib.get_close_matches(u, pool, n=2, cutoff=0)) or 'none'})"
+               for u in unmatched]
+    if unmatched and not matched:
         more = f" and {len(unmatched) - 8} more" if len(unmatched) > 8 else ""
-        raise InputError(f"household totals: {len(unmatched)} of {len(table)} rows match no unit: {listed}{more}; "
-                         "fix the names or codes in the table (or name the units with --code-table)")
+        raise InputError(f"household totals: none of the {len(table)} rows matches a unit: {'; '.join(nearest[:8])}"
+                         f"{more}; fix the names or codes in the table (or name the units with --code-table)")
     owner = np.full(len(units), -1)
     for j, (label, _, hit) in enumerate(matched):
         clash = hit & (owner >= 0)
@@ -351,8 +353,10 @@ def match_totals(table: pd.DataFrame, units: gpd.GeoDataFrame, area_name: str = 
                              f"{names[clash][0]}; give each unit one total (villages or their township, not both)")
         owner[hit] = j
     geoms = [shapely.union_all(units.geometry.values[hit]) for _, _, hit in matched]
-    return gpd.GeoDataFrame({"households": [m[1] for m in matched], "label": [m[0] for m in matched],
-                             "unit_ids": [",".join(ids[m[2]]) for m in matched]}, geometry=geoms, crs=units.crs)
+    out = gpd.GeoDataFrame({"households": [m[1] for m in matched], "label": [m[0] for m in matched],
+                            "unit_ids": [",".join(ids[m[2]]) for m in matched]}, geometry=geoms, crs=units.crs)
+    out.attrs["unmatched"] = nearest
+    return out
 
 
 def unit_methods(units: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, report: pd.DataFrame,

@@ -172,6 +172,8 @@ _WORDS: dict[str, tuple[str, str]] = {
                               "unit {unit} {name}: total and estimate disagree ({note})"),
     "china.borders_derived": ("单元边界由 {n} 个村（社区）点推算（尽量沿道路、河流）",
                               "derived from {n} points (along roads and rivers where they allow)"),
+    "china.totals_unmatched": ("户数总数表中 {n} 行未对应任何单元（已忽略）：{rows}",
+                               "{n} rows of the totals table match no unit (left out): {rows}"),
     "china.not_closed": ("边界未能闭合：{line}", "boundary not closed: {line}"),
     "china.roads_noded": ("道路 {n} 处交叉补上共用节点", "roads: {n} crossings given a shared vertex (noded)"),
     "china.roads_pieces": ("道路网断为 {pieces} 段：{share:.0%} 的节点不在最大连通段上，可达性只在其上计算（请检查路口断开处）",

@@ -232,7 +232,7 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
         repaired["units"] = layer.attrs.get("repaired", 0)
         units_gdf = _unit_columns(layer, unit_id, unit_name)
     if area is not None:
-        area_gdf = read_layer(area, what="area", kind="polygon", gcj02="area" in shifted)
+        area_gdf = read_layer(area, what="area", kind="polygon", gcj02="area" in shifted, encoding=encoding)
         repaired["area"] = area_gdf.attrs.get("repaired", 0)
         name = str(area_gdf["name"].iloc[0]) if "name" in area_gdf.columns else Path(area).stem
     elif units_gdf is not None:  # the area is the union of its units
@@ -319,7 +319,7 @@ def set_totals(inputs: Inputs, path, column: str = "households", divisor: float 
         inputs.sources["household_totals"] = str(path)
         inputs.sources["household_totals_encoding"] = inputs.totals_table.attrs.get("encoding")
         return inputs
-    layer = read_layer(path, what="household totals", kind="polygon", columns=[column], gcj02=gcj02)
+    layer = read_layer(path, what="household totals", kind="polygon", columns=[column], gcj02=gcj02, encoding=encoding)
     counts = hh._counts(layer, column, "household totals") / divisor
     inputs.totals_table = None
     inputs.totals = gpd.GeoDataFrame({"households": counts}, geometry=layer.geometry.values, crs=layer.crs)
@@ -570,6 +570,8 @@ def _spread_totals(inputs, points, area, crs, units):
     if inputs.totals_table is not None:
         totals = match_totals(inputs.totals_table, units, str(inputs.area["name"].iloc[0]) if "name" in inputs.area else "")
         what = f"a table of {len(totals)} rows"
+        if totals.attrs.get("unmatched"):
+            inputs.sources["household_totals_unmatched"] = totals.attrs["unmatched"]
     else:
         require_crs(inputs.totals, "household totals")
         totals = inputs.totals.to_crs(crs)

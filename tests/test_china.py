@@ -228,6 +228,10 @@ def test_sparse_buildings_never_absorb_a_large_total():
     # without any evidence: spread evenly, and said so
     points, report = spread_totals(totals, None, Evidence())
     assert report.loc[0, "method"] == "even"
+    # one building alone as evidence: spread around it, but the evidence is called thin
+    points, report = spread_totals(totals, None, Evidence(buildings=buildings.iloc[:1]))
+    assert report.loc[0, "method"] == "built-up" and report.loc[0, "thin"]
+    assert report.loc[0, "density"] > 30_000
 
 
 def test_totals_table_matching_no_unit_lists_rows_and_nearest_names(tmp_path):
@@ -235,16 +239,21 @@ def test_totals_table_matching_no_unit_lists_rows_and_nearest_names(tmp_path):
 
     from gridmap.cli.main import cli
 
-    (tmp_path / "totals.csv").write_text("name,households\n庆祖镇,6336\n庆租镇,100\n不存在村,50\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["partition", "--osm", str(PUYANG), "--extract-area", "--close-at-extract",
-                                      "--parent-level", "8", "--units-from-places", "village",
-                                      "--households-totals", str(tmp_path / "totals.csv"), "--out",
-                                      str(tmp_path / "out"), "-q"])
+    args = ["partition", "--osm", str(PUYANG), "--extract-area", "--close-at-extract", "--parent-level", "8",
+            "--units-from-places", "village", "--households-totals", str(tmp_path / "totals.csv"), "-q"]
+    # no row names a unit: one line listing the rows and the nearest names, exit 2, nothing written
+    (tmp_path / "totals.csv").write_text("name,households\n庆租镇,100\n不存在村,50\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "bad")])
     assert result.exit_code == 2
     message = result.output.strip().splitlines()
     assert len(message) == 1
-    assert "2 of 3 rows match no unit: 庆租镇 (nearest: 庆祖镇" in message[0]
-    assert not (tmp_path / "out" / "plan.gpkg").exists()
+    assert "none of the 2 rows matches a unit: 庆租镇 (nearest: 庆祖镇" in message[0]
+    assert not (tmp_path / "bad" / "plan.gpkg").exists()
+    # some rows do (a county register used on part of it): the others are listed in the summary
+    (tmp_path / "totals.csv").write_text("name,households\n庆祖镇,6336\n庆租镇,100\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "ok")])
+    assert result.exit_code == 0, result.output
+    assert "1 rows of the totals table match no unit (left out): 庆租镇 (nearest: 庆祖镇" in result.output
 
 
 # --------------------------------------------------------------------------- road layers as real networks
@@ -357,3 +366,61 @@ def test_demo_longgang_urban_grids_in_band(tmp_path):
     units = Plan.load(tmp_path / "plan.gpkg")["units"]
     assert units["household_method"].tolist() == ["built-up"]
     assert "disagree" in result.output
+
+
+def test_osm_roads_with_own_area_gbk_village_points_and_village_totals(tmp_path):
+    """The county office's own files with an OSM extract: area polygon, village seats in a GBK Shapefile
+    without .cpg, registered households per village in a GBK CSV; roads, rivers, buildings from OSM."""
+    from click.testing import CliRunner
+
+    from gridmap.cli.main import cli
+    from gridmap.inputs.extract import extract_box
+    from gridmap.inputs.osm import read_osm
+    from gridmap.plan import Plan
+
+    box = extract_box(PUYANG)
+    area = gpd.GeoDataFrame({"name": ["庆祖镇一带"]}, geometry=[box.buffer(-0.01)], crs=4326)
+    area.to_file(tmp_path / "area.geojson")
+    places = read_osm(PUYANG).places
+    villages = places[(places["place"] == "village") & places.within(area.geometry.iloc[0])].reset_index(drop=True)
+    villages[["name", "geometry"]].to_file(tmp_path / "villages.shp", encoding="gbk")
+    for cpg in tmp_path.glob("*.cpg"):
+        cpg.unlink()
+    names = sorted(set(villages["name"]))
+    rows = "村名,户数\n" + "".join(f"{n},{150 + 10 * (i % 7)}\n" for i, n in enumerate(names))
+    (tmp_path / "totals.csv").write_bytes(rows.encode("gbk"))
+    result = CliRunner().invoke(cli, ["partition", "--osm", str(PUYANG), "--area", str(tmp_path / "area.geojson"),
+                                      "--units-points", str(tmp_path / "villages.shp"), "--households-totals",
+                                      str(tmp_path / "totals.csv"), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    plan = Plan.load(tmp_path / "out" / "plan.gpkg")
+    units = plan["units"]
+    assert set(units["name"]) == set(names)  # GBK names read back right: 六合村-style garbling would miss them
+    assert plan.meta["inputs"]["unit_borders"] == "derived"
+    expected = sum(150 + 10 * (i % 7) for i in range(len(names)))
+    assert plan["grids"]["households"].sum() == pytest.approx(expected, abs=0.5)
+    assert plan["area"].geometry.iloc[0].area < 0.9 * gpd.GeoSeries([box], crs=4326).to_crs(plan["area"].crs).area.iloc[0]
+    assert set(units["regime"]) == {"rural"}
+
+
+def test_area_name_of_a_cut_relation_lists_it_then_closes_with_the_flag(tmp_path):
+    from click.testing import CliRunner
+
+    from gridmap.cli.main import cli
+    from gridmap.plan import Plan
+
+    base = ["partition", "--osm", str(PUYANG), "--area-name", "庆祖镇", "--area-level", "8"]
+    result = CliRunner().invoke(cli, [*base, "--out", str(tmp_path / "a"), "-q"])
+    assert result.exit_code == 2
+    line = result.output.strip()
+    assert "\n" not in line and "relations cut by the extract's edge" in line
+    assert "庆祖镇 (level 8, 3 of 5 ways)" in line and "--close-at-extract" in line
+    result = CliRunner().invoke(cli, [*base, "--close-at-extract", "--units-from-places", "village",
+                                      "--households-totals", str(DATA / "china" / "puyang_totals.csv"),
+                                      "--out", str(tmp_path / "b"), "-q"])
+    assert result.exit_code == 0, result.output
+    plan = Plan.load(tmp_path / "b" / "plan.gpkg")
+    assert plan.meta["inputs"]["area_name"] == "庆祖镇" and "庆祖镇" in plan.meta["inputs"]["closed_at_extract"]
+    assert len(plan["units"]) == 34  # the place=village points of 庆祖镇 in the extract
+    assert plan["grids"]["households"].sum() == pytest.approx(6301, abs=0.5)  # its row of the table
+    assert plan["area"].geometry.iloc[0].area / 1e6 == pytest.approx(50.4, abs=0.5)

@@ -276,6 +276,10 @@ def echo_summary(plan, path):
             click.echo("  ! " + say("china.totals_disagree", unit=unit["unit_id"], name=unit["name"],
                                      note=unit["household_note"]))
     inputs_meta = plan.meta.get("inputs", {})
+    unmatched = inputs_meta.get("household_totals_unmatched", [])
+    if unmatched:
+        click.echo("  ! " + say("china.totals_unmatched", n=len(unmatched), rows="; ".join(unmatched[:8])
+                                + (f" and {len(unmatched) - 8} more" if len(unmatched) > 8 else "")))
     if inputs_meta.get("unit_borders") == "derived":
         click.echo("  unit borders    " + say("china.borders_derived", n=inputs_meta.get("units_points", 0)))
     network = inputs_meta.get("road_network", {})
