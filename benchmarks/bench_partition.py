@@ -14,6 +14,18 @@ Inputs
 - ``even-N``: the same tessellation with 10..70 households per cell (uniform, mean 40):
   town blocks with no large compound, where a fixed-k balanced cut is easy to find.
 
+Real inputs (built once by a whole ``make_plan`` and cached in ``$TMPDIR/gridmap-bench``;
+one unit per municipality, edges only inside a unit, households as gridmap estimates them):
+- ``li-atoms``: the atoms of the bundled Liechtenstein extract (847, 11 municipalities);
+- ``li-allroads``: the same area cut by every highway class (service roads, footways,
+  paths, tracks...): 3,202 blocks;
+- ``li-buildings``: the extract's 17,638 buildings as atoms, each building's Voronoi cell
+  within its block (stacked buildings share one cell; blocks without buildings stay whole),
+  households from the building: 17,758 atoms;
+- ``puyang``, ``longgang``: the atoms of the two Chinese OSM extracts
+  (``data/china-osm``; the box of their roads is the area and one unit, households from
+  every building, address or not).
+
 Methods, each run in a fresh subprocess (so the peak resident memory is its own, and a
 time limit can stop it):
 - ``gridmap``: ``partition_unit(lo, hi)``;
@@ -21,7 +33,8 @@ time limit can stop it):
   largest epsilon with target*(1 +- epsilon) inside [lo, hi];
 - ``spopt``: ``MaxPHeuristic`` with threshold = lo (no ceiling) on centroid coordinates.
 
-Printed per method and input: seconds (median of the repeats), peak RSS (MB), grids,
+Printed per method and input: seconds (median of the repeats, wall clock), cpu s (the
+child's CPU time, which a machine shared with other work inflates far less), peak RSS (MB), grids,
 share of grids in [lo, hi], median Polsby-Popper of the dissolved grids, and the ratios
 to gridmap. Run ``python benchmarks/bench_partition.py --help`` for the options.
 """
@@ -233,6 +246,10 @@ def _li_buildings() -> dict:
     return _from_atoms(np.asarray(geoms, dtype=object), hs, np.asarray(unit))
 
 
+#: Real inputs besides Providence's blocks (built by :func:`real_input`).
+REAL = ("li-atoms", "li-allroads", "li-buildings", "puyang", "longgang")
+
+
 def units_of(data, name):
     """The units of an input: (atom indices) per unit."""
     n = len(data["households"])
@@ -324,14 +341,17 @@ def child(job_path: str) -> None:
         importlib.import_module(module)
     out = []
     t_total = 0.0
+    cpu_total = 0.0
     for u in job["units"]:
         t0 = time.perf_counter()
+        c0 = time.process_time()
         labels, err = fn(u["h"], u["adj"], u["xy"], u["cw"], job["lo"], job["hi"], u["k"], job["seed"])
         t_total += time.perf_counter() - t0
+        cpu_total += time.process_time() - c0
         out.append((labels, err))
     peak_mb = _peak_rss_mb()
     with open(job_path + ".out", "wb") as f:
-        pickle.dump({"results": out, "seconds": t_total, "peak_mb": peak_mb}, f)
+        pickle.dump({"results": out, "seconds": t_total, "cpu": cpu_total, "peak_mb": peak_mb}, f)
 
 
 def run_method(method, units, lo, hi, seed, timeout):
@@ -393,7 +413,7 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--inputs",
         default="prov,provcap,wards,wardscap,synth,even",
-        help="comma list of prov, provcap, wards, wardscap, synth, even",
+        help="comma list of prov, provcap, wards, wardscap, synth, even, " + ", ".join(REAL),
     )
     ap.add_argument("--sizes", default="10000,50000,100000", help="atoms of the synthetic inputs")
     ap.add_argument("--peers", default="gerrychain,spopt", help="comma list; '' for none")
@@ -419,6 +439,13 @@ def main(argv=None) -> int:
             if name in wanted:
                 data = cap if name.endswith("cap") else prov
                 inputs.append((name, data, units_of(data, name)))
+    for name in wanted:
+        if name in REAL:
+            t0 = time.perf_counter()
+            data = real_input(name)
+            print(f"# {name}: {len(data['households'])} atoms, {len(np.unique(data['ward']))} units "
+                  f"({time.perf_counter() - t0:.1f} s to load or build)", flush=True)
+            inputs.append((name, data, units_of(data, name)))
     for kind, model in (("synth", "gamma"), ("even", "even")):
         if kind not in wanted:
             continue
@@ -430,7 +457,8 @@ def main(argv=None) -> int:
     peers = [x for x in args.peers.split(",") if x]
 
     rows = []
-    head = f"{'input':<12} {'method':<11} {'atoms':>7} {'seconds':>9} {'peak MB':>8} {'grids':>6} {'in-band':>8} {'med PP':>7} {'time x':>8} {'PP x':>6}"
+    head = (f"{'input':<12} {'method':<11} {'atoms':>7} {'seconds':>9} {'cpu s':>7} {'peak MB':>8} {'grids':>6} "
+            f"{'in-band':>8} {'med PP':>7} {'time x':>8} {'PP x':>6}")
     print(head)
     print("-" * len(head), flush=True)
     for name, data, unit_idx in inputs:
@@ -451,13 +479,14 @@ def main(argv=None) -> int:
                 print(f"{name:<12} {method:<11} {n:>7} skipped (> --peer-max-atoms)", flush=True)
                 continue
             reps = args.repeats if method == "gridmap" else args.peer_repeats
-            times, peak, res = [], 0.0, None
+            times, cpus, peak, res = [], [], 0.0, None
             for _ in range(reps):
                 r = run_method(method, units, args.lo, args.hi, args.seed, None if method == "gridmap" else args.peer_timeout)
                 if "error" in r:
                     res = r
                     break
                 times.append(r["seconds"])
+                cpus.append(r["cpu"])
                 peak = max(peak, r["peak_mb"])
                 res = r
             if "error" in res:
@@ -473,13 +502,13 @@ def main(argv=None) -> int:
                 print(f"{name:<12} {method:<11} {n:>7} FAILED: {m['error']}", flush=True)
                 continue
             sec = float(np.median(times))
-            m.update(seconds=sec, peak=peak)
+            m.update(seconds=sec, peak=peak, cpu=float(np.median(cpus)))
             if method == "gridmap":
                 base = m
             tx = sec / base["seconds"] if base else float("nan")
             ppx = m["pp"] / base["pp"] if base else float("nan")
             print(
-                f"{name:<12} {method:<11} {n:>7} {sec:>9.2f} {peak:>8.0f} {m['grids']:>6} "
+                f"{name:<12} {method:<11} {n:>7} {sec:>9.2f} {m['cpu']:>7.2f} {peak:>8.0f} {m['grids']:>6} "
                 f"{m['inband']:>8.3f} {m['pp']:>7.3f} {tx:>8.1f} {ppx:>6.2f}",
                 flush=True,
             )

@@ -48,7 +48,7 @@ class BisectParams:
     search_max_atoms: int = 80  # exhaustive search for failed pieces up to this size
     search_budget: int = 15_000  # atoms visited per search of a failed piece
     search_trees: int = 8  # random trees of the tree DP tried before each exhaustive search
-    decide_trees: int = 64  # random spanning trees of the exact tree DP, per failed root
+    decide_trees: int = 200  # random spanning trees of the exact tree DP, per failed root (fewer when large)
     decide_seconds: float = 10.0  # CP-SAT budget per failed root (deterministic seconds)
     decide_max_atoms: int = 400  # CP-SAT only for failed roots of up to this many atoms (after folding)
     first_root_search_budget: int = 60_000  # ... of a whole small component, at its first failure

@@ -36,6 +36,8 @@ from scipy.sparse import csgraph
 __all__ = ["Decision", "decide_piece", "fold_pendants"]
 
 SCALE_BINS = 20_000  # largest scaled band top: households * scale <= this many units
+WILSON_MAX_ATOMS = 1_000  # uniform spanning trees up to this size (a Python loop)
+TREE_WORK = 40_000  # atoms x trees of the tree DP per call: big pieces get fewer trees
 
 
 @dataclass(frozen=True)
@@ -301,12 +303,59 @@ def tree_dp(w: np.ndarray, parent: np.ndarray, order: np.ndarray, lo_i: int, hi_
 
 
 def _random_tree(adj: sp.csr_array, rng: np.random.Generator):
-    """A random spanning tree (random-weight MST) rooted at a random atom: (parent, order)."""
+    """A random spanning tree rooted at a random atom: (parent, order: root first, parents first).
+
+    Uniform (Wilson's loop-erased random walks) up to ``WILSON_MAX_ATOMS`` atoms: on the
+    hard pieces of the real inputs a uniform tree admits an in-band split 3-30 times more
+    often than a random-weight minimum spanning tree (e.g. a 185-atom Providence ward
+    piece: 22 trees against 155). Larger pieces take the vectorised random-weight MST.
+    """
+    n = adj.shape[0]
+    if n <= WILSON_MAX_ATOMS:
+        ip, ix = adj.indptr, adj.indices
+        deg = np.diff(ip)
+        if np.any(deg == 0) and n > 1:
+            return np.full(n, -1), np.arange(1)  # not connected
+        root = int(rng.integers(n))
+        in_tree = np.zeros(n, dtype=bool)
+        in_tree[root] = True
+        nxt = np.full(n, -1)
+        steps = rng.random(64 * n + 64)  # draws for the walks, refilled when spent
+        k = 0
+        for s in rng.permutation(n):
+            u = int(s)
+            walked = 0
+            while not in_tree[u]:
+                if k == len(steps):
+                    steps, k = rng.random(len(steps)), 0
+                v = int(ix[ip[u] + int(steps[k] * deg[u])])
+                k += 1
+                nxt[u] = v
+                u = v
+                walked += 1
+                if walked > 1000 * n:
+                    return np.full(n, -1), np.arange(1)  # not connected
+            u = int(s)
+            while not in_tree[u]:
+                in_tree[u] = True
+                u = int(nxt[u])
+        parent = nxt
+        parent[root] = -1
+        children = np.argsort(parent, kind="stable")[1:]  # atoms by parent (the root first, alone)
+        starts = np.searchsorted(parent[children], np.arange(n))
+        ends = np.searchsorted(parent[children], np.arange(n), side="right")
+        order = [root]
+        i = 0
+        while i < len(order):
+            v = order[i]
+            order.extend(children[starts[v]:ends[v]].tolist())
+            i += 1
+        return parent, np.asarray(order)
     c = sp.triu(adj, k=1).tocoo()
     wts = rng.random(len(c.row)) + 1e-3
     g = sp.csr_array((wts, (c.row, c.col)), shape=adj.shape)
     t = csgraph.minimum_spanning_tree(g)
-    root = int(rng.integers(adj.shape[0]))
+    root = int(rng.integers(n))
     order, pred = csgraph.breadth_first_order(t, root, directed=False, return_predecessors=True)
     parent = np.where(pred < 0, -1, pred)
     parent[root] = -1
@@ -320,7 +369,7 @@ def tree_split(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: floa
     wi = np.rint(h * scale).astype(np.int64)
     lo_i = int(np.ceil(lo * scale - 1e-9))
     hi_i = int(np.floor(hi * scale + 1e-9))
-    for _ in range(trees):
+    for _ in range(max(2, min(trees, TREE_WORK // max(len(h), 1)))):
         parent, order = _random_tree(adj, rng)
         if len(order) < len(h):
             return None  # not connected
