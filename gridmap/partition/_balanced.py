@@ -9,9 +9,12 @@ grids are merged and re-cut more compactly (``_recombine``) and boundary atoms m
 between grids (``_refine``).
 
 Feasibility, per piece, is decided by counts first (an integer k with k*lo <= H <= k*hi,
-no atom over hi), then by exhaustive search for small pieces (``_exact``); a piece whose
-counts fit but that neither the heuristic nor a search within its budget could split is
-reported as such, not as infeasible.
+no atom over hi), then by exhaustive search for small pieces (``_exact``), then, for a
+piece the heuristic gives up on, by the exact step of ``_decide`` (folds of atoms that
+must share a grid, a tree DP over random spanning trees, CP-SAT): an in-band split or a
+proof that none exists, with the reason in a planner's words. Only a piece that this
+step cannot settle within its budget is reported as the heuristic's failure ("not
+proven infeasible", with its size and what was tried).
 """
 
 from __future__ import annotations
