@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap.config import Band
 from gridmap.plan import Plan
 
 #: Two grids under one code are "the same place" when their intersection is at least this share of their union.
@@ -147,7 +148,7 @@ def compare_plans(a: Plan, b: Plan) -> Comparison:
         union_xy = x.area + y.area - inter
         if union_xy > 0 and inter / union_xy < MOVED_IOU:
             moved_codes.append(code)
-    band = tuple(b.meta.get("config", {}).get("band") or a.meta.get("config", {}).get("band") or (300.0, 500.0))
+    band = b.config.band or a.config.band or Band(300.0, 500.0)
     return Comparison(pairs=pairs, households=households, households_changed=changed,
                       codes_added=sorted(set(code_b) - set(code_a)), codes_retired=sorted(set(code_a) - set(code_b)),
                       codes_moved=moved_codes, unmatched_a=sorted(set(ida) - set(pairs["a_grid"])),
@@ -167,13 +168,13 @@ def _grid_of(points: gpd.GeoDataFrame, geoms: np.ndarray) -> np.ndarray:
 
 def plan_figures(grids: gpd.GeoDataFrame, band) -> dict:
     """Band and compactness figures of a grid layer (households from its ``households`` column)."""
-    lo, hi = band
+    band = Band.coerce(band)
     area, perimeter = grids.geometry.area.to_numpy(), grids.geometry.length.to_numpy()
     pp = np.where(perimeter > 0, 4 * np.pi * area / np.maximum(perimeter, 1e-9) ** 2, 0.0)
     hh = pd.to_numeric(grids.get("households", pd.Series(np.nan, index=grids.index)), errors="coerce").to_numpy()
     regime = grids["regime"].astype(str).to_numpy() if "regime" in grids else np.full(len(grids), "urban")
     urban = regime == "urban"
-    in_band = (hh >= lo - 1e-6) & (hh <= hi + 1e-6)
+    in_band = band.contains(hh)
     return {"grids": int(len(grids)), "urban_grids": int(urban.sum()),
             "in_band_share_urban": float(in_band[urban].mean()) if urban.any() else None,
             "households_median": float(np.nanmedian(hh)) if len(hh) else 0.0,

@@ -271,21 +271,9 @@ def _bool_column(frame, name: str) -> np.ndarray:
 
 
 def _band(plan) -> list[float] | None:
-    """The plan's household band (the rules it was made with)."""
-    config = getattr(plan, "config", None)
-    band = getattr(config, "band", None)
-    if band is None:
-        band = (plan.meta.get("config") or {}).get("band")
-    if band is None:
-        return None
-    lo = getattr(band, "lo", None)
-    hi = getattr(band, "hi", None)
-    if lo is None and isinstance(band, (list, tuple)) and len(band) == 2:
-        lo, hi = band
-    try:
-        return [float(lo), float(hi)]
-    except (TypeError, ValueError):
-        return None
+    """The plan's household band (the rules it was made with), as [lo, hi] for the page."""
+    band = plan.config.band
+    return [band.lo, band.hi] if band is not None else None
 
 
 def _words(lang: str) -> dict:

@@ -105,7 +105,7 @@ def split_grid(geometry, points: np.ndarray, counts: np.ndarray, lines: np.ndarr
     k = int(result.k)
     geoms = [shapely.union_all(parts[labels == g]) for g in range(k)]
     hh = np.bincount(labels, weights=households, minlength=k)
-    flags = [f.split(":")[0] if g < len(result.grid_flags) else "" for g, f in enumerate(result.grid_flags)]
+    flags = [o.kind.value if o is not None else "" for o in result.grid_outcomes]
     flags += [""] * (k - len(flags))
     return geoms, list(hh), flags, list(np.bincount(labels, weights=buildings, minlength=k).astype(int))
 

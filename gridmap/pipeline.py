@@ -32,6 +32,7 @@ from gridmap.errors import InputError
 from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
 from gridmap.inputs import gcj02_roles
 from gridmap.inputs.files import polygonal, read_layer, read_lines, require_columns, require_kind
+from gridmap.outcomes import UnitStatus, unit_status
 from gridmap.partition import plan_unit, unit_seed
 from gridmap.plan import Plan
 
@@ -458,7 +459,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
         codes = _grid_codes(unit.unit_id, result.labels, xy[members], unit.geometry)
         grid_of_atom[members] = codes[result.labels]
         for g, code in enumerate(codes):
-            flag_of_grid[code] = result.grid_flags[g] if g < len(result.grid_flags) else ""
+            flag_of_grid[code] = result.grid_outcomes[g] if g < len(result.grid_outcomes) else None
             kind_of_grid[code] = str(result.grid_kinds[g])
             rule_of_grid[code] = str(result.grid_rules[g])
         unit_rows.append({"unit_id": unit.unit_id, "regime": str(result.regime), "grids": result.k,
@@ -483,7 +484,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
         "waterways": _context(inputs.waterways, crs, area, ["waterway", "name"]),
         "railways": _context(inputs.railways, crs, area, ["railway"]),
     }
-    summary = _summary(grids, units, households, atoms, config, household_method, inputs)
+    summary = _summary(grids, units, households, atoms, config, household_method, inputs, _household_kind(inputs))
     meta = {"gridmap_version": _version("gridmap"), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "config": config.to_dict(), "crs": crs.to_string(), "inputs": inputs.sources, "timings_s": timings,
             "versions": {p: _version(p) for p in ("geopandas", "shapely", "pyogrio", "pyproj", "numpy", "scipy")}
@@ -594,7 +595,7 @@ def _spread_totals(inputs, points, area, crs, units):
     if points is not None and (report["method"] == "buildings").any():
         method += "; scaled to the totals"
     spread.attrs.update(method=method, total=float(spread["households"].sum()))
-    per_unit = unit_methods(units, totals, report, default=base.split(" (")[0])
+    per_unit = unit_methods(units, totals, report, default=_household_kind(inputs, totals=False))
     records = report.assign(density=report["density"].round(1)).astype(object)
     inputs.sources["household_totals_report"] = records.where(records.notna(), None).to_dict("records")
     return spread, method, per_unit
@@ -679,12 +680,12 @@ def _unit_status(regime, codes, result, flag_of_grid) -> dict:
     counts allow the band but no in-band split was found.
     """
     if regime == "rural":
-        return {"status": "ok", "reason": flag_of_grid[codes[0]]}
-    in_band = all(not flag_of_grid[c] for c, kind in zip(codes, result.grid_kinds) if kind != "island")
-    # the partitioner's reasons say whether a failure is proven or only the heuristic's
-    unproven = any("heuristic" in reason for reason in result.reasons)
-    status = "ok" if in_band else "heuristic" if unproven else "infeasible"
-    return {"status": status, "reason": "; ".join(result.reasons)}
+        flag = flag_of_grid[codes[0]]
+        return {"status": UnitStatus.OK.value, "reason": flag.text if flag is not None else ""}
+    in_band = all(flag_of_grid[c] is None for c, kind in zip(codes, result.grid_kinds) if kind != "island")
+    # the partitioner's outcomes say whether a failure is proven or only the heuristic's
+    status = UnitStatus.OK if in_band else unit_status(False, result.outcomes)
+    return {"status": status.value, "reason": "; ".join(o.text for o in result.outcomes)}
 
 
 def _grid_codes(unit_id, labels, xy, unit_geometry):
@@ -744,9 +745,10 @@ def _assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config, county_nam
     grids["area_km2"] = area / 1e6
     grids["polsby_popper"] = np.where(perimeter > 0, 4 * np.pi * area / perimeter**2, 0.0)
     grids["in_band"] = config.band.contains(grids["households"].to_numpy(float))
-    flags = grids["grid_id"].map(flag_of_grid).fillna("")
-    grids["flag"] = flags.str.split(":").str[0]
-    grids["flag_reason"] = flags
+    # the flag's kind and its sentence become columns here, at the edge (never read back)
+    flags = [flag_of_grid.get(g) for g in grids["grid_id"]]
+    grids["flag"] = [f.kind.value if f is not None else "" for f in flags]
+    grids["flag_reason"] = [f.text if f is not None else "" for f in flags]
     order = ["grid_id", "code", "county_name", "parent_id", "parent_name", "unit_id", "unit_name", "regime", "households", "atoms",
              "area_km2", "polsby_popper", "in_band", "flag", "flag_reason", "geometry"]
     return grids[order].sort_values("grid_id").reset_index(drop=True)
@@ -785,14 +787,15 @@ def _context(layer, crs, area, columns):
     return gpd.GeoDataFrame(out[keep].reset_index(drop=True), geometry=out.geometry.values, crs=crs)
 
 
-def _summary(grids, units, households, atoms, config, household_method, inputs):
+def _summary(grids, units, households, atoms, config, household_method, inputs, household_kind: str = ""):
     urban = grids[grids["regime"] == "urban"]
     feasible_units = set(units.loc[units["status"] == "ok", "unit_id"])
     urban_feasible = urban[urban["unit_id"].isin(feasible_units)]
     flagged = grids[grids["flag"] != ""]
     return {
         "households": float(households["households"].sum()),
-        "household_method": household_method,
+        "household_method": household_method,  # in words
+        "household_kind": household_kind,  # points, polygons, buildings or totals
         "atoms": int(len(atoms)),
         "units": int(len(units)),
         "urban_units": int((units["regime"] == "urban").sum()),
@@ -806,10 +809,22 @@ def _summary(grids, units, households, atoms, config, household_method, inputs):
         "in_band_share_urban_feasible": float(urban_feasible["in_band"].mean()) if len(urban_feasible) else None,
         "households_per_grid_median": float(grids["households"].median()),
         "polsby_popper_median": float(grids["polsby_popper"].median()),
-        "flagged": flagged[["grid_id", "households", "flag_reason"]].to_dict("records"),
+        "flagged": flagged[["grid_id", "regime", "households", "flag", "flag_reason"]].to_dict("records"),
         "repaired_polygons": inputs.sources.get("repaired_polygons", {}),
         **_household_methods(units),
     }
+
+
+def _household_kind(inputs, *, totals: bool = True) -> str:
+    """Where the households come from, as a code: ``polygons`` (census blocks), ``totals``
+    (known totals spread), ``points`` or ``buildings`` (``none`` without either)."""
+    if inputs.blocks is not None:
+        return "polygons"
+    if totals and (inputs.totals is not None or inputs.totals_table is not None):
+        return "totals"
+    if inputs.households is not None:
+        return "points"
+    return "buildings" if inputs.buildings is not None and len(inputs.buildings) else "none"
 
 
 def _household_methods(units) -> dict:

@@ -242,7 +242,8 @@ def budget_table(plan: Plan, *, months_per_year: int | None = None) -> pd.DataFr
         raise InputError("budget: the plan has no workers layer; run `gridmap staff` first")
     workers = plan.layers["workers"]
     if months_per_year is None:
-        months_per_year = int(plan.meta.get("staffing", {}).get("config", {}).get("months_per_year", 12))
+        rules = plan.config.staffing
+        months_per_year = rules.months_per_year if rules is not None else 12
     components = [c[len("pay_"):] for c in workers.columns if c.startswith("pay_")]
     grids = plan.grids
     frame = pd.DataFrame({"parent_id": workers["parent_id"].astype(str),

@@ -41,6 +41,7 @@ from gridmap.config import Band, RuleSet
 from gridmap.edits import Edits
 from gridmap.errors import InputError
 from gridmap.graph import shared_edges, subgraph, symmetric_csr
+from gridmap.outcomes import FlagKind
 from gridmap.plan import Plan
 
 #: Rules an edit may break, in reporting order.
@@ -266,16 +267,18 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
                                          if unit in units.index else "urban")
         total = float(unit_hh.get(unit, households))
         can_be_met = np.floor(total / lo + 1e-9) >= np.ceil(total / hi - 1e-9) and total >= lo
-        flag = ""
+        flag, kind = "", ""  # the flag's sentence and its kind (the grids' flag_reason and flag columns)
         if regime == "urban" and not band.contains(households):
-            side = "over_band" if households > hi else "under_band"
-            flag = f"{side}: {households:,.0f} households after {source}, band {lo:g}-{hi:g}"
+            kind = FlagKind.OVER_BAND if households > hi else FlagKind.UNDER_BAND
+            flag = f"{kind}: {households:,.0f} households after {source}, band {lo:g}-{hi:g}"
             if can_be_met:
                 faults.append(EditFault(gid, "out_of_band", f"{households:,.0f} households, band {lo:g}-{hi:g}"))
         elif regime == "rural" and not band.contains(households):
+            kind = FlagKind.RURAL_UNIT
             flag = f"rural_unit: the village is one grid by rule ({households:g} households, band {lo:g}-{hi:g})"
         hard = [f for f in faults if f.rule != "out_of_band"]
         if hard:
+            kind = hard[0].rule
             flag = f"{hard[0].rule}: {hard[0].detail}"
         result.faults.extend(faults)
         # the same atoms keep the same outline exactly (a locked grid's geometry never changes)
@@ -286,7 +289,7 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
             "grid_id": gid, "code": gid, "unit_id": unit, "regime": regime, "households": households,
             "atoms": int(len(members)), "area_km2": area / 1e6,
             "polsby_popper": 4 * np.pi * area / perimeter**2 if perimeter > 0 else 0.0,
-            "in_band": band.contains(households), "flag": flag.split(":")[0], "flag_reason": flag,
+            "in_band": band.contains(households), "flag": str(kind), "flag_reason": flag,
             "geometry": geometry})
 
     retired = sorted(set(old_rows.index) - {g for g, n in final_id.items() if g == n and g in old_rows.index})
@@ -383,7 +386,8 @@ def _summary(plan: Plan, band: Band) -> dict:
     config = SimpleNamespace(band=band)
     inputs = SimpleNamespace(sources=meta.get("inputs", {}))
     return pipeline_summary(plan.grids, plan.units, plan.households, plan.atoms, config,
-                            meta.get("summary", {}).get("household_method", ""), inputs)
+                            meta.get("summary", {}).get("household_method", ""), inputs,
+                            meta.get("summary", {}).get("household_kind", ""))
 
 
 # --------------------------------------------------------------------------- update

@@ -66,7 +66,7 @@ print(f"{len(inputs.units)} units, {len(inputs.roads):,} road lines, {len(inputs
 config = gridmap.PlanConfig(band=BAND, seed=0, urban=gridmap.UrbanRule(mode="all"))
 plan = gridmap.make_plan(inputs, config)
 summary = plan.summary()
-print(f"{summary['households']:,.0f} households ({summary['household_method'].split(' (')[0]}), "
+print(f"{summary['households']:,.0f} households ({summary['household_kind']}), "
       f"{summary['grids']} grids, {summary['in_band_share_urban']:.0%} of urban grids in band")
 
 # %% [markdown]

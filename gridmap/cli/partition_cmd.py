@@ -249,7 +249,7 @@ def echo_summary(plan, path):
     s = plan.summary()
     lo, hi = plan.config.band
     click.echo(f"plan written to {path}")
-    click.echo(f"  households      {s['households']:,.0f}  ({s['household_method'].split(' (')[0]})")
+    click.echo(f"  households      {s['households']:,.0f}  ({s['household_kind']})")
     click.echo(f"  units           {s['units']}  ({s['urban_units']} urban + {s.get('mixed_units', 0)} mixed)")
     click.echo(f"  atoms           {s['atoms']:,}")
     rural = s["grids"] - s["urban_grids"] - s["island_grids"]
@@ -299,7 +299,7 @@ def echo_summary(plan, path):
         click.echo(f"  ! {what}: {n} invalid polygon(s) repaired with make_valid")
     for unit in s["infeasible_units"]:
         click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: {unit['reason']}")
-    for grid in [g for g in s["flagged"] if "island" not in g["flag_reason"]]:
+    for grid in [g for g in s["flagged"] if g["regime"] != "island"]:  # islands are counted above
         click.echo(f"  ! grid {grid['grid_id']} ({grid['households']:.0f} households): {grid['flag_reason']}")
 
 

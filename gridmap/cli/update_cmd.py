@@ -63,7 +63,7 @@ def echo_plan(plan, validation):
     staff = plan.meta.get("staffing")
     click.echo(f"  grids           {s['grids']}  (median {s['households_per_grid_median']:.0f} households)")
     if s.get("in_band_share_urban") is not None:
-        lo, hi = s["band"]
+        lo, hi = plan.config.band
         click.echo(f"  in band {lo:g}-{hi:g}  {s['in_band_share_urban']:.1%} of urban grids")
     if staff:
         click.echo(f"  workers         {staff['workers']}  budget {staff['yearly_yuan']['total']:,.0f} yuan/year")

@@ -10,17 +10,18 @@ can be farmed out to workers.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
 from gridmap.config import Band
-from gridmap.partition._balanced import UnitPartition, partition_unit
+from gridmap.outcomes import FlagKind, Outcome
+from gridmap.partition._balanced import partition_unit
+from gridmap.partition._result import UnitPartition
 from gridmap.partition._regime import dense_atoms, mixed_grids, regime_of
 from gridmap.regimes import GridRule, Regime
 
-__all__ = ["UnitPartition", "partition_unit", "plan_unit", "unit_seed"]
+__all__ = ["UnitPartition", "UnitResult", "partition_unit", "plan_unit", "unit_seed"]
 
 
 def unit_seed(seed: int, unit_id: str) -> int:
@@ -28,34 +29,16 @@ def unit_seed(seed: int, unit_id: str) -> int:
     return (int(seed) * 1_000_003 + zlib.crc32(str(unit_id).encode("utf-8"))) % (2**32)
 
 
-@dataclass
-class UnitResult:
-    """Grids of one unit: atom labels 0..k-1, per-grid flags, kinds and rules.
-
-    ``regime`` is the unit's (:class:`~gridmap.regimes.Regime` URBAN, RURAL or MIXED:
-    decided here when the unit's density decides). ``grid_kinds[g]`` is ``"island"`` for a
-    grid that is a whole piece of the unit cut off from its main part (an exclave, an
-    island in a river) with fewer households than the band's minimum (the settlement
-    minimum for rural grids): it cannot be in band and is kept as its own grid (grids
-    are contiguous); else ``"urban"`` or ``"rural"``. ``grid_rules[g]``: the
-    :class:`~gridmap.regimes.GridRule` that made grid g.
-    """
-
-    labels: np.ndarray
-    k: int
-    feasible: bool
-    reasons: list
-    grid_flags: list
-    grid_kinds: list
-    regime: Regime = Regime.URBAN
-    grid_rules: list = field(default_factory=list)
+#: The result of :func:`plan_unit` is the one result type of partitioning (an alias kept
+#: for callers of the earlier name).
+UnitResult = UnitPartition
 
 
 def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, *, regime: str | None,
               band: Band | tuple[float, float], seed: int, cut_weight: sp.csr_matrix | None = None,
               settlement: np.ndarray | None = None, min_households: float = 0.0,
               split_large: bool = False, by_settlement: bool | None = None, area_m2: np.ndarray | None = None,
-              min_density: float = 0.0) -> UnitResult:
+              min_density: float = 0.0) -> UnitPartition:
     """Grids of one unit under its regime (households per atom, adjacency in metres, xy in metres).
 
     ``regime``: ``"urban"`` (split by the band), ``"rural"``, or None to decide by where
@@ -86,15 +69,17 @@ def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, 
         dense = np.full(n, regime == Regime.URBAN)
     if n == 0 or (regime == Regime.RURAL and not decided and not (by_settlement and n > 1)):
         total = float(np.sum(households))
-        flag = "" if band.contains(total) or regime != Regime.RURAL else (
-            f"rural_unit: the village is one grid by rule ({total:g} households, band {lo:g}-{hi:g})")
+        flag = None if band.contains(total) or regime != Regime.RURAL else Outcome(
+            "rural_by_rule", FlagKind.RURAL_UNIT, {"households": total, "lo": lo, "hi": hi},
+            text=f"rural_unit: the village is one grid by rule ({total:g} households, band {lo:g}-{hi:g})")
         rule = GridRule.VILLAGE if regime == Regime.RURAL else GridRule.BAND
-        return UnitResult(np.zeros(n, dtype=int), 1, True, [], [flag], [regime], regime, [rule])
+        return UnitPartition.of(np.zeros(n, dtype=int), 1, True, [], [flag], grid_kinds=[regime], regime=regime,
+                                grid_rules=[rule])
     if regime == Regime.URBAN:
         result = partition_unit(households, adjacency, xy, lo, hi, seed=seed, cut_weight=cut_weight)
         labels = np.asarray(result.labels, dtype=int)
         kinds = [Regime.URBAN] * int(result.k)
-        flags, feasible, reasons = list(result.grid_flags), bool(result.feasible), list(result.reasons)
+        flags, feasible, reasons = list(result.grid_outcomes), bool(result.feasible), list(result.outcomes)
         rules = [GridRule.BAND] * int(result.k)
     else:
         labels, flags, kinds, rules, reasons = mixed_grids(
@@ -102,7 +87,7 @@ def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, 
             band=band, seed=seed, cut_weight=cut_weight, by_settlement=by_settlement,
             min_households=min_households, split_large=split_large)
         urban = [g for g, kind in enumerate(kinds) if kind == Regime.URBAN]
-        feasible = all(not flags[g] for g in urban)
+        feasible = all(flags[g] is None for g in urban)
     k = int(labels.max()) + 1 if n else 1
     # a whole cut-off piece under the band's minimum (the settlement minimum in the countryside)
     island_urban = island_grids(labels, k, households, adjacency, lo)
@@ -110,7 +95,7 @@ def plan_unit(households: np.ndarray, adjacency: sp.csr_matrix, xy: np.ndarray, 
     for g in range(k):
         if island_urban[g] if kinds[g] == Regime.URBAN else island_rural[g]:
             kinds[g], rules[g] = Regime.ISLAND, GridRule.ISLAND
-    return UnitResult(labels, k, feasible, reasons, flags, kinds, regime, rules)
+    return UnitPartition.of(labels, k, feasible, reasons, flags, grid_kinds=kinds, regime=regime, grid_rules=rules)
 
 
 def island_grids(labels: np.ndarray, k: int, households: np.ndarray, adjacency: sp.csr_matrix,

@@ -19,7 +19,6 @@ proven infeasible", with its size and what was tried).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,6 +26,9 @@ from scipy.sparse import csgraph
 
 from gridmap.config import Band
 from gridmap.errors import InputError
+from gridmap.outcomes import FlagKind, Outcome
+
+from ._result import UnitPartition
 
 from ._bisect import FIXED, FREE, GAP, Bisector, BisectParams, kmin_kmax
 from ._labels import by_first_atom
@@ -34,41 +36,6 @@ from ._recombine import recombine
 from ._refine import refine
 
 __all__ = ["UnitPartition", "partition_unit"]
-
-
-@dataclass
-class UnitPartition:
-    """The grids of one unit.
-
-    Attributes
-    ----------
-    labels : ndarray of int, shape (n,)
-        Grid index, 0..k-1, of each atom. Grids are numbered in order of their
-        lowest-numbered atom.
-    k : int
-        Number of grids.
-    feasible : bool
-        True when every grid's household total lies in [lo, hi].
-    reasons : list of str
-        Why the band is not met for the whole unit (empty when feasible). Each reason
-        says whether it is proven (household counts, exhaustive search) or only that the
-        heuristic found no in-band split.
-    grid_flags : list of str
-        Per grid: '' when in band, else 'over_band: ...' or 'under_band: ...' with why.
-    households : ndarray of float, shape (k,)
-        Household total of each grid.
-    decisions : list of gridmap.partition._decide.Decision
-        What the exact step found for each part the heuristic gave up on (status,
-        method, reason, seconds), in the order the parts were settled.
-    """
-
-    labels: np.ndarray
-    k: int
-    feasible: bool
-    reasons: list[str] = field(default_factory=list)
-    grid_flags: list[str] = field(default_factory=list)
-    households: np.ndarray | None = None
-    decisions: list = field(default_factory=list)
 
 
 def _fmt(x: float) -> str:
@@ -186,18 +153,21 @@ def partition_unit(
     sub = np.where(big, -1, sub)  # big atoms belong to no piece
     comp_n = np.bincount(comp, minlength=ncomp)
 
-    reasons: list[str] = []
+    # outcomes as data (gridmap.outcomes); ``text`` is their English sentence, never parsed
+    reasons: list[Outcome] = []
     group = np.full(n, -1, dtype=np.int64)  # fixed grids: big atoms, islands, merged pieces
-    group_note: dict[int, str] = {}
+    group_note: dict[int, Outcome] = {}
     ngroup = 0
     big_atoms = np.flatnonzero(big)
     for a in big_atoms:
         group[a] = ngroup
-        group_note[ngroup] = f"over_band: atom {a} alone holds {_fmt(h[a])} households > {hi_s}"
-        reasons.append(
+        numbers = {"atom": int(a), "households": float(h[a]), "hi": hi}
+        group_note[ngroup] = Outcome(
+            "atom_over_band", FlagKind.OVER_BAND, numbers,
+            text=f"over_band: atom {a} alone holds {_fmt(h[a])} households > {hi_s}")
+        reasons.append(Outcome("atom_over_band", None, numbers, text=(
             f"atom {a} alone holds {_fmt(h[a])} households > hi={hi_s}: it is a grid of its "
-            "own, over the band"
-        )
+            "own, over the band")))
         ngroup += 1
 
     bis = Bisector(n, h, xy, _compact_weight(h), u, v, cost, rng, eps, params)
@@ -244,35 +214,37 @@ def partition_unit(
                 b = int(cand[np.lexsort((cand, h[cand]))[0]])
                 group[atoms] = group[b]
                 if Hs > 0:
-                    reasons.append(
+                    numbers = {"atoms": ns, "households": Hs, "lo": lo, "atom": b}
+                    reasons.append(Outcome("cut_off_joins", None, numbers, text=(
                         f"{what} holds {_fmt(Hs)} households < lo={lo_s} and touches only "
-                        f"over-band atoms: it joins atom {b}'s grid"
-                    )
-                    group_note[group[b]] += (
-                        f"; it also takes the {ns} atoms ({_fmt(Hs)} households) it cuts off"
-                    )
+                        f"over-band atoms: it joins atom {b}'s grid")))
+                    group_note[group[b]] = group_note[group[b]].plus(Outcome(
+                        "takes_cut_off", None, {"atoms": ns, "households": Hs},
+                        text=f"; it also takes the {ns} atoms ({_fmt(Hs)} households) it cuts off"))
                 continue
             group[atoms] = ngroup
+            numbers = {"atoms": ns, "households": Hs, "lo": lo}
             if connected_unit and whole_comp:
-                group_note[ngroup] = f"under_band: unit holds only {_fmt(Hs)} households < {lo_s}"
-                reasons.append(f"the unit holds only {_fmt(Hs)} households < lo={lo_s}")
+                group_note[ngroup] = Outcome(
+                    "unit_under_band", FlagKind.UNDER_BAND, numbers,
+                    text=f"under_band: unit holds only {_fmt(Hs)} households < {lo_s}")
+                reasons.append(Outcome("unit_under_band", None, numbers,
+                                       text=f"the unit holds only {_fmt(Hs)} households < lo={lo_s}"))
             else:
-                group_note[ngroup] = (
-                    f"under_band: island of {ns} atoms cut off from the rest, {_fmt(Hs)} households"
-                )
-                reasons.append(
+                group_note[ngroup] = Outcome(
+                    "island_under_band", FlagKind.UNDER_BAND, numbers,
+                    text=f"under_band: island of {ns} atoms cut off from the rest, {_fmt(Hs)} households")
+                reasons.append(Outcome("island_under_band", None, numbers, text=(
                     f"{what} holds {_fmt(Hs)} households < lo={lo_s}: it is a grid of its own, "
-                    "under the band"
-                )
+                    "under the band")))
             ngroup += 1
             continue
         # a total that fits no whole number of grids: split off one out-of-band grid
         root = bis.add_root(atoms, 2, lo, hi, GAP)
         root_info[root] = {"atoms": ns, "H": Hs, "kind": "gap", "what": what}
-        reasons.append(
+        reasons.append(Outcome("no_whole_k", None, {"atoms": ns, "households": Hs, "lo": lo, "hi": hi}, text=(
             f"{what} holds {_fmt(Hs)} households: no whole number k of grids has "
-            f"k*{lo_s} <= {_fmt(Hs)} <= k*{hi_s}, so one grid must leave the band"
-        )
+            f"k*{lo_s} <= {_fmt(Hs)} <= k*{hi_s}, so one grid must leave the band")))
 
     bis.run()
 
@@ -304,7 +276,7 @@ def partition_unit(
         labels, _ = by_first_atom(labels)
 
     gh = np.bincount(labels, h, minlength=kk)
-    flags = [""] * kk
+    flags: list[Outcome | None] = [None] * kk
     # one representative atom per grid
     rep = np.full(kk, -1, dtype=np.int64)
     rep[labels[::-1]] = np.arange(n)[::-1]
@@ -313,50 +285,50 @@ def partition_unit(
         if group[a] >= 0:
             note = group_note[int(group[a])]
             inband = lo - eps <= gh[gi] <= hi + eps
-            flags[gi] = "" if inband else note
+            flags[gi] = None if inband else note
             continue
         if lo - eps <= gh[gi] <= hi + eps:
             continue
         root = int(root_of_atom[a])
         info = root_info.get(root, {})
-        side = "under_band" if gh[gi] < lo else "over_band"
-        cmp_ = f"{_fmt(gh[gi])} households {'<' if gh[gi] < lo else '>'} {lo_s if gh[gi] < lo else hi_s}"
+        under = gh[gi] < lo
+        side = FlagKind.UNDER_BAND if under else FlagKind.OVER_BAND
+        cmp_ = f"{_fmt(gh[gi])} households {'<' if under else '>'} {lo_s if under else hi_s}"
+        numbers = {"households": float(gh[gi]), "lo": lo, "hi": hi, "part_households": float(info.get("H", 0.0))}
         if info.get("kind") == "gap":
-            flags[gi] = f"{side}: {cmp_}; the {_fmt(info['H'])} households of its part fit no whole number of grids"
+            flags[gi] = Outcome("no_whole_k", side, numbers, text=(
+                f"{side}: {cmp_}; the {_fmt(info['H'])} households of its part fit no whole number of grids"))
         elif bis.proven.get(root):
-            flags[gi] = f"{side}: {cmp_}; no contiguous in-band split of its part exists ({_why(bis, root)})"
+            flags[gi] = Outcome("no_split_proven", side, numbers, text=(
+                f"{side}: {cmp_}; no contiguous in-band split of its part exists ({_why(bis, root)})"))
         else:
-            flags[gi] = f"{side}: {cmp_}; the heuristic found no in-band split of its part"
+            flags[gi] = Outcome("no_split_heuristic", side, numbers, proven=False, text=(
+                f"{side}: {cmp_}; the heuristic found no in-band split of its part"))
     bad_roots = {int(root_of_atom[rep[gi]]) for gi in range(kk) if flags[gi] and group[rep[gi]] < 0}
     for root, info in root_info.items():
         if info["kind"] != "ok" or root not in bad_roots:
             continue
+        numbers = {"atoms": info["atoms"], "households": info["H"], "kmin": info["kmin"], "kmax": info["kmax"]}
         if bis.proven.get(root):
-            reasons.append(
+            d = bis.decisions.get(root)
+            if d is not None and np.isfinite(d.need_hi):
+                numbers["need_hi"] = float(d.need_hi)
+            reasons.append(Outcome("no_split_proven", None, numbers, text=(
                 f"a part of {info['atoms']} atoms with {_fmt(info['H'])} households: counts allow "
                 f"k in {info['kmin']}..{info['kmax']}, but no contiguous split into in-band "
-                f"grids exists: {_why(bis, root)}"
-            )
+                f"grids exists: {_why(bis, root)}")))
         else:
             d = bis.decisions.get(root)
             tried = f"; tried {d.method}" if d is not None else ""
-            reasons.append(
+            reasons.append(Outcome("no_split_heuristic", None, numbers, proven=False, text=(
                 f"a part of {info['atoms']} atoms with {_fmt(info['H'])} households: counts allow "
                 f"k in {info['kmin']}..{info['kmax']}, but the heuristic could not find an "
-                f"in-band split (not proven infeasible{tried})"
-            )
-    feasible = all(f == "" for f in flags)
+                f"in-band split (not proven infeasible{tried})")))
+    feasible = all(f is None for f in flags)
     if feasible:
         reasons = []
-    return UnitPartition(
-        labels=labels.astype(np.int64),
-        k=kk,
-        feasible=feasible,
-        reasons=reasons,
-        grid_flags=flags,
-        households=gh,
-        decisions=list(bis.decisions.values()),
-    )
+    return UnitPartition.of(labels.astype(np.int64), kk, feasible, reasons, flags, households=gh,
+                            decisions=list(bis.decisions.values()))
 
 
 def _why(bis, root: int) -> str:

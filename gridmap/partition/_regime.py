@@ -69,7 +69,7 @@ def mixed_grids(households: np.ndarray, adjacency, xy: np.ndarray, dense: np.nda
     ``split_large``, settlement grids over the band's top are split by the band too.
 
     Returns ``(labels, flags, kinds, rules, reasons)``: grid of each atom (0..k-1,
-    numbered by their lowest atom); per grid its flag ('' or 'kind: why'), its regime
+    numbered by their lowest atom); per grid its flag (None, or an :class:`~gridmap.outcomes.Outcome`), its regime
     (:class:`Regime` URBAN or RURAL) and the :class:`GridRule` that made it; the
     partitioner's reasons for the parts split by the band.
     """
@@ -94,10 +94,10 @@ def mixed_grids(households: np.ndarray, adjacency, xy: np.ndarray, dense: np.nda
     dense_group = np.bincount(group, h * dense, minlength=k) > 0.5 * gh
 
     out = np.empty(len(h), dtype=np.int64)
-    flags: list[str] = []
+    flags: list = []  # Outcome or None per grid
     kinds: list[Regime] = []
     rules: list[GridRule] = []
-    reasons: list[str] = []
+    reasons: list = []  # Outcomes
 
     def add(atoms, sub_labels, sub_flags, kind, rule):
         out[atoms] = len(flags) + sub_labels
@@ -108,8 +108,8 @@ def mixed_grids(households: np.ndarray, adjacency, xy: np.ndarray, dense: np.nda
     def banded(atoms, offset, kind):
         part = partition_unit(h[atoms], a[atoms][:, atoms], xy[atoms], lo, hi, seed=seed + offset,
                               cut_weight=None if cw is None else cw[atoms][:, atoms])
-        add(atoms, np.asarray(part.labels, dtype=np.int64), list(part.grid_flags), kind, GridRule.BAND)
-        reasons.extend(part.reasons)
+        add(atoms, np.asarray(part.labels, dtype=np.int64), list(part.grid_outcomes), kind, GridRule.BAND)
+        reasons.extend(part.outcomes)
 
     for g in range(k):
         atoms = np.flatnonzero(group == g)
@@ -134,4 +134,4 @@ def _rural(atoms, h, hi, split, banded, add, rule, offset):
     if split and h[atoms].sum() > hi and len(atoms) > 1:
         banded(atoms, offset, Regime.RURAL)
     else:
-        add(atoms, np.zeros(len(atoms), dtype=np.int64), [""], Regime.RURAL, rule)
+        add(atoms, np.zeros(len(atoms), dtype=np.int64), [None], Regime.RURAL, rule)
