@@ -14,31 +14,25 @@ A lower-layer module: it imports nothing of gridmap.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["FlagKind", "UnitStatus", "Outcome", "unit_status"]
 
 
-class FlagKind(str, Enum):
+class FlagKind(StrEnum):
     """What is flagged on a grid (the grids layer's ``flag`` column holds the value)."""
 
     OVER_BAND = "over_band"    # more households than the band's top
     UNDER_BAND = "under_band"  # fewer households than the band's minimum
     RURAL_UNIT = "rural_unit"  # a rural village kept as one grid by rule, out of band
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class UnitStatus(str, Enum):
+class UnitStatus(StrEnum):
     """Whether a unit's grids meet the band (the units layer's ``status`` column holds the value)."""
 
     OK = "ok"                  # every grid other than islands is in band (a rural unit: one grid by rule)
     INFEASIBLE = "infeasible"  # the band cannot be met: proven by counts or exhaustive search
     HEURISTIC = "heuristic"    # the counts allow the band, but no in-band split was found (not proven)
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
