@@ -850,19 +850,23 @@ def _version(package: str) -> str:
 
 
 def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoDataFrame | None = None,
-                    progress=None) -> Plan:
+                    progress=None, laps=None) -> Plan:
     """The later steps in order: staff the grids, then measure their reach from the bases.
 
     ``staffing`` is a :class:`gridmap.staffing.StaffingConfig`, ``reach`` a
     :class:`gridmap.config.ReachConfig` (defaults when None); ``bases`` an optional layer
     of given offices. Returns a new plan with workers, bases, service areas and the
-    households outside the response time.
+    households outside the response time. ``laps(step)`` is called as each step ends.
     """
     from gridmap.reach import reach_plan
     from gridmap.staffing import staff_plan
 
     report = progress or (lambda *a: None)
+    lap = laps or (lambda step: None)
     report("staffing", 0, 1)
     staffed = staff_plan(plan, staffing, bases=bases, reach_config=reach)
+    lap("staffing (bases)")
     report("reach", 0, 1)
-    return reach_plan(staffed, reach)
+    reached = reach_plan(staffed, reach)
+    lap("reach")
+    return reached

@@ -104,10 +104,14 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
     b_walk = b_snap / walk
     limit_s = np.array([config.minutes(r) * 60.0 for r in grids["regime"]])
     seconds = np.full(len(households), np.inf)
-    reached_rows = []  # per grid: (nodes reached, their times) for the service areas
+    budget_all = np.maximum(limit_s - b_walk, 0.0)
+    reached_rows = [None] * len(grids)  # per grid: (budget, nodes reached, their times) for the service areas
+    # Grids in order of their budget, so that a chunk of urban bases is not searched to
+    # the rural response time (each base's times beyond its own budget are dropped).
+    order = np.argsort(budget_all, kind="stable")
     for start in range(0, len(grids), chunk):
-        rows = np.arange(start, min(start + chunk, len(grids)))
-        budget = np.maximum(limit_s[rows] - b_walk[rows], 0.0)
+        rows = order[start:start + chunk]
+        budget = budget_all[rows]
         dist = dijkstra(network.graph, b_node[rows], limit=float(budget.max()), chunk=chunk)
         for k, g in enumerate(rows):
             d = dist[k]
@@ -116,19 +120,32 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
             if m is not None:
                 seconds[m] = d[hh_node[m]] + b_walk[g] + hh_walk[m]
             nodes = np.flatnonzero(np.isfinite(d))
-            reached_rows.append((budget[k], nodes, d[nodes]))
-    # Households beyond the response time: their actual time, searched without a bound
-    # from the bases of the grids that have any (for the unreached layer).
+            reached_rows[g] = (budget[k], nodes, d[nodes])
+    # Households beyond the response time: their actual time (for the unreached layer),
+    # from their grid's base. A grid's late households lie near it, so the search is
+    # bounded at 2, then 8 times the response time, and only then unbounded: times
+    # within a bound are exact, the same as an unbounded search gives.
     grid_of = pd.Index(grid_ids).get_indexer(hh_grid)  # -1: a household in no grid of the plan
     late = (grid_of >= 0) & (hh_weight > 0) & ~(seconds <= np.append(limit_s, np.inf)[grid_of])
-    late_grids = np.unique(grid_of[late])
-    for start in range(0, len(late_grids), chunk):
-        rows = late_grids[start:start + chunk]
-        dist = dijkstra(network.graph, b_node[rows], chunk=chunk)
-        row_of = np.full(len(grids), -1)
-        row_of[rows] = np.arange(len(rows))
-        idx = np.flatnonzero(late & (row_of[np.maximum(grid_of, 0)] >= 0) & (grid_of >= 0))
-        seconds[idx] = dist[row_of[grid_of[idx]], hh_node[idx]] + b_walk[grid_of[idx]] + hh_walk[idx]
+    late_of = pd.Series(np.flatnonzero(late)).groupby(grid_of[late]).apply(np.asarray).to_dict() if late.any() else {}
+    pending = np.array(sorted(late_of), dtype=np.int64)
+    for factor in (2.0, 8.0, np.inf):
+        if len(pending) == 0:
+            break
+        pending = pending[np.argsort(limit_s[pending], kind="stable")]
+        missing = []
+        for start in range(0, len(pending), chunk):
+            rows = pending[start:start + chunk]
+            dist = dijkstra(network.graph, b_node[rows], limit=float(limit_s[rows].max() * factor), chunk=chunk)
+            for k, g in enumerate(rows):
+                idx = late_of[g]
+                d = dist[k, hh_node[idx]]
+                found = np.isfinite(d)
+                seconds[idx[found]] = d[found] + b_walk[g] + hh_walk[idx[found]]
+                if not found.all() and np.isfinite(factor):
+                    late_of[g] = idx[~found]
+                    missing.append(g)
+        pending = np.array(missing, dtype=np.int64)
     lap("reach_s")
 
     areas = _service_areas(network, grids, reached_rows, config)

@@ -152,7 +152,7 @@ class Report:
 # --------------------------------------------------------------------------- building
 
 
-def build_report(plan, *, lang: str = "zh", validate: bool = True) -> Report:
+def build_report(plan, *, lang: str = "zh", validate: bool = True, faults=None) -> Report:
     """The report of a plan.
 
     Parameters
@@ -161,6 +161,7 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True) -> Report:
         columns ``share_reached`` and metadata ``meta["reach"]`` when reach has run).
     lang : ``"zh"`` or ``"en"``.
     validate : add the faults of :func:`gridmap.validate.validate_plan` to the exceptions.
+    faults : those faults when already found (``gridmap run`` has them): not searched again.
     """
     if lang not in ("zh", "en"):
         raise InputError(f"lang: expected 'zh' or 'en', got {lang!r}")
@@ -184,7 +185,7 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True) -> Report:
             frame, workers, lang, plot, rules.staffing.months_per_year if rules.staffing else 12)]
     if "share_reached" in frame.columns:
         sections.append(_reach_section(plan, frame, lang, plot))
-    sections.append(_exceptions_section(plan, frame, lang, validate))
+    sections.append(_exceptions_section(plan, frame, lang, validate, faults))
     name = frame.attrs.get("county", "")
     title = f"{name} {_tr('title', lang)}".strip()
     return Report(title=title, lang=lang, sections=sections, warnings=notes)
@@ -384,7 +385,7 @@ def _reach_section(plan, frame, lang, plot) -> Section:
     return Section("reach", _tr("reach", lang), blocks)
 
 
-def _exceptions_section(plan, frame, lang, validate) -> Section:
+def _exceptions_section(plan, frame, lang, validate, faults=None) -> Section:
     blocks = []
     flagged = frame[frame.get("flag", pd.Series("", index=frame.index)).fillna("").astype(str) != ""] \
         if "flag" in frame.columns else frame.iloc[:0]
@@ -408,7 +409,7 @@ def _exceptions_section(plan, frame, lang, validate) -> Section:
     if validate:
         from gridmap.validate import FAULT_CLASSES, validate_plan
 
-        faults = validate_plan(plan)
+        faults = faults if faults is not None else validate_plan(plan)
         blocks.append(_tr("validation_text", lang, errors=faults.errors, warnings=faults.warnings))
         label = {k: i18n.term("fault", k, lang) for k in FAULT_CLASSES}
         summary = faults.summary
@@ -477,8 +478,6 @@ def _horizontal() -> dict:
     return {"orientation": "horizontal"} if (major, minor) >= (3, 10) else {"vert": False}
 
 
-_HORIZONTAL = _horizontal()
-
 
 class _Plotter:
     """Plots on matplotlib's Agg canvas (no pyplot, no display), returned as PNG figures."""
@@ -542,7 +541,7 @@ class _Plotter:
             if band:
                 ax.axvspan(band.lo, band.hi, color="#2ca02c", alpha=0.15, lw=0)
             labels = list(groups)
-            ax.boxplot([groups[k] for k in labels], widths=0.6, showfliers=True, **_HORIZONTAL)
+            ax.boxplot([groups[k] for k in labels], widths=0.6, showfliers=True, **_horizontal())
             ax.set_yticks(np.arange(1, len(labels) + 1), [str(k) for k in labels])
             ax.set_xlabel(xlabel)
             ax.spines[["top", "right"]].set_visible(False)

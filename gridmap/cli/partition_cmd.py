@@ -13,17 +13,9 @@ from gridmap.inputs import GCJ02_ROLES
 
 def load_config(config_path, **overrides):
     """The plan rules: defaults, then the TOML file, then command-line overrides."""
-    from gridmap.config import PlanConfig
+    from gridmap.runner import load_config as load
 
-    config = PlanConfig.from_toml(config_path) if config_path else PlanConfig()
-    changes = {k: v for k, v in overrides.items() if v is not None and k in PlanConfig.__dataclass_fields__}
-    import dataclasses
-
-    for table in ("urban", "rural"):
-        rule = {k[len(table) + 1:]: v for k, v in overrides.items() if k.startswith(table + "_") and v is not None}
-        if rule:
-            changes[table] = dataclasses.replace(getattr(config, table), **rule)
-    return config.replace(**changes) if changes else config
+    return load(config_path, **overrides)
 
 
 #: Options naming the inputs and rules of a plan, shared by ``partition`` and ``run``.
@@ -114,83 +106,11 @@ def input_options(function):
     return function
 
 
-def build_plan(progress, *, osm, area, area_name, close_at_extract, extract_area, units_points, units_from_places,
-               area_level, units, units_level, parent_level, unit_id, unit_name,
-               code_table, county_code,
-               roads, waterways, railways, barriers, households, households_column, households_divisor, buildings,
-               households_totals, totals_column, totals_divisor, totals_factor, census_county, encoding,
-               drop_outside, gcj02, band, urban_mode,
-               urban_min_density, urban_urban_pattern, rural_grids, rural_gap_m, rural_min_households,
-               rural_split_large, crs, jobs, seed, config_path):
-    """Read the inputs the options name and make the plan."""
-    from gridmap.inputs import gcj02_roles
-    from gridmap.pipeline import inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals, set_unit_codes
+def build_plan(progress, **options):
+    """Read the inputs the options name and make the plan (:func:`gridmap.runner.plan_from_options`)."""
+    from gridmap.runner import plan_from_options
 
-    if units_from_places and not osm:
-        raise InputError("--units-from-places needs --osm (the place nodes come from the extract)")
-    if (close_at_extract or extract_area) and not osm:
-        raise InputError("--close-at-extract and --extract-area need --osm")
-    if not (osm or area or units):
-        raise InputError("give --osm FILE, or --area FILE and/or --units FILE")
-    config = load_config(config_path, band=tuple(band) if band else None, seed=seed, crs=crs,
-                         urban_mode=urban_mode, urban_min_density=urban_min_density,
-                         urban_urban_pattern=urban_urban_pattern, rural_grids=rural_grids, rural_gap_m=rural_gap_m,
-                         rural_min_households=rural_min_households, rural_split_large=rural_split_large)
-    progress("inputs", 0, 1)
-    census = None
-    if census_county:
-        from gridmap.census import county
-
-        census = county(census_county)
-        if totals_divisor == 1.0 and households_totals:
-            totals_divisor = census.household_size
-    if osm:
-        shifted = gcj02_roles(gcj02)
-        if shifted - {"households", "totals", "area", "units"}:
-            raise InputError("--gcj02: an OSM extract is in WGS 84; only --area, --units, --households and "
-                             "--households-totals files may be GCJ-02 with --osm")
-        inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
-                                 parent_level=parent_level, close_at_extract=close_at_extract,
-                                 extract_area=extract_area, area=area, units=units, unit_id=unit_id,
-                                 unit_name=unit_name, encoding=encoding, gcj02=shifted)
-        if households:
-            set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted)
-        if households_totals:
-            set_totals(inputs, households_totals, totals_column, totals_divisor, gcj02="totals" in shifted,
-                       encoding=encoding)
-        inputs.drop_outside = drop_outside
-    else:
-        inputs = inputs_from_files(area=area, units=units, unit_id=unit_id, unit_name=unit_name, roads=roads,
-                                   waterways=waterways, railways=railways, barriers=barriers, households=households,
-                                   households_column=households_column, households_divisor=households_divisor,
-                                   buildings=buildings, drop_outside=drop_outside,
-                                   households_totals=households_totals, totals_column=totals_column,
-                                   totals_divisor=totals_divisor, gcj02=gcj02, encoding=encoding)
-    if units_points or units_from_places:
-        from gridmap.inputs.files import read_layer
-        from gridmap.pipeline import set_units_from_points
-
-        points = read_layer(units_points, what="units points", kind="point", encoding=encoding) if units_points else None
-        kinds = [k.strip() for k in (units_from_places or "").split(",") if k.strip()]
-        set_units_from_points(inputs, points, places=kinds, parent_level=parent_level if osm else None)
-    import dataclasses
-
-    inputs.spread = dataclasses.replace(inputs.spread, disagree_factor=totals_factor)
-    if census is not None:
-        inputs.sources["census_county"] = {"code": census.code, "name": census.name,
-                                           "households": round(census.households),
-                                           "household_size": census.household_size}
-    if code_table:
-        set_unit_codes(inputs, code_table, county_code)
-    elif county_code:
-        raise InputError("--county-code needs --code-table")
-    if jobs > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs) as executor:
-            plan = make_plan(inputs, config, progress=progress, executor=executor)
-    else:
-        plan = make_plan(inputs, config, progress=progress)
+    plan = plan_from_options(progress=progress, **options)
     progress.close()
     return plan
 

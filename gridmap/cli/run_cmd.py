@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from gridmap.cli.options import Progress, config_option, lang_option, out_option, quiet_option, seed_option
-from gridmap.cli.partition_cmd import build_plan, echo_outputs, echo_summary, input_options, write_plan
+from gridmap.cli.partition_cmd import echo_outputs, echo_summary, input_options
 
 
 @click.command("run")
@@ -37,52 +37,17 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     Example:
       gridmap run --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --urban all --out out/demo
     """
-    from gridmap._atomic import write_text
-    from gridmap._outdir import OutputDir
-    from gridmap.maps import plan_map
-    from gridmap.pipeline import staff_and_reach
-    from gridmap.presets import preset_path
-    from gridmap.report import build_report
-    from gridmap.config import ReachConfig
-    from gridmap.config import StaffingConfig
-    from gridmap.staffing import write_budget, write_roster
-    from gridmap.validate import ValidationRules, validate_plan
+    from gridmap.runner import run_county
 
-    if preset:
-        if options["config_path"]:
-            raise click.UsageError("give --config or --preset, not both")
-        options["config_path"] = str(preset_path(preset))
-    config_path = options["config_path"]
-
-    # The lock is taken before any work; everything is computed and written into a
-    # staging directory first and moved into OUT only when complete: a failed run
-    # leaves OUT as it was.
-    with OutputDir(out_dir, "run", fresh=True) as out:
-        progress = Progress(quiet)
-        plan = build_plan(progress, **options)
-        if config_path and options.get("osm"):  # [dedicated] in the rules: specific areas from the extract
-            from gridmap.dedicated import carve_from_osm
-
-            plan = carve_from_osm(plan, config_path, options["osm"])
-        staffing = StaffingConfig.from_toml(config_path, bare=False) if config_path else StaffingConfig()
-        reach = ReachConfig.from_toml(config_path, bare=False) if config_path else ReachConfig()
-        if mode:
-            reach = reach.replace(mode=mode)
-        plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress)
-        progress("validate", 0, 1)
-        # The plan is held to its own rules (the band it was made with, --band included);
-        # the file's [validate] table adds tolerance and levels, and may set a band of its own.
-        rules = ValidationRules.from_toml(config_path, plan_band=False) if config_path else ValidationRules()
-        faults = validate_plan(plan, rules)
+    if preset and options["config_path"]:
+        raise click.UsageError("give --config or --preset, not both")
+    progress = Progress(quiet)
+    try:
+        result = run_county(out_dir, preset=preset, mode=mode, lang=lang, basemap=basemap, progress=progress,
+                            **options)
+    finally:
         progress.close()
-        map_html = plan_map(plan, lang=lang, basemap=basemap).get_root().render()
-        report = build_report(plan, lang=lang)
-        path = write_plan(plan, out)
-        write_roster(plan, out.file("roster.csv"))
-        write_budget(plan, out.file("budget.csv"))
-        faults.to_gpkg(out.file("faults.gpkg"))
-        write_text(out.file("map.html"), map_html)
-        report.to_html(out.file("report.html"))
+    plan, faults, path, out = result.plan, result.faults, result.paths["plan.gpkg"], result.outdir
     out_dir = Path(out_dir)
 
     echo_summary(plan, path)

@@ -1,0 +1,242 @@
+"""One whole run of one area, from the options of ``gridmap run`` to its files.
+
+    result = run_county(Path("out/demo"), osm="data/liechtenstein.osm.pbf", area_name="Liechtenstein",
+                        urban_mode="all", band=(300, 500), seed=0)
+    result.plan.summary(); result.faults.errors; result.paths["report.html"]
+
+:func:`plan_from_options` reads the inputs the options name and makes the plan (the
+code behind ``gridmap partition``); :func:`run_county` adds staffing, reach,
+validation, the map and the report and writes every file (``gridmap run``, and each
+county of ``gridmap batch``). The keyword names are the CLI's parameter names
+(``--urban`` is ``urban_mode``, ``--config`` is ``config_path``).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gridmap.errors import InputError
+
+#: The files one run writes into its output folder, in the order they are written.
+RUN_FILES = ("plan.gpkg", "summary.json", "roster.csv", "budget.csv", "faults.gpkg", "map.html", "report.html")
+
+
+def load_config(config_path=None, **overrides):
+    """The plan rules: defaults, then the TOML file, then the overrides given (None: not given).
+
+    ``urban_*`` and ``rural_*`` overrides go to the :class:`~gridmap.config.UrbanRule`
+    and :class:`~gridmap.config.RuralRule` fields of the same name.
+    """
+    from gridmap.config import PlanConfig
+
+    config = PlanConfig.from_toml(config_path) if config_path else PlanConfig()
+    changes = {k: v for k, v in overrides.items() if v is not None and k in PlanConfig.__dataclass_fields__}
+    for table in ("urban", "rural"):
+        rule = {k[len(table) + 1:]: v for k, v in overrides.items() if k.startswith(table + "_") and v is not None}
+        if rule:
+            changes[table] = dataclasses.replace(getattr(config, table), **rule)
+    return config.replace(**changes) if changes else config
+
+
+def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=False, extract_area=False,
+                      units_points=None, units_from_places=None, area_level=2, units=None, units_level=8,
+                      parent_level=None, unit_id=None, unit_name=None, code_table=None, county_code=None, roads=(),
+                      waterways=(), railways=(), barriers=(), households=None, households_column=None,
+                      households_divisor=1.0, buildings=None, households_totals=None, totals_column="households",
+                      totals_divisor=1.0, totals_factor=3.0, census_county=None, encoding=None, drop_outside=False,
+                      gcj02=(), band=None, urban_mode=None, urban_min_density=None, urban_urban_pattern=None,
+                      rural_grids=None, rural_gap_m=None, rural_min_households=None, rural_split_large=None, crs=None,
+                      jobs=1, seed=None, config_path=None, progress=None, executor=None, inputs=None):
+    """Read the inputs the options name and make the plan (``gridmap partition``).
+
+    The keywords are the CLI's parameters (see ``gridmap partition --help``).
+    ``executor``: a :class:`concurrent.futures.Executor` for the per-unit steps (else a
+    process pool of ``jobs`` processes when ``jobs`` > 1). ``inputs``: assembled
+    :class:`~gridmap.pipeline.Inputs` to plan instead of reading files (the input options
+    are then ignored; the rule options apply).
+    """
+    from gridmap.inputs import gcj02_roles
+    from gridmap.pipeline import inputs_from_files, inputs_from_osm, set_households, set_totals, set_unit_codes
+
+    if inputs is not None:
+        config = load_config(config_path, band=tuple(band) if band else None, seed=seed, crs=crs,
+                             urban_mode=urban_mode, urban_min_density=urban_min_density,
+                             urban_urban_pattern=urban_urban_pattern, rural_grids=rural_grids,
+                             rural_gap_m=rural_gap_m, rural_min_households=rural_min_households,
+                             rural_split_large=rural_split_large)
+        return _make_plan(inputs, config, progress, executor, jobs)
+    if units_from_places and not osm:
+        raise InputError("--units-from-places needs --osm (the place nodes come from the extract)")
+    if (close_at_extract or extract_area) and not osm:
+        raise InputError("--close-at-extract and --extract-area need --osm")
+    if not (osm or area or units):
+        raise InputError("give --osm FILE, or --area FILE and/or --units FILE")
+    config = load_config(config_path, band=tuple(band) if band else None, seed=seed, crs=crs,
+                         urban_mode=urban_mode, urban_min_density=urban_min_density,
+                         urban_urban_pattern=urban_urban_pattern, rural_grids=rural_grids, rural_gap_m=rural_gap_m,
+                         rural_min_households=rural_min_households, rural_split_large=rural_split_large)
+    progress = progress or (lambda *a: None)
+    progress("inputs", 0, 1)
+    census = None
+    if census_county:
+        from gridmap.census import county
+
+        census = county(census_county)
+        if totals_divisor == 1.0 and households_totals:
+            totals_divisor = census.household_size
+    if osm:
+        shifted = gcj02_roles(gcj02)
+        if shifted - {"households", "totals", "area", "units"}:
+            raise InputError("--gcj02: an OSM extract is in WGS 84; only --area, --units, --households and "
+                             "--households-totals files may be GCJ-02 with --osm")
+        inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
+                                 parent_level=parent_level, close_at_extract=close_at_extract,
+                                 extract_area=extract_area, area=area, units=units, unit_id=unit_id,
+                                 unit_name=unit_name, encoding=encoding, gcj02=shifted)
+        if households:
+            set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted)
+        if households_totals:
+            set_totals(inputs, households_totals, totals_column, totals_divisor, gcj02="totals" in shifted,
+                       encoding=encoding)
+        inputs.drop_outside = drop_outside
+    else:
+        inputs = inputs_from_files(area=area, units=units, unit_id=unit_id, unit_name=unit_name, roads=roads,
+                                   waterways=waterways, railways=railways, barriers=barriers, households=households,
+                                   households_column=households_column, households_divisor=households_divisor,
+                                   buildings=buildings, drop_outside=drop_outside,
+                                   households_totals=households_totals, totals_column=totals_column,
+                                   totals_divisor=totals_divisor, gcj02=gcj02, encoding=encoding)
+    if units_points or units_from_places:
+        from gridmap.inputs.files import read_layer
+        from gridmap.pipeline import set_units_from_points
+
+        points = read_layer(units_points, what="units points", kind="point", encoding=encoding) if units_points else None
+        kinds = [k.strip() for k in (units_from_places or "").split(",") if k.strip()]
+        set_units_from_points(inputs, points, places=kinds, parent_level=parent_level if osm else None)
+    inputs.spread = dataclasses.replace(inputs.spread, disagree_factor=totals_factor)
+    if census is not None:
+        inputs.sources["census_county"] = {"code": census.code, "name": census.name,
+                                           "households": round(census.households),
+                                           "household_size": census.household_size}
+    if code_table:
+        set_unit_codes(inputs, code_table, county_code)
+    elif county_code:
+        raise InputError("--county-code needs --code-table")
+    return _make_plan(inputs, config, progress, executor, jobs)
+
+
+def _make_plan(inputs, config, progress, executor, jobs):
+    from gridmap.pipeline import make_plan
+
+    if executor is None and jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            return make_plan(inputs, config, progress=progress, executor=pool)
+    return make_plan(inputs, config, progress=progress, executor=executor)
+
+
+@dataclass
+class RunResult:
+    """What :func:`run_county` made: the plan (staffed, reached), its faults, the files written
+    (final paths by name) and the output directory's record (``removed``, ``swept``)."""
+
+    plan: object
+    faults: object
+    paths: dict = field(default_factory=dict)
+    outdir: object = None
+
+
+def _noop(*args):
+    return None
+
+
+def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=None, progress=None,
+               executor=None, **options) -> RunResult:
+    """Every step of ``gridmap run`` on one area, and its files in ``out``.
+
+    Parameters
+    ----------
+    out : output folder; gets :data:`RUN_FILES` and ``manifest.json``, all or nothing
+        (:class:`gridmap._outdir.OutputDir`: a lock while writing, files staged and moved
+        into place only when all are complete).
+    preset : a bundled preset's name (instead of ``config_path``).
+    mode : travel mode of the reach (overrides the config's ``[reach]``).
+    lang, basemap : language of the map and report; the map's background.
+    laps : ``laps(step)`` called as each step ends (a timer; see benchmarks/bench_run.py).
+    progress : ``progress(step, done, total)``.
+    executor : a :class:`concurrent.futures.Executor` for the per-unit steps.
+    options : the keywords of :func:`plan_from_options`.
+    """
+    from gridmap._outdir import OutputDir
+
+    lap = laps or _noop
+    if preset:
+        from gridmap.presets import preset_path
+
+        if options.get("config_path"):
+            raise InputError("give --config or --preset, not both")
+        options["config_path"] = str(preset_path(preset))
+    config_path = options.get("config_path")
+    # The lock is taken before any work; everything is computed, then written into a
+    # staging directory and moved into OUT only when complete.
+    with OutputDir(out, "run", fresh=True) as outdir:
+        plan = plan_from_options(progress=progress, executor=executor, **options)
+        if config_path and options.get("osm"):  # [dedicated] in the rules: specific areas from the extract
+            from gridmap.dedicated import carve_from_osm
+
+            plan = carve_from_osm(plan, config_path, options["osm"])
+        lap("plan (inputs + partition)")
+
+        from gridmap.config import ReachConfig, StaffingConfig
+        from gridmap.pipeline import staff_and_reach
+
+        staffing = StaffingConfig.from_toml(config_path, bare=False) if config_path else StaffingConfig()
+        reach = ReachConfig.from_toml(config_path, bare=False) if config_path else ReachConfig()
+        if mode:
+            reach = reach.replace(mode=mode)
+        plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress, laps=lap)
+
+        from gridmap.validate import ValidationRules, validate_plan
+
+        (progress or _noop)("validate", 0, 1)
+        # The plan is held to its own rules (the band it was made with, --band included);
+        # the file's [validate] table adds tolerance and levels, and may set a band of its own.
+        rules = ValidationRules.from_toml(config_path, plan_band=False) if config_path else ValidationRules()
+        faults = validate_plan(plan, rules)
+        lap("validate")
+
+        from gridmap.maps import plan_map
+
+        map_html = plan_map(plan, lang=lang, basemap=basemap).get_root().render()
+        lap("map")
+        from gridmap.report import build_report
+
+        report = build_report(plan, lang=lang, faults=faults)
+        lap("report")
+        paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap)
+    lap("commit outputs")
+    return RunResult(plan, faults, paths, outdir)
+
+
+def write_run(plan, faults, out, *, map_html: str, report, laps=None) -> dict:
+    """Write the files of one run into ``out`` (a :class:`gridmap._outdir.OutputDir`); final paths by name."""
+    import json
+
+    from gridmap._atomic import write_text
+    from gridmap._outdir import plan_id
+    from gridmap.staffing import write_budget, write_roster
+
+    lap = laps or _noop
+    out.plan_id = plan_id(plan)
+    plan.save(out.file("plan.gpkg"))
+    lap("write plan.gpkg")
+    write_text(out.file("summary.json"), json.dumps(plan.summary(), ensure_ascii=False, indent=2))
+    write_roster(plan, out.file("roster.csv"))
+    write_budget(plan, out.file("budget.csv"))
+    faults.to_gpkg(out.file("faults.gpkg"))
+    write_text(out.file("map.html"), map_html)
+    report.to_html(out.file("report.html"))
+    lap("write other files")
+    return {name: out.final(name) for name in RUN_FILES}
