@@ -850,13 +850,14 @@ def _version(package: str) -> str:
 
 
 def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoDataFrame | None = None,
-                    progress=None, laps=None) -> Plan:
+                    progress=None, laps=None, executor=None) -> Plan:
     """The later steps in order: staff the grids, then measure their reach from the bases.
 
     ``staffing`` is a :class:`gridmap.staffing.StaffingConfig`, ``reach`` a
     :class:`gridmap.config.ReachConfig` (defaults when None); ``bases`` an optional layer
     of given offices. Returns a new plan with workers, bases, service areas and the
-    households outside the response time. ``laps(step)`` is called as each step ends.
+    households outside the response time. ``laps(step)`` is called as each step ends;
+    ``executor`` (a :class:`concurrent.futures.Executor`) searches computed bases in parallel.
     """
     from gridmap.reach import reach_plan
     from gridmap.staffing import staff_plan
@@ -864,7 +865,7 @@ def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoData
     report = progress or (lambda *a: None)
     lap = laps or (lambda step: None)
     report("staffing", 0, 1)
-    staffed = staff_plan(plan, staffing, bases=bases, reach_config=reach)
+    staffed = staff_plan(plan, staffing, bases=bases, reach_config=reach, executor=executor)
     lap("staffing (bases)")
     report("reach", 0, 1)
     reached = reach_plan(staffed, reach)

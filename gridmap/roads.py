@@ -246,7 +246,7 @@ def match_bases(bases: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> gpd.GeoData
 
 
 def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min_time", *,
-                  network: RoadNetwork | None = None, grid_ids=None) -> gpd.GeoDataFrame:
+                  network: RoadNetwork | None = None, grid_ids=None, executor=None) -> gpd.GeoDataFrame:
     """The base of each grid: the road node inside it that serves its households best.
 
     Parameters
@@ -258,6 +258,8 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
         the most households within the grid's response time (ties: least time).
     network : a prebuilt :class:`RoadNetwork` (from :func:`build_network`) to reuse.
     grid_ids : only these grids (default all).
+    executor : a :class:`concurrent.futures.Executor` that searches the grids' bases in
+        parallel (one task per grid; the same bases as without it).
 
     Returns
     -------
@@ -299,6 +301,7 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
     near = pd.Series(network.snappable[near_pairs[1]]).groupby(near_pairs[0]).apply(np.asarray).to_dict()
 
     rows = []
+    tasks = []  # (row, search) of the grids whose base is searched on the network
     for g, grid in enumerate(grids.itertuples()):
         members = by_grid.get(str(grid.grid_id), np.zeros(0, dtype=int))
         members = members[hh_weight[members] > 0]
@@ -310,35 +313,24 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
         if len(members) == 0:  # no one to serve: the node nearest the grid's inner point
             point = shapely.point_on_surface(grid.geometry)
             node = int(cand[np.argmin(np.hypot(*(network.xy[cand] - [point.x, point.y]).T))])
-            rows.append((grid.grid_id, method, node, np.nan))
+            rows.append([grid.grid_id, method, node, np.nan])
             continue
-        w, walk, nodes = hh_weight[members], hh_walk[members], hh_node[members]
-        limit_s = config.minutes(grid.regime) * 60.0
-        local = np.unique(np.concatenate([near.get(g, np.zeros(0, dtype=int)), cand, nodes]))
-        sub = network.graph[local][:, local]
-        cand_l, nodes_l = np.searchsorted(local, cand), np.searchsorted(local, nodes)
-        limit = limit_s if objective == "max_reached" else np.inf
-        if len(cand) > config.candidates:
-            keep = _shortlist(sub, cand_l, nodes_l, hh_xy[members], w, config.candidates, objective, limit_s)
-            rest_l = np.delete(cand_l, keep)
-            cand, cand_l = cand[keep], cand_l[keep]
-            full = dijkstra(sub, cand_l, limit=limit)
-            times = full[:, nodes_l] + walk
-            best = _best(times, w, objective, limit_s)
-            # Refine: the grid's nodes nearest the screened winner are tried too, which
-            # catches a winner off by a street from the coarse screen.
-            near_l = rest_l[np.argsort(full[best, rest_l], kind="stable")[:config.candidates]]
-            if len(near_l):
-                cand = np.concatenate([cand, local[near_l]])
-                times = np.vstack([times, dijkstra(sub, near_l, limit=limit)[:, nodes_l] + walk])
-                best = _best(times, w, objective, limit_s)
-        else:
-            times = dijkstra(sub, cand_l, limit=limit)[:, nodes_l] + walk
-            best = _best(times, w, objective, limit_s)
-        finite = np.isfinite(times[best])
-        mean = float((times[best][finite] * w[finite]).sum() / w[finite].sum() / 60.0) if finite.any() else np.nan
-        rows.append((grid.grid_id, method, int(cand[best]), mean))
-    ids, methods, nodes, means = zip(*rows) if rows else ((), (), (), ())
+        rows.append([grid.grid_id, method, None, None])
+        tasks.append((len(rows) - 1, _BaseSearch(network, near.get(g, np.zeros(0, dtype=int)), cand,
+                                                 hh_node[members], hh_walk[members], hh_weight[members],
+                                                 hh_xy[members], config.minutes(grid.regime) * 60.0, objective,
+                                                 config.candidates)))
+    # one task per grid: its neighbourhood's subgraph and plain arrays in, (node, minutes) out
+    # (run here, or in chunks on an executor's workers; the same bases either way)
+    found = []
+    if executor is None:
+        found = [_grid_base(task.arrays()) for _, task in tasks]
+    else:
+        for start in range(0, len(tasks), _CHUNK):
+            found += list(executor.map(_grid_base, [t.arrays() for _, t in tasks[start:start + _CHUNK]]))
+    for (row, _), (node, mean) in zip(tasks, found):
+        rows[row][2:] = [node, mean]
+    ids, methods, nodes, means = zip(*map(tuple, rows)) if rows else ((), (), (), ())
     nodes = np.asarray(nodes, dtype=np.int64)
     points = shapely.points(network.xy[nodes]) if len(nodes) else np.array([], dtype=object)
     if len(points):
@@ -351,6 +343,65 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
     return gpd.GeoDataFrame({"grid_id": list(ids), "source": "computed", "method": list(methods),
                              "objective": objective, "mode": config.mode, "mean_minutes": list(means)},
                             geometry=points if len(nodes) else [], crs=grids.crs)
+
+
+#: Grids per batch of base searches sent to an executor (memory: their subgraphs).
+_CHUNK = 256
+
+
+@dataclass
+class _BaseSearch:
+    """What one grid's base search needs, cut out of the network only when the task is sent."""
+
+    network: RoadNetwork
+    near: np.ndarray
+    cand: np.ndarray
+    nodes: np.ndarray
+    walk: np.ndarray
+    w: np.ndarray
+    hh_xy: np.ndarray
+    limit_s: float
+    objective: str
+    k: int
+
+    def arrays(self) -> tuple:
+        local = np.unique(np.concatenate([self.near, self.cand, self.nodes]))
+        sub = self.network.graph[local][:, local]
+        return (sub, self.cand, np.searchsorted(local, self.cand), np.searchsorted(local, self.nodes), self.walk,
+                self.w, self.hh_xy, self.limit_s, self.objective, self.k)
+
+
+def _grid_base(task) -> tuple[int, float]:
+    """The base node of one grid and its household-weighted mean minutes (a pure, picklable task).
+
+    ``task``: the grid's neighbourhood subgraph, its candidate nodes (network ids and
+    subgraph ids), its households' subgraph nodes, walking seconds, weights and
+    coordinates, its response time (s), the objective and ``candidates``.
+    """
+    sub, cand, cand_l, nodes_l, walk, w, hh_xy, limit_s, objective, k = task
+    limit = limit_s if objective == "max_reached" else np.inf
+    network_id = np.empty(sub.shape[0], dtype=np.int64)  # subgraph id -> network id, for the candidates
+    network_id[cand_l] = cand
+    if len(cand) > k:
+        keep = _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s)
+        rest_l = np.delete(cand_l, keep)
+        cand, cand_l = cand[keep], cand_l[keep]
+        full = dijkstra(sub, cand_l, limit=limit)
+        times = full[:, nodes_l] + walk
+        best = _best(times, w, objective, limit_s)
+        # Refine: the grid's nodes nearest the screened winner are tried too, which
+        # catches a winner off by a street from the coarse screen.
+        near_l = rest_l[np.argsort(full[best, rest_l], kind="stable")[:k]]
+        if len(near_l):
+            cand = np.concatenate([cand, network_id[near_l]])
+            times = np.vstack([times, dijkstra(sub, near_l, limit=limit)[:, nodes_l] + walk])
+            best = _best(times, w, objective, limit_s)
+    else:
+        times = dijkstra(sub, cand_l, limit=limit)[:, nodes_l] + walk
+        best = _best(times, w, objective, limit_s)
+    finite = np.isfinite(times[best])
+    mean = float((times[best][finite] * w[finite]).sum() / w[finite].sum() / 60.0) if finite.any() else np.nan
+    return int(cand[best]), mean
 
 
 def _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> np.ndarray:
@@ -427,7 +478,8 @@ def straight_line_bases(plan) -> gpd.GeoDataFrame:
 
 
 def plan_bases(plan, config: ReachConfig | None = None, *, bases: gpd.GeoDataFrame | None = None,
-               objective: str = "min_time", network: RoadNetwork | None = None) -> gpd.GeoDataFrame:
+               objective: str = "min_time", network: RoadNetwork | None = None,
+               executor=None) -> gpd.GeoDataFrame:
     """Every grid's base: ``bases`` given by the user where they cover a grid, computed elsewhere.
 
     Without user bases, a plan's existing ``bases`` layer is kept. Grids still without a
@@ -458,7 +510,8 @@ def plan_bases(plan, config: ReachConfig | None = None, *, bases: gpd.GeoDataFra
             computed = straight_line_bases(plan)
             computed = computed[computed["grid_id"].astype(str).isin(missing)]
         else:
-            computed = compute_bases(plan, config, objective, network=network, grid_ids=missing)
+            computed = compute_bases(plan, config, objective, network=network, grid_ids=missing,
+                                     executor=executor)
         frames.append(computed)
     out = gpd.GeoDataFrame(pd.concat([f for f in frames if len(f)], ignore_index=True), crs=grids.crs)
     out["grid_id"] = out["grid_id"].astype(str)

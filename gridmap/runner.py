@@ -166,11 +166,10 @@ def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=N
     lang, basemap : language of the map and report; the map's background.
     laps : ``laps(step)`` called as each step ends (a timer; see benchmarks/bench_run.py).
     progress : ``progress(step, done, total)``.
-    executor : a :class:`concurrent.futures.Executor` for the per-unit steps.
+    executor : a :class:`concurrent.futures.Executor` for the per-unit steps and the bases'
+        searches (default: a pool of ``jobs`` processes when ``jobs`` > 1).
     options : the keywords of :func:`plan_from_options`.
     """
-    from gridmap._outdir import OutputDir
-
     lap = laps or _noop
     if preset:
         from gridmap.presets import preset_path
@@ -179,6 +178,22 @@ def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=N
             raise InputError("give --config or --preset, not both")
         options["config_path"] = str(preset_path(preset))
     config_path = options.get("config_path")
+    pool = None
+    if executor is None and options.get("jobs", 1) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        # one pool for the per-unit steps and the bases' searches (workers start once)
+        executor = pool = ProcessPoolExecutor(max_workers=options["jobs"])
+    try:
+        return _run(out, options, config_path, mode, lang, basemap, lap, progress, executor)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor) -> RunResult:
+    from gridmap._outdir import OutputDir
+
     # The lock is taken before any work; everything is computed, then written into a
     # staging directory and moved into OUT only when complete.
     with OutputDir(out, "run", fresh=True) as outdir:
@@ -196,7 +211,7 @@ def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=N
         reach = ReachConfig.from_toml(config_path, bare=False) if config_path else ReachConfig()
         if mode:
             reach = reach.replace(mode=mode)
-        plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress, laps=lap)
+        plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress, laps=lap, executor=executor)
 
         from gridmap.validate import ValidationRules, validate_plan
 

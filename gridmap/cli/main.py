@@ -119,8 +119,8 @@ def cli():
 
 
 #: One module per command in gridmap/cli/, each defining a click command named ``command``.
-COMMANDS = ("partition", "staff", "reach", "map", "validate", "report", "run", "export", "presets", "edit", "update",
-            "adjust", "compare", "micro", "dedicated")
+COMMANDS = ("partition", "staff", "reach", "map", "validate", "report", "run", "batch", "export", "presets", "edit",
+            "update", "adjust", "compare", "micro", "dedicated")
 
 
 def _register():

@@ -1,0 +1,466 @@
+"""Many counties in one go on dask.distributed: ``gridmap batch``.
+
+    manifest = read_manifest("province.toml")          # [defaults] + one [[run]] per county
+    counties = [County(name, options) for name, options in manifest]   # options: run_county's keywords
+    result = run_batch(counties, "out/province", workers=2)
+    result.rows          # one dict per county: status, households, grids, workers, budget, ...
+
+Each county is one task running :func:`gridmap.runner.run_county` (the same steps and
+files as ``gridmap run``) into ``OUT/<name>/``. Inside it, the per-unit steps (cutting
+atoms, partitioning) go back to the cluster as tasks of their own through
+the worker's client (:func:`distributed.worker_client`), so a county with many
+units spreads over every worker instead of holding one up; the plan is the same as
+without an executor (each unit has its own seed).
+
+A county that fails does not stop the others: its one-line error is in the rows and in
+``OUT/failures.csv``. After a county's files are written, ``OUT/<name>/batch.json``
+records the fingerprint of its run (its options and the size and modification time of
+every input file it names); ``resume=True`` skips a county whose files are all present
+and whose fingerprint matches. At the end ``OUT/province.csv`` (one row per county),
+``OUT/province.html`` (the table, failures, and a link to) ``OUT/province_map.html``
+(every county's grids on one map) sum up the batch.
+
+The cluster: a :class:`distributed.LocalCluster` of ``workers`` processes (one thread
+each) on the loopback interface, its dashboard off unless asked for; or an existing
+scheduler's ``address`` (its workers must see the same files: inputs and ``OUT``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gridmap.errors import GridmapError, InputError
+
+#: Keys of a manifest table that are not options of ``gridmap run``.
+NAME_KEY = "name"
+
+#: Columns of ``province.csv`` (figures per county).
+COLUMNS = ("name", "status", "households", "units", "grids", "urban_grids", "in_band_share_urban", "workers",
+           "budget_yuan_year", "reached_share", "seconds", "error")
+
+
+@dataclass(frozen=True)
+class County:
+    """One county of a batch: its output folder name and the keywords of :func:`gridmap.runner.run_county`.
+
+    ``inputs``: the files its run reads (for the resume fingerprint); by default every
+    option value that names an existing file.
+    """
+
+    name: str
+    options: dict
+    inputs: tuple = ()
+
+    def __post_init__(self):
+        name = str(self.name)
+        if not name or name in (".", "..") or any(c in name for c in '/\\:*?"<>|') or name.startswith("."):
+            raise InputError(f"batch: county name {name!r} cannot be a folder name; use letters, digits, - or _")
+        if not self.inputs:
+            object.__setattr__(self, "inputs", tuple(sorted(_files_named(self.options))))
+
+    def fingerprint(self) -> str:
+        """Hash of the run's options, gridmap's version and each input file's size and modification time."""
+        from gridmap.pipeline import _version
+
+        files = []
+        for path in self.inputs:
+            try:
+                st = os.stat(path)
+                files.append([str(path), st.st_size, st.st_mtime_ns])
+            except OSError:
+                files.append([str(path), None, None])
+        text = json.dumps({"options": self.options, "files": files, "gridmap": _version("gridmap")},
+                          sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _files_named(options: dict):
+    for value in options.values():
+        for item in (value if isinstance(value, (list, tuple)) else (value,)):
+            if isinstance(item, (str, os.PathLike)) and item and os.path.isfile(item):
+                yield str(item)
+
+
+def read_manifest(path) -> list[tuple[str, dict]]:
+    """The counties of a TOML manifest: ``(name, table)`` pairs, each table over ``[defaults]``.
+
+    A manifest has an optional ``[defaults]`` table and one ``[[run]]`` table per county,
+    with a ``name`` (its output folder) and the options of ``gridmap run`` spelled as on
+    the command line without the dashes (``osm``, ``area-name``, ``band = [300, 500]``).
+    Relative file names are relative to the manifest's folder (see ``gridmap batch``).
+    """
+    from gridmap._toml import read_toml
+
+    data = read_toml(path, what="manifest")
+    unknown = sorted(set(data) - {"defaults", "run"})
+    if unknown:
+        raise InputError(f"manifest {path}: unknown table(s) {unknown}; expected [defaults] and [[run]]")
+    defaults = data.get("defaults", {})
+    runs = data.get("run", [])
+    if not isinstance(defaults, dict):
+        raise InputError(f"manifest {path}: [defaults] must be a table")
+    if not isinstance(runs, list) or not runs or not all(isinstance(r, dict) for r in runs):
+        raise InputError(f"manifest {path}: no county; add one [[run]] table per county (with a name)")
+    if NAME_KEY in defaults:
+        raise InputError(f"manifest {path}: [defaults] cannot hold a name; each [[run]] has its own")
+    out, seen = [], set()
+    for i, table in enumerate(runs, start=1):
+        name = table.get(NAME_KEY)
+        if not isinstance(name, str) or not name:
+            raise InputError(f"manifest {path}: [[run]] number {i} has no name (name = \"...\", its output folder)")
+        if name in seen:
+            raise InputError(f"manifest {path}: two [[run]] tables are named {name!r}")
+        seen.add(name)
+        merged = {**defaults, **{k: v for k, v in table.items() if k != NAME_KEY}}
+        out.append((name, merged))
+    return out
+
+
+# --------------------------------------------------------------------------- one county (on a worker)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, GridmapError):
+        return text or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _figures(plan, faults) -> dict:
+    s = plan.summary()
+    staff, reach = plan.meta.get("staffing", {}), plan.meta.get("reach", {})
+    return {"households": s.get("households"), "units": s.get("units"), "grids": s.get("grids"),
+            "urban_grids": s.get("urban_grids"), "in_band_share_urban": s.get("in_band_share_urban"),
+            "workers": staff.get("workers"), "budget_yuan_year": staff.get("yearly_yuan", {}).get("total"),
+            "reached_share": reach.get("county", {}).get("share"),
+            "errors": getattr(faults, "errors", None), "warnings": getattr(faults, "warnings", None)}
+
+
+def run_one(county: County, out, *, fingerprint: str, split: bool = True) -> dict:
+    """Run one county into ``out/<name>`` and return its row (never raises for the county's own errors).
+
+    On a dask worker with ``split``, the per-unit steps go back to the cluster as tasks.
+    """
+    from gridmap.runner import run_county
+
+    folder = Path(out) / county.name
+    start = time.perf_counter()
+    progress = _progress_events(county.name)
+    try:
+        client = _worker_client() if split else None
+        if client is not None:
+            with client as c:
+                result = run_county(folder, progress=progress, executor=_ClusterMap(c), **county.options)
+        else:
+            result = run_county(folder, progress=progress, **county.options)
+        row = {"name": county.name, "status": "ok", **_figures(result.plan, result.faults),
+               "seconds": round(time.perf_counter() - start, 2), "error": ""}
+        from gridmap._atomic import write_text
+
+        # written last: its presence says every file of the run is complete
+        write_text(folder / "batch.json", json.dumps({"fingerprint": fingerprint, "row": row}, ensure_ascii=False,
+                                                     indent=2, default=float))
+        return row
+    except Exception as exc:  # one bad county must not stop the others: its error becomes its row
+        return {"name": county.name, "status": "failed", "seconds": round(time.perf_counter() - start, 2),
+                "error": _one_line(exc)}
+
+
+class _ClusterMap:
+    """The ``map`` of a :class:`concurrent.futures.Executor` on a dask client (all that make_plan uses).
+
+    Every task is submitted at once and the results come back in order. (The
+    ``client.get_executor()`` of a worker's client leaves an un-awaited cancel behind
+    when its ``map`` ends.)
+    """
+
+    def __init__(self, client):
+        self.client = client
+
+    def map(self, fn, *iterables):
+        futures = self.client.map(fn, *iterables, pure=False)
+        return (future.result() for future in futures)
+
+
+def _worker_client():
+    """A client for tasks submitted from inside a task (None when not on a dask worker)."""
+    try:
+        from distributed import get_worker, worker_client
+
+        get_worker()
+    except (ImportError, ValueError):
+        return None
+    return worker_client(separate_thread=True)
+
+
+def _progress_events(name: str):
+    """``progress(step, done, total)`` that tells the client when a county starts a new step."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):
+        return None
+    last = [None]
+
+    def progress(step, done, total):
+        if step != last[0]:
+            last[0] = step
+            worker.log_event("gridmap-progress", {"county": name, "step": step})
+
+    return progress
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+@dataclass
+class BatchResult:
+    """Rows per county (in manifest order), the files written, and the cluster's figures."""
+
+    rows: list
+    paths: dict = field(default_factory=dict)
+    workers: dict = field(default_factory=dict)  # worker address -> peak resident MB
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list:
+        return [r for r in self.rows if r["status"] == "failed"]
+
+
+def is_complete(county: County, out) -> bool:
+    """Whether ``out/<name>`` holds every file of a run whose fingerprint matches ``county`` now."""
+    from gridmap.runner import RUN_FILES
+
+    folder = Path(out) / county.name
+    record = folder / "batch.json"
+    if not record.exists() or not all((folder / f).exists() for f in RUN_FILES):
+        return False
+    try:
+        stored = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return stored.get("fingerprint") == county.fingerprint()
+
+
+def run_batch(counties: list[County], out, *, workers: int | None = None, scheduler: str | None = None,
+              resume: bool = False, dashboard: bool = False, split: bool = True, on_event=None,
+              lang: str = "zh") -> BatchResult:
+    """Run every county on dask.distributed; write the province summary and the failure log.
+
+    Parameters
+    ----------
+    counties : the counties (unique names).
+    out : output folder; each county writes ``out/<name>/``.
+    workers : processes of the local cluster (default: the CPU count); ignored with ``scheduler``.
+    scheduler : address of an existing dask scheduler (``tcp://host:8786``) instead.
+    resume : skip counties whose outputs are complete and match (see :func:`is_complete`).
+    dashboard : serve the dask dashboard (local cluster, loopback, a free port) and say where.
+    split : send a county's per-unit steps back to the cluster as tasks.
+    on_event : ``on_event(kind, name, detail)`` as counties start steps, finish, fail or are skipped.
+    lang : language of the province summary's labels.
+    """
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise InputError("batch: dask.distributed is not installed; pip install 'gridmap[batch]'") from None
+    names = [c.name for c in counties]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise InputError(f"batch: county names must be unique; repeated: {duplicated}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    tell = on_event or (lambda *a: None)
+    started = time.perf_counter()
+    rows: dict[str, dict] = {}
+    todo = []
+    for county in counties:
+        if resume and is_complete(county, out):
+            stored = json.loads((out / county.name / "batch.json").read_text(encoding="utf-8"))["row"]
+            rows[county.name] = {**stored, "status": "skipped"}
+            tell("skipped", county.name, "outputs complete and up to date")
+        else:
+            todo.append(county)
+
+    peaks = {}
+    if todo:
+        cluster = None
+        if scheduler:
+            client = Client(scheduler, set_as_default=False)
+        else:
+            n = max(1, int(workers or os.cpu_count() or 1))
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address="127.0.0.1:0" if dashboard else None,
+                                   scheduler_port=0, silence_logs=40)
+            client = Client(cluster, set_as_default=False)
+        try:
+            tell("cluster", "", f"{client.scheduler.address}, {len(client.scheduler_info().get('workers', {}))} "
+                                "worker(s)")
+            if dashboard and client.dashboard_link:
+                tell("dashboard", "", client.dashboard_link)
+            client.subscribe_topic("gridmap-progress",
+                                   lambda event: tell("step", event[1]["county"], event[1]["step"]))
+            futures = {}
+            for county in todo:
+                future = client.submit(run_one, county, str(out.resolve()), fingerprint=county.fingerprint(),
+                                       split=split, key=f"county-{county.name}-{county.fingerprint()[:12]}",
+                                       pure=False)
+                futures[future] = county.name
+                tell("queued", county.name, "")
+            for future in as_completed(futures, loop=client.loop):
+                name = futures[future]
+                try:
+                    row = future.result()
+                except Exception as exc:  # the worker died (memory), or the task could not be sent
+                    row = {"name": name, "status": "failed", "error": _one_line(exc)}
+                rows[name] = row
+                tell("done" if row["status"] == "ok" else "failed", name, row)
+            peaks = _peak_memory(client)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    ordered = [rows[c.name] for c in counties]
+    result = BatchResult(rows=ordered, workers=peaks, seconds=round(time.perf_counter() - started, 2))
+    result.paths = write_summary(result, out, lang=lang)
+    return result
+
+
+def _peak_memory(client) -> dict:
+    """Peak resident memory (MB) of each worker process so far."""
+    def peak():
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    try:
+        return {addr: round(mb, 1) for addr, mb in client.run(peak).items()}
+    except Exception:  # a scheduler that forbids client.run: no figures, not a failed batch
+        return {}
+
+
+# --------------------------------------------------------------------------- the province summary
+
+_WORDS = {
+    "title": ("Province summary", "全省汇总"),
+    "name": ("County", "县（区）"), "status": ("Status", "状态"), "households": ("Households", "户数"),
+    "units": ("Units", "村（社区）数"), "grids": ("Grids", "网格数"), "urban_grids": ("Urban grids", "城镇网格数"),
+    "in_band_share_urban": ("Urban grids in band", "城镇网格在范围内比例"), "workers": ("Workers", "网格员数"),
+    "budget_yuan_year": ("Budget (yuan/year)", "经费（元/年）"), "reached_share": ("Households reached", "覆盖比例"),
+    "seconds": ("Seconds", "用时（秒）"), "error": ("Error", "错误"),
+    "ok": ("done", "完成"), "failed": ("failed", "失败"), "skipped": ("skipped (up to date)", "跳过（已是最新）"),
+    "total": ("Total", "合计"), "failures": ("Failures", "失败的县"), "none_failed": ("No county failed.", "无失败。"),
+    "map": ("Map of every county's grids", "全省网格地图"),
+}
+
+
+def _w(key, lang):
+    en, zh = _WORDS[key]
+    return zh if lang == "zh" else en
+
+
+def write_summary(result: BatchResult, out: Path, *, lang: str = "zh") -> dict:
+    """``province.csv``, ``failures.csv``, ``province_map.html`` and ``province.html`` in ``out``."""
+    import html
+
+    import pandas as pd
+
+    from gridmap._atomic import write_bytes, write_text
+
+    table = pd.DataFrame([{c: r.get(c) for c in COLUMNS} for r in result.rows], columns=list(COLUMNS))
+    paths = {"province.csv": write_bytes(out / "province.csv", table.to_csv(index=False).encode("utf-8-sig"))}
+    failed = table[table["status"] == "failed"][["name", "error"]]
+    paths["failures.csv"] = write_bytes(out / "failures.csv", failed.to_csv(index=False).encode("utf-8-sig"))
+    done = [r["name"] for r in result.rows if r["status"] in ("ok", "skipped")]
+    map_path = _province_map(out, done, result.rows, lang)
+    if map_path is not None:
+        paths["province_map.html"] = map_path
+
+    ok = table[table["status"] != "failed"]
+    total = {"name": _w("total", lang), "status": "", "households": ok["households"].sum(),
+             "units": ok["units"].sum(), "grids": ok["grids"].sum(), "urban_grids": ok["urban_grids"].sum(),
+             "workers": ok["workers"].sum(), "budget_yuan_year": ok["budget_yuan_year"].sum(),
+             "seconds": result.seconds}
+    shown = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+
+    def cell(column, value):
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        if column == "status":
+            return _w(value, lang) if value in ("ok", "failed", "skipped") else str(value)
+        if column in ("in_band_share_urban", "reached_share"):
+            return f"{float(value):.1%}"
+        if column in ("households", "budget_yuan_year"):
+            return f"{float(value):,.0f}"
+        if column == "seconds":
+            return f"{float(value):.1f}"
+        return html.escape(str(value))
+
+    columns = [c for c in COLUMNS if c != "error"]
+    head = "".join(f"<th>{html.escape(_w(c, lang))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell(c, r[c])}</td>" for c in columns) + "</tr>"
+                   for r in shown.to_dict("records"))
+    fail = ("<ul>" + "".join(f"<li><b>{html.escape(str(n))}</b>: {html.escape(str(e))}</li>"
+                             for n, e in zip(failed["name"], failed["error"])) + "</ul>") if len(failed) \
+        else f"<p>{_w('none_failed', lang)}</p>"
+    link = f'<p><a href="province_map.html">{_w("map", lang)}</a></p>' if map_path is not None else ""
+    page = (f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
+            f"<title>{_w('title', lang)}</title><style>body{{font-family:sans-serif;margin:2em}}"
+            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+            "td:first-child,th:first-child{text-align:left}</style></head><body>"
+            f"<h1>{_w('title', lang)}</h1>{link}<table><tr>{head}</tr>{body}</table>"
+            f"<h2>{_w('failures', lang)}</h2>{fail}</body></html>\n")
+    paths["province.html"] = write_text(out / "province.html", page)
+    return paths
+
+
+def _province_map(out: Path, names: list[str], rows: list[dict], lang: str):
+    """Every county's grids on one offline map (grids coloured by county, a popup with its figures)."""
+    if not names:
+        return None
+    import folium
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    from gridmap._atomic import write_text
+
+    frames = []
+    for name in names:
+        path = out / name / "plan.gpkg"
+        if not path.exists():
+            continue
+        grids = pyogrio.read_dataframe(path, layer="grids", columns=["grid_id", "households", "regime"])
+        grids = grids.to_crs(grids.estimate_utm_crs() if grids.crs is None or not grids.crs.is_projected
+                             else grids.crs)
+        grids["geometry"] = grids.geometry.simplify(10.0)  # metres: a county-wide view
+        frames.append(grids.to_crs(4326).assign(county=name))
+    if not frames:
+        return None
+    grids = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
+    palette = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+               "#bcbd22", "#17becf")
+    colour = {n: palette[i % len(palette)] for i, n in enumerate(names)}
+    west, south, east, north = grids.total_bounds
+    from branca.element import Element
+
+    from gridmap._map_assets import head_html
+
+    fmap = folium.Map(tiles=None, control_scale=True)
+    # offline like every gridmap map: Leaflet inlined, nothing linked from a CDN
+    fmap.default_js = []
+    fmap.default_css = []
+    fmap.get_root().header.add_child(Element(head_html()), name="gridmap_assets")
+    fmap.fit_bounds([[south, west], [north, east]])
+    grids["households"] = grids["households"].round(0)
+    folium.GeoJson(grids[["county", "grid_id", "households", "regime", "geometry"]].to_json(),
+                   name=_w("grids", lang),
+                   style_function=lambda f: {"color": colour.get(f["properties"]["county"], "#333"), "weight": 1,
+                                             "fillOpacity": 0.3},
+                   tooltip=folium.GeoJsonTooltip(["county", "grid_id", "households"],
+                                                 aliases=[_w("name", lang), "grid", _w("households", lang)])).add_to(fmap)
+    return write_text(out / "province_map.html", fmap.get_root().render())

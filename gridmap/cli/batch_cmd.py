@@ -1,0 +1,168 @@
+"""``gridmap batch``: many counties from a TOML manifest, on dask.distributed."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from gridmap.cli.options import out_option, quiet_option
+from gridmap.errors import InputError
+
+#: Exit code when at least one county failed (the others' outputs are written).
+EXIT_SOME_FAILED = 4
+
+#: Options of ``gridmap run`` a manifest cannot set (they belong to the batch).
+_NOT_IN_MANIFEST = ("out", "quiet", "help", "strict")
+
+
+def _run_options():
+    """``gridmap run``'s options by their long name without dashes (``area-name``)."""
+    from gridmap.cli import run_cmd
+
+    by_name = {}
+    for param in run_cmd.command.params:
+        if not isinstance(param, click.Option):
+            continue
+        for opt in (*param.opts, *param.secondary_opts):
+            if opt.startswith("--") and not opt.startswith("--no-"):
+                by_name[opt[2:]] = param
+    return run_cmd.command, by_name
+
+
+def manifest_counties(path) -> list:
+    """The manifest's counties as :class:`gridmap.batch.County`, their options parsed by ``gridmap run`` itself.
+
+    Keys are ``gridmap run``'s long options without the dashes (``area-name``; ``area_name``
+    is accepted too); flags take true/false; repeatable options and ``band`` take lists.
+    Relative file names are relative to the manifest's folder.
+    """
+    from gridmap.batch import County, read_manifest
+
+    command, by_name = _run_options()
+    base = Path(path).resolve().parent
+    counties = []
+    for name, table in read_manifest(path):
+        where = f"manifest {path}: county {name!r}"
+        args = []
+        for key, value in table.items():
+            option = key.replace("_", "-")
+            param = by_name.get(option)
+            if param is None or option in _NOT_IN_MANIFEST:
+                raise InputError(f"{where}: {key!r} is not an option of `gridmap run` (see gridmap run --help)")
+            args += _as_args(param, option, value, base, where)
+        try:
+            ctx = command.make_context("run", [*args, "--out", "."], resilient_parsing=False)
+        except click.ClickException as exc:
+            raise InputError(f"{where}: {exc.format_message()}") from None
+        params = dict(ctx.params)
+        for drop in ("out_dir", "quiet", "strict"):
+            params.pop(drop, None)
+        if params.get("preset") and params.get("config_path"):
+            raise InputError(f"{where}: give config or preset, not both")
+        counties.append(County(name, params))
+    return counties
+
+
+def _as_args(param, option, value, base: Path, where) -> list[str]:
+    """Command-line words for one manifest key."""
+    if param.is_flag:
+        if not isinstance(value, bool):
+            raise InputError(f"{where}: {option} takes true or false, got {value!r}")
+        if value:
+            return [f"--{option}"]
+        return [param.secondary_opts[0]] if param.secondary_opts else []
+    values = value if isinstance(value, list) else [value]
+    if param.nargs > 1:
+        if len(values) != param.nargs:
+            raise InputError(f"{where}: {option} takes {param.nargs} values, e.g. {option} = [300, 500]")
+        return [f"--{option}", *(str(v) for v in values)]
+    if len(values) > 1 and not param.multiple:
+        raise InputError(f"{where}: {option} takes one value, got {value!r}")
+    words = []
+    for v in values:
+        if isinstance(param.type, click.Path) and isinstance(v, str) and v and not Path(v).is_absolute() \
+                and "://" not in v:
+            v = str(base / v)
+        words += [f"--{option}", str(v)]
+    return words
+
+
+@click.command("batch")
+@click.argument("manifest", type=click.Path(dir_okay=False))
+@out_option
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes of the local dask cluster.  "
+              "[default: the number of CPUs]")
+@click.option("--scheduler", help="Address of a running dask scheduler (e.g. tcp://10.0.0.5:8786) instead of a "
+              "local cluster; its workers must see the same input files and OUT.")
+@click.option("--resume", is_flag=True, help="Skip counties whose outputs in OUT are complete and were made from the "
+              "same options and input files (size and modification time).")
+@click.option("--dashboard", is_flag=True, help="Serve the dask dashboard (loopback, a free port) and print its link.")
+@click.option("--no-split", is_flag=True, help="Run each county whole on one worker (default: a county's units "
+              "are cut and partitioned as tasks of their own, spread over the workers).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the province summary.")
+@quiet_option
+def command(manifest, out_dir, workers, scheduler, resume, dashboard, no_split, lang, quiet):
+    """Run many counties from a TOML MANIFEST, each as `gridmap run` would, on dask.distributed.
+
+    The manifest has an optional [defaults] table and one [[run]] table per county: a
+    name (its folder in OUT) and the options of `gridmap run` without the dashes
+    (osm, area-name, band = [300, 500], urban = "all", preset, ...); relative file names
+    are relative to the manifest. Each county writes the files of `gridmap run` into
+    OUT/<name>/ (and batch.json, the fingerprint --resume checks). The batch writes
+    OUT/province.csv, OUT/province.html, OUT/province_map.html and OUT/failures.csv.
+
+    A failing county does not stop the others; its one-line error is printed and in
+    failures.csv, and the exit code is 4. Without --scheduler, a local cluster of
+    --workers processes runs on the loopback interface only.
+
+    \b
+    Example manifest:
+      [defaults]
+      band = [300, 500]
+      seed = 0
+      [[run]]
+      name = "liechtenstein"
+      osm = "data/liechtenstein.osm.pbf"
+      area-name = "Liechtenstein"
+      urban = "all"
+    """
+    from gridmap.batch import run_batch
+
+    if scheduler and workers:
+        raise click.UsageError("give --workers or --scheduler, not both")
+    counties = manifest_counties(manifest)
+    width = max(len(c.name) for c in counties)
+
+    def event(kind, name, detail):
+        if kind == "dashboard":
+            click.echo(f"dask dashboard: {detail}", err=True)
+        elif kind == "failed":
+            click.echo(f"  {name:<{width}}  FAILED: {detail.get('error', '')}", err=True)
+        elif quiet:
+            return
+        elif kind == "cluster":
+            click.echo(f"dask cluster: {detail}", err=True)
+        elif kind == "step":
+            click.echo(f"  {name:<{width}}  {detail} ...", err=True)
+        elif kind == "done":
+            click.echo(f"  {name:<{width}}  done in {detail.get('seconds', 0):.1f} s: {detail.get('grids')} grids, "
+                       f"{detail.get('households') or 0:,.0f} households", err=True)
+        elif kind == "skipped":
+            click.echo(f"  {name:<{width}}  skipped: {detail}", err=True)
+
+    result = run_batch(counties, out_dir, workers=workers, scheduler=scheduler, resume=resume, dashboard=dashboard,
+                       split=not no_split, on_event=event, lang=lang)
+    rows = result.rows
+    ok = sum(r["status"] == "ok" for r in rows)
+    skipped = sum(r["status"] == "skipped" for r in rows)
+    click.echo(f"batch of {len(rows)} counties in {result.seconds:.1f} s: {ok} done, {skipped} skipped "
+               f"(up to date), {len(result.failed)} failed")
+    for name in ("province.csv", "province.html", "province_map.html", "failures.csv"):
+        if name in result.paths:
+            click.echo(f"  wrote           {result.paths[name]}")
+    for row in result.failed:
+        click.echo(f"  ! {row['name']}: {row['error']}")
+    if result.failed:
+        sys.exit(EXIT_SOME_FAILED)
