@@ -191,9 +191,9 @@ def compare_map(a: Plan, b: Plan, comparison: Comparison | None = None, *, lang:
 
     comparison = comparison or compare_plans(a, b)
     m = plan_map(b, lang=lang)
-    add_outline_layer(m, a.grids.to_crs(b.crs), i18n.text("compare.plan_a", lang), colour="#d62728", weight=2.5,
+    add_outline_layer(m, a.grids.to_crs(b.crs), i18n.text("compare.plan_a", lang), colour="#d62728", weight=2.0,
                       dash="6 4", key="plan_a")
     if comparison.changed_points is not None and len(comparison.changed_points):
         add_point_layer(m, comparison.changed_points.to_crs(b.crs), i18n.text("compare.changed_households", lang),
-                        colour="#d62728", key="changed_households")
+                        colour="#7a0177", key="changed_households")
     return m

@@ -68,7 +68,7 @@ _OSM_ATTRIBUTION = {
 _KEYS = {
     **{k: f"layer.{k}" for k in ("grids", "labels", "units", "townships", "area", "workers", "bases",
                                  "service_areas", "unreached", "roads", "waterways", "railways", "basemap",
-                                 "annotation")},
+                                 "annotation", "micro_grids")},
     **{k: f"band.{k}" for k in ("under", "in", "over", "rural", "island", "dedicated")},
     **{k: f"map.{k}" for k in ("band", "summary", "minutes", "search", "no_match", "fullscreen", "title", "paren",
                                "hh", "unit_kind")},
@@ -270,14 +270,9 @@ def add_outline_layer(m, frame: gpd.GeoDataFrame, name: str, *, colour: str, wei
     style = {"color": colour, "weight": weight, "opacity": 0.9, "fill": False} | ({"dashArray": dash} if dash else {})
     payload = _json({"data": _collection(geo.values, [{"k": "o"}] * len(geo)), "styles": {"o": style},
                      "pane": "gmBorders", "canvas": len(geo) > 500, "key": key})
-    layer = _GridmapLayer("lines", payload, name, show=show and min_zoom is None)
+    layer = _GridmapLayer("lines", payload, name, show=show and min_zoom is None, min_zoom=min_zoom)
     layer.add_to(m)
-    if min_zoom is not None:
-        # shown from min_zoom on, hidden below: a thousand outlines would bury a county-wide view
-        script = (f"(function(){{var map={m.get_name()}, layer={layer.get_name()}; function z(){{"
-                  f"if (map.getZoom() >= {int(min_zoom)}) {{ if (!map.hasLayer(layer)) map.addLayer(layer); }}"
-                  " else if (map.hasLayer(layer)) map.removeLayer(layer);} map.on('zoomend', z); z();})();\n")
-        m.get_root().script.add_child(_Raw(script), name=layer.get_name() + "_zoom")
+    _controls_last(m)
 
 
 def add_point_layer(m, frame: gpd.GeoDataFrame, name: str, *, colour: str, key: str | None = None,
@@ -288,6 +283,14 @@ def add_point_layer(m, frame: gpd.GeoDataFrame, name: str, *, colour: str, key: 
     xy = np.column_stack([shapely.get_x(pts.values), shapely.get_y(pts.values)])
     style = dict(_DOT_STYLE, fillColor=colour, radius=2.5)
     _GridmapLayer("dots", _json({"data": _polyline(xy), "style": style, "key": key}), name, show=show).add_to(m)
+    _controls_last(m)
+
+
+def _controls_last(m) -> None:
+    """Keep the layer control after every layer: it names them in the page's script, so they must exist first."""
+    for key, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            m._children.move_to_end(key)
 
 
 def save_map(plan, path: str | Path, **kwargs) -> Path:
@@ -325,15 +328,21 @@ class _GridmapLayer(Layer):
 
     _template = Template("")
 
-    def __init__(self, factory: str, payload: str, name: str, show: bool = True):
+    def __init__(self, factory: str, payload: str, name: str, show: bool = True, min_zoom: int | None = None):
         # Leaflet's layer control inserts names as HTML.
         super().__init__(name=html.escape(name), overlay=True, control=True, show=show)
         self._name = "GridmapLayer"
         self.factory = factory
         self.payload = payload
+        self.min_zoom = min_zoom
 
     def render(self, **kwargs):
         script = f"var {self.get_name()} = gridmap.{self.factory}({self._parent.get_name()}, {self.payload});\n"
+        if self.min_zoom is not None:
+            # shown from min_zoom on, hidden below: a thousand outlines would bury a county-wide view
+            script += (f"(function(){{var map={self._parent.get_name()}, layer={self.get_name()}; function z(){{"
+                       f"if (map.getZoom() >= {int(self.min_zoom)}) {{ if (!map.hasLayer(layer)) map.addLayer(layer); }}"
+                       " else if (map.hasLayer(layer)) map.removeLayer(layer);} map.on('zoomend', z); z();})();\n")
         self.get_root().script.add_child(_Raw(script), name=self.get_name())
         super().render(**kwargs)  # then folium adds the layer to the map (when shown)
 
@@ -814,6 +823,9 @@ def _legend_html(title, grids, counts, band, present, text) -> str:
             s = _BORDER_STYLES[style]
             extra.append(f'<div class="row"><span class="ln" style="border-top-width:{s["weight"]:.0f}px;'
                          f'border-color:{s["color"]}"></span>{_e(text[key])}</div>')
+    if "micro_grids" in present:
+        extra.append(f'<div class="row"><span class="ln" style="border-top:1px dashed #4d4d4d"></span>'
+                     f'{_e(text["micro_grids"])}</div>')
     if "service_areas" in present:
         extra.append(f'<div class="row"><span class="ln" style="border-top:2px dashed {_SERVICE_STYLE["color"]}">'
                      f'</span>{_e(text["service_areas"])}</div>')

@@ -45,3 +45,28 @@ def test_map_and_report_show_micro_grids(micro, tmp_path):
     assert "Micro-grids (at street zoom)" in html and "getZoom() >= 16" in html
     report = build_report(micro, lang="en", validate=False)
     assert "micro-grids of 10–30 households" in report.to_markdown(tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_micro_grids_show_from_street_zoom_in_chromium(micro, tmp_path):
+    """The map with micro-grids opens without script errors; the layer is off at county zoom, on at 16."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    from gridmap.maps import save_map
+
+    path = save_map(micro, tmp_path / "map.html", lang="en")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file://", "data:")) else r.abort())
+        page.goto(path.as_uri())
+        page.wait_for_timeout(500)
+        name = page.evaluate("Object.keys(window).find(k => k.startsWith('map_') && window[k] && window[k].setView)")
+        shown = f"window['{name}'].hasLayer(window.gridmap.layers.micro_grids)"
+        assert page.evaluate(shown) is False
+        page.evaluate(f"window['{name}'].setZoom(16); 0")
+        page.wait_for_timeout(500)
+        assert page.evaluate(shown) is True
+        browser.close()
+    assert not errors
