@@ -115,3 +115,28 @@ def test_large_settlements_split_into_villager_groups(li_inputs):
     # the settlements that fit stay as they were
     small = before[before["households"] <= 500]
     assert set(small["households"].round()) <= set(after["households"].round())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_settlements_are_single_linkage_clusters(seed):
+    """The triangulation's edges give the same clusters as every pair closer than the gap
+    (repeated points, points on one line and groups included)."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    from gridmap.partition._labels import by_first_atom
+
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, [3000, 2000], size=(800, 2))
+    if seed % 2:
+        xy = np.round(xy / 40) * 40        # repeated locations on a lattice
+    if seed == 4:
+        xy[:, 1] = 5.0                     # all on one line: no triangulation
+    group = rng.integers(0, 4, size=len(xy)) if seed % 3 else None
+    pairs = cKDTree(xy).query_pairs(150.0, output_type="ndarray")
+    if group is not None:
+        pairs = pairs[group[pairs[:, 0]] == group[pairs[:, 1]]]
+    graph = sp.coo_array((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(xy), len(xy)))
+    expected = by_first_atom(connected_components(graph.tocsr(), directed=False)[1])[0]
+    assert (settlements(xy, 150.0, group) == expected).all()

@@ -12,26 +12,60 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
-from scipy.spatial import cKDTree
+from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from ._labels import by_first_atom
 
 
 def settlements(xy: np.ndarray, gap_m: float, group: np.ndarray | None = None) -> np.ndarray:
-    """Settlement id (0..s-1) of each point: points closer than ``gap_m`` metres, chained.
+    """Settlement id (0..s-1) of each point: points at most ``gap_m`` metres apart, chained.
 
     ``group`` (e.g. the unit of each point): points of different groups never share a
     settlement.
+
+    Single-linkage clusters at ``gap_m`` are the connected pieces of the minimum spanning
+    tree's edges up to ``gap_m``, and that tree lies in the Delaunay triangulation, so the
+    edges tested are the triangulation's (about 3 per point) rather than every pair
+    closer than the gap (hundreds per house in a town). Groups are laid apart on a
+    lattice first, so that one triangulation serves them all.
     """
+    xy = np.asarray(xy, dtype=np.float64)
     n = len(xy)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    pairs = cKDTree(xy).query_pairs(gap_m, output_type="ndarray")
-    if group is not None and len(pairs):
-        pairs = pairs[group[pairs[:, 0]] == group[pairs[:, 1]]]
-    g = sp.coo_array((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n)).tocsr()
+    if group is not None and n:
+        codes = np.unique(np.asarray(group), return_inverse=True)[1].ravel()
+        step = float(np.ptp(xy, axis=0).max()) + 3.0 * gap_m + 1.0
+        side = int(np.ceil(np.sqrt(codes.max() + 1)))
+        xy = xy - xy.min(axis=0) + step * np.column_stack([codes % side, codes // side])
+    # distinct locations (the triangulation skips repeated points): x + iy sorts like (x, y)
+    keys, inverse = np.unique(np.ascontiguousarray(xy).view(np.complex128).ravel(), return_inverse=True)
+    unique, inverse = np.column_stack([keys.real, keys.imag]), inverse.ravel()
+    pairs = _delaunay_pairs(unique)
+    if pairs is None:  # under 3 distinct points, or all on one line
+        pairs = cKDTree(unique).query_pairs(gap_m, output_type="ndarray")
+    else:
+        length = np.hypot(*(unique[pairs[:, 0]] - unique[pairs[:, 1]]).T)
+        pairs = pairs[length <= gap_m]
+    m = len(unique)
+    g = sp.coo_array((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(m, m)).tocsr()
     _, labels = csgraph.connected_components(g, directed=False)
-    return labels.astype(np.int64)
+    # number the settlements by their first point, as before (labels do not depend on the method)
+    labels = labels[inverse]
+    return by_first_atom(labels)[0].astype(np.int64)
+
+
+def _delaunay_pairs(points: np.ndarray) -> np.ndarray | None:
+    """Edges of the Delaunay triangulation of distinct ``points`` (pairs, some twice); None when it has none."""
+    if len(points) < 3:
+        return None
+    try:
+        tri = Delaunay(points)
+    except QhullError:  # collinear or otherwise degenerate
+        return None
+    s = tri.simplices
+    # each inner edge comes twice (one per triangle): harmless for connected pieces
+    return np.concatenate([s[:, [0, 1]], s[:, [1, 2]], s[:, [0, 2]]])
 
 
 def dominant_settlement(atom_of_point: np.ndarray, settlement: np.ndarray, households: np.ndarray,
