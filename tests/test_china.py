@@ -118,6 +118,16 @@ def test_csv_totals_in_gbk_and_utf8_bom(tmp_path):
     with pytest.raises(InputError, match="persons per household"):
         read_totals_table(tmp_path / "persons.csv")
     assert read_totals_table(tmp_path / "persons.csv", persons_per_household=3.1)["households"].iloc[0] == 300
+    # an XLSX register with 12-digit codes kept as text, township names and 户数
+    pd.DataFrame({"统计用区划代码": ["410928100001", "410928100002"], "乡镇": ["庆祖镇", "庆祖镇"],
+                  "村名": ["庆北村", "庆南村"], "户数": [412, 388]}).to_excel(tmp_path / "register.xlsx", index=False)
+    table = read_totals_table(tmp_path / "register.xlsx")
+    assert table[["code", "name", "parent"]].values.tolist() == [["410928100001", "庆北村", "庆祖镇"],
+                                                                 ["410928100002", "庆南村", "庆祖镇"]]
+    assert table["households"].tolist() == [412, 388]
+    (tmp_path / "latin.csv").write_bytes("name,households\n".encode() + bytes([0xFF, 0xFE, 0x80, 0x2C, 0x31, 0x0A]))
+    with pytest.raises(InputError, match="neither UTF-8 nor GB18030"):
+        read_totals_table(tmp_path / "latin.csv")
 
 
 # --------------------------------------------------------------------------- extracts cut at the edge
