@@ -152,7 +152,8 @@ def set_units_from_points(inputs: Inputs, points: gpd.GeoDataFrame | None = None
                           id_column: str | None = None) -> Inputs:
     """Units of ``inputs`` derived from village/community points (:mod:`gridmap.units_points`).
 
-    ``points``: a point layer (``name_column``, optional ``id_column``), or ``places``:
+    ``points``: a point layer (``name_column``, default name/名称/村名; ``id_column``, default
+    a unique code/unit_id/统计用区划代码 column, e.g. 12-digit village codes), or ``places``:
     the kinds of the extract's ``place`` nodes to use (e.g. ``("village", "hamlet")``).
     The parents are the extract's boundaries at ``parent_level`` (townships, closed at the
     extract when asked), else the units already there (e.g. townships from a file), else
@@ -170,6 +171,11 @@ def set_units_from_points(inputs: Inputs, points: gpd.GeoDataFrame | None = None
         if points.empty:
             raise InputError(f"--units-from-places: no place={'|'.join(kinds)} points; kinds present: {', '.join(present)}")
     require_crs(points, "units points")
+    if name_column not in points.columns:
+        name_column = next((c for c in ("name", "NAME", "名称", "村名", "unit_name") if c in points.columns), name_column)
+    if id_column is None:  # statistical codes of the villages, when the file has them: grids get 15-digit codes
+        id_column = next((c for c in ("code", "unit_id", "统计用区划代码") if c in points.columns
+                          and points[c].astype(str).is_unique), None)
     area4326 = shapely.union_all(inputs.area.to_crs(4326).geometry.values)
     crs = metric_crs(area4326.centroid.x, area4326.centroid.y, None)
     area = shapely.make_valid(shapely.union_all(inputs.area.to_crs(crs).geometry.values))

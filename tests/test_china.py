@@ -393,7 +393,8 @@ def test_osm_roads_with_own_area_gbk_village_points_and_village_totals(tmp_path)
     area.to_file(tmp_path / "area.geojson")
     places = read_osm(PUYANG).places
     villages = places[(places["place"] == "village") & places.within(area.geometry.iloc[0])].reset_index(drop=True)
-    villages[["name", "geometry"]].to_file(tmp_path / "villages.shp", encoding="gbk")
+    villages["code"] = [f"410928100{i + 1:03d}" for i in range(len(villages))]  # village codes, as in a register
+    villages[["code", "name", "geometry"]].to_file(tmp_path / "villages.shp", encoding="gbk")
     for cpg in tmp_path.glob("*.cpg"):
         cpg.unlink()
     names = sorted(set(villages["name"]))
@@ -411,6 +412,7 @@ def test_osm_roads_with_own_area_gbk_village_points_and_village_totals(tmp_path)
     assert plan["grids"]["households"].sum() == pytest.approx(expected, abs=0.5)
     assert plan["area"].geometry.iloc[0].area < 0.9 * gpd.GeoSeries([box], crs=4326).to_crs(plan["area"].crs).area.iloc[0]
     assert set(units["regime"]) == {"rural"}
+    assert plan["grids"]["code"].str.fullmatch(r"410928100\d{6}").all()  # 15-digit grid codes from the points' codes
 
 
 def test_area_name_of_a_cut_relation_lists_it_then_closes_with_the_flag(tmp_path):
