@@ -1,5 +1,4 @@
 """Validation: each fault class planted in the real Liechtenstein grids is caught and located."""
-import time
 
 import geopandas as gpd
 import numpy as np
@@ -62,9 +61,7 @@ def neighbours(grids, same_unit: bool):
 
 
 def test_demo_plan_has_no_geometric_fault_and_its_errors_are_grids_it_flags(li_plan):
-    started = time.perf_counter()
     faults = validate_plan(li_plan)
-    assert time.perf_counter() - started < 5
     classes = set(faults.faults["fault"])
     assert not classes & {"invalid_geometry", "gap", "outside_area", "overlap", "non_contiguous", "crosses_unit",
                           "unit_mismatch", "duplicate_code", "malformed_code"}
