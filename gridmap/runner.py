@@ -85,6 +85,10 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
         census = county(census_county)
         if totals_divisor == 1.0 and households_totals:
             totals_divisor = census.household_size
+        # the county's dwelling floor area per household (m² of building area) for flats
+        floor = round(census.floor_m2_per_household, 1)
+        config = config.replace(households=dataclasses.replace(config.households, dwelling_m2={
+            **config.households.dwelling_m2, "apartments": floor, "residential": floor}))
     if osm:
         shifted = gcj02_roles(gcj02)
         if shifted - {"households", "totals", "area", "units"}:
@@ -118,7 +122,8 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
     if census is not None:
         inputs.sources["census_county"] = {"code": census.code, "name": census.name,
                                            "households": round(census.households),
-                                           "household_size": census.household_size}
+                                           "household_size": census.household_size,
+                                           "floor_m2_per_household": round(census.floor_m2_per_household, 1)}
     if code_table:
         set_unit_codes(inputs, code_table, county_code)
     elif county_code:

@@ -436,3 +436,16 @@ def test_area_name_of_a_cut_relation_lists_it_then_closes_with_the_flag(tmp_path
     assert len(plan["units"]) == 34  # the place=village points of 庆祖镇 in the extract
     assert plan["grids"]["households"].sum() == pytest.approx(6301, abs=0.5)  # its row of the table
     assert plan["area"].geometry.iloc[0].area / 1e6 == pytest.approx(50.4, abs=0.5)
+
+
+def test_census_county_sets_flat_size_and_persons_per_household(tmp_path):
+    from gridmap.runner import plan_from_options
+
+    (tmp_path / "persons.csv").write_text("code,name,人口\n440307,龙岗区横岗荷坳一带,135240\n", encoding="utf-8")
+    plan = plan_from_options(osm=str(LONGGANG), extract_area=True, area_name="龙岗区横岗荷坳一带",
+                             households_totals=str(tmp_path / "persons.csv"), census_county="440307",
+                             urban_mode="all", seed=0)
+    census = plan.meta["inputs"]["census_county"]
+    assert census["household_size"] == 2.31 and census["floor_m2_per_household"] == pytest.approx(49.4, abs=0.1)
+    assert plan["grids"]["households"].sum() == pytest.approx(135240 / 2.31, rel=1e-6)
+    assert plan.meta["config"]["households"]["dwelling_m2"]["apartments"] == pytest.approx(49.4, abs=0.1)

@@ -69,8 +69,9 @@ INPUT_OPTIONS = [
                  help="Divide --totals-column by this (persons per household, e.g. 2.8)."),
     click.option("--totals-factor", type=click.FloatRange(min=1, min_open=True), default=3.0, show_default=True,
                  help="Report units whose total and building/point estimate differ by more than this factor."),
-    click.option("--census-county", help="6-digit county code: persons per household from the county's 2020 census "
-                 "(for persons in --households-totals, unless --totals-divisor is given)."),
+    click.option("--census-county", help="6-digit county code: the county's 2020 census gives persons per household "
+                 "(for persons in --households-totals, unless --totals-divisor is given) and the dwelling floor area "
+                 "per household for flats (apartments, residential buildings)."),
     click.option("--encoding", help="Text encoding of Shapefiles without .cpg and of CSV tables (e.g. gbk; "
                  "default: UTF-8 or GB18030/GBK, detected from the bytes)."),
     click.option("--drop-outside", is_flag=True, help="Drop household points outside the area instead of failing."),
