@@ -22,6 +22,7 @@ import shapely
 
 from gridmap.config import HouseholdRule
 from gridmap.errors import InputError
+from gridmap.inputs.files import household_counts
 
 
 def _result(points, counts, source, crs, method: str) -> gpd.GeoDataFrame:
@@ -33,17 +34,8 @@ def _result(points, counts, source, crs, method: str) -> gpd.GeoDataFrame:
     return out
 
 
-def _counts(gdf: gpd.GeoDataFrame, column: str | None, what: str) -> np.ndarray:
-    if column is None:
-        return np.ones(len(gdf))
-    if column not in gdf.columns:
-        raise InputError(f"{what}: no column {column!r}; columns: {list(gdf.columns.drop(gdf.geometry.name))}")
-    values = pd.to_numeric(gdf[column], errors="coerce").to_numpy(dtype=float)
-    if np.isnan(values).any():
-        raise InputError(f"{what}: column {column!r} has {int(np.isnan(values).sum())} non-numeric or empty values")
-    if (values < 0).any():
-        raise InputError(f"{what}: column {column!r} has negative household counts")
-    return values
+# Households per feature of a layer: the one parser of count columns (gridmap.inputs.files).
+_counts = household_counts
 
 
 def from_points(gdf: gpd.GeoDataFrame, column: str | None = None, *, divisor: float = 1.0) -> gpd.GeoDataFrame:

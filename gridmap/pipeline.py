@@ -31,7 +31,8 @@ from gridmap._timing import Laps
 from gridmap.errors import InputError
 from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
 from gridmap.inputs import gcj02_roles
-from gridmap.inputs.files import polygonal, read_layer, read_lines, require_columns, require_kind
+from gridmap.inputs.files import (polygonal, read_households, read_layer, read_lines, require_columns, require_kind,
+                                  unit_columns)
 from gridmap.outcomes import UnitStatus, unit_status
 from gridmap.partition import plan_unit, unit_seed
 from gridmap.plan import Plan
@@ -105,7 +106,7 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
     units_gdf = None
     if units is not None:
         layer = read_layer(units, what="units", kind="polygon", gcj02="units" in shifted, encoding=encoding)
-        units_gdf = _unit_columns(layer, unit_id, unit_name)
+        units_gdf = unit_columns(layer, unit_id, unit_name)
         sources["units"] = str(units)
     if area is not None:
         layer = read_layer(area, what="area", kind="polygon", gcj02="area" in shifted, encoding=encoding)
@@ -237,7 +238,7 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
         if layer.attrs.get("encoding"):
             inputs_encoding = {"units": layer.attrs["encoding"]}
         repaired["units"] = layer.attrs.get("repaired", 0)
-        units_gdf = _unit_columns(layer, unit_id, unit_name)
+        units_gdf = unit_columns(layer, unit_id, unit_name)
     if area is not None:
         area_gdf = read_layer(area, what="area", kind="polygon", gcj02="area" in shifted, encoding=encoding)
         repaired["area"] = area_gdf.attrs.get("repaired", 0)
@@ -284,17 +285,13 @@ def set_households(inputs: Inputs, path, column: str | None = None, divisor: flo
 
     ``gcj02``: the file's coordinates are GCJ-02 (shifted to WGS 84 on reading).
     """
-    layer = read_layer(path, what="households", gcj02=gcj02)
-    if layer.geom_type.isin(["Polygon", "MultiPolygon"]).all():
-        if column is None:
-            raise InputError("households: a polygon layer needs --households-column (households per polygon)")
-        require_columns(layer, [column], "households", path)
-        layer = require_kind(layer, "polygon", f"households ({path})")
-        counts = hh._counts(layer, column, "households") / divisor
-        inputs.blocks = gpd.GeoDataFrame({"households": counts}, geometry=layer.geometry.values, crs=layer.crs)
-    else:
-        layer = require_kind(layer, "point", f"households ({path})")
-        inputs.households = hh.from_points(layer, column, divisor=divisor)
+    layer = read_households(path, column, divisor, gcj02=gcj02)
+    if layer.attrs["kind"] == "polygons":
+        inputs.blocks = gpd.GeoDataFrame({"households": layer["households"].to_numpy()},
+                                         geometry=layer.geometry.values, crs=layer.crs)
+    else:  # counted once, by read_households; the method names the file's column
+        inputs.households = hh.from_points(layer, "households")
+        inputs.households.attrs["method"] = f"points ({column} per point)" if column else "points (one household each)"
     inputs.buildings = None
     inputs.sources["households"] = str(path)
     return inputs
@@ -363,24 +360,6 @@ def set_unit_codes(inputs: Inputs, folder, county: str | None = None) -> Inputs:
         "folder": str(folder), "county": county, "matched": int(ok.sum()),
         "unmatched": [f"{n} ({m})" for n, m in zip(units["name"][~ok], found["match"][~ok])]}
     return inputs
-
-
-def _unit_columns(units, unit_id, unit_name):
-    if unit_id is None:
-        unit_id = next((c for c in ("unit_id", "code", "id", "GEOID", "WARD") if c in units.columns), None)
-    if unit_id is not None and unit_id not in units.columns:
-        raise InputError(f"units: no column {unit_id!r}; columns: {list(units.columns.drop(units.geometry.name))}")
-    ids = units[unit_id] if unit_id else pd.Series(range(1, len(units) + 1))
-    ids = ids.map(lambda v: str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v))
-    if ids.duplicated().any():
-        raise InputError(f"units: ids in column {unit_id!r} are not unique: {sorted(ids[ids.duplicated()].unique())[:5]}")
-    if unit_name is None:
-        unit_name = next((c for c in ("name", "NAME", "unit_name") if c in units.columns), None)
-    names = units[unit_name].astype(str) if unit_name else ids
-    return gpd.GeoDataFrame({"unit_id": ids.to_numpy(), "name": names.to_numpy(),
-                             "parent_id": units.get("parent_id", pd.Series("", index=units.index)).astype(str),
-                             "parent_name": units.get("parent_name", pd.Series("", index=units.index)).astype(str)},
-                            geometry=units.geometry.values, crs=units.crs)
 
 
 # --------------------------------------------------------------------------- make_plan

@@ -721,7 +721,7 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
     shifted to WGS 84 on reading.
     """
     from gridmap.inputs import VALIDATE_GCJ02_ROLES, gcj02_roles
-    from gridmap.inputs.files import read_layer, shift_from_gcj02
+    from gridmap.inputs.files import read_households, read_layer, shift_from_gcj02, unit_columns
     from gridmap.plan import Plan
 
     roles = gcj02_roles(gcj02, known=VALIDATE_GCJ02_ROLES)
@@ -739,17 +739,13 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
     if layer is None and "grids" in names:
         plan = Plan.load(path)
         plan_layers, plan_band = dict(plan.layers), plan.config.band
-    else:
-        source = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
-        try:
-            plan_layers["grids"] = pyogrio.read_dataframe(source, layer=layer)
-        except Exception as exc:
-            raise InputError(f"grids: cannot read {path}: {str(exc).splitlines()[0]}") from None
+    else:  # grids without a geometry stay: they are faults to report (empty_grid)
+        plan_layers["grids"] = read_layer(path, what="grids", layer=layer, gcj02="grids" in roles, keep_empty=True)
     grids = plan_layers["grids"]
     if not isinstance(grids, gpd.GeoDataFrame) or grids.empty:
         raise InputError(f"grids: {path} has no features (empty layer)")
     require_crs(grids, f"grids ({path})")
-    if "grids" in roles:
+    if "grids" in roles and not grids.attrs.get("gcj02"):
         grids = shift_from_gcj02(grids, f"grids ({path})")
     if grid_id is not None:
         if grid_id not in grids.columns:
@@ -764,37 +760,15 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
     if area is not None:
         plan_layers["area"] = read_layer(area, what="area", kind="polygon", gcj02="area" in roles)
     if units is not None:
-        plan_layers["units"] = _read_units(read_layer(units, what="units", kind="polygon", gcj02="units" in roles),
-                                           unit_id)
+        # the units and households readers of planning (gridmap.inputs.files), so that a
+        # file means the same to validate as to partition
+        layer_units = read_layer(units, what="units", kind="polygon", gcj02="units" in roles)
+        plan_layers["units"] = unit_columns(layer_units, unit_id, unique=False, keep=("level",))
     if households is not None:
-        layer_hh = read_layer(households, what="households", gcj02="households" in roles)
-        if households_column is not None:
-            if households_column not in layer_hh.columns:
-                raise InputError(f"households: {households} has no column {households_column!r}")
-            counts = pd.to_numeric(layer_hh[households_column], errors="coerce")
-            if counts.isna().any() or (counts < 0).any():
-                raise InputError(f"households: column {households_column!r} holds missing or negative counts")
-            layer_hh = layer_hh.assign(households=counts.to_numpy(float))
-        elif layer_hh.geom_type.isin(["Polygon", "MultiPolygon"]).all():
-            raise InputError("households: a polygon layer needs --households-column (households per polygon)")
-        elif "households" not in layer_hh.columns:
-            layer_hh = layer_hh.assign(households=1.0)
-        plan_layers["households"] = layer_hh
+        plan_layers["households"] = read_households(households, households_column, gcj02="households" in roles,
+                                                    default_column="households")
     band = band if band is not None else rules.band or plan_band
     return validate_grids(plan_layers["grids"], area=plan_layers.get("area"), units=plan_layers.get("units"),
                           households=plan_layers.get("households"), workers=plan_layers.get("workers"),
                           bases=plan_layers.get("bases"), band=band, tolerance_m2=rules.tolerance_m2,
                           levels=rules.levels)
-
-
-def _read_units(units: gpd.GeoDataFrame, unit_id: str | None) -> gpd.GeoDataFrame:
-    if unit_id is None:
-        unit_id = next((c for c in ("unit_id", "code", "id") if c in units.columns), None)
-    elif unit_id not in units.columns:
-        raise InputError(f"units: no column {unit_id!r}; columns: {list(units.columns.drop(units.geometry.name))}")
-    ids = units[unit_id].map(_text) if unit_id else pd.Series([str(k + 1) for k in range(len(units))])
-    name = next((c for c in ("name", "NAME", "unit_name") if c in units.columns), None)
-    data = {"unit_id": ids.to_numpy(), "name": (units[name].map(_text) if name else ids).to_numpy()}
-    if "level" in units.columns:
-        data["level"] = units["level"].to_numpy()
-    return gpd.GeoDataFrame(data, geometry=units.geometry.to_numpy(), crs=units.crs)

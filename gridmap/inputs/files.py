@@ -11,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import shapely
 
@@ -26,7 +27,7 @@ _KINDS = {
 
 def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = None,
                columns: list[str] | None = None, gcj02: bool = False,
-               encoding: str | None = None) -> gpd.GeoDataFrame:
+               encoding: str | None = None, keep_empty: bool = False) -> gpd.GeoDataFrame:
     """Read one vector layer and validate it.
 
     Parameters
@@ -42,6 +43,8 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     encoding : text encoding of a Shapefile's attributes (e.g. ``"gbk"``). By default a
         ``.cpg`` file decides, and without one UTF-8 or GB18030/GBK is detected from the
         ``.dbf`` bytes; ``attrs["encoding"]`` says which was used and how.
+    keep_empty : keep features without geometry (validation reports them) instead of
+        dropping them.
     """
     path = Path(path)
     if not path.exists():
@@ -62,7 +65,8 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
         raise InputError(f"{what}: cannot read {path}: {str(exc).splitlines()[0]}") from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         raise InputError(f"{what}: {path} has no geometry column")
-    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].reset_index(drop=True)
+    if not keep_empty:
+        gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].reset_index(drop=True)
     if gdf.empty:
         raise InputError(f"{what}: {path} has no features (empty layer)")
     require_crs(gdf, f"{what} ({path})")
@@ -74,6 +78,92 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     if kind is not None:
         gdf = require_kind(gdf, kind, f"{what} ({path})")
     return gdf
+
+
+#: Columns tried, in order, for the ids and the names of units when none is named.
+UNIT_ID_COLUMNS = ("unit_id", "code", "id", "GEOID", "WARD")
+UNIT_NAME_COLUMNS = ("name", "NAME", "unit_name")
+
+
+def unit_columns(units: gpd.GeoDataFrame, unit_id: str | None = None, unit_name: str | None = None, *,
+                 unique: bool = True, keep=()) -> gpd.GeoDataFrame:
+    """Units with the columns gridmap reads: ``unit_id``, ``name``, ``parent_id``, ``parent_name``.
+
+    ``unit_id`` / ``unit_name`` name the columns; by default the first of
+    :data:`UNIT_ID_COLUMNS` / :data:`UNIT_NAME_COLUMNS` present, else 1..n / the id. Ids
+    are text (12.0 reads as '12'); with ``unique`` they must differ. ``keep``: other
+    columns carried over when present (e.g. ``level``).
+    """
+    columns = list(units.columns.drop(units.geometry.name))
+    if unit_id is None:
+        unit_id = next((c for c in UNIT_ID_COLUMNS if c in units.columns), None)
+    elif unit_id not in units.columns:
+        raise InputError(f"units: no column {unit_id!r}; columns: {columns}")
+    ids = units[unit_id].map(_id_text) if unit_id else pd.Series([str(k) for k in range(1, len(units) + 1)],
+                                                                  index=units.index)
+    if unique and ids.duplicated().any():
+        raise InputError(f"units: ids in column {unit_id!r} are not unique: {sorted(ids[ids.duplicated()].unique())[:5]}")
+    if unit_name is None:
+        unit_name = next((c for c in UNIT_NAME_COLUMNS if c in units.columns), None)
+    elif unit_name not in units.columns:
+        raise InputError(f"units: no column {unit_name!r}; columns: {columns}")
+    names = units[unit_name].map(_id_text) if unit_name else ids
+    data = {"unit_id": ids.to_numpy(), "name": names.to_numpy(),
+            "parent_id": units.get("parent_id", pd.Series("", index=units.index)).map(_id_text).to_numpy(),
+            "parent_name": units.get("parent_name", pd.Series("", index=units.index)).map(_id_text).to_numpy()}
+    data |= {c: units[c].to_numpy() for c in keep if c in units.columns}
+    return gpd.GeoDataFrame(data, geometry=units.geometry.values, crs=units.crs)
+
+
+def _id_text(value) -> str:
+    """Ids and names as text: None/NaN -> '', 12.0 -> '12'."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def household_counts(gdf: gpd.GeoDataFrame, column: str | None, what: str) -> np.ndarray:
+    """Households per feature: ``column`` as numbers (every value a number >= 0), or 1 each when None."""
+    if column is None:
+        return np.ones(len(gdf))
+    if column not in gdf.columns:
+        raise InputError(f"{what}: no column {column!r}; columns: {list(gdf.columns.drop(gdf.geometry.name))}")
+    values = pd.to_numeric(gdf[column], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(values).any():
+        raise InputError(f"{what}: column {column!r} has {int(np.isnan(values).sum())} non-numeric or empty values")
+    if (values < 0).any():
+        raise InputError(f"{what}: column {column!r} has negative household counts")
+    return values
+
+
+def read_households(path, column: str | None = None, divisor: float = 1.0, *, gcj02: bool = False,
+                    default_column: str | None = None) -> gpd.GeoDataFrame:
+    """A household file: points (one household each, or ``column`` each) or census polygons
+    (``column`` each, required), with the count ÷ ``divisor`` (persons per household) in
+    a ``households`` column; ``attrs["kind"]`` is ``"points"`` or ``"polygons"``.
+
+    ``default_column``: the column read when ``column`` is None and the layer has it
+    (``gridmap validate`` reads a ``households`` column by default; planning counts one
+    household per point unless told).
+    """
+    layer = read_layer(path, what="households", gcj02=gcj02)
+    if column is None and default_column in layer.columns:
+        column = default_column
+    if layer.geom_type.isin(_KINDS["polygon"]).all():
+        if column is None:
+            raise InputError("households: a polygon layer needs --households-column (households per polygon)")
+        require_columns(layer, [column], "households", path)
+        layer = require_kind(layer, "polygon", f"households ({path})")
+        kind = "polygons"
+    else:
+        layer = require_kind(layer, "point", f"households ({path})")
+        kind = "points"
+    counts = household_counts(layer, column, "households") / divisor
+    out = layer.drop(columns=["households"], errors="ignore").assign(households=counts)
+    out.attrs.update(layer.attrs, kind=kind, column=column)
+    return out
 
 
 def require_columns(gdf: gpd.GeoDataFrame, columns, what: str, path) -> None:
