@@ -100,9 +100,23 @@ _WORDS: dict[str, tuple[str, str]] = {
                           "the part's {households:,.0f} households fit no whole number of grids of "
                           "{lo:,g}–{hi:,g}: one grid must leave the band"),
     "reason.no_split_proven": ("该片 {atoms} 个地块共 {households:,.0f} 户，按户数可分 {kmin}–{kmax} 格，"
-                               "但穷举证明不存在连片且符合范围的划分",
+                               "但已证明不存在连片且符合范围的划分",
                                "a part of {atoms} blocks with {households:,.0f} households: counts allow "
-                               "{kmin}–{kmax} grids, but no contiguous in-band split exists (exhaustive search)"),
+                               "{kmin}–{kmax} grids, but it is proven that no contiguous in-band split exists"),
+    # why a part has no in-band split (partition/_decide.py), as data beside no_split_proven
+    "reason.must_share_over_band": ("{atoms} 个相邻地块共 {households:,.0f} 户，必须同属一格（其中较小者户数不足一格，"
+                                    "且只能并入它们之间），超过上限 {hi:,g} 户",
+                                    "{atoms} neighbouring blocks must share one grid (the lighter ones are too few "
+                                    "for a grid and can only join each other) and hold {households:,.0f} "
+                                    "households > {hi:,g}"),
+    "reason.no_partner": ("{atoms} 个地块仅 {households:,.0f} 户，不足一格，而并入任一相邻地块都会超过上限 {hi:,g} 户",
+                          "{atoms} blocks hold only {households:,.0f} households, too few for a grid, and joining "
+                          "any neighbour would pass {hi:,g}"),
+    "reason.one_grid": ("该片 {atoms} 个地块只能作为一个网格（{households:,.0f} 户）",
+                        "the part's {atoms} blocks can only be one grid ({households:,.0f} households)"),
+    "reason.cp_sat_infeasible": ("精确求解器证明：{atoms} 个地块无法分成连片且每格 {lo:,g}–{hi:,g} 户的网格",
+                                 "the solver (CP-SAT) proves that the {atoms} blocks cannot be split into "
+                                 "contiguous grids of {lo:,g}–{hi:,g} households"),
     "reason.no_split_heuristic": ("该片 {atoms} 个地块共 {households:,.0f} 户，按户数可分 {kmin}–{kmax} 格，"
                                   "但算法未找到连片且符合范围的划分（未证明不可行）",
                                   "a part of {atoms} blocks with {households:,.0f} households: counts allow "

@@ -82,3 +82,18 @@ def test_cp_sat_finds_plan_and_rounding_is_loose():
     status, labels = cp_sat(h, adj, 300.1, 300.1, 1e-9, 0, 5.0)
     assert status == "ok"
     _in_band_contiguous(labels, h, adj, 300.1, 300.1)
+
+
+def test_proof_reason_is_data():
+    # #18's 83-atom piece: the reason's code and numbers, and its words in both languages
+    from gridmap.i18n import message
+    from gridmap.partition._balanced import partition_unit
+
+    h, adj, xy, cw = tessellation_case(13, 9, 148, 0.25)
+    r = partition_unit(h, adj, xy, LO, HI, seed=148, cut_weight=cw)
+    (o,) = r.outcomes
+    assert o.code == "no_split_proven" and o.proven and o.params["need_hi"] > 503
+    (why,) = o.also
+    assert why.code == "no_partner" and why.params["hi"] == HI and abs(why.params["need_hi"] - 503.07) < 0.01
+    assert "joining any neighbour would pass 500" in message(why.code, "en", **why.params)
+    assert "超过上限 500 户" in message(why.code, "zh", **why.params)

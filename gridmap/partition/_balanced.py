@@ -313,7 +313,9 @@ def partition_unit(
             d = bis.decisions.get(root)
             if d is not None and np.isfinite(d.need_hi):
                 numbers["need_hi"] = float(d.need_hi)
-            reasons.append(Outcome("no_split_proven", None, numbers, text=(
+            # the proof's own reason (a code and its numbers) rides along as data
+            why = (Outcome(d.code, None, d.params, text=d.reason),) if d is not None and d.code else ()
+            reasons.append(Outcome("no_split_proven", None, numbers, also=why, text=(
                 f"a part of {info['atoms']} atoms with {_fmt(info['H'])} households: counts allow "
                 f"k in {info['kmin']}..{info['kmax']}, but no contiguous split into in-band "
                 f"grids exists: {_why(bis, root)}")))

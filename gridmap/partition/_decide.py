@@ -27,7 +27,7 @@ Everything here is a pure function of one piece's arrays.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -56,6 +56,12 @@ class Decision:
         was tried.
     reason : str
         Why an infeasible piece is infeasible, in a planner's words ('' otherwise).
+    code, params : str, dict
+        The same as data: a reason code (``must_share_over_band``: atoms that must share
+        a grid hold more than the band's top; ``no_partner``: atoms too few for a grid
+        whose every neighbour would push them over the top; ``one_grid``: the piece
+        must be one grid, out of band; ``cp_sat_infeasible``: the model has no
+        solution) and its numbers (atoms, households, lo, hi, need_hi).
     need_hi : float
         For a piece proven infeasible by folding: the band top it would need at least
         (households); NaN otherwise.
@@ -74,6 +80,8 @@ class Decision:
     atoms: int = 0
     folded_atoms: int = 0
     seconds: float = 0.0
+    code: str = ""
+    params: dict = field(default_factory=dict)
 
 
 def _fmt(x: float) -> str:
@@ -524,8 +532,12 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
     group, gh, gadj, members = fold_pendants(h, a, lo, eps, hi)
     m = len(gh)
 
-    def done(labels, status, method, reason="", need_hi=float("nan")):
-        return Decision(labels, status, method, reason, need_hi, n, m, time.perf_counter() - t0)
+    def done(labels, status, method, reason="", need_hi=float("nan"), code="", **params):
+        if code:
+            params = {"lo": float(lo), "hi": float(hi), **params}
+            if np.isfinite(need_hi):
+                params["need_hi"] = float(need_hi)
+        return Decision(labels, status, method, reason, need_hi, n, m, time.perf_counter() - t0, code, params)
 
     need_s = f"; the band's top would have to be at least {_fmt(need)}" if need > hi + eps else ""
     heavy = int(np.argmax(gh))
@@ -538,12 +550,15 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
             reason = (f"{len(mem)} neighbouring atoms ({head}) hold {_fmt(gh[heavy])} households and cannot "
                       f"be separated: the lighter ones are too few for a grid of their own, and the only "
                       f"neighbours they can join are among them")
-        return done(None, "infeasible", "fold", reason + need_s, need if need > hi + eps else float("nan"))
+        return done(None, "infeasible", "fold", reason + need_s, need if need > hi + eps else float("nan"),
+                    "must_share_over_band", atoms=len(mem), households=float(gh[heavy]))
     H = float(gh.sum())
     if m == 1:
         ok = lo - eps <= H <= hi + eps
-        return done(np.zeros(n, dtype=np.int64) if ok else None, "ok" if ok else "infeasible", "fold",
-                    "" if ok else f"the piece must be one grid of {_fmt(H)} households")
+        if ok:
+            return done(np.zeros(n, dtype=np.int64), "ok", "fold")
+        return done(None, "infeasible", "fold", f"the piece must be one grid of {_fmt(H)} households",
+                    code="one_grid", atoms=n, households=H)
     light = np.flatnonzero(gh < lo - eps)
     for g in light:
         nb = gadj.indices[gadj.indptr[g] : gadj.indptr[g + 1]]
@@ -552,12 +567,13 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
             return done(None, "infeasible", "fold",
                         f"{len(mem)} atom(s) from atom {int(mem[0])} hold {_fmt(gh[g])} households, too few for a "
                         f"grid, and every neighbour would push them over {_fmt(hi)}" + need_s,
-                        need if need > hi + eps else float("nan"))
+                        need if need > hi + eps else float("nan"), "no_partner", atoms=len(mem),
+                        households=float(gh[g]))
 
     lab = tree_split(gh, gadj, lo, hi, eps, np.random.default_rng(seed), trees)
     if lab is not None:
         return done(lab[group], "ok", "tree_dp")
-    tried = f"fold ({n} -> {m} atoms), {trees} tree DPs"
+    tried = f"fold ({n} -> {m} atoms), {max(2, min(trees, TREE_WORK // max(m, 1)))} tree DPs"
     if m > cp_max_atoms:
         return done(None, "undecided", tried + f"; CP-SAT skipped over {cp_max_atoms} atoms")
     status, lab = cp_sat(gh, gadj, lo, hi, eps, seed, cp_time)
@@ -566,5 +582,5 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
     if status == "infeasible":
         return done(None, "infeasible", "cp_sat",
                     f"no split of its {n} atoms into contiguous grids of {_fmt(lo)}-{_fmt(hi)} households "
-                    "exists (proven by CP-SAT)")
+                    "exists (proven by CP-SAT)", code="cp_sat_infeasible", atoms=n, households=float(h.sum()))
     return done(None, "undecided", tried + f", CP-SAT {cp_time:g} s")
