@@ -277,9 +277,13 @@ def partition_unit(
 
     gh = np.bincount(labels, h, minlength=kk)
     flags: list[Outcome | None] = [None] * kk
-    # one representative atom per grid
+    # one representative atom per grid: its lowest fixed atom (an over-band atom, what it
+    # cuts off, an island) if it has one, else its lowest atom. Refinement may move an
+    # empty atom into an over-band atom's grid (no worse for it): the grid's flag is
+    # still that atom's, not a failed split's.
     rep = np.full(kk, -1, dtype=np.int64)
-    rep[labels[::-1]] = np.arange(n)[::-1]
+    by_rep = np.lexsort((np.arange(n), group < 0))[::-1]
+    rep[labels[by_rep]] = by_rep
     for gi in range(kk):
         a = rep[gi]
         if group[a] >= 0:
