@@ -380,14 +380,13 @@ def _unit_counts(units, grids) -> gpd.GeoDataFrame:
 
 
 def _summary(plan: Plan, band: Band) -> dict:
-    from gridmap.pipeline import _summary as pipeline_summary
+    from gridmap.summary import plan_summary
 
     meta = plan.meta
-    config = SimpleNamespace(band=band)
-    inputs = SimpleNamespace(sources=meta.get("inputs", {}))
-    return pipeline_summary(plan.grids, plan.units, plan.households, plan.atoms, config,
-                            meta.get("summary", {}).get("household_method", ""), inputs,
-                            meta.get("summary", {}).get("household_kind", ""))
+    before = meta.get("summary", {})
+    return plan_summary(plan.grids, plan.units, plan.households, plan.atoms, band, before.get("household_method", ""),
+                        household_kind=before.get("household_kind", ""),
+                        repaired=meta.get("inputs", {}).get("repaired_polygons", {}))
 
 
 # --------------------------------------------------------------------------- update
