@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import string
 
-__all__ = ["LANGS", "check_lang", "default_lang", "text", "term", "has", "message", "fault_detail",
+__all__ = ["LANGS", "check_lang", "default_lang", "text", "term", "has", "message", "grid_reason", "fault_detail",
            "columns", "keys", "placeholders"]
 
 #: Languages, the first is the default when the locale says nothing.
@@ -40,6 +40,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "level.township": ("乡镇（街道）", "township"),
     "level.village": ("村（社区）", "village / community"),
     "level.grid": ("网格", "grid"),
+    "level.unit": ("单元", "unit"),
     "level.1": ("一级 县（区、旗）", "1 county"),
     "level.2": ("二级 乡镇（街道）", "2 townships"),
     "level.3": ("三级 村（社区）", "3 villages / communities"),
@@ -243,6 +244,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "value.given": ("已有", "given"),
     "value.computed": ("计算", "computed"),
     "value.total": ("合计", "Total"),
+    "value.area": ("区域", "area"),
+    "value.units": ("村（社区）范围", "units"),
 
     # -- worker types (open: a county's own names show as written) -------------------------------------
     "worker_type.full_time": ("专职网格员", "full-time"),
@@ -252,6 +255,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "worker_type.fulltime": ("专职网格员", "full-time"),
     "worker_type.parttime": ("兼职网格员", "part-time"),
     "worker_type.volunteer": ("志愿者", "volunteer"),
+    "worker_type.workroom": ("网格工作室", "workroom"),
     "worker_type.grid_leader": ("网格长", "grid leader"),
     "worker_type.dedicated": ("专属网格员", "dedicated grid worker"),
 
@@ -307,6 +311,30 @@ _WORDS: dict[str, tuple[str, str]] = {
     "check.checked": ("已检查", "checked"),
     "check.skipped": ("未检查", "skipped"),
     "check.skipped_because": ("未检查：{why}", "skipped: {why}"),
+    "why.no_area_units": ("无区域或村（社区）图层", "no area or units"),
+    "why.holes_only": ("已检查（仅网格之间的空洞：无区域或村（社区）图层）", "checked (holes between grids only: no area "
+                       "or units)"),
+    "why.no_units": ("无村（社区）图层", "no units layer"),
+    "why.no_unit_id": ("网格无所属村（社区）代码", "grids have no unit_id"),
+    "why.no_grid_in_unit": ("没有网格位于任何单元内", "no grid lies in a unit"),
+    "why.unit_ids_differ": ("网格的所属村（社区）代码与单元代码不一致", "the grids' unit_id values are not the units' ids"),
+    "why.no_households": ("无住户数据（图层或网格字段）", "no households (layer or grid column)"),
+    "why.no_band": ("无户数范围", "no band"),
+    "why.no_workers": ("无网格员图层", "no workers layer"),
+    "why.no_bases": ("无驻点图层", "no bases layer"),
+    "why.off": ("规则中已关闭", "turned off by the rules"),
+    "note.geographic": ("网格为地理坐标（{crs}），已在 {metric}（EPSG:{epsg}）中检查，面积单位 m²",
+                        "grids are in a geographic CRS ({crs}); checked in {metric} (EPSG:{epsg}), areas in m²"),
+    "note.named_by": ("网格无 grid_id 字段，以 {column} 字段命名", "grids have no grid_id column: the {column} column "
+                      "names them"),
+    "note.named_by_row": ("网格无 grid_id 或 code 字段，以行号（从 1 起）命名", "grids have no grid_id or code column: "
+                          "they are named by row number (1-based)"),
+    "note.repaired": ("{what}：{n} 个无效多边形已用 make_valid 修复", "{what}: {n} invalid polygon(s) repaired with "
+                      "make_valid"),
+    "note.area_from_units": ("无区域图层：区域取各村（社区）之并", "no area layer: the area is the union of the units"),
+    "note.households_counted": ("户数按住户图层统计（{features:,} 个要素共 {households:,.0f} 户；{outside:,} 个要素不在任何网格内）",
+                                "households counted from the households layer ({households:,.0f} in {features:,} "
+                                "features; {outside:,} features lie in no grid)"),
     "validate.fault": ("问题", "fault"),
     "validate.errors": ("错误", "errors"),
     "validate.warnings": ("警告", "warnings"),
@@ -331,6 +359,8 @@ _WORDS: dict[str, tuple[str, str]] = {
                             "{share:.1%} in {level} {name} ({id}); crosses into {into}"),
     "detail.unit_mismatch": ("代码为 {unit_id}，但网格主要位于{level} {name}（{id}）", "unit_id is {unit_id} but the grid "
                              "lies (mostly) in {level} {name} ({id})"),
+    "detail.not_polygon": ("几何类型为 {kind}，不是面", "a {kind}, not a polygon"),
+    "detail.invalid": ("{text}（已用 make_valid 修复以检查其余项目）", "{text} (repaired with make_valid to check the rest)"),
     "detail.no_area": ("无面积（几何缺失或为空）", "no area (missing or empty geometry)"),
     "detail.no_households": ("无住户", "no households"),
     "detail.out_of_band_low": ("{households:,.0f} 户，少于 {lo:,g} 户", "{households:,.0f} households < {lo:,g}"),
@@ -416,6 +446,31 @@ _WORDS: dict[str, tuple[str, str]] = {
     "report.page": ("第 {page} 页，共 {pages} 页", "Page {page} of {pages}"),
 
     # -- command line ----------------------------------------------------------------------------------
+    "cli.households_line": ("{households:,.0f}（{method}）", "{households:,.0f}  ({method})"),
+    "cli.units": ("单元", "units"),
+    "cli.units_line": ("{units}（城镇 {urban}，混合 {mixed}）", "{units}  ({urban} urban + {mixed} mixed)"),
+    "cli.atoms": ("地块", "atoms"),
+    "cli.codes": ("编码", "codes"),
+    "cli.codes_line": ("{matched}/{total} 个单元按区划代码表命名", "{matched} of {total} units named by the code table"),
+    "cli.unit_uncoded": ("单元 {name}：不在区划代码表中，保留原 ID", "unit {name}: not in the code table, keeps its id"),
+    "cli.repaired": ("{what}：{n} 个无效多边形已用 make_valid 修复", "{what}: {n} invalid polygon(s) repaired with "
+                     "make_valid"),
+    "cli.bases": ("驻点", "bases"),
+    "cli.bases_line": ("已有 {given} 个，计算 {computed} 个", "{given} given, {computed} computed"),
+    "cli.budget": ("经费", "budget"),
+    "cli.budget_line": ("{month:,.0f} 元/月，{year:,.0f} 元/年", "{month:,.0f} yuan/month, {year:,.0f} yuan/year"),
+    "cli.staff_line": ("{grids} 个网格共 {workers} 人（{by_type}）", "{workers} in {grids} grids ({by_type})"),
+    "cli.households_reached_line": ("{households:,.0f} 户中 {reached:,.0f} 户在响应时间内{share}",
+                                    "{reached:,.0f} of {households:,.0f} reached{share}"),
+    "cli.faults_written": ("问题已写入 {path}", "faults written to {path}"),
+    "cli.map_written": ("地图已写入 {path}（{mb:.2f} MB，{grids} 个网格，{s:.1f} 秒）",
+                        "map written to {path} ({mb:.2f} MB, {grids} grids, {s:.1f} s)"),
+    "cli.report_written": ("报告已写入 {path}（{kib:,.0f} KiB，{sections} 节，{plots} 幅图）",
+                           "report written to {path} ({kib:,.0f} KiB, {sections} sections, {plots} plots)"),
+    "method.buildings": ("按建筑物估算", "buildings"),
+    "method.totals": ("按总数分摊", "totals"),
+    "method.points": ("住户点", "points"),
+    "method.polygons": ("普查面", "polygons"),
     "cli.plan_written": ("计划已写入 {path}", "plan written to {path}"),
     "cli.grids": ("网格", "grids"),
     "cli.grids_line": ("{grids:,} 个（城镇 {urban}，农村 {rural}，飞地 {island}）",
@@ -521,11 +576,15 @@ def check_lang(lang: str) -> str:
 def default_lang(environ=None) -> str:
     """The language the locale asks for: ``en`` for an English (or any non-Chinese) locale, else ``zh``.
 
-    Reads ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` in that order (as gettext does). An
+    ``GRIDMAP_LANG`` (``zh`` or ``en``) decides when set; else ``LC_ALL``,
+    ``LC_MESSAGES`` and ``LANG`` are read in that order (as gettext does). An
     unset, ``C`` or ``POSIX`` locale says nothing about the reader: gridmap is made
     for Chinese county offices, so it is ``zh``.
     """
     environ = os.environ if environ is None else environ
+    chosen = (environ.get("GRIDMAP_LANG") or "").strip().lower()
+    if chosen in LANGS:
+        return chosen
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = (environ.get(name) or "").strip()
         if value:
@@ -541,7 +600,7 @@ def _pick(key: str, lang: str) -> str:
     return zh if check_lang(lang) == "zh" else en
 
 
-def text(key: str, lang: str, **params) -> str:
+def text(key: str, lang: str, /, **params) -> str:
     """The word or sentence ``key`` in ``lang``, its template filled with ``params``.
 
     Raises KeyError for a key the vocabulary lacks (a bug: add it to both languages).
@@ -568,7 +627,7 @@ def term(group: str, value, lang: str) -> str:
     return _pick(key, lang) if key in _WORDS else value
 
 
-def message(code: str, lang: str, **params) -> str:
+def message(code: str, lang: str, /, **params) -> str:
     """The reason ``code`` (see the ``reason.*`` keys) in ``lang``, with its numbers.
 
     An unknown code, or parameters its template does not take, give the code and the
@@ -583,7 +642,19 @@ def message(code: str, lang: str, **params) -> str:
         return code + " (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")"
 
 
-def fault_detail(code: str, lang: str, **params) -> str:
+def grid_reason(flag: str, regime: str, households: float, atoms: int, band, lang: str) -> str:
+    """Why a grid is flagged, from its own numbers: kind of flag, regime, households, atoms, band (lo, hi)."""
+    lo, hi = band if band else (float("nan"), float("nan"))
+    if regime == "island" and households < lo:
+        return message("island_under_band", lang, atoms=atoms, households=households, lo=lo)
+    if flag == "rural_unit":
+        return message("rural_by_rule", lang, households=households, lo=lo, hi=hi)
+    if flag in ("over_band", "under_band") and band:
+        return message("grid_out_of_band", lang, households=households, lo=lo, hi=hi)
+    return term("flag", flag, lang)
+
+
+def fault_detail(code: str, lang: str, /, **params) -> str:
     """The detail of a validation fault (``detail.<code>``) in ``lang``."""
     return text(f"detail.{code}", lang, **params)
 

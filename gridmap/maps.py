@@ -42,6 +42,7 @@ from jinja2 import Template
 
 from gridmap import gcj02, i18n
 from gridmap._atomic import write_text
+from gridmap._levels import county_name, townships
 from gridmap._map_assets import head_html
 from gridmap.config import Band
 from gridmap.errors import InputError
@@ -178,7 +179,7 @@ def plan_map(plan, *, lang: str = "zh", basemap: str = "none", tianditu_key: str
     for tile in tiles:
         tile.add_to(m)
 
-    present = _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang)
+    present = _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang, county_name(plan))
     present += _add_plan_layers(m, plan, disp, text, lang)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
 
@@ -196,13 +197,13 @@ def plan_map(plan, *, lang: str = "zh", basemap: str = "none", tianditu_key: str
     return m
 
 
-def _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang) -> list[str]:
+def _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang, county="") -> list[str]:
     """The grids and their code labels."""
     centres, radius = _label_points(grids)
     centres = disp.points(gpd.GeoSeries(centres, index=grids.index, crs=grids.crs)).values
     lat, lon = shapely.get_y(centres), shapely.get_x(centres)
     codes = grids["code"] if "code" in grids else grids["grid_id"]
-    _GridmapLayer("grids", _grid_payload(grids, grid_geo, classes, band, text, lang, lat, lon),
+    _GridmapLayer("grids", _grid_payload(grids, grid_geo, classes, band, text, lang, lat, lon, county),
                   text["grids"]).add_to(m)
     _GridmapLayer("labels", _label_payload(codes, lat, lon, radius), text["labels"]).add_to(m)
     return ["grids", "labels"]
@@ -613,25 +614,28 @@ def _collection(geoms, props) -> list[dict]:
 # -- payloads (JSON given to gridmap-map.js) -------------------------------------------------------------------
 
 
-def _grid_payload(grids, geo, classes, band, text, lang, lat, lon) -> str:
+def _grid_payload(grids, geo, classes, band, text, lang, lat, lon, county="") -> str:
     cols = grids.columns
     get = lambda row, col: row[col] if col in cols else None  # noqa: E731
     props = []
-    for (_, row), cls, y, x in zip(grids.iterrows(), classes, lat, lon):
+    levels = townships(grids, county)
+    units_are_townships = levels.attrs["units_are_townships"]
+    for (_, row), cls, y, x, parent in zip(grids.iterrows(), classes, lat, lon, levels["township"]):
         code = _str(get(row, "code")) or _str(get(row, "grid_id"))
         unit = _str(get(row, "unit_name"))
-        parent = _str(get(row, "parent_name"))
+        parent = _str(parent)
         households = get(row, "households")
         tip = (f"<b>{_e(code)}</b> {_e(unit)}<br>{_e(text['households'])} {_num(households)}"
                f" · {_e(text[cls])}")
         rows = []
         if _str(get(row, "grid_id")) and _str(get(row, "grid_id")) != code:
             rows.append((text["grid_id"], _e(get(row, "grid_id"))))
-        rows.append((text["unit"], _e(unit) + (f" <small>({_e(get(row, 'unit_id'))})</small>"
-                                              if _str(get(row, "unit_id")) and _str(get(row, "unit_id")) != unit
-                                              else "")))
         if parent:
             rows.append((text["township"], _e(parent)))
+        if not units_are_townships:
+            rows.append((text["unit"], _e(unit) + (f" <small>({_e(get(row, 'unit_id'))})</small>"
+                                                  if _str(get(row, "unit_id")) and _str(get(row, "unit_id")) != unit
+                                                  else "")))
         regime = _str(get(row, "regime"))
         if regime:
             rows.append((text["regime"], _e({"urban": text["urban"], "rural": text["rural_regime"],
@@ -651,7 +655,8 @@ def _grid_payload(grids, geo, classes, band, text, lang, lat, lon) -> str:
         flag = _str(get(row, "flag"))
         if flag:
             rows.append((text["flag"], f'<span class="flag">{_e(i18n.term("flag", flag, lang))}</span>'))
-            reason = _str(get(row, "flag_reason"))
+            reason = _str(get(row, "flag_reason")) if lang == "en" else i18n.grid_reason(
+                flag, regime, float(pd.to_numeric(households, errors="coerce")), int(get(row, "atoms") or 0), band, lang)
             if reason:
                 rows.append((text["reason"], _e(reason)))
         table = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)

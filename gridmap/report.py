@@ -30,6 +30,7 @@ import pandas as pd
 
 from gridmap import i18n
 from gridmap._atomic import write_bytes
+from gridmap._levels import county_name, townships
 from gridmap.errors import InputError
 
 #: CJK fonts tried in order for plot labels; DejaVu Sans (no CJK glyphs) when none is installed.
@@ -204,17 +205,10 @@ def _grid_frame(plan, lang) -> pd.DataFrame:
     for column in ("flag", "flag_reason", "share_reached", "in_band"):
         if column in grids.columns:
             out[column] = grids[column].to_numpy()
-    nbs = out["code"].str.fullmatch(r"\d{15}").all()
+    levels = townships(grids, county_name(plan))
+    out["township"] = levels["township"].to_numpy()
+    out.attrs["villages"] = not levels.attrs["units_are_townships"]
     parents = out.loc[out["parent_name"] != "", "parent_name"].nunique()
-    if nbs:
-        out["township"] = np.where(out["parent_name"] != "", out["parent_name"], out["code"].str[:9])
-        out.attrs["villages"] = True
-    elif parents > 1:
-        out["township"] = np.where(out["parent_name"] != "", out["parent_name"], out["unit_name"])
-        out.attrs["villages"] = True
-    else:
-        out["township"] = np.where(out["unit_name"] != "", out["unit_name"], out["unit_id"])
-        out.attrs["villages"] = False
     area = plan.layers.get("area")
     county = str(area["name"].iloc[0]) if area is not None and "name" in area.columns and len(area) else ""
     if not county and parents == 1:
@@ -336,7 +330,9 @@ def _budget_section(frame, workers, lang, plot, months: int = 12) -> Section:
     """Monthly and yearly pay per township (``months`` paid a year); components are the workers'
     ``pay_*`` columns when present."""
     w = _worker_frame(frame, workers)
-    components = [c for c in w.columns if c.startswith("pay_")]
+    # components nobody in this plan is paid (a part-time phone allowance in a plan of
+    # full-time workers only) would be rows of zeros
+    components = [c for c in w.columns if c.startswith("pay_") and w[c].abs().sum() > 0]
     if not components:
         w["pay_total"] = w["monthly_pay"]
         components = ["pay_total"]
@@ -377,12 +373,61 @@ def _reach_section(plan, frame, lang, plot) -> Section:
               plot.share_bars("reach_by_township", per["share"], county_share, _tr("share", lang),
                               _tr("reach_caption", lang))]
     settings = plan.meta.get("reach", {}).get("config", {})
-    scalars = {k: v for k, v in settings.items() if isinstance(v, (str, int, float, bool))}
-    if scalars:
-        blocks.append(Table(pd.DataFrame({_tr("setting", lang): list(scalars),
-                                          _tr("value", lang): [str(v) for v in scalars.values()]}),
+    rows = [(i18n.text(f"setting.{k}", lang), _setting_value(k, v, lang)) for k, v in settings.items()
+            if i18n.has(f"setting.{k}") and isinstance(v, (str, int, float, bool, list, tuple))]
+    if rows:
+        blocks.append(Table(pd.DataFrame(rows, columns=[_tr("setting", lang), _tr("value", lang)]),
                             _tr("reach_settings", lang)))
     return Section("reach", _tr("reach", lang), blocks)
+
+
+def _setting_value(key, value, lang) -> str:
+    """A reach setting in words: modes and objectives named, yes/no for switches, numbers plain."""
+    if isinstance(value, bool):
+        return i18n.text("value.yes" if value else "value.no", lang)
+    if isinstance(value, (list, tuple)):
+        return "、".join(i18n.term("mode", v, lang) for v in value) if lang == "zh" else \
+            ", ".join(i18n.term("mode", v, lang) for v in value)
+    if key in ("mode", "objective"):
+        return i18n.term(key, value, lang)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _band_of(plan):
+    band = plan.meta.get("config", {}).get("band") or plan.meta.get("summary", {}).get("band")
+    return (float(band[0]), float(band[1])) if band else None
+
+
+def _reasons(plan, flagged, lang) -> list[str]:
+    """Why each flagged grid is flagged: the plan's own words in English; in Chinese, from the grid's numbers."""
+    if lang == "en":
+        return list(flagged.get("flag_reason", pd.Series("", index=flagged.index)).fillna("").astype(str))
+    band = _band_of(plan)
+    atoms = plan.grids.set_index(plan.grids["grid_id"].astype(str))["atoms"] if "atoms" in plan.grids else None
+    out = []
+    for row in flagged.itertuples():
+        n_atoms = int(atoms.get(row.grid_id, 0)) if atoms is not None else 0
+        out.append(i18n.grid_reason(str(row.flag), str(row.regime), float(row.households), n_atoms, band, lang))
+    return out
+
+
+def _unit_reason(plan, unit, lang) -> str:
+    """Why a unit misses the band: its own words in English; in Chinese, from its households and status."""
+    if lang == "en":
+        return unit.get("reason", "")
+    units = plan.layers.get("units")
+    band = _band_of(plan)
+    row = units[units["unit_id"].astype(str) == str(unit.get("unit_id"))] if units is not None and \
+        "unit_id" in units.columns else None
+    if row is None or row.empty:
+        return i18n.text("status.infeasible", lang)
+    households = float(row["households"].iloc[0]) if "households" in row.columns else float("nan")
+    if band and households < band[0]:
+        return i18n.message("unit_under_band", lang, households=households, lo=band[0])
+    status = str(row["status"].iloc[0]) if "status" in row.columns else "infeasible"
+    return i18n.text(f"status.{status}", lang) if i18n.has(f"status.{status}") else status
 
 
 def _exceptions_section(plan, frame, lang, validate, faults=None) -> Section:
@@ -397,17 +442,18 @@ def _exceptions_section(plan, frame, lang, validate, faults=None) -> Section:
                                                                            flagged["regime"]],
             _tr("households_total", lang): flagged["households"],
             _tr("flag", lang): [i18n.term("flag", f, lang) for f in flagged["flag"].astype(str)],
-            _tr("reason", lang): flagged.get("flag_reason", "")})
+            _tr("reason", lang): _reasons(plan, flagged, lang)})
         blocks.append(Table(_cells(table)))
     else:
         blocks.append(_tr("flagged_none", lang))
     infeasible = plan.meta.get("summary", {}).get("infeasible_units", [])
     if infeasible:
         blocks.append(Table(_cells(pd.DataFrame({_tr("unit", lang): [u.get("name", u.get("unit_id")) for u in infeasible],
-                                                 _tr("reason", lang): [u.get("reason", "") for u in infeasible]})),
+                                                 _tr("reason", lang): [_unit_reason(plan, u, lang)
+                                                                       for u in infeasible]})),
                             _tr("infeasible", lang)))
     if validate:
-        from gridmap.validate import FAULT_CLASSES, validate_plan
+        from gridmap.validate import FAULT_CLASSES, check_status, validate_plan
 
         faults = faults if faults is not None else validate_plan(plan)
         blocks.append(_tr("validation_text", lang, errors=faults.errors, warnings=faults.warnings))
@@ -415,8 +461,7 @@ def _exceptions_section(plan, frame, lang, validate, faults=None) -> Section:
         summary = faults.summary
         table = pd.DataFrame({
             _tr("fault", lang): summary["fault"].map(label),
-            _tr("status", lang): [_tr("checked", lang) if s.startswith("checked") else
-                                  f"{_tr('skipped', lang)}: {s.split(': ', 1)[-1]}" for s in summary["status"]],
+            _tr("status", lang): [check_status(s, lang) for s in summary["status"]],
             _tr("errors", lang): summary["errors"], _tr("warnings", lang): summary["warnings"]})
         blocks.append(Table(_cells(table), _tr("validation", lang)))
         shown = faults.faults.head(100)
@@ -424,7 +469,7 @@ def _exceptions_section(plan, frame, lang, validate, faults=None) -> Section:
             blocks.append(Table(_cells(pd.DataFrame({
                 _tr("level", lang): [i18n.term("severity", v, lang) for v in shown["level"]],
                 _tr("fault", lang): shown["fault"].map(label),
-                _tr("grid", lang): shown["grid_id"], _tr("detail", lang): shown["detail"]}))))
+                _tr("grid", lang): shown["grid_id"], _tr("detail", lang): faults.details(lang).head(100)}))))
         if len(faults.faults) > len(shown):
             blocks.append(_tr("faults_more", lang, n=len(faults.faults) - len(shown)))
     return Section("exceptions", _tr("exceptions", lang), blocks)

@@ -19,7 +19,8 @@ from pathlib import Path
 from gridmap.errors import InputError
 
 #: The files one run writes into its output folder, in the order they are written.
-RUN_FILES = ("plan.gpkg", "summary.json", "roster.csv", "budget.csv", "faults.gpkg", "map.html", "report.html")
+RUN_FILES = ("plan.gpkg", "summary.json", "roster.csv", "budget.csv", "grids.csv", "grids.xlsx", "faults.gpkg",
+             "map.html", "report.html")
 
 
 def load_config(config_path=None, **overrides):
@@ -235,26 +236,35 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
 
         report = build_report(plan, lang=lang, faults=faults)
         lap("report")
-        paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap)
+        paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap, lang=lang)
     lap("commit outputs")
     return RunResult(plan, faults, paths, outdir)
 
 
-def write_run(plan, faults, out, *, map_html: str, report, laps=None) -> dict:
-    """Write the files of one run into ``out`` (a :class:`gridmap._outdir.OutputDir`); final paths by name."""
+def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str = "zh") -> dict:
+    """Write the files of one run into ``out`` (a :class:`gridmap._outdir.OutputDir`); final paths by name.
+
+    Tables (roster, budget, one row per grid as CSV and XLSX) have their headers and
+    words in ``lang``.
+    """
     import json
 
+    from gridmap import i18n, tables
     from gridmap._atomic import write_text
     from gridmap._outdir import plan_id
-    from gridmap.staffing import write_budget, write_roster
 
     lap = laps or _noop
     out.plan_id = plan_id(plan)
     plan.save(out.file("plan.gpkg"))
     lap("write plan.gpkg")
     write_text(out.file("summary.json"), json.dumps(plan.summary(), ensure_ascii=False, indent=2))
-    write_roster(plan, out.file("roster.csv"))
-    write_budget(plan, out.file("budget.csv"))
+    roster, budget, grid_rows = (tables.roster_table(plan, lang), tables.budget_table(plan, lang),
+                                 tables.grid_table(plan, lang))
+    tables.write_csv(roster, out.file("roster.csv"))
+    tables.write_csv(budget, out.file("budget.csv"))
+    tables.write_csv(grid_rows, out.file("grids.csv"))
+    tables.write_xlsx({i18n.text("layer.grids", lang): grid_rows, i18n.text("layer.workers", lang): roster,
+                       i18n.text("report.budget", lang): budget}, out.file("grids.xlsx"))
     faults.to_gpkg(out.file("faults.gpkg"))
     write_text(out.file("map.html"), map_html)
     report.to_html(out.file("report.html"))

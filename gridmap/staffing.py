@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap._levels import county_name, townships
 from gridmap.config import DEFAULT_WORKER_TYPES, METHODS, StaffingConfig, StaffingRule  # noqa: F401 (re-exported)
 from gridmap.errors import InputError
 from gridmap.plan import Plan
@@ -246,12 +247,18 @@ def budget_table(plan: Plan, *, months_per_year: int | None = None) -> pd.DataFr
         rules = plan.config.staffing
         months_per_year = rules.months_per_year if rules is not None else 12
     components = [c[len("pay_"):] for c in workers.columns if c.startswith("pay_")]
+    # one township per grid, found as the report and the map find it (gridmap._levels)
     grids = plan.grids
-    frame = pd.DataFrame({"parent_id": workers["parent_id"].astype(str),
-                          "parent_name": workers["parent_name"].astype(str),
-                          "worker_type": workers["worker_type"].astype(str)})
+    levels = townships(grids, county_name(plan))
+    grids = grids.assign(parent_id=levels["township_id"].to_numpy(), parent_name=levels["township"].to_numpy())
+    of_grid = grids.set_index(grids["grid_id"].astype(str))[["parent_id", "parent_name"]]
+    of_grid = of_grid[~of_grid.index.duplicated()]
+    mine = of_grid.reindex(workers["grid_id"].astype(str).to_numpy())
+    frame = pd.DataFrame({"parent_id": mine["parent_id"].fillna("").astype(str).to_numpy(),
+                          "parent_name": mine["parent_name"].fillna("").astype(str).to_numpy(),
+                          "worker_type": workers["worker_type"].astype(str).to_numpy()})
     for c in components:
-        frame[f"{c}_month"] = workers[f"pay_{c}"].to_numpy(dtype=float)
+        frame[f"{c}_month"] = pd.to_numeric(workers[f"pay_{c}"], errors="coerce").fillna(0).to_numpy(dtype=float)
     types = sorted(frame["worker_type"].unique())
     for t in types:
         frame[f"workers_{t}"] = (frame["worker_type"] == t).astype(int)
@@ -259,8 +266,7 @@ def budget_table(plan: Plan, *, months_per_year: int | None = None) -> pd.DataFr
     keys = ["parent_id", "parent_name"]
     value_columns = ["workers"] + [f"workers_{t}" for t in types] + [f"{c}_month" for c in components]
     township = frame.groupby(keys, sort=True)[value_columns].sum().reset_index()
-    grid_count = grids.assign(parent_id=grids["parent_id"].fillna("").astype(str),
-                              parent_name=grids["parent_name"].fillna("").astype(str)).groupby(keys).size()
+    grid_count = grids.groupby(keys).size()
     township = township.merge(grid_count.rename("grids").reset_index(), on=keys, how="outer").fillna(
         {c: 0 for c in value_columns})
     township.insert(0, "level", "township")

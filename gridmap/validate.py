@@ -13,8 +13,10 @@ are projected to the metric CRS of their centre first, and the faults say so.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,9 +63,9 @@ _LENIENT_REGIMES = ("rural", "island")
 #: industrial park) serve a place, not a number of households, and may hold none.
 _EXEMPT_REGIMES = ("dedicated",)
 
-_UNIT_LEVEL_NAMES = {1: "county", 2: "township", 3: "village/community"}
+_UNIT_LEVEL_NAMES = {1: "county", 2: "township", 3: "village"}
 
-_COLUMNS = ["fault", "level", "grid_id", "other_id", "unit_id", "detail", "area_m2"]
+_COLUMNS = ["fault", "level", "grid_id", "other_id", "unit_id", "detail", "detail_parts", "area_m2"]
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ class Faults:
     faults: gpd.GeoDataFrame
     checks: dict
     notes: list = field(default_factory=list)
+    note_parts: list = field(default_factory=list)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -182,24 +185,39 @@ class Faults:
     def __len__(self) -> int:
         return len(self.faults)
 
-    def format_table(self, max_rows: int = 30) -> str:
-        """The summary per class, then the faults themselves (errors first), as plain text."""
-        lines = [f"{'fault':<22s}{'errors':>7s}{'warnings':>9s}{'area m²':>14s}"]
+    def details(self, lang: str = "en") -> pd.Series:
+        """The detail of each fault in ``lang`` (``zh`` or ``en``), aligned with :attr:`faults`."""
+        if "detail_parts" not in self.faults.columns:
+            return self.faults["detail"].astype(str)
+        return pd.Series([render_detail(p, lang) for p in self.faults["detail_parts"]], index=self.faults.index,
+                         dtype=object)
+
+    def format_table(self, max_rows: int = 30, lang: str = "en") -> str:
+        """The summary per class, then the faults themselves (errors first), as plain text in ``lang``."""
+        t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
+        name = (lambda f: f) if lang == "en" else (lambda f: i18n.term("fault", f, lang))
+        width = 22 if lang == "en" else 32
+        lines = [_pad(t("validate.fault"), width) + _pad(t("validate.errors"), 7, True)
+                 + _pad(t("validate.warnings"), 9, True) + _pad(t("validate.area_m2"), 14, True)]
         for row in self.summary.itertuples():
             if row.status != "checked":
-                lines.append(f"{row.fault:<22s}  {row.status}")
+                lines.append(_pad(name(row.fault), width) + "  " + check_status(row.status, lang))
             else:
-                lines.append(f"{row.fault:<22s}{row.errors:>7d}{row.warnings:>9d}{row.area_m2:>14,.0f}")
-        lines.append(f"{'total':<22s}{self.errors:>7d}{self.warnings:>9d}")
+                lines.append(_pad(name(row.fault), width) + f"{row.errors:>7d}{row.warnings:>9d}{row.area_m2:>14,.0f}")
+        lines.append(_pad(t("validate.total"), width) + f"{self.errors:>7d}{self.warnings:>9d}")
         if len(self.faults):
             lines.append("")
-            for row in self.faults.head(max_rows).itertuples():
+            details = self.details(lang)
+            for row, detail in zip(self.faults.head(max_rows).itertuples(), details.head(max_rows)):
                 where = row.grid_id or row.other_id
-                lines.append(f"{row.level:<8s}{row.fault:<20s}{where:<20s} {row.detail}")
+                level = row.level if lang == "en" else i18n.term("severity", row.level, lang)
+                lines.append(_pad(level, 8) + _pad(name(row.fault), 20) + _pad(where, 20) + " " + detail)
             if len(self.faults) > max_rows:
-                lines.append(f"... and {len(self.faults) - max_rows} more (all of them in the faults GeoPackage)")
-        for note in self.notes:
-            lines.append(f"note: {note}")
+                lines.append(t("validate.more", n=len(self.faults) - max_rows))
+        notes = [i18n.text(f"note.{code}", lang, **params) for code, params in self.note_parts] \
+            if len(self.note_parts) == len(self.notes) else self.notes
+        for note in notes:
+            lines.append(t("validate.note", note=note))
         return "\n".join(lines)
 
     def to_gpkg(self, path) -> Path:
@@ -298,6 +316,7 @@ class _Check:
             raise InputError("grids: the layer has no features")
         require_crs(grids, "grids")
         self.notes: list[str] = []
+        self.note_parts: list = []
         self.checks: dict[str, str] = {}
         self.rows: list[dict] = []
         self.tol = float(tolerance_m2)
@@ -309,8 +328,7 @@ class _Check:
                 raise InputError("grids: every geometry is empty")
             centre = shapely.union_all(valid.to_crs(4326).geometry.envelope.values).centroid
             crs = metric_crs(centre.x, centre.y)
-            self.notes.append(f"grids are in a geographic CRS ({grids.crs.name}); checked in {crs.name} "
-                              f"(EPSG:{crs.to_epsg()}), areas in m²")
+            self._note("geographic", crs=grids.crs.name, metric=crs.name, epsg=crs.to_epsg())
             grids = grids.to_crs(crs)
         self.crs = grids.crs
         self.ids = self._ids(grids)
@@ -337,9 +355,9 @@ class _Check:
             if column in grids.columns:
                 ids = grids[column].map(_text)
                 if column != "grid_id":
-                    self.notes.append(f"grids have no grid_id column: the {column!r} column names them")
+                    self._note("named_by", column=column)
                 return ids.to_numpy()
-        self.notes.append("grids have no grid_id or code column: they are named by row number (1-based)")
+        self._note("named_by_row")
         return np.array([f"row {i + 1}" for i in range(len(grids))], dtype=object)
 
     def _geometries(self, grids) -> np.ndarray:
@@ -349,7 +367,7 @@ class _Check:
         is_polygon = shapely.get_type_id(geoms) != -1
         is_polygon &= np.isin(shapely.get_type_id(geoms), [3, 6]) | shapely.is_empty(geoms)
         for i in np.flatnonzero(~is_polygon):
-            self.add("invalid_geometry", i, f"a {geoms[i].geom_type}, not a polygon", geometry=None)
+            self.add("invalid_geometry", i, _d("not_polygon", kind=geoms[i].geom_type), geometry=None)
             geoms[i] = shapely.Polygon()
         invalid = np.flatnonzero(~shapely.is_valid(geoms))
         if len(invalid):
@@ -357,7 +375,7 @@ class _Check:
             fixed = np.array([polygonal(g) for g in shapely.make_valid(geoms[invalid])], dtype=object)
             for i, reason, geom in zip(invalid, reasons, fixed):
                 where = _reason_point(reason)
-                self.add("invalid_geometry", i, f"{reason} (repaired with make_valid to check the rest)",
+                self.add("invalid_geometry", i, _d("invalid", text=reason),
                          geometry=where if where is not None else geom)
             geoms[invalid] = fixed
         return geoms
@@ -380,23 +398,33 @@ class _Check:
                 gdf = gdf.copy()
                 gdf.loc[invalid, gdf.geometry.name] = [polygonal(g) for g in
                                                        shapely.make_valid(gdf.geometry.to_numpy()[invalid])]
-                self.notes.append(f"{what}: {int(invalid.sum())} invalid polygon(s) repaired with make_valid")
+                self._note("repaired", what=what, n=int(invalid.sum()))
         elif kind == "point":
             gdf = gdf.assign(geometry=shapely.point_on_surface(gdf.geometry.to_numpy())) \
                 if not gdf.geom_type.isin(["Point"]).all() else gdf
         return gdf
 
-    def add(self, fault: str, i, detail: str, *, geometry="grid", other_id: str = "", area_m2: float = 0.0,
+    def add(self, fault: str, i, detail: list, *, geometry="grid", other_id: str = "", area_m2: float = 0.0,
             level: str | None = None):
-        """Record one fault of grid ``i`` (None for a fault of no grid, e.g. a gap)."""
+        """Record one fault of grid ``i`` (None for a fault of no grid, e.g. a gap).
+
+        ``detail``: its parts as (code, parameters) (see :func:`_d`), put into words by
+        gridmap.i18n in either language (``Faults.details``).
+        """
         if isinstance(geometry, str) and geometry == "grid":
             geometry = self.geoms[i] if i is not None else None
         self.rows.append({
             "fault": fault, "level": level or FAULT_CLASSES[fault],
             "grid_id": self.ids[i] if i is not None else "", "other_id": other_id,
             "unit_id": self.unit_ids[i] if (i is not None and self.unit_ids is not None) else "",
-            "detail": detail, "area_m2": float(area_m2), "geometry": geometry,
+            "detail": render_detail(detail, "en"), "detail_parts": _parts_json(detail), "area_m2": float(area_m2),
+            "geometry": geometry,
         })
+
+    def _note(self, _code: str, **params):
+        """A note on what was assumed (``note.<code>`` in gridmap.i18n), kept as words and as data."""
+        self.note_parts.append((_code, params))
+        self.notes.append(i18n.text(f"note.{_code}", "en", **params))
 
     def _lenient_level(self, i) -> str:
         return "warning" if self.lenient[i] else "error"
@@ -410,7 +438,7 @@ class _Check:
             outline, source = shapely.union_all(area.geometry.to_numpy()), "area"
         elif units is not None and len(units):
             outline, source = shapely.union_all(units.geometry.to_numpy()), "units"
-            self.notes.append("no area layer: the area is the union of the units")
+            self._note("area_from_units")
         else:
             outline, source = None, None
         if outline is None:
@@ -423,8 +451,9 @@ class _Check:
             outside = shapely.difference(self.geoms, outline)
             outside_area = shapely.area(outside)
             for i in np.flatnonzero(self.present & (outside_area > self.tol)):
-                self.add("outside_area", i, f"{outside_area[i]:,.0f} m² ({outside_area[i] / self.area[i]:.1%}) "
-                         f"of the grid lie outside the {source}", geometry=polygonal(outside[i]),
+                self.add("outside_area", i, _d("outside_area", area=float(outside_area[i]),
+                                               share=float(outside_area[i] / self.area[i]), source=source),
+                         geometry=polygonal(outside[i]),
                          area_m2=outside_area[i])
         gaps = np.array([g for g in gaps if g.geom_type == "Polygon"], dtype=object)
         gaps = gaps[shapely.area(gaps) > self.tol] if len(gaps) else gaps
@@ -434,8 +463,8 @@ class _Check:
         neighbours = pd.Series(self.ids[grid_index]).groupby(gap_index).agg(lambda s: ", ".join(sorted(set(s))))
         for k, gap in enumerate(gaps):
             near = neighbours.get(k, "")
-            self.add("gap", None, f"gap of {gap.area:,.0f} m²" + (f" beside grids {near}" if near else
-                     " touching no grid"), geometry=gap, other_id=near, area_m2=gap.area)
+            self.add("gap", None, _d("gap", area=gap.area, near=near) if near else _d("gap_alone", area=gap.area),
+                     geometry=gap, other_id=near, area_m2=gap.area)
 
     def overlaps(self):
         """Overlaps: intersections of grid pairs (found with the STRtree) larger than the tolerance."""
@@ -449,7 +478,7 @@ class _Check:
         shared_area = shapely.area(shared)
         for i, j, geom, size in zip(a, b, shared, shared_area):
             if size > self.tol:
-                self.add("overlap", i, f"overlaps grid {self.ids[j]} by {size:,.0f} m²",
+                self.add("overlap", i, _d("overlap", other=self.ids[j], area=float(size)),
                          geometry=polygonal(geom), other_id=self.ids[j], area_m2=size)
 
     def contiguity(self):
@@ -469,9 +498,9 @@ class _Check:
             stray = stray[stray["area"] > self.tol]
             if stray.empty:
                 continue
-            self.add("non_contiguous", int(i), f"{len(mine)} parts: {len(stray)} stray part(s) of "
-                     f"{stray['area'].sum():,.0f} m² apart from the main part of {mine['area'].max():,.0f} m²"
-                     + (" (rural grid: the village itself may be in parts)" if self.rural[i] else ""),
+            self.add("non_contiguous", int(i), _d("non_contiguous", parts=len(mine), stray=len(stray),
+                                                  area=float(stray["area"].sum()), main=float(mine["area"].max()))
+                     + (_d("rural_parts") if self.rural[i] else []),
                      geometry=shapely.union_all(parts[stray.index.to_numpy()]), area_m2=stray["area"].sum(),
                      level="warning" if self.rural[i] else "error")
 
@@ -488,7 +517,7 @@ class _Check:
         finest = None
         for level in sorted(ulevel.dropna().unique()) or [None]:
             rows = np.flatnonzero((ulevel == level).to_numpy() if level is not None else np.ones(len(units), bool))
-            label = _UNIT_LEVEL_NAMES.get(int(level), f"level-{int(level)} unit") if level is not None else "unit"
+            label = _UNIT_LEVEL_NAMES.get(int(level), "unit") if level is not None else "unit"
             ugeoms = units.geometry.to_numpy()[rows]
             gi, uj = shapely.STRtree(ugeoms).query(self.geoms, predicate="intersects")
             pieces = shapely.intersection(self.geoms[gi], ugeoms[uj])
@@ -507,7 +536,8 @@ class _Check:
                 h = home[i]
                 share = 1 - away_area[i] / self.area[i]
                 into = ", ".join(f"{names[u]} ({ids[u]}): {a:,.0f} m²" for u, a in zip(mine["unit"], mine["area"]))
-                self.add("crosses_unit", int(i), f"{share:.1%} in {label} {names[h]} ({ids[h]}); crosses into {into}",
+                self.add("crosses_unit", int(i), _d("crosses_unit", share=float(share), level=label,
+                                                    name=names[h], id=ids[h], into=into),
                          geometry=polygonal(shapely.union_all(pieces[mine.index.to_numpy()])),
                          other_id=", ".join(ids[mine["unit"]]), area_m2=away_area[i])
             if level is None or level == ulevel.max():
@@ -527,8 +557,8 @@ class _Check:
         found = ids[home.to_numpy()]
         for i, unit in zip(home.index, found):
             if self.unit_ids[i] and unit != self.unit_ids[i]:
-                self.add("unit_mismatch", int(i), f"unit_id is {self.unit_ids[i]} but the grid lies (mostly) in "
-                         f"{label} {names[home[i]]} ({unit})", other_id=unit)
+                self.add("unit_mismatch", int(i), _d("unit_mismatch", unit_id=self.unit_ids[i], level=label,
+                                                     name=names[home[i]], id=unit), other_id=unit)
 
     # ------------------------------------------------------------------ households
 
@@ -543,19 +573,18 @@ class _Check:
             first = np.unique(pi, return_index=True)[1]  # a point on a shared edge counts once
             hh = np.bincount(gi[first], weights=weights[pi[first]], minlength=len(self.geoms))
             outside = len(points) - len(first)
-            self.notes.append(f"households counted from the households layer ({weights.sum():,.0f} in "
-                              f"{len(points):,} features" + (f"; {outside:,} features lie in no grid" if outside
-                                                             else "") + ")")
+            self._note("households_counted", households=float(weights.sum()), features=len(points),
+                       outside=int(outside))
         self.checks["empty_grid"] = "checked"
         for i in np.flatnonzero(~self.present):
-            self.add("empty_grid", i, "no area (missing or empty geometry)", geometry=None)
+            self.add("empty_grid", i, _d("no_area"), geometry=None)
         if hh is None:
             self.checks["out_of_band"] = "skipped: no households (layer or grid column)"
             return
         self.hh = hh
         for i in np.flatnonzero(self.present & (hh <= 0) & ~self.exempt):
-            regime = f" ({self.regime[i]} grid)" if self.regime[i] else ""
-            self.add("empty_grid", i, f"no households{regime}", level=self._lenient_level(i))
+            regime = _d("regime_grid", regime=self.regime[i]) if self.regime[i] else []
+            self.add("empty_grid", i, _d("no_households") + regime, level=self._lenient_level(i))
         if self.band is None:
             self.checks["out_of_band"] = "skipped: no band"
             return
@@ -567,13 +596,14 @@ class _Check:
         unit_total = pd.Series(hh).groupby(self.unit_ids).transform("sum").to_numpy() \
             if self.unit_ids is not None else np.full(len(hh), np.inf)
         for i in np.flatnonzero(out):
-            side = f"< {lo:g}" if hh[i] < lo else f"> {hi:g}"
-            regime = f" ({self.regime[i]} grid)" if self.regime[i] else ""
+            side = _d("out_of_band_low", households=float(hh[i]), lo=lo) if hh[i] < lo else \
+                _d("out_of_band_high", households=float(hh[i]), hi=hi)
+            regime = _d("regime_grid", regime=self.regime[i]) if self.regime[i] else []
             level = self._lenient_level(i)
             if hh[i] < lo and unit_total[i] < lo and self.unit_ids[i]:
-                regime += f"; its unit {self.unit_ids[i]} holds {unit_total[i]:,.0f} in all, the band cannot be met"
+                regime += _d("unit_cannot", unit_id=self.unit_ids[i], total=float(unit_total[i]))
                 level = "warning"
-            self.add("out_of_band", i, f"{hh[i]:,.0f} households {side}{regime}", level=level)
+            self.add("out_of_band", i, side + regime, level=level)
 
     # ------------------------------------------------------------------ codes
 
@@ -590,13 +620,13 @@ class _Check:
             for value, index in groups.items():
                 for i in index:
                     others = ", ".join(str(j + 1) for j in index if j != i)
-                    self.add("duplicate_code", int(i), f"{name} {value} is used by {len(index)} grids "
-                             f"(also row(s) {others})", other_id=value)
+                    self.add("duplicate_code", int(i), _d("duplicate_code", column=name, value=value, n=len(index),
+                                                          rows=others), other_id=value)
         units = self.unit_ids if self.unit_ids is not None else [None] * len(self.codes_)
         for i, (code, unit) in enumerate(zip(self.codes_, units)):
             reason = check_code(code, unit)
             if reason:
-                self.add("malformed_code", i, f"code {code!r}: {reason}", other_id=code)
+                self.add("malformed_code", i, _d("malformed_code", code=code, why=reason), other_id=code)
 
     # ------------------------------------------------------------------ staffing
 
@@ -614,17 +644,15 @@ class _Check:
             else np.full(len(workers), "", dtype=object)
         known = set(self.ids)
         for k in np.flatnonzero(~np.isin(grid_of, list(known))):
-            why = "no grid_id" if not grid_of[k] else f"grid {grid_of[k]} does not exist"
-            kind = f" ({kinds[k]})" if kinds[k] else ""
-            self.rows.append(_row("worker_without_grid", "", names[k], "", f"worker {names[k]}{kind}: {why}",
-                                  0.0, workers.geometry.to_numpy()[k]))
+            detail = _d("worker_no_grid_id", worker=names[k], kind=kinds[k]) if not grid_of[k] else \
+                _d("worker_unknown_grid", worker=names[k], kind=kinds[k], grid=grid_of[k])
+            self.rows.append(_row("worker_without_grid", "", names[k], "", detail, 0.0, workers.geometry.to_numpy()[k]))
         staffed = set(grid_of)
         # a grid served by the worker of another grid (an exclave, see staffing) is staffed
         staffed |= {g for g, by in zip(self.ids, self.served_by) if by in staffed}
         for i in np.flatnonzero(~np.isin(self.ids, list(staffed))):
             empty = self.hh is not None and self.hh[i] == 0
-            self.add("grid_without_worker", i, "no worker has this grid" + (" (it holds no households)" if empty
-                                                                             else ""),
+            self.add("grid_without_worker", i, _d("grid_without_worker_empty" if empty else "grid_without_worker"),
                      level="warning" if empty else "error")
 
     def bases(self, bases):
@@ -645,11 +673,12 @@ class _Check:
         distance[known] = shapely.distance(points[known], self.geoms[index[known].astype(int)])
         for k in np.flatnonzero(distance > reach):
             if not known[k]:
-                why = "no grid_id" if not grid_of[k] else f"grid {grid_of[k]} does not exist"
+                detail = _d("base_no_grid_id", base=k + 1) if not grid_of[k] else \
+                    _d("base_unknown_grid", base=k + 1, grid=grid_of[k])
             else:
-                why = f"{distance[k]:,.0f} m outside grid {grid_of[k]}"
+                detail = _d("base_outside", base=k + 1, distance=float(distance[k]), grid=grid_of[k])
             self.rows.append(_row("base_outside_grid", grid_of[k] if known[k] else "", f"base {k + 1}", "",
-                                  f"base {k + 1}: {why}", 0.0, points[k]))
+                                  detail, 0.0, points[k]))
 
     # ------------------------------------------------------------------ result
 
@@ -667,12 +696,75 @@ class _Check:
         for name, level in levels.items():
             if level == "off":
                 checks[name] = "skipped: turned off by the rules"
-        return Faults(faults=faults, checks=checks, notes=self.notes)
+        return Faults(faults=faults, checks=checks, notes=self.notes, note_parts=self.note_parts)
 
 
 def _row(fault, grid_id, other_id, unit_id, detail, area_m2, geometry, level=None) -> dict:
     return {"fault": fault, "level": level or FAULT_CLASSES[fault], "grid_id": grid_id, "other_id": other_id,
-            "unit_id": unit_id, "detail": detail, "area_m2": area_m2, "geometry": geometry}
+            "unit_id": unit_id, "detail": render_detail(detail, "en"), "detail_parts": _parts_json(detail),
+            "area_m2": area_m2, "geometry": geometry}
+
+
+def _pad(text, width: int, right: bool = False) -> str:
+    """``text`` padded to ``width`` terminal columns (CJK characters take two)."""
+    text = str(text)
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    fill = " " * max(width - used, 0)
+    return fill + text if right else text + fill
+
+
+#: Why a check was skipped, as validate words it -> its key in gridmap.i18n.
+_WHY = {"no area or units": "no_area_units", "no units layer": "no_units", "grids have no unit_id": "no_unit_id",
+        "no grid lies in a unit": "no_grid_in_unit",
+        "the grids' unit_id values are not the units' ids": "unit_ids_differ",
+        "no households (layer or grid column)": "no_households", "no band": "no_band",
+        "no workers layer": "no_workers", "no bases layer": "no_bases", "turned off by the rules": "off"}
+
+
+def check_status(status: str, lang: str) -> str:
+    """A check's status (``checked``, ``skipped: <why>``) in ``lang``."""
+    if status == "checked":
+        return i18n.text("check.checked", lang)
+    if status.startswith("checked ("):
+        return i18n.text("why.holes_only", lang)
+    why = status.split(": ", 1)[1] if ": " in status else ""
+    if why in _WHY:
+        return i18n.text("check.skipped_because", lang, why=i18n.text(f"why.{_WHY[why]}", lang))
+    return i18n.text("check.skipped_because", lang, why=why) if why else i18n.text("check.skipped", lang)
+
+
+def _d(_code: str, **params) -> list:
+    """One part of a fault's detail: its code (``detail.<code>`` in gridmap.i18n) and numbers."""
+    return [(_code, params)]
+
+
+#: Parameters that are words of the vocabulary themselves: (group, how the value is shown).
+_TERM_PARAMS = {"regime": "regime", "level": "level", "source": "value"}
+
+
+def render_detail(parts, lang: str) -> str:
+    """A fault's detail (a list of (code, parameters), or its JSON) in ``lang``."""
+    if isinstance(parts, str):
+        parts = json.loads(parts) if parts else []
+    out = []
+    for code, params in parts:
+        params = dict(params)
+        for name, group in _TERM_PARAMS.items():
+            if name in params:
+                params[name] = i18n.term(group, params[name], lang)
+        if "kind" in params and code.startswith("worker_"):
+            kind = i18n.term("worker_type", params["kind"], lang) if params["kind"] else ""
+            params["kind"] = (i18n.text("map.paren", lang).format(kind)) if kind else ""
+        out.append(i18n.fault_detail(code, lang, **params))
+    return "".join(out)
+
+
+def _parts_json(parts) -> str:
+    def plain(v):
+        return v.item() if isinstance(v, np.generic) else v if isinstance(v, (int, float, str)) else str(v)
+
+    return json.dumps([[code, {k: plain(v) for k, v in params.items()}] for code, params in parts],
+                      ensure_ascii=False)
 
 
 def _text(value) -> str:

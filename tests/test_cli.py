@@ -35,7 +35,10 @@ def test_partition_osm_writes_plan_and_summary(tmp_path):
     assert (tmp_path / "plan.gpkg").exists()
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["grids"] > 50 and summary["band"] == [300, 500]
-    assert "grids" in out and "in band" in out
+    assert "网格" in out and "在范围内" in out and "grids" not in out   # zh unless the locale says otherwise
+    code, out = run("partition", "--osm", LIECHTENSTEIN, "--area-name", "Liechtenstein", "--urban", "all",
+                    "--out", tmp_path / "en", "-q", "--lang", "en")
+    assert code == 0 and "grids" in out and "in band" in out and "网格" not in out
 
 
 def test_cli_py_launcher_runs():
@@ -115,7 +118,7 @@ def test_invalid_polygons_are_repaired_and_reported(tmp_path):
     gpd.GeoDataFrame({"unit_id": ["a", "b"], "name": ["A", "B"]},
                      geometry=[bowtie, shapely.box(1000, 0, 2000, 1000)], crs=32632).to_file(units)
     hh = _points(tmp_path, [(900, 500), (1500, 500)])
-    code, out = run("partition", "--units", units, "--households", hh, "--out", tmp_path / "o")
+    code, out = run("partition", "--units", units, "--households", hh, "--out", tmp_path / "o", "--lang", "en")
     assert code == 0, out
     assert "units: 1 invalid polygon(s) repaired" in out
 
@@ -155,7 +158,7 @@ def test_household_totals_with_census_polygons_is_an_error(tmp_path, pvd_files):
 
 def test_rural_grids_by_settlement(tmp_path):
     code, out = run("partition", "--osm", LIECHTENSTEIN, "--area-name", "Liechtenstein", "--rural-grids", "settlement",
-                    "--settlement-gap", 150, "--settlement-min", 50, "--out", tmp_path, "-q")
+                    "--settlement-gap", 150, "--settlement-min", 50, "--out", tmp_path, "-q", "--lang", "en")
     assert code == 0, out
     rural = int(out.split(" urban, ")[1].split(" rural")[0])
     assert rural > 2  # two rural municipalities, now one grid per settlement
@@ -220,7 +223,7 @@ def test_units_named_by_the_code_table(tmp_path):
     gpd.GeoDataFrame({"hh": np.full(len(pts), 4.0)}, geometry=pts, crs=crs).to_file(tmp_path / "hh.gpkg")
     code, out = run("partition", "--units", tmp_path / "villages.gpkg", "--households", tmp_path / "hh.gpkg",
                     "--households-column", "hh", "--urban", "all", "--code-table", DATA / "china",
-                    "--county-code", "511822", "--out", tmp_path / "out", "-q")
+                    "--county-code", "511822", "--out", tmp_path / "out", "-q", "--lang", "en")
     assert code == 0, out
     assert "4 of 5 units named by the code table" in out and "无此村 (none)" in out
     plan = gridmap.Plan.load(tmp_path / "out" / "plan.gpkg")

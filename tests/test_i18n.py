@@ -15,7 +15,8 @@ GRIDMAP = Path(i18n.__file__).parent
 #: Words that may stay Latin in Chinese text: units, names of formats and programs.
 _LATIN_OK = {"km", "m", "km²", "m²", "gridmap", "validate", "faults", "gpkg", "fonts", "wqy", "microhei", "apt",
              "install", "Debian", "Ubuntu", "GeoPackage", "ID", "X", "Y", "h", "osm", "OpenStreetMap", "ODbL",
-             "GeoJSON", "Alt", "Esc"}
+             "GeoJSON", "Alt", "Esc", "MB", "KiB", "grid_id", "code", "grid", "id", "EPSG", "make_valid", "make",
+             "valid"}
 
 
 def test_every_key_has_both_languages():

@@ -93,11 +93,11 @@ def test_every_value_is_escaped(plan, tmp_path):
     grids.loc[grids.index[0], "flag"] = "over_band"
     grids.loc[grids.index[0], "flag_reason"] = "<b>bold</b> & more"
     evil_plan = Plan(layers=dict(plan.layers, grids=grids), meta=plan.meta)
-    report = build_report(evil_plan, lang="zh")
+    report = build_report(evil_plan, lang="en")
     html = report.to_html(tmp_path / "evil.html").read_text(encoding="utf-8")
     assert "<script" not in html and "<b>bold" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
-    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html  # the English report shows the plan's own reason
     md = report.to_markdown(tmp_path / "evil.md").read_text(encoding="utf-8")
     assert "<script" not in md and "&lt;script&gt;" in md
 
@@ -141,7 +141,7 @@ def test_cli_report_html_and_markdown(plan, tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["report", str(tmp_path / "plan.gpkg"), "--out", str(tmp_path / "r.html")])
     assert result.exit_code == 0, result.output
-    assert "report written to" in result.output and "7 sections" in result.output
+    assert "报告已写入" in result.output and "7 节" in result.output
     assert (tmp_path / "r.html").stat().st_size > 50_000
     result = runner.invoke(cli, ["report", str(tmp_path / "plan.gpkg"), "--out", str(tmp_path / "md" / "r.md"),
                                  "--markdown", "--lang", "en"])
@@ -182,3 +182,14 @@ def test_use_cjk_font_draws_chinese_without_missing_glyphs():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph ... missing from font" would be a UserWarning
         FigureCanvasAgg(fig).draw()
+
+
+def test_chinese_report_leaks_no_english_key(plan, tmp_path):
+    """Every word of the zh report is Chinese: no raw keys, no English reasons, no backticks."""
+    report = build_report(plan, lang="zh")
+    html = report.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
+    text = re.sub(r"<style>.*?</style>|<[^>]+>|data:image/png;base64,[A-Za-z0-9+/=]+", " ", html, flags=re.S)
+    for key in ("under_band", "over_band", "rural_unit", "island", "full_time", "part_time", "use_maxspeed",
+                "snap_speed_kmh", "minutes_urban", "walk", "households", "atoms", "`", "checked", "skipped", "error",
+                "warning", "pay_"):
+        assert key not in text, key

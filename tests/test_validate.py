@@ -402,7 +402,7 @@ def test_cli_plan_with_errors_exits_3_and_writes_faults(li_plan, tmp_path):
     urban = layers["grids"][layers["grids"]["regime"] == "urban"]
     layers["grids"] = layers["grids"].drop(index=urban["households"].idxmax())
     path = Plan(layers=layers, meta=li_plan.meta).save(tmp_path / "plan.gpkg")
-    code, out = run("validate", path)
+    code, out = run("validate", path, "--lang", "en")
     assert code == EXIT_FAULTS, out
     assert "gap" in out and "skipped: no workers layer" in out
     assert (tmp_path / "faults.gpkg").exists()
@@ -410,7 +410,7 @@ def test_cli_plan_with_errors_exits_3_and_writes_faults(li_plan, tmp_path):
 
 def test_cli_clean_plan_exits_0(tmp_path):
     Plan(layers=clean_layers(), meta={"config": {"band": [300, 500]}}).save(tmp_path / "plan.gpkg")
-    code, out = run("validate", tmp_path / "plan.gpkg", "--out", tmp_path / "f.gpkg")
+    code, out = run("validate", tmp_path / "plan.gpkg", "--out", tmp_path / "f.gpkg", "--lang", "en")
     assert code == 0, out
     assert "total" in out and (tmp_path / "f.gpkg").exists()
 
@@ -465,7 +465,7 @@ def test_grids_drawn_in_gcj02_are_shifted_before_the_checks(tmp_path):
     grids.to_file(tmp_path / "grids_gcj02.gpkg")
     gpd.GeoDataFrame(geometry=geometry_to_wgs84(outline.geometry.values), crs=4326).to_file(tmp_path / "area.gpkg")
     code, out = run("validate", tmp_path / "grids_gcj02.gpkg", "--area", tmp_path / "area.gpkg",
-                    "--out", tmp_path / "f1.gpkg")
+                    "--out", tmp_path / "f1.gpkg", "--lang", "en")
     assert code == EXIT_FAULTS and "outside_area" in out
     unshifted = gpd.read_file(tmp_path / "f1.gpkg", layer="faults")
     assert {"gap", "outside_area"} <= set(unshifted["fault"])
@@ -476,3 +476,12 @@ def test_grids_drawn_in_gcj02_are_shifted_before_the_checks(tmp_path):
     assert code == 0, out
     shifted = gpd.read_file(tmp_path / "f2.gpkg", layer="faults")
     assert not shifted["fault"].isin(["gap", "outside_area", "overlap"]).any()
+
+
+def test_cli_table_in_chinese_names_faults_in_chinese(tmp_path):
+    Plan(layers=clean_layers(), meta={"config": {"band": [300, 500]}}).save(tmp_path / "plan.gpkg")
+    code, out = run("validate", tmp_path / "plan.gpkg", "--out", tmp_path / "f.gpkg", "--lang", "zh")
+    assert code == 0, out
+    assert "合计" in out and "区域内空隙" in out and "注：户数按住户图层统计" in out
+    for key in ("gap", "outside_area", "households layer", "total", "note"):
+        assert key not in out, key

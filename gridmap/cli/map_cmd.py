@@ -36,5 +36,7 @@ def command(plan_path, out_file, lang, basemap, tianditu_key, simplify_m):
     plan = Plan.load(plan_path)
     path = save_map(plan, out_file, lang=lang, basemap=basemap, tianditu_key=tianditu_key, simplify_m=simplify_m)
     size = path.stat().st_size
-    click.echo(f"map written to {path} ({size / 1e6:.2f} MB, {len(plan.grids)} grids, "
-               f"{time.perf_counter() - started:.1f} s)")
+    from gridmap.i18n import text
+
+    click.echo(text("cli.map_written", lang, path=path, mb=size / 1e6, grids=len(plan.grids),
+                    s=time.perf_counter() - started))

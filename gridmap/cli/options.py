@@ -15,8 +15,15 @@ config_option = click.option("--config", "config_path", type=click.Path(dir_okay
 out_option = click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
                           help="Output directory (created if missing).")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress display.")
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                           help="Language of labels.")
+def _default_lang():
+    from gridmap.i18n import default_lang
+
+    return default_lang()
+
+
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=_default_lang,
+                           show_default="from the locale: en for a non-Chinese LANG, else zh; GRIDMAP_LANG overrides",
+                           help="Language of every word written: terminal summary, tables, CSV headers, map, report.")
 
 
 #: Options shared by ``gridmap staff`` and ``gridmap reach`` (spelled the same in both).

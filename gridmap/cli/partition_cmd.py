@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gridmap.cli.options import Progress, config_option, out_option, quiet_option, seed_option
+from gridmap.cli.options import Progress, config_option, lang_option, out_option, quiet_option, seed_option
 from gridmap.errors import InputError
 from gridmap.inputs import GCJ02_ROLES
 
@@ -137,7 +137,8 @@ def write_plan(plan, out) -> Path:
               help="Grid ids to lock: one a line, or a CSV/GeoPackage with a grid_id column.")
 @out_option
 @quiet_option
-def command(out_dir, quiet, lock, lock_file, **options):
+@lang_option
+def command(out_dir, quiet, lock, lock_file, lang, **options):
     """Partition an area into grids of MIN..MAX households, nested in its units.
 
     Writes OUT/plan.gpkg (layers grids, units, atoms, households, area, roads, waterways,
@@ -161,34 +162,43 @@ def command(out_dir, quiet, lock, lock_file, **options):
         if locks:
             plan = with_locks(plan, locks)
         path = write_plan(plan, out)
-    echo_summary(plan, path)
+    echo_summary(plan, path, lang)
     echo_outputs(out)
 
 
-def echo_summary(plan, path):
-    """Print the headline figures of a plan."""
-    s = plan.summary()
-    lo, hi = plan.config.band
-    click.echo(f"plan written to {path}")
-    click.echo(f"  households      {s['households']:,.0f}  ({s['household_kind']})")
-    click.echo(f"  units           {s['units']}  ({s['urban_units']} urban + {s.get('mixed_units', 0)} mixed)")
-    click.echo(f"  atoms           {s['atoms']:,}")
-    rural = s["grids"] - s["urban_grids"] - s["island_grids"]
-    click.echo(f"  grids           {s['grids']}  ({s['urban_grids']} urban, {rural} rural, {s['island_grids']} "
-               "islands: exclaves or cut-off pieces under the band)")
-    if s["in_band_share_urban"] is not None:
-        click.echo(f"  in band {lo:g}-{hi:g}  {s['in_band_share_urban']:.1%} of urban grids")
-    click.echo(f"  households/grid median {s['households_per_grid_median']:.0f}, "
-               f"Polsby-Popper median {s['polsby_popper_median']:.2f}")
+def echo_summary(plan, path, lang: str = "en"):
+    """Print the headline figures of a plan in ``lang``."""
     from gridmap import i18n
 
-    def say(key, **fields):  # the summary speaks English, as its other lines do
-        return i18n.text(key, "en").format(**fields)
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
+
+    def line(key, value):
+        label = t(key)
+        width = sum(2 if ord(c) > 0x2E80 else 1 for c in label)
+        click.echo(f"  {label}{' ' * max(16 - width, 1)}{value}")
+
+    s = plan.summary()
+    lo, hi = plan.config.band
+    click.echo(t("cli.plan_written", path=path))
+    line("cli.households", t("cli.households_line", households=s["households"],
+                             method=i18n.term("method", s.get("household_kind", ""), lang)))
+    line("cli.units", t("cli.units_line", units=s["units"], urban=s["urban_units"], mixed=s.get("mixed_units", 0)))
+    line("cli.atoms", f"{s['atoms']:,}")
+    rural = s["grids"] - s["urban_grids"] - s["island_grids"]
+    line("cli.grids", t("cli.grids_line", grids=s["grids"], urban=s["urban_grids"], rural=rural,
+                        island=s["island_grids"]))
+    if s["in_band_share_urban"] is not None:
+        line("cli.in_band", t("cli.in_band_line", lo=lo, hi=hi, share=s["in_band_share_urban"]))
+    click.echo("  " + t("cli.median_line", households=s["households_per_grid_median"],
+                        shape=s["polsby_popper_median"]))
+
+    def say(key, **fields):
+        return i18n.text(key, lang, **fields)
 
     methods = s.get("household_methods")
     if methods:
-        listed = ", ".join(f"{i18n.term('hh_method', m, 'en')} {say('china.units_n', n=n)}" for m, n in methods.items())
-        click.echo("  households      " + say("china.spread_by", methods=listed))
+        listed = ", ".join(f"{i18n.term('hh_method', m, lang)} {say('china.units_n', n=n)}" for m, n in methods.items())
+        line("cli.households", say("china.spread_by", methods=listed))
         for unit in s.get("thin_evidence", [])[:10]:
             click.echo("  ! " + say("china.thin_evidence", unit=unit["unit_id"], name=unit["name"], note=unit["household_note"]))
         for unit in s.get("no_evidence", [])[:10]:
@@ -202,26 +212,44 @@ def echo_summary(plan, path):
         click.echo("  ! " + say("china.totals_unmatched", n=len(unmatched), rows="; ".join(unmatched[:8])
                                 + (f" and {len(unmatched) - 8} more" if len(unmatched) > 8 else "")))
     if inputs_meta.get("unit_borders") == "derived":
-        click.echo("  unit borders    " + say("china.borders_derived", n=inputs_meta.get("units_points", 0)))
+        line("cli.units", say("china.borders_derived", n=inputs_meta.get("units_points", 0)))
     network = inputs_meta.get("road_network", {})
     if network.get("crossings_noded"):
         click.echo("  " + say("china.roads_noded", n=network["crossings_noded"]))
     if network.get("outside_largest_share", 0) > 0.1:
         click.echo("  ! " + say("china.roads_pieces", pieces=network["pieces"], share=network["outside_largest_share"]))
-    for line in inputs_meta.get("not_closed", [])[:10]:
-        click.echo("  ! " + say("china.not_closed", line=line))
+    for piece in inputs_meta.get("not_closed", [])[:10]:
+        click.echo("  ! " + say("china.not_closed", line=piece))
     coded = plan.meta.get("inputs", {}).get("code_table")
     if coded:
-        click.echo(f"  codes           {coded['matched']} of {coded['matched'] + len(coded['unmatched'])} units "
-                   "named by the code table")
+        line("cli.codes", t("cli.codes_line", matched=coded["matched"],
+                            total=coded["matched"] + len(coded["unmatched"])))
         for name in coded["unmatched"][:10]:
-            click.echo(f"  ! unit {name}: not in the code table, keeps its id")
+            click.echo("  ! " + t("cli.unit_uncoded", name=name))
     for what, n in s.get("repaired_polygons", {}).items():
-        click.echo(f"  ! {what}: {n} invalid polygon(s) repaired with make_valid")
+        click.echo("  ! " + t("cli.repaired", what=what, n=n))
+    units = plan.layers.get("units")
     for unit in s["infeasible_units"]:
-        click.echo(f"  ! unit {unit['unit_id']} {unit['name']}: {unit['reason']}")
+        reason = unit["reason"] if lang == "en" else _unit_reason(units, unit["unit_id"], lo, lang)
+        click.echo("  ! " + t("cli.unit_flag", unit_id=unit["unit_id"], name=unit["name"], reason=reason))
     for grid in [g for g in s["flagged"] if g["regime"] != "island"]:  # islands are counted above
-        click.echo(f"  ! grid {grid['grid_id']} ({grid['households']:.0f} households): {grid['flag_reason']}")
+        reason = grid["flag_reason"] if lang == "en" else i18n.grid_reason(
+            grid["flag"], grid["regime"], float(grid["households"]), 0, (lo, hi), lang)
+        click.echo("  ! " + t("cli.grid_flag", grid_id=grid["grid_id"], households=grid["households"], reason=reason))
+
+
+def _unit_reason(units, unit_id, lo, lang) -> str:
+    """Why a unit misses the band, from its row of the units layer (households, status)."""
+    from gridmap import i18n
+
+    row = units[units["unit_id"].astype(str) == str(unit_id)] if units is not None and "unit_id" in units else None
+    if row is None or row.empty:
+        return i18n.text("status.infeasible", lang)
+    households = float(row["households"].iloc[0]) if "households" in row else float("nan")
+    if households < lo:
+        return i18n.message("unit_under_band", lang, households=households, lo=lo)
+    status = str(row["status"].iloc[0]) if "status" in row else "infeasible"
+    return i18n.text(f"status.{status}", lang) if i18n.has(f"status.{status}") else status
 
 
 def echo_outputs(out):

@@ -33,7 +33,9 @@ def command(plan_path, out_path, markdown, no_validate, lang):
     report = build_report(Plan.load(plan_path), lang=lang, validate=not no_validate)
     path = report.to_markdown(out_path) if markdown else report.to_html(out_path)
     size = Path(path).stat().st_size
-    click.echo(f"report written to {path} ({size / 1024:,.0f} KiB, {len(report.sections)} sections, "
-               f"{len(report.figures)} plots)")
+    from gridmap.i18n import text
+
+    click.echo(text("cli.report_written", lang, path=path, kib=size / 1024, sections=len(report.sections),
+                    plots=len(report.figures)))
     for warning in report.warnings:
         click.echo(f"  ! {warning}", err=True)

@@ -27,9 +27,10 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     """Run every step on one area: partition, staff, reach, validate, map, report.
 
     Writes into OUT: plan.gpkg (every layer), summary.json, roster.csv, budget.csv,
-    faults.gpkg, map.html, report.html and manifest.json, all or nothing (outputs of an
-    earlier command in OUT are replaced; a second command into OUT meanwhile is
-    refused). Rules come from --config or --preset (a TOML file with [plan], [staffing],
+    grids.csv and grids.xlsx (one row per grid; the workbook also holds the roster and
+    budget), faults.gpkg, map.html, report.html and manifest.json, all or nothing
+    (outputs of an earlier command in OUT are replaced; a second command into OUT
+    meanwhile is refused); words and headers in --lang. Rules come from --config or --preset (a TOML file with [plan], [staffing],
     [reach] and [validate] tables); options given here override the [plan] table, and
     --mode the [reach] table.
 
@@ -37,6 +38,7 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     Example:
       gridmap run --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --urban all --out out/demo
     """
+    from gridmap import i18n
     from gridmap.runner import run_county
 
     if preset and options["config_path"]:
@@ -50,16 +52,26 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     plan, faults, path, out = result.plan, result.faults, result.paths["plan.gpkg"], result.outdir
     out_dir = Path(out_dir)
 
-    echo_summary(plan, path)
+    echo_summary(plan, path, lang)
+
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
+
+    def line(key, value):
+        label = t(key)
+        width = sum(2 if ord(c) > 0x2E80 else 1 for c in label)
+        click.echo(f"  {label}{' ' * max(16 - width, 1)}{value}")
+
     staff, reach_meta = plan.meta.get("staffing", {}), plan.meta.get("reach", {})
     if staff:
-        click.echo(f"  workers         {staff['workers']}  budget {staff['yearly_yuan']['total']:,.0f} yuan/year")
-    if reach_meta:
-        click.echo(f"  reached         {reach_meta['county']['share']:.1%} of households within the response time "
-                   f"({reach_meta['config']['mode']})")
-    click.echo(f"  validation      {faults.errors} errors, {faults.warnings} warnings  ({out_dir / 'faults.gpkg'})")
-    for name in ("roster.csv", "budget.csv", "map.html", "report.html"):
-        click.echo(f"  wrote           {out_dir / name}")
+        line("cli.workers", t("cli.workers_line", workers=staff["workers"], yuan=staff["yearly_yuan"]["total"]))
+    if reach_meta and reach_meta["county"]["share"] is not None:
+        line("cli.reached", t("cli.reached_line", share=reach_meta["county"]["share"],
+                              mode=i18n.term("mode", reach_meta["config"]["mode"], lang)))
+    line("cli.validation", t("cli.validation_line", errors=faults.errors, warnings=faults.warnings,
+                             path=out_dir / "faults.gpkg"))
+    for name in result.paths:
+        if name not in ("plan.gpkg", "summary.json", "faults.gpkg"):
+            line("cli.wrote", result.paths[name])
     echo_outputs(out)
     if strict and faults.has_errors:
         sys.exit(3)

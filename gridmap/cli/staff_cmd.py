@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import click
 
-from gridmap.cli.options import (Progress, load_reach_config, output_path, plan_argument, read_bases, read_plan,
-                                 travel_options)
+from gridmap.cli.options import (Progress, lang_option, load_reach_config, output_path, plan_argument, read_bases,
+                                 read_plan, travel_options)
 
 
 @click.command("staff")
 @plan_argument
 @travel_options
-def command(plan_path, bases_path, mode, minutes_urban, minutes_rural, objective, config_path, out_dir, quiet):
+@lang_option
+def command(plan_path, bases_path, mode, minutes_urban, minutes_rural, objective, config_path, out_dir, quiet, lang):
     """Staff the grids of PLAN: workers per grid, their bases, roster and budget.
 
     Rules come from the [staffing] table of --config (default: one full-time worker,
@@ -20,14 +21,16 @@ def command(plan_path, bases_path, mode, minutes_urban, minutes_rural, objective
     --objective); --minutes-* matter only for --objective max_reached.
 
     Writes the layers workers and bases and grids.workers into the plan, roster.csv
-    and budget.csv beside it (UTF-8 with BOM, for Excel), and prints the budget.
+    and budget.csv beside it (UTF-8 with BOM, for Excel; headers and words in --lang),
+    and prints the budget.
 
     \b
     Examples:
       gridmap staff out/demo/plan.gpkg
       gridmap staff out/demo/plan.gpkg --config county_rules.toml --bases workrooms.gpkg
     """
-    from gridmap.staffing import StaffingConfig, budget_table, staff_plan, write_budget, write_roster
+    from gridmap import tables
+    from gridmap.staffing import StaffingConfig, budget_table, staff_plan
 
     config = StaffingConfig.from_toml(config_path) if config_path else StaffingConfig()
     reach_config = load_reach_config(config_path, mode=mode, minutes_urban=minutes_urban, minutes_rural=minutes_rural,
@@ -46,8 +49,8 @@ def command(plan_path, bases_path, mode, minutes_urban, minutes_rural, objective
         progress.close()
         out.plan_id = plan_id(plan)
         plan.save(out.file(target.name))
-        write_roster(plan, out.file("roster.csv"))
-        write_budget(plan, out.file("budget.csv"))
+        tables.write_csv(tables.roster_table(plan, lang), out.file("roster.csv"))
+        tables.write_csv(tables.budget_table(plan, lang), out.file("budget.csv"))
     echo_budget(plan, budget_table(plan), target, out.final("roster.csv"), out.final("budget.csv"))
 
 

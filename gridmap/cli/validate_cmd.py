@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from gridmap.cli.options import lang_option
 from gridmap.inputs import VALIDATE_GCJ02_ROLES
 
 
@@ -37,8 +38,9 @@ from gridmap.inputs import VALIDATE_GCJ02_ROLES
                    "[default: faults.gpkg beside PLAN_OR_LAYER]")
 @click.option("--max-rows", type=click.IntRange(min=0), default=30, show_default=True,
               help="Faults listed on the terminal (all of them go to --out).")
+@lang_option
 def command(path, rules_path, layer, grid_id, area, units, unit_id, households, households_column, band,
-            tolerance_m2, gcj02, out_path, max_rows):
+            tolerance_m2, gcj02, out_path, max_rows, lang):
     """Check the grids of PLAN_OR_LAYER: a plan.gpkg, or any grid layer (drawn by hand, exported
     from another system; GeoPackage, GeoJSON, Shapefile).
 
@@ -69,9 +71,11 @@ def command(path, rules_path, layer, grid_id, area, units, unit_id, households, 
     faults = validate_file(path, rules=rules, layer=layer, grid_id=grid_id, area=area, units=units, unit_id=unit_id,
                            households=households, households_column=households_column,
                            band=tuple(band) if band else None, gcj02=gcj02)
-    click.echo(faults.format_table(max_rows))
+    click.echo(faults.format_table(max_rows, lang=lang))
     target = Path(out_path) if out_path else Path(path).with_name("faults.gpkg")
     faults.to_gpkg(target)
-    click.echo(f"faults written to {target}")
+    from gridmap.i18n import text
+
+    click.echo(text("cli.faults_written", lang, path=target))
     if faults.has_errors:
         sys.exit(EXIT_FAULTS)
