@@ -16,7 +16,7 @@ from gridmap.errors import InputError
 
 
 #: Top-level tables of a combined rules file (``gridmap ... --config rules.toml``).
-SECTIONS = ("plan", "staffing", "reach", "validate")
+SECTIONS = ("plan", "staffing", "reach", "validate", "report")
 
 
 def read_toml(path: str | Path, what: str = "config") -> dict:

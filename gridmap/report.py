@@ -21,6 +21,7 @@ import html
 import io
 import os
 import re
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ import pandas as pd
 from gridmap import i18n
 from gridmap._atomic import write_bytes
 from gridmap._levels import county_name, townships
+from gridmap._toml import Rules, read_toml
 from gridmap.errors import InputError
 
 #: CJK fonts tried in order for plot labels; DejaVu Sans (no CJK glyphs) when none is installed.
@@ -45,7 +47,7 @@ _KEYS = {
         "box_caption", "regime_caption", "workers_caption", "monthly", "yearly", "component", "budget_caption",
         "budget_text", "reached", "share", "reach_caption", "reach_settings", "setting", "value", "flagged_none",
         "flagged_text", "validation", "validation_text", "faults_more", "infeasible", "no_cjk", "generated",
-        "figures")},
+        "figures", "overview_map_caption")},
     "level": "field.level", "name": "field.name", "level1": "level.1", "level2": "level.2", "level3": "level.3",
     "level4": "level.4", "level5": "level.5", "micro_text": "report.micro_text",
     "dedicated_text": "report.dedicated_text", "not_in_plan": "level.not_in_plan", "township": "field.township", "county": "value.county",
@@ -81,10 +83,49 @@ class Figure:
 
 
 @dataclass
+class Maps:
+    """Maps side by side (two to a row in print): a township each."""
+
+    figures: list
+
+
+@dataclass
 class Section:
     key: str
     title: str
-    blocks: list = field(default_factory=list)  # str paragraphs, Table, Figure
+    blocks: list = field(default_factory=list)  # str paragraphs, Table, Figure, Maps
+
+
+@dataclass(frozen=True)
+class ReportRules(Rules):
+    """The ``[report]`` table of a rules file: who issues the report, and when.
+
+    Parameters
+    ----------
+    office : the issuing office printed under the title, e.g. "荥经县委政法委".
+    date : the issue date, ``YYYY-MM-DD``; '' = the day the report is made.
+    title : a title instead of "<county> 网格化服务管理报告".
+    """
+
+    section = "report"
+    office: str = ""
+    date: str = ""
+    title: str = ""
+
+    def __post_init__(self):
+        for name in ("office", "date", "title"):
+            if not isinstance(getattr(self, name), str):
+                raise InputError(f"report.{name}: expected text, got {getattr(self, name)!r}")
+        if self.date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.date):
+            raise InputError(f"report.date: expected YYYY-MM-DD, got {self.date!r}")
+
+    @classmethod
+    def from_toml(cls, path, *, bare: bool = False):
+        """The ``[report]`` table of a rules file ({} = defaults when it has none)."""
+        table = read_toml(path, "rules").get(cls.section, {})
+        if not isinstance(table, dict):
+            raise InputError(f"report: expected a table [report], got {table!r}")
+        return cls.from_dict(table)
 
 
 @dataclass
@@ -95,6 +136,8 @@ class Report:
     lang: str
     sections: list
     warnings: list = field(default_factory=list)
+    issued: str = ""
+    generated: str = ""
 
     def section(self, key: str) -> Section:
         for s in self.sections:
@@ -104,47 +147,81 @@ class Report:
 
     @property
     def figures(self) -> list:
-        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
+        return [f for s in self.sections for b in s.blocks
+                for f in (b.figures if isinstance(b, Maps) else [b] if isinstance(b, Figure) else [])]
+
+    def html(self) -> str:
+        """The report as one self-contained HTML page with print styles (A4, page numbers)."""
+        from jinja2 import Environment
+
+        env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        template = env.from_string((Path(__file__).parent / "assets" / "report.html.j2").read_text(encoding="utf-8"))
+        marker = "\x00"
+        page = i18n.text("report.page", self.lang, page=marker + "page" + marker, pages=marker + "pages" + marker)
+        counter = " ".join(_css_string(part) if k % 2 == 0 else f"counter({part})"
+                           for k, part in enumerate(page.split(marker)) if part)
+        sections = [{"key": s.key, "title": s.title, "blocks": [_block(b) for b in s.blocks]} for s in self.sections]
+        return template.render(html_lang="zh-CN" if self.lang == "zh" else "en", title=self.title,
+                               issued=self.issued, generated=self.generated, warnings=self.warnings,
+                               sections=sections, running_head=_css_text(self.title),
+                               page_counter=_Markup(counter))
 
     def to_html(self, path) -> Path:
-        """One self-contained HTML file (plots as base64 PNG), written atomically."""
-        e = html.escape
-        parts = [f"<!DOCTYPE html>\n<html lang=\"{'zh-CN' if self.lang == 'zh' else 'en'}\">\n<head>\n"
-                 f"<meta charset=\"utf-8\">\n<title>{e(self.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-                 f"<h1>{e(self.title)}</h1>\n"]
-        for text in self.warnings:
-            parts.append(f"<p class=\"warning\">{e(text)}</p>\n")
-        parts.append("<nav><ol>" + "".join(f"<li><a href=\"#{e(s.key)}\">{e(s.title)}</a></li>" for s in self.sections)
-                     + "</ol></nav>\n")
-        for s in self.sections:
-            parts.append(f"<section id=\"{e(s.key)}\">\n<h2>{e(s.title)}</h2>\n")
-            for block in s.blocks:
-                if isinstance(block, Table):
-                    parts.append(_html_table(block))
-                elif isinstance(block, Figure):
-                    data = base64.b64encode(block.png).decode("ascii")
-                    parts.append(f"<figure><img src=\"data:image/png;base64,{data}\" alt=\"{e(block.caption)}\">"
-                                 f"<figcaption>{e(block.caption)}</figcaption></figure>\n")
-                else:
-                    parts.append(f"<p>{e(str(block))}</p>\n")
-            parts.append("</section>\n")
-        parts.append("</body>\n</html>\n")
-        return write_bytes(Path(path), "".join(parts).encode("utf-8"))
+        """One self-contained HTML file (plots as base64 PNG, print styles), written atomically."""
+        return write_bytes(Path(path), self.html().encode("utf-8"))
+
+    def to_pdf(self, path, *, chromium: str | None = None, timeout_s: float = 120.0) -> Path:
+        """The report printed to an A4 PDF by headless Chromium (its print-to-PDF), written atomically.
+
+        ``chromium``: the browser's executable (default: ``GRIDMAP_CHROMIUM``, else
+        chromium or google-chrome on the PATH). No network is used: the page is one
+        file with everything inside it.
+        """
+        import shutil
+        import subprocess
+        import tempfile
+
+        from gridmap._atomic import atomic_path
+
+        browser = chromium or os.environ.get("GRIDMAP_CHROMIUM") or next(
+            (p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p), None)
+        if not browser:
+            raise InputError("report --pdf: no Chromium found; install chromium (Debian: apt install chromium) "
+                             "or set GRIDMAP_CHROMIUM to the browser's path")
+        path = Path(path)
+        with tempfile.TemporaryDirectory(prefix="gridmap-pdf-") as tmp:
+            page = Path(tmp) / "report.html"
+            page.write_text(self.html(), encoding="utf-8")
+            with atomic_path(path) as target:
+                command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                           "--run-all-compositor-stages-before-draw", f"--user-data-dir={tmp}/profile",
+                           f"--print-to-pdf={target}", page.as_uri()]
+                try:
+                    done = subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
+                except (OSError, subprocess.TimeoutExpired) as exc:
+                    raise InputError(f"report --pdf: Chromium ({browser}) failed: {exc}") from exc
+                if done.returncode != 0 or not target.exists() or target.stat().st_size == 0:
+                    raise InputError(f"report --pdf: Chromium ({browser}) wrote no PDF (exit {done.returncode}): "
+                                     + done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:][0]
+                                     if done.stderr.strip() else f"report --pdf: Chromium ({browser}) wrote no PDF")
+        return path
 
     def to_markdown(self, path) -> Path:
         """A Markdown file, its plots as PNG files beside it (``<stem>-<figure>.png``), written atomically."""
         path = Path(path)
         lines = [f"# {_md(self.title)}", ""]
+        lines += [f"{_md(text)}", ""] if (text := self.issued) else []
         lines += [f"> {_md(text)}\n" for text in self.warnings]
         for s in self.sections:
             lines += [f"## {_md(s.title)}", ""]
             for block in s.blocks:
                 if isinstance(block, Table):
                     lines += _md_table(block) + [""]
-                elif isinstance(block, Figure):
-                    name = f"{path.stem}-{block.name}.png"
-                    write_bytes(path.parent / name, block.png)
-                    lines += [f"![{_md(block.caption)}]({name})", "", f"*{_md(block.caption)}*", ""]
+                elif isinstance(block, (Figure, Maps)):
+                    for figure in block.figures if isinstance(block, Maps) else [block]:
+                        name = f"{path.stem}-{figure.name}.png"
+                        write_bytes(path.parent / name, figure.png)
+                        lines += [f"![{_md(figure.caption)}]({name})", "", f"*{_md(figure.caption)}*", ""]
                 else:
                     lines += [_md(str(block)), ""]
         return write_bytes(path, "\n".join(lines).encode("utf-8"))
@@ -153,7 +230,8 @@ class Report:
 # --------------------------------------------------------------------------- building
 
 
-def build_report(plan, *, lang: str = "zh", validate: bool = True, faults=None) -> Report:
+def build_report(plan, *, lang: str = "zh", validate: bool = True, rules: ReportRules | None = None,
+                 maps: bool = True, progress=None, faults=None) -> Report:
     """The report of a plan.
 
     Parameters
@@ -163,7 +241,13 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True, faults=None) 
     lang : ``"zh"`` or ``"en"``.
     validate : add the faults of :func:`gridmap.validate.validate_plan` to the exceptions.
     faults : those faults when already found (``gridmap run`` has them): not searched again.
+    rules : :class:`ReportRules` (issuing office, date, title), e.g. from the rules file's
+        ``[report]`` table.
+    maps : draw the map of the grids and a map per township (the slowest part: about
+        a second a map).
+    progress : optional callable ``(step, done, total)`` told of each map drawn.
     """
+    rules_of_report = rules or ReportRules()
     if lang not in ("zh", "en"):
         raise InputError(f"lang: expected 'zh' or 'en', got {lang!r}")
     grids = plan.layers.get("grids")
@@ -175,8 +259,10 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True, faults=None) 
     rules = plan.config
     band = rules.band
     plot = _Plotter(font, lang)
-    sections = [
-        _overview(plan, frame, lang, band),
+    sections = [_overview(plan, frame, lang, band)]
+    if maps:
+        sections += _map_sections(plan, frame, lang, font, band, progress)
+    sections += [
         _grids_section(frame, lang, plot),
         _households_section(frame, lang, plot, band),
     ]
@@ -188,8 +274,22 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True, faults=None) 
         sections.append(_reach_section(plan, frame, lang, plot))
     sections.append(_exceptions_section(plan, frame, lang, validate, faults))
     name = frame.attrs.get("county", "")
-    title = f"{name} {_tr('title', lang)}".strip()
-    return Report(title=title, lang=lang, sections=sections, warnings=notes)
+    title = rules_of_report.title or f"{name} {_tr('title', lang)}".strip()
+    issued = rules_of_report.date or time.strftime("%Y-%m-%d")
+    y, m, d = (int(v) for v in issued.split("-"))
+    date = i18n.text("report.date", lang, y=y, m=m, d=d)
+    issued = i18n.text("report.issued", lang, office=rules_of_report.office, date=date) \
+        if rules_of_report.office else date
+    generated = ""
+    if plan.meta.get("created"):
+        created = str(plan.meta["created"])[:10]
+        try:
+            cy, cm, cd = (int(v) for v in created.split("-"))
+            created = i18n.text("report.date", lang, y=cy, m=cm, d=cd)
+        except ValueError:
+            pass
+        generated = _tr("generated", lang, created=created, version=plan.meta.get("gridmap_version", ""))
+    return Report(title=title, lang=lang, sections=sections, warnings=notes, issued=issued, generated=generated)
 
 
 def _grid_frame(plan, lang) -> pd.DataFrame:
@@ -240,10 +340,66 @@ def _overview(plan, frame, lang, band) -> Section:
         blocks.append(_tr("dedicated_text", lang, count=int((frame["regime"] == "dedicated").sum()),
                           kinds="、".join(f"{i18n.term('kind', k, lang)} {n}" for k, n in kinds.items()) if lang == "zh"
                           else ", ".join(f"{n} {i18n.term('kind', k, lang)}" for k, n in kinds.items())))
-    if plan.meta.get("created"):
-        blocks.append(_tr("generated", lang, created=plan.meta["created"], version=plan.meta.get("gridmap_version", "")))
     blocks.append(Table(_cells(table)))
     return Section("overview", _tr("overview", lang), blocks)
+
+
+def _band_classes(grids, band) -> np.ndarray:
+    """Per grid: in / over / under against the band, rural, or island (exclave or cut-off piece)."""
+    households = pd.to_numeric(grids["households"], errors="coerce").to_numpy(float) if "households" in grids \
+        else np.full(len(grids), np.nan)
+    regime = grids["regime"].fillna("").astype(str).to_numpy() if "regime" in grids.columns \
+        else np.full(len(grids), "urban", dtype=object)
+    out = np.full(len(grids), "in", dtype=object)
+    if band:
+        out[households < band[0]] = "under"
+        out[households > band[1]] = "over"
+    out[regime == "rural"] = "rural"
+    out[regime == "island"] = "island"
+    return out
+
+
+def _map_sections(plan, frame, lang, font, band, progress) -> list:
+    """The map of every grid, and one map per township (framed on its grids; others drawn faint)."""
+    import shapely
+
+    from gridmap._colouring import PALETTE, colour_grids
+    from gridmap._static_map import grid_map_png, label_circles
+
+    grids = plan.grids
+    classes = _band_classes(grids, band)
+    geoms = grids.geometry.to_numpy()
+    shared = {"colours": np.asarray(PALETTE)[colour_grids(geoms)], "circles": label_circles(geoms)}
+    township = frame["township"].to_numpy()
+    outlines = grids.geometry.groupby(township).agg(lambda g: shapely.union_all(g.values))
+    hh = "户" if lang == "zh" else " hh"
+    names = sorted(set(township), key=lambda t: (-int((township == t).sum()), str(t)))
+    total = 1 + (len(names) if len(names) > 1 else 0)
+    if progress:
+        progress("report maps", 0, total)
+    overview = Figure("map_overview", grid_map_png(grids, classes, townships=outlines.values, font=font, hh_word=hh,
+                                                   north=i18n.text("map.north", lang), **shared),
+                      _tr("overview_map_caption", lang))
+    if progress:
+        progress("report maps", 1, total)
+    sections = [Section("map", i18n.text("report.overview_map", lang), [overview])]
+    if len(names) > 1:
+        figures = []
+        households = frame["households"].to_numpy(float)
+        for k, name in enumerate(names):
+            mine = township == name
+            # frame the township on its main body: exclaves without households are drawn, not framed
+            body = mine & ~((classes == "island") & ~(households > 0))
+            png = grid_map_png(grids, classes, townships=outlines.values, focus=body if body.any() else mine,
+                               font=font, hh_word=hh, width_in=3.6, height_in=4.0, dpi=130,
+                               north=i18n.text("map.north", lang), **shared)
+            caption = i18n.text("report.township_map_caption", lang, township=name, grids=int(mine.sum()),
+                                households=float(np.nansum(households[mine])))
+            figures.append(Figure(f"map_{k + 1:03d}", png, caption))
+            if progress:
+                progress("report maps", k + 2, total)
+        sections.append(Section("township_maps", i18n.text("report.township_maps", lang), [Maps(figures)]))
+    return sections
 
 
 def _regime_label(regime: str, lang: str) -> str:
@@ -286,9 +442,11 @@ def _households_section(frame, lang, plot, band) -> Section:
         table.loc[_tr("county", lang)] = stats(frame)
         table = table.rename_axis(_tr("township", lang)).reset_index()
         blocks.append(Table(_cells(table)))
-        blocks.append(plot.histogram("households_histogram", hh.dropna().to_numpy(), band, _tr("hh_per_grid", lang),
-                                     _tr("n_grids", lang), _tr("hist_caption", lang)))
-        groups = {t: g["households"].dropna().to_numpy() for t, g in frame.groupby("township")}
+        # exclaves and cut-off pieces without households are no grid anyone serves: left out of the plots
+        plotted = frame[~((frame["regime"] == "island") & ~(frame["households"] > 0))]
+        blocks.append(plot.histogram("households_histogram", plotted["households"].dropna().to_numpy(), band,
+                                     _tr("hh_per_grid", lang), _tr("n_grids", lang), _tr("hist_caption", lang)))
+        groups = {t: g["households"].dropna().to_numpy() for t, g in plotted.groupby("township")}
         blocks.append(plot.boxes("households_by_township", groups, band, _tr("hh_per_grid", lang),
                                  _tr("box_caption", lang)))
     if band:
@@ -438,7 +596,7 @@ def _exceptions_section(plan, frame, lang, validate, faults=None) -> Section:
         blocks.append(_tr("flagged_text", lang))
         table = pd.DataFrame({
             _tr("grid", lang): flagged["grid_id"], _tr("township", lang): flagged["township"],
-            _tr("unit", lang): flagged["unit_name"], _tr("regime", lang): [_regime_label(r, lang) for r in
+            **({_tr("unit", lang): flagged["unit_name"]} if frame.attrs["villages"] else {}), _tr("regime", lang): [_regime_label(r, lang) for r in
                                                                            flagged["regime"]],
             _tr("households_total", lang): flagged["households"],
             _tr("flag", lang): [i18n.term("flag", f, lang) for f in flagged["flag"].astype(str)],
@@ -448,7 +606,7 @@ def _exceptions_section(plan, frame, lang, validate, faults=None) -> Section:
         blocks.append(_tr("flagged_none", lang))
     infeasible = plan.meta.get("summary", {}).get("infeasible_units", [])
     if infeasible:
-        blocks.append(Table(_cells(pd.DataFrame({_tr("unit", lang): [u.get("name", u.get("unit_id")) for u in infeasible],
+        blocks.append(Table(_cells(pd.DataFrame({_tr("unit" if frame.attrs["villages"] else "township", lang): [u.get("name", u.get("unit_id")) for u in infeasible],
                                                  _tr("reason", lang): [_unit_reason(plan, u, lang)
                                                                        for u in infeasible]})),
                             _tr("infeasible", lang)))
@@ -623,6 +781,41 @@ def _cells(frame: pd.DataFrame) -> pd.DataFrame:
         return str(v)
 
     return pd.DataFrame({str(c): [text(v) for v in frame[c]] for c in frame.columns})
+
+
+def _Markup(text):
+    from markupsafe import Markup
+
+    return Markup(text)
+
+
+def _css_text(text: str) -> str:
+    """Text for a CSS string literal inside the page's <style> (quotes and backslashes escaped; no markup)."""
+    return "".join(c if c.isalnum() or c in " -_.,:;()（），：·" or ord(c) > 0x2E80 else f"\\{ord(c):x} "
+                   for c in str(text))
+
+
+def _css_string(text: str) -> str:
+    return '"' + _css_text(text) + '"'
+
+
+def _numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?[\d,]+(\.\d+)?%?|—", text))
+
+
+def _block(block) -> dict:
+    """A block as the template takes it."""
+    if isinstance(block, Table):
+        frame = block.frame
+        return {"kind": "table", "caption": block.caption, "columns": [str(c) for c in frame.columns],
+                "rows": [[(str(v), _numeric(str(v))) for v in row] for row in frame.itertuples(index=False)]}
+    if isinstance(block, Figure):
+        return {"kind": "figure", "caption": block.caption, "data": base64.b64encode(block.png).decode("ascii"),
+                "css": "map" if block.name.startswith("map") else ""}
+    if isinstance(block, Maps):
+        return {"kind": "maps", "figures": [{"caption": f.caption, "data": base64.b64encode(f.png).decode("ascii")}
+                                            for f in block.figures]}
+    return {"kind": "text", "text": str(block)}
 
 
 def _html_table(table: Table) -> str:

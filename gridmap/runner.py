@@ -152,6 +152,7 @@ class RunResult:
     faults: object
     paths: dict = field(default_factory=dict)
     outdir: object = None
+    warnings: list = field(default_factory=list)
 
 
 def _noop(*args):
@@ -159,7 +160,7 @@ def _noop(*args):
 
 
 def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=None, progress=None,
-               executor=None, **options) -> RunResult:
+               executor=None, pdf: bool = False, **options) -> RunResult:
     """Every step of ``gridmap run`` on one area, and its files in ``out``.
 
     Parameters
@@ -169,7 +170,9 @@ def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=N
         into place only when all are complete).
     preset : a bundled preset's name (instead of ``config_path``).
     mode : travel mode of the reach (overrides the config's ``[reach]``).
-    lang, basemap : language of the map and report; the map's background.
+    lang, basemap : language of the map, report and tables; the map's background.
+    pdf : also print the report to ``report.pdf`` with headless Chromium (skipped, with a
+        warning in the result, when no Chromium is installed).
     laps : ``laps(step)`` called as each step ends (a timer; see benchmarks/bench_run.py).
     progress : ``progress(step, done, total)``.
     executor : a :class:`concurrent.futures.Executor` for the per-unit steps and the bases'
@@ -191,13 +194,13 @@ def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=N
         # one pool for the per-unit steps and the bases' searches (workers start once)
         executor = pool = ProcessPoolExecutor(max_workers=options["jobs"])
     try:
-        return _run(out, options, config_path, mode, lang, basemap, lap, progress, executor)
+        return _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf)
     finally:
         if pool is not None:
             pool.shutdown()
 
 
-def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor) -> RunResult:
+def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf=False) -> RunResult:
     from gridmap._outdir import OutputDir
 
     # The lock is taken before any work; everything is computed, then written into a
@@ -232,16 +235,20 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
 
         map_html = plan_map(plan, lang=lang, basemap=basemap).get_root().render()
         lap("map")
-        from gridmap.report import build_report
+        from gridmap.report import ReportRules, build_report
 
-        report = build_report(plan, lang=lang, faults=faults)
+        report = build_report(plan, lang=lang, faults=faults, progress=progress,
+                              rules=ReportRules.from_toml(config_path) if config_path else ReportRules())
         lap("report")
-        paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap, lang=lang)
+        warnings = []
+        paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap, lang=lang, pdf=pdf,
+                          warnings=warnings)
     lap("commit outputs")
-    return RunResult(plan, faults, paths, outdir)
+    return RunResult(plan, faults, paths, outdir, warnings)
 
 
-def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str = "zh") -> dict:
+def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str = "zh", pdf: bool = False,
+              warnings: list | None = None) -> dict:
     """Write the files of one run into ``out`` (a :class:`gridmap._outdir.OutputDir`); final paths by name.
 
     Tables (roster, budget, one row per grid as CSV and XLSX) have their headers and
@@ -268,5 +275,13 @@ def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str 
     faults.to_gpkg(out.file("faults.gpkg"))
     write_text(out.file("map.html"), map_html)
     report.to_html(out.file("report.html"))
+    names = list(RUN_FILES)
+    if pdf:
+        try:
+            report.to_pdf(out.file("report.pdf"))
+            names.append("report.pdf")
+        except InputError as exc:  # no Chromium here: report.html prints as well
+            if warnings is not None:
+                warnings.append(str(exc))
     lap("write other files")
-    return {name: out.final(name) for name in RUN_FILES}
+    return {name: out.final(name) for name in names}

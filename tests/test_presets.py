@@ -118,7 +118,8 @@ def test_run_with_a_preset_writes_every_output(tmp_path):
     assert result.exit_code == 0, result.output
     for name in ("plan.gpkg", "summary.json", "roster.csv", "budget.csv", "faults.gpkg", "map.html", "report.html"):
         assert (tmp_path / name).stat().st_size > 0, name
-    assert "budget" in result.output and "reached" in result.output
+    assert "经费" in result.output and "覆盖" in result.output  # zh unless the locale asks otherwise
+    assert (tmp_path / "grids.xlsx").stat().st_size > 0 and (tmp_path / "grids.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
 
 
 def test_wusheng_countryside_by_settlement(li_inputs, preset_plan):

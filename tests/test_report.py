@@ -11,7 +11,7 @@ import gridmap.report as report_module
 from gridmap.cli.main import cli
 from gridmap.errors import InputError
 from gridmap.plan import Plan
-from gridmap.report import build_report
+from gridmap.report import ReportRules, build_report
 
 SECTIONS = ("overview", "grids", "households", "workers", "budget", "reach", "exceptions")
 
@@ -51,7 +51,7 @@ def zh_html(plan, tmp_path_factory):
 
 def test_html_has_every_section_and_plot(zh_html):
     for key in SECTIONS:
-        assert f'<section id="{key}">' in zh_html
+        assert f'<section id="{key}"' in zh_html
     images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', zh_html)
     assert len(images) >= 6
     assert all(len(data) > 1000 for data in images)
@@ -66,7 +66,7 @@ def test_zh_labels(zh_html):
 
 
 def test_en_labels_and_budget_figures(plan, tmp_path):
-    report = build_report(plan, lang="en")
+    report = build_report(plan, lang="en", maps=False)
     html = report.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
     for label in ("Grid system report", "Grids by township and regime", "full-time", "Yearly (yuan)",
                   "Share reached", "Flagged exceptions", "households out of band"):
@@ -81,7 +81,7 @@ def test_en_labels_and_budget_figures(plan, tmp_path):
 
 
 def test_plan_without_staffing_has_no_staffing_sections(li_plan):
-    report = build_report(li_plan, lang="en", validate=False)
+    report = build_report(li_plan, lang="en", validate=False, maps=False)
     keys = [s.key for s in report.sections]
     assert keys == ["overview", "grids", "households", "exceptions"]
 
@@ -93,17 +93,17 @@ def test_every_value_is_escaped(plan, tmp_path):
     grids.loc[grids.index[0], "flag"] = "over_band"
     grids.loc[grids.index[0], "flag_reason"] = "<b>bold</b> & more"
     evil_plan = Plan(layers=dict(plan.layers, grids=grids), meta=plan.meta)
-    report = build_report(evil_plan, lang="en")
+    report = build_report(evil_plan, lang="en", maps=False)
     html = report.to_html(tmp_path / "evil.html").read_text(encoding="utf-8")
     assert "<script" not in html and "<b>bold" not in html
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(" in html and "&lt;/script&gt;" in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html  # the English report shows the plan's own reason
     md = report.to_markdown(tmp_path / "evil.md").read_text(encoding="utf-8")
     assert "<script" not in md and "&lt;script&gt;" in md
 
 
 def test_markdown_writes_png_files_beside_it(plan, tmp_path):
-    report = build_report(plan, lang="zh", validate=False)
+    report = build_report(plan, lang="zh", validate=False, maps=False)
     path = report.to_markdown(tmp_path / "out" / "report.md")
     text = path.read_text(encoding="utf-8")
     links = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", text)
@@ -141,7 +141,7 @@ def test_cli_report_html_and_markdown(plan, tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["report", str(tmp_path / "plan.gpkg"), "--out", str(tmp_path / "r.html")])
     assert result.exit_code == 0, result.output
-    assert "报告已写入" in result.output and "7 节" in result.output
+    assert "报告已写入" in result.output and "9 节" in result.output
     assert (tmp_path / "r.html").stat().st_size > 50_000
     result = runner.invoke(cli, ["report", str(tmp_path / "plan.gpkg"), "--out", str(tmp_path / "md" / "r.md"),
                                  "--markdown", "--lang", "en"])
@@ -193,3 +193,28 @@ def test_chinese_report_leaks_no_english_key(plan, tmp_path):
                 "snap_speed_kmh", "minutes_urban", "walk", "households", "atoms", "`", "checked", "skipped", "error",
                 "warning", "pay_"):
         assert key not in text, key
+
+
+def test_printable_report_has_maps_office_date_and_page_numbers(zh_html):
+    assert '<section id="map"' in zh_html and '<section id="township_maps"' in zh_html
+    assert "@page" in zh_html and "size:A4" in zh_html and "counter(pages)" in zh_html
+    assert "第 " in zh_html and "网格总图" in zh_html and "各乡镇网格图" in zh_html
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", zh_html)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T", zh_html)  # no raw ISO timestamp
+
+
+def test_report_rules_office_and_date(plan, tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[report]\noffice = "某某县委政法委"\ndate = "2026-03-01"\n', encoding="utf-8")
+    report = build_report(plan, lang="zh", validate=False, maps=False, rules=ReportRules.from_toml(rules))
+    assert report.issued == "某某县委政法委　2026年3月1日"
+    with pytest.raises(InputError, match="report.date"):
+        ReportRules(date="1 March")
+
+
+@pytest.mark.browser
+def test_pdf_is_printed_by_chromium(plan, tmp_path):
+    report = build_report(plan, lang="zh", validate=False, maps=False)
+    path = report.to_pdf(tmp_path / "report.pdf")
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") >= 4

@@ -24,7 +24,7 @@ def test_grid_table_one_row_per_grid_in_both_languages(staffed):
     assert zh["户数"].sum() == pytest.approx(staffed.grids["households"].sum(), abs=1)
     # the demo's units are its municipalities: they are the townships, and there is no village column
     assert zh["乡镇（街道）"].nunique() == 11 and "村（社区）" not in zh.columns
-    words = " ".join(str(v) for v in zh.select_dtypes(object).to_numpy().ravel())
+    words = " ".join(str(v) for v in zh.select_dtypes(include=["object", "string"]).to_numpy().ravel())
     for key in ("urban", "island", "under_band", "True", "False", "households"):
         assert key not in words, key
 

@@ -5,36 +5,62 @@ from pathlib import Path
 
 import click
 
-from gridmap.cli.options import lang_option
+from gridmap.cli.options import Progress, lang_option, quiet_option
 
 
 @click.command("report")
 @click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
-              help="Report file (.html; .md with --markdown), written atomically.")
+              help="Report file (.html; .md with --markdown; .pdf with --pdf), written atomically.")
 @click.option("--markdown", is_flag=True, help="Write Markdown with the plots as PNG files beside it "
               "instead of one self-contained HTML file.")
+@click.option("--pdf", is_flag=True, help="Print the report to an A4 PDF with headless Chromium (offline; "
+              "GRIDMAP_CHROMIUM names the browser if it is not on the PATH).")
 @click.option("--no-validate", is_flag=True, help="Leave the validation faults out of the exceptions section.")
+@click.option("--no-maps", is_flag=True, help="Leave out the map of the grids and the map per township "
+              "(about a second a map).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Rules file whose [report] table names the issuing office, the date (YYYY-MM-DD) and a title.")
+@click.option("--office", help="Issuing office printed under the title (overrides the rules file's).")
 @lang_option
-def command(plan_path, out_path, markdown, no_validate, lang):
-    """Report PLAN (a plan.gpkg) per township and for the county: grids by level and regime,
-    households per grid against the band, flagged exceptions and validation faults, and,
-    when the plan has been staffed and reached, workers by type, monthly and yearly budget
-    by pay component (yuan), and the share of households inside the service circle.
+@quiet_option
+def command(plan_path, out_path, markdown, pdf, no_validate, no_maps, config_path, office, lang, quiet):
+    """Report PLAN (a plan.gpkg) per township and for the county: a map of the grids and
+    one per township, grids by level and regime, households per grid against the band,
+    flagged exceptions and validation faults, and, when the plan has been staffed and
+    reached, workers by type, monthly and yearly budget by pay component (yuan), and the
+    share of households inside the service circle. Printable: A4, page numbers, title,
+    issuing office and date.
 
     \b
     Examples:
       gridmap report out/demo/plan.gpkg --out out/demo/report.html
+      gridmap report out/demo/plan.gpkg --out out/demo/report.pdf --pdf --office "某某县委政法委"
       gridmap report out/demo/plan.gpkg --out out/demo/report.md --markdown --lang en
     """
-    from gridmap.plan import Plan
-    from gridmap.report import build_report
-
-    report = build_report(Plan.load(plan_path), lang=lang, validate=not no_validate)
-    path = report.to_markdown(out_path) if markdown else report.to_html(out_path)
-    size = Path(path).stat().st_size
     from gridmap.i18n import text
+    from gridmap.plan import Plan
+    from gridmap.report import ReportRules, build_report
 
+    if markdown and pdf:
+        raise click.UsageError("give --markdown or --pdf, not both")
+    rules = ReportRules.from_toml(config_path) if config_path else ReportRules()
+    if office is not None:
+        rules = rules.replace(office=office)
+    progress = Progress(quiet)
+    progress("read", 0, 1)
+    plan = Plan.load(plan_path)
+    progress("read", 1, 1)
+    report = build_report(plan, lang=lang, validate=not no_validate, rules=rules, maps=not no_maps,
+                          progress=progress)
+    if pdf:
+        progress("pdf", 0, 1)
+        path = report.to_pdf(out_path)
+        progress("pdf", 1, 1)
+    else:
+        path = report.to_markdown(out_path) if markdown else report.to_html(out_path)
+    progress.close()
+    size = Path(path).stat().st_size
     click.echo(text("cli.report_written", lang, path=path, kib=size / 1024, sections=len(report.sections),
                     plots=len(report.figures)))
     for warning in report.warnings:

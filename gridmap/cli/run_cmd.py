@@ -21,14 +21,17 @@ from gridmap.cli.partition_cmd import echo_outputs, echo_summary, input_options
 @click.option("--basemap", default="none", show_default=True, help="Map background: none, osm, tianditu, gaode "
               "or a tile URL template (none works offline).")
 @click.option("--strict", is_flag=True, help="Exit 3 when validation finds an error-level fault.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also print the report to report.pdf with headless Chromium (skipped with a warning when "
+                   "no Chromium is installed).")
 @out_option
 @quiet_option
-def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
+def command(preset, mode, lang, basemap, strict, pdf, out_dir, quiet, **options):
     """Run every step on one area: partition, staff, reach, validate, map, report.
 
     Writes into OUT: plan.gpkg (every layer), summary.json, roster.csv, budget.csv,
     grids.csv and grids.xlsx (one row per grid; the workbook also holds the roster and
-    budget), faults.gpkg, map.html, report.html and manifest.json, all or nothing
+    budget), faults.gpkg, map.html, report.html, report.pdf and manifest.json, all or nothing
     (outputs of an earlier command in OUT are replaced; a second command into OUT
     meanwhile is refused); words and headers in --lang. Rules come from --config or --preset (a TOML file with [plan], [staffing],
     [reach] and [validate] tables); options given here override the [plan] table, and
@@ -46,7 +49,7 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
     progress = Progress(quiet)
     try:
         result = run_county(out_dir, preset=preset, mode=mode, lang=lang, basemap=basemap, progress=progress,
-                            **options)
+                            pdf=pdf, **options)
     finally:
         progress.close()
     plan, faults, path, out = result.plan, result.faults, result.paths["plan.gpkg"], result.outdir
@@ -69,6 +72,8 @@ def command(preset, mode, lang, basemap, strict, out_dir, quiet, **options):
                               mode=i18n.term("mode", reach_meta["config"]["mode"], lang)))
     line("cli.validation", t("cli.validation_line", errors=faults.errors, warnings=faults.warnings,
                              path=out_dir / "faults.gpkg"))
+    for warning in result.warnings:
+        click.echo(f"  ! {warning}", err=True)
     for name in result.paths:
         if name not in ("plan.gpkg", "summary.json", "faults.gpkg"):
             line("cli.wrote", result.paths[name])

@@ -1,0 +1,60 @@
+"""Colours for grids so that neighbouring grids never share one (a graph colouring of grid adjacency).
+
+Staff tell grids apart by their fill: two grids that share a border (a line, not just
+a corner) get different colours from a small palette of soft tones that dark labels
+read well on. The colouring is greedy in DSATUR order (the grid with the most
+differently coloured neighbours first, ties by grid order), which needs at most five
+colours on maps like these and is deterministic: the same plan gets the same colours.
+"""
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+__all__ = ["PALETTE", "grid_adjacency", "colour_grids"]
+
+#: Soft fills, distinct for common colour-vision deficiencies (after ColorBrewer Set3/Pastel1).
+PALETTE = ("#8dd3c7", "#ffffb3", "#bebada", "#fdb462", "#b3de69", "#fccde5", "#80b1d3", "#d9d9d9")
+
+#: Grids whose shared border is shorter than this (m) only touch at a corner.
+_MIN_SHARED_M = 1.0
+
+
+def grid_adjacency(geoms, min_shared_m: float = _MIN_SHARED_M) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < j, of grids sharing a border longer than ``min_shared_m`` (metric CRS)."""
+    geoms = np.asarray(geoms, dtype=object)
+    valid = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
+    tree = shapely.STRtree(np.where(valid, geoms, None))
+    a, b = tree.query(np.where(valid, geoms, None), predicate="intersects")
+    keep = a < b
+    a, b = a[keep], b[keep]
+    if not len(a):
+        return []
+    # the shared border: the boundaries' intersection (slivers of overlap count by their length too)
+    shared = shapely.length(shapely.intersection(shapely.boundary(geoms[a]), shapely.boundary(geoms[b])))
+    ok = shared > min_shared_m
+    return list(zip(a[ok].tolist(), b[ok].tolist()))
+
+
+def colour_grids(geoms, palette=PALETTE) -> np.ndarray:
+    """Index into ``palette`` for each grid; neighbours differ (colours repeat only past the palette's size)."""
+    n = len(geoms)
+    neighbours: list[set[int]] = [set() for _ in range(n)]
+    for i, j in grid_adjacency(geoms):
+        neighbours[i].add(j)
+        neighbours[j].add(i)
+    colour = np.full(n, -1, dtype=np.int64)
+    seen: list[set[int]] = [set() for _ in range(n)]  # colours among each grid's neighbours
+    degree = np.array([len(s) for s in neighbours])
+    for _ in range(n):
+        todo = np.flatnonzero(colour < 0)
+        saturation = np.array([len(seen[i]) for i in todo])
+        # most saturated, then most neighbours, then lowest index
+        pick = int(todo[np.lexsort((todo, -degree[todo], -saturation))[0]])
+        c = 0
+        while c in seen[pick]:
+            c += 1
+        colour[pick] = c
+        for k in neighbours[pick]:
+            seen[k].add(c)
+    return colour % len(palette)
