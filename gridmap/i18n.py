@@ -134,7 +134,7 @@ _WORDS: dict[str, tuple[str, str]] = {
 
     # -- map layers, legend, controls ------------------------------------------------------------------
     "layer.grids": ("网格", "Grids"),
-    "layer.labels": ("网格编码", "Grid codes"),
+    "layer.labels": ("网格编号与户数", "Grid numbers and households"),
     "layer.units": ("村/社区界", "Village borders"),
     "layer.townships": ("乡镇/街道界", "Township borders"),
     "layer.area": ("区域边界", "Area boundary"),

@@ -42,7 +42,9 @@ from jinja2 import Template
 
 from gridmap import gcj02, i18n
 from gridmap._atomic import write_text
+from gridmap._colouring import PALETTE, colour_grids
 from gridmap._levels import county_name, townships
+from gridmap._static_map import short_code
 from gridmap._map_assets import head_html
 from gridmap.config import Band
 from gridmap.errors import InputError
@@ -72,7 +74,7 @@ _KEYS = {
                                  "annotation", "micro_grids")},
     **{k: f"band.{k}" for k in ("under", "in", "over", "rural", "island", "dedicated")},
     **{k: f"map.{k}" for k in ("band", "summary", "minutes", "search", "no_match", "fullscreen", "title", "paren",
-                               "hh", "unit_kind")},
+                               "hh", "unit_kind", "colours", "print", "printed")},
     **{k: f"field.{k}" for k in ("code", "grid_id", "unit", "township", "regime", "households", "area_km2",
                                  "compactness", "share_reached", "flag", "reason", "worker_id", "worker_type",
                                  "grid", "households_reached", "response")},
@@ -85,6 +87,13 @@ _KEYS = {
 _GRID_COLOURS = {"under": "#6baed6", "in": "#74c476", "over": "#e6550d", "rural": "#d8c690", "island": "#bdbdbd",
                  "dedicated": "#9e9ac8"}
 _GRID_STYLE = {"color": "#4a4a4a", "weight": 1.1, "opacity": 0.9, "fillOpacity": 0.5}
+#: The band shows in a grid's outline; its fill (PALETTE, by graph colouring) only tells neighbours apart.
+_BAND_OUTLINE = {"in": {"color": "#4a4a4a", "weight": 1.1},
+                 "over": {"color": "#d62728", "weight": 3.0},
+                 "under": {"color": "#1f5fbf", "weight": 2.6, "dashArray": "6 4"},
+                 "rural": {"color": "#4a4a4a", "weight": 1.1},
+                 "island": {"color": "#7a7a7a", "weight": 1.0, "dashArray": "2 3"},
+                 "dedicated": {"color": "#6a51a3", "weight": 2.2}}
 _HOVER_STYLE = {"color": "#222222", "weight": 2.5, "fillOpacity": 0.7}
 
 _BORDER_STYLES = {
@@ -112,8 +121,8 @@ _CASING_STYLES = {
     "minor": {"color": "#a8a8a8", "weight": 2.5, "opacity": 1.0},
 }
 _POINT_STYLES = {
-    "worker": {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": "#7b3294", "fillOpacity": 1.0},
-    "base": {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": "#1a1a1a", "fillOpacity": 1.0},
+    "worker": {"radius": 4.5, "color": "#ffffff", "weight": 1.5, "fillColor": "#7b3294", "fillOpacity": 1.0},
+    "base": {"radius": 8, "color": "#1a1a1a", "weight": 2.5, "fillColor": "#ffffff", "fillOpacity": 0.9},
 }
 _DOT_STYLE = {"radius": 1.8, "stroke": False, "fillColor": "#c51b1b", "fillOpacity": 0.75}
 #: Outline only: service areas of neighbouring grids overlap, and fills would stack into a wash.
@@ -191,7 +200,9 @@ def plan_map(plan, *, lang: str = "zh", basemap: str = "none", tianditu_key: str
         "legend": _legend_html(title, grids, counts, band, present, text),
         "bounds": [[south, west], [north, east]],
         "plain": not tiles,
-        "text": {k: text[k] for k in ("search", "no_match", "fullscreen")} | {"unit": text["unit_kind"]},
+        "text": {k: text[k] for k in ("search", "no_match", "fullscreen", "print", "printed")}
+        | {"unit": text["unit_kind"]},
+        "title": title,
     }
     _Controls(_json(controls)).add_to(m)
     return m
@@ -205,7 +216,9 @@ def _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang, county
     codes = grids["code"] if "code" in grids else grids["grid_id"]
     _GridmapLayer("grids", _grid_payload(grids, grid_geo, classes, band, text, lang, lat, lon, county),
                   text["grids"]).add_to(m)
-    _GridmapLayer("labels", _label_payload(codes, lat, lon, radius), text["labels"]).add_to(m)
+    households = pd.to_numeric(grids["households"], errors="coerce").to_numpy(float) if "households" in grids \
+        else np.full(len(grids), np.nan)
+    _GridmapLayer("labels", _label_payload(codes, lat, lon, radius, households, text["hh"]), text["labels"]).add_to(m)
     return ["grids", "labels"]
 
 
@@ -235,9 +248,10 @@ def _add_plan_layers(m, plan, disp, text, lang) -> list[str]:
         present.append("service_areas")
     unreached = _layer(plan, "unreached")
     if unreached is not None:
-        _GridmapLayer("dots", _dot_payload(unreached, disp), text["unreached"]).add_to(m)
+        # off at first: thousands of dots would hide the grids; a click shows them
+        _GridmapLayer("dots", _dot_payload(unreached, disp), text["unreached"], show=False).add_to(m)
         present.append("unreached")
-    for key, kind in (("workers", "worker"), ("bases", "base")):
+    for key, kind in (("bases", "base"), ("workers", "worker")):  # workers drawn above the bases they stand at
         frame = _layer(plan, key)
         if frame is not None:
             _GridmapLayer("points", _point_payload(frame, kind, disp, text, lang, key), text[key]).add_to(m)
@@ -663,8 +677,14 @@ def _grid_payload(grids, geo, classes, band, text, lang, lat, lon, county="") ->
         pop = f"<h4>{_e(text['code'])} {_e(code)}</h4><table>{table}</table>"
         props.append({"k": cls, "tip": tip, "pop": pop, "at": [float(y), float(x)] if math.isfinite(y) else None,
                       "find": [code, _str(get(row, "grid_id")), unit, parent]})
-    styles = {k: {**_GRID_STYLE, "fillColor": c} for k, c in _GRID_COLOURS.items()}
-    return _json({"data": _collection(geo.values, props), "styles": styles, "hover": _HOVER_STYLE})
+    # neighbours get different fills (a graph colouring); islands keep their grey, the band is the outline
+    fill = colour_grids(grids.geometry.to_numpy())
+    for prop, cls, c in zip(props, classes, fill):
+        if cls != "island":
+            prop["c"] = int(c)
+    styles = {k: {**_GRID_STYLE, **_BAND_OUTLINE.get(k, {}), "fillColor": c} for k, c in _GRID_COLOURS.items()}
+    return _json({"data": _collection(geo.values, props), "styles": styles, "hover": _HOVER_STYLE,
+                  "fills": list(PALETTE)})
 
 
 def _label_points(grids) -> tuple[np.ndarray, np.ndarray]:
@@ -687,17 +707,21 @@ def _label_points(grids) -> tuple[np.ndarray, np.ndarray]:
     return centres, radius
 
 
-def _label_payload(codes, lat, lon, radius) -> str:
-    """[lat, lon, min zoom, escaped code]: a label shows from the zoom at which it fits inside its circle."""
+def _label_payload(codes, lat, lon, radius, households=None, hh_word="") -> str:
+    """[lat, lon, min zoom, escaped label]: the grid's short code over its households, shown from the zoom
+    at which it fits inside the grid's largest inscribed circle."""
     rows = []
-    for y, x, r, code in zip(lat, lon, radius, codes):
-        code = _str(code)
+    households = np.full(len(codes), np.nan) if households is None else households
+    for y, x, r, code, hh in zip(lat, lon, radius, codes, households):
+        short = short_code(_str(code))
+        count = f"{hh:,.0f}{'' if hh_word == '户' else ' '}{hh_word}" if math.isfinite(hh) else ""
+        code = f"<b>{_e(short)}</b>" + (f"<br>{_e(count)}" if count else "")
         if not (math.isfinite(y) and math.isfinite(r)):  # a grid without geometry has no label
             continue
-        width_px = _LABEL_CHAR_PX * len(code) + _LABEL_PAD_PX
+        width_px = _LABEL_CHAR_PX * max(len(short), len(count) * (1.6 if hh_word == "户" else 1.0)) + _LABEL_PAD_PX
         metres_per_px_z0 = 40075016.686 * math.cos(math.radians(y)) / 256.0
         zoom = math.ceil(math.log2(width_px * metres_per_px_z0 / (2.0 * r)))
-        rows.append([float(y), float(x), int(min(max(zoom, 0), _MAX_ZOOM + 1)), _e(code)])
+        rows.append([float(y), float(x), int(min(max(zoom, 0), _MAX_ZOOM + 1)), code])
     return _json({"data": rows})
 
 
@@ -815,12 +839,16 @@ def _legend_html(title, grids, counts, band, present, text) -> str:
     households = pd.to_numeric(grids.get("households"), errors="coerce").sum() if "households" in grids else 0
     parts = [f"<h3>{_e(title)}</h3>",
              '<div class="sub">' + _e(text["summary"].format(grids=len(grids), households=float(households)))
-             + (f"<br>{_e(text['band'].format(lo=band.lo, hi=band.hi))}" if band else "") + "</div>"]
+             + (f"<br>{_e(text['band'].format(lo=band.lo, hi=band.hi))}" if band else "")
+             + f"<br>{_e(text['colours'])}" + "</div>"]
     for cls in ("under", "in", "over", "rural", "island", "dedicated"):
         if cls in ("rural", "island", "dedicated") and not counts[cls]:
             continue
-        parts.append(f'<div class="row"><span class="sw" style="background:{_GRID_COLOURS[cls]}"></span>'
-                     f'{_e(text[cls])}<span class="n">{counts[cls]}</span></div>')
+        o = _BAND_OUTLINE.get(cls, _BAND_OUTLINE["in"])
+        border = f'{min(o["weight"], 3):.0f}px {"dashed" if "dashArray" in o else "solid"} {o["color"]}'
+        background = _GRID_COLOURS["island"] if cls == "island" else "#f4f1d0"
+        parts.append(f'<div class="row"><span class="sw" style="background:{background};outline:none;'
+                     f'border:{border}"></span>{_e(text[cls])}<span class="n">{counts[cls]}</span></div>')
     extra = []
     borders = {"units": "unit", "townships": "township", "area": "area"}
     for key, style in borders.items():
@@ -836,8 +864,9 @@ def _legend_html(title, grids, counts, band, present, text) -> str:
                      f'</span>{_e(text["service_areas"])}</div>')
     for key, style in (("workers", _POINT_STYLES["worker"]), ("bases", _POINT_STYLES["base"])):
         if key in present:
-            extra.append(f'<div class="row"><span class="pt" style="background:{style["fillColor"]}"></span>'
-                         f'{_e(text[key])}</div>')
+            extra.append(f'<div class="row"><span class="pt" style="background:{style["fillColor"]};'
+                         f'border:2px solid {style["color"] if key == "bases" else style["fillColor"]};'
+                         f'box-sizing:border-box"></span>{_e(text[key])}</div>')
     if "unreached" in present:
         extra.append(f'<div class="row"><span class="pt" style="background:{_DOT_STYLE["fillColor"]};width:6px;'
                      f'height:6px"></span>{_e(text["unreached"])}</div>')

@@ -116,7 +116,7 @@ def test_demo_map_in_chromium(browser, demo_map):
 
         expected = layer_names(plan_map(plan, lang="zh"))
         assert opened.overlay_names() == expected
-        assert expected[:4] == ["网格", "网格编码", "村/社区界", "乡镇/街道界"]
+        assert expected[:4] == ["网格", "网格编号与户数", "村/社区界", "乡镇/街道界"]
         assert {"道路", "水系", "铁路"} <= set(expected)
 
         text = opened.hover_grid()
@@ -177,8 +177,8 @@ def test_names_stay_text_and_staffing_layers_draw(browser, tmp_path):
     try:
         assert page.locator("path.gridmap-grid").count() == 6
         names = opened.overlay_names()
-        assert names == ["网格", "网格编码", "村/社区界", "乡镇/街道界", "服务范围（15 分钟）", "响应时间外住户",
-                         "网格员", "网格驻点", "道路", "水系", "铁路"]
+        assert names == ["网格", "网格编号与户数", "村/社区界", "乡镇/街道界", "服务范围（15 分钟）", "响应时间外住户",
+                         "网格驻点", "网格员", "道路", "水系", "铁路"]
         assert page.locator(".leaflet-control-layers-overlays script").count() == 0
         # grid 0 carries the unit named <script>alert(1)</script>: shown as text
         page.evaluate("gridmap.layers.workers.remove(); gridmap.layers.bases.remove();")
@@ -191,3 +191,25 @@ def test_names_stay_text_and_staffing_layers_draw(browser, tmp_path):
         assert opened.blocked == []
     finally:
         opened.close()
+
+
+def test_print_mode_hides_controls_and_shows_title_legend_scale(browser, demo_map):
+    _, path = demo_map
+    opened = Opened(browser, path)
+    page = opened.page
+    assert page.locator(".gridmap-print a").is_visible() and not page.locator(".gridmap-printhead").is_visible()
+    page.emulate_media(media="print")
+    for hidden in (".leaflet-control-zoom", ".leaflet-control-layers", ".gridmap-search", ".gridmap-print"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    head = page.locator(".gridmap-printhead")
+    assert head.is_visible() and "制图日期" in head.inner_text() and "Liechtenstein" in head.inner_text()
+    assert page.locator(".gridmap-legend").is_visible() and page.locator(".leaflet-control-scale").is_visible()
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    assert pdf.startswith(b"%PDF")
+    # neighbouring grids differ in fill; labels carry households
+    fills = page.evaluate("""() => gridmap.layers.grids.getLayers().map(l => l.options.fillColor)""")
+    assert len(set(fills)) >= 4
+    assert "户" in " ".join(page.evaluate("() => Array.from(document.querySelectorAll('.gridmap-label'))"
+                                          ".map(e => e.textContent)") or ["户"])
+    assert not opened.errors and not opened.blocked
+    opened.close()

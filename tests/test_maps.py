@@ -163,7 +163,7 @@ def test_attribute_values_are_escaped():
     assert "Township &amp; &lt;Co&gt;" in tips
     assert "<script" not in tips
     labels = payload(page, "labels")["data"]
-    assert any("&lt;script&gt;" in row[3] for row in labels)
+    assert not any("<script" in row[3] for row in labels)  # labels carry the short code (escaped) and households
     # raw names only serve the search (textContent), and cannot close the <script>
     assert any(EVIL in f["p"]["find"] for f in grids["data"])
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
@@ -179,8 +179,8 @@ def test_template_syntax_in_names_stays_text():
 
 def test_chinese_labels():
     m = plan_map(toy_plan(staffing=True), lang="zh")
-    assert layer_names(m) == ["网格", "网格编码", "村/社区界", "乡镇/街道界", "服务范围（15 分钟）", "响应时间外住户",
-                              "网格员", "网格驻点", "道路", "水系", "铁路"]
+    assert layer_names(m) == ["网格", "网格编号与户数", "村/社区界", "乡镇/街道界", "服务范围（15 分钟）", "响应时间外住户",
+                              "网格驻点", "网格员", "道路", "水系", "铁路"]
     page = m.get_root().render()
     for label in ("网格编码", "户数", "在范围内", "低于下限", "高于上限", "农村（整村一格）", "村/社区界", "乡镇/街道界",
                   "道路", "水系", "铁路", "网格员", "网格驻点", "服务范围", "响应时间外住户", "搜索网格编码或村/社区",
@@ -191,9 +191,9 @@ def test_chinese_labels():
 
 def test_english_labels():
     m = plan_map(toy_plan(staffing=True), lang="en")
-    assert layer_names(m) == ["Grids", "Grid codes", "Village borders", "Township borders", "Service areas (15 min)",
-                              "Households outside the response time", "Grid workers", "Bases", "Roads", "Waterways",
-                              "Railways"]
+    assert layer_names(m) == ["Grids", "Grid numbers and households", "Village borders", "Township borders",
+                              "Service areas (15 min)", "Households outside the response time", "Bases", "Grid workers",
+                              "Roads", "Waterways", "Railways"]
     page = m.get_root().render()
     for label in ("Grid code", "Households", "within the band", "below the band", "above the band", "Village borders",
                   "Township borders", "Roads", "Waterways", "Railways", "Grid workers", "Bases",
@@ -210,7 +210,7 @@ def test_layers_follow_the_plan():
         assert f"gridmap.{factory}(" not in plain
     assert "服务范围" not in plain
     full = render(toy_plan(staffing=True))
-    workers = payload(full, "points", 0)
+    workers = payload(full, "points", 1)  # bases first, workers drawn above them
     assert len(workers["data"]) == 6
     assert "W0" in workers["data"][0]["p"]["tip"]
     assert len(decode(payload(full, "dots")["data"])) == 2

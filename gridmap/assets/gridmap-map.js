@@ -79,7 +79,9 @@
     var layer = L.geoJSON(features(d.data), {
       className: "gridmap-grid",
       style: function (f) {
-        return d.styles[f.properties.k];
+        // the class (band) gives the outline; the colour index, when given, the fill
+        var c = f.properties.c;
+        return c == null || !d.fills ? d.styles[f.properties.k] : L.extend({}, d.styles[f.properties.k], { fillColor: d.fills[c] });
       },
       onEachFeature: function (f, lyr) {
         lyr.bindTooltip(f.properties.tip, { sticky: true, direction: "top", className: "gridmap-tip", offset: [0, -6] });
@@ -229,6 +231,36 @@
     return new Full();
   }
 
+  // Print: a title and the date above the map, legend and scale kept, buttons and panels hidden
+  // (gridmap-map.css, @media print); the browser's print dialog saves a PDF as well.
+  function printControl(map, o) {
+    var head = L.DomUtil.create("div", "gridmap-printhead", map.getContainer());
+    var today = new Date();
+    var date = o.lang === "zh-CN" ? today.getFullYear() + "年" + (today.getMonth() + 1) + "月" + today.getDate() + "日"
+      : today.toISOString().slice(0, 10);
+    head.textContent = o.title + "  ·  " + o.text.printed.replace("{date}", date);
+    var Print = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () {
+        var bar = L.DomUtil.create("div", "leaflet-bar gridmap-print");
+        var a = L.DomUtil.create("a", "", bar);
+        a.href = "#";
+        a.title = o.text.print;
+        a.setAttribute("role", "button");
+        a.setAttribute("aria-label", o.text.print);
+        a.innerHTML = '<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M4 6V1h8v5M4 12H1V6h14v6h-3M4 9h8v6H4z" fill="none" stroke="currentColor" stroke-width="1.6"/></svg>';
+        L.DomEvent.on(a, "click", function (e) {
+          L.DomEvent.preventDefault(e);
+          window.print();
+        });
+        L.DomEvent.disableClickPropagation(bar);
+        return bar;
+      }
+    });
+    window.addEventListener("beforeprint", function () { map.invalidateSize(); });
+    return new Print();
+  }
+
   // Search by grid code, grid id, village or township name (substring, case-insensitive).
   function searchControl(map, o) {
     var index = [];
@@ -300,6 +332,7 @@
     if (o.attribution) map.attributionControl.addAttribution(o.attribution);
     L.control.scale({ metric: true, imperial: false, maxWidth: 160, position: "bottomleft" }).addTo(map);
     fullscreenControl(map, o).addTo(map);
+    printControl(map, o).addTo(map);
     searchControl(map, o).addTo(map);
     var Legend = L.Control.extend({
       options: { position: "bottomright" },
