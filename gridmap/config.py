@@ -23,6 +23,7 @@ import numpy as np
 
 from gridmap._toml import Rules
 from gridmap.errors import InputError
+from gridmap.osm_classes import BARRIER_HIGHWAYS, BARRIER_WATERWAYS, IMPLIED_ONEWAY_HIGHWAYS, WALKABLE_HIGHWAYS
 from gridmap.regimes import Regime
 
 #: Gross floor area per dwelling (m²) by OSM ``building`` value, used to estimate
@@ -57,20 +58,10 @@ DEFAULT_CUT_WEIGHTS = {
     "none": 3.0,
 }
 
-#: OSM ``highway`` values that cut the area into atoms, with their barrier class.
-DEFAULT_BARRIER_HIGHWAYS = {
-    "motorway": "major_road", "trunk": "major_road", "primary": "major_road",
-    "secondary": "major_road", "motorway_link": "major_road", "trunk_link": "major_road",
-    "primary_link": "major_road", "secondary_link": "major_road",
-    "tertiary": "road", "tertiary_link": "road", "unclassified": "road",
-    "residential": "road", "living_street": "road", "pedestrian": "road",
-}
-
-#: OSM ``waterway`` values that cut the area, with their barrier class.
-DEFAULT_BARRIER_WATERWAYS = {
-    "river": "river", "canal": "river", "stream": "minor_water",
-    "drain": "minor_water", "ditch": "minor_water",
-}
+#: OSM values that cut the area into atoms, with their barrier class (the OSM vocabulary
+#: lives in gridmap.osm_classes).
+DEFAULT_BARRIER_HIGHWAYS = BARRIER_HIGHWAYS
+DEFAULT_BARRIER_WATERWAYS = BARRIER_WATERWAYS
 
 
 class _Pair(NamedTuple):
@@ -490,9 +481,6 @@ class StaffingConfig(Rules):
 
 MODES = ("walk", "ebike", "car")
 
-_WALKABLE = ("trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link", "tertiary",
-             "tertiary_link", "unclassified", "residential", "living_street", "service", "pedestrian", "track",
-             "road", "path", "footway", "steps", "cycleway", "bridleway", "corridor")
 
 #: Travel speeds (km/h) per travel mode and OSM ``highway`` class; classes not listed are
 #: closed to the mode. Walking: 4.5 km/h on every walkable way (motorways excluded).
@@ -502,7 +490,7 @@ _WALKABLE = ("trunk", "trunk_link", "primary", "primary_link", "secondary", "sec
 #: 60 on primary (90 on motorways) down to 20 on residential streets; no footways, paths,
 #: cycleways or steps.
 DEFAULT_SPEEDS = {
-    "walk": {cls: 4.5 for cls in _WALKABLE},
+    "walk": {cls: 4.5 for cls in WALKABLE_HIGHWAYS},
     "ebike": {
         "trunk": 25.0, "trunk_link": 20.0, "primary": 25.0, "primary_link": 20.0, "secondary": 22.0,
         "secondary_link": 20.0, "tertiary": 20.0, "tertiary_link": 18.0, "unclassified": 18.0,
@@ -518,7 +506,7 @@ DEFAULT_SPEEDS = {
 }
 
 #: OSM ``highway`` classes on which ``oneway`` is implied when the tag is missing.
-IMPLIED_ONEWAY = ("motorway",)
+IMPLIED_ONEWAY = tuple(sorted(IMPLIED_ONEWAY_HIGHWAYS))
 
 
 

@@ -35,11 +35,10 @@ from scipy.sparse import csgraph
 
 from gridmap.config import DEFAULT_SPEEDS, IMPLIED_ONEWAY, MODES, ReachConfig  # noqa: F401 (re-exported)
 from gridmap.errors import InputError
+from gridmap.osm_classes import IMPLIED_ONEWAY_HIGHWAYS, IMPLIED_ONEWAY_JUNCTIONS, ONEWAY_BACKWARD, ONEWAY_FORWARD
 
 # The travel rules (modes, speeds, ReachConfig) live in gridmap.config.
 
-_FORWARD = {"yes", "true", "1"}
-_BACKWARD = {"-1", "reverse"}
 
 
 # --------------------------------------------------------------------------- the graph
@@ -180,10 +179,13 @@ def oneway_direction(roads: gpd.GeoDataFrame) -> np.ndarray:
     else:
         text = np.full(n, "", dtype=object)
     out = np.zeros(n, dtype=np.int8)
-    out[np.isin(text, list(_FORWARD))] = 1
-    out[np.isin(text, list(_BACKWARD))] = -1
-    implied = (text == "") & roads["highway"].isin(IMPLIED_ONEWAY).to_numpy()
-    out[implied] = 1
+    out[np.isin(text, list(ONEWAY_FORWARD))] = 1
+    out[np.isin(text, list(ONEWAY_BACKWARD))] = -1
+    # implied as the OSM reader implies it (gridmap.osm_classes): motorways, their links, roundabouts
+    implied = roads["highway"].isin(IMPLIED_ONEWAY_HIGHWAYS).to_numpy()
+    if "junction" in roads.columns:
+        implied = implied | roads["junction"].isin(IMPLIED_ONEWAY_JUNCTIONS).to_numpy()
+    out[(text == "") & implied] = 1
     return out
 
 

@@ -32,6 +32,8 @@ import pandas as pd
 import shapely
 
 from gridmap.errors import InputError
+from gridmap.osm_classes import (IMPLIED_ONEWAY_HIGHWAYS, IMPLIED_ONEWAY_JUNCTIONS, ONEWAY_BACKWARD, ONEWAY_BOTH,
+                                 ONEWAY_FORWARD, RAILWAYS, ROAD_HIGHWAYS, WATERWAYS)
 
 __all__ = [
     "OSM_CRS",
@@ -49,27 +51,6 @@ log = logging.getLogger(__name__)
 
 OSM_CRS = "EPSG:4326"
 
-#: ``highway`` values read as roads and paths. Lifecycle values (proposed,
-#: construction, abandoned) and non-linear ones (platform, rest_area, raceway...)
-#: are left out, and so are highway ways tagged ``area=yes`` (squares, plazas).
-ROAD_HIGHWAYS = frozenset({
-    "motorway", "trunk", "primary", "secondary", "tertiary",
-    "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link",
-    "unclassified", "residential", "living_street", "service", "road", "busway",
-    "track", "pedestrian", "footway", "path", "cycleway", "steps", "bridleway",
-})
-
-#: ``waterway`` values read as waterway lines.
-WATERWAYS = frozenset({"river", "stream", "canal", "drain", "ditch"})
-
-#: ``railway`` values read as tracks: everything on the ground that a block
-#: boundary may follow. Abandoned, dismantled, razed and proposed lines are gone
-#: or not yet there; platforms, stations and the like are not tracks.
-RAILWAYS = frozenset({
-    "rail", "light_rail", "tram", "narrow_gauge", "subway", "monorail",
-    "funicular", "preserved", "disused", "construction",
-})
-
 # Formats pyosmium detects from the file name.
 _SUFFIXES = (".pbf", ".osm", ".osm.bz2", ".osm.gz", ".o5m", ".opl")
 
@@ -85,14 +66,8 @@ PLACES = frozenset({"city", "town", "village", "hamlet", "isolated_dwelling", "s
 #: ``landuse`` values read as housing evidence.
 LANDUSES = frozenset({"residential"})
 
-_ONEWAY = {
-    "yes": "yes", "true": "yes", "1": "yes",
-    "-1": "-1", "reverse": "-1",
-    "no": "no", "false": "no", "0": "no",
-}
-# Where OSM implies oneway=yes when the tag is absent.
-_IMPLIED_ONEWAY_HIGHWAYS = frozenset({"motorway", "motorway_link"})
-_IMPLIED_ONEWAY_JUNCTIONS = frozenset({"roundabout", "circular"})
+# oneway tag values as the roads layer writes them (yes, -1, no)
+_ONEWAY = {**{v: "yes" for v in ONEWAY_FORWARD}, **{v: "-1" for v in ONEWAY_BACKWARD}, **{v: "no" for v in ONEWAY_BOTH}}
 
 # Column name -> dtype of every layer, geometry excluded.
 _SCHEMA: dict[str, dict[str, str]] = {
@@ -544,7 +519,7 @@ def _oneway(tags: osmium.osm.TagList, highway: str) -> str:
     raw = tags.get("oneway")
     if raw is not None:
         return _ONEWAY.get(raw.strip().lower(), "")
-    if highway in _IMPLIED_ONEWAY_HIGHWAYS or tags.get("junction") in _IMPLIED_ONEWAY_JUNCTIONS:
+    if highway in IMPLIED_ONEWAY_HIGHWAYS or tags.get("junction") in IMPLIED_ONEWAY_JUNCTIONS:
         return "yes"
     return ""
 
