@@ -22,7 +22,7 @@ _EXPORTS = {
     "PlanConfig": "gridmap.config", "UrbanRule": "gridmap.config", "RuralRule": "gridmap.config",
     "HouseholdRule": "gridmap.config", "Band": "gridmap.config", "RuleSet": "gridmap.config",
     "ReachConfig": "gridmap.config", "StaffingConfig": "gridmap.config",
-    "GridmapError": "gridmap.errors", "InputError": "gridmap.errors", "InfeasibleError": "gridmap.errors",
+    "GridmapError": "gridmap.errors", "InputError": "gridmap.errors",
     "Inputs": "gridmap.inputs.assemble", "inputs_from_files": "gridmap.inputs.assemble",
     "inputs_from_osm": "gridmap.inputs.assemble",
     "make_plan": "gridmap.pipeline", "set_households": "gridmap.inputs.assemble", "set_totals": "gridmap.inputs.assemble",
@@ -55,7 +55,7 @@ def __dir__():
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from gridmap.config import (Band, HouseholdRule, PlanConfig, ReachConfig, RuleSet, RuralRule, StaffingConfig,
                                 UrbanRule)
-    from gridmap.errors import GridmapError, InfeasibleError, InputError
+    from gridmap.errors import GridmapError, InputError
     from gridmap.pipeline import (Inputs, inputs_from_files, inputs_from_osm, make_plan, set_households, set_totals,
                                   set_unit_codes,
                                   staff_and_reach)

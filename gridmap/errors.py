@@ -8,6 +8,3 @@ class GridmapError(Exception):
 class InputError(GridmapError, ValueError):
     """An input file or layer is missing, empty, unreadable or inconsistent."""
 
-
-class InfeasibleError(GridmapError):
-    """Rules that no plan can satisfy."""

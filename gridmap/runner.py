@@ -23,20 +23,41 @@ RUN_FILES = ("plan.gpkg", "summary.json", "roster.csv", "budget.csv", "grids.csv
              "map.html", "report.html")
 
 
-def load_config(config_path=None, **overrides):
-    """The plan rules: defaults, then the TOML file, then the overrides given (None: not given).
+#: Which rule each rule option sets: option (the keyword of :func:`plan_from_options`, the
+#: command line's ``--band``, ``--urban``, ``--urban-density``, ...) -> (table, field) of
+#: :class:`~gridmap.config.PlanConfig` (table None: a field of PlanConfig itself).
+RULE_OPTIONS = {
+    "band": (None, "band"), "seed": (None, "seed"), "crs": (None, "crs"),
+    "urban_mode": ("urban", "mode"), "urban_min_density": ("urban", "min_density"),
+    "urban_pattern": ("urban", "urban_pattern"),
+    "rural_grids": ("rural", "grids"), "rural_gap_m": ("rural", "gap_m"),
+    "rural_min_households": ("rural", "min_households"), "rural_split_large": ("rural", "split_large"),
+}
 
-    ``urban_*`` and ``rural_*`` overrides go to the :class:`~gridmap.config.UrbanRule`
-    and :class:`~gridmap.config.RuralRule` fields of the same name.
+
+def load_config(config_path=None, **options):
+    """The plan rules: defaults, then the TOML file, then the rule options given (None: not given).
+
+    Each option sets the field :data:`RULE_OPTIONS` names (``urban_mode`` sets
+    ``urban.mode``); an unknown option is a TypeError.
     """
     from gridmap.config import PlanConfig
 
+    unknown = sorted(set(options) - set(RULE_OPTIONS))
+    if unknown:
+        raise TypeError(f"load_config: unknown rule option(s) {unknown}; known: {sorted(RULE_OPTIONS)}")
     config = PlanConfig.from_toml(config_path) if config_path else PlanConfig()
-    changes = {k: v for k, v in overrides.items() if v is not None and k in PlanConfig.__dataclass_fields__}
-    for table in ("urban", "rural"):
-        rule = {k[len(table) + 1:]: v for k, v in overrides.items() if k.startswith(table + "_") and v is not None}
-        if rule:
-            changes[table] = dataclasses.replace(getattr(config, table), **rule)
+    changes, tables = {}, {}
+    for name, value in options.items():
+        if value is None:
+            continue
+        table, name_in_table = RULE_OPTIONS[name]
+        if table is None:
+            changes[name_in_table] = value
+        else:
+            tables.setdefault(table, {})[name_in_table] = value
+    for table, fields in tables.items():
+        changes[table] = dataclasses.replace(getattr(config, table), **fields)
     return config.replace(**changes) if changes else config
 
 
@@ -46,7 +67,7 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
                       waterways=(), railways=(), barriers=(), households=None, households_column=None,
                       households_divisor=1.0, buildings=None, households_totals=None, totals_column="households",
                       totals_divisor=1.0, totals_factor=3.0, census_county=None, encoding=None, drop_outside=False,
-                      gcj02=(), band=None, urban_mode=None, urban_min_density=None, urban_urban_pattern=None,
+                      gcj02=(), band=None, urban_mode=None, urban_min_density=None, urban_pattern=None,
                       rural_grids=None, rural_gap_m=None, rural_min_households=None, rural_split_large=None, crs=None,
                       jobs=1, seed=None, config_path=None, progress=None, executor=None, inputs=None):
     """Read the inputs the options name and make the plan (``gridmap partition``).
@@ -60,23 +81,21 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
     from gridmap.inputs import gcj02_roles
     from gridmap.pipeline import inputs_from_files, inputs_from_osm, set_households, set_totals, set_unit_codes
 
+    def rules():
+        return load_config(config_path, band=band, seed=seed, crs=crs, urban_mode=urban_mode,
+                           urban_min_density=urban_min_density, urban_pattern=urban_pattern, rural_grids=rural_grids,
+                           rural_gap_m=rural_gap_m, rural_min_households=rural_min_households,
+                           rural_split_large=rural_split_large)
+
     if inputs is not None:
-        config = load_config(config_path, band=tuple(band) if band else None, seed=seed, crs=crs,
-                             urban_mode=urban_mode, urban_min_density=urban_min_density,
-                             urban_urban_pattern=urban_urban_pattern, rural_grids=rural_grids,
-                             rural_gap_m=rural_gap_m, rural_min_households=rural_min_households,
-                             rural_split_large=rural_split_large)
-        return _make_plan(inputs, config, progress, executor, jobs)
+        return _make_plan(inputs, rules(), progress, executor, jobs)
     if units_from_places and not osm:
         raise InputError("--units-from-places needs --osm (the place nodes come from the extract)")
     if (close_at_extract or extract_area) and not osm:
         raise InputError("--close-at-extract and --extract-area need --osm")
     if not (osm or area or units):
         raise InputError("give --osm FILE, or --area FILE and/or --units FILE")
-    config = load_config(config_path, band=tuple(band) if band else None, seed=seed, crs=crs,
-                         urban_mode=urban_mode, urban_min_density=urban_min_density,
-                         urban_urban_pattern=urban_urban_pattern, rural_grids=rural_grids, rural_gap_m=rural_gap_m,
-                         rural_min_households=rural_min_households, rural_split_large=rural_split_large)
+    config = rules()
     progress = progress or (lambda *a: None)
     progress("inputs", 0, 1)
     census = None

@@ -1,4 +1,4 @@
-"""``gridmap export``: each layer of a plan as its own GeoPackage (or GeoJSON)."""
+"""``gridmap export``: each layer of a plan as its own GeoPackage."""
 from __future__ import annotations
 
 import click

@@ -118,7 +118,8 @@ def cli():
     """
 
 
-#: One module per command in gridmap/cli/, each defining a click command named ``command``.
+#: One module per command in gridmap/cli/, each defining a click command named ``command``;
+#: every one is registered (a missing module is an error, not a command silently left out).
 COMMANDS = ("partition", "staff", "reach", "map", "validate", "report", "run", "batch", "export", "presets", "edit",
             "update", "adjust", "compare", "micro", "dedicated")
 
@@ -127,12 +128,7 @@ def _register():
     import importlib
 
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"gridmap.cli.{name}_cmd")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"gridmap.cli.{name}_cmd":
-                continue  # command not built yet
-            raise
+        module = importlib.import_module(f"gridmap.cli.{name}_cmd")
         cli.add_command(module.command, name=name)
 
 

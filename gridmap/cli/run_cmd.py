@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from gridmap.cli.options import Progress, config_option, lang_option, out_option, quiet_option, seed_option
-from gridmap.cli.partition_cmd import echo_outputs, echo_summary, input_options
+from gridmap.cli.options import input_options
+from gridmap.cli.partition_cmd import echo_outputs, echo_summary
 
 
 @click.command("run")
