@@ -13,7 +13,10 @@ processes, one thread each, loopback only) into a fresh folder, and prints:
   the median of the repeats, and the speed-up over the first configuration;
 * peak resident MB of each worker process (``ru_maxrss``, read on the workers at the
   end), and of the client process;
-* households per second end to end (every county's households / wall).
+* households per second end to end (every county's households / wall), and the
+  workers' CPU seconds (user + system, summed over the workers) with households per
+  CPU second: on a shared machine, the figure that does not depend on the others' load
+  (an idle machine's wall with N workers is about the CPU seconds / N, plus the start).
 
 ``--synthetic K``: a SYNTHETIC province of K counties made by replicating the three
 real areas (county i is area i mod 3 under its own name; the plans repeat). It is
@@ -79,7 +82,7 @@ def _child(manifest: str, out: str, workers: int) -> dict:
     wall = time.perf_counter() - start
     households = sum(float(r.get("households") or 0) for r in result.rows if r["status"] == "ok")
     return {"wall": wall, "counties": len(result.rows), "failed": len(result.failed), "households": households,
-            "workers_mb": sorted(result.workers.values()),
+            "workers_mb": sorted(result.workers.values()), "workers_cpu": sum(result.worker_cpu.values()),
             "client_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -100,8 +103,8 @@ def main(argv=None):
         label = (f"SYNTHETIC province: {args.synthetic} counties replicated from 3 real areas" if args.synthetic
                  else "3 real areas: Liechtenstein, Providence blocks, Shenzhen Longgang extract")
         print(f"{label}; load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        print(f"{'workers':>7} {'wall s':>8} {'speed-up':>8} {'hh/s':>8} {'peak MB per worker':>24} "
-              f"{'client MB':>9} {'counties':>8} {'failed':>6}")
+        print(f"{'workers':>7} {'wall s':>8} {'speed-up':>8} {'hh/s':>8} {'worker CPU s':>12} {'hh/CPU s':>8} "
+              f"{'peak MB per worker':>24} {'client MB':>9} {'counties':>8} {'failed':>6}")
         base = None
         for n in counts:
             rows = []
@@ -116,6 +119,7 @@ def main(argv=None):
             base = base or wall
             last = rows[-1]
             print(f"{n:>7} {wall:8.1f} {base / wall:8.2f} {last['households'] / wall:8.0f} "
+                  f"{last['workers_cpu']:12.1f} {last['households'] / max(last['workers_cpu'], 1e-9):8.0f} "
                   f"{', '.join(f'{m:.0f}' for m in last['workers_mb']):>24} {last['client_mb']:9.0f} "
                   f"{last['counties']:>8} {last['failed']:>6}")
         print(f"load average after: {os.getloadavg()[0]:.1f}")

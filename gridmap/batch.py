@@ -1,16 +1,18 @@
 """Many counties in one go on dask.distributed: ``gridmap batch``.
 
-    manifest = read_manifest("province.toml")          # [defaults] + one [[run]] per county
-    counties = [County(name, options) for name, options in manifest]   # options: run_county's keywords
+    counties = [County("li", {"osm": "data/liechtenstein.osm.pbf", "area_name": "Liechtenstein",
+                              "urban_mode": "all", "band": (300, 500)})]   # run_county's keywords
     result = run_batch(counties, "out/province", workers=2)
     result.rows          # one dict per county: status, households, grids, workers, budget, ...
 
-Each county is one task running :func:`gridmap.runner.run_county` (the same steps and
-files as ``gridmap run``) into ``OUT/<name>/``. Inside it, the per-unit steps (cutting
-atoms, partitioning) go back to the cluster as tasks of their own through
-the worker's client (:func:`distributed.worker_client`), so a county with many
-units spreads over every worker instead of holding one up; the plan is the same as
-without an executor (each unit has its own seed).
+``gridmap batch`` reads the counties from a TOML manifest (:func:`read_manifest`; its
+keys are parsed by ``gridmap run``'s own options). Each county is one task running
+:func:`gridmap.runner.run_county` (the same steps and files as ``gridmap run``) into
+``OUT/<name>/``. Inside it, the per-unit steps (cutting atoms, partitioning) and the
+bases' searches go back to the cluster as tasks of their own (the county's task leaves
+its worker's thread while they run), so a county with many units spreads over every
+worker instead of holding one up; the plan is the same as without an executor (each
+unit has its own seed).
 
 A county that fails does not stop the others: its one-line error is in the rows and in
 ``OUT/failures.csv``. After a county's files are written, ``OUT/<name>/batch.json``
@@ -30,6 +32,7 @@ import hashlib
 import json
 import os
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,12 +154,8 @@ def run_one(county: County, out, *, fingerprint: str, split: bool = True) -> dic
     start = time.perf_counter()
     progress = _progress_events(county.name)
     try:
-        client = _worker_client() if split else None
-        if client is not None:
-            with client as c:
-                result = run_county(folder, progress=progress, executor=_ClusterMap(c), **county.options)
-        else:
-            result = run_county(folder, progress=progress, **county.options)
+        executor = _ClusterMap.on_worker() if split else None
+        result = run_county(folder, progress=progress, executor=executor, **county.options)
         row = {"name": county.name, "status": "ok", **_figures(result.plan, result.faults),
                "seconds": round(time.perf_counter() - start, 2), "error": ""}
         from gridmap._atomic import write_text
@@ -171,30 +170,41 @@ def run_one(county: County, out, *, fingerprint: str, split: bool = True) -> dic
 
 
 class _ClusterMap:
-    """The ``map`` of a :class:`concurrent.futures.Executor` on a dask client (all that make_plan uses).
+    """The ``map`` of a :class:`concurrent.futures.Executor` on the cluster, for a task running on it.
 
-    Every task is submitted at once and the results come back in order. (The
-    ``client.get_executor()`` of a worker's client leaves an un-awaited cancel behind
-    when its ``map`` ends.)
+    The tasks go to the cluster at a higher priority than counties not yet started (a
+    county's units come before the next county). While they run, the calling task
+    leaves its worker's thread (:func:`distributed.secede`), so that they may run there
+    too, and takes it back (:func:`distributed.rejoin`) before going on: a worker
+    computes one thing at a time. Results come back in order.
     """
 
     def __init__(self, client):
         self.client = client
 
+    @classmethod
+    def on_worker(cls):
+        """The map of the cluster this task runs on; None when not on a dask worker."""
+        try:
+            from distributed import get_client, get_worker
+
+            get_worker()
+        except (ImportError, ValueError):
+            return None
+        return cls(get_client())
+
     def map(self, fn, *iterables):
-        futures = self.client.map(fn, *iterables, pure=False)
-        return (future.result() for future in futures)
+        from distributed import rejoin, secede
 
-
-def _worker_client():
-    """A client for tasks submitted from inside a task (None when not on a dask worker)."""
-    try:
-        from distributed import get_worker, worker_client
-
-        get_worker()
-    except (ImportError, ValueError):
-        return None
-    return worker_client(separate_thread=True)
+        with warnings.catch_warnings():  # a unit's arrays are the task's data: no need to scatter them first
+            warnings.filterwarnings("ignore", message=".*[Ll]arge object.*")
+            futures = self.client.map(fn, *iterables, pure=False, priority=10)
+        secede()
+        try:
+            results = self.client.gather(futures)
+        finally:
+            rejoin()
+        return iter(results)
 
 
 def _progress_events(name: str):
@@ -225,6 +235,7 @@ class BatchResult:
     rows: list
     paths: dict = field(default_factory=dict)
     workers: dict = field(default_factory=dict)  # worker address -> peak resident MB
+    worker_cpu: dict = field(default_factory=dict)  # worker address -> CPU seconds used
     seconds: float = 0.0
 
     @property
@@ -286,7 +297,7 @@ def run_batch(counties: list[County], out, *, workers: int | None = None, schedu
         else:
             todo.append(county)
 
-    peaks = {}
+    peaks, cpu = {}, {}
     if todo:
         cluster = None
         if scheduler:
@@ -319,28 +330,31 @@ def run_batch(counties: list[County], out, *, workers: int | None = None, schedu
                     row = {"name": name, "status": "failed", "error": _one_line(exc)}
                 rows[name] = row
                 tell("done" if row["status"] == "ok" else "failed", name, row)
-            peaks = _peak_memory(client)
+            peaks, cpu = _worker_usage(client)
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
     ordered = [rows[c.name] for c in counties]
-    result = BatchResult(rows=ordered, workers=peaks, seconds=round(time.perf_counter() - started, 2))
+    result = BatchResult(rows=ordered, workers=peaks, worker_cpu=cpu, seconds=round(time.perf_counter() - started, 2))
     result.paths = write_summary(result, out, lang=lang)
     return result
 
 
-def _peak_memory(client) -> dict:
-    """Peak resident memory (MB) of each worker process so far."""
-    def peak():
+def _worker_usage(client) -> tuple[dict, dict]:
+    """Peak resident memory (MB) and CPU seconds of each worker process so far."""
+    def usage():
         import resource
 
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return own.ru_maxrss / 1024, own.ru_utime + own.ru_stime
 
     try:
-        return {addr: round(mb, 1) for addr, mb in client.run(peak).items()}
+        found = client.run(usage)
     except Exception:  # a scheduler that forbids client.run: no figures, not a failed batch
-        return {}
+        return {}, {}
+    return ({addr: round(mb, 1) for addr, (mb, _) in found.items()},
+            {addr: round(cpu, 2) for addr, (_, cpu) in found.items()})
 
 
 # --------------------------------------------------------------------------- the province summary
