@@ -359,22 +359,10 @@ def _worker_usage(client) -> tuple[dict, dict]:
 
 # --------------------------------------------------------------------------- the province summary
 
-_WORDS = {
-    "title": ("Province summary", "全省汇总"),
-    "name": ("County", "县（区）"), "status": ("Status", "状态"), "households": ("Households", "户数"),
-    "units": ("Units", "村（社区）数"), "grids": ("Grids", "网格数"), "urban_grids": ("Urban grids", "城镇网格数"),
-    "in_band_share_urban": ("Urban grids in band", "城镇网格在范围内比例"), "workers": ("Workers", "网格员数"),
-    "budget_yuan_year": ("Budget (yuan/year)", "经费（元/年）"), "reached_share": ("Households reached", "覆盖比例"),
-    "seconds": ("Seconds", "用时（秒）"), "error": ("Error", "错误"),
-    "ok": ("done", "完成"), "failed": ("failed", "失败"), "skipped": ("skipped (up to date)", "跳过（已是最新）"),
-    "total": ("Total", "合计"), "failures": ("Failures", "失败的县"), "none_failed": ("No county failed.", "无失败。"),
-    "map": ("Map of every county's grids", "全省网格地图"),
-}
-
-
 def _w(key, lang):
-    en, zh = _WORDS[key]
-    return zh if lang == "zh" else en
+    from gridmap import i18n
+
+    return i18n.text(f"batch.{key}", lang)
 
 
 def write_summary(result: BatchResult, out: Path, *, lang: str = "zh") -> dict:
@@ -412,6 +400,8 @@ def write_summary(result: BatchResult, out: Path, *, lang: str = "zh") -> dict:
             return f"{float(value):,.0f}"
         if column == "seconds":
             return f"{float(value):.1f}"
+        if column in ("units", "grids", "urban_grids", "workers"):
+            return f"{int(value):,}"
         return html.escape(str(value))
 
     columns = [c for c in COLUMNS if c != "error"]
@@ -476,5 +466,5 @@ def _province_map(out: Path, names: list[str], rows: list[dict], lang: str):
                    style_function=lambda f: {"color": colour.get(f["properties"]["county"], "#333"), "weight": 1,
                                              "fillOpacity": 0.3},
                    tooltip=folium.GeoJsonTooltip(["county", "grid_id", "households"],
-                                                 aliases=[_w("name", lang), "grid", _w("households", lang)])).add_to(fmap)
+                                                 aliases=[_w("name", lang), _w("grid", lang), _w("households", lang)])).add_to(fmap)
     return write_text(out / "province_map.html", fmap.get_root().render())

@@ -563,6 +563,29 @@ _WORDS: dict[str, tuple[str, str]] = {
     "editor.new_ev": ("新建", "new"),
     "editor.from": ("从", "from"),
     "editor.to": ("到", "to"),
+
+    # -- gridmap batch: the province summary -----------------------------------------------------------
+    "batch.title": ("全省汇总", "Province summary"),
+    "batch.name": ("县（区）", "County"),
+    "batch.status": ("状态", "Status"),
+    "batch.households": ("户数", "Households"),
+    "batch.units": ("村（社区）数", "Units"),
+    "batch.grids": ("网格数", "Grids"),
+    "batch.urban_grids": ("城镇网格数", "Urban grids"),
+    "batch.in_band_share_urban": ("城镇网格在范围内比例", "Urban grids in band"),
+    "batch.workers": ("网格员数", "Workers"),
+    "batch.budget_yuan_year": ("经费（元/年）", "Budget (yuan/year)"),
+    "batch.reached_share": ("服务圈覆盖比例", "Households reached"),
+    "batch.seconds": ("用时（秒）", "Seconds"),
+    "batch.error": ("错误", "Error"),
+    "batch.ok": ("完成", "done"),
+    "batch.failed": ("失败", "failed"),
+    "batch.skipped": ("跳过（已是最新）", "skipped (up to date)"),
+    "batch.total": ("合计", "Total"),
+    "batch.failures": ("失败的县", "Failures"),
+    "batch.none_failed": ("无失败。", "No county failed."),
+    "batch.map": ("全省网格地图", "Map of every county's grids"),
+    "batch.grid": ("网格", "grid"),
 }
 
 
