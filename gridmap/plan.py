@@ -88,6 +88,7 @@ class Plan:
                 meta = pd.DataFrame({"key": list(self.meta), "value": [json.dumps(v, ensure_ascii=False, default=str)
                                                                       for v in self.meta.values()]})
                 pyogrio.write_dataframe(meta, tmp, layer="meta", driver="GPKG")
+                _style(tmp, self)
         return path
 
     @classmethod
@@ -104,6 +105,8 @@ class Plan:
             raise InputError(f"plan: {path} has no 'grids' layer; is it a gridmap plan?")
         layers, meta = {}, {}
         for name in names:
+            if name == "layer_styles":  # QGIS styles (gridmap.qgis), not a layer of the plan
+                continue
             frame = pyogrio.read_dataframe(path, layer=name)
             if name == "meta":
                 meta = {k: json.loads(v) for k, v in zip(frame["key"], frame["value"])}
@@ -137,3 +140,13 @@ def _writable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False))
     return out
 
+
+
+def _style(path, plan) -> None:
+    """QGIS default styles for the plan's layers (gridmap.qgis): the file opens coloured and labelled."""
+    from gridmap import i18n
+    from gridmap.qgis import write_layer_styles
+
+    band = (plan.meta.get("config") or {}).get("band")
+    words = {k: i18n.text(f"band.{k}", "zh") for k in ("in", "over", "under", "rural", "island")}
+    write_layer_styles(path, band, words | {"hh": "户"}, layers=list(plan.layers))
