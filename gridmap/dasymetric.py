@@ -365,7 +365,10 @@ def unit_methods(units: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, report: pd.D
 
     A unit lies in the total polygon holding its inner point; units under no total get
     ``default`` (the household method of the points or buildings). Returns one row per
-    unit: ``unit_id``, ``household_method``, ``household_note``, ``thin`` and ``disagree``.
+    unit: ``unit_id``, ``household_method``, ``household_note`` (English, for GIS users),
+    ``thin``, ``disagree`` and the numbers behind the note: ``household_total`` and
+    ``household_estimate`` (of the total's polygon), ``evidence_cells`` and ``evidence``
+    (the kinds found, comma-separated: landuse, buildings, streets, places).
     """
     inner = shapely.point_on_surface(units.geometry.values)
     ui, ti = shapely.STRtree(np.asarray(totals.geometry.values, dtype=object)).query(inner, predicate="intersects")
@@ -375,9 +378,13 @@ def unit_methods(units: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, report: pd.D
     for uid, t in zip(units["unit_id"], which):
         if t < 0:
             rows.append({"unit_id": uid, "household_method": default, "household_note": "no total", "thin": False,
-                         "disagree": False})
+                         "disagree": False, "household_total": float("nan"), "household_estimate": float("nan"),
+                         "evidence_cells": 0, "evidence": ""})
         else:
             r = report.iloc[int(t)]
             rows.append({"unit_id": uid, "household_method": r["method"], "household_note": describe(r),
-                         "thin": bool(r["thin"]), "disagree": bool(r["disagree"])})
+                         "thin": bool(r["thin"]), "disagree": bool(r["disagree"]),
+                         "household_total": float(r["total"]), "household_estimate": float(r["estimate"]),
+                         "evidence_cells": int(r["cells"]),
+                         "evidence": ",".join(k for k in ("landuse", "buildings", "streets", "places") if r[k])})
     return pd.DataFrame(rows)

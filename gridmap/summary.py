@@ -55,8 +55,11 @@ def household_methods(units) -> dict:
     if "household_method" not in units.columns:
         return {}
     rows = units[["unit_id", "name", "household_method", "household_note", "thin", "disagree"]]
+    numbers = ["unit_id", "name", "household_method", "household_note", "household_total", "household_estimate",
+               "evidence_cells", "evidence"]
+    numbers = [c for c in numbers if c in units.columns]
     return {"household_methods": {m: int(n) for m, n in rows["household_method"].value_counts().items()},
             "units_household_method": rows[["unit_id", "name", "household_method", "household_note"]].to_dict("records"),
-            "thin_evidence": rows.loc[rows["thin"].astype(bool), ["unit_id", "name", "household_note"]].to_dict("records"),
+            "thin_evidence": units.loc[rows["thin"].astype(bool), numbers].to_dict("records"),
             "no_evidence": rows.loc[rows["household_method"].eq("even"), ["unit_id", "name"]].to_dict("records"),
-            "totals_disagree": rows.loc[rows["disagree"].astype(bool), ["unit_id", "name", "household_note"]].to_dict("records")}
+            "totals_disagree": units.loc[rows["disagree"].astype(bool), numbers].to_dict("records")}

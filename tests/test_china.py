@@ -250,7 +250,8 @@ def test_totals_table_matching_no_unit_lists_rows_and_nearest_names(tmp_path):
     from gridmap.cli.main import cli
 
     args = ["partition", "--osm", str(PUYANG), "--extract-area", "--close-at-extract", "--parent-level", "8",
-            "--units-from-places", "village", "--households-totals", str(tmp_path / "totals.csv"), "-q"]
+            "--units-from-places", "village", "--households-totals", str(tmp_path / "totals.csv"), "-q",
+            "--lang", "en"]
     # no row names a unit: one line listing the rows and the nearest names, exit 2, nothing written
     (tmp_path / "totals.csv").write_text("name,households\n庆租镇,100\n不存在村,50\n", encoding="utf-8")
     result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "bad")])
@@ -346,7 +347,7 @@ def test_demo_china_puyang_plan(tmp_path):
     from gridmap.cli.main import cli
     from gridmap.plan import Plan
 
-    result = CliRunner().invoke(cli, ["partition", *DEMO_CHINA, "--out", str(tmp_path), "-q"])
+    result = CliRunner().invoke(cli, ["partition", *DEMO_CHINA, "--out", str(tmp_path), "-q", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "totals spread over built-up evidence 54 units" in result.output
     assert "derived from 54 points" in result.output
@@ -367,7 +368,7 @@ def test_demo_longgang_urban_grids_in_band(tmp_path):
     from gridmap.cli.main import cli
     from gridmap.plan import Plan
 
-    result = CliRunner().invoke(cli, ["partition", *DEMO_LONGGANG, "--out", str(tmp_path), "-q"])
+    result = CliRunner().invoke(cli, ["partition", *DEMO_LONGGANG, "--out", str(tmp_path), "-q", "--lang", "en"])
     assert result.exit_code == 0, result.output
     grids = Plan.load(tmp_path / "plan.gpkg")["grids"]
     assert grids["households"].sum() == pytest.approx(58547, abs=0.5)
@@ -375,7 +376,9 @@ def test_demo_longgang_urban_grids_in_band(tmp_path):
     # 139 buildings estimate 2,329 households: the census total (25 times more) goes to built-up evidence
     units = Plan.load(tmp_path / "plan.gpkg")["units"]
     assert units["household_method"].tolist() == ["built-up"]
-    assert "disagree" in result.output
+    assert "total and estimate disagree (58,547 households over 1,022 cells with evidence" in result.output
+    zh = CliRunner().invoke(cli, ["partition", *DEMO_LONGGANG, "--out", str(tmp_path / "zh"), "-q", "--lang", "zh"])
+    assert "总数与估算相差过大（58,547 户分摊到 1,022 个有住宅迹象的格（居住用地、建筑物、居住区道路、村/社区点）" in zh.output
 
 
 def test_osm_roads_with_own_area_gbk_village_points_and_village_totals(tmp_path):

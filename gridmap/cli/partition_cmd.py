@@ -98,17 +98,25 @@ def echo_summary(plan, path, lang: str = "en"):
     def say(key, **fields):
         return i18n.text(key, lang, **fields)
 
+    def note(unit):  # the unit's note in ``lang``, from its numbers (older plans: the English note)
+        method = unit.get("household_method")
+        if "household_total" not in unit or not i18n.has(f"china.note.{method}"):
+            return unit.get("household_note", "")
+        kinds = "、" if lang == "zh" else ", "
+        return say(f"china.note.{method}", total=unit["household_total"], estimate=unit["household_estimate"],
+                   cells=int(unit["evidence_cells"]),
+                   kinds=kinds.join(i18n.text(f"evidence.{k}", lang) for k in str(unit["evidence"]).split(",") if k))
+
     methods = s.get("household_methods")
     if methods:
         listed = ", ".join(f"{i18n.term('hh_method', m, lang)} {say('china.units_n', n=n)}" for m, n in methods.items())
         line("cli.households", say("china.spread_by", methods=listed))
         for unit in s.get("thin_evidence", [])[:10]:
-            click.echo("  ! " + say("china.thin_evidence", unit=unit["unit_id"], name=unit["name"], note=unit["household_note"]))
+            click.echo("  ! " + say("china.thin_evidence", unit=unit["unit_id"], name=unit["name"], note=note(unit)))
         for unit in s.get("no_evidence", [])[:10]:
             click.echo("  ! " + say("china.no_evidence", unit=unit["unit_id"], name=unit["name"]))
         for unit in s.get("totals_disagree", [])[:10]:
-            click.echo("  ! " + say("china.totals_disagree", unit=unit["unit_id"], name=unit["name"],
-                                     note=unit["household_note"]))
+            click.echo("  ! " + say("china.totals_disagree", unit=unit["unit_id"], name=unit["name"], note=note(unit)))
     inputs_meta = plan.meta.get("inputs", {})
     unmatched = inputs_meta.get("household_totals_unmatched", [])
     if unmatched:
