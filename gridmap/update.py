@@ -300,6 +300,12 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
     for column in ("kind", "name"):
         if column in frame.columns:
             frame[column] = frame[column].fillna("").astype(str)
+    if "rule" in frame.columns:  # the rule that made a new grid (gridmap.regimes.GridRule; dedicated: its own)
+        rule_of = {"urban": "band", "rural": "village", "island": "island", "dedicated": "dedicated"}
+        missing = frame["rule"].isna() | (frame["rule"].astype(str) == "")
+        frame.loc[missing, "rule"] = frame.loc[missing, "regime"].astype(str).map(rule_of).fillna("band")
+        changed_regime = frame["regime"].astype(str).isin(["island", "dedicated"])
+        frame.loc[changed_regime, "rule"] = frame.loc[changed_regime, "regime"].astype(str).map(rule_of)
     new_grids = gpd.GeoDataFrame(frame[[c for c in columns if c in frame.columns]], geometry="geometry",
                                  crs=grids.crs)
     new_grids["in_band"] = new_grids["in_band"].astype(bool)

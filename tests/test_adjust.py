@@ -75,3 +75,18 @@ def test_cli_adjust(li_plan, scenario, tmp_path):
     run = CliRunner().invoke(cli, ["adjust", str(tmp_path / "plan.gpkg"), "--households", str(tmp_path / "hh.gpkg"),
                                    "--lock", "no-such-grid", "--out", str(tmp_path / "bad"), "-q"])
     assert run.exit_code == 2 and "no-such-grid" in run.output and not (tmp_path / "bad").exists()
+
+
+def test_register_totals_rescale_and_adjust(li_plan, tmp_path):
+    """--households-totals: the plan's points scaled to a village's new registered total."""
+    from gridmap.adjust import read_new_households
+
+    units = li_plan.units[["unit_id", "name", "households", "geometry"]].copy()
+    grown = units["households"].idxmax()
+    units.loc[grown, "households"] *= 1.2
+    units.to_file(tmp_path / "register.gpkg")
+    points = read_new_households(li_plan, totals=tmp_path / "register.gpkg")
+    assert points["households"].sum() == pytest.approx(units["households"].sum(), rel=1e-6)
+    result = adjust_plan(li_plan, points, restaff=False)
+    assert result.out_of_band_after == [] or len(result.out_of_band_after) < len(result.out_of_band_before)
+    assert result.households_kept_share >= 0.75

@@ -174,3 +174,20 @@ def test_editor_export_is_read(tmp_path, li_plan):
     assert edits.locked == {grid}
     assert [(r["action"], r["atom_id"], r["to_grid"]) for r in edits.change_log] == [("move", 1, "u-new-1"),
                                                                                     ("lock", None, grid)]
+
+
+def test_lock_file_forms(tmp_path):
+    from gridmap.update import read_lock_file
+
+    (tmp_path / "agreed.txt").write_text("# agreed on 2027-03-01\nA-001\n\nB-002  # lane checked\n", encoding="utf-8")
+    assert read_lock_file(tmp_path / "agreed.txt") == ["A-001", "B-002"]
+    (tmp_path / "agreed.csv").write_text("grid_id,locked\nA-001,1\nB-002,0\n", encoding="utf-8")
+    assert read_lock_file(tmp_path / "agreed.csv") == ["A-001"]
+
+
+def test_edits_as_csv(li_plan, tmp_path):
+    atoms = li_plan.atoms
+    (tmp_path / "edits.csv").write_text("atom_id,grid_id\n" + f"{int(atoms['atom_id'].iloc[0])},"
+                                        f"{atoms['grid_id'].iloc[0]}\n", encoding="utf-8")
+    edits = read_edits(tmp_path / "edits.csv")
+    assert edits.assignment["atom_id"].tolist() == [int(atoms["atom_id"].iloc[0])] and edits.locked is None
