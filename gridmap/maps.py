@@ -42,6 +42,7 @@ from jinja2 import Template
 
 from gridmap import gcj02, i18n
 from gridmap._atomic import write_text
+from gridmap._geometry import polygonal
 from gridmap._colouring import PALETTE, colour_grids
 from gridmap._levels import county_name, townships
 from gridmap._static_map import short_code
@@ -605,8 +606,8 @@ def _encode(geom):
     if kind == "MultiPolygon":
         return {"t": kind, "c": [_rings(g) for g in geom.geoms]}
     if kind == "GeometryCollection":  # simplification leftovers: keep the polygonal parts
-        polygons = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
-        return _encode(shapely.union_all(polygons)) if polygons else None
+        polygons = polygonal(geom)
+        return None if polygons.is_empty else _encode(polygons)
     return None
 
 

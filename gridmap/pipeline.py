@@ -33,7 +33,7 @@ from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
 from gridmap.grids import assemble_grids, check_pieces, grid_codes
 from gridmap.inputs.assemble import (Inputs, inputs_from_files, inputs_from_osm, set_households,  # noqa: F401
                                      set_totals, set_unit_codes, set_units_from_points)
-from gridmap.inputs.files import polygonal
+from gridmap._geometry import polygonal
 from gridmap.outcomes import UnitStatus, unit_status
 from gridmap.partition import plan_unit, unit_seed
 from gridmap.plan import Plan
@@ -175,7 +175,7 @@ def _prepare_units(units, area, crs, area_name):
     require_crs(units, "units")
     units = units.to_crs(crs).copy()
     units["geometry"] = shapely.make_valid(shapely.intersection(shapely.make_valid(units.geometry.values), area))
-    units["geometry"] = [polygonal(g) for g in units.geometry.values]
+    units["geometry"] = polygonal(units.geometry.values)
     units = units[units.geometry.area > 0].reset_index(drop=True)
     if units.empty:
         raise InputError("units: no unit overlaps the area (check both layers' CRS)")

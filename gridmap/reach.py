@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap._geometry import polygonal
 from gridmap._timing import Laps
 from gridmap.errors import InputError
 from gridmap.plan import Plan
@@ -226,16 +227,7 @@ def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
     clipped = shapely.intersection(shapely.make_valid(polys), grids.geometry.to_numpy()) if len(polys) else polys
     return gpd.GeoDataFrame({"grid_id": grids["grid_id"].astype(str).to_numpy(),
                              "minutes": [config.minutes(r) for r in grids["regime"]], "mode": config.mode},
-                            geometry=[_polygonal(p) for p in clipped], crs=grids.crs)
-
-
-def _polygonal(geom):
-    if geom is None or geom.is_empty:
-        return shapely.MultiPolygon()
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.MultiPolygon()
+                            geometry=polygonal(clipped, empty=shapely.MultiPolygon), crs=grids.crs)
 
 
 def _move_workers(workers: gpd.GeoDataFrame, bases: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

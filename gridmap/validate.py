@@ -33,7 +33,7 @@ from gridmap.codes import check_code
 from gridmap.config import Band, RuleSet
 from gridmap.crs import metric_crs, require_crs
 from gridmap.errors import InputError
-from gridmap.inputs.files import polygonal
+from gridmap._geometry import polygonal
 
 #: Fault classes in reporting order, with their default level; their names in either
 #: language are ``fault.<class>`` in gridmap.i18n.
@@ -372,7 +372,7 @@ class _Check:
         invalid = np.flatnonzero(~shapely.is_valid(geoms))
         if len(invalid):
             reasons = shapely.is_valid_reason(geoms[invalid])
-            fixed = np.array([polygonal(g) for g in shapely.make_valid(geoms[invalid])], dtype=object)
+            fixed = polygonal(shapely.make_valid(geoms[invalid]))
             for i, reason, geom in zip(invalid, reasons, fixed):
                 where = _reason_point(reason)
                 self.add("invalid_geometry", i, _d("invalid", text=reason),
@@ -396,8 +396,7 @@ class _Check:
             invalid = ~shapely.is_valid(gdf.geometry.to_numpy())
             if invalid.any():
                 gdf = gdf.copy()
-                gdf.loc[invalid, gdf.geometry.name] = [polygonal(g) for g in
-                                                       shapely.make_valid(gdf.geometry.to_numpy()[invalid])]
+                gdf.loc[invalid, gdf.geometry.name] = polygonal(shapely.make_valid(gdf.geometry.to_numpy()[invalid]))
                 self._note("repaired", what=what, n=int(invalid.sum()))
         elif kind == "point":
             gdf = gdf.assign(geometry=shapely.point_on_surface(gdf.geometry.to_numpy())) \

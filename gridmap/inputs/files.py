@@ -15,6 +15,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from gridmap._geometry import polygonal  # noqa: F401 (the polygonal part, re-exported for readers)
 from gridmap.crs import require_crs
 from gridmap.errors import InputError
 
@@ -208,22 +209,12 @@ def repair_polygons(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     gdf.attrs["repaired"] = int(invalid.sum())
     if invalid.any():
         fixed = shapely.make_valid(geoms[invalid])
-        fixed = np.array([polygonal(g) for g in fixed], dtype=object)
+        fixed = polygonal(fixed)
         gdf.loc[invalid, gdf.geometry.name] = fixed
         gdf = gdf[~gdf.geometry.is_empty].reset_index(drop=True)
         if gdf.empty:
             raise InputError(f"{what}: every polygon is invalid and none could be repaired")
     return gdf
-
-
-def polygonal(geom):
-    """The polygonal part of a geometry (lines and points of a collection dropped; None: empty)."""
-    if geom is None:
-        return shapely.Polygon()
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def read_lines(paths, *, what: str, gcj02: bool = False) -> gpd.GeoDataFrame:

@@ -1,0 +1,37 @@
+"""Private geometry plumbing shared by readers, the pipeline, validation and reach.
+
+:func:`polygonal` is the one "polygonal part" helper: it works on an array of
+geometries (or one), passes Polygons and MultiPolygons through untouched in one
+vectorised test, and only for the rare others (collections left by ``intersection`` or
+``make_valid``) unions their polygon parts.
+"""
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+_POLYGONAL = (3, 6)  # shapely type ids of Polygon and MultiPolygon
+
+
+def polygonal(geoms, *, empty=shapely.Polygon):
+    """The polygonal part of each geometry: lines and points of a collection dropped.
+
+    ``geoms``: one geometry or an array-like of them (then an object array is returned).
+    None, an empty geometry, or one without any polygon part becomes ``empty()`` (an
+    empty Polygon by default; ``shapely.MultiPolygon`` for layers of multipolygons).
+    """
+    scalar = geoms is None or isinstance(geoms, shapely.Geometry)
+    arr = np.empty(1, dtype=object) if scalar else np.asarray(list(geoms) if not isinstance(geoms, np.ndarray)
+                                                              else geoms, dtype=object)
+    if scalar:
+        arr[0] = geoms
+    out = arr.copy()
+    kind = shapely.get_type_id(arr)  # -1 for None
+    missing = (kind < 0) | shapely.is_empty(arr)
+    for i in np.flatnonzero(~np.isin(kind, _POLYGONAL) & ~missing):
+        parts = shapely.get_parts(arr[i])
+        parts = parts[np.isin(shapely.get_type_id(parts), _POLYGONAL)]
+        out[i] = shapely.union_all(parts) if len(parts) else None
+    for i in np.flatnonzero(missing | (shapely.get_type_id(out) < 0)):
+        out[i] = empty()
+    return out[0] if scalar else out
