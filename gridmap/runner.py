@@ -252,14 +252,17 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
 
         from gridmap.maps import plan_map
 
+        (progress or _noop)("map", 0, 1)
         map_html = plan_map(plan, lang=lang, basemap=basemap).get_root().render()
+        (progress or _noop)("map", 1, 1)
         lap("map")
         from gridmap.report import ReportRules, build_report
 
+        (progress or _noop)("report", 0, 1)
         report = build_report(plan, lang=lang, faults=faults, progress=progress,
                               rules=ReportRules.from_toml(config_path) if config_path else ReportRules())
         lap("report")
-        warnings = []
+        warnings = list(report.warnings)  # no CJK font: said on the terminal, not only inside the report
         paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap, lang=lang, pdf=pdf,
                           warnings=warnings)
     lap("commit outputs")

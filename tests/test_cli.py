@@ -263,3 +263,27 @@ def test_run_validates_against_the_band_given_on_the_command_line(tmp_path):
     urban_outside = set(grids.loc[grids["regime"] == "urban", "grid_id"]) & outside
     assert set(out_of_band.loc[out_of_band["level"] == "error", "grid_id"]) == urban_outside
     assert len(urban_outside) <= 1
+
+
+def test_every_command_has_verbose_and_quiet_and_python_m_gridmap_works():
+    import subprocess
+    import sys
+
+    from gridmap.cli.main import cli
+
+    for name, command in cli.commands.items():
+        opts = {o for p in command.params for o in getattr(p, "opts", [])}
+        assert {"-v", "-q"} <= opts, name
+    done = subprocess.run([sys.executable, "-m", "gridmap", "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Usage: gridmap" in done.stdout
+
+
+def test_progress_is_silent_when_piped(capsys):
+    from gridmap.cli.options import Progress
+
+    progress = Progress()
+    progress.tty = False
+    progress("partition", 0, 3)
+    progress("partition", 3, 3)
+    progress.close()
+    assert capsys.readouterr().err == ""

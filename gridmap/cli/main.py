@@ -127,9 +127,12 @@ COMMANDS = ("partition", "staff", "reach", "map", "validate", "report", "run", "
 def _register():
     import importlib
 
+    from gridmap.cli.options import verbosity_options
+
     for name in COMMANDS:
         module = importlib.import_module(f"gridmap.cli.{name}_cmd")
-        cli.add_command(module.command, name=name)
+        # -v/--verbose and -q/--quiet on every command, spelled the same everywhere
+        cli.add_command(verbosity_options(module.command), name=name)
 
 
 _register()

@@ -5,7 +5,7 @@ import time
 
 import click
 
-from gridmap.cli.options import lang_option
+from gridmap.cli.options import Progress, lang_option
 
 
 @click.command("map")
@@ -33,8 +33,14 @@ def command(plan_path, out_file, lang, basemap, tianditu_key, simplify_m):
     from gridmap.plan import Plan
 
     started = time.perf_counter()
+    progress = Progress()
+    progress("read", 0, 1)
     plan = Plan.load(plan_path)
+    progress("read", 1, 1)
+    progress("map", 0, 1)
     path = save_map(plan, out_file, lang=lang, basemap=basemap, tianditu_key=tianditu_key, simplify_m=simplify_m)
+    progress("map", 1, 1)
+    progress.close()
     size = path.stat().st_size
     from gridmap.i18n import text
 

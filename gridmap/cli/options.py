@@ -87,34 +87,95 @@ def travel_options(function):
     return function
 
 
+#: Verbosity set by -q/--quiet (-1), default (0) or -v/--verbose (1, 2) on any command.
+VERBOSITY = {"level": 0}
+
+
+def verbosity_options(command: click.Command) -> click.Command:
+    """Give ``command`` -v/--verbose and -q/--quiet (when it has none of its own): they set :data:`VERBOSITY`."""
+    def set_verbose(ctx, param, value):
+        if value:
+            VERBOSITY["level"] = max(VERBOSITY["level"], value)
+            import logging
+
+            logging.basicConfig(level=logging.INFO if value == 1 else logging.DEBUG,
+                                format="%(levelname)s %(name)s: %(message)s")
+
+    def set_quiet(ctx, param, value):
+        if value:
+            VERBOSITY["level"] = -1
+
+    names = {o for p in command.params for o in getattr(p, "opts", [])}
+    if "-v" not in names and "--verbose" not in names:
+        command.params.append(click.Option(["-v", "--verbose"], count=True, expose_value=False, is_eager=True,
+                                           callback=set_verbose, help="Say more: step timings (-vv: debug log)."))
+    if "-q" not in names and "--quiet" not in names:
+        command.params.append(click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, is_eager=True,
+                                           callback=set_quiet, help="No progress display."))
+    return command
+
+
 class Progress:
-    """Progress of long steps on stderr: a bar on a terminal, one line per step otherwise."""
+    """Progress of long steps on stderr: rich progress bars on a terminal; nothing when piped
+    (or with -q), one line per finished step with its time under -v.
+
+    Called as ``progress(step, done, total)``: a new step opens a bar, ``done == total``
+    completes it.
+    """
 
     def __init__(self, quiet: bool = False):
-        self.quiet = quiet
+        self.quiet = quiet or VERBOSITY["level"] < 0
+        self.verbose = VERBOSITY["level"] > 0
+        self.tty = sys.stderr.isatty()
         self.step = None
         self.started = time.perf_counter()
-        self.tty = sys.stderr.isatty()
+        self._rich = None
+        self._task = None
+
+    def _bar(self):
+        if self._rich is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn
+            from rich.progress import TimeElapsedColumn
+
+            self._rich = RichProgress(TextColumn("  {task.description:<14}"), BarColumn(bar_width=30),
+                                      MofNCompleteColumn(), TimeElapsedColumn(),
+                                      console=Console(file=sys.stderr), transient=False)
+            self._rich.start()
+        return self._rich
+
+    def _finish(self):
+        if self.step is None:
+            return
+        seconds = time.perf_counter() - self.started
+        if self._task is not None:
+            bar = self._rich.tasks[[t.id for t in self._rich.tasks].index(self._task)]
+            self._rich.update(self._task, completed=bar.total)
+        elif self.verbose:
+            click.echo(f"  {self.step:<14s} {seconds:6.1f} s", err=True)
+        self._task = None
 
     def __call__(self, step: str, done: int, total: int):
-        if self.quiet:
+        if self.quiet or not (self.tty or self.verbose):
             return
         if step != self.step:
-            if self.step is not None and self.tty:
-                click.echo("", err=True)
+            self._finish()
             self.step = step
             self.started = time.perf_counter()
-            if not self.tty:
-                click.echo(f"  {step} ...", err=True)
-        if self.tty:
-            width = 30
-            fill = int(width * done / total) if total else width
-            click.echo(f"\r  {step:<12s} [{'#' * fill}{' ' * (width - fill)}] {done}/{total} "
-                       f"{time.perf_counter() - self.started:5.1f} s", err=True, nl=False)
+            if self.tty:
+                self._task = self._bar().add_task(step, total=max(total, 1))
+        if self._task is not None:
+            self._rich.update(self._task, completed=done if total else 1, total=max(total, 1))
+        if total and done >= total:  # the step is done: its bar full, its time said
+            self._finish()
+            self.step = None
 
     def close(self):
-        if self.tty and self.step is not None and not self.quiet:
-            click.echo("", err=True)
+        self._finish()
+        self.step = None
+        if self._rich is not None:
+            self._rich.stop()
+            self._rich = None
 
 
 # --------------------------------------------------------------------------- inputs and rules of a plan
