@@ -32,8 +32,9 @@ from gridmap._geometry import polygonal
 from gridmap._timing import Laps
 from gridmap.errors import InputError
 from gridmap.plan import Plan
-from gridmap.roads import (DEFAULT_SPEEDS, ReachConfig, RoadNetwork, build_network, compute_bases, dijkstra,
-                           match_bases, plan_bases, road_graph)
+from gridmap.bases import compute_bases, match_bases, plan_bases
+from gridmap.roads import (DEFAULT_SPEEDS, ReachConfig, RoadNetwork, build_network, dijkstra,  # noqa: F401
+                           road_graph)
 
 __all__ = ["DEFAULT_SPEEDS", "ReachConfig", "RoadNetwork", "build_network", "compute_bases", "match_bases",
            "plan_bases", "reach_plan", "reach_table", "road_graph", "travel_minutes"]

@@ -1,11 +1,12 @@
-"""The road network: the graph of travel seconds, and grid bases on it.
+"""The road network: the graph of travel seconds between road nodes.
 
 The travel rules (mode, speeds per road class, response minutes, service-area buffers)
 are :class:`~gridmap.config.ReachConfig`, with every other rule of a plan in
-:mod:`gridmap.config` (re-exported here). :func:`road_graph` turns the plan's ``roads`` layer
-(OSM ways or any line layer with a ``highway`` column) into a directed
-``scipy.sparse.csr_matrix`` of travel seconds; :func:`compute_bases` picks each grid's
-base on it. :mod:`gridmap.reach` measures what each base reaches.
+:mod:`gridmap.config` (re-exported here); the OSM classes and one-way words are
+:mod:`gridmap.osm_classes`. :func:`road_graph` turns the plan's ``roads`` layer (OSM ways
+or any line layer with a ``highway`` column) into a directed ``scipy.sparse.csr_matrix``
+of travel seconds; :mod:`gridmap.bases` picks each grid's base on it (its functions are
+re-exported here) and :mod:`gridmap.reach` measures what each base reaches.
 
 How the graph is built
 ----------------------
@@ -13,7 +14,8 @@ OSM ways meet at shared nodes, so every vertex of every line becomes a node: coo
 rounded to 0.1 m and deduplicated, edges between consecutive vertices of a line (length
 in metres ÷ speed). Lines that merely cross without a shared vertex (bridges, tunnels)
 stay unconnected, as they should. Parallel edges keep the fastest. One-way ways
-(``oneway`` = ``yes``/``true``/``1``, ``-1``/``reverse``, or implied on ``motorway``)
+(``oneway`` = ``yes``/``true``/``1``, ``-1``/``reverse``, or implied on motorways, their links
+and roundabouts)
 are directed for the modes in ``ReachConfig.oneway_modes``. Road classes missing from a
 mode's speed table are closed to it (motorways for walking and e-bikes, footways for cars).
 
@@ -37,7 +39,6 @@ from gridmap.config import DEFAULT_SPEEDS, IMPLIED_ONEWAY, MODES, ReachConfig  #
 from gridmap.errors import InputError
 from gridmap.osm_classes import IMPLIED_ONEWAY_HIGHWAYS, IMPLIED_ONEWAY_JUNCTIONS, ONEWAY_BACKWARD, ONEWAY_FORWARD
 
-# The travel rules (modes, speeds, ReachConfig) live in gridmap.config.
 
 
 
@@ -203,323 +204,13 @@ def dijkstra(graph: sparse.csr_matrix, sources, *, limit: float = np.inf, chunk:
     return out
 
 
-# --------------------------------------------------------------------------- bases
+#: Base selection lives in gridmap.bases; these names are re-exported (loaded on first use).
+_BASES = ("match_bases", "compute_bases", "straight_line_bases", "plan_bases")
 
 
-def match_bases(bases: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Given bases matched to grids: by their ``grid_id`` (or ``code``) column, else by the grid they lie in.
+def __getattr__(name: str):
+    if name in _BASES:
+        import gridmap.bases
 
-    Returns points (``grid_id``, ``source`` = ``"given"``, geometry) in the grids' CRS,
-    at most one per grid. Non-point features (e.g. office buildings) stand at their
-    inner point. Points outside every grid are dropped; how many is in ``attrs["outside"]``.
-    """
-    if bases is None or len(bases) == 0:
-        raise InputError("bases: the bases layer is empty")
-    if bases.crs is None:
-        raise InputError("bases: the layer has no CRS; gridmap does not guess one")
-    bases = bases.to_crs(grids.crs)
-    points = shapely.point_on_surface(bases.geometry.to_numpy())
-    known = set(grids["grid_id"].astype(str))
-    column = next((c for c in ("grid_id", "code") if c in bases.columns), None)
-    outside = 0
-    if column is not None:
-        ids = bases[column].astype(str).to_numpy()
-        if column == "code" and "code" in grids.columns:
-            ids = pd.Series(ids).map(dict(zip(grids["code"].astype(str), grids["grid_id"].astype(str)))).fillna(
-                pd.Series(ids)).to_numpy()
-        unknown = sorted(set(ids) - known)
-        if unknown:
-            raise InputError(f"bases: {len(unknown)} {column} value(s) match no grid, e.g. {unknown[:3]}")
-    else:
-        tree = shapely.STRtree(grids.geometry.to_numpy())
-        pairs = tree.query(points, predicate="intersects")
-        which = np.full(len(points), -1)
-        which[pairs[0][::-1]] = pairs[1][::-1]  # on a shared boundary: the first grid
-        outside = int((which < 0).sum())
-        ids = np.where(which >= 0, grids["grid_id"].astype(str).to_numpy()[np.maximum(which, 0)], "")
-        points, ids = points[which >= 0], ids[which >= 0]
-    duplicated = pd.Series(ids)[pd.Series(ids).duplicated()].unique()
-    if len(duplicated):
-        raise InputError(f"bases: {len(duplicated)} grid(s) have more than one base, e.g. {list(duplicated[:3])}; "
-                         "keep one per grid (or give a grid_id column)")
-    out = gpd.GeoDataFrame({"grid_id": ids, "source": "given"}, geometry=points, crs=grids.crs)
-    out.attrs["outside"] = outside
-    return out
-
-
-def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min_time", *,
-                  network: RoadNetwork | None = None, grid_ids=None, executor=None) -> gpd.GeoDataFrame:
-    """The base of each grid: the road node inside it that serves its households best.
-
-    Parameters
-    ----------
-    plan : a :class:`~gridmap.plan.Plan` with ``grids``, ``households`` and ``roads``.
-    config : travel rules (mode, speeds, response minutes; default :class:`ReachConfig`).
-    objective : ``"min_time"``, the node minimising the household-weighted travel time
-        from the base to the grid's households; or ``"max_reached"``, the node reaching
-        the most households within the grid's response time (ties: least time).
-    network : a prebuilt :class:`RoadNetwork` (from :func:`build_network`) to reuse.
-    grid_ids : only these grids (default all).
-    executor : a :class:`concurrent.futures.Executor` that searches the grids' bases in
-        parallel (one task per grid; the same bases as without it).
-
-    Returns
-    -------
-    GeoDataFrame of points: ``grid_id``, ``source`` (``"computed"``), ``method``
-    (``"network"``; ``"nearest_node"`` when no node lies inside the grid), ``objective``,
-    ``mode``, ``mean_minutes`` (household-weighted, over the households it can reach),
-    geometry. All nodes inside the grid are screened by one reverse multi-source
-    :func:`scipy.sparse.csgraph.dijkstra` from the grid's households pooled into cells;
-    the best ``config.candidates`` are evaluated exactly with one forward multi-source
-    call on the grid's neighbourhood (its box widened by ``search_margin_m``), then as
-    many of the grid's nodes nearest the winner. Households walk from their nearest node.
-    With no more nodes in the grid than ``config.candidates``, the search is exhaustive.
-    """
-    config = config or ReachConfig()
-    if objective not in ("min_time", "max_reached"):
-        raise InputError(f"objective: expected 'min_time' or 'max_reached', got {objective!r}")
-    grids = plan.grids
-    if grid_ids is not None:
-        grids = grids[grids["grid_id"].isin(set(grid_ids))]
-    grids = grids.reset_index(drop=True)
-    network = network or build_network(plan.layers.get("roads"), config)
-    households = plan.households
-    hh_grid = households["grid_id"].astype(str).to_numpy()
-    hh_weight = households["households"].to_numpy(dtype=float)
-    hh_points = households.geometry.to_numpy()
-    hh_node, hh_snap = network.snap(hh_points)
-    hh_walk = hh_snap / (config.snap_speed_kmh / 3.6)
-    hh_xy = np.column_stack([shapely.get_x(hh_points), shapely.get_y(hh_points)]) if len(hh_points) \
-        else np.zeros((0, 2))
-    by_grid = pd.Series(np.arange(len(households))).groupby(hh_grid).apply(np.asarray).to_dict()
-
-    node_points = shapely.points(network.xy[network.snappable])
-    tree = shapely.STRtree(node_points)
-    geoms = grids.geometry.to_numpy()
-    inside_pairs = tree.query(geoms, predicate="intersects")  # (grid, node) pairs
-    inside = pd.Series(network.snappable[inside_pairs[1]]).groupby(inside_pairs[0]).apply(np.asarray).to_dict()
-    bounds = shapely.bounds(geoms) + np.array([-1, -1, 1, 1]) * config.search_margin_m
-    near_pairs = tree.query(shapely.box(*bounds.T))  # the grid's box widened by the margin
-    near = pd.Series(network.snappable[near_pairs[1]]).groupby(near_pairs[0]).apply(np.asarray).to_dict()
-
-    rows = []
-    tasks = []  # (row, search) of the grids whose base is searched on the network
-    for g, grid in enumerate(grids.itertuples()):
-        members = by_grid.get(str(grid.grid_id), np.zeros(0, dtype=int))
-        members = members[hh_weight[members] > 0]
-        cand = inside.get(g)
-        method = "network"
-        if cand is None or len(cand) == 0:
-            cand = network.snap(np.array([shapely.point_on_surface(grid.geometry)]))[0]
-            method = "nearest_node"
-        if len(members) == 0:  # no one to serve: the node nearest the grid's inner point
-            point = shapely.point_on_surface(grid.geometry)
-            node = int(cand[np.argmin(np.hypot(*(network.xy[cand] - [point.x, point.y]).T))])
-            rows.append([grid.grid_id, method, node, np.nan])
-            continue
-        rows.append([grid.grid_id, method, None, None])
-        tasks.append((len(rows) - 1, _BaseSearch(network, near.get(g, np.zeros(0, dtype=int)), cand,
-                                                 hh_node[members], hh_walk[members], hh_weight[members],
-                                                 hh_xy[members], config.minutes(grid.regime) * 60.0, objective,
-                                                 config.candidates)))
-    # one task per grid: its neighbourhood's subgraph and plain arrays in, (node, minutes) out
-    # (run here, or in chunks on an executor's workers; the same bases either way)
-    found = []
-    if executor is None:
-        found = [_grid_base(task.arrays()) for _, task in tasks]
-    else:
-        for start in range(0, len(tasks), _CHUNK):
-            found += list(executor.map(_grid_base, [t.arrays() for _, t in tasks[start:start + _CHUNK]]))
-    for (row, _), (node, mean) in zip(tasks, found):
-        rows[row][2:] = [node, mean]
-    ids, methods, nodes, means = zip(*map(tuple, rows)) if rows else ((), (), (), ())
-    nodes = np.asarray(nodes, dtype=np.int64)
-    points = shapely.points(network.xy[nodes]) if len(nodes) else np.array([], dtype=object)
-    if len(points):
-        # A grid with no road inside (an exclave on a mountain) keeps its base inside
-        # itself: the point of the grid nearest to the road node chosen for it.
-        own = grids.set_index(grids["grid_id"].astype(str)).geometry.reindex([str(i) for i in ids]).to_numpy()
-        away = ~shapely.covers(own, points)
-        if away.any():
-            points[away] = shapely.get_point(shapely.shortest_line(own[away], points[away]), 0)
-    return gpd.GeoDataFrame({"grid_id": list(ids), "source": "computed", "method": list(methods),
-                             "objective": objective, "mode": config.mode, "mean_minutes": list(means)},
-                            geometry=points if len(nodes) else [], crs=grids.crs)
-
-
-#: Grids per batch of base searches sent to an executor (memory: their subgraphs).
-_CHUNK = 256
-
-
-@dataclass
-class _BaseSearch:
-    """What one grid's base search needs, cut out of the network only when the task is sent."""
-
-    network: RoadNetwork
-    near: np.ndarray
-    cand: np.ndarray
-    nodes: np.ndarray
-    walk: np.ndarray
-    w: np.ndarray
-    hh_xy: np.ndarray
-    limit_s: float
-    objective: str
-    k: int
-
-    def arrays(self) -> tuple:
-        local = np.unique(np.concatenate([self.near, self.cand, self.nodes]))
-        sub = self.network.graph[local][:, local]
-        return (sub, self.cand, np.searchsorted(local, self.cand), np.searchsorted(local, self.nodes), self.walk,
-                self.w, self.hh_xy, self.limit_s, self.objective, self.k)
-
-
-def _grid_base(task) -> tuple[int, float]:
-    """The base node of one grid and its household-weighted mean minutes (a pure, picklable task).
-
-    ``task``: the grid's neighbourhood subgraph, its candidate nodes (network ids and
-    subgraph ids), its households' subgraph nodes, walking seconds, weights and
-    coordinates, its response time (s), the objective and ``candidates``.
-    """
-    sub, cand, cand_l, nodes_l, walk, w, hh_xy, limit_s, objective, k = task
-    limit = limit_s if objective == "max_reached" else np.inf
-    network_id = np.empty(sub.shape[0], dtype=np.int64)  # subgraph id -> network id, for the candidates
-    network_id[cand_l] = cand
-    if len(cand) > k:
-        keep = _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s)
-        rest_l = np.delete(cand_l, keep)
-        cand, cand_l = cand[keep], cand_l[keep]
-        full = dijkstra(sub, cand_l, limit=limit)
-        times = full[:, nodes_l] + walk
-        best = _best(times, w, objective, limit_s)
-        # Refine: the grid's nodes nearest the screened winner are tried too, which
-        # catches a winner off by a street from the coarse screen.
-        near_l = rest_l[np.argsort(full[best, rest_l], kind="stable")[:k]]
-        if len(near_l):
-            cand = np.concatenate([cand, network_id[near_l]])
-            times = np.vstack([times, dijkstra(sub, near_l, limit=limit)[:, nodes_l] + walk])
-            best = _best(times, w, objective, limit_s)
-    else:
-        times = dijkstra(sub, cand_l, limit=limit)[:, nodes_l] + walk
-        best = _best(times, w, objective, limit_s)
-    finite = np.isfinite(times[best])
-    mean = float((times[best][finite] * w[finite]).sum() / w[finite].sum() / 60.0) if finite.any() else np.nan
-    return int(cand[best]), mean
-
-
-def _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> np.ndarray:
-    """Indices of the ``k`` candidates best by a coarse network screen.
-
-    The grid's households are pooled into at most 8 × 8 cells (each cell's weight at the
-    node of its household nearest the cell's weighted centre); one reverse multi-source
-    Dijkstra from the pools gives every candidate's approximate objective.
-    """
-    span = max(np.ptp(hh_xy[:, 0]), np.ptp(hh_xy[:, 1]), 1.0)
-    key = _cell_key(hh_xy, span / 8.0 + 1e-9)
-    _, pool = np.unique(key, return_inverse=True)
-    pool = pool.ravel()
-    pw = np.bincount(pool, weights=w)
-    centre = np.column_stack([np.bincount(pool, weights=w * hh_xy[:, 0]),
-                              np.bincount(pool, weights=w * hh_xy[:, 1])]) / np.maximum(pw, 1e-12)[:, None]
-    gap = np.hypot(*(hh_xy - centre[pool]).T)
-    rep = pd.Series(gap).groupby(pool).idxmin().to_numpy()  # household nearest each pool's centre
-    back = dijkstra(sub.T.tocsr(), nodes_l[rep])[:, cand_l]  # pools × candidates, seconds
-    finite = np.isfinite(back)
-    cost = pw @ np.where(finite, back, 0.0)
-    lost = pw @ ~finite
-    if objective == "max_reached":
-        order = np.lexsort((cost, -(pw @ (back <= limit_s))))
-    else:
-        order = np.lexsort((cost, lost))
-    return order[:k]
-
-
-def _cell_key(xy: np.ndarray, cell: float) -> np.ndarray:
-    ij = np.floor(xy / cell).astype(np.int64)
-    ij -= ij.min(axis=0)
-    return ij[:, 0] * (ij[:, 1].max() + 1) + ij[:, 1]
-
-
-def _best(times: np.ndarray, w: np.ndarray, objective: str, limit_s: float) -> int:
-    """Row of ``times`` (candidates × households, s) best for the objective."""
-    finite = np.isfinite(times)
-    cost = np.where(finite, times, 0.0) @ w
-    lost = (~finite) @ w  # households a candidate cannot reach at all
-    if objective == "max_reached":
-        reached = (times <= limit_s) @ w
-        return int(np.lexsort((cost, -reached))[0])
-    return int(np.lexsort((cost, lost))[0])
-
-
-def straight_line_bases(plan) -> gpd.GeoDataFrame:
-    """Bases without a road network: each grid's household point least far, weighted, from the others.
-
-    Used only when a plan has no roads (and said so in the result's ``method``,
-    ``"straight_line"``); grids without households get their inner point.
-    """
-    grids = plan.grids
-    households = plan.households
-    hh = households[households["households"] > 0]
-    by_grid = {k: v for k, v in hh.groupby(hh["grid_id"].astype(str))}
-    points = []
-    for grid in grids.itertuples():
-        group = by_grid.get(str(grid.grid_id))
-        if group is None or len(group) == 0:
-            points.append(shapely.point_on_surface(grid.geometry))
-            continue
-        xy = np.column_stack([group.geometry.x, group.geometry.y])
-        w = group["households"].to_numpy(float)
-        if len(xy) > 2000:  # weighted medoid among a sample of the heaviest points
-            xy_c = xy[np.argsort(-w, kind="stable")[:2000]]
-        else:
-            xy_c = xy
-        total = np.array([np.hypot(*(xy - c).T) @ w for c in xy_c])
-        points.append(shapely.Point(xy_c[np.argmin(total)]))
-    return gpd.GeoDataFrame({"grid_id": grids["grid_id"].to_numpy(), "source": "computed",
-                             "method": "straight_line", "objective": "min_distance", "mode": "",
-                             "mean_minutes": np.nan}, geometry=points, crs=grids.crs)
-
-
-def plan_bases(plan, config: ReachConfig | None = None, *, bases: gpd.GeoDataFrame | None = None,
-               objective: str = "min_time", network: RoadNetwork | None = None,
-               executor=None) -> gpd.GeoDataFrame:
-    """Every grid's base: ``bases`` given by the user where they cover a grid, computed elsewhere.
-
-    Without user bases, a plan's existing ``bases`` layer is kept. Grids still without a
-    base get one from :func:`compute_bases` (or :func:`straight_line_bases` when the plan
-    has no roads). The result has one row per grid, in the grids' order, and
-    ``attrs["outside"]``: user bases that fell outside every grid.
-    """
-    grids = plan.grids
-    outside = 0
-    if bases is not None and bases is plan.layers.get("bases"):
-        bases = None  # the plan's own layer: kept as it is (its computed bases stay "computed")
-    if bases is not None:
-        given = match_bases(bases, grids)
-        outside = given.attrs.get("outside", 0)
-    elif "bases" in plan.layers and len(plan.layers["bases"]):
-        given = plan.layers["bases"]
-        given = given[given["grid_id"].astype(str).isin(set(grids["grid_id"].astype(str)))]
-        keep = [c for c in ("grid_id", "source", "method", "objective", "mode", "mean_minutes") if c in given.columns]
-        given = gpd.GeoDataFrame(given[keep].copy(), geometry=given.geometry.to_numpy(), crs=given.crs)
-    else:
-        given = gpd.GeoDataFrame({"grid_id": [], "source": []}, geometry=[], crs=grids.crs)
-    given = given.assign(grid_id=given["grid_id"].astype(str))
-    missing = sorted(set(grids["grid_id"].astype(str)) - set(given["grid_id"]))
-    frames = [given]
-    if missing:
-        roads = plan.layers.get("roads")
-        if roads is None or len(roads) == 0:
-            computed = straight_line_bases(plan)
-            computed = computed[computed["grid_id"].astype(str).isin(missing)]
-        else:
-            computed = compute_bases(plan, config, objective, network=network, grid_ids=missing,
-                                     executor=executor)
-        frames.append(computed)
-    out = gpd.GeoDataFrame(pd.concat([f for f in frames if len(f)], ignore_index=True), crs=grids.crs)
-    out["grid_id"] = out["grid_id"].astype(str)
-    out = out.set_index("grid_id").reindex(grids["grid_id"].astype(str)).reset_index()
-    if "method" in out.columns:
-        out["method"] = out["method"].fillna("given")
-    out = gpd.GeoDataFrame(out, geometry="geometry", crs=grids.crs)
-    out.attrs["outside"] = outside
-    return out
+        return getattr(gridmap.bases, name)
+    raise AttributeError(f"module 'gridmap.roads' has no attribute {name!r}")

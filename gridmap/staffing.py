@@ -84,7 +84,7 @@ def staff_plan(plan: Plan, config: StaffingConfig | None = None, *, bases: gpd.G
     bases : user bases (offices, workrooms): points with a ``grid_id`` (or ``code``)
         column, or matched to the grid they lie in. Grids without one keep the plan's
         ``bases`` layer, or get a base computed on the road network
-        (:func:`gridmap.roads.compute_bases` under ``reach_config``, walking by default);
+        (:func:`gridmap.bases.compute_bases` under ``reach_config``, walking by default);
         without roads, the household point least far from the grid's others.
     reach_config : travel rules for computed bases (:class:`gridmap.config.ReachConfig`).
     objective : ``"min_time"`` or ``"max_reached"`` for computed bases.
@@ -97,7 +97,7 @@ def staff_plan(plan: Plan, config: StaffingConfig | None = None, *, bases: gpd.G
     ``monthly_pay`` and ``pay_<component>`` in yuan per month), ``bases``,
     ``grids.workers`` and ``meta["staffing"]`` (rules, totals, notes).
     """
-    from gridmap.roads import plan_bases
+    from gridmap.bases import plan_bases
 
     config = config or StaffingConfig()
     grids = plan.grids
