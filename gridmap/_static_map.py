@@ -186,5 +186,5 @@ def _scale_bar(ax, x0, x1, y0, y1):
 
 def _north_arrow(ax, word):
     ax.annotate(word, xy=(0.96, 0.97), xytext=(0.96, 0.89), xycoords="axes fraction", ha="center", va="center",
-                fontsize=9, fontweight="bold", arrowprops={"arrowstyle": "-|>", "color": "#111111", "lw": 1.2},
+                fontsize=9, arrowprops={"arrowstyle": "-|>", "color": "#111111", "lw": 1.2},
                 zorder=5)

@@ -89,10 +89,21 @@ def roster_table(plan, lang: str = "en") -> pd.DataFrame:
     from gridmap.staffing import roster
 
     i18n.check_lang(lang)
-    table = roster(plan)
+    table = roster(plan).copy()
+    # the township found as the report, the map and the budget find it (gridmap._levels)
+    grids = plan.grids
+    levels = townships(grids, county_name(plan))
+    units_are_townships = levels.attrs["units_are_townships"]
+    levels = levels.set_index(grids["grid_id"].astype(str).to_numpy())
+    levels = levels[~levels.index.duplicated()]
+    if "grid_id" in table.columns and "parent_id" in table.columns:
+        mine = levels.reindex(table["grid_id"].astype(str).to_numpy())
+        table["parent_id"] = mine["township_id"].fillna("").to_numpy()
+        table["parent_name"] = mine["township"].fillna("").to_numpy()
+        if units_are_townships:  # no village level: the unit columns would repeat the township
+            table = table.drop(columns=[c for c in ("unit_id", "unit_name") if c in table.columns])
     if lang == "en":
         return table
-    table = table.copy()
     for column, group in (("worker_type", "worker_type"), ("regime", "regime"), ("base_source", "value")):
         if column in table.columns:
             table[column] = [i18n.term(group, v, lang) for v in table[column].fillna("").astype(str)]

@@ -347,3 +347,10 @@ def test_cli_writes_the_map(tmp_path):
     result = CliRunner().invoke(cli, ["map", str(plan_path), "--out", str(out), "--basemap", "bing"])
     assert result.exit_code == 2
     assert "basemap" in result.output and "Traceback" not in result.output
+
+
+def test_chinese_map_leaks_no_english_key():
+    page = render(toy_plan(staffing=True))
+    words = " ".join(f["p"]["tip"] + f["p"]["pop"] for f in payload(page, "grids")["data"])
+    for key in ("under_band", "over_band", "rural_unit", "island", "urban", "full_time", "part_time", "Polsby"):
+        assert key not in words, key

@@ -51,3 +51,11 @@ def test_formulas_are_escaped(staffed, tmp_path):
     sheet = load_workbook(book)["网格"]
     assert sheet["B2"].value.startswith("'=") and sheet["A1"].value == "网格编码"
     assert sheet.max_row == len(grids) + 1
+
+
+def test_roster_names_the_township_as_the_budget_does(staffed):
+    roster = tables.roster_table(staffed, "zh")
+    budget = tables.budget_table(staffed, "zh")
+    assert set(roster["乡镇（街道）"]) <= set(budget["乡镇（街道）"])
+    assert "Liechtenstein" not in set(roster["乡镇（街道）"])   # the country is the county, not a township
+    assert set(roster["网格员类型"]) == {"专职网格员"}
