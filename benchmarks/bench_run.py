@@ -15,8 +15,8 @@ that imports count as they do for a user:
 
 Prints the median of the repeats for every step and the command. ``--synthetic N``
 instead times ``make_plan`` + staffing + reach + outputs on a synthetic tessellation of N
-atoms (Voronoi cells with household points and a street grid; clearly synthetic), for
-the 100,000-atom target.
+atoms (Voronoi blocks with household counts as the atoms, a street on every block edge;
+clearly synthetic), for the 100,000-atom target.
 """
 from __future__ import annotations
 
