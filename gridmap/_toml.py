@@ -17,6 +17,10 @@ from gridmap.errors import InputError
 
 #: Top-level tables of a combined rules file (``gridmap ... --config rules.toml``).
 SECTIONS = ("plan", "staffing", "reach", "validate", "report")
+#: Other top-level tables a rules file may hold: a preset's description, the dedicated grids'
+#: rules (``gridmap.dedicated``). A table of any other name is refused (``[plna]``: a typo
+#: would otherwise leave the defaults in force without a word); a new table is added here.
+OTHER_TABLES = ("preset", "dedicated")
 
 
 def read_toml(path: str | Path, what: str = "config") -> dict:
@@ -25,6 +29,8 @@ def read_toml(path: str | Path, what: str = "config") -> dict:
     if not path.exists():
         raise InputError(f"{what}: no such file {path}")
     data = path.read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and b"\x00" in data[:64]):
+        raise InputError(f"{what}: {path} is UTF-16 text (as Windows Notepad saves 'Unicode'); save it as UTF-8")
     try:  # TOML is UTF-8; Windows editors often add a byte-order mark
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -50,6 +56,14 @@ def read_toml_section(path: str | Path, section: str, *, bare: bool = True) -> d
     """
     data = read_toml(path)
     if any(isinstance(data.get(name), dict) for name in SECTIONS):
+        unknown = [name for name in data if name not in (*SECTIONS, *OTHER_TABLES)]
+        if unknown:
+            import difflib
+
+            close = difflib.get_close_matches(unknown[0], SECTIONS, n=1)
+            hint = f"did you mean [{close[0]}]? " if close else ""
+            raise InputError(f"config: {path} has an unknown table or key {unknown[0]!r} at the top; {hint}known "
+                             f"tables: {', '.join(SECTIONS + OTHER_TABLES)}")
         return data.get(section, {})
     return data if bare else {}
 
@@ -120,10 +134,9 @@ class Rules:
 
     @classmethod
     def from_dict(cls, data: dict):
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise InputError(f"{cls.section}: unknown parameter(s) {sorted(unknown)}; known: {sorted(known)}")
+        if not isinstance(data, dict):
+            raise InputError(f"{cls.section}: expected a table of parameters, got {data!r}")
+        check_types(cls, data, cls.section)
         return cls(**cls._coerce(dict(data)))
 
     @classmethod
@@ -133,8 +146,90 @@ class Rules:
     @classmethod
     def from_toml(cls, path: str | Path, *, bare: bool = True):
         """Read this section's table of a rules file (see :func:`read_toml_section`)."""
-        return cls.from_dict(read_toml_section(path, cls.section, bare=bare))
+        data = read_toml_section(path, cls.section, bare=bare)
+        try:
+            return cls.from_dict(data)
+        except InputError as exc:
+            raise InputError(f"config {path}: {exc}") from None
 
     def to_toml(self) -> str:
         """TOML text of these rules (readable back by :meth:`from_toml`)."""
         return to_toml(self.to_dict())
+
+
+def check_types(cls, data: dict, where: str) -> None:
+    """Check a table of parameters against the fields of the dataclass ``cls`` (names and types).
+
+    TOML gives strings, numbers, booleans, arrays and tables; a value of the wrong kind
+    (``min_density = "high"``, ``seed = true``, ``cut_weights = {river = "low"}``) is an
+    :class:`InputError` naming the parameter (``plan.urban.min_density``), never a
+    traceback further on. Nested rule tables are checked the same way.
+    """
+    import typing
+
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise InputError(f"{where}: unknown parameter(s) {sorted(unknown)}; known: {sorted(fields)}")
+    hints = typing.get_type_hints(cls)
+    for name, value in data.items():
+        field = fields[name]
+        if field.default is not dataclasses.MISSING:
+            default = field.default
+        elif field.default_factory is not dataclasses.MISSING:
+            default = field.default_factory()
+        else:
+            default = None
+        _check_value(f"{where}.{name}", value, hints.get(name), default)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_value(where: str, value, hint, default) -> None:
+    import typing
+
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is float:
+        if not _is_number(value):
+            raise InputError(f"{where}: expected a number, got {value!r}")
+    elif hint is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InputError(f"{where}: expected a whole number, got {value!r}")
+    elif hint is bool:
+        if not isinstance(value, bool):
+            raise InputError(f"{where}: expected true or false, got {value!r}")
+    elif hint is str:
+        if not isinstance(value, str):
+            raise InputError(f"{where}: expected a text in quotes, got {value!r}")
+    elif hint is dict or origin is dict:
+        if not isinstance(value, dict):
+            raise InputError(f"{where}: expected a table {{key = value}}, got {value!r}")
+        # the kind of the values: from the annotation (dict[str, float]) or the default's values
+        kinds = {type(v) for v in default.values()} if isinstance(default, dict) and default else set()
+        inner = args[1] if len(args) == 2 else float if kinds and kinds <= {int, float} else \
+            str if kinds == {str} else None
+        if inner in (float, str):
+            for key, item in value.items():
+                _check_value(f"{where}.{key}", item, inner, None)
+    elif isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields"):  # a NamedTuple (Band)
+        if not isinstance(value, (list, tuple)) or len(value) != len(hint._fields):
+            raise InputError(f"{where}: expected {len(hint._fields)} values [{', '.join(hint._fields)}], "
+                             f"got {value!r}")
+        kinds = typing.get_type_hints(hint)
+        for i, (item, name) in enumerate(zip(value, hint._fields)):
+            _check_value(f"{where}[{i}]", item, kinds.get(name), None)
+    elif hint is tuple or origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise InputError(f"{where}: expected an array [...], got {value!r}")
+        if len(args) == 2 and args[1] is Ellipsis:
+            for i, item in enumerate(value):
+                _check_value(f"{where}[{i}]", item, args[0], None)
+        elif args and Ellipsis not in args:
+            if len(value) != len(args):
+                raise InputError(f"{where}: expected {len(args)} values, got {value!r}")
+            for i, (item, kind) in enumerate(zip(value, args)):
+                _check_value(f"{where}[{i}]", item, kind, None)
+    elif dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        check_types(hint, value, where)

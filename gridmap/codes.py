@@ -34,10 +34,14 @@ def serial_order(x: np.ndarray, y: np.ndarray, row_height: float) -> np.ndarray:
     return rank
 
 
+#: The serial has 3 digits (the 15-digit code is the 12-digit village code and 3 digits).
+MAX_SERIAL = 999
+
+
 def grid_code(unit_id: str, serial: int) -> str:
-    """Code of grid number ``serial`` (1-based) in a unit."""
-    if not 1 <= serial <= 999:
-        raise ValueError(f"grid serial must be 1..999, got {serial}")
+    """Code of grid number ``serial`` (1-based, at most :data:`MAX_SERIAL`) in a unit."""
+    if not 1 <= serial <= MAX_SERIAL:
+        raise ValueError(f"grid serial must be 1..{MAX_SERIAL}, got {serial}")
     unit_id = str(unit_id)
     return f"{unit_id}{serial:03d}" if _NBS.fullmatch(unit_id) else f"{unit_id}-{serial:03d}"
 
@@ -245,6 +249,11 @@ def match_unit_codes(names, table: "pd.DataFrame", county: str | None = None, pa
 
 #: First serial of a unit's dedicated grids (专属网格): their own series, 901-999; regular grids count from 001.
 DEDICATED_SERIAL = 901
+
+#: Regular grids a unit can number (001-900). A band under which a unit needs more is
+#: refused before any work (``gridmap.pipeline``), naming the unit: raise the band's top
+#: or split the unit.
+MAX_REGULAR = DEDICATED_SERIAL - 1
 
 
 def code_serial(code) -> int | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -223,9 +224,11 @@ class HouseholdRule:
     yes_max_footprint_m2: float = 1500.0
 
     def __post_init__(self):
-        for key, value in {**self.dwelling_m2, **self.default_levels}.items():
-            if not float(value) > 0:
-                raise InputError(f"households: dwelling size and levels must be > 0, got {key} = {value}")
+        # each table on its own: both have keys such as "apartments", and one must not hide the other
+        for table, unit in (("dwelling_m2", "m² per dwelling"), ("default_levels", "storeys")):
+            for key, value in getattr(self, table).items():
+                if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
+                    raise InputError(f"households.{table}.{key}: must be a number > 0 ({unit}), got {value!r}")
         if self.min_footprint_m2 < 0:
             raise InputError(f"households.min_footprint_m2: must be >= 0 m², got {self.min_footprint_m2}")
 
@@ -265,7 +268,7 @@ class PlanConfig(Rules):
         if band.lo <= 0:
             raise InputError(f"band: need 0 < MIN <= MAX households, got {band.lo:g} {band.hi:g}")
         object.__setattr__(self, "band", band)
-        if not isinstance(self.seed, int) or self.seed < 0:
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
             raise InputError(f"seed: expected a non-negative integer, got {self.seed!r}")
         if self.sliver_m2 < 0:
             raise InputError(f"sliver_m2: must be >= 0 m², got {self.sliver_m2}")

@@ -12,13 +12,20 @@ import pandas as pd
 import shapely
 
 from gridmap.codes import grid_code, serial_order
+from gridmap.errors import InputError
 from gridmap.graph import symmetric_csr
 
 __all__ = ["assemble_grids", "check_pieces", "grid_codes"]
 
 
 def grid_codes(unit_id, labels, xy, unit_geometry):
+    from gridmap.codes import MAX_REGULAR
+
     k = int(labels.max()) + 1 if len(labels) else 1
+    if k > MAX_REGULAR:  # make_plan refuses what the band implies; islands may still add some
+        raise InputError(f"unit {unit_id}: {k:,} grids, but grid codes number at most {MAX_REGULAR} grids per "
+                         f"unit (serials 001-{MAX_REGULAR} after the unit's code); raise the band's MAX or split "
+                         "the unit")
     if k == 1:
         return np.array([grid_code(unit_id, 1)], dtype=object)
     cx = np.bincount(labels, weights=xy[:, 0], minlength=k) / np.maximum(np.bincount(labels, minlength=k), 1)

@@ -45,11 +45,21 @@ def from_points(gdf: gpd.GeoDataFrame, column: str | None = None, *, divisor: fl
     counts = _counts(gdf, column, "households") / divisor
     points = gdf.geometry.values
     multi = shapely.get_type_id(points) == 4
+    several = int((shapely.get_num_geometries(points[multi]) > 1).sum())
     if multi.any():  # a MultiPoint's count goes to its first point's position: keep it whole
         points = points.copy()
-        points[multi] = shapely.get_point(points[multi], 0)
+        points[multi] = shapely.get_geometry(points[multi], 0)
     method = f"points ({column} per point)" if column else "points (one household each)"
-    return _result(points, counts, "points", gdf.crs, method)
+    out = _result(points, counts, "points", gdf.crs, method)
+    # Rows equal in position and every value are counted each (an apartment block's
+    # households share a point) but said, in case they are copies.
+    keyed = pd.DataFrame({c: gdf[c].astype(str) for c in gdf.columns if c != gdf.geometry.name})
+    keyed["_wkb"] = shapely.to_wkb(points)
+    duplicated = keyed.duplicated().to_numpy()
+    out.attrs.update(read=float(counts.sum()), rows=len(gdf), duplicates=int(duplicated.sum()),
+                     duplicate_households=float(counts[duplicated].sum()),
+                     multipoints=several)
+    return out
 
 
 def from_polygons(gdf: gpd.GeoDataFrame, column: str, *, divisor: float = 1.0) -> gpd.GeoDataFrame:
@@ -165,5 +175,6 @@ def inside_area(households: gpd.GeoDataFrame, area, *, drop: bool = False) -> gp
                          "fix the data or pass --drop-outside")
     kept = households[inside].reset_index(drop=True)
     kept.attrs = dict(households.attrs, dropped_outside=outside,
+                      dropped_outside_households=float(households["households"][~inside].sum()),
                       total=float(kept["households"].sum()))
     return kept

@@ -455,6 +455,28 @@ _WORDS: dict[str, tuple[str, str]] = {
     "report.date": ("{y}年{m}月{d}日", "{y}-{m:02d}-{d:02d}"),
     "report.page": ("第 {page} 页，共 {pages} 页", "Page {page} of {pages}"),
 
+    # -- what became of the inputs: households read, used and dropped; repairs (summary, report) --------
+    "inputs.households_read": ("读入 {read:,.0f} 户，计入网格 {used:,.0f} 户。",
+                               "{read:,.0f} households read, {used:,.0f} in the grids."),
+    "dropped.outside_area": ("{households:,.0f} 户（{features:,} 个要素）位于范围之外，已按要求剔除。",
+                             "{households:,.0f} households ({features:,} features) outside the area dropped "
+                             "(--drop-outside)."),
+    "repair.polygons_as_points": ("住户点图层中有 {count:,} 个面（{households:,.0f} 户），按面内一点计入。",
+                                  "{count:,} polygon(s) among the household points ({households:,.0f} households) "
+                                  "counted at a point inside each."),
+    "repair.duplicates_counted": ("{count:,} 行与另一行位置和各值完全相同（{households:,.0f} 户），均已计入；"
+                                  "如为重复录入请删除。",
+                                  "{count:,} row(s) equal to another in position and every value ({households:,.0f} "
+                                  "households) counted each; delete them if they are copies."),
+    "repair.multipoints_whole": ("{count:,} 个含多个点的多点要素按其第一个点整体计入。",
+                                 "{count:,} multipoint(s) of several points counted whole at their first point."),
+    "repair.units_outside_area": ("{count:,} 个单元位于范围之外，未纳入：{names}。",
+                                  "{count:,} unit(s) outside the area left out: {names}."),
+    "repair.gaps_filled": ("单元之间 {count:,} 处细缝（共 {m2:,.0f} m²）并入共享边界最长的相邻单元。",
+                           "{count:,} thin gap(s) between units ({m2:,.0f} m² in all) joined to the neighbour "
+                           "sharing the longest border."),
+    "report.inputs": ("输入数据的处理", "What became of the inputs"),
+
     # -- command line ----------------------------------------------------------------------------------
     "cli.households_line": ("{households:,.0f}（{method}）", "{households:,.0f}  ({method})"),
     "cli.units": ("单元", "units"),

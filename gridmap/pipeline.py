@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from gridmap import households as hh
+from gridmap.accounting import households_accounting
 from gridmap.atoms import atoms_from_polygons, attach_households, build_atoms, split_oversize
 from gridmap.config import PlanConfig
 from gridmap.crs import metric_crs, require_crs
@@ -74,8 +75,10 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     households, household_method, unit_methods = _prepare_households(inputs, area, crs, config, units)
     if unit_methods is not None:
         units = units.merge(unit_methods, on="unit_id", how="left")
+    _check_serials(units, households, config)
     lap("households")
 
+    _check_lines_reach_area(inputs, area, crs)
     barriers = _barrier_lines(inputs, crs, config, area)
     if inputs.blocks is not None:
         atoms = atoms_from_polygons(inputs.blocks, units).assign(split_from=-1)
@@ -151,6 +154,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     summary = plan_summary(grids, units, households, atoms, config.band, household_method,
                            household_kind=household_kind(inputs),
                            repaired=inputs.sources.get("repaired_polygons", {}))
+    summary |= {"repairs": list(inputs.sources.get("repairs", []))} | households_accounting(households, grids, units)
     meta = {"gridmap_version": _version("gridmap"), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "config": config.to_dict(), "crs": crs.to_string(), "inputs": inputs.sources, "timings_s": timings,
             "versions": {p: _version(p) for p in ("geopandas", "shapely", "pyogrio", "pyproj", "numpy", "scipy")}
@@ -168,6 +172,13 @@ def _attach(atoms, households):
     return per_atom, atom_of_point
 
 
+#: A gap between the units wider (2 × area ÷ perimeter, m) and larger (share of the area) than
+#: these is a missing unit, not a digitising sliver (Puyang's townships, closed against the
+#: extract's edge, leave 0.6 % of the area in gaps, filled and said).
+GAP_WIDTH_M = 20.0
+GAP_SHARE = 0.01
+
+
 def _prepare_units(units, area, crs, area_name):
     if units is None or len(units) == 0:
         return gpd.GeoDataFrame({"unit_id": ["1"], "name": [area_name], "parent_id": [""], "parent_name": [area_name]},
@@ -176,7 +187,9 @@ def _prepare_units(units, area, crs, area_name):
     units = units.to_crs(crs).copy()
     units["geometry"] = shapely.make_valid(shapely.intersection(shapely.make_valid(units.geometry.values), area))
     units["geometry"] = polygonal(units.geometry.values)
-    units = units[units.geometry.area > 0].reset_index(drop=True)
+    outside = (units.geometry.area <= 0).to_numpy()
+    dropped = units.loc[outside, "name"].astype(str).tolist()
+    units = units[~outside].reset_index(drop=True)
     if units.empty:
         raise InputError("units: no unit overlaps the area (check both layers' CRS)")
     # Units must tile the area: later units lose what earlier ones already hold...
@@ -187,6 +200,22 @@ def _prepare_units(units, area, crs, area_name):
     # ... and leftover pieces of the area join the unit they share most boundary with.
     gaps = shapely.get_parts(shapely.difference(area, covered))
     gaps = gaps[shapely.area(gaps) > 1.0]
+    # A thin or small gap is where two units' borders were digitised apart, or cut by an
+    # extract's edge: it joins a neighbour, and the summary says so. A wide and large one
+    # is a unit missing from the layer: its households and area would go to a neighbour
+    # that would then hold what it does not, so it is refused.
+    width = 2 * shapely.area(gaps) / np.maximum(shapely.length(gaps), 1e-9)
+    holes = gaps[(width > GAP_WIDTH_M) & (shapely.area(gaps) > GAP_SHARE * area.area)]
+    if len(holes):
+        import pyproj
+
+        largest = holes[int(np.argmax(shapely.area(holes)))]
+        at = shapely.point_on_surface(largest)
+        lon, lat = pyproj.Transformer.from_crs(crs, 4326, always_xy=True).transform(at.x, at.y)
+        uncovered = float(shapely.area(holes).sum())
+        raise InputError(f"units: they leave {uncovered / 1e6:,.3f} km² ({uncovered / area.area:.1%}) of the area "
+                         f"uncovered, the largest piece {largest.area / 1e6:,.3f} km² around lon {lon:.5f}, lat "
+                         f"{lat:.5f}; give the missing unit(s), or leave out --area (the area is then the units' union)")
     geoms = list(units.geometry.values)
     for gap in gaps:
         shared = shapely.length(shapely.intersection(shapely.boundary(np.array(geoms, dtype=object)), gap.boundary))
@@ -194,6 +223,8 @@ def _prepare_units(units, area, crs, area_name):
         geoms[target] = polygonal(shapely.union_all([geoms[target], gap]))
     units["geometry"] = geoms
     units.attrs["gaps_filled"] = len(gaps)
+    units.attrs["gaps_filled_m2"] = float(shapely.area(gaps).sum())
+    units.attrs["outside_area"] = dropped
     for column in ("parent_id", "parent_name"):
         if column not in units.columns:
             units[column] = ""
@@ -210,24 +241,89 @@ def _prepare_households(inputs, area, crs, config, units):
         require_crs(inputs.blocks, "households")
         blocks = inputs.blocks.to_crs(crs)
         points = hh.from_polygons(blocks, "households")
-        return hh.inside_area(points, area, drop=inputs.drop_outside), points.attrs["method"], None
+        points = _read_total(hh.inside_area(points, area, drop=inputs.drop_outside), float(blocks["households"].sum()))
+        _require_households(points, inputs)
+        return points, points.attrs["method"], None
     points = None
     if inputs.households is not None:
         require_crs(inputs.households, "households")
         points = inputs.households.to_crs(crs)
         points.attrs["method"] = inputs.households.attrs.get("method", "points")
-        points = hh.inside_area(points, area, drop=inputs.drop_outside)
+        # what the file held, counted as it was read (an independent check of what follows)
+        read = float(inputs.sources.get("households_read", {}).get("households", inputs.households["households"].sum()))
+        points = _read_total(hh.inside_area(points, area, drop=inputs.drop_outside), read)
     elif inputs.buildings is not None and len(inputs.buildings):
         require_crs(inputs.buildings, "buildings")
         buildings = inputs.buildings.to_crs(crs)
         points = hh.from_buildings(buildings, config.households)
+        read = float(points["households"].sum())
         # Buildings straddling the area's edge are outside when their inner point is.
-        points = hh.inside_area(points, area, drop=True)
+        points = _read_total(hh.inside_area(points, area, drop=True), read)
     if not totals_given:
         if points is None or points.empty:
+            if inputs.households is not None:
+                _require_households(points, inputs)
             raise InputError("households: no residential building lies inside the area")
+        _require_households(points, inputs)
         return points, points.attrs["method"], None
     return _spread_totals(inputs, points, area, crs, units)
+
+
+def _read_total(points, read: float):
+    """``points`` with the households read from the input before any was dropped (for the accounting)."""
+    points.attrs["households_read"] = read
+    return points
+
+
+def _require_households(points, inputs):
+    """No plan of zero households: say what was read and where it went."""
+    if points is not None and float(points["households"].sum()) > 0:
+        return
+    read = points.attrs.get("households_read", 0.0) if points is not None else 0.0
+    outside = points.attrs.get("dropped_outside_households", 0.0) if points is not None else 0.0
+    source = inputs.sources.get("households", "the inputs")
+    raise InputError(f"households: {source} holds no household inside the area ({read:,.6g} read, {outside:,.6g} "
+                     "of them outside the area); check --households-column and --households-divisor, the area "
+                     "and both layers' CRS")
+
+
+def _check_serials(units, households, config):
+    """Refuse, before any work, a band under which a unit needs more grids than its codes can number."""
+    from gridmap.codes import MAX_REGULAR
+
+    lo, hi = config.band
+    if len(households) == 0:
+        return
+    tree = shapely.STRtree(units.geometry.values)
+    point, unit = tree.query(households.geometry.values, predicate="intersects")
+    first = np.unique(point, return_index=True)[1]
+    per_unit = np.bincount(unit[first], weights=households["households"].to_numpy(float)[point[first]],
+                           minlength=len(units))
+    for i, row in enumerate(units.itertuples()):
+        need = int(np.ceil(per_unit[i] / hi - 1e-9))
+        # a unit rural by rule is one grid (or its settlements); any other may be split by the band
+        if need > MAX_REGULAR and str(config.urban.by_rule(row.unit_id, row.name) or "") != "rural":
+            raise InputError(f"band: unit {row.unit_id} ({row.name}) holds {per_unit[i]:,.0f} households, which at "
+                             f"most {hi:g} per grid makes at least {need:,} grids, but grid codes number at most "
+                             f"{MAX_REGULAR} grids per unit (serials 001-{MAX_REGULAR} after the unit's code; the "
+                             "rest are for dedicated grids); raise the band's MAX or split the unit")
+
+
+def _check_lines_reach_area(inputs, area, crs):
+    """Refuse line files given for the area of which not one line touches it (wrong CRS, x and y swapped)."""
+    for role, paths in inputs.sources.get("line_files", {}).items():
+        layer = getattr(inputs, role)
+        if layer is None or len(layer) == 0:
+            continue
+        lines = layer.to_crs(crs).geometry.values
+        if shapely.intersects(lines, area).any():
+            continue
+        swapped = gpd.GeoSeries(shapely.transform(layer.to_crs(4326).geometry.values, lambda xy: xy[:, ::-1]),
+                                crs=4326).to_crs(crs).values
+        hint = ("their x and y look swapped (latitude first): write them longitude first"
+                if shapely.intersects(swapped, area).any() else "check the layers' CRS")
+        raise InputError(f"{role}: not one of the {len(layer):,} lines of {', '.join(paths)} touches the area; "
+                         f"{hint}")
 
 
 def _spread_totals(inputs, points, area, crs, units):
@@ -254,7 +350,8 @@ def _spread_totals(inputs, points, area, crs, units):
                         streets=metric(inputs.roads), places=metric(inputs.places))
     spread, report = spread_totals(totals, points, evidence, inputs.spread)
     # a total's points lie inside its polygon; the base points were inside the area already
-    spread = hh.inside_area(spread, area, drop=True)
+    read = float(spread["households"].sum())
+    spread = _read_total(hh.inside_area(spread, area, drop=True), read)
     base = points.attrs.get("method", "points") if points is not None else "none"
     methods = sorted(set(report["method"]))
     method = f"totals ({what}) spread by {', '.join(methods)}; base estimate: {base}"

@@ -16,7 +16,7 @@ import pyogrio
 
 from gridmap._atomic import atomic_path
 from gridmap.config import RuleSet
-from gridmap.errors import InputError
+from gridmap.errors import InputError, MissingLayerError
 
 #: Order in which layers are written (any other layers follow, sorted by name).
 LAYER_ORDER = ("grids", "units", "atoms", "households", "area", "roads", "waterways", "railways")
@@ -37,7 +37,8 @@ class Plan:
         try:
             return self.layers[name]
         except KeyError:
-            raise KeyError(f"plan has no layer {name!r}; layers: {sorted(self.layers)}") from None
+            raise MissingLayerError(f"plan: no layer {name!r} (it holds {', '.join(sorted(self.layers)) or 'none'}); "
+                                    "give a plan written by gridmap partition or gridmap run") from None
 
     @property
     def grids(self) -> gpd.GeoDataFrame:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from gridmap import i18n
+from gridmap.accounting import input_notes
 from gridmap._atomic import write_bytes
 from gridmap._levels import county_name, townships
 from gridmap._toml import Rules, read_toml
@@ -340,6 +341,13 @@ def _overview(plan, frame, lang, band) -> Section:
         blocks.append(_tr("dedicated_text", lang, count=int((frame["regime"] == "dedicated").sum()),
                           kinds="、".join(f"{i18n.term('kind', k, lang)} {n}" for k, n in kinds.items()) if lang == "zh"
                           else ", ".join(f"{n} {i18n.term('kind', k, lang)}" for k, n in kinds.items())))
+    summary = plan.meta.get("summary", {})
+    notes = input_notes(summary, lang)
+    if notes or summary.get("households_read", summary.get("households")) != summary.get("households"):
+        blocks.append(i18n.text("report.inputs", lang) + ": " + i18n.text(
+            "inputs.households_read", lang, read=summary.get("households_read", summary.get("households", 0)),
+            used=summary.get("households_used", summary.get("households", 0))))
+        blocks += notes
     blocks.append(Table(_cells(table)))
     return Section("overview", _tr("overview", lang), blocks)
 
@@ -686,7 +694,9 @@ class _Plotter:
     """Plots on matplotlib's Agg canvas (no pyplot, no display), returned as PNG figures."""
 
     def __init__(self, font: str, lang: str):
-        self.rc = {"font.family": [font, "DejaVu Sans"], "axes.unicode_minus": False, "font.size": 9}
+        # text.parse_math off: a '$' in a township's name is a character, not the start of a formula
+        self.rc = {"font.family": [font, "DejaVu Sans"], "axes.unicode_minus": False, "font.size": 9,
+                   "text.parse_math": False}
 
     def _render(self, fig, name, caption) -> Figure:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -829,8 +839,10 @@ def _html_table(table: Table) -> str:
 
 
 def _md(text: str) -> str:
-    """Markdown-safe text: no raw HTML, no table-breaking pipes or newlines."""
-    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+    """Markdown-safe text: no raw HTML, no links or images (``[x](javascript:...)``), no emphasis,
+    no table-breaking pipes or newlines: names from the data are shown as written."""
+    text = html.escape(str(text), quote=False).replace("\n", " ")
+    return re.sub(r"([\\`*_\[\]()!|<>#])", r"\\\1", text)
 
 
 def _md_table(table: Table) -> list[str]:

@@ -305,16 +305,14 @@ def roster(plan: Plan) -> pd.DataFrame:
 
 
 def write_roster(plan: Plan, path: str | Path) -> Path:
-    """Write :func:`roster` as CSV (UTF-8 with BOM for Excel)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    roster(plan).to_csv(path, index=False, encoding="utf-8-sig")
-    return path
+    """Write :func:`roster` as CSV (UTF-8 with BOM for Excel; no cell starts a formula), atomically."""
+    from gridmap._csv import write_csv
+
+    return write_csv(path, roster(plan))
 
 
 def write_budget(plan: Plan, path: str | Path) -> Path:
-    """Write :func:`budget_table` as CSV (UTF-8 with BOM for Excel)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    budget_table(plan).to_csv(path, index=False, encoding="utf-8-sig")
-    return path
+    """Write :func:`budget_table` as CSV (UTF-8 with BOM for Excel; no cell starts a formula), atomically."""
+    from gridmap._csv import write_csv
+
+    return write_csv(path, budget_table(plan))

@@ -77,7 +77,7 @@ def partition_args(county, out, **files):
     for role in ("area", "units", "roads", "households"):
         if paths[role] is not None:
             args += [f"--{role}", paths[role]]
-    return args + ["--households-column", "hh", "--urban", "all", "--out", out, "-q"]
+    return args + ["--households-column", "hh", "--urban", "all", "--lang", "en", "--out", out, "-q"]
 
 
 def snapshot(folder: Path):
@@ -301,3 +301,328 @@ def test_two_commands_at_once_never_mix(county, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert set(manifest["files"]) == {"plan.gpkg", "summary.json"}
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "plan.gpkg", "summary.json"]
+
+
+# --------------------------------------------------------------------------- units
+
+
+def test_unit_without_geometry(county, tmp_path):
+    units = county["frames"]["units"].copy()
+    units.loc[0, "geometry"] = None
+    path = write(units, tmp_path / "units.gpkg")
+    refused(partition_args(county, tmp_path / "out", units=path), "units", "units.gpkg", "row 1", "Ward 2",
+            "has no geometry", "give them their geometry or delete them", out=tmp_path / "out")
+
+
+def test_unit_with_empty_geometry(county, tmp_path):
+    units = county["frames"]["units"].copy()
+    units.loc[1, "geometry"] = shapely.Polygon()
+    path = write(units, tmp_path / "units.gpkg")
+    refused(partition_args(county, tmp_path / "out", units=path), "units.gpkg", "row 2", "Ward 3", "has no geometry",
+            out=tmp_path / "out")
+
+
+def test_units_not_covering_the_area(county, tmp_path):
+    path = write(county["frames"]["units"].iloc[[1]], tmp_path / "units.gpkg")
+    refused(partition_args(county, tmp_path / "out", units=path), "units:", "uncovered", "km²", "lon", "lat",
+            "give the missing unit(s)", out=tmp_path / "out")
+
+
+def test_units_labelled_degrees_in_metres(county, tmp_path):
+    units = county["frames"]["units"].to_crs(32619).set_crs(4326, allow_override=True)
+    path = write(units, tmp_path / "units.gpkg")
+    refused(partition_args(county, tmp_path / "out", units=path), "units", "units.gpkg", "look like metres",
+            "real CRS", out=tmp_path / "out")
+
+
+# --------------------------------------------------------------------------- households
+
+
+@pytest.mark.parametrize("value, says", [(np.inf, "is infinite"), (-5.0, "is negative"), (np.nan, "non-numeric"),
+                                         (1e9, "more than 10,000,000"), (1e300, "more than 10,000,000")])
+def test_bad_household_counts(county, tmp_path, value, says):
+    households = county["frames"]["households"].copy()
+    households.loc[6, "hh"] = value
+    path = write(households, tmp_path / "hh.gpkg")
+    refused(partition_args(county, tmp_path / "out", households=path), "households", "hh.gpkg", "row 7", "hh =",
+            says, out=tmp_path / "out")
+
+
+def test_household_rows_without_geometry(county, tmp_path):
+    households = county["frames"]["households"].copy()
+    households.loc[[3, 8, 9], "geometry"] = None
+    path = write(households, tmp_path / "hh.gpkg")
+    refused(partition_args(county, tmp_path / "out", households=path), "households", "hh.gpkg", "row 4",
+            "has no geometry", "(3 row(s) in all)", out=tmp_path / "out")
+
+
+def test_lines_among_household_points(county, tmp_path):
+    households = county["frames"]["households"].copy()
+    households.loc[5, "geometry"] = shapely.LineString([(-71.40, 41.83), (-71.41, 41.84)])
+    path = write(households, tmp_path / "hh.gpkg")
+    refused(partition_args(county, tmp_path / "out", households=path), "households", "row 6", "LineString",
+            "not a point", out=tmp_path / "out")
+
+
+def test_household_points_labelled_degrees_in_metres(county, tmp_path):
+    households = county["frames"]["households"].to_crs(32619).set_crs(4326, allow_override=True)
+    path = write(households, tmp_path / "hh.gpkg")
+    refused(partition_args(county, tmp_path / "out", households=path), "hh.gpkg", "look like metres",
+            out=tmp_path / "out")
+
+
+def test_no_household_at_all(county, tmp_path):
+    households = county["frames"]["households"].assign(hh=0.0)
+    path = write(households, tmp_path / "hh.gpkg")
+    args = partition_args(county, tmp_path / "out", households=path)
+    refused(args, "households", "hh.gpkg", "no household inside the area", "--households-column",
+            out=tmp_path / "out")
+    refused(["run", *args[1:]], "no household inside the area", out=tmp_path / "out")
+
+
+def accepted(county, tmp_path, *options, **files):
+    """Partition the county with some files replaced; the plan's summary, meta and terminal output."""
+    import gridmap
+
+    out = tmp_path / "out"
+    code, text = gm(*partition_args(county, out, **files), *options)
+    assert code == 0, text
+    plan = gridmap.Plan.load(out / "plan.gpkg")
+    summary = summary_of(out)
+    assert plan.meta["summary"]["households_read"] == summary["households_read"]
+    # conserved and accounted for: read = in the grids + dropped (by reason)
+    dropped = sum(d["households"] for d in summary["households_dropped"].values())
+    assert summary["households_read"] == pytest.approx(summary["households_used"] + dropped)
+    assert plan.grids["households"].sum() == pytest.approx(summary["households_used"])
+    assert plan.households["households"].sum() == pytest.approx(summary["households_used"])
+    return plan, summary, text
+
+
+def report_text(plan, lang="en"):
+    from gridmap.report import build_report
+
+    report = build_report(plan, lang=lang, validate=False)
+    return " ".join(str(b) for b in report.section("overview").blocks)
+
+
+def test_polygons_among_household_points_are_counted_and_said(county, tmp_path):
+    households = county["frames"]["households"].copy()
+    metric = households.to_crs(32619)
+    households.loc[:2, "geometry"] = metric.geometry[:3].buffer(15).to_crs(households.crs).to_numpy()
+    moved = float(households["hh"][:3].sum())
+    path = write(households, tmp_path / "hh.gpkg")
+    plan, summary, text = accepted(county, tmp_path, households=path)
+    assert summary["households_used"] == pytest.approx(county["households_total"])
+    (repair,) = summary["repairs"]
+    assert repair["code"] == "polygons_as_points" and repair["count"] == 3 and repair["households"] == moved
+    assert f"3 polygon(s) among the household points ({moved:,.0f} households) counted at a point inside" in text
+    assert "3 polygon(s) among the household points" in report_text(plan)
+    assert "3 个面" in report_text(plan, "zh")
+
+
+def test_multipoint_households(county, tmp_path):
+    households = county["frames"]["households"].copy()
+    households["geometry"] = [shapely.MultiPoint([g]) for g in households.geometry.values]
+    path = write(households, tmp_path / "hh.gpkg")
+    plan, summary, _ = accepted(county, tmp_path, households=path)
+    assert summary["households_used"] == pytest.approx(county["households_total"])
+    assert summary["households_dropped"] == {}
+
+
+def test_drop_outside_says_how_many(county, tmp_path):
+    households = county["frames"]["households"].copy()
+    households.loc[:3, "geometry"] = shapely.points([(-70.0, 41.0)] * 4)
+    dropped = float(households["hh"][:4].sum())
+    path = write(households, tmp_path / "hh.gpkg")
+    refused(partition_args(county, tmp_path / "x", households=path), "4 point(s)", "outside the area",
+            "--drop-outside", out=tmp_path / "x")
+    plan, summary, text = accepted(county, tmp_path, "--drop-outside", households=path)
+    assert summary["households_read"] == pytest.approx(county["households_total"])
+    assert summary["households_dropped"] == {"outside_area": {"features": 4, "households": dropped}}
+    assert summary["households_used"] == pytest.approx(county["households_total"] - dropped)
+    assert f"{dropped:,.0f} households (4 features) outside the area dropped (--drop-outside)" in text
+    assert f"{dropped:,.0f} households (4 features) outside the area dropped" in report_text(plan)
+    assert plan.meta["summary"]["households_dropped"]["outside_area"]["households"] == dropped
+
+
+def test_duplicate_household_points_are_said(county, tmp_path):
+    households = county["frames"]["households"]
+    doubled = gpd.GeoDataFrame(pd_concat([households, households.iloc[:5]]), crs=households.crs)
+    path = write(doubled, tmp_path / "hh.gpkg")
+    plan, summary, text = accepted(county, tmp_path, households=path)
+    extra = float(households["hh"][:5].sum())
+    assert summary["households_used"] == pytest.approx(county["households_total"] + extra)
+    (repair,) = summary["repairs"]
+    assert repair["code"] == "duplicates_counted" and repair["count"] == 5
+    assert "5 row(s) equal to another in position and every value" in text
+    assert "5 row(s) equal to another" in report_text(plan)
+
+
+def pd_concat(frames):
+    import pandas as pd
+
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def test_roads_with_x_and_y_swapped(county, tmp_path):
+    roads = county["frames"]["roads"].copy()
+    roads["geometry"] = shapely.transform(roads.geometry.values, lambda xy: xy[:, ::-1])
+    path = write(roads, tmp_path / "roads.gpkg")
+    refused(partition_args(county, tmp_path / "out", roads=path), "roads", "roads.gpkg", "not one of the",
+            "x and y look swapped", out=tmp_path / "out")
+
+
+def test_roads_elsewhere(county, tmp_path):
+    roads = county["frames"]["roads"].copy()
+    roads["geometry"] = shapely.transform(roads.geometry.values, lambda xy: xy + [3.0, 0.0])
+    path = write(roads, tmp_path / "roads.gpkg")
+    refused(partition_args(county, tmp_path / "out", roads=path), "roads", "not one of the", "check the layers' CRS",
+            out=tmp_path / "out")
+
+
+# --------------------------------------------------------------------------- band and grid codes
+
+
+def test_band_one_one_is_refused_before_any_work(county, tmp_path):
+    import time
+
+    started = time.perf_counter()
+    refused([*partition_args(county, tmp_path / "out"), "--band", 1, 1], "band: unit 2 (Ward 2)",
+            "at most 900 grids per unit", "raise the band's MAX or split the unit", out=tmp_path / "out")
+    assert time.perf_counter() - started < 30  # no atoms were cut, no unit partitioned
+
+
+def test_more_than_900_grids_in_a_unit(county, tmp_path):
+    # Ward 2 holds 5,414 households: at most 5 per grid, 1,083 grids; serials 901-999 are the dedicated grids'
+    refused([*partition_args(county, tmp_path / "out"), "--band", 3, 5], "band: unit 2 (Ward 2)", "1,083 grids",
+            "at most 900 grids per unit", "serials 001-900", out=tmp_path / "out")
+
+
+# --------------------------------------------------------------------------- rules files (TOML)
+
+
+@pytest.mark.parametrize("toml, says", [
+    ('[plan.urban]\nmin_density = "high"\n', 'plan.urban.min_density: expected a number, got \'high\''),
+    ("[plan.urban]\nurban_pattern = 5\n", "plan.urban.urban_pattern: expected a text in quotes, got 5"),
+    ('[plan]\ncut_weights = {river = "low"}\n', "plan.cut_weights.river: expected a number, got 'low'"),
+    ('[plan]\nband = [300, "500"]\n', "plan.band[1]: expected a number, got '500'"),
+    ("[plan]\nband = [300]\n", "plan.band: expected 2 values"),
+    ("[plan]\nseed = true\n", "plan.seed: expected a whole number, got True"),
+    ("[plan]\nseed = 1.5\n", "plan.seed: expected a whole number, got 1.5"),
+    ("[plan]\nsliver_m2 = nan\n", "plan.sliver_m2: expected a number, got nan"),
+    ("[plna]\nband = [300, 500]\n[reach]\nmode = 'walk'\n", "unknown table or key 'plna'"),
+    ("[plna]\nband = [300, 500]\n[reach]\nmode = 'walk'\n", "did you mean [plan]?"),
+    ("[plan]\nbnad = [300, 500]\n", "plan: unknown parameter(s) ['bnad']"),
+    ("[plan.households]\ndwelling_m2 = {apartments = -90.0}\n",
+     "households.dwelling_m2.apartments: must be a number > 0 (m² per dwelling), got -90.0"),
+    ("[plan.households]\ndwelling_m2 = {residential = -100.0, apartments = 90.0}\n",
+     "households.dwelling_m2.residential: must be a number > 0"),
+    ("[plan.households]\ndefault_levels = {yes = 0}\n", "households.default_levels.yes: must be a number > 0"),
+    ("[plan.rural]\ngap_m = -1\n", "rural.gap_m: must be > 0 metres"),
+    ("[plan]\nband = [300, 500\n", "is not valid TOML"),
+])
+def test_bad_rules_files(county, tmp_path, toml, says):
+    path = tmp_path / "rules.toml"
+    path.write_text(toml, encoding="utf-8")
+    refused([*partition_args(county, tmp_path / "out"), "--config", path], "rules.toml", says, out=tmp_path / "out")
+
+
+@pytest.mark.parametrize("encoding, says", [("gbk", "GBK"), ("utf-16", "UTF-16")])
+def test_rules_file_in_another_encoding(county, tmp_path, encoding, says):
+    path = tmp_path / "rules.toml"
+    path.write_bytes('[plan]\nband = [300.0, 500.0]\n[plan.urban]\nurban_pattern = "社区|居委会"\n'.encode(encoding))
+    refused([*partition_args(county, tmp_path / "out"), "--config", path], "rules.toml", says, "save it as UTF-8",
+            out=tmp_path / "out")
+
+
+def test_staffing_rules_with_wrong_types(county, tmp_path):
+    path = tmp_path / "rules.toml"
+    path.write_text('[staffing]\nmonths_per_year = "twelve"\n', encoding="utf-8")
+    refused(["run", *partition_args(county, tmp_path / "out")[1:], "--config", path], "rules.toml",
+            "staffing.months_per_year: expected a whole number, got 'twelve'", out=tmp_path / "out")
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@pytest.fixture(scope="module")
+def hostile_plan(county, tmp_path_factory):
+    """The county's plan with units named to break what they reach: a formula, a link, a formula of TeX."""
+    folder = tmp_path_factory.mktemp("hostile_plan")
+    units = county["frames"]["units"].copy()
+    units["name"] = ["=HYPERLINK(\"http://x\",\"$2^{10}$ \\\\frac\")", "[click](javascript:alert(1)) @SUM(A1)"]
+    path = write(units, folder / "units.gpkg")
+    code, text = gm(*partition_args(county, folder / "out", units=path))
+    assert code == 0, text
+    return folder / "out" / "plan.gpkg"
+
+
+def test_names_with_dollars_reach_the_report(hostile_plan, tmp_path):
+    code, text = gm("report", hostile_plan, "--out", tmp_path / "report.html", "--lang", "en")
+    assert code == 0, text
+    assert "$2^{10}$" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_markdown_report_holds_no_links_from_the_data(hostile_plan, tmp_path):
+    code, text = gm("report", hostile_plan, "--out", tmp_path / "report.md", "--markdown", "--lang", "en")
+    assert code == 0, text
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "javascript:" in markdown and "](javascript:" not in markdown and "[click]" not in markdown
+
+
+def test_csv_cells_never_start_a_formula(hostile_plan, tmp_path):
+    import csv
+
+    code, text = gm("staff", hostile_plan, "--out", tmp_path / "staffed", "-q")
+    assert code == 0, text
+    for name in ("roster.csv", "budget.csv"):
+        with open(tmp_path / "staffed" / name, encoding="utf-8-sig", newline="") as f:
+            cells = [cell for row in csv.reader(f) for cell in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not _number(c))], name
+    roster = (tmp_path / "staffed" / "roster.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in roster
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def grids_only(county, tmp_path_factory):
+    """A plan file holding only its grids layer (as a user may export it from QGIS)."""
+    folder = tmp_path_factory.mktemp("grids_only")
+    code, text = gm(*partition_args(county, folder / "out"))
+    assert code == 0, text
+    grids = gpd.read_file(folder / "out" / "plan.gpkg", layer="grids")
+    grids.to_file(folder / "grids.gpkg", layer="grids")
+    return folder / "grids.gpkg"
+
+
+@pytest.mark.parametrize("command, says", [("staff", "no layer 'households'"), ("reach", "no households layer")])
+def test_plan_of_grids_only(grids_only, tmp_path, command, says):
+    refused([command, grids_only, "--out", tmp_path / "out", "-q"], says, out=tmp_path / "out")
+
+
+@pytest.mark.parametrize("command, name", [("map", "map.html"), ("report", "report.html")])
+def test_plan_of_grids_only_is_still_drawn(grids_only, tmp_path, command, name):
+    code, text = gm(command, grids_only, "--out", tmp_path / name)
+    assert code == 0 and (tmp_path / name).exists(), text
+
+
+# --------------------------------------------------------------------------- accounting on the real plans
+
+
+@pytest.mark.parametrize("fixture", ["li_plan", "pvd_plan"])
+def test_households_accounted_for_on_real_plans(request, fixture):
+    """Buildings (Liechtenstein) and census blocks (Providence): read = in the grids + dropped."""
+    summary = request.getfixturevalue(fixture).meta["summary"]
+    dropped = sum(d["households"] for d in summary["households_dropped"].values())
+    assert summary["households_read"] == pytest.approx(summary["households_used"] + dropped)
+    assert summary["households_used"] == pytest.approx(summary["households"])

@@ -64,21 +64,30 @@ def test_every_readme_command_names_real_options():
             assert option in help_text, f"README: gridmap {name} has no option {option}"
 
 
-def test_readme_toml_example_is_valid(tmp_path):
+def test_readme_toml_examples_are_valid(tmp_path):
     from gridmap.config import PlanConfig
     from gridmap.roads import ReachConfig
     from gridmap.staffing import StaffingConfig
     from gridmap.validate import ValidationRules
 
-    (example,) = blocks("toml")
+    examples = blocks("toml")
+    rules = [b for b in examples if "[plan]" in b]
+    manifests = [b for b in examples if "[[run]]" in b]
+    assert len(rules) == 1 and len(rules) + len(manifests) == len(examples)
     path = tmp_path / "rules.toml"
-    path.write_text(example, encoding="utf-8")
+    path.write_text(rules[0], encoding="utf-8")
     plan = PlanConfig.from_toml(path)
     assert plan.band == (300.0, 500.0) and plan.urban.mode == "density"
     staffing = StaffingConfig.from_toml(path, bare=False)
     assert staffing.urban[0].worker_type == "full_time" and staffing.monthly_pay("part_time") == 500.0
     assert ReachConfig.from_toml(path, bare=False).mode == "ebike"
     ValidationRules.from_toml(path)
+    for i, manifest in enumerate(manifests):
+        from gridmap.batch import read_manifest
+
+        path = tmp_path / f"province{i}.toml"
+        path.write_text(manifest, encoding="utf-8")
+        assert read_manifest(path)
 
 
 @pytest.mark.parametrize("name", ["dafang", "etuokeqian", "pengxi", "wusheng", "yingjing"])

@@ -94,6 +94,8 @@ def echo_summary(plan, path, lang: str = "en"):
         line("cli.in_band", t("cli.in_band_line", lo=lo, hi=hi, share=s["in_band_share_urban"]))
     click.echo("  " + t("cli.median_line", households=s["households_per_grid_median"],
                         shape=s["polsby_popper_median"]))
+    if "households_read" in s and s["households_read"] != s["households"]:
+        click.echo("  " + t("inputs.households_read", read=s["households_read"], used=s["households_used"]))
 
     def say(key, **fields):
         return i18n.text(key, lang, **fields)
@@ -140,6 +142,10 @@ def echo_summary(plan, path, lang: str = "en"):
     for what, n in s.get("repaired_polygons", {}).items():
         click.echo("  ! " + t("cli.repaired", what=what, n=n))
     units = plan.layers.get("units")
+    from gridmap.accounting import input_notes
+
+    for note in input_notes(s, lang):
+        click.echo(f"  ! {note}")
     for unit in s["infeasible_units"]:
         reason = unit["reason"] if lang == "en" else _unit_reason(units, unit["unit_id"], lo, lang)
         click.echo("  ! " + t("cli.unit_flag", unit_id=unit["unit_id"], name=unit["name"], reason=reason))

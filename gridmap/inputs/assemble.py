@@ -249,6 +249,9 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
                     barriers=read_lines(barriers, what="barriers", gcj02="barriers" in shifted),
                     sources={"area": str(area) if area else None, "units": str(units) if units else None,
                              "repaired_polygons": {k: v for k, v in repaired.items() if v},
+                             "line_files": {role: [str(p) for p in paths] for role, paths in
+                                            (("roads", roads), ("waterways", waterways), ("railways", railways),
+                                             ("barriers", barriers)) if paths},
                              **({"encodings": inputs_encoding} if inputs_encoding else {})})
     if "highway" not in inputs.roads.columns:
         inputs.roads = inputs.roads.assign(highway="residential")
@@ -283,9 +286,28 @@ def set_households(inputs: Inputs, path, column: str | None = None, divisor: flo
     else:  # counted once, by read_households; the method names the file's column
         inputs.households = hh.from_points(layer, "households")
         inputs.households.attrs["method"] = f"points ({column} per point)" if column else "points (one household each)"
+        attrs = layer.attrs
+        if attrs.get("polygons_as_points"):
+            note_repair(inputs, "households", "polygons_as_points", *attrs["polygons_as_points"], path)
+        made = inputs.households.attrs
+        if made.get("duplicates"):
+            note_repair(inputs, "households", "duplicates_counted", made["duplicates"], made["duplicate_households"],
+                        path)
+        if made.get("multipoints"):
+            note_repair(inputs, "households", "multipoints_whole", made["multipoints"], None, path)
     inputs.buildings = None
     inputs.sources["households"] = str(path)
+    inputs.sources["households_read"] = {"file": str(path), "rows": int(len(layer)),
+                                         "households": float(layer["households"].sum())}
     return inputs
+
+
+def note_repair(inputs: Inputs, what: str, code: str, count: int, households: float | None, path=None) -> None:
+    """Record what gridmap repaired or noticed in an input (``inputs.sources["repairs"]``): the
+    summary, the plan's meta and the report state each one; nothing is repaired silently."""
+    inputs.sources.setdefault("repairs", []).append(
+        {"input": what, "code": code, "count": int(count), "households": households,
+         "file": str(path) if path is not None else None})
 
 
 def set_totals(inputs: Inputs, path, column: str = "households", divisor: float = 1.0, *,

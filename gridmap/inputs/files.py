@@ -66,11 +66,21 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
         raise InputError(f"{what}: cannot read {path}: {str(exc).splitlines()[0]}") from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         raise InputError(f"{what}: {path} has no geometry column")
-    if not keep_empty:
-        gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].reset_index(drop=True)
-    if gdf.empty:
+    missing = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy().copy()
+    if keep_empty:
+        missing[:] = False
+    if missing.all():
         raise InputError(f"{what}: {path} has no features (empty layer)")
+    if missing.any():
+        if what.split(" (")[0] in NEED_GEOMETRY:
+            first = int(np.flatnonzero(missing)[0])
+            raise InputError(f"{what}: {path} row {first + 1} {describe_row(gdf, first)}has no geometry "
+                             f"({int(missing.sum())} row(s) in all); give them their geometry or delete them")
+        gdf = gdf[~missing].reset_index(drop=True)
+        gdf.attrs["no_geometry"] = int(missing.sum())
     require_crs(gdf, f"{what} ({path})")
+    check_degrees(gdf, f"{what} ({path})")
+    gdf.attrs["path"] = str(path)
     if encoding:
         gdf.attrs["encoding"] = {"encoding": encoding, "how": how}
     if gcj02:
@@ -79,6 +89,36 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     if kind is not None:
         gdf = require_kind(gdf, kind, f"{what} ({path})")
     return gdf
+
+
+#: Roles whose rows all count (a unit, a household count, a total): a row without geometry is refused,
+#: not dropped. Rows without geometry of other layers (roads, buildings) carry nothing and are dropped.
+NEED_GEOMETRY = ("area", "units", "households", "household totals", "units points")
+
+
+def describe_row(gdf: gpd.GeoDataFrame, i: int, limit: int = 3) -> str:
+    """A few attributes of row ``i`` to find it by in a GIS (``(id='7', name='Ward 7') ``), or ``''``."""
+    columns = [c for c in gdf.columns if c != gdf.geometry.name][:limit]
+    if not columns:
+        return ""
+    values = ", ".join(f"{c}={plain(gdf[c].iloc[i])!r}" for c in columns)
+    return f"({values}) "
+
+
+def plain(value):
+    """A numpy scalar as the Python value it holds (so that messages show ``29.0``, not ``np.float64(29.0)``)."""
+    return value.item() if hasattr(value, "item") and getattr(value, "ndim", 1) == 0 else value
+
+
+def check_degrees(gdf: gpd.GeoDataFrame, what: str) -> None:
+    """Fail when a layer labelled in degrees holds coordinates no longitude or latitude can take (metres)."""
+    if gdf.crs is None or not gdf.crs.is_geographic:
+        return
+    x0, y0, x1, y1 = gdf.total_bounds
+    if max(abs(x0), abs(x1)) > 180.5 or max(abs(y0), abs(y1)) > 90.5:
+        raise InputError(f"{what}: the CRS says degrees ({gdf.crs.name}) but coordinates reach x={x1:,.0f}, "
+                         f"y={y1:,.0f}: they look like metres; give the layer its real CRS (e.g. its UTM or "
+                         "CGCS2000 Gauss-Krüger EPSG code)")
 
 
 #: Columns tried, in order, for the ids and the names of units when none is named.
@@ -125,17 +165,40 @@ def _id_text(value) -> str:
     return str(value)
 
 
+#: Households in one feature above which a count is taken for a typing or unit error (a county
+#: holds some 10^5 households; 10^7 in one point or block is no count of households or persons).
+MAX_PER_FEATURE = 1e7
+
+
 def household_counts(gdf: gpd.GeoDataFrame, column: str | None, what: str) -> np.ndarray:
-    """Households per feature: ``column`` as numbers (every value a number >= 0), or 1 each when None."""
+    """Households per feature: ``column`` as numbers, or 1 each when None.
+
+    Every value must be a number, finite, >= 0 and at most :data:`MAX_PER_FEATURE`; else a
+    one-line error naming the file (``attrs["path"]``), the first bad row and the fix.
+    """
     if column is None:
         return np.ones(len(gdf))
+    path = gdf.attrs.get("path")
+    where = f"{what}: {path}" if path else what
     if column not in gdf.columns:
-        raise InputError(f"{what}: no column {column!r}; columns: {list(gdf.columns.drop(gdf.geometry.name))}")
-    values = pd.to_numeric(gdf[column], errors="coerce").to_numpy(dtype=float)
+        raise InputError(f"{where} has no column {column!r}; columns: {list(gdf.columns.drop(gdf.geometry.name))}")
+    raw = gdf[column]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+
+    def first(bad, problem, fix):
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{where} row {i + 1}: {column} = {plain(raw.iloc[i])!r} {problem} ({int(bad.sum())} "
+                         f"such row(s)); {fix}")
+
     if np.isnan(values).any():
-        raise InputError(f"{what}: column {column!r} has {int(np.isnan(values).sum())} non-numeric or empty values")
+        first(np.isnan(values), "is non-numeric or empty", "give a count or delete the row")
+    if np.isinf(values).any():
+        first(np.isinf(values), "is infinite", "give a count")
     if (values < 0).any():
-        raise InputError(f"{what}: column {column!r} has negative household counts")
+        first(values < 0, "is negative", "give a count >= 0")
+    if (values > MAX_PER_FEATURE).any():
+        first(values > MAX_PER_FEATURE, f"is more than {MAX_PER_FEATURE:,.0f} in one feature, which no household "
+              "or person count can be", "check the column and its unit")
     return values
 
 
@@ -159,11 +222,20 @@ def read_households(path, column: str | None = None, divisor: float = 1.0, *, gc
         layer = require_kind(layer, "polygon", f"households ({path})")
         kind = "polygons"
     else:
+        polygons = layer.geom_type.isin(_KINDS["polygon"]).to_numpy()
+        if polygons.any():
+            # Polygons among points (a building drawn instead of its address point): their
+            # households are counted at a point inside them, as for census polygons, and said.
+            moved = float((household_counts(layer, column, "households") / divisor)[polygons].sum())
+            attrs = dict(layer.attrs)
+            layer = layer.copy()
+            layer.loc[polygons, layer.geometry.name] = shapely.point_on_surface(layer.geometry.values[polygons])
+            layer.attrs = attrs | {"polygons_as_points": (int(polygons.sum()), moved)}
         layer = require_kind(layer, "point", f"households ({path})")
         kind = "points"
     counts = household_counts(layer, column, "households") / divisor
     out = layer.drop(columns=["households"], errors="ignore").assign(households=counts)
-    out.attrs.update(layer.attrs, kind=kind, column=column)
+    out.attrs.update(layer.attrs, kind=kind, column=column, read=float(counts.sum()), rows=len(layer))
     return out
 
 
@@ -188,14 +260,26 @@ def shift_from_gcj02(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
 
 
 def require_kind(gdf: gpd.GeoDataFrame, kind: str, what: str) -> gpd.GeoDataFrame:
-    """Keep the features of one geometry kind (fail when there are none); polygons repaired."""
+    """Keep the features of one geometry kind; polygons repaired.
+
+    A layer without any is refused. Features of another kind among them are refused
+    too, naming the first, for the roles in :data:`NEED_GEOMETRY` (a unit or a count
+    would be lost); for other layers they are dropped and counted in
+    ``attrs["dropped_kind"]``.
+    """
     allowed = _KINDS[kind]
     types = gdf.geom_type
     wrong = ~types.isin(allowed)
     if wrong.all():
         raise InputError(f"{what}: expected {kind} geometries, found {sorted(types.unique())}")
     if wrong.any():
+        if what.split(" (")[0] in NEED_GEOMETRY:
+            first = int(np.flatnonzero(wrong.to_numpy())[0])
+            raise InputError(f"{what}: row {first + 1} {describe_row(gdf, first)}is a {types.iloc[first]}, "
+                             f"not a {kind} ({int(wrong.sum())} such row(s)); fix or delete them")
+        attrs = dict(gdf.attrs)
         gdf = gdf[~wrong].reset_index(drop=True)
+        gdf.attrs = attrs | {"dropped_kind": int(wrong.sum())}
     if kind == "polygon":
         gdf = repair_polygons(gdf, what)
     return gdf

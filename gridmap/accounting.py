@@ -1,0 +1,55 @@
+"""Households and area accounted for: what was read, what the grids hold, what was dropped and why.
+
+:func:`households_accounting` gives the numbers a plan's summary and meta carry
+(``households_read``, ``households_used``, ``households_dropped`` by reason, units left
+out, gaps filled) and checks that they add up; :func:`input_notes` turns them and the
+repairs recorded while reading (``summary["repairs"]``) into sentences, through the one
+vocabulary, for the command line's summary and the report. Nothing is dropped or
+repaired without a sentence here.
+"""
+from __future__ import annotations
+
+from gridmap import i18n
+
+
+def households_accounting(households, grids, units) -> dict:
+    """Households read, used and dropped (with why), and units dropped: the numbers must add up.
+
+    Conservation is by construction (every household point lies in one atom, every atom in
+    one grid); a difference is a bug in gridmap, not bad input.
+    """
+    read = float(households.attrs.get("households_read", households["households"].sum()))
+    used = float(grids["households"].sum())
+    dropped = {}
+    if households.attrs.get("dropped_outside"):
+        dropped["outside_area"] = {"features": int(households.attrs["dropped_outside"]),
+                                   "households": float(households.attrs.get("dropped_outside_households", 0.0))}
+    lost = read - used - sum(d["households"] for d in dropped.values())
+    if abs(lost) > 1e-6 * max(read, 1.0):
+        raise RuntimeError(f"households not conserved: {read} read, {used} in the grids, "
+                           f"{read - used - lost} dropped; {lost} unaccounted for")
+    if abs(float(households["households"].sum()) - used) > 1e-6 * max(used, 1.0):
+        raise RuntimeError(f"households not conserved: {households['households'].sum()} placed, {used} in the grids")
+    return {"households_read": read, "households_used": used, "households_dropped": dropped,
+            "units_outside_area": list(units.attrs.get("outside_area", [])),
+            "gaps_filled": {"pieces": int(units.attrs.get("gaps_filled", 0)),
+                            "m2": float(units.attrs.get("gaps_filled_m2", 0.0))}}
+
+
+def input_notes(summary: dict, lang: str = "en") -> list[str]:
+    """What became of the inputs, one sentence each: households dropped and why, repairs, units left out."""
+    notes = []
+    for reason, d in summary.get("households_dropped", {}).items():
+        notes.append(i18n.text(f"dropped.{reason}", lang, **d))
+    for repair in summary.get("repairs", []):
+        where = f"{repair['input']} ({repair['file']}): " if repair.get("file") else f"{repair['input']}: "
+        notes.append(where + i18n.text(f"repair.{repair['code']}", lang, count=repair["count"],
+                                       households=repair.get("households") or 0))
+    if summary.get("units_outside_area"):
+        names = summary["units_outside_area"]
+        notes.append(i18n.text("repair.units_outside_area", lang, count=len(names),
+                               names=", ".join(names[:10]) + (", ..." if len(names) > 10 else "")))
+    gaps = summary.get("gaps_filled", {})
+    if gaps.get("pieces"):
+        notes.append(i18n.text("repair.gaps_filled", lang, count=gaps["pieces"], m2=gaps["m2"]))
+    return notes
