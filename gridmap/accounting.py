@@ -22,7 +22,7 @@ def households_accounting(households, grids, units) -> dict:
     used = float(grids["households"].sum())
     dropped = {}
     if households.attrs.get("dropped_outside"):
-        dropped["outside_area"] = {"features": int(households.attrs["dropped_outside"]),
+        dropped[households.attrs.get("dropped_reason", "outside_area")] = {"features": int(households.attrs["dropped_outside"]),
                                    "households": float(households.attrs.get("dropped_outside_households", 0.0))}
     lost = read - used - sum(d["households"] for d in dropped.values())
     if abs(lost) > 1e-6 * max(read, 1.0):

@@ -461,6 +461,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "dropped.outside_area": ("{households:,.0f} 户（{features:,} 个要素）位于范围之外，已按要求剔除。",
                              "{households:,.0f} households ({features:,} features) outside the area dropped "
                              "(--drop-outside)."),
+    "dropped.buildings_outside_area": ("{households:,.0f} 户（{features:,} 栋建筑）的建筑内点位于范围之外，未计入。",
+                                       "{households:,.0f} households ({features:,} buildings) whose inner point lies "
+                                       "outside the area left out."),
+    "dropped.totals_outside_area": ("已知总数中 {households:,.0f} 户（{features:,} 个点）分摊到范围之外，未计入。",
+                                    "{households:,.0f} households ({features:,} points) of the known totals spread "
+                                    "outside the area left out."),
     "repair.polygons_as_points": ("住户点图层中有 {count:,} 个面（{households:,.0f} 户），按面内一点计入。",
                                   "{count:,} polygon(s) among the household points ({households:,.0f} households) "
                                   "counted at a point inside each."),

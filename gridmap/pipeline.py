@@ -259,6 +259,7 @@ def _prepare_households(inputs, area, crs, config, units):
         read = float(points["households"].sum())
         # Buildings straddling the area's edge are outside when their inner point is.
         points = _read_total(hh.inside_area(points, area, drop=True), read)
+        points.attrs["dropped_reason"] = "buildings_outside_area"
     if not totals_given:
         if points is None or points.empty:
             if inputs.households is not None:
@@ -352,6 +353,7 @@ def _spread_totals(inputs, points, area, crs, units):
     # a total's points lie inside its polygon; the base points were inside the area already
     read = float(spread["households"].sum())
     spread = _read_total(hh.inside_area(spread, area, drop=True), read)
+    spread.attrs["dropped_reason"] = "totals_outside_area"
     base = points.attrs.get("method", "points") if points is not None else "none"
     methods = sorted(set(report["method"]))
     method = f"totals ({what}) spread by {', '.join(methods)}; base estimate: {base}"

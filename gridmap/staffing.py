@@ -306,13 +306,13 @@ def roster(plan: Plan) -> pd.DataFrame:
 
 def write_roster(plan: Plan, path: str | Path) -> Path:
     """Write :func:`roster` as CSV (UTF-8 with BOM for Excel; no cell starts a formula), atomically."""
-    from gridmap._csv import write_csv
+    from gridmap.tables import write_csv
 
-    return write_csv(path, roster(plan))
+    return write_csv(roster(plan), path)
 
 
 def write_budget(plan: Plan, path: str | Path) -> Path:
     """Write :func:`budget_table` as CSV (UTF-8 with BOM for Excel; no cell starts a formula), atomically."""
-    from gridmap._csv import write_csv
+    from gridmap.tables import write_csv
 
-    return write_csv(path, budget_table(plan))
+    return write_csv(budget_table(plan), path)

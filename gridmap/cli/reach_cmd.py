@@ -29,7 +29,7 @@ def command(plan_path, roads, bases_path, mode, minutes_urban, minutes_rural, ob
     """
     from gridmap.reach import reach_plan, reach_table
 
-    from gridmap._csv import write_csv
+    from gridmap.tables import write_csv
     from gridmap._outdir import OutputDir, plan_id
 
     config = load_reach_config(config_path, mode=mode, minutes_urban=minutes_urban, minutes_rural=minutes_rural)
@@ -48,7 +48,7 @@ def command(plan_path, roads, bases_path, mode, minutes_urban, minutes_rural, ob
         out.plan_id = plan_id(plan)
         plan.save(out.file(target.name))
         table = reach_table(plan, "units")
-        write_csv(out.file("reach.csv"), table)
+        write_csv(table, out.file("reach.csv"))
     echo_reach(plan, target)
 
 
