@@ -10,8 +10,9 @@ in one way, and given to the command line. Each case asserts one of two answers:
 - repaired: exit 0, and the repair stated in the summary on the terminal, in the plan's
   meta and summary.json, and in the report.
 
-Add a case for every new way an input goes wrong (``CLASSES`` lists them for the
-closing note's table).
+Add a case for every new way an input goes wrong, in the section of its class (files,
+output directories, gridmap's own failures, units, households, lines, band and grid
+codes, rules files, plans, accounting).
 """
 from __future__ import annotations
 
