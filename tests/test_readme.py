@@ -48,8 +48,10 @@ def _runnable(args) -> bool:
     """A command whose input files all come with gridmap (or with an earlier README command)."""
     if "..." in args:
         return False
-    files = [a for a in args if re.search(r"\.(gpkg|shp|geojson|zip|pbf|toml)$", a)
-             and not a.startswith("out/")]
+    # inputs: files named anywhere but after --out (a plan under out/ comes from an earlier command,
+    # which may itself have been skipped)
+    files = [a for before, a in zip(["", *args], args) if re.search(r"\.(gpkg|shp|geojson|zip|pbf|toml|csv)$", a)
+             and before != "--out"]
     return all(Path(a).exists() for a in files)
 
 
