@@ -371,12 +371,14 @@ def write_summary(result: BatchResult, out: Path, *, lang: str = "zh") -> dict:
 
     import pandas as pd
 
-    from gridmap._atomic import write_bytes, write_text
+    from gridmap._atomic import write_text
+    from gridmap.tables import write_csv
 
     table = pd.DataFrame([{c: r.get(c) for c in COLUMNS} for r in result.rows], columns=list(COLUMNS))
-    paths = {"province.csv": write_bytes(out / "province.csv", table.to_csv(index=False).encode("utf-8-sig"))}
+    # county names and error messages come from the manifest and the inputs: escaped for Excel
+    paths = {"province.csv": write_csv(table, out / "province.csv")}
     failed = table[table["status"] == "failed"][["name", "error"]]
-    paths["failures.csv"] = write_bytes(out / "failures.csv", failed.to_csv(index=False).encode("utf-8-sig"))
+    paths["failures.csv"] = write_csv(failed, out / "failures.csv")
     done = [r["name"] for r in result.rows if r["status"] in ("ok", "skipped")]
     map_path = _province_map(out, done, result.rows, lang)
     if map_path is not None:

@@ -6,6 +6,8 @@ check that no worker process outlives it.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -247,3 +249,19 @@ extract-area = true
     # --resume runs only what failed (and fails again the same way)
     again = invoke("batch", manifest, "--out", out, "--workers", "1", "--resume", "-q")
     assert again.exit_code == 4 and "1 skipped" in again.output
+
+
+def test_province_tables_escape_formulas_for_excel(tmp_path):
+    """County names and errors come from the manifest and the inputs: no cell of province.csv or
+    failures.csv starts a formula in Excel."""
+    from gridmap.batch import COLUMNS, BatchResult, write_summary
+
+    rows = [dict({c: None for c in COLUMNS}, name="=HYPERLINK(\"http://x\",\"y\")", status="failed",
+                 error="+cmd|' /C calc'!A0"),
+            dict({c: 0 for c in COLUMNS}, name="@county", status="ok", households=10.0, error="")]
+    write_summary(BatchResult(rows=rows), tmp_path, lang="en")
+    for name in ("province.csv", "failures.csv"):
+        text = (tmp_path / name).read_text(encoding="utf-8-sig")
+        cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], (name, text)
+    assert "HYPERLINK" in (tmp_path / "failures.csv").read_text(encoding="utf-8-sig")
