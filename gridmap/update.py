@@ -263,8 +263,9 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
             faults.append(EditFault(gid, "locked_edited", f"locked grid gained atoms {gained[:10]} and lost "
                                     f"{lost[:10]}; unlock it first", tuple(gained + lost)))
         extra = attributes.get(label, {})
-        regime = extra.get("regime") or (str(old_rows.at[label, "regime"]) if known else str(units.at[unit, "regime"])
-                                         if unit in units.index else "urban")
+        regime = extra.get("regime") or (str(old_rows.at[label, "regime"]) if known
+                                         else _regime_of_new_grid(old[members], hh_atom[members], old_rows,
+                                                                  units, unit))
         total = float(unit_hh.get(unit, households))
         can_be_met = np.floor(total / lo + 1e-9) >= np.ceil(total / hi - 1e-9) and total >= lo
         flag, kind = "", ""  # the flag's sentence and its kind (the grids' flag_reason and flag columns)
@@ -346,6 +347,18 @@ def _new_row(units, unit, plan) -> dict:
     county = plan.grids["county_name"].iloc[0] if "county_name" in plan.grids.columns else ""
     return {"county_name": county, "parent_id": info.get("parent_id", ""), "parent_name": info.get("parent_name", ""),
             "unit_name": info.get("name", "")}
+
+
+def _regime_of_new_grid(old_grids, households, old_rows, units, unit) -> str:
+    """A new grid takes the regime of the old grid most of its households come from (a grid cut from a
+    mixed unit's town seat is urban, one from its countryside rural); without one, its unit's regime,
+    where ``mixed`` counts as urban (a new grid is held to the band unless the edit says otherwise)."""
+    weights = pd.Series(households + 1e-9).groupby(np.asarray(old_grids, dtype=str)).sum()
+    for grid in weights.sort_values(ascending=False).index:
+        if grid in old_rows.index and str(old_rows.at[grid, "regime"]) not in ("island", "dedicated", ""):
+            return str(old_rows.at[grid, "regime"])
+    regime = str(units.at[unit, "regime"]) if unit in units.index and "regime" in units else "urban"
+    return "urban" if regime in ("mixed", "", "nan") else regime
 
 
 def _used_serials(grids, meta) -> dict:

@@ -191,3 +191,21 @@ def test_edits_as_csv(li_plan, tmp_path):
                                         f"{atoms['grid_id'].iloc[0]}\n", encoding="utf-8")
     edits = read_edits(tmp_path / "edits.csv")
     assert edits.assignment["atom_id"].tolist() == [int(atoms["atom_id"].iloc[0])] and edits.locked is None
+
+
+def test_new_grid_takes_the_regime_of_the_grid_its_households_come_from():
+    """A grid cut from a mixed unit is urban when its households come from the town seat's grids and
+    rural when they come from the countryside; never 'mixed', which validate would hold to the band."""
+    import numpy as np
+    import pandas as pd
+
+    from gridmap.update import _regime_of_new_grid
+
+    old_rows = pd.DataFrame({"regime": ["urban", "rural", "island"]}, index=["u-001", "u-002", "u-003"])
+    units = pd.DataFrame({"regime": ["mixed"]}, index=["u"])
+    town = _regime_of_new_grid(np.array(["u-001", "u-001", "u-002"]), np.array([200.0, 150.0, 20.0]),
+                               old_rows, units, "u")
+    country = _regime_of_new_grid(np.array(["u-001", "u-002", "u-002"]), np.array([10.0, 60.0, 80.0]),
+                                  old_rows, units, "u")
+    cut_off = _regime_of_new_grid(np.array(["u-003"]), np.array([5.0]), old_rows, units, "u")
+    assert (town, country, cut_off) == ("urban", "rural", "urban")
