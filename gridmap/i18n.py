@@ -62,7 +62,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "band.under": ("低于下限", "below the band"),
     "band.in": ("在范围内", "within the band"),
     "band.over": ("高于上限", "above the band"),
-    "band.rural": ("农村（整村一格）", "rural (one grid per village)"),
+    "band.rural": ("农村（按村或自然村落）", "rural (by village or settlement)"),
     "band.dedicated": ("专属网格（学校、医院、园区等）", "dedicated grid (school, hospital, park ...)"),
     "kind.school": ("学校", "school"),
     "kind.hospital": ("医院", "hospital"),
