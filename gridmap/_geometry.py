@@ -1,5 +1,6 @@
 """Private geometry plumbing shared by readers, the pipeline, validation and reach.
 
+:func:`present` says which geometries are there (neither None nor empty).
 :func:`polygonal` is the one "polygonal part" helper: it works on an array of
 geometries (or one), passes Polygons and MultiPolygons through untouched in one
 vectorised test, and only for the rare others (collections left by ``intersection`` or
@@ -35,3 +36,13 @@ def polygonal(geoms, *, empty=shapely.Polygon):
     for i in np.flatnonzero(missing | (shapely.get_type_id(out) < 0)):
         out[i] = empty()
     return out[0] if scalar else out
+
+
+def present(geoms) -> np.ndarray:
+    """Boolean mask of the geometries that are neither missing (None) nor empty.
+
+    shapely's predicates, not geopandas' ``notna()``, which warns whenever a layer holds
+    an empty geometry (it changed what it counts as missing).
+    """
+    values = np.asarray(getattr(geoms, "values", geoms), dtype=object)
+    return ~shapely.is_missing(values) & ~shapely.is_empty(values)

@@ -33,6 +33,7 @@ import shapely
 
 from gridmap import i18n
 from gridmap._atomic import write_text
+from gridmap._geometry import present
 from gridmap.errors import InputError
 from gridmap.graph import shared_edges
 
@@ -95,7 +96,7 @@ def editor_payload(plan, *, lang: str = "zh", simplify_m: float = DEFAULT_SIMPLI
         if missing:
             raise InputError(f"edit: the plan's {name} layer lacks column(s) {', '.join(missing)}; "
                              "make the plan with gridmap partition")
-    atoms = atoms[atoms.geometry.notna() & ~atoms.geometry.is_empty].reset_index(drop=True)
+    atoms = atoms[present(atoms.geometry)].reset_index(drop=True)
     if atoms.crs is None:
         raise InputError("edit: the plan's atoms layer has no CRS")
     if atoms.crs.is_geographic:

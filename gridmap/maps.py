@@ -42,7 +42,7 @@ from jinja2 import Template
 
 from gridmap import gcj02, i18n
 from gridmap._atomic import write_text
-from gridmap._geometry import polygonal
+from gridmap._geometry import polygonal, present
 from gridmap._colouring import PALETTE, colour_grids
 from gridmap._levels import county_name, townships
 from gridmap._static_map import short_code
@@ -438,7 +438,7 @@ def _layer(plan, name: str) -> gpd.GeoDataFrame | None:
     frame = plan.layers.get(name)
     if frame is None or len(frame) == 0:
         return None
-    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    frame = frame[present(frame.geometry)]
     if frame.empty:
         return None
     return _metric(frame, name)

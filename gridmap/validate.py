@@ -33,7 +33,7 @@ from gridmap.codes import check_code
 from gridmap.config import Band, RuleSet
 from gridmap.crs import metric_crs, require_crs
 from gridmap.errors import InputError
-from gridmap._geometry import polygonal
+from gridmap._geometry import polygonal, present
 
 #: Fault classes in reporting order, with their default level; their names in either
 #: language are ``fault.<class>`` in gridmap.i18n.
@@ -323,7 +323,7 @@ class _Check:
         self.band: Band | None = band
         grids = grids.reset_index(drop=True)
         if grids.crs.is_geographic:
-            valid = grids.geometry[grids.geometry.notna() & ~grids.geometry.is_empty]
+            valid = grids.geometry[present(grids.geometry)]
             if valid.empty:
                 raise InputError("grids: every geometry is empty")
             centre = shapely.union_all(valid.to_crs(4326).geometry.envelope.values).centroid
@@ -387,7 +387,7 @@ class _Check:
         if not isinstance(gdf, gpd.GeoDataFrame):
             raise InputError(f"{what}: expected a GeoDataFrame")
         require_crs(gdf, what)
-        gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].reset_index(drop=True).to_crs(self.crs)
+        gdf = gdf[present(gdf.geometry)].reset_index(drop=True).to_crs(self.crs)
         if kind == "polygon":
             ok = gdf.geom_type.isin(["Polygon", "MultiPolygon"])
             if len(gdf) and not ok.any():
