@@ -285,20 +285,12 @@ def _words(lang: str) -> dict:
 
 
 def _title(plan, lang: str) -> str:
-    area = plan.layers.get("area")
-    if area is not None and "name" in area and len(area) and _str(area["name"].iloc[0]):
-        return _str(area["name"].iloc[0])
-    return _str((plan.meta.get("inputs") or {}).get("area_name")) or i18n.text("editor.grid", lang)
+    return plan.area_name or i18n.text("editor.grid", lang)
 
 
 def _attribution(plan, lang: str) -> str:
     """'© OpenStreetMap contributors' whenever the plan was made from OSM data (data/SOURCES.md)."""
-    inputs = plan.meta.get("inputs") or {}
-    values = inputs.values() if isinstance(inputs, dict) else [inputs]
-    text = " ".join(_str(v) for v in values).lower()
-    if ".osm" in text or "openstreetmap" in text:
-        return "© OpenStreetMap contributors (ODbL)"
-    return ""
+    return "© OpenStreetMap contributors (ODbL)" if plan.from_osm else ""
 
 
 def _str(value) -> str:

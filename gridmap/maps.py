@@ -475,21 +475,12 @@ def _grid_classes(grids: gpd.GeoDataFrame, band) -> np.ndarray:
 
 
 def _title(plan, text) -> str:
-    area = plan.layers.get("area")
-    if area is not None and "name" in area and len(area) and _str(area["name"].iloc[0]):
-        return _str(area["name"].iloc[0])
-    name = (plan.meta.get("inputs") or {}).get("area_name")
-    return _str(name) or text["title"]
+    return plan.area_name or text["title"]
 
 
 def _attribution(plan, lang: str) -> str:
     """'© OpenStreetMap contributors' (ODbL) whenever the plan was made from OSM data (data/SOURCES.md)."""
-    inputs = plan.meta.get("inputs") or {}
-    values = inputs.values() if isinstance(inputs, dict) else [inputs]
-    text = " ".join(_str(v) for v in values).lower()
-    if (isinstance(inputs, dict) and inputs.get("osm")) or ".osm" in text or "openstreetmap" in text:
-        return _OSM_ATTRIBUTION[lang]
-    return ""
+    return _OSM_ATTRIBUTION[lang] if plan.from_osm else ""
 
 
 def _basemap_layers(basemap: str, key: str | None, lang: str) -> list[folium.TileLayer]:

@@ -67,6 +67,25 @@ class Plan:
         steps have run. Validation, the report and the map hold the plan to these."""
         return RuleSet.from_meta(self.meta)
 
+    @property
+    def area_name(self) -> str:
+        """The name of the planned area: the area layer's ``name``, else the input's area name, else ''."""
+        area = self.layers.get("area")
+        if area is not None and "name" in area and len(area):
+            name = area["name"].iloc[0]
+            if isinstance(name, str) and name:
+                return name
+        name = (self.meta.get("inputs") or {}).get("area_name") if isinstance(self.meta.get("inputs"), dict) else None
+        return name if isinstance(name, str) else ""
+
+    @property
+    def from_osm(self) -> bool:
+        """Whether the plan was made from OpenStreetMap data (so it carries the ODbL attribution)."""
+        inputs = self.meta.get("inputs") or {}
+        values = inputs.values() if isinstance(inputs, dict) else [inputs]
+        text = " ".join("" if v is None else str(v) for v in values).lower()
+        return bool(isinstance(inputs, dict) and inputs.get("osm")) or ".osm" in text or "openstreetmap" in text
+
     def to_map(self, **kwargs):
         """An interactive folium map of the plan (see :func:`gridmap.maps.plan_map` for options)."""
         from gridmap.maps import plan_map
