@@ -4,8 +4,8 @@ When the unit id is a 12-digit national statistical division code (6 county + 3 
 + 3 village digits, 统计用区划代码) the grid code is those 12 digits plus the serial
 (15 digits); otherwise ``<unit_id>-<serial>``. Levels 1-4 of a code (county, township,
 village/community, grid) come from :func:`code_levels`, their names from a code table
-(:func:`load_code_table`, e.g. the NBS 2023 codes in ``data/china``); :func:`check_code`
-says why a code is malformed.
+(:func:`load_code_table`, e.g. the NBS 2023 codes in ``data/china``); :func:`code_problem`
+says why a code is malformed (as data), :func:`check_code` in words.
 """
 from __future__ import annotations
 
@@ -114,50 +114,64 @@ def load_code_table(folder) -> pd.DataFrame:
     return table
 
 
-def check_code(code, unit_id=None) -> str | None:
-    """Why ``code`` is not a well-formed grid code, or None when it is.
+def code_problem(code, unit_id=None) -> tuple[str, dict] | None:
+    """Why ``code`` is not a well-formed grid code, as data: ``(reason, params)``, or None when it is.
 
     A grid code is the 12-digit village/community code plus a 3-digit serial (15 digits,
     serial 001-999), or ``<unit_id>-NNN`` when the unit has no statistical code. With
     ``unit_id``, the code must also belong to that unit: ``unit_id + NNN`` when the unit
-    id is a 12-digit code, ``unit_id-NNN`` otherwise.
+    id is a 12-digit code, ``unit_id-NNN`` otherwise. ``reason`` names the template
+    ``detail.code_why_<reason>`` of :mod:`gridmap.i18n` (zh and en); ``params`` fill it.
     """
     if code is None or (isinstance(code, float) and code != code):
-        return "no code"
+        return "missing", {}
     code = str(code).strip()
     if not code:
-        return "no code"
+        return "missing", {}
     if code.isdigit():
         if not _GRID_NBS.fullmatch(code):
-            return (f"{len(code)} digits; a grid code has 15 "
-                    "(6 county + 3 township + 3 village/community + 3 grid serial)")
+            return "digits", {"n": len(code)}
         if int(code[:2]) not in PROVINCE_CODES:
-            return f"{code[:2]} is no province code"
+            return "province", {"digits": code[:2]}
         if code[6:9] == "000":
-            return "township digits 7-9 are 000"
+            return "township_000", {}
         if code[9:12] == "000":
-            return "village digits 10-12 are 000 (a township's code, not a village's)"
+            return "village_000", {}
         if code[12:] == "000":
-            return "grid serial 000 (serials run 001-999)"
+            return "serial_000", {}
         nbs = True
     else:
         match = _GRID_LOCAL.fullmatch(code)
         if not match:
-            return "neither 15 digits nor <unit_id>-NNN"
+            return "form", {}
         if match["serial"] == "000":
-            return "grid serial 000 (serials run 001-999)"
+            return "serial_000", {}
         nbs = False
     if unit_id is None or (isinstance(unit_id, float) and unit_id != unit_id) or str(unit_id) == "":
         return None
     unit_id = str(unit_id)
     if is_nbs_code(unit_id):
         if not nbs:
-            return f"unit {unit_id} has a statistical code: expected {unit_id}NNN"
+            return "expected_nbs", {"unit": unit_id}
         if code[:12] != unit_id:
-            return f"village digits {code[:12]} are not those of its unit {unit_id}"
+            return "other_village", {"digits": code[:12], "unit": unit_id}
     elif nbs or code.rsplit("-", 1)[0] != unit_id:
-        return f"expected {unit_id}-NNN for unit {unit_id}"
+        return "expected_local", {"unit": unit_id}
     return None
+
+
+def check_code(code, unit_id=None, lang: str = "en") -> str | None:
+    """Why ``code`` is not a well-formed grid code, in words (``lang``: "en" or "zh"), or None when it is.
+
+    See :func:`code_problem` for the rules; this renders its reason with :mod:`gridmap.i18n`.
+    """
+    from gridmap import i18n
+
+    problem = code_problem(code, unit_id)
+    if problem is None:
+        return None
+    reason, params = problem
+    return i18n.text(f"detail.code_why_{reason}", lang, **params)
 
 
 def code_levels(code, table=None) -> dict:

@@ -380,7 +380,22 @@ _WORDS: dict[str, tuple[str, str]] = {
                            "{total:,.0f} in all, the band cannot be met"),
     "detail.duplicate_code": ("{column} {value} 被 {n} 个网格使用（另见第 {rows} 行）", "{column} {value} is used by "
                               "{n} grids (also row(s) {rows})"),
-    "detail.malformed_code": ("编码 {code}：{why}", "code {code!r}: {why}"),
+    "detail.malformed_code": ("编码 {code}：", "code {code!r}: "),
+    # why a grid code is malformed (gridmap.codes.code_problem): a detail part after detail.malformed_code
+    "detail.code_why_missing": ("无编码", "no code"),
+    "detail.code_why_digits": ("{n} 位；网格编码为 15 位（6 位县 + 3 位乡镇 + 3 位村/社区 + 3 位网格序号）",
+                        "{n} digits; a grid code has 15 (6 county + 3 township + 3 village/community + 3 grid serial)"),
+    "detail.code_why_province": ("{digits} 不是省级代码", "{digits} is no province code"),
+    "detail.code_why_township_000": ("第 7-9 位（乡镇）为 000", "township digits 7-9 are 000"),
+    "detail.code_why_village_000": ("第 10-12 位（村/社区）为 000（这是乡镇的代码，不是村的）",
+                             "village digits 10-12 are 000 (a township's code, not a village's)"),
+    "detail.code_why_serial_000": ("网格序号为 000（序号为 001-999）", "grid serial 000 (serials run 001-999)"),
+    "detail.code_why_form": ("既不是 15 位数字，也不是“单元编号-三位序号”", "neither 15 digits nor <unit_id>-NNN"),
+    "detail.code_why_expected_nbs": ("单元 {unit} 有统计用区划代码：应为 {unit} 加三位序号",
+                              "unit {unit} has a statistical code: expected {unit}NNN"),
+    "detail.code_why_other_village": ("村级代码 {digits} 不是所属单元 {unit} 的代码",
+                               "village digits {digits} are not those of its unit {unit}"),
+    "detail.code_why_expected_local": ("单元 {unit} 的网格编码应为“{unit}-三位序号”", "expected {unit}-NNN for unit {unit}"),
     "detail.worker_no_grid_id": ("网格员 {worker}{kind}：无网格 ID", "worker {worker}{kind}: no grid_id"),
     "detail.worker_unknown_grid": ("网格员 {worker}{kind}：网格 {grid} 不存在", "worker {worker}{kind}: grid {grid} "
                                    "does not exist"),

@@ -29,7 +29,7 @@ import shapely
 from gridmap import i18n
 from gridmap._atomic import atomic_path
 from gridmap._toml import read_toml
-from gridmap.codes import check_code
+from gridmap.codes import code_problem
 from gridmap.config import Band, RuleSet
 from gridmap.crs import metric_crs, require_crs
 from gridmap.errors import InputError
@@ -623,9 +623,11 @@ class _Check:
                                                           rows=others), other_id=value)
         units = self.unit_ids if self.unit_ids is not None else [None] * len(self.codes_)
         for i, (code, unit) in enumerate(zip(self.codes_, units)):
-            reason = check_code(code, unit)
-            if reason:
-                self.add("malformed_code", i, _d("malformed_code", code=code, why=reason), other_id=code)
+            problem = code_problem(code, unit)
+            if problem:
+                why, params = problem
+                self.add("malformed_code", i, _d("malformed_code", code=code) + _d(f"code_why_{why}", **params),
+                         other_id=code)
 
     # ------------------------------------------------------------------ staffing
 

@@ -96,3 +96,20 @@ def test_match_unit_codes_by_name_forms_and_township(table):
     # a township name tells apart villages of one name in one table
     by_parent = match_unit_codes(["城南社区"], table, parents=["严道街道"])
     assert by_parent.loc[0, "code"] == "511822001004"
+
+
+@pytest.mark.parametrize("code, unit", [
+    ("51182200100100", None), ("511822001001000", None), ("991822001001001", None), ("511822001000001", None),
+    ("511822000001001", None), ("511822001001001", "511822001002"), ("511822001001-001", "511822001001"),
+    ("osm1-001", "osm2"), ("osm1-1", None), ("", None),
+])
+def test_every_code_problem_reads_in_chinese_and_english(code, unit):
+    from gridmap.codes import code_problem
+
+    reason, params = code_problem(code, unit)
+    zh, en = check_code(code, unit, lang="zh"), check_code(code, unit)
+    assert zh and en and zh != en
+    # the Chinese text is Chinese, and carries the same numbers
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)
+    for value in params.values():
+        assert str(value) in zh and str(value) in en

@@ -194,6 +194,9 @@ def test_malformed_code_is_found(li, baseline):
     faults = check(li, grids)
     assert found(faults, baseline) == {("malformed_code", grids.loc[i, "grid_id"], "error")}
     assert "5 digits" in faults.faults.loc[faults.faults["fault"] == "malformed_code", "detail"].item()
+    # the reason is data, so the Chinese table says it in Chinese too
+    zh = faults.details("zh")[faults.faults["fault"] == "malformed_code"].item()
+    assert zh.startswith("编码 12345：5 位；网格编码为 15 位"), zh
 
 
 def test_nbs_codes_are_checked_against_their_unit():
