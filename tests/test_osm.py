@@ -416,6 +416,38 @@ def test_select_units_rejects_a_non_polygon(tiny_osm: Path) -> None:
         select_units(layers.boundaries, shapely.LineString([(0, 0), (1, 1)]), 8)
 
 
+
+def test_filters_by_kind_keep_what_each_layer_reads(tmp_path: Path) -> None:
+    """Nodes pass only with a place tag, ways only with a line key; closed ways still make areas.
+
+    The C++ filters drop tagged nodes and ways no layer reads (trees, crossings, building
+    ways: buildings come as areas), which must not lose a building, a water area, a
+    place or a road whose way also carries area keys.
+    """
+    path = tmp_path / "kinds.osm"
+    path.write_text("""<?xml version='1.0' encoding='UTF-8'?>
+<osm version="0.6" generator="hand">
+  <node id="1" lat="47.100" lon="9.500"><tag k="place" v="village"/><tag k="name" v="Dorf"/></node>
+  <node id="2" lat="47.100" lon="9.501"><tag k="natural" v="tree"/></node>
+  <node id="3" lat="47.101" lon="9.501"><tag k="highway" v="crossing"/></node>
+  <node id="4" lat="47.101" lon="9.500"><tag k="place" v="locality"/></node>
+  <node id="5" lat="47.102" lon="9.500"/>
+  <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+    <tag k="building" v="house"/></way>
+  <way id="11"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+    <tag k="landuse" v="residential"/><tag k="highway" v="service"/></way>
+  <way id="12"><nd ref="4"/><nd ref="5"/><tag k="natural" v="cliff"/></way>
+  <way id="13"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+    <tag k="natural" v="water"/></way>
+</osm>
+""", encoding="utf-8")
+    layers = read_osm(path)
+    assert layers.counts() == {"boundaries": 0, "roads": 1, "waterways": 0, "water_areas": 1, "railways": 0,
+                               "buildings": 1, "places": 1, "landuse": 1}
+    assert layers.places.loc[0, ["osm_id", "place", "name"]].tolist() == [1, "village", "Dorf"]
+    assert layers.roads.loc[0, ["osm_id", "highway"]].tolist() == [11, "service"]
+    assert layers.buildings.loc[0, "osm_id"] == 10 and layers.landuse.loc[0, "osm_id"] == 11
+
 # --- download (offline) ------------------------------------------------------------
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
-from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from ._labels import by_first_atom
 
@@ -43,6 +42,8 @@ def settlements(xy: np.ndarray, gap_m: float, group: np.ndarray | None = None) -
     unique, inverse = np.column_stack([keys.real, keys.imag]), inverse.ravel()
     pairs = _delaunay_pairs(unique)
     if pairs is None:  # under 3 distinct points, or all on one line
+        from scipy.spatial import cKDTree
+
         pairs = cKDTree(unique).query_pairs(gap_m, output_type="ndarray")
     else:
         length = np.hypot(*(unique[pairs[:, 0]] - unique[pairs[:, 1]]).T)
@@ -59,6 +60,9 @@ def _delaunay_pairs(points: np.ndarray) -> np.ndarray | None:
     """Edges of the Delaunay triangulation of distinct ``points`` (pairs, some twice); None when it has none."""
     if len(points) < 3:
         return None
+    # scipy.spatial costs 0.1-0.2 s to import: only plans with settlements pay it
+    from scipy.spatial import Delaunay, QhullError
+
     try:
         tri = Delaunay(points)
     except QhullError:  # collinear or otherwise degenerate
