@@ -17,7 +17,7 @@ import shapely
 
 from gridmap.config import ReachConfig
 from gridmap.errors import InputError
-from gridmap.roads import RoadNetwork, build_network, dijkstra
+from gridmap.roads import RoadNetwork, build_network, dijkstra, induced_subgraph
 
 __all__ = ["match_bases", "compute_bases", "straight_line_bases", "plan_bases"]
 
@@ -107,16 +107,15 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
     hh_walk = hh_snap / (config.snap_speed_kmh / 3.6)
     hh_xy = np.column_stack([shapely.get_x(hh_points), shapely.get_y(hh_points)]) if len(hh_points) \
         else np.zeros((0, 2))
-    by_grid = pd.Series(np.arange(len(households))).groupby(hh_grid).apply(np.asarray).to_dict()
+    by_grid = _groups(hh_grid, np.arange(len(households)))
 
-    node_points = shapely.points(network.xy[network.snappable])
-    tree = shapely.STRtree(node_points)
+    tree = network.tree  # the snappable nodes (shared with snapping)
     geoms = grids.geometry.to_numpy()
     inside_pairs = tree.query(geoms, predicate="intersects")  # (grid, node) pairs
-    inside = pd.Series(network.snappable[inside_pairs[1]]).groupby(inside_pairs[0]).apply(np.asarray).to_dict()
+    inside = _groups(inside_pairs[0], network.snappable[inside_pairs[1]])
     bounds = shapely.bounds(geoms) + np.array([-1, -1, 1, 1]) * config.search_margin_m
     near_pairs = tree.query(shapely.box(*bounds.T))  # the grid's box widened by the margin
-    near = pd.Series(network.snappable[near_pairs[1]]).groupby(near_pairs[0]).apply(np.asarray).to_dict()
+    near = _groups(near_pairs[0], network.snappable[near_pairs[1]])
 
     rows = []
     tasks = []  # (row, search) of the grids whose base is searched on the network
@@ -163,6 +162,14 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
                             geometry=points if len(nodes) else [], crs=grids.crs)
 
 
+def _groups(keys, values: np.ndarray) -> dict:
+    """``{key: values of that key, in their order}`` (what ``groupby(keys).apply(np.asarray)``
+    gives, without a Python call per group)."""
+    codes, uniques = pd.factorize(np.asarray(keys))
+    order = np.argsort(codes, kind="stable")
+    return dict(zip(uniques, np.split(np.asarray(values)[order], np.cumsum(np.bincount(codes))[:-1])))
+
+
 #: Grids per batch of base searches sent to an executor (memory: their subgraphs).
 _CHUNK = 256
 
@@ -184,7 +191,7 @@ class _BaseSearch:
 
     def arrays(self) -> tuple:
         local = np.unique(np.concatenate([self.near, self.cand, self.nodes]))
-        sub = self.network.graph[local][:, local]
+        sub = induced_subgraph(self.network.graph, local)
         return (sub, self.cand, np.searchsorted(local, self.cand), np.searchsorted(local, self.nodes), self.walk,
                 self.w, self.hh_xy, self.limit_s, self.objective, self.k)
 
@@ -237,8 +244,11 @@ def _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> np.ndar
     centre = np.column_stack([np.bincount(pool, weights=w * hh_xy[:, 0]),
                               np.bincount(pool, weights=w * hh_xy[:, 1])]) / np.maximum(pw, 1e-12)[:, None]
     gap = np.hypot(*(hh_xy - centre[pool]).T)
-    rep = pd.Series(gap).groupby(pool).idxmin().to_numpy()  # household nearest each pool's centre
-    back = dijkstra(sub.T.tocsr(), nodes_l[rep])[:, cand_l]  # pools × candidates, seconds
+    by_pool = np.lexsort((gap, pool))  # household nearest each pool's centre (the first of equals)
+    rep = by_pool[np.r_[True, pool[by_pool][1:] != pool[by_pool][:-1]]]
+    # pools whose representatives share a road node are searched once
+    sources, which = np.unique(nodes_l[rep], return_inverse=True)
+    back = dijkstra(sub.T.tocsr(), sources)[:, cand_l][which.ravel()]  # pools × candidates, seconds
     finite = np.isfinite(back)
     cost = pw @ np.where(finite, back, 0.0)
     lost = pw @ ~finite

@@ -509,12 +509,25 @@ def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoData
     from gridmap.reach import reach_plan
     from gridmap.staffing import staff_plan
 
+    from gridmap.config import ReachConfig
+    from gridmap.errors import InputError
+    from gridmap.roads import build_network
+
     report = progress or (lambda *a: None)
     lap = laps or (lambda step: None)
     report("staffing", 0, 1)
-    staffed = staff_plan(plan, staffing, bases=bases, reach_config=reach, executor=executor)
+    # One road network for both steps (the same rules build the same graph); a plan whose
+    # roads cannot be built on is left to the steps, which say so in their own words.
+    network = None
+    roads = plan.layers.get("roads")
+    if roads is not None and len(roads):
+        try:
+            network = build_network(roads, reach or ReachConfig())
+        except InputError:
+            network = None
+    staffed = staff_plan(plan, staffing, bases=bases, reach_config=reach, executor=executor, network=network)
     lap("staffing (bases)")
     report("reach", 0, 1)
-    reached = reach_plan(staffed, reach)
+    reached = reach_plan(staffed, reach, network=network)
     lap("reach")
     return reached

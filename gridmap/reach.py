@@ -60,7 +60,7 @@ def travel_minutes(network: RoadNetwork, config: ReachConfig, base_points, targe
 
 
 def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoDataFrame | None = None,
-               objective: str = "min_time", chunk: int = 32) -> Plan:
+               objective: str = "min_time", chunk: int = 32, network: RoadNetwork | None = None) -> Plan:
     """The plan with its reach measured (a new Plan; ``plan`` is not modified).
 
     Parameters
@@ -72,6 +72,8 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
     objective : how missing bases are computed, ``"min_time"`` or ``"max_reached"``
         (see :func:`~gridmap.roads.compute_bases`).
     chunk : bases per csgraph call (memory: chunk × nodes floats).
+    network : the plan's road network already built under ``config``
+        (:func:`~gridmap.roads.build_network`; e.g. by the staffing step), else built here.
 
     Returns
     -------
@@ -89,7 +91,7 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
     grids = plan.grids
     if "households" not in plan.layers:
         raise InputError("reach: the plan has no households layer")
-    network = build_network(plan.layers.get("roads"), config)
+    network = network or build_network(plan.layers.get("roads"), config)
     lap("network_s")
     base_layer = plan_bases(plan, config, bases=bases, objective=objective, network=network)
     lap("bases_s")
@@ -181,19 +183,23 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
 def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
     """Bands along the reached streets of each grid's base, unioned and clipped to the grid."""
     graph, xy = network.graph, network.xy
-    # Only streets near the grid matter once the bands are clipped to it: keep the nodes
-    # within the band's width of the grid (a car covers a whole county in 30 minutes).
+    # Only streets near the grid matter once the bands are clipped to it: keep the
+    # reached nodes within the band's width of the grid (a car covers a whole county in
+    # 30 minutes). One vectorised test of every (grid, reached node) pair against the
+    # grid's widened outline, instead of a tree over all the network's nodes.
     radii = np.array([config.buffer_m(r) for r in grids["regime"]])
-    near_grid, near_node = shapely.STRtree(shapely.points(xy)).query(
-        shapely.buffer(grids.geometry.to_numpy(), radii + 1.0, quad_segs=2), predicate="intersects")
-    near = pd.Series(near_node).groupby(near_grid).apply(np.asarray).to_dict()
+    widened = shapely.buffer(grids.geometry.to_numpy(), radii + 1.0, quad_segs=2)
+    shapely.prepare(widened)
+    sizes = np.array([len(row[1]) for row in reached_rows], dtype=np.int64)
+    pair_grid = np.repeat(np.arange(len(reached_rows)), sizes)
+    pair_node = np.concatenate([row[1] for row in reached_rows]) if len(reached_rows) else np.zeros(0, np.int64)
+    is_near = shapely.intersects_xy(widened[pair_grid], xy[pair_node, 0], xy[pair_node, 1]) if len(pair_node) \
+        else np.zeros(0, dtype=bool)
+    near = np.split(is_near, np.cumsum(sizes)[:-1]) if len(sizes) else []
     polys = []
-    d = np.full(network.n, np.inf)
     for g, (budget, nodes, times) in enumerate(reached_rows):
         regime = grids["regime"].iloc[g]
-        d[:] = np.inf
-        d[nodes] = times
-        nodes = np.intersect1d(nodes, near.get(g, np.zeros(0, dtype=np.int64)), assume_unique=True)
+        nodes, times = nodes[near[g]], times[near[g]]
         if len(nodes) == 0:
             polys.append(shapely.Polygon())
             continue
@@ -203,7 +209,7 @@ def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
         u = np.repeat(nodes, count)
         v = graph.indices[idx]
         w = graph.data[idx]
-        frac = np.clip((budget - d[u]) / w, 0.0, 1.0)  # share of the edge within the budget
+        frac = np.clip((budget - np.repeat(times, count)) / w, 0.0, 1.0)  # share of the edge within the budget
         # a two-way street reached whole is drawn once; partial pieces all count
         whole = frac >= 1.0
         key = np.minimum(u, v).astype(np.int64) * network.n + np.maximum(u, v)

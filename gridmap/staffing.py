@@ -74,7 +74,7 @@ def _group_sums(plan: Plan, columns: set[str], grid_ids: np.ndarray) -> tuple[di
 
 
 def staff_plan(plan: Plan, config: StaffingConfig | None = None, *, bases: gpd.GeoDataFrame | None = None,
-               reach_config=None, objective: str = "min_time", executor=None) -> Plan:
+               reach_config=None, objective: str = "min_time", executor=None, network=None) -> Plan:
     """The plan staffed under ``config`` (a new Plan; ``plan`` is not modified).
 
     Parameters
@@ -89,6 +89,8 @@ def staff_plan(plan: Plan, config: StaffingConfig | None = None, *, bases: gpd.G
     reach_config : travel rules for computed bases (:class:`gridmap.config.ReachConfig`).
     objective : ``"min_time"`` or ``"max_reached"`` for computed bases.
     executor : a :class:`concurrent.futures.Executor` on which computed bases are searched.
+    network : the road network already built under ``reach_config``
+        (:func:`gridmap.roads.build_network`), so that staffing and reach build it once.
 
     Returns
     -------
@@ -111,7 +113,8 @@ def staff_plan(plan: Plan, config: StaffingConfig | None = None, *, bases: gpd.G
     if reuse:
         base_layer = existing
     else:
-        base_layer = plan_bases(plan, reach_config, bases=bases, objective=objective, executor=executor)
+        base_layer = plan_bases(plan, reach_config, bases=bases, objective=objective, executor=executor,
+                                network=network)
         base_layer = base_layer.assign(households=grids["households"].to_numpy(dtype=float),
                                        households_reached=np.nan, share_reached=np.nan, minutes=np.nan)
         if base_layer.attrs.get("outside"):
