@@ -1,26 +1,41 @@
-"""Static maps of a plan's grids for printed reports (matplotlib, Agg canvas, PNG bytes).
+"""Static maps of a plan's grids for printed reports: SVG drawn from the geometry, no plotting library.
 
 Neighbouring grids get different fills (:mod:`gridmap._colouring`); the band shows in
 the outline: a thin grey line in band, a thick red one above, a dashed blue one below;
 exclaves and cut-off pieces are hatched grey. Township borders are drawn bold, and each
 grid large enough on the page carries its short code (the serial after the unit's
 code) and its households. A scale bar and a north arrow complete the map.
+
+The map is vector: it prints sharply at any size, and the browser (or Chromium printing
+the PDF) sets its words in the page's CJK font. Each grid is one ``<path>``; geometry is
+simplified to a quarter of a printed point and written as integer page coordinates
+(tenths of a point) in relative moves, so a map of thousands of grids stays small.
+
+    sheet = MapSheet(grids, classes, townships=outlines, hh_word="户", north="北")
+    svg = sheet.svg()                               # the whole county
+    svg = sheet.svg(focus=mask, width_pt=259, height_pt=288)   # one township, others faint
 """
 from __future__ import annotations
 
-import io
+import html
 import math
-import warnings
 
 import numpy as np
 import shapely
 
 from gridmap._colouring import PALETTE, colour_grids
 
-__all__ = ["grid_map_png", "short_code"]
+__all__ = ["MapSheet", "label_circles", "short_code"]
 
-_OUTLINE = {"in": ("#606060", 0.5, "-"), "over": ("#d62728", 1.6, "-"), "under": ("#1f5fbf", 1.2, "--"),
-            "rural": ("#606060", 0.5, "-"), "island": ("#808080", 0.5, "-")}
+#: Page units per printed point: coordinates are integers in tenths of a point.
+UNITS_PER_PT = 10
+#: Simplification tolerance, printed points (a quarter point is below what print or screen shows).
+SIMPLIFY_PT = 0.25
+#: Outline (stroke colour, width in points, dash) by band class.
+_OUTLINE = {"in": ("#606060", 0.5, ""), "over": ("#d62728", 1.6, ""), "under": ("#1f5fbf", 1.2, "3 2"),
+            "rural": ("#606060", 0.5, ""), "island": ("#808080", 0.5, "")}
+_ISLAND_FILL = "#e0e0e0"
+_FONT_PT = 6.5
 
 
 def short_code(code: str) -> str:
@@ -33,158 +48,210 @@ def short_code(code: str) -> str:
     return code
 
 
-def _rings(geom):
-    for poly in getattr(geom, "geoms", [geom]):
-        if poly.geom_type != "Polygon" or poly.is_empty:
-            continue
-        yield np.asarray(poly.exterior.coords), [np.asarray(r.coords) for r in poly.interiors]
-
-
-def _patch(geom):
-    from matplotlib.patches import PathPatch
-    from matplotlib.path import Path as MplPath
-
-    vertices, codes = [], []
-    for exterior, holes in _rings(geom):
-        for ring in [exterior, *holes]:
-            if len(ring) < 3:
-                continue
-            vertices.append(ring[:, :2])
-            codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 2) + [MplPath.CLOSEPOLY]
-    if not vertices:
-        return None
-    return PathPatch(MplPath(np.concatenate(vertices), codes))
-
-
 def label_circles(geoms) -> tuple[np.ndarray, np.ndarray]:
-    """Centre (x, y) and radius (m) of the largest circle inside each grid's largest part (NaN if none)."""
+    """Centre (x, y) and radius (m) of the largest circle inside each grid's largest part (NaN if none).
+
+    One vectorised call over all grids (GEOS' maximum inscribed circle, to a tolerance of
+    1/100 of the part's square root of area, at least 0.5 m).
+    """
+    geoms = np.asarray(geoms, dtype=object)
     xy = np.full((len(geoms), 2), np.nan)
     radius = np.full(len(geoms), np.nan)
-    for i, geom in enumerate(geoms):
-        if geom is None or geom.is_empty:
-            continue
-        largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
-        circle = shapely.maximum_inscribed_circle(largest, max(math.sqrt(largest.area) / 100.0, 0.5))
-        centre = shapely.get_point(circle, 0)
-        xy[i] = (centre.x, centre.y)
-        radius[i] = circle.length
+    ok = np.array([g is not None for g in geoms], dtype=bool)
+    if not ok.any():
+        return xy, radius
+    parts, owner = shapely.get_parts(geoms[ok], return_index=True)
+    owner = np.flatnonzero(ok)[owner]
+    polygon = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
+    parts, owner = parts[polygon], owner[polygon]
+    if not len(parts):
+        return xy, radius
+    area = shapely.area(parts)
+    order = np.lexsort((-area, owner))  # largest part of each grid first
+    first = order[np.unique(owner[order], return_index=True)[1]]
+    largest, who = parts[first], owner[first]
+    tolerance = np.maximum(np.sqrt(area[first]) / 100.0, 0.5)
+    circles = shapely.maximum_inscribed_circle(largest, tolerance)
+    centre = shapely.get_point(circles, 0)
+    xy[who, 0], xy[who, 1] = shapely.get_x(centre), shapely.get_y(centre)
+    radius[who] = shapely.length(circles)
     return xy, radius
 
 
-def grid_map_png(grids, classes, *, townships=None, focus=None, title: str = "", hh_word: str = "户",
-                 font: str = "DejaVu Sans", width_in: float = 7.0, height_in: float = 8.0, dpi: int = 150,
-                 north: str = "N", colours=None, circles=None) -> bytes:
-    """A PNG map of ``grids`` (GeoDataFrame in a metric CRS with ``code``/``grid_id`` and ``households``).
+def _text_width_pt(text: str, font_pt: float) -> float:
+    """Width of a label in points: CJK characters a full em, others about 0.6 em."""
+    return font_pt * sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in text)
+
+
+class MapSheet:
+    """The grids of one plan, ready to be drawn as SVG maps of the whole or of a part.
 
     Parameters
     ----------
+    grids : GeoDataFrame in a metric CRS with ``code`` (or ``grid_id``) and ``households``.
     classes : per grid ``in``/``over``/``under``/``rural``/``island`` (outline style).
-    townships : GeoSeries of township outlines to draw bold, optional.
-    focus : boolean mask of the grids to frame (a township's map); the others are drawn faint.
-    hh_word : the word after a household count in labels ("户", "hh").
-    width_in, height_in : figure size in inches; dpi : pixels per inch of the PNG.
-    colours, circles : the grids' fills and :func:`label_circles`, when several maps of one
-        plan are drawn (computed here otherwise).
+    townships : township outlines (polygons, same CRS) drawn bold; optional.
+    hh_word : the word after a household count in labels ("户", " hh").
+    north : the letter of the north arrow.
+    colours, circles : the grids' fills and :func:`label_circles` (computed when not given).
     """
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
-    geoms = grids.geometry.to_numpy()
-    colours = np.asarray(PALETTE)[colour_grids(geoms)] if colours is None else np.asarray(colours)
-    circles = label_circles(geoms) if circles is None else circles
-    focus = np.ones(len(grids), dtype=bool) if focus is None else np.asarray(focus, dtype=bool)
-    codes = (grids["code"] if "code" in grids.columns else grids["grid_id"]).astype(str).to_numpy()
-    households = grids["households"].to_numpy(float) if "households" in grids.columns else np.full(len(grids), np.nan)
-    with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"], "axes.unicode_minus": False}):
-        fig = Figure(figsize=(width_in, height_in))
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.01, 0.01, 0.98, 0.93 if title else 0.98))
-        ax.set_aspect("equal")
-        ax.set_axis_off()
-        from matplotlib.collections import LineCollection, PatchCollection
+    def __init__(self, grids, classes, *, townships=None, hh_word: str = "户", north: str = "N",
+                 colours=None, circles=None):
+        self.geoms = np.asarray(grids.geometry.to_numpy(), dtype=object)
+        n = len(self.geoms)
+        self.classes = np.asarray(classes, dtype=object)
+        self.colours = np.asarray(PALETTE)[colour_grids(self.geoms)] if colours is None else np.asarray(colours)
+        self.circles = label_circles(self.geoms) if circles is None else circles
+        self.bounds = shapely.bounds(self.geoms)  # NaN for missing geometry
+        self.present = np.isfinite(self.bounds).all(axis=1)
+        codes = (grids["code"] if "code" in grids.columns else grids["grid_id"]).astype(str).to_numpy()
+        self.codes = [short_code(c) for c in codes]
+        hh = grids["households"].to_numpy(float) if "households" in grids.columns else np.full(n, np.nan)
+        self.labels = [f"{h:,.0f}{hh_word}" if np.isfinite(h) else "" for h in hh]
+        self.townships = None if townships is None else np.asarray(list(townships), dtype=object)
+        self.north = north
 
-        # drawn simplified to a fraction of a printed point: the shapes look the same, the PNG is made faster
-        x0, y0, x1, y1 = shapely.total_bounds(geoms[focus]) if focus.any() else shapely.total_bounds(geoms)
-        tolerance = max(x1 - x0, y1 - y0, 1.0) / 3000.0
-        drawn = shapely.simplify(geoms, tolerance, preserve_topology=True)
-        layers: dict = {}
-        for geom, colour, cls, mine in zip(drawn, colours, classes, focus):
-            if geom is None or geom.is_empty:
-                continue
-            patch = _patch(geom)
-            if patch is not None:
-                layers.setdefault((cls, bool(mine)), ([], []))[0].append(patch)
-                layers[(cls, bool(mine))][1].append(colour if cls != "island" else "#e0e0e0")
-        for (cls, mine), (patches, fills) in layers.items():
-            edge, lw, ls = _OUTLINE.get(cls, _OUTLINE["in"])
-            collection = PatchCollection(patches, facecolors=fills, edgecolors=edge, linewidths=lw, linestyles=ls,
-                                         alpha=1.0 if mine else 0.25, zorder=2 if cls in ("over", "under") else 1,
-                                         match_original=False)
-            if cls == "island":
-                collection.set_hatch("////")
-            ax.add_collection(collection, autolim=False)
-        if townships is not None:
-            rings = [ring[:, :2] for geom in shapely.simplify(np.asarray(list(townships), dtype=object), tolerance)
-                     for exterior, holes in _rings(geom) for ring in [exterior, *holes]]
-            ax.add_collection(LineCollection(rings, colors="#111111", linewidths=1.6, zorder=3), autolim=False)
-        shown = [g for g, f in zip(geoms, focus) if f and g is not None and not g.is_empty]
-        x0, y0, x1, y1 = shapely.union_all(shown).bounds if shown else (0, 0, 1, 1)
+    def svg(self, focus=None, *, width_pt: float = 504.0, height_pt: float = 576.0, name: str = "map") -> str:
+        """One map as an ``<svg>`` element framed on the ``focus`` grids (all by default); others faint.
+
+        ``width_pt``, ``height_pt``: its printed size in points (the SVG scales with the page);
+        ``name``: a prefix for the ids inside it, unique per page.
+        """
+        focus = self.present.copy() if focus is None else np.asarray(focus, dtype=bool) & self.present
+        framed = focus if focus.any() else self.present
+        if framed.any():
+            x0, y0 = np.nanmin(self.bounds[framed, :2], axis=0)
+            x1, y1 = np.nanmax(self.bounds[framed, 2:], axis=0)
+        else:
+            x0, y0, x1, y1 = 0.0, 0.0, 1.0, 1.0
         pad = 0.03 * max(x1 - x0, y1 - y0, 1.0)
-        x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
-        # fit the frame to the axes' aspect so the scale bar and labels use the real extent
-        box = ax.get_position()
-        aspect = (box.height * height_in) / (box.width * width_in)
+        x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+        # fit the frame to the page's aspect, so the scale bar and labels use the real extent
+        aspect = height_pt / width_pt
         if (y1 - y0) / (x1 - x0) < aspect:
             grow = (aspect * (x1 - x0) - (y1 - y0)) / 2
             y0, y1 = y0 - grow, y1 + grow
         else:
             grow = ((y1 - y0) / aspect - (x1 - x0)) / 2
             x0, x1 = x0 - grow, x1 + grow
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        metres_per_point = (x1 - x0) / (box.width * width_in * 72.0)
-        _labels(ax, circles, codes, households, focus, metres_per_point, hh_word)
-        _scale_bar(ax, x0, x1, y0, y1)
-        _north_arrow(ax, north)
-        if title:
-            fig.suptitle(title, fontsize=12, y=0.985)
-        buffer = io.BytesIO()
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Glyph .* missing from")
-            fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+        width, height = round(width_pt * UNITS_PER_PT), round(height_pt * UNITS_PER_PT)
+        scale = width / (x1 - x0)  # page units per metre
+        visible = self.present & (self.bounds[:, 0] <= x1) & (self.bounds[:, 2] >= x0) & \
+            (self.bounds[:, 1] <= y1) & (self.bounds[:, 3] >= y0)
+        tolerance = SIMPLIFY_PT * UNITS_PER_PT / scale
+        index = np.flatnonzero(visible)
+        paths = _paths(self.geoms[index], x0, y1, scale, tolerance)
+        hatch = f"{name}-hatch"
+        out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gridmap" viewBox="0 0 {width} {height}" '
+               f'width="{width_pt:g}pt" height="{height_pt:g}pt" role="img" font-size="{_FONT_PT * UNITS_PER_PT:g}">',
+               f'<defs><pattern id="{hatch}" width="40" height="40" patternUnits="userSpaceOnUse" '
+               f'patternTransform="rotate(45)"><rect width="40" height="40" fill="{_ISLAND_FILL}"/>'
+               f'<line x1="0" y1="0" x2="0" y2="40" stroke="#8c8c8c" stroke-width="7"/></pattern></defs>']
+        # faint grids first, then the framed ones, those out of band on top (their thick outlines whole)
+        drawn = np.array([bool(d) for d in paths], dtype=bool)
+        for mine in (False, True):
+            for cls in ("in", "rural", "island", "under", "over"):
+                pick = np.flatnonzero(drawn & (focus[index] == mine) & (self.classes[index] == cls))
+                if not len(pick):
+                    continue
+                edge, lw, dash = _OUTLINE.get(cls, _OUTLINE["in"])
+                out.append(f'<g stroke="{edge}" stroke-width="{lw * UNITS_PER_PT:g}" stroke-linejoin="round" '
+                           f'fill-rule="evenodd"' + (f' stroke-dasharray="{_dash(dash)}"' if dash else "")
+                           + ("" if mine else ' opacity="0.25"') + ">")
+                fill = f"url(#{hatch})" if cls == "island" else None
+                out += [f'<path fill="{fill or self.colours[index[k]]}" d="{paths[k]}"/>' for k in pick]
+                out.append("</g>")
+        if self.townships is not None and len(self.townships):
+            lines = [d for d in _paths(self.townships, x0, y1, scale, tolerance) if d]
+            if lines:
+                out.append(f'<path fill="none" stroke="#111111" stroke-width="{1.6 * UNITS_PER_PT:g}" '
+                           f'stroke-linejoin="round" d="{"".join(lines)}"/>')
+        out += self._labels(focus & visible, x0, y1, scale)
+        out += _scale_bar(x1 - x0, width, height)
+        out += _north_arrow(self.north, width)
+        out.append("</svg>")
+        return "".join(out)
+
+    def _labels(self, shown, x0, y1, scale) -> list[str]:
+        """Code and households at each grid's pole of inaccessibility, where the text fits inside the grid."""
+        xy, radius = self.circles
+        out = []
+        line = _FONT_PT * UNITS_PER_PT
+        for i in np.flatnonzero(shown & np.isfinite(radius)):
+            code, households = self.codes[i], self.labels[i]
+            width_pt = max(_text_width_pt(code, _FONT_PT), _text_width_pt(households, _FONT_PT))
+            if 2 * radius[i] * scale < width_pt * UNITS_PER_PT * 0.9:
+                continue
+            x, y = (xy[i, 0] - x0) * scale, (y1 - xy[i, 1]) * scale
+            if households:
+                out.append(f'<text x="{x:.0f}" y="{y - 0.1 * line:.0f}" text-anchor="middle">'
+                           f'<tspan>{html.escape(code)}</tspan><tspan x="{x:.0f}" dy="{line:.0f}">'
+                           f'{html.escape(households)}</tspan></text>')
+            else:
+                out.append(f'<text x="{x:.0f}" y="{y + 0.35 * line:.0f}" text-anchor="middle">'
+                           f'{html.escape(code)}</text>')
+        if out:
+            out.insert(0, '<g fill="#111111">')
+            out.append("</g>")
+        return out
 
 
-def _labels(ax, circles, codes, households, focus, metres_per_point, hh_word):
-    """Code and households at each grid's pole of inaccessibility, where the text fits inside the grid."""
-    font_pt = 6.5
-    (xy, radius) = circles
-    for (x, y), r, code, hh, mine in zip(xy, radius, codes, households, focus):
-        if not mine or not np.isfinite(r):
+def _dash(dash: str) -> str:
+    return " ".join(f"{float(v) * UNITS_PER_PT:g}" for v in dash.split())
+
+
+def _paths(geoms, x0, y1, scale, tolerance) -> list[str]:
+    """One SVG path ``d`` per geometry: its polygons' rings in page units ('' when nothing is left)."""
+    out = [""] * len(geoms)
+    if not len(geoms):
+        return out
+    drawn = shapely.simplify(np.asarray(geoms, dtype=object), tolerance, preserve_topology=False)
+    parts, owner = shapely.get_parts(drawn, return_index=True)
+    polygon = shapely.get_type_id(parts) == 3
+    parts, owner = parts[polygon], owner[polygon]
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    xy, ring = shapely.get_coordinates(rings, return_index=True)
+    if not len(xy):
+        return out
+    q = np.empty(xy.shape, dtype=np.int64)
+    q[:, 0] = np.rint((xy[:, 0] - x0) * scale)
+    q[:, 1] = np.rint((y1 - xy[:, 1]) * scale)
+    start = np.r_[True, ring[1:] != ring[:-1]]
+    end = np.r_[ring[1:] != ring[:-1], True]
+    # points that fall on the previous one at this resolution, and each ring's closing point ('z' closes)
+    keep = start | ((np.diff(q, axis=0, prepend=q[:1]) != 0).any(axis=1) & ~end)
+    q, ring, start = q[keep], ring[keep], start[keep]
+    step = np.diff(q, axis=0, prepend=q[:1])
+    step[start] = q[start]
+    text = step.astype(str)
+    bounds = np.flatnonzero(start).tolist() + [len(q)]
+    ring_owner = owner[ring_part]
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if b - a < 3:  # collapsed below the page's resolution
             continue
-        radius_pt = r / metres_per_point
-        text = short_code(code)
-        width_pt = 0.6 * font_pt * max(len(text), len(f"{hh:,.0f}{hh_word}") if np.isfinite(hh) else 0)
-        if 2 * radius_pt < width_pt * 0.9:
-            continue
-        label = text + (f"\n{hh:,.0f}{hh_word}" if np.isfinite(hh) else "")
-        ax.text(x, y, label, ha="center", va="center", fontsize=font_pt, color="#111111", zorder=4,
-                linespacing=1.0)
+        k = ring_owner[ring[a]]
+        moves = text[a + 1:b].ravel().tolist()
+        out[k] += f"M{text[a, 0]} {text[a, 1]}l{' '.join(moves)}z"
+    return out
 
 
-def _scale_bar(ax, x0, x1, y0, y1):
+def _scale_bar(extent_m: float, width: int, height: int) -> list[str]:
     """A bar of a round length near a fifth of the map's width, bottom left."""
-    target = (x1 - x0) / 5.0
+    target = extent_m / 5.0
     power = 10 ** math.floor(math.log10(target))
     length = max(v * power for v in (1, 2, 5) if v * power <= target)
-    bx, by = x0 + 0.04 * (x1 - x0), y0 + 0.04 * (y1 - y0)
-    ax.plot([bx, bx + length], [by, by], color="#111111", lw=3, solid_capstyle="butt", zorder=5)
+    bar = length / extent_m * width
+    bx, by = 0.04 * width, height - 0.04 * height
     text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
-    ax.text(bx + length / 2, by + 0.012 * (y1 - y0), text, ha="center", va="bottom", fontsize=7, zorder=5)
+    return [f'<g><path d="M{bx:.0f} {by:.0f}h{bar:.0f}" stroke="#111111" stroke-width="30"/>'
+            f'<text x="{bx + bar / 2:.0f}" y="{by - 40:.0f}" text-anchor="middle" font-size="70" '
+            f'fill="#111111">{text}</text></g>']
 
 
-def _north_arrow(ax, word):
-    ax.annotate(word, xy=(0.96, 0.97), xytext=(0.96, 0.89), xycoords="axes fraction", ha="center", va="center",
-                fontsize=9, arrowprops={"arrowstyle": "-|>", "color": "#111111", "lw": 1.2},
-                zorder=5)
+def _north_arrow(word: str, width: int) -> list[str]:
+    """An arrow pointing up, its word below it, in the top right corner."""
+    x, top = width - 0.04 * width, 60
+    return [f'<g fill="#111111"><path d="M{x:.0f} {top}l-40 110h80z"/>'
+            f'<path d="M{x:.0f} {top + 110}v70" stroke="#111111" stroke-width="12"/>'
+            f'<text x="{x:.0f}" y="{top + 270}" text-anchor="middle" font-size="90">{html.escape(word)}</text></g>']

@@ -1,8 +1,8 @@
 """The figures a county publishes about its grid system, per township and for the county.
 
     report = build_report(plan, lang="zh")
-    report.to_html("out/report.html")       # one self-contained file, plots inside
-    report.to_markdown("out/report.md")     # plots as PNG files beside it
+    report.to_html("out/report.html")       # one self-contained file, maps and plots inside as SVG
+    report.to_markdown("out/report.md")     # maps and plots as SVG files beside it
 
 Sections: overview (levels 1-4: county, townships, villages/communities, grids), grids by
 township and regime, households per grid (distribution against the band), and, when
@@ -76,10 +76,10 @@ class Table:
 
 @dataclass
 class Figure:
-    """A plot as PNG bytes."""
+    """A map or a plot as an ``<svg>`` element (text, self-contained: it is also written as a file)."""
 
     name: str
-    png: bytes
+    svg: str
     caption: str = ""
 
 
@@ -168,7 +168,7 @@ class Report:
                                page_counter=_Markup(counter))
 
     def to_html(self, path) -> Path:
-        """One self-contained HTML file (plots as base64 PNG, print styles), written atomically."""
+        """One self-contained HTML file (maps and plots as inline SVG, print styles), written atomically."""
         return write_bytes(Path(path), self.html().encode("utf-8"))
 
     def to_pdf(self, path, *, chromium: str | None = None, timeout_s: float = 120.0) -> Path:
@@ -208,7 +208,7 @@ class Report:
         return path
 
     def to_markdown(self, path) -> Path:
-        """A Markdown file, its plots as PNG files beside it (``<stem>-<figure>.png``), written atomically."""
+        """A Markdown file, its maps and plots as SVG files beside it (``<stem>-<figure>.svg``), written atomically."""
         path = Path(path)
         lines = [f"# {_md(self.title)}", ""]
         lines += [f"{_md(text)}", ""] if (text := self.issued) else []
@@ -220,8 +220,8 @@ class Report:
                     lines += _md_table(block) + [""]
                 elif isinstance(block, (Figure, Maps)):
                     for figure in block.figures if isinstance(block, Maps) else [block]:
-                        name = f"{path.stem}-{figure.name}.png"
-                        write_bytes(path.parent / name, figure.png)
+                        name = f"{path.stem}-{figure.name}.svg"
+                        write_bytes(path.parent / name, figure.svg.encode("utf-8"))
                         lines += [f"![{_md(figure.caption)}]({name})", "", f"*{_md(figure.caption)}*", ""]
                 else:
                     lines += [_md(str(block)), ""]
@@ -244,8 +244,7 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True, rules: Report
     faults : those faults when already found (``gridmap run`` has them): not searched again.
     rules : :class:`ReportRules` (issuing office, date, title), e.g. from the rules file's
         ``[report]`` table.
-    maps : draw the map of the grids and a map per township (the slowest part: about
-        a second a map).
+    maps : draw the map of the grids and a map per township (SVG, :mod:`gridmap._static_map`).
     progress : optional callable ``(step, done, total)`` told of each map drawn.
     """
     rules_of_report = rules or ReportRules()
@@ -371,23 +370,19 @@ def _map_sections(plan, frame, lang, font, band, progress) -> list:
     """The map of every grid, and one map per township (framed on its grids; others drawn faint)."""
     import shapely
 
-    from gridmap._colouring import PALETTE, colour_grids
-    from gridmap._static_map import grid_map_png, label_circles
+    from gridmap._static_map import MapSheet
 
     grids = plan.grids
     classes = _band_classes(grids, band)
-    geoms = grids.geometry.to_numpy()
-    shared = {"colours": np.asarray(PALETTE)[colour_grids(geoms)], "circles": label_circles(geoms)}
     township = frame["township"].to_numpy()
     outlines = grids.geometry.groupby(township).agg(lambda g: shapely.union_all(g.values))
-    hh = "户" if lang == "zh" else " hh"
+    sheet = MapSheet(grids, classes, townships=outlines.values, hh_word="户" if lang == "zh" else " hh",
+                     north=i18n.text("map.north", lang))
     names = sorted(set(township), key=lambda t: (-int((township == t).sum()), str(t)))
     total = 1 + (len(names) if len(names) > 1 else 0)
     if progress:
         progress("report maps", 0, total)
-    overview = Figure("map_overview", grid_map_png(grids, classes, townships=outlines.values, font=font, hh_word=hh,
-                                                   north=i18n.text("map.north", lang), **shared),
-                      _tr("overview_map_caption", lang))
+    overview = Figure("map_overview", sheet.svg(name="map_overview"), _tr("overview_map_caption", lang))
     if progress:
         progress("report maps", 1, total)
     sections = [Section("map", i18n.text("report.overview_map", lang), [overview])]
@@ -398,12 +393,11 @@ def _map_sections(plan, frame, lang, font, band, progress) -> list:
             mine = township == name
             # frame the township on its main body: exclaves without households are drawn, not framed
             body = mine & ~((classes == "island") & ~(households > 0))
-            png = grid_map_png(grids, classes, townships=outlines.values, focus=body if body.any() else mine,
-                               font=font, hh_word=hh, width_in=3.6, height_in=4.0, dpi=130,
-                               north=i18n.text("map.north", lang), **shared)
+            key = f"map_{k + 1:03d}"
+            svg = sheet.svg(body if body.any() else mine, width_pt=259.2, height_pt=288.0, name=key)
             caption = i18n.text("report.township_map_caption", lang, township=name, grids=int(mine.sum()),
                                 households=float(np.nansum(households[mine])))
-            figures.append(Figure(f"map_{k + 1:03d}", png, caption))
+            figures.append(Figure(key, svg, caption))
             if progress:
                 progress("report maps", k + 2, total)
         sections.append(Section("township_maps", i18n.text("report.township_maps", lang), [Maps(figures)]))
@@ -706,7 +700,12 @@ class _Plotter:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Glyph .* missing from")
             fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-        return Figure(name, buffer.getvalue(), caption)
+        png = buffer.getvalue()
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+               f'height="{height}" role="img"><image width="{width}" height="{height}" '
+               f'href="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"/></svg>')
+        return Figure(name, svg, caption)
 
     def _figure(self, width=7.0, height=3.5):
         from matplotlib.figure import Figure as MplFigure
@@ -820,11 +819,10 @@ def _block(block) -> dict:
         return {"kind": "table", "caption": block.caption, "columns": [str(c) for c in frame.columns],
                 "rows": [[(str(v), _numeric(str(v))) for v in row] for row in frame.itertuples(index=False)]}
     if isinstance(block, Figure):
-        return {"kind": "figure", "caption": block.caption, "data": base64.b64encode(block.png).decode("ascii"),
-                "css": "map" if block.name.startswith("map") else ""}
+        return {"kind": "figure", "caption": block.caption, "svg": _Markup(block.svg),
+                "css": "map" if block.name.startswith("map") else "plot"}
     if isinstance(block, Maps):
-        return {"kind": "maps", "figures": [{"caption": f.caption, "data": base64.b64encode(f.png).decode("ascii")}
-                                            for f in block.figures]}
+        return {"kind": "maps", "figures": [{"caption": f.caption, "svg": _Markup(f.svg)} for f in block.figures]}
     return {"kind": "text", "text": str(block)}
 
 

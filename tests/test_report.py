@@ -1,4 +1,4 @@
-"""The report: every section and plot, zh and en labels, escaping, Markdown with PNG files, the command."""
+"""The report: every section and plot, zh and en labels, escaping, Markdown with SVG files, the command."""
 import copy
 import re
 
@@ -52,9 +52,9 @@ def zh_html(plan, tmp_path_factory):
 def test_html_has_every_section_and_plot(zh_html):
     for key in SECTIONS:
         assert f'<section id="{key}"' in zh_html
-    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', zh_html)
-    assert len(images) >= 6
-    assert all(len(data) > 1000 for data in images)
+    figures = re.findall(r"<figure[^>]*>(.*?)</figure>", zh_html, flags=re.S)
+    assert len(figures) >= 6
+    assert all(f.startswith("<svg ") and len(f) > 1000 for f in figures)
     assert "http://" not in zh_html.replace("http://www.w3.org", "") and "<script" not in zh_html
 
 
@@ -102,14 +102,14 @@ def test_every_value_is_escaped(plan, tmp_path):
     assert "<script" not in md and "&lt;script&gt;" in md
 
 
-def test_markdown_writes_png_files_beside_it(plan, tmp_path):
+def test_markdown_writes_svg_files_beside_it(plan, tmp_path):
     report = build_report(plan, lang="zh", validate=False, maps=False)
     path = report.to_markdown(tmp_path / "out" / "report.md")
     text = path.read_text(encoding="utf-8")
-    links = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", text)
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+\.svg)\)", text)
     assert len(links) == len(report.figures) >= 6
     for link in links:
-        assert (path.parent / link).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (path.parent / link).read_text(encoding="utf-8").startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert "## 网格员（按类型）" in text and "| 乡镇（街道） |" in text
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temporary files left
 
@@ -146,7 +146,7 @@ def test_cli_report_html_and_markdown(plan, tmp_path):
     result = runner.invoke(cli, ["report", str(tmp_path / "plan.gpkg"), "--out", str(tmp_path / "md" / "r.md"),
                                  "--markdown", "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "md" / "r.md").exists() and list((tmp_path / "md").glob("r-*.png"))
+    assert (tmp_path / "md" / "r.md").exists() and list((tmp_path / "md").glob("r-*.svg"))
     result = runner.invoke(cli, ["report", str(tmp_path / "missing.gpkg"), "--out", str(tmp_path / "x.html")])
     assert result.exit_code == 2 and "no such file" in result.output
 
@@ -218,3 +218,37 @@ def test_pdf_is_printed_by_chromium(plan, tmp_path):
     path = report.to_pdf(tmp_path / "report.pdf")
     data = path.read_bytes()
     assert data.startswith(b"%PDF") and data.count(b"/Type /Page") >= 4
+
+
+def test_report_maps_are_svg_with_one_path_per_grid(plan):
+    """The maps are vector: one <path> per grid with geometry, township borders bold, labels as text."""
+    report = build_report(plan, lang="zh", validate=False)
+    overview = report.section("map").blocks[0]
+    svg = overview.svg
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and svg.endswith("</svg>")
+    grids = plan.grids
+    fills = re.findall(r'<path fill="(#[0-9a-f]{6}|url\(#[^)]+\))" d="M', svg)
+    assert len(fills) == int((~grids.geometry.is_empty).sum()) == len(grids)
+    assert 'fill="none" stroke="#111111"' in svg  # township borders
+    codes = re.findall(r"<tspan>(\d{3})</tspan>", svg)
+    assert len(codes) >= 20 and "户</tspan>" in svg  # grids too small on the page go unlabelled
+    # a township's map draws only grids that reach into its frame, the township's own in full colour
+    maps = report.section("township_maps").blocks[0].figures
+    assert len(maps) == grids["unit_id"].nunique()
+    assert all(len(re.findall(r'<path fill="[^n]', f.svg)) < len(grids) for f in maps[1:])
+    ids = re.findall(r'id="([^"]+)"', "".join(f.svg for f in [overview, *maps]))
+    assert len(ids) == len(set(ids))  # pattern ids unique on the page
+    assert "<image" not in svg and "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_report_maps_hold_no_matplotlib(plan, monkeypatch):
+    """The report's maps are drawn without matplotlib (it is not even imported for them)."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # any import of it would fail
+    from gridmap.report import _band_classes, _grid_frame, _map_sections
+
+    frame = _grid_frame(plan, "en")
+    sections = _map_sections(plan, frame, "en", "DejaVu Sans", plan.config.band, None)
+    assert len(re.findall(r'<path fill="[^n]', sections[0].blocks[0].svg)) == len(plan.grids)
+    assert _band_classes(plan.grids, plan.config.band).shape == (len(plan.grids),)

@@ -12,7 +12,7 @@ from gridmap.cli.options import Progress, lang_option, quiet_option
 @click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
               help="Report file (.html; .md with --markdown; .pdf with --pdf), written atomically.")
-@click.option("--markdown", is_flag=True, help="Write Markdown with the plots as PNG files beside it "
+@click.option("--markdown", is_flag=True, help="Write Markdown with the maps and plots as SVG files beside it "
               "instead of one self-contained HTML file.")
 @click.option("--pdf", is_flag=True, help="Print the report to an A4 PDF with headless Chromium (offline; "
               "GRIDMAP_CHROMIUM names the browser if it is not on the PATH).")
