@@ -69,7 +69,8 @@ def merge_into_neighbours(faces: np.ndarray, absorb: np.ndarray, *, min_length: 
     absorb = np.asarray(absorb, dtype=bool)
     if not absorb.any() or len(faces) == 1:
         return single_polygons(faces)
-    i, j, length, _ = shared_edges(faces, min_length=min_length)
+    # only edges of absorbed faces decide where they go
+    i, j, length, _ = shared_edges(faces, min_length=min_length, among=absorb)
     src = np.concatenate([i, j])
     dst = np.concatenate([j, i])
     score = np.concatenate([length, length]) + np.where(absorb[dst], 0.0, 1e9)
@@ -80,9 +81,18 @@ def merge_into_neighbours(faces: np.ndarray, absorb: np.ndarray, *, min_length: 
         return single_polygons(faces)
     best = frame.loc[frame.groupby("src")["score"].idxmax()]
     link = sp.csr_matrix((np.ones(len(best)), (best["src"].to_numpy(), best["dst"].to_numpy())), shape=(n, n))
-    _, label = connected_components(link, directed=False)
-    merged = gpd.GeoSeries(faces).groupby(label).agg(lambda g: shapely.union_all(g.to_numpy()))
-    return single_polygons(merged.to_numpy())
+    count, label = connected_components(link, directed=False)
+    # faces in a group of their own stay as they are; only groups of several are unioned
+    # (in label order, as a groupby would give them)
+    size = np.bincount(label, minlength=count)
+    merged = np.empty(count, dtype=object)
+    alone = size[label] == 1
+    merged[label[alone]] = faces[alone]
+    several = np.flatnonzero(~alone)
+    order = several[np.argsort(label[several], kind="stable")]
+    for group in np.split(order, np.flatnonzero(np.diff(label[order])) + 1) if len(order) else []:
+        merged[label[group[0]]] = shapely.union_all(faces[group])
+    return single_polygons(merged)
 
 
 def single_polygons(geoms: np.ndarray) -> np.ndarray:

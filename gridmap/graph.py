@@ -17,16 +17,19 @@ import shapely
 MIN_SHARED_M = 0.5
 
 
-def shared_edges(geoms: np.ndarray, *, min_length: float = MIN_SHARED_M):
+def shared_edges(geoms: np.ndarray, *, min_length: float = MIN_SHARED_M, among: np.ndarray | None = None):
     """Pairs of polygons that share a boundary of at least ``min_length`` metres.
 
     Returns ``(i, j, length, lines)``: int arrays with i < j, shared length (m), and the
-    shared boundary as (Multi)LineStrings.
+    shared boundary as (Multi)LineStrings. ``among``: a boolean mask; only pairs with at
+    least one polygon in it are measured (the rest are left out), in the same order.
     """
     geoms = np.asarray(geoms, dtype=object)
     tree = shapely.STRtree(geoms)
     i, j = tree.query(geoms, predicate="intersects")
     keep = i < j
+    if among is not None:
+        keep &= among[i] | among[j]
     i, j = i[keep], j[keep]
     boundaries = shapely.boundary(geoms)
     lines = shapely.intersection(boundaries[i], boundaries[j])
@@ -43,9 +46,10 @@ def _lineal(geoms: np.ndarray) -> np.ndarray:
     out = np.empty(len(geoms), dtype=object)
     out[:] = shapely.MultiLineString()
     if is_line.any():
-        frame = pd.DataFrame({"index": index[is_line], "part": parts[is_line]})
-        merged = frame.groupby("index")["part"].agg(lambda p: shapely.line_merge(shapely.multilinestrings(list(p))))
-        out[merged.index.to_numpy()] = merged.to_numpy()
+        # one MultiLineString per geometry from its line parts (in order), merged: in one
+        # vectorised call each (get_parts gives the indices in increasing order)
+        rows, group = np.unique(index[is_line], return_inverse=True)
+        out[rows] = shapely.line_merge(shapely.multilinestrings(parts[is_line], indices=group))
     return out
 
 

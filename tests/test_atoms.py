@@ -1,5 +1,6 @@
 import numpy as np
 import shapely
+import shapely.ops
 
 from gridmap.atoms import cut_unit, merge_slivers
 from gridmap.graph import edge_classes, shared_edges
@@ -127,3 +128,26 @@ def test_a_grid_in_more_parts_than_its_atoms_is_a_bug():
     with pytest.raises(RuntimeError, match="adjacency and geometry disagree"):
         check_pieces(gpd.GeoDataFrame({"grid_id": ["g"]}, geometry=[shapely.union_all([a[0], a[2]])], crs=3857),
                      np.array(["g", "x", "g"]), symmetric_csr(3, np.array([0]), np.array([2]), np.array([10.0])))
+
+
+def test_shared_edges_among_is_the_full_result_filtered():
+    # a 6 × 5 grid of unit squares with a few slanted cuts: every pair measured either way
+    cells = [shapely.box(x, y, x + 10, y + 10) for x in range(0, 60, 10) for y in range(0, 50, 10)]
+    cut = shapely.LineString([(0, 3), (60, 47)])
+    faces = np.array([p for c in cells for p in shapely.get_parts(shapely.ops.split(c, cut).geoms)], dtype=object)
+    among = np.zeros(len(faces), dtype=bool)
+    among[::7] = True
+    i, j, length, lines = shared_edges(faces)
+    mi, mj, mlength, mlines = shared_edges(faces, among=among)
+    full = among[i] | among[j]
+    assert np.array_equal(mi, i[full]) and np.array_equal(mj, j[full]) and np.array_equal(mlength, length[full])
+    assert all(a.equals_exact(b, 0) for a, b in zip(mlines, lines[full]))
+
+
+def test_merged_slivers_leave_other_faces_untouched():
+    # faces that absorb nothing and are not absorbed come back exactly as they went in
+    faces = np.array([shapely.box(0, 0, 100, 100), shapely.box(100, 0, 101, 100), shapely.box(101, 50, 200, 100),
+                      shapely.box(300, 0, 400, 100), shapely.box(400, 0, 500, 100)])
+    merged = merge_slivers(faces, sliver_m2=200)
+    assert len(merged) == 4
+    assert sum(any(m.equals_exact(f, 0) for m in merged) for f in faces[2:]) == 3
