@@ -639,6 +639,885 @@ _WORDS: dict[str, tuple[str, str]] = {
     "batch.none_failed": ("无失败。", "No county failed."),
     "batch.map": ("全省网格地图", "Map of every county's grids"),
     "batch.grid": ("网格", "grid"),
+
+    # -- gridmap --help: every command's description (help.<command>, .short for the command list) and
+    # every option's help (help.option.<name>, or help.<command>.option.<name> where a command's option
+    # means something of its own); gridmap/cli/_help.py looks them up when the help is shown. Example
+    # lines after \b are shown as written.
+    "help.usage": ("用法：", "Usage: "),
+    "help.section.options": ("选项", "Options"),
+    "help.section.commands": ("命令", "Commands"),
+    "help.default": ("默认：{default}", "default: {default}"),
+    "help.required": ("必填", "required"),
+    "help.envvar": ("环境变量：{var}", "env var: {var}"),
+    "help.option.help": ("显示本帮助并退出。", "Show this message and exit."),
+    "help.option.version": ("显示版本并退出。", "Show the version and exit."),
+    "help.gridmap.short": ("gridmap：县域网格划分、配员、服务圈与地图。", "gridmap: county service grids, staff, reach and maps."),
+    "help.gridmap": (
+        "gridmap：把一个县划分为服务网格，配备网格员，测算服务圈覆盖，并绘制地图。\n"
+        "\n"
+        "单位：户、米、分钟、元。各步骤的说明见 `gridmap COMMAND --help`。\n"
+        "帮助与输出的语言由 GRIDMAP_LANG（`zh` 或 `en`）或系统语言环境决定，未设置时为中文。",
+        "gridmap: partition a county into service grids, staff them, measure their reach and map them.\n"
+        "\n"
+        "Units: households, metres, minutes, yuan. Run `gridmap COMMAND --help` for each step.\n"
+        "Help and outputs are in the language of GRIDMAP_LANG (zh or en), else of the locale; Chinese when it "
+        "says nothing."),
+    "help.adjust.short": ("按新的住户数据调整计划，尽量少改动。", "Re-divide a plan for new household data."),
+    "help.adjust": (
+        "按新的住户数据调整计划 PLAN，尽量少改动。\n"
+        "\n"
+        "逐个地块重新计数户数；只重新划分超出户数范围的网格，每个网格只联合其所在村（社区）\n"
+        "中尽可能少的相邻网格；锁定的网格和其余所有网格保留其地块、形状和编码。向 OUT 写入\n"
+        "`gridmap update` 所写的文件，另加 adjust.json（网格变动的住户比例，变动、新增和注销"
+        "的\n"
+        "网格，重新划分的片区，用时秒数，以及 `gridmap compare` 的对比）和 compare.html\n"
+        "（两个计划在同一张地图上）。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap adjust out/demo/plan.gpkg --households "
+        "households_2027.gpkg --out out/2027\n"
+        "  gridmap adjust out/demo/plan.gpkg --households-totals "
+        "register.gpkg --lock-file agreed.txt --out out/2027",
+        "Re-divide PLAN for new household data with minimal disturbance.\n"
+        "\n"
+        "Households are recounted per atom; only the grids that left the band are re-cut,\n"
+        "each with as few neighbouring grids of its village/community as needed; locked\n"
+        "grids and every other grid keep their atoms, geometry and code. Writes into OUT\n"
+        "what `gridmap update` writes, with adjust.json (share of households whose grid\n"
+        "changed, grids changed, added and retired, regions re-cut, seconds, and the\n"
+        "comparison of `gridmap compare`) and compare.html (both plans on one map).\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  gridmap adjust out/demo/plan.gpkg --households households_2027.gpkg --out out/2027\n"
+        "  gridmap adjust out/demo/plan.gpkg --households-totals register.gpkg --lock-file agreed.txt --out "
+        "out/2027"),
+    "help.adjust.option.households": (
+        "完整的新住户图层（点：每点一户，或每点 --households-column "
+        "户）：县里现在掌握的全部住户，而不只是新增的。",
+        "The full new household layer (points: one household each, or --households-column each): what the county "
+        "knows now, not only the additions."),
+    "help.adjust.option.households_column": (
+        "--households 中记录户数（或人口，配合 --households-divisor）的列。",
+        "Column of --households holding households (or persons, with --households-divisor)."),
+    "help.adjust.option.households_divisor": (
+        "该列除以此数（每户人口）。",
+        "Divide the column by this (persons per household)."),
+    "help.adjust.option.buildings": (
+        "用于估算户数的建筑物面（按计划的户数规则）。",
+        "Building polygons to estimate the households from (the plan's household rule)."),
+    "help.adjust.option.households_totals": (
+        "已知户数合计的面（村、社区）：住户按这些合计缩放。",
+        "Polygons with known household totals (villages, communities): the households are scaled to them."),
+    "help.adjust.option.totals_column": ("--households-totals 中的户数列。", "Column of --households-totals."),
+    "help.adjust.option.totals_divisor": (
+        "--totals-column 除以此数（每户人口）。",
+        "Divide --totals-column by this (persons per household)."),
+    "help.batch.short": (
+        "按 TOML 清单批量处理多个县（dask.distributed）。",
+        "Run many counties from a TOML manifest (dask.distributed)."),
+    "help.batch": (
+        "按 TOML 清单 MANIFEST 批量处理多个县，每个县如 `gridmap run` 一样，在 "
+        "dask.distributed 上运行。\n"
+        "\n"
+        "清单含一个可选的 [defaults] 表，每个县一个 [[run]] 表：名称（即它在 OUT 中的文件夹）\n"
+        "和去掉短横线的 `gridmap run` 选项（`osm`、`area-name`、`band = "
+        "[300, 500]`、\n"
+        "`urban = \"all\"`、`preset` 等）；相对文件路径相对于清单所在文件夹。每个县把 "
+        "`gridmap run` 的文件写入\n"
+        "OUT/<name>/（以及 --resume 检查用的指纹 batch.json）。批处理写出 "
+        "OUT/province.csv、\n"
+        "OUT/province.html、OUT/province_map.html 和 "
+        "OUT/failures.csv。\n"
+        "\n"
+        "某个县失败不影响其他县；它的单行错误会打印出来并记入 failures.csv，退出码为 4。\n"
+        "不给 --scheduler 时，由 --workers 个进程组成的本地集群只在本机回环接口上运行。\n"
+        "\n"
+        "\b\n"
+        "清单示例：\n"
+        "  [defaults]\n"
+        "  band = [300, 500]\n"
+        "  seed = 0\n"
+        "  [[run]]\n"
+        "  name = \"liechtenstein\"\n"
+        "  osm = \"data/liechtenstein.osm.pbf\"\n"
+        "  area-name = \"Liechtenstein\"\n"
+        "  urban = \"all\"",
+        "Run many counties from a TOML MANIFEST, each as `gridmap run` would, on dask.distributed.\n"
+        "\n"
+        "The manifest has an optional [defaults] table and one [[run]] table per county: a\n"
+        "name (its folder in OUT) and the options of `gridmap run` without the dashes\n"
+        "(osm, area-name, band = [300, 500], urban = \"all\", preset, ...); relative file names\n"
+        "are relative to the manifest. Each county writes the files of `gridmap run` into\n"
+        "OUT/<name>/ (and batch.json, the fingerprint --resume checks). The batch writes\n"
+        "OUT/province.csv, OUT/province.html, OUT/province_map.html and OUT/failures.csv.\n"
+        "\n"
+        "A failing county does not stop the others; its one-line error is printed and in\n"
+        "failures.csv, and the exit code is 4. Without --scheduler, a local cluster of\n"
+        "--workers processes runs on the loopback interface only.\n"
+        "\n"
+        "\b\n"
+        "Example manifest:\n"
+        "  [defaults]\n"
+        "  band = [300, 500]\n"
+        "  seed = 0\n"
+        "  [[run]]\n"
+        "  name = \"liechtenstein\"\n"
+        "  osm = \"data/liechtenstein.osm.pbf\"\n"
+        "  area-name = \"Liechtenstein\"\n"
+        "  urban = \"all\""),
+    "help.batch.option.workers": (
+        "本地 dask 集群的工作进程数。  [默认：CPU 数]",
+        "Worker processes of the local dask cluster.  [default: the number of CPUs]"),
+    "help.batch.option.scheduler": (
+        "已运行的 dask 调度器地址（如 tcp://10.0.0.5:8786），代替本地集群；其工作进程须能访问相"
+        "同的输入文件和 OUT。",
+        "Address of a running dask scheduler (e.g. tcp://10.0.0.5:8786) instead of a local cluster; its workers "
+        "must see the same input files and OUT."),
+    "help.batch.option.resume": (
+        "跳过 OUT 中输出完整、且由相同选项和输入文件（大小与修改时间）生成的县。",
+        "Skip counties whose outputs in OUT are complete and were made from the same options and input files "
+        "(size and modification time)."),
+    "help.batch.option.dashboard": (
+        "启动 dask 监控面板（本机回环、空闲端口）并打印其链接。",
+        "Serve the dask dashboard (loopback, a free port) and print its link."),
+    "help.batch.option.no_split": (
+        "每个县整体在一个工作进程上运行（默认：一个县的各单元作为独立任务切分和划分，分散到各工作进程）。",
+        "Run each county whole on one worker (default: a county's units are cut and partitioned as tasks of "
+        "their own, spread over the workers)."),
+    "help.batch.option.lang": ("全省汇总的语言。", "Language of the province summary."),
+    "help.compare.short": ("比较同一区域的两个计划。", "Compare two plans of the same area."),
+    "help.compare": (
+        "比较同一区域的计划 A（调整前）与计划 B（调整后）。\n"
+        "\n"
+        "网格按重叠一一对应（先按共有户数，再按面积）；住户在 A 中的网格与其在 B 中的网格相对应，\n"
+        "即为保留原网格。打印两个计划的户数范围与形状规整度指标、保留原网格的住户比例，以及新增、\n"
+        "注销和移位（编码相同、区域不同）的编码。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap compare out/demo/plan.gpkg out/2027/plan.gpkg "
+        "--out out/2027/compare",
+        "Compare plan A (before) with plan B (after) of the same area.\n"
+        "\n"
+        "Grids are matched one to one by overlap (most shared households first, then area); a household\n"
+        "keeps its grid when its grid under A is matched with its grid under B. Prints both\n"
+        "plans' band and compactness figures, the share of households keeping their grid,\n"
+        "and the codes added, retired and moved (same code, another area).\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  gridmap compare out/demo/plan.gpkg out/2027/plan.gpkg --out out/2027/compare"),
+    "help.compare.option.out": (
+        "在此写出 compare.json、compare_pairs.csv 和 compare.html（B "
+        "的地图，A 的网格为可切换图层）。",
+        "Write compare.json, compare_pairs.csv and compare.html (B's map with A's grids as a switchable layer) "
+        "here."),
+    "help.dedicated.short": ("从计划中划出专属网格，其余部分围绕其重新划分。", "Carve dedicated grids out of a plan."),
+    "help.dedicated": (
+        "从计划 PLAN 中划出专属网格，其余部分围绕它们重新划分。\n"
+        "\n"
+        "规则允许的每个专属区域（按其所在村（社区）切分）成为一个锁定的 `dedicated` 类型网格，\n"
+        "带有其种类，按所在单元自己的序列编码（序号 901-999）；涉及单元的其余部分围绕它们重新划分。\n"
+        "规则：先取 --config 的 [dedicated] 表（`kinds`、`min_area_m2`、`ma"
+        "x_households`、\n"
+        "`min_households`），再取各选项。写出 `gridmap update` 所写的文件。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap dedicated out/demo/plan.gpkg --osm "
+        "data/liechtenstein.osm.pbf --out out/dedicated\n"
+        "  gridmap dedicated plan.gpkg --areas parks.gpkg "
+        "--kind-column type --min-area 50000 --out out/parks",
+        "Carve dedicated grids (专属网格) out of PLAN and partition the rest around them.\n"
+        "\n"
+        "Each specific area (per village/community it lies in) that the rules admit becomes\n"
+        "a locked grid of regime `dedicated` with its kind, coded in its unit's own series\n"
+        "(serials 901-999); the rest of each unit touched is partitioned again around them.\n"
+        "Rules: the [dedicated] table of --config (kinds, min_area_m2, max_households,\n"
+        "min_households), then the options. Writes what `gridmap update` writes.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  gridmap dedicated out/demo/plan.gpkg --osm data/liechtenstein.osm.pbf --out out/dedicated\n"
+        "  gridmap dedicated plan.gpkg --areas parks.gpkg --kind-column type --min-area 50000 --out out/parks"),
+    "help.dedicated.option.osm": (
+        "OSM 数据文件，其中带标签的区域（amenity=school|university|college|kind"
+        "ergarten|hospital|clinic|marketplace、landuse=industrial|"
+        "commercial|retail、tourism=attraction|theme_park|zoo）为专属区"
+        "域。",
+        "OSM extract whose tagged areas (amenity=school|university|college|kindergarten|hospital|clinic|marketpla"
+        "ce, landuse=industrial|commercial|retail, tourism=attraction|theme_park|zoo) are the specific areas."),
+    "help.dedicated.option.areas": (
+        "带种类列的专属区域面文件（代替 --osm）。",
+        "Polygon file of specific areas with a kind column (instead of --osm)."),
+    "help.dedicated.option.kind_column": ("--areas 中记录种类的列。", "Column of --areas holding the kind."),
+    "help.dedicated.option.min_area": (
+        "各种类的最小面积（m²）。  [默认：学校/医院 5,000，市场 2,000，工业园区/商业区 "
+        "20,000，其他 10,000]",
+        "Smallest area, m², for every kind.  [default: school/hospital 5,000, market 2,000, "
+        "industrial/commercial 20,000, others 10,000]"),
+    "help.dedicated.option.max_households": (
+        "住户多于此数的区域仍按居住区划分。  [默认：100]",
+        "Areas holding more households stay residential.  [default: 100]"),
+    "help.dedicated.option.out": ("输出目录。", "Output directory."),
+    "help.edit.short": ("生成离线网格编辑器（HTML）。", "Write an offline grid editor (HTML)."),
+    "help.edit": (
+        "为计划 PLAN（plan.gpkg）生成离线编辑器：选中一个网格，点击或涂选同一村（社区）的地块并入，\n"
+        "实时查看户数、户数范围和连通性的变化；可锁定网格、撤销和重做，然后导出 edits.geojson，\n"
+        "供 `gridmap update PLAN --atoms edits.geojson` 使用。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap edit out/demo/plan.gpkg --out "
+        "out/demo/editor.html\n"
+        "  gridmap edit plan.gpkg --out editor_en.html --lang en",
+        "Write an offline editor of PLAN (a plan.gpkg): select a grid, click or paint atoms of the same\n"
+        "village/community into it, and see households, the band and contiguity change live; lock grids,\n"
+        "undo and redo, then export edits.geojson for `gridmap update PLAN --atoms edits.geojson`.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  gridmap edit out/demo/plan.gpkg --out out/demo/editor.html\n"
+        "  gridmap edit plan.gpkg --out editor_en.html --lang en"),
+    "help.edit.option.out": ("要写出的 HTML 文件（原子写入）。", "HTML file to write (written atomically)."),
+    "help.edit.option.simplify": (
+        "地块轮廓的显示简化容差，单位米（默认 1；0 保留所有顶点）。",
+        "Display simplification of atom outlines in metres (default 1; 0 keeps every vertex)."),
+    "help.export.short": ("把计划的各图层导出为单独文件。", "Write the layers of a plan to files of their own."),
+    "help.export": (
+        "把计划 PLAN（plan.gpkg）的各图层写入 OUT，每个图层一个文件（或一个工作簿）。\n"
+        "\n"
+        "按文件读取单个图层的工具（QGIS 拖放、网页地图、共享的 gridscore 评分工具）可直接使用。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap export out/demo/plan.gpkg --out "
+        "out/demo/layers\n"
+        "  gridmap export out/demo/plan.gpkg --out out/demo/web "
+        "--format geojson --layer grids\n"
+        "  gridmap export out/demo/plan.gpkg --out out/demo "
+        "--format xlsx",
+        "Write the layers of PLAN (a plan.gpkg) to OUT, one file per layer (or one workbook).\n"
+        "\n"
+        "Tools that read one layer per file (QGIS drag-and-drop, web maps, the shared\n"
+        "gridscore scorer) take these directly.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  gridmap export out/demo/plan.gpkg --out out/demo/layers\n"
+        "  gridmap export out/demo/plan.gpkg --out out/demo/web --format geojson --layer grids\n"
+        "  gridmap export out/demo/plan.gpkg --out out/demo --format xlsx"),
+    "help.export.option.layer": (
+        "要导出的图层（可重复）；不给则导出全部图层。",
+        "Layer to export (repeatable); all layers when omitted."),
+    "help.export.option.format": (
+        "`gpkg`：每个图层一个 GeoPackage（内含 QGIS 样式）；`geojson`：每个图层一个 "
+        "WGS 84 的 GeoJSON；`parquet`：每个图层一个 GeoParquet（需要 "
+        "pyarrow）；`xlsx`：grids.xlsx，每个网格一行，另含网格员名册和经费。",
+        "gpkg: a GeoPackage per layer (QGIS styles inside); geojson: a GeoJSON per layer in WGS 84; parquet: a "
+        "GeoParquet per layer (needs pyarrow); xlsx: grids.xlsx, a row per grid plus roster and budget."),
+    "help.map.short": ("把计划绘制为交互式地图（可离线）。", "Draw a plan as an interactive map (works offline)."),
+    "help.map": (
+        "把计划 PLAN（plan.gpkg）绘制为交互式地图：网格按户数范围着色，边界、网格编码，\n"
+        "已配员和已测算服务圈时显示相应图层，道路和河流；搜索、图例、比例尺。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap map out/demo/plan.gpkg --out "
+        "out/demo/map.html\n"
+        "  gridmap map plan.gpkg --out map_en.html --lang en "
+        "--basemap osm",
+        "Draw PLAN (a plan.gpkg) as an interactive map: grids coloured against the band, borders,\n"
+        "grid codes, staffing and reach layers when present, roads and rivers; search, legend, scale.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  gridmap map out/demo/plan.gpkg --out out/demo/map.html\n"
+        "  gridmap map plan.gpkg --out map_en.html --lang en --basemap osm"),
+    "help.map.option.out": ("要写出的 HTML 文件（原子写入）。", "HTML file to write (written atomically)."),
+    "help.map.option.basemap": (
+        "瓦片底图。`none` 可离线使用（以道路和河流为参照）；`gaode`（高德）会把叠加图层转换到 "
+        "GCJ-02；带 {z}/{x}/{y} 的 URL 模板可使用内网瓦片服务。",
+        "Tile basemap. 'none' works offline (roads and rivers give the context); 'gaode' shifts the overlays "
+        "into GCJ-02; a URL template with {z}/{x}/{y} serves intranet tile servers."),
+    "help.map.option.tianditu_key": (
+        "`--basemap tianditu`（天地图）所用的 API 密钥（会写入 HTML）。",
+        "Tianditu API key for --basemap tianditu (it is written into the HTML)."),
+    "help.map.option.simplify": (
+        "显示简化容差，单位米（默认 2；0 保留所有顶点）。",
+        "Display simplification tolerance in metres (default 2; 0 keeps every vertex)."),
+    "help.micro.short": ("把每个网格再划分为微网格。", "Split every grid into micro-grids."),
+    "help.micro": (
+        "把计划 PLAN 的每个网格划分为每个 MIN..MAX 户的微网格。\n"
+        "\n"
+        "微网格沿建筑物划分（每栋建筑在其网格内的 Voronoi 单元），优先以小巷、道路和河流为边界；\n"
+        "微网格嵌套在所属网格内，编码在网格编码后加 3 位。户数多于 MAX 的建筑自成一个微网格\n"
+        "（标记为 over_band）。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap micro out/demo/plan.gpkg --band 10 30 --out "
+        "out/demo_micro",
+        "Split every grid of PLAN into micro-grids of MIN..MAX households (微网格).\n"
+        "\n"
+        "Micro-grids follow buildings (each building's Voronoi cell inside its grid) and\n"
+        "prefer lanes, roads and rivers as edges; they nest in their grid and their codes\n"
+        "extend the grid code by 3 digits. A building with more households than MAX is a\n"
+        "micro-grid of its own (flagged over_band).\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  gridmap micro out/demo/plan.gpkg --band 10 30 --out out/demo_micro"),
+    "help.micro.option.band": ("每个微网格的户数范围 MIN MAX。", "MIN MAX households per micro-grid."),
+    "help.micro.option.out": (
+        "输出目录：含 micro_grids 图层的 plan.gpkg、map.html（放大到 16 "
+        "级显示微网格）、report.html、micro.json。",
+        "Output directory: plan.gpkg with the micro_grids layer, map.html (micro-grids from zoom 16), "
+        "report.html, micro.json."),
+    "help.option.seed": (
+        "随机选择的种子；相同的输入和种子得到相同的计划。",
+        "Seed of the random choices; the same inputs and seed give the same plan."),
+    "help.default.seed": ("0 或规则文件中的值", "0 or the config's"),
+    "help.option.config": (
+        "TOML 规则文件，含 [plan]、[staffing]、[reach] 表（`gridmap "
+        "presets NAME` 可打印示例）；此处给出的选项优先于它。",
+        "TOML rules file with [plan], [staffing], [reach] tables (`gridmap presets NAME` prints an example); "
+        "options given here override it."),
+    "help.option.out": ("输出目录（不存在时创建）。", "Output directory (created if missing)."),
+    "help.option.quiet": ("不显示进度。", "No progress display."),
+    "help.option.lang": (
+        "所有输出文字的语言：终端摘要、表格、CSV 表头、地图、报告。",
+        "Language of every word written: terminal summary, tables, CSV headers, map, report."),
+    "help.default.lang": (
+        "按系统语言环境：非中文的 LANG 为 `en`，否则为 `zh`；GRIDMAP_LANG 优先",
+        "from the locale: en for a non-Chinese LANG, else zh; GRIDMAP_LANG overrides"),
+    "help.option.plan_out": (
+        "写出 OUT/plan.gpkg（及 CSV 文件），而不是直接在 PLAN 上扩充。",
+        "Write OUT/plan.gpkg (and the CSV files) instead of extending PLAN in place."),
+    "help.option.bases": (
+        "网格驻点（办公室、工作室）点文件：带 grid_id（或 code）列，或按所在网格匹配。没有驻点的网格由计算得"
+        "到。",
+        "Points of the grids' bases (offices, workrooms): with a grid_id (or code) column, or matched to the "
+        "grid they lie in. Grids without one get a computed base."),
+    "help.option.mode": (
+        "网格员的出行方式（`walk` 步行、`ebike` 电动车、`car` 驾车）。  "
+        "[默认：`walk`，或规则文件中的值]",
+        "Travel mode of the workers.  [default: walk, or the config's]"),
+    "help.option.minutes_urban": (
+        "城镇网格的响应时间，分钟。  [默认：10]",
+        "Response time in urban grids, minutes.  [default: 10]"),
+    "help.option.minutes_rural": (
+        "农村网格的响应时间，分钟。  [默认：30]",
+        "Response time in rural grids, minutes.  [default: 30]"),
+    "help.option.objective": (
+        "计算驻点的目标：`min_time` 按户数加权的出行时间最短，或 `max_reached` "
+        "响应时间内覆盖的住户最多。",
+        "Computed bases: least household-weighted travel time, or most households within the response time."),
+    "help.option.osm": (
+        "OSM 数据文件（.osm.pbf、.osm、.osm.bz2）：道路、水系、铁路、建筑物、地名点和居住用地取自"
+        "该文件；除非给出 --area/--units 文件，区域和单元也取自该文件（此时不读取 "
+        "--roads、--waterways、--railways、--barriers 和 "
+        "--buildings）。",
+        "OSM extract (.osm.pbf, .osm, .osm.bz2): roads, waterways, railways, buildings, place points and "
+        "residential landuse come from it, and the area and units too unless --area/--units files are given "
+        "(--roads, --waterways, --railways, --barriers and --buildings are then not read)."),
+    "help.option.area": (
+        "研究区域的面文件（代替 --osm；默认：--units 的并集）。",
+        "Polygon file of the study area (instead of --osm; default: the union of --units)."),
+    "help.option.area_name": (
+        "配合 --osm：要规划的行政边界名称（如 'Liechtenstein'、'荥经县'）。",
+        "With --osm: name of the admin boundary to plan (e.g. 'Liechtenstein', '荥经县')."),
+    "help.option.close_at_extract": (
+        "配合 --osm：被数据范围边缘截断的边界关系沿其外包矩形闭合（无法闭合的会报告）。",
+        "With --osm: close boundary relations cut by the extract's edge against its bounding box (those that "
+        "cannot be closed are reported)."),
+    "help.option.extract_area": ("配合 --osm：以数据的外包矩形为区域。", "With --osm: the area is the extract's bounding box."),
+    "help.option.units_points": (
+        "村（社区）点文件（带名称列）：在乡镇（配合 --osm 的 --parent-level、--units "
+        "文件或区域）内围绕这些点生成单元，边界沿道路和河流。",
+        "Points of villages/communities (name column): units are derived around them, borders on roads and "
+        "rivers, inside the townships (--parent-level with --osm, --units FILE, or the area)."),
+    "help.option.units_from_places": (
+        "配合 --osm：由数据中这些种类的地名点生成单元（逗号分隔，如 `village,hamlet` 或 "
+        "`neighbourhood,quarter`）。",
+        "With --osm: derive units from the extract's place nodes of these kinds (comma-separated, e.g. "
+        "village,hamlet or neighbourhood,quarter)."),
+    "help.option.area_level": ("配合 --osm：区域的 admin_level。", "With --osm: admin_level of the area."),
+    "help.option.units_level": ("配合 --osm：单元的 admin_level。", "With --osm: admin_level of the units."),
+    "help.option.parent_level": (
+        "配合 --osm：单元上级（乡镇）的 admin_level。",
+        "With --osm: admin_level of the units' parents (townships)."),
+    "help.option.units": (
+        "最低一级单元（村（社区）或乡镇）的面文件。不给它（也不给 --osm）时整个区域为一个单元。",
+        "Polygon file of the lowest-level units (villages/communities or townships). Without it (and without "
+        "--osm) the whole area is one unit."),
+    "help.option.unit_id": (
+        "--units 中的单元代码列（默认：unit_id、code、id、GEOID 或 WARD；否则为 "
+        "1..n）。",
+        "Column of unit ids in --units (default: unit_id, code, id, GEOID or WARD; else 1..n)."),
+    "help.option.unit_name": (
+        "--units 中的单元名称列（默认：`name`、`NAME` 或 `unit_name`；否则用代码）。",
+        "Column of unit names in --units (default: name, NAME or unit_name; else the id)."),
+    "help.option.code_table": (
+        "统计用区划代码文件夹（counties.csv、townships.csv、villages.csv，如 "
+        "data/china）：按名称查找单元的 12 位代码并以之命名，网格得到 15 位编码。",
+        "Folder of statistical division codes (counties.csv, townships.csv, villages.csv, e.g. data/china): "
+        "units are named by their 12-digit codes, found by name, and grids get 15-digit codes."),
+    "help.option.county_code": (
+        "配合 --code-table：在其中查找单元的 6 位县级代码。",
+        "With --code-table: the 6-digit county code to look the units up in."),
+    "help.option.roads": (
+        "道路线（可重复）；`highway` 列决定道路等级。",
+        "Road lines (repeatable); a 'highway' column sets the class."),
+    "help.option.waterways": ("河流、溪流线（可重复）。", "River/stream lines (repeatable)."),
+    "help.option.railways": ("铁路线（可重复）。", "Railway lines (repeatable)."),
+    "help.option.barriers": (
+        "网格可以沿用的其他界线：山脊、围墙（可重复；面的外轮廓也算）。",
+        "Other lines grids may follow: ridges, walls (repeatable; polygon outlines count)."),
+    "help.option.households": (
+        "住户点（每点一户，或每点 --households-column 户），或配合 "
+        "--households-column 的普查面。",
+        "Household points (one each, or --households-column per point) or census polygons with "
+        "--households-column."),
+    "help.option.households_column": (
+        "记录户数（或人口，配合 --households-divisor）的列。",
+        "Column holding households (or persons, with --households-divisor)."),
+    "help.option.households_divisor": (
+        "该列除以此数（每户人口，如 2.3）。",
+        "Divide the column by this (persons per household, e.g. 2.3)."),
+    "help.option.buildings": ("用于估算户数的建筑物面。", "Building polygons to estimate households from."),
+    "help.option.households_totals": (
+        "已知户数合计：面（村、社区、普查区；--totals-column），或按代码或名称（村/社区、乡镇或全县）给出"
+        "户数或人口的 CSV/XLSX 表，与单元关联。每个合计分配到有人居住的地方：建筑物或住户点足以承载时分配到它们"
+        "，否则分配到建成区证据（居住用地、建筑轮廓、居住区街道、村庄点）；摘要逐个单元说明采用了哪种。",
+        "Known household totals: polygons (villages, communities, census areas; --totals-column), or a CSV/XLSX "
+        "table of code or name (村/社区, 乡镇, or the county) and households or persons, joined to the units. Each "
+        "total is spread where people live: over the buildings or points when they can carry it, else over "
+        "built-up evidence (residential landuse, footprints, residential streets, village points); the summary "
+        "says which, unit by unit."),
+    "help.option.totals_column": (
+        "--households-totals 中记录户数（或人口，配合 --totals-divisor）的列。",
+        "Column of --households-totals holding households (or persons, with --totals-divisor)."),
+    "help.option.totals_divisor": (
+        "--totals-column 除以此数（每户人口，如 2.8）。",
+        "Divide --totals-column by this (persons per household, e.g. 2.8)."),
+    "help.option.totals_factor": (
+        "报告合计与建筑物/住户点估算相差超过此倍数的单元。",
+        "Report units whose total and building/point estimate differ by more than this factor."),
+    "help.option.census_county": (
+        "6 位县级代码：该县 2020 年人口普查给出每户人口（用于 --households-totals "
+        "中的人口，除非给出 --totals-divisor），以及住宅楼（公寓、居民楼）的户均住房面积。",
+        "6-digit county code: the county's 2020 census gives persons per household (for persons in "
+        "--households-totals, unless --totals-divisor is given) and the dwelling floor area per household for "
+        "flats (apartments, residential buildings)."),
+    "help.option.encoding": (
+        "没有 .cpg 的 Shapefile 和 CSV 表的文字编码（如 `gbk`；默认：UTF-8 或 "
+        "GB18030/GBK，按字节自动识别）。",
+        "Text encoding of Shapefiles without .cpg and of CSV tables (e.g. gbk; default: UTF-8 or GB18030/GBK, "
+        "detected from the bytes)."),
+    "help.option.drop_outside": ("丢弃区域外的住户点，而不是报错。", "Drop household points outside the area instead of failing."),
+    "help.option.gcj02": (
+        "这些输入文件使用 GCJ-02 坐标（高德、腾讯地图）：读取时转换为 WGS 84（可重复；`all` "
+        "表示所有文件）。",
+        "These input files hold GCJ-02 coordinates (AMap/Gaode, Tencent): shift them to WGS 84 on reading "
+        "(repeatable; 'all' for every file)."),
+    "help.option.band": (
+        "城镇网格的户数范围 MIN MAX。  [默认：300 500]",
+        "MIN MAX households per urban grid.  [default: 300 500]"),
+    "help.option.urban": (
+        "哪些单元为城镇（按户数划分）：`all` 全部、`none` 无，或 `density` "
+        "按密度：每个单元中密集的聚落按户数范围划分，其余按农村规则。  [默认：`density`]",
+        "Which units are urban (partitioned by households): all, none, or by density: each unit's dense "
+        "settlements by the band, the rest by the rural rule.  [default: density]"),
+    "help.option.urban_density": (
+        "配合 `--urban density`：聚落所在地块的户数密度（户/km²）达到此值即为密集（按户数范围划分；"
+        "单元其余部分按农村规则）。  [默认：100]",
+        "With --urban density: households per km² of the atoms a settlement lives in from which it is dense "
+        "(split by the band; the rest of its unit by the rural rule).  [default: 100]"),
+    "help.option.urban_pattern": (
+        "属于城镇的单元名称正则表达式（如 '街道|社区'）。",
+        "Regex of unit names that are urban (e.g. '街道|社区')."),
+    "help.option.rural_grids": (
+        "农村单元整村一个网格（`village`），或每个自然村一个网格（`settlement`）。  "
+        "[默认：`village`]",
+        "A rural unit is one grid (village), or one grid per natural settlement.  [default: village]"),
+    "help.option.settlement_gap": (
+        "同一自然村内房屋之间的距离，米。  [默认：150]",
+        "Metres between houses of one settlement.  [default: 150]"),
+    "help.option.settlement_min": (
+        "户数低于此值的自然村并入相邻自然村。  [默认：50]",
+        "Households under which a settlement joins its neighbour.  [default: 50]"),
+    "help.option.split_large": (
+        "把户数高于上限的自然村拆分为户数范围内的网格。  [默认：否]",
+        "Split settlements over the band's top into grids in the band.  [default: no]"),
+    "help.option.crs": (
+        "计算所用的米制坐标系（如 EPSG:4547）。  [默认：自动，UTM 或 CGCS2000 高斯-克吕格]",
+        "Metric CRS to compute in (e.g. EPSG:4547).  [default: auto, UTM or CGCS2000 GK]"),
+    "help.option.jobs": (
+        "并行切分和划分单元的进程数（计划与进程数无关）。",
+        "Processes that cut and partition the units in parallel (the plan is the same for any number)."),
+    "help.option.verbose": ("输出更多信息：各步骤用时（-vv：调试日志）。", "Say more: step timings (-vv: debug log)."),
+    "help.partition.short": ("把区域划分为户数范围内、嵌套在单元中的网格。", "Partition an area into grids nested in its units."),
+    "help.partition": (
+        "把区域划分为每个 MIN..MAX 户、嵌套在其单元内的网格。\n"
+        "\n"
+        "写出 OUT/plan.gpkg（图层 `grids`、`units`、`atoms`、`households`"
+        "、`area`、`roads`、\n"
+        "`waterways`、`railways`、`meta`）、OUT/summary.json 和 "
+        "OUT/manifest.json，要么全部写出、要么都不写；\n"
+        "OUT 中此前命令写出、本次不再写的输出（地图、报告、网格员名册）会被删除。其间另一个\n"
+        "写入 OUT 的命令会被拒绝。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap partition --osm data/liechtenstein.osm.pbf "
+        "--area-name Liechtenstein --out out/demo\n"
+        "  gridmap partition --area county.gpkg --units "
+        "villages.gpkg --roads roads.gpkg \\\n"
+        "      --households households.gpkg --band 300 500 --out "
+        "out/county",
+        "Partition an area into grids of MIN..MAX households, nested in its units.\n"
+        "\n"
+        "Writes OUT/plan.gpkg (layers grids, units, atoms, households, area, roads, waterways,\n"
+        "railways, meta), OUT/summary.json and OUT/manifest.json, all or nothing; outputs of\n"
+        "an earlier command in OUT that this one does not write again (map, report, roster)\n"
+        "are removed. A second command writing into OUT meanwhile is refused.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  gridmap partition --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --out out/demo\n"
+        "  gridmap partition --area county.gpkg --units villages.gpkg --roads roads.gpkg \\\n"
+        "      --households households.gpkg --band 300 500 --out out/county"),
+    "help.partition.option.lock": (
+        "把此网格标记为锁定（可重复）：`gridmap adjust` 和 `gridmap update` "
+        "会保留其地块、形状和编码。",
+        "Mark this grid locked (repeatable): adjust and update keep its atoms, geometry and code."),
+    "help.partition.option.lock_file": (
+        "要锁定的网格 ID：每行一个，或带 grid_id 列的 CSV/GeoPackage。",
+        "Grid ids to lock: one a line, or a CSV/GeoPackage with a grid_id column."),
+    "help.presets.short": ("列出内置预设，或打印其中一个。", "List the bundled presets, or print one."),
+    "help.presets": (
+        "列出内置预设，或把其中一个（NAME）打印为 TOML，以便复制修改。\n"
+        "\n"
+        "\b\n"
+        "使用预设：  gridmap run --preset yingjing --osm FILE ... "
+        "--out DIR\n"
+        "修改预设：  gridmap presets yingjing > my_county.toml\n"
+        "            gridmap run --config my_county.toml ...",
+        "List the bundled presets, or print one (NAME) as TOML to copy and edit.\n"
+        "\n"
+        "\b\n"
+        "Use one with:  gridmap run --preset yingjing --osm FILE ... --out DIR\n"
+        "Or edit it:    gridmap presets yingjing > my_county.toml\n"
+        "               gridmap run --config my_county.toml ..."),
+    "help.reach.short": ("测算各网格驻点在响应时间内覆盖的住户。", "Measure which households each base reaches in time."),
+    "help.reach": (
+        "测算每个网格的驻点在响应时间内能到达哪些住户。\n"
+        "\n"
+        "读取计划 PLAN（plan.gpkg），在其道路网上出行（步行 4.5 km/h；电动车 15-25、驾车\n"
+        "20-60 km/h，按道路等级；驾车遵守单行道），并写回图层 "
+        "`bases`、`service_areas`（沿可到达\n"
+        "街道的服务范围）和 `unreached`（响应时间外住户），grids.share_reached 以及 "
+        "reach.csv\n"
+        "（按单元）。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap reach out/demo/plan.gpkg\n"
+        "  gridmap reach out/demo/plan.gpkg --mode ebike "
+        "--minutes-rural 20 --bases offices.gpkg",
+        "Measure which households each grid's base reaches within the response time.\n"
+        "\n"
+        "Reads PLAN (a plan.gpkg), travels on its road network (walk 4.5 km/h; e-bike 15-25,\n"
+        "car 20-60 km/h by road class; one-way streets for cars), and writes back the layers\n"
+        "bases, service_areas (bands along the reached streets) and unreached (households\n"
+        "beyond the response time), grids.share_reached and reach.csv (per unit).\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  gridmap reach out/demo/plan.gpkg\n"
+        "  gridmap reach out/demo/plan.gpkg --mode ebike --minutes-rural 20 --bases offices.gpkg"),
+    "help.reach.option.roads": (
+        "代替计划中道路图层的出行道路线（可重复）；`highway` 列决定道路等级（否则全部为 "
+        "`residential`），有 `oneway` 和 `maxspeed` 列时会使用。",
+        "Road lines to travel on instead of the plan's roads layer (repeatable); a 'highway' column sets the "
+        "class (else all 'residential'), 'oneway' and 'maxspeed' are used when present."),
+    "help.report.short": ("生成计划的报告（HTML、Markdown 或 PDF）。", "Report a plan (HTML, Markdown or PDF)."),
+    "help.report": (
+        "按乡镇和全县生成计划 PLAN（plan.gpkg）的报告：网格总图和各乡镇网格图，按层级和类型\n"
+        "统计的网格，网格户数与户数范围的对比，标记的例外情况和校验问题；计划已配员并已测算\n"
+        "服务圈时，还有按类型统计的网格员、按薪酬构成统计的每月和每年经费（元），以及服务圈\n"
+        "覆盖住户比例。可打印：A4、页码、标题、发文单位和日期。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap report out/demo/plan.gpkg --out "
+        "out/demo/report.html\n"
+        "  gridmap report out/demo/plan.gpkg --out "
+        "out/demo/report.pdf --pdf --office \"某某县委政法委\"\n"
+        "  gridmap report out/demo/plan.gpkg --out "
+        "out/demo/report.md --markdown --lang en",
+        "Report PLAN (a plan.gpkg) per township and for the county: a map of the grids and\n"
+        "one per township, grids by level and regime, households per grid against the band,\n"
+        "flagged exceptions and validation faults, and, when the plan has been staffed and\n"
+        "reached, workers by type, monthly and yearly budget by pay component (yuan), and the\n"
+        "share of households inside the service circle. Printable: A4, page numbers, title,\n"
+        "issuing office and date.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  gridmap report out/demo/plan.gpkg --out out/demo/report.html\n"
+        "  gridmap report out/demo/plan.gpkg --out out/demo/report.pdf --pdf --office \"某某县委政法委\"\n"
+        "  gridmap report out/demo/plan.gpkg --out out/demo/report.md --markdown --lang en"),
+    "help.report.option.out": (
+        "报告文件（.html；配合 --markdown 为 .md；配合 --pdf 为 .pdf），原子写入。",
+        "Report file (.html; .md with --markdown; .pdf with --pdf), written atomically."),
+    "help.report.option.markdown": (
+        "写出 Markdown，地图和图表为旁边的 SVG 文件，而不是一个自包含的 HTML 文件。",
+        "Write Markdown with the maps and plots as SVG files beside it instead of one self-contained HTML file."),
+    "help.report.option.pdf": (
+        "用无界面 Chromium 把报告打印为 A4 PDF（离线；若浏览器不在 PATH 中，由 "
+        "GRIDMAP_CHROMIUM 指定）。",
+        "Print the report to an A4 PDF with headless Chromium (offline; GRIDMAP_CHROMIUM names the browser if it "
+        "is not on the PATH)."),
+    "help.report.option.no_validate": (
+        "例外情况一节中不列校验问题。",
+        "Leave the validation faults out of the exceptions section."),
+    "help.report.option.no_maps": (
+        "不绘制网格总图和各乡镇网格图（每幅约一秒）。",
+        "Leave out the map of the grids and the map per township (about a second a map)."),
+    "help.report.option.config": (
+        "规则文件，其 [report] 表给出发文单位、日期（YYYY-MM-DD）和标题。",
+        "Rules file whose [report] table names the issuing office, the date (YYYY-MM-DD) and a title."),
+    "help.report.option.office": (
+        "印在标题下的发文单位（优先于规则文件中的）。",
+        "Issuing office printed under the title (overrides the rules file's)."),
+    "help.run.short": ("对一个区域依次运行所有步骤。", "Run every step on one area."),
+    "help.run": (
+        "对一个区域依次运行所有步骤：划分、配员、服务圈、校验、地图、报告。\n"
+        "\n"
+        "写入 OUT：plan.gpkg（全部图层）、summary.json、roster.csv、budget.cs"
+        "v、grids.csv 和\n"
+        "grids.xlsx（每个网格一行；工作簿还含网格员名册和经费）、faults.gpkg、map.html、\n"
+        "report.html、report.pdf 和 manifest.json，要么全部写出、要么都不写（OUT "
+        "中此前命令的输出\n"
+        "被替换；其间另一个写入 OUT 的命令会被拒绝）；文字和表头使用 --lang 的语言。规则取自\n"
+        "--config 或 --preset（含 [plan]、[staffing]、[reach] 和 "
+        "[validate] 表的 TOML 文件）；\n"
+        "此处给出的选项优先于 [plan] 表，--mode 优先于 [reach] 表。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap run --osm data/liechtenstein.osm.pbf "
+        "--area-name Liechtenstein --urban all --out out/demo",
+        "Run every step on one area: partition, staff, reach, validate, map, report.\n"
+        "\n"
+        "Writes into OUT: plan.gpkg (every layer), summary.json, roster.csv, budget.csv,\n"
+        "grids.csv and grids.xlsx (one row per grid; the workbook also holds the roster and\n"
+        "budget), faults.gpkg, map.html, report.html, report.pdf and manifest.json, all or nothing\n"
+        "(outputs of an earlier command in OUT are replaced; a second command into OUT\n"
+        "meanwhile is refused); words and headers in --lang. Rules come from --config or --preset (a TOML file "
+        "with [plan], [staffing],\n"
+        "[reach] and [validate] tables); options given here override the [plan] table, and\n"
+        "--mode the [reach] table.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  gridmap run --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --urban all --out out/demo"),
+    "help.run.option.preset": (
+        "内置预设的名称（见 `gridmap presets`），代替 --config。",
+        "Name of a bundled preset (see `gridmap presets`) instead of --config."),
+    "help.run.option.mode": (
+        "网格员的出行方式（`walk` 步行、`ebike` 电动车、`car` 驾车）。  "
+        "[默认：规则文件中的值，`walk`]",
+        "Travel mode of the workers.  [default: the config's, walk]"),
+    "help.run.option.basemap": (
+        "地图底图：`none`、`osm`、`tianditu`（天地图）、`gaode`（高德）或瓦片 URL "
+        "模板（`none` 可离线使用）。",
+        "Map background: none, osm, tianditu, gaode or a tile URL template (none works offline)."),
+    "help.run.option.strict": ("校验发现错误级问题时以退出码 3 退出。", "Exit 3 when validation finds an error-level fault."),
+    "help.run.option.pdf": (
+        "同时用无界面 Chromium 把报告打印为 report.pdf（未安装 Chromium "
+        "时跳过并给出警告）。",
+        "Also print the report to report.pdf with headless Chromium (skipped with a warning when no Chromium is "
+        "installed)."),
+    "help.staff.short": ("为网格配备网格员：驻点、网格员名册和经费。", "Staff the grids: workers, bases, roster and budget."),
+    "help.staff": (
+        "为计划 PLAN 的网格配员：每个网格的网格员、驻点、网格员名册和经费。\n"
+        "\n"
+        "规则取自 --config 的 [staffing] 表（默认：每个城镇网格一名专职网格员，每月 1,000 "
+        "元；\n"
+        "每个农村网格一名兼职网格员，每月基本报酬 250 元 + 绩效 200 元 + 通讯补贴 50 元）。驻点为\n"
+        "给定的（--bases），或在道路网上计算为按户数加权出行时间最短的节点（--mode、\n"
+        "--objective）；--minutes-* 只在 --objective max_reached "
+        "时起作用。\n"
+        "\n"
+        "把图层 `workers`、`bases` 和 `grids.workers` 写入计划，在其旁写出 "
+        "roster.csv 和 budget.csv\n"
+        "（带 BOM 的 UTF-8，便于 Excel 打开；表头和文字使用 --lang 的语言），并打印经费。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap staff out/demo/plan.gpkg\n"
+        "  gridmap staff out/demo/plan.gpkg --config "
+        "county_rules.toml --bases workrooms.gpkg",
+        "Staff the grids of PLAN: workers per grid, their bases, roster and budget.\n"
+        "\n"
+        "Rules come from the [staffing] table of --config (default: one full-time worker,\n"
+        "1,000 yuan/month, per urban grid; one part-time worker, 250 base + 200 performance\n"
+        "+ 50 phone yuan/month, per rural grid). Bases are given (--bases) or computed on the\n"
+        "road network as the node with the least household-weighted travel time (--mode,\n"
+        "--objective); --minutes-* matter only for --objective max_reached.\n"
+        "\n"
+        "Writes the layers workers and bases and grids.workers into the plan, roster.csv\n"
+        "and budget.csv beside it (UTF-8 with BOM, for Excel; headers and words in --lang),\n"
+        "and prints the budget.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  gridmap staff out/demo/plan.gpkg\n"
+        "  gridmap staff out/demo/plan.gpkg --config county_rules.toml --bases workrooms.gpkg"),
+    "help.update.short": ("地块在网格间移动后重建计划的网格。", "Rebuild a plan's grids after atoms changed grid."),
+    "help.update": (
+        "地块在网格之间移动后，重建计划 PLAN 的网格。\n"
+        "\n"
+        "重新统计户数，保留 ID 不变的网格的编码（新网格取所在村（社区）下一个空闲序号），按计划\n"
+        "的规则重新配员并测算服务圈，进行校验，然后写出 OUT/plan.gpkg、summary.json、\n"
+        "update.json（变动内容）、roster.csv、budget.csv、faults.gpkg、map."
+        "html 和 report.html。\n"
+        "违反规则的编辑（网格跨村（社区）边界、不连通、超出户数范围，或锁定的网格被改动）会连同\n"
+        "网格和规则一并报告；除非给出 --allow-faults，否则什么也不写。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap update out/demo/plan.gpkg --atoms edits.gpkg "
+        "--out out/edited\n"
+        "  gridmap update out/demo/plan.gpkg --grids "
+        "redrawn.gpkg --lock osm1155945-001 --out out/edited",
+        "Rebuild the grids of PLAN after atoms were moved between grids.\n"
+        "\n"
+        "Recounts households, keeps the code of every grid that keeps its id (new grids get\n"
+        "the next free serial of their village/community), staffs the grids and measures\n"
+        "their reach again under the plan's rules, validates, and writes OUT/plan.gpkg,\n"
+        "summary.json, update.json (what changed), roster.csv, budget.csv, faults.gpkg,\n"
+        "map.html and report.html. An edit that breaks a rule (a grid across a\n"
+        "village/community border, in pieces, out of the band, or a locked grid changed) is\n"
+        "reported with the grid and the rule; nothing is written unless --allow-faults.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  gridmap update out/demo/plan.gpkg --atoms edits.gpkg --out out/edited\n"
+        "  gridmap update out/demo/plan.gpkg --grids redrawn.gpkg --lock osm1155945-001 --out out/edited"),
+    "help.update.option.lock": (
+        "锁定此网格（可重复）：它保留其地块、形状和编码。",
+        "Lock this grid (repeatable): it keeps its atoms, geometry and code."),
+    "help.update.option.lock_file": (
+        "要锁定的网格 ID：每行一个，或带 grid_id 列的 CSV/GeoPackage。",
+        "Grid ids to lock: one a line, or a CSV/GeoPackage with a grid_id column."),
+    "help.update.option.atoms": (
+        "编辑文件：每个地块的 `atom_id`、`grid_id`［、`locked`］（在 QGIS "
+        "中编辑过的计划地块图层，或 `gridmap edit` 的导出）；新的 grid_id 文本即新建网格。",
+        "Edits file: atom_id, grid_id [, locked] per atom (the plan's atoms layer edited in QGIS, or the export "
+        "of `gridmap edit`); a new grid_id text makes a new grid."),
+    "help.update.option.grids": (
+        "重绘的网格面（grid_id 或 code 列；没有的为新网格）：每个地块归入覆盖其面积最多的面。",
+        "Redrawn grid polygons (grid_id or code column; polygons without one are new grids): each atom goes to "
+        "the polygon covering most of its area."),
+    "help.update.option.allow_faults": (
+        "编辑违反规则时仍写出计划（相关网格被标记）；默认什么也不写，退出码为 3。",
+        "Write the plan even when an edit breaks a rule (the grids are flagged); by default nothing is written "
+        "and the exit code is 3."),
+    "help.validate.short": ("校验计划或任意网格图层；有错误时退出码为 3。", "Check a plan or any grid layer; exit 3 on errors."),
+    "help.validate": (
+        "校验 PLAN_OR_LAYER 的网格：plan.gpkg，或任意网格图层（手绘的、从其他系统导出的；\n"
+        "GeoPackage、GeoJSON、Shapefile）。\n"
+        "\n"
+        "\b\n"
+        "问题（未注明的为错误级）：区域内的空隙、区域外的网格、重叠、\n"
+        "网格分为多块（农村网格为警告）、网格跨村或乡镇边界、\n"
+        "户数超出户数范围（农村网格和飞地为警告）、空网格、\n"
+        "编码重复或格式错误（12 位村级代码 + 3 位序号，或 UNIT-NNN）、\n"
+        "无网格的网格员、无网格员的网格、驻点在所属网格外。\n"
+        "\n"
+        "打印问题表，并把带位置的问题写入 GeoPackage。没有错误级问题时退出码为 0，有则为 3，\n"
+        "输入有误为 2。\n"
+        "\n"
+        "\b\n"
+        "示例：\n"
+        "  gridmap validate out/demo/plan.gpkg\n"
+        "  gridmap validate township_grids.shp --grid-id WGBM "
+        "--units villages.gpkg \\\n"
+        "      --households-column HS --band 300 500 --out "
+        "faults.gpkg",
+        "Check the grids of PLAN_OR_LAYER: a plan.gpkg, or any grid layer (drawn by hand, exported\n"
+        "from another system; GeoPackage, GeoJSON, Shapefile).\n"
+        "\n"
+        "\b\n"
+        "Faults (level error unless said): gaps inside the area, grids outside it, overlaps,\n"
+        "grids in several parts (warning for rural grids), grids crossing a village or township\n"
+        "border, households out of band (warning for rural and island grids), empty grids,\n"
+        "duplicate or malformed codes (12-digit village code + 3-digit serial, or UNIT-NNN),\n"
+        "workers without a grid, grids without a worker, bases outside their grid.\n"
+        "\n"
+        "Prints a table and writes the faults, located, to a GeoPackage. Exit code 0 when no\n"
+        "error-level fault exists, 3 when one does, 2 on bad input.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  gridmap validate out/demo/plan.gpkg\n"
+        "  gridmap validate township_grids.shp --grid-id WGBM --units villages.gpkg \\\n"
+        "      --households-column HS --band 300 500 --out faults.gpkg"),
+    "help.validate.option.rules": (
+        "TOML 规则：计划规则（其户数范围），可含 [validate] "
+        "表（`band`、`tolerance_m2`、`levels = {fault = "
+        "'error'|'warning'|'off'}`）。",
+        "TOML rules: a plan config (its band) with an optional [validate] table (band, tolerance_m2, levels = "
+        "{fault = 'error'|'warning'|'off'})."),
+    "help.validate.option.layer": (
+        "PLAN_OR_LAYER 中存放网格的图层（没有 `grids` 图层的多图层文件）。",
+        "Layer of PLAN_OR_LAYER holding the grids (multi-layer files without a 'grids' layer)."),
+    "help.validate.option.grid_id": (
+        "网格图层中的网格 ID 列。  [默认：grid_id，否则 code，否则行号]",
+        "Column of grid ids in the grid layer.  [default: grid_id, else code, else row number]"),
+    "help.validate.option.area": (
+        "网格必须覆盖的区域面文件（代替计划中的区域）。  [默认：计划的区域，否则各单元的并集]",
+        "Polygon file of the area the grids must cover (replaces the plan's).  [default: the plan's area, else "
+        "the union of the units]"),
+    "help.validate.option.units": (
+        "网格必须嵌套其中的村（社区）或乡镇面文件（`level` 列为 1-3 时逐级检查）。",
+        "Polygon file of villages/communities or townships the grids must nest in (a 'level' column 1-3 checks "
+        "each level)."),
+    "help.validate.option.unit_id": (
+        "--units 中的单元代码列。  [默认：unit_id/code/id]",
+        "Column of unit ids in --units.  [default: unit_id/code/id]"),
+    "help.validate.option.households": (
+        "按网格计数的住户点（或配合 --households-column 的普查面）。",
+        "Household points (or census polygons with --households-column) to count per grid."),
+    "help.validate.option.households_column": (
+        "--households 中每个要素的户数；不给 --households 时，为网格图层自身的每格户数列。",
+        "Households per feature in --households, or, without --households, the grid layer's own column of "
+        "households per grid."),
+    "help.validate.option.band": (
+        "城镇网格的户数范围 MIN MAX。  [默认：规则中的，否则计划中的]",
+        "MIN MAX households per urban grid.  [default: the rules', else the plan's]"),
+    "help.validate.option.tolerance": (
+        "不超过此面积（m²）的空隙、重叠、零碎部分和跨界视为误差。  [默认：1]",
+        "Gaps, overlaps, stray parts and crossings up to this area are noise (m²).  [default: 1]"),
+    "help.validate.option.gcj02": (
+        "这些文件使用 GCJ-02 坐标（在高德或腾讯地图上绘制的网格）：读取时转换为 WGS 84（可重复）。",
+        "These files hold GCJ-02 coordinates (grids drawn on AMap/Gaode or Tencent maps): shift them to WGS 84 "
+        "on reading (repeatable)."),
+    "help.validate.option.out": (
+        "问题的 GeoPackage（图层 faults、fault_points、fault_summary），原子写"
+        "入。  [默认：PLAN_OR_LAYER 旁的 faults.gpkg]",
+        "GeoPackage of the faults (layers faults, fault_points, fault_summary), written atomically.  [default: "
+        "faults.gpkg beside PLAN_OR_LAYER]"),
+    "help.validate.option.max_rows": (
+        "终端上列出的问题条数（全部问题写入 --out）。",
+        "Faults listed on the terminal (all of them go to --out)."),
 }
 
 

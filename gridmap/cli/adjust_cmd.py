@@ -3,25 +3,22 @@ from __future__ import annotations
 
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import Progress, lang_option, out_option, plan_argument, quiet_option, read_plan, seed_option
 from gridmap.cli.update_cmd import echo_faults, echo_plan, lock_file_option, lock_ids, lock_option, write_outputs
 
 
-@click.command("adjust")
+@click.command("adjust", cls=HelpCommand)
 @plan_argument
-@click.option("--households", type=click.Path(dir_okay=False), help="The full new household layer (points: one "
-              "household each, or --households-column each): what the county knows now, not only the additions.")
-@click.option("--households-column", help="Column of --households holding households (or persons, with "
-              "--households-divisor).")
+@click.option("--households", type=click.Path(dir_okay=False), help="help.adjust.option.households")
+@click.option("--households-column", help="help.adjust.option.households_column")
 @click.option("--households-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
-              help="Divide the column by this (persons per household).")
-@click.option("--buildings", type=click.Path(dir_okay=False), help="Building polygons to estimate the households "
-              "from (the plan's household rule).")
-@click.option("--households-totals", type=click.Path(dir_okay=False), help="Polygons with known household totals "
-              "(villages, communities): the households are scaled to them.")
-@click.option("--totals-column", default="households", show_default=True, help="Column of --households-totals.")
+              help="help.adjust.option.households_divisor")
+@click.option("--buildings", type=click.Path(dir_okay=False), help="help.adjust.option.buildings")
+@click.option("--households-totals", type=click.Path(dir_okay=False), help="help.adjust.option.households_totals")
+@click.option("--totals-column", default="households", show_default=True, help="help.adjust.option.totals_column")
 @click.option("--totals-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
-              help="Divide --totals-column by this (persons per household).")
+              help="help.adjust.option.totals_divisor")
 @lock_option
 @lock_file_option
 @seed_option
@@ -32,17 +29,7 @@ def command(plan_path, households, households_column, households_divisor, buildi
             totals_column, totals_divisor, lock, lock_file, seed, lang, out_dir, quiet):
     """Re-divide PLAN for new household data with minimal disturbance.
 
-    Households are recounted per atom; only the grids that left the band are re-cut,
-    each with as few neighbouring grids of its village/community as needed; locked
-    grids and every other grid keep their atoms, geometry and code. Writes into OUT
-    what `gridmap update` writes, with adjust.json (share of households whose grid
-    changed, grids changed, added and retired, regions re-cut, seconds, and the
-    comparison of `gridmap compare`) and compare.html (both plans on one map).
-
-    \b
-    Examples:
-      gridmap adjust out/demo/plan.gpkg --households households_2027.gpkg --out out/2027
-      gridmap adjust out/demo/plan.gpkg --households-totals register.gpkg --lock-file agreed.txt --out out/2027
+    Its ``--help`` (zh and en) is ``help.adjust`` in :mod:`gridmap.i18n`.
     """
     from gridmap.adjust import adjust_plan, read_new_households
     from gridmap.errors import InputError

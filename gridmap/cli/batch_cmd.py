@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import out_option, quiet_option
 from gridmap.errors import InputError
 
@@ -88,45 +89,21 @@ def _as_args(param, option, value, base: Path, where) -> list[str]:
     return words
 
 
-@click.command("batch")
+@click.command("batch", cls=HelpCommand)
 @click.argument("manifest", type=click.Path(dir_okay=False))
 @out_option
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes of the local dask cluster.  "
-              "[default: the number of CPUs]")
-@click.option("--scheduler", help="Address of a running dask scheduler (e.g. tcp://10.0.0.5:8786) instead of a "
-              "local cluster; its workers must see the same input files and OUT.")
-@click.option("--resume", is_flag=True, help="Skip counties whose outputs in OUT are complete and were made from the "
-              "same options and input files (size and modification time).")
-@click.option("--dashboard", is_flag=True, help="Serve the dask dashboard (loopback, a free port) and print its link.")
-@click.option("--no-split", is_flag=True, help="Run each county whole on one worker (default: a county's units "
-              "are cut and partitioned as tasks of their own, spread over the workers).")
+@click.option("--workers", type=click.IntRange(min=1), help="help.batch.option.workers")
+@click.option("--scheduler", help="help.batch.option.scheduler")
+@click.option("--resume", is_flag=True, help="help.batch.option.resume")
+@click.option("--dashboard", is_flag=True, help="help.batch.option.dashboard")
+@click.option("--no-split", is_flag=True, help="help.batch.option.no_split")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the province summary.")
+              help="help.batch.option.lang")
 @quiet_option
 def command(manifest, out_dir, workers, scheduler, resume, dashboard, no_split, lang, quiet):
     """Run many counties from a TOML MANIFEST, each as `gridmap run` would, on dask.distributed.
 
-    The manifest has an optional [defaults] table and one [[run]] table per county: a
-    name (its folder in OUT) and the options of `gridmap run` without the dashes
-    (osm, area-name, band = [300, 500], urban = "all", preset, ...); relative file names
-    are relative to the manifest. Each county writes the files of `gridmap run` into
-    OUT/<name>/ (and batch.json, the fingerprint --resume checks). The batch writes
-    OUT/province.csv, OUT/province.html, OUT/province_map.html and OUT/failures.csv.
-
-    A failing county does not stop the others; its one-line error is printed and in
-    failures.csv, and the exit code is 4. Without --scheduler, a local cluster of
-    --workers processes runs on the loopback interface only.
-
-    \b
-    Example manifest:
-      [defaults]
-      band = [300, 500]
-      seed = 0
-      [[run]]
-      name = "liechtenstein"
-      osm = "data/liechtenstein.osm.pbf"
-      area-name = "Liechtenstein"
-      urban = "all"
+    Its ``--help`` (zh and en) is ``help.batch`` in :mod:`gridmap.i18n`.
     """
     from gridmap.batch import run_batch
 

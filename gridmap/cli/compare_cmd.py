@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import lang_option, read_plan
 
 
@@ -16,24 +17,16 @@ def comparison_files(a, b, comparison, lang: str) -> dict:
             "compare.html": compare_map(a, b, comparison, lang=lang).get_root().render()}
 
 
-@click.command("compare")
+@click.command("compare", cls=HelpCommand)
 @click.argument("plan_a", metavar="A", type=click.Path(dir_okay=False))
 @click.argument("plan_b", metavar="B", type=click.Path(dir_okay=False))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Write compare.json, compare_pairs.csv and compare.html (B's map with A's grids as a "
-                   "switchable layer) here.")
+              help="help.compare.option.out")
 @lang_option
 def command(plan_a, plan_b, out_dir, lang):
     """Compare plan A (before) with plan B (after) of the same area.
 
-    Grids are matched one to one by overlap (most shared households first, then area); a household
-    keeps its grid when its grid under A is matched with its grid under B. Prints both
-    plans' band and compactness figures, the share of households keeping their grid,
-    and the codes added, retired and moved (same code, another area).
-
-    \b
-    Example:
-      gridmap compare out/demo/plan.gpkg out/2027/plan.gpkg --out out/2027/compare
+    Its ``--help`` (zh and en) is ``help.compare`` in :mod:`gridmap.i18n`.
     """
     from gridmap.compare import compare_plans
 

@@ -3,40 +3,27 @@ from __future__ import annotations
 
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import Progress, config_option, lang_option, plan_argument, quiet_option, read_plan
 from gridmap.cli.update_cmd import echo_plan, write_outputs
 
 
-@click.command("dedicated")
+@click.command("dedicated", cls=HelpCommand)
 @plan_argument
-@click.option("--osm", "osm_path", type=click.Path(dir_okay=False), help="OSM extract whose tagged areas "
-              "(amenity=school|university|college|kindergarten|hospital|clinic|marketplace, landuse=industrial|"
-              "commercial|retail, tourism=attraction|theme_park|zoo) are the specific areas.")
-@click.option("--areas", "areas_path", type=click.Path(dir_okay=False), help="Polygon file of specific areas "
-              "with a kind column (instead of --osm).")
-@click.option("--kind-column", default="kind", show_default=True, help="Column of --areas holding the kind.")
-@click.option("--min-area", "min_area_m2", type=click.FloatRange(min=0), help="Smallest area, m², for every "
-              "kind.  [default: school/hospital 5,000, market 2,000, industrial/commercial 20,000, others 10,000]")
-@click.option("--max-households", type=click.FloatRange(min=0), help="Areas holding more households stay "
-              "residential.  [default: 100]")
+@click.option("--osm", "osm_path", type=click.Path(dir_okay=False), help="help.dedicated.option.osm")
+@click.option("--areas", "areas_path", type=click.Path(dir_okay=False), help="help.dedicated.option.areas")
+@click.option("--kind-column", default="kind", show_default=True, help="help.dedicated.option.kind_column")
+@click.option("--min-area", "min_area_m2", type=click.FloatRange(min=0), help="help.dedicated.option.min_area")
+@click.option("--max-households", type=click.FloatRange(min=0), help="help.dedicated.option.max_households")
 @config_option
 @lang_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Output directory.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="help.dedicated.option.out")
 @quiet_option
 def command(plan_path, osm_path, areas_path, kind_column, min_area_m2, max_households, config_path, lang, out_dir,
             quiet):
     """Carve dedicated grids (专属网格) out of PLAN and partition the rest around them.
 
-    Each specific area (per village/community it lies in) that the rules admit becomes
-    a locked grid of regime `dedicated` with its kind, coded in its unit's own series
-    (serials 901-999); the rest of each unit touched is partitioned again around them.
-    Rules: the [dedicated] table of --config (kinds, min_area_m2, max_households,
-    min_households), then the options. Writes what `gridmap update` writes.
-
-    \b
-    Examples:
-      gridmap dedicated out/demo/plan.gpkg --osm data/liechtenstein.osm.pbf --out out/dedicated
-      gridmap dedicated plan.gpkg --areas parks.gpkg --kind-column type --min-area 50000 --out out/parks
+    Its ``--help`` (zh and en) is ``help.dedicated`` in :mod:`gridmap.i18n`.
     """
     from gridmap.dedicated import DedicatedRule, carve_dedicated, read_areas, rule_from_toml
     from gridmap.inputs.osm_areas import specific_areas_from_osm

@@ -5,25 +5,21 @@ import time
 
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import lang_option
 
 
-@click.command("edit")
+@click.command("edit", cls=HelpCommand)
 @click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True,
-              help="HTML file to write (written atomically).")
+              help="help.edit.option.out")
 @lang_option
 @click.option("--simplify", "simplify_m", type=click.FloatRange(min=0), default=None, metavar="METRES",
-              help="Display simplification of atom outlines in metres (default 1; 0 keeps every vertex).")
+              help="help.edit.option.simplify")
 def command(plan_path, out_file, lang, simplify_m):
-    """Write an offline editor of PLAN (a plan.gpkg): select a grid, click or paint atoms of the same
-    village/community into it, and see households, the band and contiguity change live; lock grids,
-    undo and redo, then export edits.geojson for `gridmap update PLAN --atoms edits.geojson`.
+    """Write an offline editor of PLAN (a plan.gpkg): select a grid, click or paint atoms of the same village/community into it, and see households, the band and contiguity change live; lock grids, undo and redo, then export edits.geojson for `gridmap update PLAN --atoms edits.geojson`.
 
-    \b
-    Examples:
-      gridmap edit out/demo/plan.gpkg --out out/demo/editor.html
-      gridmap edit plan.gpkg --out editor_en.html --lang en
+    Its ``--help`` (zh and en) is ``help.edit`` in :mod:`gridmap.i18n`.
     """
     from gridmap.editor import save_editor
     from gridmap.plan import Plan

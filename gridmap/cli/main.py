@@ -14,6 +14,7 @@ import warnings
 
 import click
 
+from gridmap.cli._help import HelpMixin
 from gridmap.errors import GridmapError
 
 #: Exit codes: 0 done, 1 unexpected failure (a bug), 2 bad input or usage, 3 validation found errors.
@@ -59,8 +60,12 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
     click.echo(f"gridmap: warning: {one_line(message)}", err=True)
 
 
-class GridmapGroup(click.Group):
-    """Turns every error into a one-line message and a meaningful exit code, never a traceback."""
+class GridmapGroup(HelpMixin, click.Group):
+    """Turns every error into a one-line message and a meaningful exit code, never a traceback;
+    its help, like every command's, is in the reader's language (:mod:`gridmap.cli._help`)."""
+
+    def help_key(self) -> str:
+        return "help.gridmap"
 
     def invoke(self, ctx):
         with warnings.catch_warnings():
@@ -114,7 +119,7 @@ def _bug(exc: BaseException):
 def cli():
     """gridmap: partition a county into service grids, staff them, measure their reach and map them.
 
-    Units: households, metres, minutes, yuan. Run `gridmap COMMAND --help` for each step.
+    Its ``--help`` (zh and en) is ``help.gridmap`` in :mod:`gridmap.i18n`.
     """
 
 

@@ -5,29 +5,25 @@ import time
 
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import Progress, lang_option
 
 
-@click.command("map")
+@click.command("map", cls=HelpCommand)
 @click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True,
-              help="HTML file to write (written atomically).")
+              help="help.map.option.out")
 @lang_option
 @click.option("--basemap", default="none", show_default=True, metavar="none|osm|tianditu|gaode|URL",
-              help="Tile basemap. 'none' works offline (roads and rivers give the context); 'gaode' shifts the "
-                   "overlays into GCJ-02; a URL template with {z}/{x}/{y} serves intranet tile servers.")
+              help="help.map.option.basemap")
 @click.option("--tianditu-key", envvar="TIANDITU_KEY", show_envvar=True,
-              help="Tianditu API key for --basemap tianditu (it is written into the HTML).")
+              help="help.map.option.tianditu_key")
 @click.option("--simplify", "simplify_m", type=click.FloatRange(min=0), default=None, metavar="METRES",
-              help="Display simplification tolerance in metres (default 2; 0 keeps every vertex).")
+              help="help.map.option.simplify")
 def command(plan_path, out_file, lang, basemap, tianditu_key, simplify_m):
-    """Draw PLAN (a plan.gpkg) as an interactive map: grids coloured against the band, borders,
-    grid codes, staffing and reach layers when present, roads and rivers; search, legend, scale.
+    """Draw PLAN (a plan.gpkg) as an interactive map: grids coloured against the band, borders, grid codes, staffing and reach layers when present, roads and rivers; search, legend, scale.
 
-    \b
-    Examples:
-      gridmap map out/demo/plan.gpkg --out out/demo/map.html
-      gridmap map plan.gpkg --out map_en.html --lang en --basemap osm
+    Its ``--help`` (zh and en) is ``help.map`` in :mod:`gridmap.i18n`.
     """
     from gridmap.maps import save_map
     from gridmap.plan import Plan

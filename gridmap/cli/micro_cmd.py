@@ -3,31 +3,24 @@ from __future__ import annotations
 
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import Progress, lang_option, plan_argument, quiet_option, read_plan, seed_option
 from gridmap.cli.update_cmd import echo_plan, write_outputs
 
 
-@click.command("micro")
+@click.command("micro", cls=HelpCommand)
 @plan_argument
 @click.option("--band", nargs=2, type=float, default=(10.0, 30.0), show_default=True,
-              help="MIN MAX households per micro-grid.")
+              help="help.micro.option.band")
 @seed_option
 @lang_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
-              help="Output directory: plan.gpkg with the micro_grids layer, map.html (micro-grids from zoom 16), "
-                   "report.html, micro.json.")
+              help="help.micro.option.out")
 @quiet_option
 def command(plan_path, band, seed, lang, out_dir, quiet):
     """Split every grid of PLAN into micro-grids of MIN..MAX households (微网格).
 
-    Micro-grids follow buildings (each building's Voronoi cell inside its grid) and
-    prefer lanes, roads and rivers as edges; they nest in their grid and their codes
-    extend the grid code by 3 digits. A building with more households than MAX is a
-    micro-grid of its own (flagged over_band).
-
-    \b
-    Example:
-      gridmap micro out/demo/plan.gpkg --band 10 30 --out out/demo_micro
+    Its ``--help`` (zh and en) is ``help.micro`` in :mod:`gridmap.i18n`.
     """
     from gridmap.micro import add_micro_grids
 

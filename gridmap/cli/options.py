@@ -9,14 +9,13 @@ import click
 
 from gridmap.inputs import GCJ02_ROLES
 
-seed_option = click.option("--seed", type=click.IntRange(min=0), default=None, show_default="0 or the config's",
-                           help="Seed of the random choices; the same inputs and seed give the same plan.")
+seed_option = click.option("--seed", type=click.IntRange(min=0), default=None, show_default="help.default.seed",
+                           help="help.option.seed")
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False),
-                             help="TOML rules file with [plan], [staffing], [reach] tables (`gridmap presets NAME` "
-                                  "prints an example); options given here override it.")
+                             help="help.option.config")
 out_option = click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
-                          help="Output directory (created if missing).")
-quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+                          help="help.option.out")
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="help.option.quiet")
 def _default_lang():
     from gridmap.i18n import default_lang
 
@@ -24,26 +23,24 @@ def _default_lang():
 
 
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=_default_lang,
-                           show_default="from the locale: en for a non-Chinese LANG, else zh; GRIDMAP_LANG overrides",
-                           help="Language of every word written: terminal summary, tables, CSV headers, map, report.")
+                           show_default="help.default.lang",
+                           help="help.option.lang")
 
 
 #: Options shared by ``gridmap staff`` and ``gridmap reach`` (spelled the same in both).
 plan_argument = click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
 plan_out_option = click.option("--out", "out_dir", type=click.Path(file_okay=False),
-                               help="Write OUT/plan.gpkg (and the CSV files) instead of extending PLAN in place.")
+                               help="help.option.plan_out")
 bases_option = click.option("--bases", "bases_path", type=click.Path(dir_okay=False),
-                            help="Points of the grids' bases (offices, workrooms): with a grid_id (or code) column, "
-                                 "or matched to the grid they lie in. Grids without one get a computed base.")
+                            help="help.option.bases")
 mode_option = click.option("--mode", type=click.Choice(["walk", "ebike", "car"]),
-                           help="Travel mode of the workers.  [default: walk, or the config's]")
+                           help="help.option.mode")
 minutes_urban_option = click.option("--minutes-urban", type=click.FloatRange(min=0, min_open=True),
-                                    help="Response time in urban grids, minutes.  [default: 10]")
+                                    help="help.option.minutes_urban")
 minutes_rural_option = click.option("--minutes-rural", type=click.FloatRange(min=0, min_open=True),
-                                    help="Response time in rural grids, minutes.  [default: 30]")
+                                    help="help.option.minutes_rural")
 objective_option = click.option("--objective", type=click.Choice(["min_time", "max_reached"]), default="min_time",
-                                show_default=True, help="Computed bases: least household-weighted travel time, "
-                                "or most households within the response time.")
+                                show_default=True, help="help.option.objective")
 
 
 def load_reach_config(config_path, *, mode=None, minutes_urban=None, minutes_rural=None, bare=True):
@@ -108,10 +105,10 @@ def verbosity_options(command: click.Command) -> click.Command:
     names = {o for p in command.params for o in getattr(p, "opts", [])}
     if "-v" not in names and "--verbose" not in names:
         command.params.append(click.Option(["-v", "--verbose"], count=True, expose_value=False, is_eager=True,
-                                           callback=set_verbose, help="Say more: step timings (-vv: debug log)."))
+                                           callback=set_verbose, help="help.option.verbose"))
     if "-q" not in names and "--quiet" not in names:
         command.params.append(click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, is_eager=True,
-                                           callback=set_quiet, help="No progress display."))
+                                           callback=set_quiet, help="help.option.quiet"))
     return command
 
 
@@ -191,83 +188,59 @@ def load_config(config_path, **options):
 
 #: Options naming the inputs and rules of a plan, shared by ``partition`` and ``run``.
 INPUT_OPTIONS = [
-    click.option("--osm", type=click.Path(dir_okay=False), help="OSM extract (.osm.pbf, .osm, .osm.bz2): roads, "
-                 "waterways, railways, buildings, place points and residential landuse come from it, and the area and "
-                 "units too unless --area/--units files are given (--roads, --waterways, --railways, --barriers and "
-                 "--buildings are then not read)."),
-    click.option("--area", type=click.Path(dir_okay=False), help="Polygon file of the study area (instead of --osm; default: the union of --units)."),
-    click.option("--area-name", help="With --osm: name of the admin boundary to plan (e.g. 'Liechtenstein', '荥经县')."),
-    click.option("--close-at-extract", is_flag=True, help="With --osm: close boundary relations cut by the extract's "
-                 "edge against its bounding box (those that cannot be closed are reported)."),
-    click.option("--extract-area", is_flag=True, help="With --osm: the area is the extract's bounding box."),
-    click.option("--units-points", type=click.Path(dir_okay=False), help="Points of villages/communities (name "
-                 "column): units are derived around them, borders on roads and rivers, inside the townships "
-                 "(--parent-level with --osm, --units FILE, or the area)."),
-    click.option("--units-from-places", help="With --osm: derive units from the extract's place nodes of these kinds "
-                 "(comma-separated, e.g. village,hamlet or neighbourhood,quarter)."),
-    click.option("--area-level", type=int, default=2, show_default=True, help="With --osm: admin_level of the area."),
-    click.option("--units", type=click.Path(dir_okay=False), help="Polygon file of the lowest-level units (villages/"
-                 "communities or townships). Without it (and without --osm) the whole area is one unit."),
-    click.option("--units-level", type=int, default=8, show_default=True, help="With --osm: admin_level of the units."),
-    click.option("--parent-level", type=int, help="With --osm: admin_level of the units' parents (townships)."),
-    click.option("--unit-id", help="Column of unit ids in --units (default: unit_id, code, id, GEOID or WARD; else 1..n)."),
-    click.option("--unit-name", help="Column of unit names in --units (default: name, NAME or unit_name; else the id)."),
-    click.option("--code-table", type=click.Path(file_okay=False), help="Folder of statistical division codes "
-                 "(counties.csv, townships.csv, villages.csv, e.g. data/china): units are named by their 12-digit "
-                 "codes, found by name, and grids get 15-digit codes."),
-    click.option("--county-code", help="With --code-table: the 6-digit county code to look the units up in."),
-    click.option("--roads", multiple=True, type=click.Path(dir_okay=False), help="Road lines (repeatable); a "
-                 "'highway' column sets the class."),
-    click.option("--waterways", multiple=True, type=click.Path(dir_okay=False), help="River/stream lines (repeatable)."),
-    click.option("--railways", multiple=True, type=click.Path(dir_okay=False), help="Railway lines (repeatable)."),
-    click.option("--barriers", multiple=True, type=click.Path(dir_okay=False), help="Other lines grids may follow: "
-                 "ridges, walls (repeatable; polygon outlines count)."),
-    click.option("--households", type=click.Path(dir_okay=False), help="Household points (one each, or "
-                 "--households-column per point) or census polygons with --households-column."),
-    click.option("--households-column", help="Column holding households (or persons, with --households-divisor)."),
+    click.option("--osm", type=click.Path(dir_okay=False), help="help.option.osm"),
+    click.option("--area", type=click.Path(dir_okay=False), help="help.option.area"),
+    click.option("--area-name", help="help.option.area_name"),
+    click.option("--close-at-extract", is_flag=True, help="help.option.close_at_extract"),
+    click.option("--extract-area", is_flag=True, help="help.option.extract_area"),
+    click.option("--units-points", type=click.Path(dir_okay=False), help="help.option.units_points"),
+    click.option("--units-from-places", help="help.option.units_from_places"),
+    click.option("--area-level", type=int, default=2, show_default=True, help="help.option.area_level"),
+    click.option("--units", type=click.Path(dir_okay=False), help="help.option.units"),
+    click.option("--units-level", type=int, default=8, show_default=True, help="help.option.units_level"),
+    click.option("--parent-level", type=int, help="help.option.parent_level"),
+    click.option("--unit-id", help="help.option.unit_id"),
+    click.option("--unit-name", help="help.option.unit_name"),
+    click.option("--code-table", type=click.Path(file_okay=False), help="help.option.code_table"),
+    click.option("--county-code", help="help.option.county_code"),
+    click.option("--roads", multiple=True, type=click.Path(dir_okay=False), help="help.option.roads"),
+    click.option("--waterways", multiple=True, type=click.Path(dir_okay=False), help="help.option.waterways"),
+    click.option("--railways", multiple=True, type=click.Path(dir_okay=False), help="help.option.railways"),
+    click.option("--barriers", multiple=True, type=click.Path(dir_okay=False), help="help.option.barriers"),
+    click.option("--households", type=click.Path(dir_okay=False), help="help.option.households"),
+    click.option("--households-column", help="help.option.households_column"),
     click.option("--households-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
-                 help="Divide the column by this (persons per household, e.g. 2.3)."),
-    click.option("--buildings", type=click.Path(dir_okay=False), help="Building polygons to estimate households from."),
-    click.option("--households-totals", type=click.Path(dir_okay=False), help="Known household totals: polygons "
-                 "(villages, communities, census areas; --totals-column), or a CSV/XLSX table of code or name "
-                 "(村/社区, 乡镇, or the county) and households or persons, joined to the units. Each total is "
-                 "spread where people live: over the buildings or points when they can carry it, else over built-up "
-                 "evidence (residential landuse, footprints, residential streets, village points); the summary "
-                 "says which, unit by unit."),
+                 help="help.option.households_divisor"),
+    click.option("--buildings", type=click.Path(dir_okay=False), help="help.option.buildings"),
+    click.option("--households-totals", type=click.Path(dir_okay=False), help="help.option.households_totals"),
     click.option("--totals-column", default="households", show_default=True,
-                 help="Column of --households-totals holding households (or persons, with --totals-divisor)."),
+                 help="help.option.totals_column"),
     click.option("--totals-divisor", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
-                 help="Divide --totals-column by this (persons per household, e.g. 2.8)."),
+                 help="help.option.totals_divisor"),
     click.option("--totals-factor", type=click.FloatRange(min=1, min_open=True), default=3.0, show_default=True,
-                 help="Report units whose total and building/point estimate differ by more than this factor."),
-    click.option("--census-county", help="6-digit county code: the county's 2020 census gives persons per household "
-                 "(for persons in --households-totals, unless --totals-divisor is given) and the dwelling floor area "
-                 "per household for flats (apartments, residential buildings)."),
-    click.option("--encoding", help="Text encoding of Shapefiles without .cpg and of CSV tables (e.g. gbk; "
-                 "default: UTF-8 or GB18030/GBK, detected from the bytes)."),
-    click.option("--drop-outside", is_flag=True, help="Drop household points outside the area instead of failing."),
+                 help="help.option.totals_factor"),
+    click.option("--census-county", help="help.option.census_county"),
+    click.option("--encoding", help="help.option.encoding"),
+    click.option("--drop-outside", is_flag=True, help="help.option.drop_outside"),
     click.option("--gcj02", multiple=True, type=click.Choice([*GCJ02_ROLES, "all"]),
-                 help="These input files hold GCJ-02 coordinates (AMap/Gaode, Tencent): shift them to WGS 84 "
-                 "on reading (repeatable; 'all' for every file)."),
-    click.option("--band", nargs=2, type=float, help="MIN MAX households per urban grid.  [default: 300 500]"),
+                 help="help.option.gcj02"),
+    click.option("--band", nargs=2, type=float, help="help.option.band"),
     click.option("--urban", "urban_mode", type=click.Choice(["density", "all", "none"]),
-                 help="Which units are urban (partitioned by households): all, none, or by density: each unit's "
-                 "dense settlements by the band, the rest by the rural rule.  [default: density]"),
+                 help="help.option.urban"),
     click.option("--urban-density", "urban_min_density", type=float,
-                 help="With --urban density: households per km² of the atoms a settlement lives in from which "
-                 "it is dense (split by the band; the rest of its unit by the rural rule).  [default: 100]"),
-    click.option("--urban-pattern", "urban_pattern", help="Regex of unit names that are urban (e.g. '街道|社区')."),
+                 help="help.option.urban_density"),
+    click.option("--urban-pattern", "urban_pattern", help="help.option.urban_pattern"),
     click.option("--rural-grids", "rural_grids", type=click.Choice(["village", "settlement"]),
-                 help="A rural unit is one grid (village), or one grid per natural settlement.  [default: village]"),
+                 help="help.option.rural_grids"),
     click.option("--settlement-gap", "rural_gap_m", type=click.FloatRange(min=0, min_open=True),
-                 help="Metres between houses of one settlement.  [default: 150]"),
+                 help="help.option.settlement_gap"),
     click.option("--settlement-min", "rural_min_households", type=click.FloatRange(min=0),
-                 help="Households under which a settlement joins its neighbour.  [default: 50]"),
+                 help="help.option.settlement_min"),
     click.option("--split-large/--no-split-large", "rural_split_large", default=None,
-                 help="Split settlements over the band's top into grids in the band.  [default: no]"),
-    click.option("--crs", help="Metric CRS to compute in (e.g. EPSG:4547).  [default: auto, UTM or CGCS2000 GK]"),
+                 help="help.option.split_large"),
+    click.option("--crs", help="help.option.crs"),
     click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-                 help="Processes that cut and partition the units in parallel (the plan is the same for any number)."),
+                 help="help.option.jobs"),
 ]
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import (INPUT_OPTIONS, Progress, config_option, input_options, lang_option,  # noqa: F401
                                  load_config, out_option, quiet_option, seed_option)
 
@@ -30,30 +31,21 @@ def write_plan(plan, out) -> Path:
     return out.final("plan.gpkg")
 
 
-@click.command("partition")
+@click.command("partition", cls=HelpCommand)
 @input_options
 @seed_option
 @config_option
 @click.option("--lock", "lock", multiple=True, metavar="GRID_ID",
-              help="Mark this grid locked (repeatable): adjust and update keep its atoms, geometry and code.")
+              help="help.partition.option.lock")
 @click.option("--lock-file", type=click.Path(dir_okay=False),
-              help="Grid ids to lock: one a line, or a CSV/GeoPackage with a grid_id column.")
+              help="help.partition.option.lock_file")
 @out_option
 @quiet_option
 @lang_option
 def command(out_dir, quiet, lock, lock_file, lang, **options):
     """Partition an area into grids of MIN..MAX households, nested in its units.
 
-    Writes OUT/plan.gpkg (layers grids, units, atoms, households, area, roads, waterways,
-    railways, meta), OUT/summary.json and OUT/manifest.json, all or nothing; outputs of
-    an earlier command in OUT that this one does not write again (map, report, roster)
-    are removed. A second command writing into OUT meanwhile is refused.
-
-    \b
-    Examples:
-      gridmap partition --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --out out/demo
-      gridmap partition --area county.gpkg --units villages.gpkg --roads roads.gpkg \\
-          --households households.gpkg --band 300 500 --out out/county
+    Its ``--help`` (zh and en) is ``help.partition`` in :mod:`gridmap.i18n`.
     """
     from gridmap._outdir import OutputDir
     from gridmap.update import read_lock_file, with_locks

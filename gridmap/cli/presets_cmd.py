@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import click
 
+from gridmap.cli._help import HelpCommand
 
-@click.command("presets")
+
+@click.command("presets", cls=HelpCommand)
 @click.argument("name", required=False)
 def command(name):
     """List the bundled presets, or print one (NAME) as TOML to copy and edit.
 
-    \b
-    Use one with:  gridmap run --preset yingjing --osm FILE ... --out DIR
-    Or edit it:    gridmap presets yingjing > my_county.toml
-                   gridmap run --config my_county.toml ...
+    Its ``--help`` (zh and en) is ``help.presets`` in :mod:`gridmap.i18n`.
     """
     from gridmap.presets import list_presets, preset_path
 

@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import (Progress, load_reach_config, output_path, plan_argument, read_bases, read_plan,
                                  travel_options)
 from gridmap.errors import InputError
 
-@click.command("reach")
+@click.command("reach", cls=HelpCommand)
 @plan_argument
 @click.option("--roads", multiple=True, type=click.Path(dir_okay=False),
-              help="Road lines to travel on instead of the plan's roads layer (repeatable); a 'highway' column "
-                   "sets the class (else all 'residential'), 'oneway' and 'maxspeed' are used when present.")
+              help="help.reach.option.roads")
 @travel_options
 def command(plan_path, roads, bases_path, mode, minutes_urban, minutes_rural, objective, config_path, out_dir, quiet):
     """Measure which households each grid's base reaches within the response time.
 
-    Reads PLAN (a plan.gpkg), travels on its road network (walk 4.5 km/h; e-bike 15-25,
-    car 20-60 km/h by road class; one-way streets for cars), and writes back the layers
-    bases, service_areas (bands along the reached streets) and unreached (households
-    beyond the response time), grids.share_reached and reach.csv (per unit).
-
-    \b
-    Examples:
-      gridmap reach out/demo/plan.gpkg
-      gridmap reach out/demo/plan.gpkg --mode ebike --minutes-rural 20 --bases offices.gpkg
+    Its ``--help`` (zh and en) is ``help.reach`` in :mod:`gridmap.i18n`.
     """
     from gridmap.reach import reach_plan, reach_table
 

@@ -5,38 +5,27 @@ from pathlib import Path
 
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import Progress, lang_option, quiet_option
 
 
-@click.command("report")
+@click.command("report", cls=HelpCommand)
 @click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
-              help="Report file (.html; .md with --markdown; .pdf with --pdf), written atomically.")
-@click.option("--markdown", is_flag=True, help="Write Markdown with the maps and plots as SVG files beside it "
-              "instead of one self-contained HTML file.")
-@click.option("--pdf", is_flag=True, help="Print the report to an A4 PDF with headless Chromium (offline; "
-              "GRIDMAP_CHROMIUM names the browser if it is not on the PATH).")
-@click.option("--no-validate", is_flag=True, help="Leave the validation faults out of the exceptions section.")
-@click.option("--no-maps", is_flag=True, help="Leave out the map of the grids and the map per township "
-              "(about a second a map).")
+              help="help.report.option.out")
+@click.option("--markdown", is_flag=True, help="help.report.option.markdown")
+@click.option("--pdf", is_flag=True, help="help.report.option.pdf")
+@click.option("--no-validate", is_flag=True, help="help.report.option.no_validate")
+@click.option("--no-maps", is_flag=True, help="help.report.option.no_maps")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Rules file whose [report] table names the issuing office, the date (YYYY-MM-DD) and a title.")
-@click.option("--office", help="Issuing office printed under the title (overrides the rules file's).")
+              help="help.report.option.config")
+@click.option("--office", help="help.report.option.office")
 @lang_option
 @quiet_option
 def command(plan_path, out_path, markdown, pdf, no_validate, no_maps, config_path, office, lang, quiet):
-    """Report PLAN (a plan.gpkg) per township and for the county: a map of the grids and
-    one per township, grids by level and regime, households per grid against the band,
-    flagged exceptions and validation faults, and, when the plan has been staffed and
-    reached, workers by type, monthly and yearly budget by pay component (yuan), and the
-    share of households inside the service circle. Printable: A4, page numbers, title,
-    issuing office and date.
+    """Report PLAN (a plan.gpkg) per township and for the county: a map of the grids and one per township, grids by level and regime, households per grid against the band, flagged exceptions and validation faults, and, when the plan has been staffed and reached, workers by type, monthly and yearly budget by pay component (yuan), and the share of households inside the service circle. Printable: A4, page numbers, title, issuing office and date.
 
-    \b
-    Examples:
-      gridmap report out/demo/plan.gpkg --out out/demo/report.html
-      gridmap report out/demo/plan.gpkg --out out/demo/report.pdf --pdf --office "某某县委政法委"
-      gridmap report out/demo/plan.gpkg --out out/demo/report.md --markdown --lang en
+    Its ``--help`` (zh and en) is ``help.report`` in :mod:`gridmap.i18n`.
     """
     from gridmap.i18n import text
     from gridmap.plan import Plan

@@ -6,41 +6,29 @@ from pathlib import Path
 
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import Progress, config_option, lang_option, out_option, quiet_option, seed_option
 from gridmap.cli.options import input_options
 from gridmap.cli.partition_cmd import echo_outputs, echo_summary
 
 
-@click.command("run")
+@click.command("run", cls=HelpCommand)
 @input_options
 @seed_option
 @config_option
-@click.option("--preset", help="Name of a bundled preset (see `gridmap presets`) instead of --config.")
-@click.option("--mode", type=click.Choice(["walk", "ebike", "car"]), help="Travel mode of the workers.  "
-              "[default: the config's, walk]")
+@click.option("--preset", help="help.run.option.preset")
+@click.option("--mode", type=click.Choice(["walk", "ebike", "car"]), help="help.run.option.mode")
 @lang_option
-@click.option("--basemap", default="none", show_default=True, help="Map background: none, osm, tianditu, gaode "
-              "or a tile URL template (none works offline).")
-@click.option("--strict", is_flag=True, help="Exit 3 when validation finds an error-level fault.")
+@click.option("--basemap", default="none", show_default=True, help="help.run.option.basemap")
+@click.option("--strict", is_flag=True, help="help.run.option.strict")
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
-              help="Also print the report to report.pdf with headless Chromium (skipped with a warning when "
-                   "no Chromium is installed).")
+              help="help.run.option.pdf")
 @out_option
 @quiet_option
 def command(preset, mode, lang, basemap, strict, pdf, out_dir, quiet, **options):
     """Run every step on one area: partition, staff, reach, validate, map, report.
 
-    Writes into OUT: plan.gpkg (every layer), summary.json, roster.csv, budget.csv,
-    grids.csv and grids.xlsx (one row per grid; the workbook also holds the roster and
-    budget), faults.gpkg, map.html, report.html, report.pdf and manifest.json, all or nothing
-    (outputs of an earlier command in OUT are replaced; a second command into OUT
-    meanwhile is refused); words and headers in --lang. Rules come from --config or --preset (a TOML file with [plan], [staffing],
-    [reach] and [validate] tables); options given here override the [plan] table, and
-    --mode the [reach] table.
-
-    \b
-    Example:
-      gridmap run --osm data/liechtenstein.osm.pbf --area-name Liechtenstein --urban all --out out/demo
+    Its ``--help`` (zh and en) is ``help.run`` in :mod:`gridmap.i18n`.
     """
     from gridmap import i18n
     from gridmap.runner import run_county

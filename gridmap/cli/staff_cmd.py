@@ -3,31 +3,19 @@ from __future__ import annotations
 
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import (Progress, lang_option, load_reach_config, output_path, plan_argument, read_bases,
                                  read_plan, travel_options)
 
 
-@click.command("staff")
+@click.command("staff", cls=HelpCommand)
 @plan_argument
 @travel_options
 @lang_option
 def command(plan_path, bases_path, mode, minutes_urban, minutes_rural, objective, config_path, out_dir, quiet, lang):
     """Staff the grids of PLAN: workers per grid, their bases, roster and budget.
 
-    Rules come from the [staffing] table of --config (default: one full-time worker,
-    1,000 yuan/month, per urban grid; one part-time worker, 250 base + 200 performance
-    + 50 phone yuan/month, per rural grid). Bases are given (--bases) or computed on the
-    road network as the node with the least household-weighted travel time (--mode,
-    --objective); --minutes-* matter only for --objective max_reached.
-
-    Writes the layers workers and bases and grids.workers into the plan, roster.csv
-    and budget.csv beside it (UTF-8 with BOM, for Excel; headers and words in --lang),
-    and prints the budget.
-
-    \b
-    Examples:
-      gridmap staff out/demo/plan.gpkg
-      gridmap staff out/demo/plan.gpkg --config county_rules.toml --bases workrooms.gpkg
+    Its ``--help`` (zh and en) is ``help.staff`` in :mod:`gridmap.i18n`.
     """
     from gridmap import tables
     from gridmap.staffing import StaffingConfig, budget_table, staff_plan

@@ -5,12 +5,13 @@ import json
 import sys
 import click
 
+from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import Progress, lang_option, out_option, plan_argument, quiet_option, read_plan
 
 lock_option = click.option("--lock", "lock", multiple=True, metavar="GRID_ID",
-                           help="Lock this grid (repeatable): it keeps its atoms, geometry and code.")
+                           help="help.update.option.lock")
 lock_file_option = click.option("--lock-file", type=click.Path(dir_okay=False),
-                                help="Grid ids to lock: one a line, or a CSV/GeoPackage with a grid_id column.")
+                                help="help.update.option.lock_file")
 
 
 def lock_ids(lock, lock_file) -> list[str]:
@@ -73,36 +74,22 @@ def echo_plan(plan, validation):
     click.echo(f"  validation      {validation.errors} errors, {validation.warnings} warnings")
 
 
-@click.command("update")
+@click.command("update", cls=HelpCommand)
 @plan_argument
 @click.option("--atoms", "atoms_path", type=click.Path(dir_okay=False),
-              help="Edits file: atom_id, grid_id [, locked] per atom (the plan's atoms layer edited in QGIS, or the "
-                   "export of `gridmap edit`); a new grid_id text makes a new grid.")
+              help="help.update.option.atoms")
 @click.option("--grids", "grids_path", type=click.Path(dir_okay=False),
-              help="Redrawn grid polygons (grid_id or code column; polygons without one are new grids): each atom "
-                   "goes to the polygon covering most of its area.")
+              help="help.update.option.grids")
 @lock_option
 @lock_file_option
-@click.option("--allow-faults", is_flag=True, help="Write the plan even when an edit breaks a rule (the grids "
-              "are flagged); by default nothing is written and the exit code is 3.")
+@click.option("--allow-faults", is_flag=True, help="help.update.option.allow_faults")
 @lang_option
 @out_option
 @quiet_option
 def command(plan_path, atoms_path, grids_path, lock, lock_file, allow_faults, lang, out_dir, quiet):
     """Rebuild the grids of PLAN after atoms were moved between grids.
 
-    Recounts households, keeps the code of every grid that keeps its id (new grids get
-    the next free serial of their village/community), staffs the grids and measures
-    their reach again under the plan's rules, validates, and writes OUT/plan.gpkg,
-    summary.json, update.json (what changed), roster.csv, budget.csv, faults.gpkg,
-    map.html and report.html. An edit that breaks a rule (a grid across a
-    village/community border, in pieces, out of the band, or a locked grid changed) is
-    reported with the grid and the rule; nothing is written unless --allow-faults.
-
-    \b
-    Examples:
-      gridmap update out/demo/plan.gpkg --atoms edits.gpkg --out out/edited
-      gridmap update out/demo/plan.gpkg --grids redrawn.gpkg --lock osm1155945-001 --out out/edited
+    Its ``--help`` (zh and en) is ``help.update`` in :mod:`gridmap.i18n`.
     """
     from gridmap.edits import assign_by_polygons, read_edits
     from gridmap.errors import InputError
