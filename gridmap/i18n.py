@@ -649,6 +649,20 @@ _WORDS: dict[str, tuple[str, str]] = {
     "help.section.commands": ("命令", "Commands"),
     "help.default": ("默认：{default}", "default: {default}"),
     "help.required": ("必填", "required"),
+    "help.separator": ("；", "; "),
+    "help.metavar.FLOAT_RANGE": ("数值", "FLOAT RANGE"),
+    "help.metavar.INTEGER_RANGE": ("整数", "INTEGER RANGE"),
+    "help.metavar.FLOAT": ("数值", "FLOAT"),
+    "help.metavar.INTEGER": ("整数", "INTEGER"),
+    "help.metavar.TEXT": ("文本", "TEXT"),
+    "help.metavar.FILE": ("文件", "FILE"),
+    "help.metavar.DIRECTORY": ("目录", "DIRECTORY"),
+    "help.metavar.PATH": ("路径", "PATH"),
+    "help.metavar.BOOLEAN": ("布尔值", "BOOLEAN"),
+    "help.metavar.OPTIONS": ("选项", "OPTIONS"),
+    "help.metavar.COMMAND": ("命令", "COMMAND"),
+    "help.metavar.ARGS": ("参数", "ARGS"),
+    "help.metavar.METRES": ("米", "METRES"),
     "help.envvar": ("环境变量：{var}", "env var: {var}"),
     "help.option.help": ("显示本帮助并退出。", "Show this message and exit."),
     "help.option.version": ("显示版本并退出。", "Show the version and exit."),
@@ -656,7 +670,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "help.gridmap": (
         "gridmap：把一个县划分为服务网格，配备网格员，测算服务圈覆盖，并绘制地图。\n"
         "\n"
-        "单位：户、米、分钟、元。各步骤的说明见 `gridmap COMMAND --help`。\n"
+        "单位：户、米、分钟、元。各步骤的说明见 `gridmap 命令 --help`。\n"
         "帮助与输出的语言由 GRIDMAP_LANG（`zh` 或 `en`）或系统语言环境决定，未设置时为中文。",
         "gridmap: partition a county into service grids, staff them, measure their reach and map them.\n"
         "\n"
@@ -844,10 +858,9 @@ _WORDS: dict[str, tuple[str, str]] = {
         "  gridmap dedicated out/demo/plan.gpkg --osm data/liechtenstein.osm.pbf --out out/dedicated\n"
         "  gridmap dedicated plan.gpkg --areas parks.gpkg --kind-column type --min-area 50000 --out out/parks"),
     "help.dedicated.option.osm": (
-        "OSM 数据文件，其中带标签的区域（amenity=school|university|college|kind"
-        "ergarten|hospital|clinic|marketplace、landuse=industrial|"
-        "commercial|retail、tourism=attraction|theme_park|zoo）为专属区"
-        "域。",
+        "OSM 数据文件，其中带标签的区域（`amenity=school|university|college|"
+        "kindergarten|hospital|clinic|marketplace`、`landuse=industrial|commercial|retail`、"
+        "`tourism=attraction|theme_park|zoo`）为专属区域。",
         "OSM extract whose tagged areas (amenity=school|university|college|kindergarten|hospital|clinic|marketpla"
         "ce, landuse=industrial|commercial|retail, tourism=attraction|theme_park|zoo) are the specific areas."),
     "help.dedicated.option.areas": (

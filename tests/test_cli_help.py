@@ -100,6 +100,8 @@ def test_chinese_help_shows_units_defaults_and_the_words_of_the_maps():
     code, out = show_help(["partition"], "zh")
     flat = "".join(out.split())
     assert "[默认：300500]" in flat and "户数范围" in flat and "单元" in flat and "--seed" in out
+    assert "--out 目录" in out and "--osm 文件" in out and "gridmap partition [选项]" in out  # click's metavars too
+    assert "--out DIRECTORY" in show_help(["partition"], "en")[1]
     code, out = show_help(["staff"], "zh")
     assert "网格员" in out and "驻点" in out and "[默认：min_time]" in out
     code, out = show_help([], "zh")

@@ -62,9 +62,20 @@ def _option_record(command: click.Command, ctx: click.Context, param: click.Opti
     if "required" in extra:
         items.append(i18n.text("help.required", language))
     if items:
-        bracket = "; ".join(items)
+        bracket = i18n.text("help.separator", language).join(items)
         help_text = f"{help_text}  [{bracket}]" if help_text else f"[{bracket}]"
-    return param.get_help_spec(ctx), help_text
+    return metavars(param.get_help_spec(ctx), language), help_text
+
+
+#: click's metavars of its types, which the vocabulary names (``help.metavar.<NAME>``).
+_METAVARS = re.compile(r"\b(FLOAT RANGE|INTEGER RANGE|FLOAT|INTEGER|TEXT|FILE|DIRECTORY|PATH|BOOLEAN|OPTIONS|"
+                       r"COMMAND|ARGS|METRES)\b")
+
+
+def metavars(spec: str, language: str) -> str:
+    """``spec`` with click's type metavars (TEXT, FILE, FLOAT ...) and the unit METRES in ``language``;
+    the names of arguments and values (PLAN, GRID_ID) stay as the descriptions name them."""
+    return _METAVARS.sub(lambda m: i18n.text(f"help.metavar.{m.group(1).replace(' ', '_')}", language), spec)
 
 
 # -------------------------------------------------------------------- Chinese text on a terminal
@@ -112,11 +123,12 @@ def _fill(text: str, width: int, first: str, rest: str) -> list[str]:
     """``text`` (one paragraph) in lines of at most ``width`` columns, indents included."""
     lines, line = [], first
     used, has_words = _columns(first), False
-    # a short [bracket] (click's default, range, required) is kept on one line
-    tokens = [token for part in re.split(r"(\[[^\[\]]*\])", text)
-              for token in ([part] if part.startswith("[") and _columns(part) <= width // 2 else _TOKENS.findall(part))]
-    # a run too long for a line (a list of tags) breaks after its | , or /
+    # a [bracket] (click's default, range, required), `code` or 'quoted' value that fits a line is kept on one
     room = width - _columns(rest)
+    tokens = [token for part in re.split(r"(\[[^\[\]]*\]|`[^`]*`|'[^']*')", text)
+              for token in ([part] if part[:1] in "[`'" and part and _columns(part) <= room
+                            else _TOKENS.findall(part))]
+    # a run too long for a line (a list of tags) breaks after its | , or /
     tokens = [piece for token in tokens
               for piece in (re.findall(r"[^|,/]+[|,/]?|[|,/]", token) if _columns(token) > room else [token])]
     for token in tokens:
@@ -198,7 +210,8 @@ class HelpMixin:
 
     def format_usage(self, ctx, formatter):
         pieces = self.collect_usage_pieces(ctx)
-        formatter.write_usage(ctx.command_path, " ".join(pieces), i18n.text("help.usage", lang()))
+        language = lang()
+        formatter.write_usage(ctx.command_path, metavars(" ".join(pieces), language), i18n.text("help.usage", language))
 
     def format_help_text(self, ctx, formatter):
         key = self.help_key()
