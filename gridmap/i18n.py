@@ -118,6 +118,16 @@ _WORDS: dict[str, tuple[str, str]] = {
     "reason.cp_sat_infeasible": ("精确求解器证明：{atoms} 个地块无法分成连片且每格 {lo:,g}–{hi:,g} 户的网格",
                                  "the solver (CP-SAT) proves that the {atoms} blocks cannot be split into "
                                  "contiguous grids of {lo:,g}–{hi:,g} households"),
+    "reason.cp_sat_needs_top": ("精确求解器证明：{atoms} 个地块无法分成连片且每格 {lo:,g}–{hi:,g} 户的网格；"
+                                "上限至少须为 {need_hi:,.0f} 户才可划分",
+                                "the solver (CP-SAT) proves that the {atoms} blocks cannot be split into "
+                                "contiguous grids of {lo:,g}–{hi:,g} households; the band's top would have to be "
+                                "at least {need_hi:,.0f}"),
+    "reason.cp_sat_needs_top_range": ("精确求解器证明：{atoms} 个地块无法分成连片且每格 {lo:,g}–{hi:,g} 户的网格；"
+                                      "上限至少须为 {need_hi_min:,.0f} 户，{need_hi_max:,.0f} 户即可划分",
+                                      "the solver (CP-SAT) proves that the {atoms} blocks cannot be split into "
+                                      "contiguous grids of {lo:,g}–{hi:,g} households; the band's top would have "
+                                      "to be at least {need_hi_min:,.0f} ({need_hi_max:,.0f} is enough)"),
     "reason.no_split_heuristic": ("该片 {atoms} 个地块共 {households:,.0f} 户，按户数可分 {kmin}–{kmax} 格，"
                                   "但算法未找到连片且符合范围的划分（未证明不可行）",
                                   "a part of {atoms} blocks with {households:,.0f} households: counts allow "

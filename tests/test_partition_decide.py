@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.sparse import csgraph
@@ -97,3 +98,113 @@ def test_proof_reason_is_data():
     assert why.code == "no_partner" and why.params["hi"] == HI and abs(why.params["need_hi"] - 503.07) < 0.01
     assert "joining any neighbour would pass 500" in message(why.code, "en", **why.params)
     assert "超过上限 500 户" in message(why.code, "zh", **why.params)
+
+
+def brute_force_least_top(h: np.ndarray, adj, lo: float) -> float:
+    """The least band top at which a contiguous split with every grid >= lo exists (exhaustive)."""
+    from functools import cache
+
+    from .test_partition_core import neighbours
+
+    n = len(h)
+    nbr = neighbours(adj)
+
+    def connected(mask: int) -> bool:
+        start = (mask & -mask).bit_length() - 1
+        seen, stack = {start}, [start]
+        while stack:
+            i = stack.pop()
+            for j in nbr[i]:
+                if mask >> j & 1 and j not in seen:
+                    seen.add(j)
+                    stack.append(j)
+        return len(seen) == mask.bit_count()
+
+    @cache
+    def solve(rest: int) -> float:
+        if rest == 0:
+            return 0.0
+        low = rest & -rest
+        others = rest ^ low
+        best = np.inf
+        sub = others
+        while True:
+            mask = sub | low
+            total = sum(h[i] for i in range(n) if mask >> i & 1)
+            if total >= lo - 1e-9 and total < best and connected(mask):
+                best = min(best, max(total, solve(rest ^ mask)))
+            if sub == 0:
+                return best
+            sub = (sub - 1) & others
+
+    return solve((1 << n) - 1)
+
+
+@pytest.mark.parametrize("nx, ny, seed", [(3, 3, s) for s in range(6)] + [(4, 3, s) for s in range(6)])
+def test_band_limit_matches_brute_force(nx, ny, seed):
+    # small pieces with no in-band split: the least top CP-SAT finds is the exhaustive one
+    from gridmap.partition._decide import band_limit
+
+    rng = np.random.default_rng(seed)
+    adj, _, _ = cells(nx, ny, np.ones(nx * ny, bool), rng)
+    for _ in range(50):
+        h = np.round(rng.choice([0.0, 60.0, 150.0, 240.0, 330.0, 470.0], nx * ny) + rng.random(nx * ny) * 20, 2)
+        if h.sum() >= LO and not brute_force_feasible(h, adj, LO, HI):
+            break
+    truth = brute_force_least_top(h, adj, LO)
+    assert truth > HI
+    least, most, labels = band_limit(h, sp.csr_array(adj), LO, HI, 1e-6, 0, 5.0, HI, np.zeros(len(h), int))
+    assert least == most == int(np.ceil(truth - 1e-6))
+    _in_band_contiguous(labels, h, adj, LO, most)
+
+
+def test_cp_sat_proof_gives_band_limit():
+    # #18's 47-atom piece: no split at 300-500; at 508 still none, at 509 one (whole households)
+    from gridmap.i18n import message
+
+    h, adj, _, _ = tessellation_case(11, 6, 911, 0.25)
+    nc, comp = csgraph.connected_components(adj, directed=False)
+    idx = np.flatnonzero(comp == np.argmax(np.bincount(comp)))
+    a = sp.csr_array(adj)[idx][:, idx]
+    d = decide_piece(h[idx], a, np.zeros((len(idx), 2)), LO, HI, 1e-6, seed=0)
+    assert d.status == "infeasible" and d.method == "cp_sat" and d.code == "cp_sat_needs_top"
+    assert d.need_hi == 509 and d.params["need_hi"] == 509
+    assert "the band's top would have to be at least 509" in d.reason
+    assert cp_sat(h[idx], a, LO, 508.0, 1e-6, 0, 10.0)[0] == "infeasible"
+    status, labels = cp_sat(h[idx], a, LO, 509.0, 1e-6, 0, 10.0)
+    assert status == "ok"
+    _in_band_contiguous(labels, h[idx], a, LO, 509.0)
+    assert "at least 509" in message(d.code, "en", **d.params)
+    assert "上限至少须为 509 户" in message(d.code, "zh", **d.params)
+    rng = dict(d.params, need_hi_min=505.0, need_hi_max=509.0)
+    assert "at least 505 (509 is enough)" in message("cp_sat_needs_top_range", "en", **rng)
+    assert "至少须为 505 户，509 户即可" in message("cp_sat_needs_top_range", "zh", **rng)
+
+
+def test_cp_sat_gets_the_tree_dps_near_plan_as_hint(monkeypatch):
+    # a piece only CP-SAT settles: decide_piece hands it the tree DP's least-bad split
+    from gridmap.partition import _decide
+
+    seen = []
+    real = _decide.cp_sat
+
+    def spy(*args, hint=None, **kw):
+        seen.append(hint)
+        return real(*args, hint=hint, **kw)
+
+    monkeypatch.setattr(_decide, "cp_sat", spy)
+    h, adj, _, _ = tessellation_case(11, 6, 911, 0.25)
+    nc, comp = csgraph.connected_components(adj, directed=False)
+    idx = np.flatnonzero(comp == np.argmax(np.bincount(comp)))
+    a = sp.csr_array(adj)[idx][:, idx]
+    d = decide_piece(h[idx], a, np.zeros((len(idx), 2)), LO, HI, 1e-6, seed=0, cp_time=2.0)
+    (hint,) = seen
+    assert hint is not None and len(hint) == d.folded_atoms
+    gh = np.bincount(hint, fold_pendants(h[idx], a, LO, 1e-6, HI)[1])
+    assert gh.min() >= LO - 1e-6  # every grid of the near-plan holds the bottom; some are over the top
+    # a hint that is a plan is kept: the solver returns an in-band split at once
+    h4 = np.full(4, 150.0)
+    u = np.arange(3)
+    p4 = sp.csr_array((np.ones(6), (np.r_[u, u + 1], np.r_[u + 1, u])), shape=(4, 4))
+    status, labels = real(h4, p4, LO, HI, 1e-6, 0, 1.0, hint=np.array([0, 0, 1, 1]))
+    assert status == "ok" and list(labels) == [0, 0, 1, 1]

@@ -37,6 +37,8 @@ __all__ = ["Decision", "decide_piece", "fold_pendants"]
 
 SCALE_BINS = 20_000  # largest scaled band top: households * scale <= this many units
 WILSON_MAX_ATOMS = 1_000  # uniform spanning trees up to this size (a Python loop)
+LIMIT_BINS = 4_000  # largest scaled top of the tree DPs that look for the least band top
+LIMIT_TREES = 4  # random trees on which the tree DP looks for the least band top
 TREE_WORK = 40_000  # atoms x trees of the tree DP per call: big pieces get fewer trees
 
 
@@ -60,11 +62,16 @@ class Decision:
         The same as data: a reason code (``must_share_over_band``: atoms that must share
         a grid hold more than the band's top; ``no_partner``: atoms too few for a grid
         whose every neighbour would push them over the top; ``one_grid``: the piece
-        must be one grid, out of band; ``cp_sat_infeasible``: the model has no
-        solution) and its numbers (atoms, households, lo, hi, need_hi).
+        must be one grid, out of band; ``cp_sat_needs_top``: the model has no
+        solution, and the band's top would have to be at least ``need_hi``;
+        ``cp_sat_needs_top_range``: the same with the least top known to lie in
+        ``need_hi_min``..``need_hi_max``; ``cp_sat_infeasible``: no solution, no limit)
+        and its numbers (atoms, households, lo, hi, need_hi...).
     need_hi : float
-        For a piece proven infeasible by folding: the band top it would need at least
-        (households); NaN otherwise.
+        For a piece proven infeasible by folding: a band top it would need at least
+        (households; a lower bound). Proven infeasible by CP-SAT: the least whole number
+        of households the band's top would need (a top of ``need_hi - 1`` has no split,
+        one of ``need_hi`` has). NaN otherwise.
     atoms : int
         Atoms of the piece; ``folded_atoms`` after folding.
     folded_atoms : int
@@ -397,24 +404,38 @@ def _node_distances(adj: sp.csr_array, h: np.ndarray) -> np.ndarray:
     return d + 0.5 * (h[:, None] + h[None, :])
 
 
-def cp_sat(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, seed: int,
-           time_limit: float, hint: np.ndarray | None = None):
-    """Rooted-assignment model: ("ok", labels) | ("infeasible", None) | ("undecided", None)."""
+def _scaled(h: np.ndarray, hi: float):
+    """Households scaled to integers: (scale, weights rounded down, weights rounded up).
+
+    Rounded down for the band's top and up for its bottom, every real plan satisfies the
+    rounded model, so its infeasibility is a proof about the real numbers. Values within
+    1e-6 scaled units of a whole number count as that number (float noise of decimal
+    households such as 150.05 * 10).
+    """
+    scale = min(10.0, SCALE_BINS / max(hi, 1.0))
+    hs = h * scale
+    near = np.abs(hs - np.rint(hs)) < _NEAR
+    w_up = np.where(near, np.rint(hs), np.floor(hs)).clip(0).astype(np.int64)
+    w_dn = np.where(near, np.rint(hs), np.ceil(hs)).astype(np.int64)
+    return scale, w_up, w_dn
+
+
+_NEAR = 1e-6  # scaled units within which a weight counts as a whole number (the band widens as much per atom)
+
+
+def _model(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, hint: np.ndarray | None,
+           top_from: float | None = None, excess: bool = False):
+    """The rooted-assignment model. With ``top_from``, the band's top is a variable in
+    [top_from, hi] to be minimised (the band limit); else it is ``hi``.
+
+    Returns (model, x: {(atom, root): bool var}, top variable or None, scale).
+    """
     from ortools.sat.python import cp_model
 
     n = len(h)
-    scale = min(10.0, SCALE_BINS / max(hi, 1.0))
-    # Scaled weights rounded down for the band's top and up for its bottom: every real
-    # plan satisfies the rounded model, so its infeasibility is a proof. Values within
-    # 1e-6 scaled units of a whole number count as that number (float noise of decimal
-    # households such as 150.05 * 10), and the band is widened by as much per atom.
-    d = 1e-6
-    hs = h * scale
-    near = np.abs(hs - np.rint(hs)) < d
-    w_up = np.where(near, np.rint(hs), np.floor(hs)).clip(0).astype(np.int64)
-    w_dn = np.where(near, np.rint(hs), np.ceil(hs)).astype(np.int64)
-    top = int(np.floor((hi + eps) * scale + n * d))
-    bottom = int(np.ceil((lo - eps) * scale - n * d))
+    scale, w_up, w_dn = _scaled(h, hi)
+    top = int(np.floor((hi + eps) * scale + n * _NEAR))
+    bottom = int(np.ceil((lo - eps) * scale - n * _NEAR))
     dist = _node_distances(adj, h)
     cand = (dist <= hi + eps + 1e-6) & (np.arange(n)[None, :] <= np.arange(n)[:, None])  # cand[i, r]
     H = float(h.sum())
@@ -422,6 +443,12 @@ def cp_sat(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, s
     kmax = int(np.floor((H + eps) / lo)) if lo > 0 else n
 
     m = cp_model.CpModel()
+    top_var = None
+    low = top
+    if top_from is not None:
+        low = min(top, max(0, int(np.floor((top_from - eps) * scale))))
+        top_var = m.NewIntVar(low, top, "top")
+    excesses = []
     x: dict[tuple[int, int], object] = {}
     for i in range(n):
         for r in np.flatnonzero(cand[i]):
@@ -438,8 +465,19 @@ def cp_sat(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, s
         for i in by_root[r]:
             if i != r:
                 m.AddImplication(x[i, r], root)
-        m.Add(sum(int(w_up[i]) * x[i, r] for i in by_root[r]) <= top).OnlyEnforceIf(root)
+        load = sum(int(w_up[i]) * x[i, r] for i in by_root[r])
+        m.Add(load <= top).OnlyEnforceIf(root)
+        if top_var is not None and excess:
+            e = m.NewIntVar(0, max(0, top - low), "")
+            m.Add(load <= low + e)
+            excesses.append((r, e))
+        elif top_var is not None:
+            m.Add(load <= top_var).OnlyEnforceIf(root)
         m.Add(sum(int(w_dn[i]) * x[i, r] for i in by_root[r]) >= bottom).OnlyEnforceIf(root)
+    if excesses:  # households over the band's top, summed over the grids
+        m.Minimize(sum(e for _, e in excesses))
+    elif top_var is not None:
+        m.Minimize(top_var)
     m.Add(sum(x[r, r] for r in range(n)) >= kmin)
     m.Add(sum(x[r, r] for r in range(n)) <= kmax)
     # contiguity: each non-root atom points to a neighbour of its grid with a smaller label
@@ -474,28 +512,134 @@ def cp_sat(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, s
             first.setdefault(int(hint[i]), i)
         for (i, r), var in x.items():
             m.AddHint(var, first[int(hint[i])] == r)
+        if top_var is not None:
+            gh = np.bincount(np.asarray(hint), w_up)
+            m.AddHint(top_var, int(min(max(gh.max(), low), top)))
+            for r, e in excesses:
+                g = int(hint[r])
+                m.AddHint(e, int(max(0, gh[g] - low)) if first[g] == r else 0)
+    return m, x, top_var, scale
+
+
+def _solver(seed: int, seconds: float, linearization: int):
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = int(seed) % (2**31)
+    solver.parameters.linearization_level = linearization
+    solver.parameters.max_deterministic_time = float(seconds)
+    return solver
+
+
+def _labels_of(solver, x, n: int) -> np.ndarray:
+    labels = np.empty(n, dtype=np.int64)
+    for (i, r), var in x.items():
+        if solver.BooleanValue(var):
+            labels[i] = r
+    return np.unique(labels, return_inverse=True)[1].ravel()
+
+
+def cp_sat(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, seed: int,
+           time_limit: float, hint: np.ndarray | None = None):
+    """Rooted-assignment model: ("ok", labels) | ("infeasible", None) | ("undecided", None).
+
+    ``hint``: labels of a near-plan (any grids), the solver's first guess.
+    """
+    from ortools.sat.python import cp_model
+
+    m, x, _, _ = _model(h, adj, lo, hi, eps, hint)
     # Two passes of half the budget each: without the LP relaxation (finds plans on
     # pieces near the ceiling: a 130-atom piece in 6.7 CPU s, undecided in 22 s with it),
     # then with CP-SAT's default one (its bound helps proofs). One worker, a fixed seed and
     # a deterministic limit: the same input gives the same answer on any machine load.
     for linearization in (0, 1):
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = int(seed) % (2**31)
-        solver.parameters.linearization_level = linearization
-        solver.parameters.max_deterministic_time = 0.5 * float(time_limit)
+        solver = _solver(seed, 0.5 * float(time_limit), linearization)
         st = solver.Solve(m)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
             break
     if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        labels = np.empty(n, dtype=np.int64)
-        for (i, r), var in x.items():
-            if solver.BooleanValue(var):
-                labels[i] = r
-        return "ok", np.unique(labels, return_inverse=True)[1].ravel()
+        return "ok", _labels_of(solver, x, len(h))
     if st == cp_model.INFEASIBLE:
         return "infeasible", None
     return "undecided", None
+
+
+def band_limit(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, seed: int, time_limit: float,
+               known: float, plan: np.ndarray):
+    """The least band top, in whole households, at which a piece proven to have no split at ``hi`` has one.
+
+    ``known`` is a lower bound of it (households: ``hi`` itself, or the folds' bound) and
+    ``plan`` a split (labels) whose grids all hold at least ``lo``: its heaviest grid is an
+    upper bound. CP-SAT first minimises the top over the same model (the bottom fixed at
+    ``lo``) from ``plan`` as its hint, within half of ``time_limit`` deterministic
+    seconds; then whole tops still in doubt are tried by bisection (an eighth each).
+
+    Returns (least, most, labels): the least whole top lies in [least, most] (equal when
+    settled): a top of ``least - 1`` has no split (proven), one of ``most`` has the split
+    ``labels`` (checked in real numbers).
+    """
+    from ortools.sat.python import cp_model
+
+    labels = np.asarray(plan)
+    most = float(np.bincount(labels, h).max())
+    # tops up to hi have no split (proven by the caller), nor any under the known bound
+    least = max(int(np.floor(hi + eps)) + 1, int(np.ceil(known - eps)))
+    if most > least + eps:
+        m, x, _, scale = _model(h, adj, lo, most, eps, labels, top_from=max(hi, known))
+        solver = _solver(seed, 0.5 * time_limit, 1)
+        st = solver.Solve(m)
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            lab = _labels_of(solver, x, len(h))
+            gh = np.bincount(lab, h)
+            if gh.min() >= lo - eps and gh.max() < most:
+                most, labels = float(gh.max()), lab
+            # every real split's heaviest grid, scaled with weights rounded down, is at least the bound
+            least = max(least, int(np.ceil(solver.BestObjectiveBound() / scale - eps)))
+    top = int(np.ceil(most - eps))
+    for _ in range(4):  # whole tops in doubt, by bisection
+        if least >= top:
+            break
+        mid = (least + top) // 2
+        status, lab = cp_sat(h, adj, lo, float(mid), eps, seed, 0.125 * time_limit, hint=labels)
+        if status == "infeasible":
+            least = mid + 1
+        elif status == "ok" and _in_band(lab, h, lo, mid, eps):
+            labels, top = lab, int(np.ceil(np.bincount(lab, h).max() - eps))
+        else:
+            break
+    return min(least, top), top, labels
+
+
+def tree_least_top(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, rng: np.random.Generator,
+                   trees: int, ceiling: float):
+    """A split whose grids all hold at least ``lo`` and whose heaviest grid is as light as the
+    tree DP finds on ``trees`` random trees, searching tops in (hi, ceiling]: (top, labels) or None.
+    """
+    scale = min(10.0, LIMIT_BINS / max(ceiling, 1.0))  # an upper bound and a hint: coarser is enough
+    wi = np.rint(h * scale).astype(np.int64)
+    lo_i = int(np.ceil(lo * scale - 1e-9))
+    best = None
+    for _ in range(max(1, trees)):
+        parent, order = _random_tree(adj, rng)
+        if len(order) < len(h):
+            return None
+        a = int(np.floor(hi * scale))  # known to fail on this tree (or not worth asking)
+        b = int(np.ceil(ceiling * scale)) if best is None else int(np.ceil(best[0] * scale)) - 1
+        lab = tree_dp(wi, parent, order, lo_i, b) if b > a else None
+        if lab is None:
+            continue
+        while b - a > 1:
+            mid = (a + b) // 2
+            cand = tree_dp(wi, parent, order, lo_i, mid)
+            if cand is None:
+                a = mid
+            else:
+                b, lab = mid, cand
+        gh = np.bincount(lab, h)
+        if gh.min() >= lo - eps and (best is None or gh.max() < best[0]):
+            best = (float(gh.max()), lab)
+    return best
 
 
 # ----------------------------------------------------------------------------- driver
@@ -505,7 +649,7 @@ def _in_band(labels: np.ndarray, h: np.ndarray, lo: float, hi: float, eps: float
 
 
 def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: float, *, seed: int = 0,
-                 trees: int = 8, cp_time: float = 10.0, cp_max_atoms: int = 400) -> Decision:
+                 trees: int = 8, cp_time: float = 10.0, cp_max_atoms: int = 400, hint: bool = True) -> Decision:
     """Settle a connected piece: an in-band split (labels), a proof that none exists, or undecided.
 
     Parameters
@@ -527,6 +671,14 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
         CP-SAT budget in deterministic seconds (about wall seconds on one core).
     cp_max_atoms : int
         Folded pieces larger than this skip CP-SAT.
+    hint : bool
+        Give CP-SAT the tree DP's least-bad split as its first guess (for benchmarks).
+
+    A piece CP-SAT proves infeasible gets its band limit: the least top (whole
+    households, the bottom kept) at which it has a split, searched by CP-SAT minimising
+    the top, then bisecting whole tops, for up to ``cp_time`` more; when that budget
+    does not settle it, the range known to hold it (``params`` ``need_hi_min``,
+    ``need_hi_max``).
     """
     t0 = time.perf_counter()
     h = np.asarray(h, dtype=np.float64)
@@ -577,17 +729,34 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
                         need if need > hi + eps else float("nan"), "no_partner", atoms=len(mem),
                         households=float(gh[g]))
 
-    lab = tree_split(gh, gadj, lo, hi, eps, np.random.default_rng(seed), trees)
+    rng = np.random.default_rng(seed)
+    lab = tree_split(gh, gadj, lo, hi, eps, rng, trees)
     if lab is not None:
         return done(lab[group], "ok", "tree_dp")
     tried = f"fold ({n} -> {m} atoms), {max(2, min(trees, TREE_WORK // max(m, 1)))} tree DPs"
     if m > cp_max_atoms:
         return done(None, "undecided", tried + f"; CP-SAT skipped over {cp_max_atoms} atoms")
-    status, lab = cp_sat(gh, gadj, lo, hi, eps, seed, cp_time)
+    # the least-bad split the tree DP finds (every grid at least lo, the heaviest as light
+    # as it can): CP-SAT's first guess, and the upper bound of the band limit
+    near = None
+    for ceiling in (2.0 * hi, H):
+        near = tree_least_top(gh, gadj, lo, hi, eps, rng, LIMIT_TREES, max(ceiling, hi + 1.0))
+        if near is not None:
+            break
+    status, lab = cp_sat(gh, gadj, lo, hi, eps, seed, cp_time, hint=near[1] if near is not None and hint else None)
     if status == "ok" and _in_band(lab, gh, lo, hi, eps):
         return done(lab[group], "ok", "cp_sat")
     if status == "infeasible":
-        return done(None, "infeasible", "cp_sat",
-                    f"no split of its {n} atoms into contiguous grids of {_fmt(lo)}-{_fmt(hi)} households "
-                    "exists (proven by CP-SAT)", code="cp_sat_infeasible", atoms=n, households=float(h.sum()))
+        words = (f"no split of its {n} atoms into contiguous grids of {_fmt(lo)}-{_fmt(hi)} households "
+                 "exists (proven by CP-SAT)")
+        params = dict(atoms=n, households=float(h.sum()))
+        if near is None:  # cannot happen for a connected piece (it is one grid of at least lo)
+            return done(None, "infeasible", "cp_sat", words, code="cp_sat_infeasible", **params)
+        least, top, _ = band_limit(gh, gadj, lo, hi, eps, seed, cp_time, max(hi, need), near[1])
+        if least == top:  # a top of `top` holds the split found, one less none (proven)
+            return done(None, "infeasible", "cp_sat", words + f"; the band's top would have to be at least {top}",
+                        float(top), "cp_sat_needs_top", **params)
+        return done(None, "infeasible", "cp_sat", words + f"; the band's top would have to be at least "
+                    f"{least} ({top} is enough; in between is not settled)", float("nan"),
+                    "cp_sat_needs_top_range", need_hi_min=float(least), need_hi_max=float(top), **params)
     return done(None, "undecided", tried + f", CP-SAT {cp_time:g} s")
