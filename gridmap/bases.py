@@ -17,7 +17,7 @@ import shapely
 
 from gridmap.config import ReachConfig
 from gridmap.errors import InputError
-from gridmap.roads import RoadNetwork, build_network, dijkstra, induced_subgraph
+from gridmap.roads import Contraction, RoadNetwork, build_network, contract, dijkstra, induced_subgraph
 
 __all__ = ["match_bases", "compute_bases", "straight_line_bases", "plan_bases"]
 
@@ -84,7 +84,12 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
     GeoDataFrame of points: ``grid_id``, ``source`` (``"computed"``), ``method``
     (``"network"``; ``"nearest_node"`` when no node lies inside the grid), ``objective``,
     ``mode``, ``mean_minutes`` (household-weighted, over the households it can reach),
-    geometry. All nodes inside the grid are screened by one reverse multi-source
+    geometry. The search runs on the network with its chains of shape points contracted
+    (:func:`gridmap.roads.contract`; the same times, several times fewer nodes); for
+    ``min_time`` a grid's candidates are its junctions, dead ends, household nodes and
+    border nodes, since along a chain between two of them the weighted time is concave
+    and least at an end (``max_reached`` keeps every node of the grid). All candidates
+    are screened by one reverse multi-source
     :func:`scipy.sparse.csgraph.dijkstra` from the grid's households pooled into cells;
     the best ``config.candidates`` are evaluated exactly with one forward multi-source
     call on the grid's neighbourhood (its box widened by ``search_margin_m``), then as
@@ -116,24 +121,35 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
     bounds = shapely.bounds(geoms) + np.array([-1, -1, 1, 1]) * config.search_margin_m
     near_pairs = tree.query(shapely.box(*bounds.T))  # the grid's box widened by the margin
     near = _groups(near_pairs[0], network.snappable[near_pairs[1]])
+    # a grid with no node inside: the node nearest its inner point
+    bare = [g for g in range(len(grids)) if len(inside.get(g, ())) == 0]
+    bare_set = set(bare)
+    if bare:
+        snapped = network.snap(shapely.point_on_surface(geoms[bare]))[0]
+        inside.update({g: snapped[i:i + 1] for i, g in enumerate(bare)})
+    keep = [hh_node] + [inside[g] for g in bare]
+    if objective == "max_reached":
+        # the households within a time of a node along a chain is not concave: every node
+        # of a grid stays a candidate (shape points outside the grids are still contracted)
+        keep.append(network.snappable[inside_pairs[1]])
+    chains = _contraction(network, np.concatenate(keep).astype(np.int64), inside_pairs[0],
+                          network.snappable[inside_pairs[1]])
 
     rows = []
     tasks = []  # (row, search) of the grids whose base is searched on the network
     for g, grid in enumerate(grids.itertuples()):
         members = by_grid.get(str(grid.grid_id), np.zeros(0, dtype=int))
         members = members[hh_weight[members] > 0]
-        cand = inside.get(g)
-        method = "network"
-        if cand is None or len(cand) == 0:
-            cand = network.snap(np.array([shapely.point_on_surface(grid.geometry)]))[0]
-            method = "nearest_node"
+        cand = inside[g]
+        method = "nearest_node" if g in bare_set else "network"
         if len(members) == 0:  # no one to serve: the node nearest the grid's inner point
             point = shapely.point_on_surface(grid.geometry)
             node = int(cand[np.argmin(np.hypot(*(network.xy[cand] - [point.x, point.y]).T))])
             rows.append([grid.grid_id, method, node, np.nan])
             continue
         rows.append([grid.grid_id, method, None, None])
-        tasks.append((len(rows) - 1, _BaseSearch(network, near.get(g, np.zeros(0, dtype=int)), cand,
+        kept = cand[chains.index[cand] >= 0]  # never empty: a grid's border nodes are kept
+        tasks.append((len(rows) - 1, _BaseSearch(chains, near.get(g, np.zeros(0, dtype=int)), kept,
                                                  hh_node[members], hh_walk[members], hh_weight[members],
                                                  hh_xy[members], config.minutes(grid.regime) * 60.0, objective,
                                                  config.candidates)))
@@ -174,11 +190,37 @@ def _groups(keys, values: np.ndarray) -> dict:
 _CHUNK = 256
 
 
+def _contraction(network: RoadNetwork, hh_node: np.ndarray, cand_grid: np.ndarray,
+                 cand_node: np.ndarray) -> Contraction:
+    """The network with its shape points contracted, keeping what the bases' search needs.
+
+    Kept: junctions and dead ends (always), the households' nodes, and each grid's border
+    nodes (a node inside the grid with a neighbour that is not). The candidates of a grid
+    are its kept nodes: along a chain of shape points between two of them the
+    household-weighted time from a node is concave (each household is reached through
+    one end or the other, whichever is nearer), so the least is at one of the ends.
+    """
+    n = network.n
+    keep = np.zeros(n, dtype=bool)
+    keep[hh_node] = True
+    if len(cand_node):
+        graph = network.graph
+        und = (graph + graph.T).tocsr()
+        count = np.diff(und.indptr)[cand_node]
+        nb = und.indices[np.repeat(und.indptr[cand_node + 1] - count.cumsum(), count) + np.arange(count.sum())]
+        member = np.unique(cand_grid.astype(np.int64) * n + cand_node)
+        key = np.repeat(cand_grid.astype(np.int64), count) * n + nb
+        at = np.minimum(np.searchsorted(member, key), len(member) - 1)
+        outside = member[at] != key  # a neighbour of the grid's node that is not the grid's
+        keep[np.repeat(cand_node, count)[outside]] = True
+    return contract(network.graph, keep)
+
+
 @dataclass
 class _BaseSearch:
     """What one grid's base search needs, cut out of the network only when the task is sent."""
 
-    network: RoadNetwork
+    network: Contraction
     near: np.ndarray
     cand: np.ndarray
     nodes: np.ndarray
@@ -190,9 +232,12 @@ class _BaseSearch:
     k: int
 
     def arrays(self) -> tuple:
-        local = np.unique(np.concatenate([self.near, self.cand, self.nodes]))
+        index = self.network.index  # network id -> contracted id (-1: a shape point, left out)
+        near = index[self.near]
+        cand, nodes = index[self.cand], index[self.nodes]
+        local = np.unique(np.concatenate([near[near >= 0], cand, nodes]))
         sub = induced_subgraph(self.network.graph, local)
-        return (sub, self.cand, np.searchsorted(local, self.cand), np.searchsorted(local, self.nodes), self.walk,
+        return (sub, self.cand, np.searchsorted(local, cand), np.searchsorted(local, nodes), self.walk,
                 self.w, self.hh_xy, self.limit_s, self.objective, self.k)
 
 

@@ -396,3 +396,88 @@ def test_liechtenstein_reach(liechtenstein, mode):
     if mode == "ebike":  # 15-25 km/h for 10/30 minutes covers nearly every household
         assert county["share"] > 0.95
     assert out.meta["reach"]["timings_s"]["bases_s"] >= 0  # timed, not budgeted: speed lives in benchmarks/
+
+
+# --------------------------------------------------------------------------- contracted searches
+
+
+def _full_and_contracted(graph, keep, sources):
+    from scipy.sparse import csgraph
+
+    from gridmap.roads import contract
+
+    chains = contract(graph, keep)
+    full = csgraph.dijkstra(graph, directed=True, indices=sources)
+    small = csgraph.dijkstra(chains.graph, directed=True, indices=chains.index[sources])
+    return chains, full, small
+
+
+def test_contraction_of_rings_loops_and_one_way_chains():
+    """A hand-made graph with every kind of chain: the times between kept nodes and to every node hold."""
+    from scipy import sparse
+
+    edges = [(0, 1, 1.0), (1, 0, 1.0), (1, 2, 2.0), (2, 1, 2.0), (2, 3, 1.5), (3, 2, 1.5),   # chain 0-1-2-3
+             (3, 4, 1.0), (4, 5, 1.0), (5, 3, 1.0),                                         # one-way loop at 3
+             (3, 6, 2.0), (6, 3, 2.0), (6, 7, 1.0), (7, 8, 1.0), (8, 9, 1.0), (9, 6, 1.0),   # lasso
+             (0, 10, 3.0), (10, 11, 3.0), (11, 12, 3.0), (12, 9, 3.0),                     # one-way chain 0 -> 9
+             (13, 14, 1.0), (14, 15, 1.0), (15, 13, 1.0), (14, 13, 1.0)]                    # a ring alone
+    u, v, w = map(np.array, zip(*edges))
+    graph = sparse.csr_matrix((w, (u.astype(int), v.astype(int))), shape=(16, 16))
+    chains, full, small = _full_and_contracted(graph, np.array([0]), np.array([0, 3, 6, 9]))
+    assert len(chains.kept) < 16
+    assert np.allclose(small, full[:, chains.kept], rtol=1e-12)
+    assert np.array_equal(np.isinf(chains.times_to_all(small)), np.isinf(full))
+    assert np.allclose(chains.times_to_all(small)[np.isfinite(full)], full[np.isfinite(full)], rtol=1e-12)
+    ring = chains.kept[np.isin(chains.kept, [13, 14, 15])]
+    assert len(ring) == 1  # a ring of shape points keeps one node
+
+
+@pytest.mark.parametrize("mode", ["walk", "car"])
+def test_contracted_times_equal_the_full_network(liechtenstein, mode):
+    """On the bundled extract's roads: the contracted graph gives the full network's times."""
+    network = build_network(liechtenstein.layers["roads"], ReachConfig(mode=mode))
+    rng = np.random.default_rng(0)
+    keep = rng.choice(network.n, 500, replace=False)
+    chains, full, small = _full_and_contracted(network.graph, keep, keep[:12])
+    assert len(chains.kept) < network.n / 3  # most nodes are shape points
+    finite = np.isfinite(full)
+    assert np.array_equal(finite[:, chains.kept], np.isfinite(small))
+    assert np.allclose(small[finite[:, chains.kept]], full[:, chains.kept][finite[:, chains.kept]], rtol=1e-9)
+    every = chains.times_to_all(small)
+    assert np.array_equal(np.isfinite(every), finite)
+    assert np.allclose(every[finite], full[finite], rtol=1e-9)
+
+
+def test_multi_source_search_equals_one_search_per_source(liechtenstein):
+    """roads.dijkstra in chunks of sources, and scipy's nearest-source search, on the real network."""
+    from scipy.sparse import csgraph
+
+    from gridmap.roads import dijkstra
+
+    network = build_network(liechtenstein.layers["roads"], ReachConfig())
+    sources = network.snappable[::997][:40]
+    together = dijkstra(network.graph, sources, limit=900.0, chunk=16)
+    for k in (0, 17, 39):
+        alone = csgraph.dijkstra(network.graph, directed=True, indices=[sources[k]], limit=900.0)[0]
+        assert np.array_equal(together[k], alone)
+    nearest = csgraph.dijkstra(network.graph, directed=True, indices=sources, limit=900.0, min_only=True)
+    assert np.array_equal(nearest, together.min(axis=0))
+
+
+def test_min_time_bases_on_the_contracted_network_are_no_worse(liechtenstein):
+    """Candidates reduced to junctions, household and border nodes: every base is at least as
+    good as the best of the grid's nodes evaluated exhaustively on a sample."""
+    config = ReachConfig()
+    network = build_network(liechtenstein.layers["roads"], config)
+    bases = compute_bases(liechtenstein, config, network=network)
+    grid = liechtenstein.grids.iloc[[0]]
+    members = liechtenstein.households[liechtenstein.households["grid_id"] == grid["grid_id"].iloc[0]]
+    inside = network.snappable[shapely.intersects(grid.geometry.iloc[0],
+                                                  shapely.points(network.xy[network.snappable]))]
+    sample = np.random.default_rng(1).choice(inside, min(150, len(inside)), replace=False)
+    targets = members.geometry.to_numpy()
+    w = members["households"].to_numpy(dtype=float)
+    minutes = travel_minutes(network, config, np.concatenate([shapely.points(network.xy[sample]),
+                                                              bases.geometry.to_numpy()[:1]]), targets)
+    cost = np.where(np.isfinite(minutes), minutes, 1e9) @ w
+    assert cost[-1] <= cost[:-1].min() * (1 + 1e-9)
