@@ -8,6 +8,8 @@ colours on maps like these and is deterministic: the same plan gets the same col
 """
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 import shapely
 
@@ -45,16 +47,21 @@ def colour_grids(geoms, palette=PALETTE) -> np.ndarray:
         neighbours[j].add(i)
     colour = np.full(n, -1, dtype=np.int64)
     seen: list[set[int]] = [set() for _ in range(n)]  # colours among each grid's neighbours
-    degree = np.array([len(s) for s in neighbours])
-    for _ in range(n):
-        todo = np.flatnonzero(colour < 0)
-        saturation = np.array([len(seen[i]) for i in todo])
-        # most saturated, then most neighbours, then lowest index
-        pick = int(todo[np.lexsort((todo, -degree[todo], -saturation))[0]])
+    degree = [len(s) for s in neighbours]
+    # most saturated, then most neighbours, then lowest index: a heap with stale entries skipped
+    # (a grid's saturation only grows), O((n + m) log n) instead of a scan of all grids per pick
+    heap = [(0, -degree[i], i) for i in range(n)]
+    heapq.heapify(heap)
+    while heap:
+        saturation, _, pick = heapq.heappop(heap)
+        if colour[pick] >= 0 or -saturation != len(seen[pick]):
+            continue
         c = 0
         while c in seen[pick]:
             c += 1
         colour[pick] = c
         for k in neighbours[pick]:
-            seen[k].add(c)
+            if colour[k] < 0 and c not in seen[k]:
+                seen[k].add(c)
+                heapq.heappush(heap, (-len(seen[k]), -degree[k], k))
     return colour % len(palette)

@@ -16,13 +16,10 @@ the demo plan, where municipalities play the townships).
 """
 from __future__ import annotations
 
-import base64
 import html
-import io
 import os
 import re
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -638,37 +635,48 @@ def _exceptions_section(plan, frame, lang, validate, faults=None) -> Section:
 # --------------------------------------------------------------------------- plots
 
 
+#: Where fonts are installed (Linux, macOS, Windows): searched for a CJK font file by name.
+_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts", "/Library/Fonts",
+              "/System/Library/Fonts", "~/Library/Fonts", "C:/Windows/Fonts")
+
+
+def _font_files():
+    for folder in _FONT_DIRS:
+        for root, _, files in os.walk(os.path.expanduser(folder)):
+            yield from (os.path.join(root, f) for f in files)
+
+
 def _font() -> tuple[str, bool]:
-    """First installed CJK font (registering system font files matplotlib's cache missed), and whether none was."""
-    from matplotlib import font_manager
+    """The first CJK font installed (its family name), and whether none was.
 
-    def installed():
-        names = {f.name for f in font_manager.fontManager.ttflist}
-        return next((name for name in CJK_FONTS if name in names), None)
-
-    name = installed()
-    if name is None:
-        for path in font_manager.findSystemFonts():
-            if _CJK_FILES.search(os.path.basename(path)):
-                try:
-                    font_manager.fontManager.addfont(path)
-                except (OSError, RuntimeError, ValueError):
-                    continue
-        name = installed()
-    return (name, False) if name else ("DejaVu Sans", True)
+    The browser sets the report's words (and Chromium its PDF) from the system's fonts;
+    without a CJK font Chinese shows as boxes, which the report then says.
+    """
+    found = [os.path.basename(p).lower() for p in _font_files() if _CJK_FILES.search(os.path.basename(p))]
+    if not found:
+        return "DejaVu Sans", True
+    return ("WenQuanYi Micro Hei" if any("wqy" in f for f in found) else "Noto Sans CJK SC"), False
 
 
 def use_cjk_font() -> str | None:
     """Let matplotlib draw Chinese: put the first installed CJK font first in its sans-serif list.
 
-    For notebooks and scripts (reports set their font themselves). Returns the font's
-    name, or None when no CJK font is installed (install fonts-wqy-microhei).
+    For notebooks and scripts (the report draws its plots as SVG without matplotlib).
+    Returns the font's name, or None when no CJK font is installed (install fonts-wqy-microhei).
     """
     import matplotlib
+    from matplotlib import font_manager
 
     name, missing = _font()
     if missing:
         return None
+    if name not in {f.name for f in font_manager.fontManager.ttflist}:
+        for path in _font_files():  # files matplotlib's font cache missed
+            if _CJK_FILES.search(os.path.basename(path)):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
     fonts = [f for f in matplotlib.rcParams["font.sans-serif"] if f != name]
     matplotlib.rcParams["font.sans-serif"] = [name, *fonts]
     matplotlib.rcParams["font.family"] = "sans-serif"
@@ -676,101 +684,31 @@ def use_cjk_font() -> str | None:
     return name
 
 
-def _horizontal() -> dict:
-    import matplotlib
-
-    major, minor = (int(v) for v in matplotlib.__version__.split(".")[:2])
-    return {"orientation": "horizontal"} if (major, minor) >= (3, 10) else {"vert": False}
-
-
-
 class _Plotter:
-    """Plots on matplotlib's Agg canvas (no pyplot, no display), returned as PNG figures."""
+    """The report's plots as SVG figures (:mod:`gridmap._charts`; no plotting library)."""
 
     def __init__(self, font: str, lang: str):
-        # text.parse_math off: a '$' in a township's name is a character, not the start of a formula
-        self.rc = {"font.family": [font, "DejaVu Sans"], "axes.unicode_minus": False, "font.size": 9,
-                   "text.parse_math": False}
-
-    def _render(self, fig, name, caption) -> Figure:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        FigureCanvasAgg(fig)
-        buffer = io.BytesIO()
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Glyph .* missing from")
-            fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-        png = buffer.getvalue()
-        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-               f'height="{height}" role="img"><image width="{width}" height="{height}" '
-               f'href="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"/></svg>')
-        return Figure(name, svg, caption)
-
-    def _figure(self, width=7.0, height=3.5):
-        from matplotlib.figure import Figure as MplFigure
-
-        fig = MplFigure(figsize=(width, height))
-        return fig, fig.add_subplot()
-
-    def _context(self):
-        import matplotlib
-
-        return matplotlib.rc_context(self.rc)
+        self.lang = lang
 
     def stacked_bars(self, name, counts: pd.DataFrame, ylabel, caption) -> Figure:
-        with self._context():
-            fig, ax = self._figure(max(5.0, 0.5 * len(counts) + 2))
-            bottom = np.zeros(len(counts))
-            x = np.arange(len(counts))
-            for column in counts.columns:
-                values = counts[column].to_numpy(float)
-                ax.bar(x, values, bottom=bottom, label=str(column))
-                bottom += values
-            ax.set_xticks(x, [str(t) for t in counts.index], rotation=45, ha="right")
-            ax.set_ylabel(ylabel)
-            ax.legend(frameon=False, fontsize=8)
-            ax.spines[["top", "right"]].set_visible(False)
-            return self._render(fig, name, caption)
+        from gridmap import _charts
+
+        return Figure(name, _charts.stacked_bars(counts, ylabel), caption)
 
     def histogram(self, name, values, band, xlabel, ylabel, caption) -> Figure:
-        with self._context():
-            fig, ax = self._figure()
-            if band:
-                ax.axvspan(band.lo, band.hi, color="#2ca02c", alpha=0.15, lw=0)
-                for edge in band:
-                    ax.axvline(edge, color="#2ca02c", lw=1)
-            top = max(float(values.max()) if len(values) else 1.0, band.hi * 1.2 if band else 0.0)
-            ax.hist(values, bins=np.linspace(0, top, 31), color="#1f77b4", edgecolor="white")
-            ax.set_xlabel(xlabel)
-            ax.set_ylabel(ylabel)
-            ax.spines[["top", "right"]].set_visible(False)
-            return self._render(fig, name, caption)
+        from gridmap import _charts
+
+        return Figure(name, _charts.histogram(values, band, xlabel, ylabel), caption)
 
     def boxes(self, name, groups: dict, band, xlabel, caption) -> Figure:
-        with self._context():
-            fig, ax = self._figure(7.0, max(2.5, 0.35 * len(groups) + 1))
-            if band:
-                ax.axvspan(band.lo, band.hi, color="#2ca02c", alpha=0.15, lw=0)
-            labels = list(groups)
-            ax.boxplot([groups[k] for k in labels], widths=0.6, showfliers=True, **_horizontal())
-            ax.set_yticks(np.arange(1, len(labels) + 1), [str(k) for k in labels])
-            ax.set_xlabel(xlabel)
-            ax.spines[["top", "right"]].set_visible(False)
-            return self._render(fig, name, caption)
+        from gridmap import _charts
+
+        return Figure(name, _charts.boxes(groups, band, xlabel), caption)
 
     def share_bars(self, name, shares: pd.Series, county, ylabel, caption) -> Figure:
-        with self._context():
-            fig, ax = self._figure(max(5.0, 0.5 * len(shares) + 2))
-            x = np.arange(len(shares))
-            ax.bar(x, shares.fillna(0).to_numpy(float) * 100, color="#1f77b4")
-            if pd.notna(county):
-                ax.axhline(county * 100, color="#d62728", lw=1)
-            ax.set_ylim(0, 100)
-            ax.set_xticks(x, [str(t) for t in shares.index], rotation=45, ha="right")
-            ax.set_ylabel(f"{ylabel} (%)")
-            ax.spines[["top", "right"]].set_visible(False)
-            return self._render(fig, name, caption)
+        from gridmap import _charts
+
+        return Figure(name, _charts.share_bars(shares, county if pd.notna(county) else None, ylabel), caption)
 
 
 # --------------------------------------------------------------------------- writing

@@ -241,14 +241,29 @@ def test_report_maps_are_svg_with_one_path_per_grid(plan):
     assert "<image" not in svg and "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
 
 
-def test_report_maps_hold_no_matplotlib(plan, monkeypatch):
-    """The report's maps are drawn without matplotlib (it is not even imported for them)."""
+def test_report_needs_no_matplotlib(plan, monkeypatch):
+    """Maps and plots are SVG drawn from the numbers: the report is made with matplotlib unimportable."""
     import sys
 
-    monkeypatch.setitem(sys.modules, "matplotlib", None)  # any import of it would fail
-    from gridmap.report import _band_classes, _grid_frame, _map_sections
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # any import of it fails
+    report = build_report(plan, lang="en", validate=False)
+    assert len(report.figures) >= 6 + 1 + plan.grids["unit_id"].nunique()
+    assert all(f.svg.startswith("<svg ") and "<image" not in f.svg for f in report.figures)
 
-    frame = _grid_frame(plan, "en")
-    sections = _map_sections(plan, frame, "en", "DejaVu Sans", plan.config.band, None)
-    assert len(re.findall(r'<path fill="[^n]', sections[0].blocks[0].svg)) == len(plan.grids)
-    assert _band_classes(plan.grids, plan.config.band).shape == (len(plan.grids),)
+
+def test_charts_are_labelled_and_lie_down_when_many():
+    """Bars per township with ticks, axis label and legend; past MAX_COLUMNS townships one row each."""
+    import pandas as pd
+
+    from gridmap import _charts
+
+    counts = pd.DataFrame({"城镇": [3, 5], "飞地": [1, 0]}, index=["甲镇", "<乙>"])
+    svg = _charts.stacked_bars(counts, "网格数")
+    assert ">网格数</text>" in svg and ">城镇</text>" in svg and ">&lt;乙&gt;</text>" in svg
+    assert svg.count("<rect") == 3 + 2  # three bars (a zero draws none) and two legend keys
+    many = pd.DataFrame({"a": range(40)}, index=[f"t{k}" for k in range(40)])
+    svg = _charts.stacked_bars(many, "n")
+    assert "rotate(-45" not in svg and len(re.findall(r">t\d+</text>", svg)) == 40
+    shares = _charts.share_bars(pd.Series([0.5, 1.0], index=["x", "y"]), 0.75, "Share")
+    assert ">Share (%)</text>" in shares and ">100</text>" in shares
+    assert list(_charts.nice_ticks(473)) == [0, 100, 200, 300, 400, 500]
