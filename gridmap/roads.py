@@ -250,7 +250,8 @@ class Contraction:
     ``ends`` (n × 2): the two kept nodes a contracted node's chain runs between (-1 for a
     kept node); ``from_end`` / ``to_end`` (n × 2): seconds along the chain from that end to
     the node / from the node to that end (inf where the chain is one way the other way,
-    and for kept nodes).
+    and for kept nodes); ``end_ptr`` / ``end_inner``: the contracted nodes on the chains
+    at each kept node (``end_inner[end_ptr[i]:end_ptr[i + 1]]`` for contracted id i).
     """
 
     graph: sparse.csr_matrix
@@ -259,6 +260,28 @@ class Contraction:
     ends: np.ndarray
     from_end: np.ndarray
     to_end: np.ndarray
+    end_ptr: np.ndarray
+    end_inner: np.ndarray
+
+    def within(self, dist: np.ndarray, budget: float) -> tuple[np.ndarray, np.ndarray]:
+        """Network nodes reached within ``budget`` seconds, sorted, and their times.
+
+        ``dist``: seconds from one kept source to every kept node (k). Only the chains
+        leaving a reached kept node are looked at, so the work follows what is reached,
+        not the size of the network.
+        """
+        hit = np.flatnonzero(dist <= budget)
+        lo, hi = self.end_ptr[hit], self.end_ptr[hit + 1]
+        count = hi - lo
+        inner = np.unique(self.end_inner[np.repeat(hi - count.cumsum(), count) + np.arange(count.sum())]) \
+            if count.sum() else np.zeros(0, dtype=np.int64)
+        e = self.index[self.ends[inner]]
+        t = np.minimum(dist[e[:, 0]] + self.from_end[inner, 0], dist[e[:, 1]] + self.from_end[inner, 1])
+        ok = t <= budget
+        nodes = np.concatenate([self.kept[hit], inner[ok]])
+        times = np.concatenate([dist[hit], t[ok]])
+        order = np.argsort(nodes, kind="stable")
+        return nodes[order], times[order]
 
     def times_to_all(self, dist: np.ndarray) -> np.ndarray:
         """Seconds to every network node (rows × n) from seconds to the kept nodes (rows × k).
@@ -368,7 +391,15 @@ def contract(graph: sparse.csr_matrix, keep: np.ndarray | None = None) -> Contra
     index[kept_ids] = np.arange(len(kept_ids))
     k = len(kept_ids)
     small = sparse.csr_matrix((sec[first], (index[src[first]], index[dst[first]])), shape=(k, k))
-    return Contraction(graph=small, kept=kept_ids, index=index, ends=ends, from_end=from_end, to_end=to_end)
+    # the shape points of the chains at each kept node (csr-like, by contracted id)
+    inner_ids = np.flatnonzero(inner)
+    at = np.concatenate([index[ends[inner_ids, 0]], index[ends[inner_ids, 1]]])
+    who = np.concatenate([inner_ids, inner_ids])
+    by = np.argsort(at, kind="stable")
+    end_ptr = np.zeros(k + 1, dtype=np.int64)
+    np.cumsum(np.bincount(at, minlength=k), out=end_ptr[1:])
+    return Contraction(graph=small, kept=kept_ids, index=index, ends=ends, from_end=from_end, to_end=to_end,
+                       end_ptr=end_ptr, end_inner=who[by])
 
 
 #: Base selection lives in gridmap.bases; these names are re-exported (loaded on first use).

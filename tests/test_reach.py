@@ -446,6 +446,14 @@ def test_contracted_times_equal_the_full_network(liechtenstein, mode):
     every = chains.times_to_all(small)
     assert np.array_equal(np.isfinite(every), finite)
     assert np.allclose(every[finite], full[finite], rtol=1e-9)
+    for row in range(3):  # what reach draws the service areas from: the nodes within a budget
+        budget = float(np.percentile(full[row][finite[row]], 30))
+        nodes, times = chains.within(small[row], budget)
+        expected = np.flatnonzero(full[row] <= budget)
+        # a node a rounding error from the budget may fall either side
+        near_edge = np.abs(full[row] - budget) < 1e-6
+        assert set(nodes[~near_edge[nodes]]) == set(expected[~near_edge[expected]])
+        assert np.allclose(times, full[row][nodes], rtol=1e-9)
 
 
 def test_multi_source_search_equals_one_search_per_source(liechtenstein):
