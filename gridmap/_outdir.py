@@ -36,11 +36,11 @@ _STAGING = ".gridmap-staging-"
 
 #: Files gridmap writes into an output directory; a new plan makes any of them stale.
 KNOWN_OUTPUTS = ("plan.gpkg", "summary.json", "roster.csv", "budget.csv", "faults.gpkg", "map.html", "report.html",
-                 "report.md", "grids.csv", "grids.xlsx")
+                 "report.pdf", "report.md", "grids.csv", "grids.xlsx")
 
 #: Temporary files of :func:`gridmap._atomic.atomic_path` (``.<stem>-<8 random characters><suffix>``)
 #: and the SQLite side files of a GeoPackage being written.
-_TEMPORARY = re.compile(r"^\..+-[a-z0-9_]{8}\.(gpkg|json|csv|html|md|png|xlsx|txt|zip)(-journal|-wal|-shm)?$")
+_TEMPORARY = re.compile(r"^\..+-[a-z0-9_]{8}\.(gpkg|json|csv|html|md|png|svg|pdf|xlsx|txt|zip)(-journal|-wal|-shm)?$")
 
 
 def plan_id(plan) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from gridmap.errors import InputError
 
-#: The files one run writes into its output folder, in the order they are written.
+#: The files one run writes into its output folder (and ``report.pdf`` when asked for).
 RUN_FILES = ("plan.gpkg", "summary.json", "roster.csv", "budget.csv", "grids.csv", "grids.xlsx", "faults.gpkg",
              "map.html", "report.html")
 
@@ -284,26 +284,42 @@ def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str 
 
     lap = laps or _noop
     out.plan_id = plan_id(plan)
-    plan.save(out.file("plan.gpkg"))
-    lap("write plan.gpkg")
-    write_text(out.file("summary.json"), json.dumps(plan.summary(), ensure_ascii=False, indent=2))
-    roster, budget, grid_rows = (tables.roster_table(plan, lang), tables.budget_table(plan, lang),
-                                 tables.grid_table(plan, lang))
-    tables.write_csv(roster, out.file("roster.csv"))
-    tables.write_csv(budget, out.file("budget.csv"))
-    tables.write_csv(grid_rows, out.file("grids.csv"))
-    tables.write_xlsx({i18n.text("layer.grids", lang): grid_rows, i18n.text("layer.workers", lang): roster,
-                       i18n.text("report.budget", lang): budget}, out.file("grids.xlsx"))
-    faults.to_gpkg(out.file("faults.gpkg"))
-    write_text(out.file("map.html"), map_html)
-    report.to_html(out.file("report.html"))
     names = list(RUN_FILES)
+    # The report first, so Chromium prints its PDF (about 2 s, most of it starting up)
+    # while the other files are written; the PDF is waited for before anything is committed.
+    report.to_html(out.file("report.html"))
+    printing = None
     if pdf:
         try:
-            report.to_pdf(out.file("report.pdf"))
-            names.append("report.pdf")
+            printing = report.start_pdf(out.file("report.pdf"), page=out.file("report.html"))
         except InputError as exc:  # no Chromium here: report.html prints as well
             if warnings is not None:
                 warnings.append(str(exc))
-    lap("write other files")
+    lap("write report.html (pdf started)")
+    try:
+        plan.save(out.file("plan.gpkg"))
+        lap("write plan.gpkg")
+        write_text(out.file("summary.json"), json.dumps(plan.summary(), ensure_ascii=False, indent=2))
+        roster, budget, grid_rows = (tables.roster_table(plan, lang), tables.budget_table(plan, lang),
+                                     tables.grid_table(plan, lang))
+        tables.write_csv(roster, out.file("roster.csv"))
+        tables.write_csv(budget, out.file("budget.csv"))
+        tables.write_csv(grid_rows, out.file("grids.csv"))
+        tables.write_xlsx({i18n.text("layer.grids", lang): grid_rows, i18n.text("layer.workers", lang): roster,
+                           i18n.text("report.budget", lang): budget}, out.file("grids.xlsx"))
+        faults.to_gpkg(out.file("faults.gpkg"))
+        write_text(out.file("map.html"), map_html)
+        lap("write other files")
+    except BaseException:
+        if printing is not None:
+            printing.cancel()
+        raise
+    if printing is not None:
+        try:
+            printing.wait()
+            names.append("report.pdf")
+        except InputError as exc:  # Chromium failed: report.html prints as well
+            if warnings is not None:
+                warnings.append(str(exc))
+        lap("wait for report.pdf")
     return {name: out.final(name) for name in names}

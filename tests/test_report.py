@@ -267,3 +267,67 @@ def test_charts_are_labelled_and_lie_down_when_many():
     shares = _charts.share_bars(pd.Series([0.5, 1.0], index=["x", "y"]), 0.75, "Share")
     assert ">Share (%)</text>" in shares and ">100</text>" in shares
     assert list(_charts.nice_ticks(473)) == [0, 100, 200, 300, 400, 500]
+
+
+FAKE_CHROMIUM = """#!/bin/sh
+# a stand-in for Chromium's --print-to-pdf: waits, then writes a PDF (or fails when FAKE_FAIL is set)
+for a in "$@"; do case "$a" in --print-to-pdf=*) out="${a#--print-to-pdf=}";; esac; done
+sleep 0.6
+if [ -n "$FAKE_FAIL" ]; then echo "boom: no display" >&2; exit 3; fi
+printf '%%PDF-1.4 fake' > "$out"
+"""
+
+
+@pytest.fixture
+def fake_chromium(tmp_path, monkeypatch):
+    script = tmp_path / "fake-chromium"
+    script.write_text(FAKE_CHROMIUM)
+    script.chmod(0o755)
+    monkeypatch.setenv("GRIDMAP_CHROMIUM", str(script))
+    return script
+
+
+def test_pdf_prints_beside_other_work_and_lands_atomically(li_plan, tmp_path, fake_chromium, monkeypatch):
+    import time
+
+    report = build_report(li_plan, lang="en", validate=False, maps=False)
+    out = tmp_path / "out"
+    started = time.perf_counter()
+    printing = report.start_pdf(out / "report.pdf")
+    assert time.perf_counter() - started < 0.5  # returns while the browser still works
+    assert not (out / "report.pdf").exists()
+    assert printing.wait() == out / "report.pdf"
+    assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert [p.name for p in out.iterdir()] == ["report.pdf"]  # no temporary file left
+    monkeypatch.setenv("FAKE_FAIL", "1")
+    with pytest.raises(InputError, match="wrote no PDF \\(exit 3\\): boom"):
+        report.to_pdf(out / "again.pdf")
+    report.start_pdf(out / "cancelled.pdf").cancel()
+    assert [p.name for p in out.iterdir()] == ["report.pdf"]
+
+
+def test_run_writes_its_files_while_the_pdf_prints(plan, tmp_path, fake_chromium, monkeypatch):
+    """write_run: report.html first, the PDF printed meanwhile and committed with the rest; a failed
+    print is a warning and leaves no report.pdf (nor a temporary file)."""
+    from gridmap._outdir import OutputDir
+    from gridmap.runner import RUN_FILES, write_run
+    from gridmap.validate import validate_plan
+
+    plan = Plan(layers={k: plan.layers[k] for k in ("grids", "units", "area", "workers", "bases")}, meta=plan.meta)
+    faults = validate_plan(plan)
+    report = build_report(plan, lang="en", validate=False, maps=False)
+    laps = []
+    with OutputDir(tmp_path / "ok", "run", fresh=True) as out:
+        paths = write_run(plan, faults, out, map_html="<html></html>", report=report, lang="en", pdf=True,
+                          laps=laps.append)
+    assert laps.index("write report.html (pdf started)") < laps.index("write plan.gpkg") < \
+        laps.index("wait for report.pdf")
+    assert sorted(paths) == sorted([*RUN_FILES, "report.pdf"])
+    assert (tmp_path / "ok" / "report.pdf").read_bytes().startswith(b"%PDF")
+    monkeypatch.setenv("FAKE_FAIL", "1")
+    warnings = []
+    with OutputDir(tmp_path / "failed", "run", fresh=True) as out:
+        paths = write_run(plan, faults, out, map_html="<html></html>", report=report, lang="en", pdf=True,
+                          warnings=warnings)
+    assert "report.pdf" not in paths and warnings and "boom" in warnings[0]
+    assert sorted(p.name for p in (tmp_path / "failed").iterdir()) == sorted([*RUN_FILES, "manifest.json"])
