@@ -151,3 +151,16 @@ def test_merged_slivers_leave_other_faces_untouched():
     merged = merge_slivers(faces, sliver_m2=200)
     assert len(merged) == 4
     assert sum(any(m.equals_exact(f, 0) for m in merged) for f in faces[2:]) == 3
+
+
+def test_union_by_group_is_the_groupby_union():
+    import pandas as pd
+
+    from gridmap.grids import union_by_group
+
+    cells = np.array([shapely.box(x, y, x + 1, y + 1) for x in range(6) for y in range(4)], dtype=object)
+    keys = np.array(["b", "a", "c", "a", "b", "b"] * 4, dtype=object)
+    expected = pd.Series(cells).groupby(keys).agg(lambda g: shapely.union_all(g.to_numpy()))
+    got = union_by_group(cells, keys)
+    assert len(got) == len(expected) == 3
+    assert all(a.equals_exact(b, 0) for a, b in zip(got, expected.to_numpy()))
