@@ -370,3 +370,27 @@ def test_providence_wards(providence):
         check_plan(r, h[idx], sub)
         has_big = (h[idx] > HI).any()
         assert r.feasible != has_big, (ward, r.reasons)
+
+
+def test_search_partition_budget_and_answer_are_fixed_by_the_piece():
+    """The exhaustive search's answers and budget use are part of the plan: pinned on a fixed piece.
+
+    A 7 x 6 grid of atoms with households drawn once; the search must find the same grids
+    (or run out of budget at the same point) whatever is changed inside it for speed.
+    """
+    from gridmap.partition._exact import search_partition
+
+    rng = np.random.default_rng(7)
+    nx, ny = 7, 6
+    h = np.round(rng.gamma(0.9, 45.0, size=nx * ny))
+    nbr = [[j for j in (i - 1 if i % nx else -1, i + 1 if (i + 1) % nx else -1, i - nx, i + nx)
+            if 0 <= j < nx * ny] for i in range(nx * ny)]
+    labels, complete = search_partition(h, nbr, 300.0, 500.0, 1e-6, budget=200_000)
+    assert complete
+    # the grids the search found before it was made faster, and the budget it needed
+    assert labels.tolist() == [1, 1, 1, 1, 1, 2, 2, 1, 0, 3, 3, 1, 2, 2, 1, 0, 3, 3, 1, 2, 2, 1, 0, 3, 3, 1, 2, 2,
+                               3, 0, 3, 3, 1, 2, 2, 3, 3, 3, 3, 1, 2, 2]
+    sums = np.bincount(labels, h)
+    assert ((sums >= 300) & (sums <= 500)).all()
+    assert search_partition(h, nbr, 300.0, 500.0, 1e-6, budget=1338) == (None, False)
+    assert np.array_equal(search_partition(h, nbr, 300.0, 500.0, 1e-6, budget=1339)[0], labels)

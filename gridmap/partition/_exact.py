@@ -11,6 +11,7 @@ one or proves that none exists, and for infeasible pieces it gives the least-bad
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import numpy as np
@@ -149,19 +150,27 @@ def search_partition(
     nb = [list(x) for x in nbr]
     memo: dict[int, tuple | None] = {}
     count = [0]
+    lo, hi, eps = float(lo), float(hi), float(eps)
+    # the anchor of a grid is the heaviest free atom (ties: the lowest-numbered): the
+    # first atom of this order that is still free
+    by_weight = sorted(range(n), key=lambda i: (-hs[i], i))
+    sums: dict[int, float] = {}
 
     def fits(total: float) -> bool:
+        # math, not numpy, on Python floats: the same integers, without numpy's per-call cost
         if total <= eps:
             return False
-        kmin = max(1.0, np.ceil((total - eps) / hi))
-        kmax = np.floor((total + eps) / lo) if lo > 0 else np.inf
+        kmin = max(1.0, math.ceil((total - eps) / hi)) if hi != math.inf else 1.0
+        kmax = math.floor((total + eps) / lo) if lo > 0 else math.inf
         return kmin <= kmax
 
     nbm = [sum(1 << j for j in x) for x in nb]
 
     def components(mask: int) -> list[int]:
-        # flood fill on bit masks; every atom visited counts against the budget
+        # flood fill on bit masks; every atom visited counts against the budget (each
+        # atom of the mask is visited once: counted all at once)
         out = []
+        count[0] += mask.bit_count()
         while mask:
             seen = mask & -mask
             frontier = seen
@@ -171,7 +180,6 @@ def search_partition(
                     low = frontier & -frontier
                     frontier ^= low
                     grow |= nbm[low.bit_length() - 1]
-                    count[0] += 1
                 frontier = grow & mask & ~seen
                 seen |= frontier
             out.append(seen)
@@ -180,25 +188,25 @@ def search_partition(
             raise _Budget
         return out
 
-    def _bits(mask: int):
-        while mask:
-            low = mask & -mask
-            yield low.bit_length() - 1
-            mask ^= low
-
     def total(mask: int) -> float:
+        # the same sum in the same order (lowest atom first) as before, remembered
+        got = sums.get(mask)
+        if got is not None:
+            return got
         s = 0.0
-        while mask:
-            low = mask & -mask
+        rest = mask
+        while rest:
+            low = rest & -rest
             s += hs[low.bit_length() - 1]
-            mask ^= low
+            rest ^= low
+        sums[mask] = s
         return s
 
     def solve(mask: int, mask_total: float):
         if mask in memo:
             return memo[mask]
         # anchor the next grid on the heaviest free atom: it has the fewest choices
-        a = max(_bits(mask), key=lambda i: (hs[i], -i))
+        a = next(i for i in by_weight if mask >> i & 1)
         result = None
         for grid, gsum in _grow(a, mask):
             rest = mask & ~grid
