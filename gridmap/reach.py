@@ -34,7 +34,7 @@ from gridmap.errors import InputError
 from gridmap.plan import Plan
 from gridmap.bases import compute_bases, match_bases, plan_bases
 from gridmap.roads import (DEFAULT_SPEEDS, ReachConfig, RoadNetwork, build_network, contract,  # noqa: F401
-                           dijkstra, road_graph)
+                           dijkstra, road_graph, values_at)
 
 __all__ = ["DEFAULT_SPEEDS", "ReachConfig", "RoadNetwork", "build_network", "compute_bases", "match_bases",
            "plan_bases", "reach_plan", "reach_table", "road_graph", "travel_minutes"]
@@ -117,18 +117,19 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
     # and households' nodes kept): the same times, on a graph several times smaller;
     # the times of the shape points (for the service areas) follow from their chain's ends.
     chains = contract(network.graph, np.concatenate([hh_node, b_node]))
-    small_graph, small_b, small_hh = chains.graph, chains.index[b_node], chains.index[hh_node]
+    small_b, small_hh = chains.index[b_node], chains.index[hh_node]
     for start in range(0, len(grids), chunk):
         rows = order[start:start + chunk]
         budget = budget_all[rows]
-        dist = dijkstra(small_graph, small_b[rows], limit=float(budget.max()), chunk=chunk)
+        ids, dist = chains.search(small_b[rows], float(budget.max()), network.xy, chunk=chunk)
         for k, g in enumerate(rows):
             d = dist[k]
-            d[d > budget[k]] = np.inf
             m = members.get(grid_ids[g])
             if m is not None:
-                seconds[m] = d[small_hh[m]] + b_walk[g] + hh_walk[m]
-            reached_rows[g] = (budget[k], *chains.within(d, budget[k]))
+                t = values_at(d, ids, small_hh[m])
+                t[t > budget[k]] = np.inf
+                seconds[m] = t + b_walk[g] + hh_walk[m]
+            reached_rows[g] = (budget[k], *chains.within(d, budget[k], ids))
     # Households beyond the response time: their actual time (for the unreached layer),
     # from their grid's base. A grid's late households lie near it, so the search is
     # bounded at 2, then 8 times the response time, and only then unbounded: times
@@ -144,10 +145,10 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
         missing = []
         for start in range(0, len(pending), chunk):
             rows = pending[start:start + chunk]
-            dist = dijkstra(small_graph, small_b[rows], limit=float(limit_s[rows].max() * factor), chunk=chunk)
+            ids, dist = chains.search(small_b[rows], float(limit_s[rows].max() * factor), network.xy, chunk=chunk)
             for k, g in enumerate(rows):
                 idx = late_of[g]
-                d = dist[k, small_hh[idx]]
+                d = values_at(dist[k], ids, small_hh[idx])
                 found = np.isfinite(d)
                 seconds[idx[found]] = d[found] + b_walk[g] + hh_walk[idx[found]]
                 if not found.all() and np.isfinite(factor):

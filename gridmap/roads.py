@@ -262,26 +262,62 @@ class Contraction:
     to_end: np.ndarray
     end_ptr: np.ndarray
     end_inner: np.ndarray
+    _speed: float | None = field(default=None, repr=False, compare=False)
+    _kept_tree: shapely.STRtree | None = field(default=None, repr=False, compare=False)
 
-    def within(self, dist: np.ndarray, budget: float) -> tuple[np.ndarray, np.ndarray]:
+    def within(self, dist: np.ndarray, budget: float, ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Network nodes reached within ``budget`` seconds, sorted, and their times.
 
-        ``dist``: seconds from one kept source to every kept node (k). Only the chains
+        ``dist``: seconds from one kept source to every kept node (k), or to the kept
+        nodes ``ids`` (sorted contracted ids; a search on part of the graph, see
+        :meth:`search`; nodes outside them count as unreached). Only the chains
         leaving a reached kept node are looked at, so the work follows what is reached,
         not the size of the network.
         """
-        hit = np.flatnonzero(dist <= budget)
+        local_hit = np.flatnonzero(dist <= budget)
+        hit = local_hit if ids is None else ids[local_hit]
         lo, hi = self.end_ptr[hit], self.end_ptr[hit + 1]
         count = hi - lo
         inner = np.unique(self.end_inner[np.repeat(hi - count.cumsum(), count) + np.arange(count.sum())]) \
             if count.sum() else np.zeros(0, dtype=np.int64)
         e = self.index[self.ends[inner]]
-        t = np.minimum(dist[e[:, 0]] + self.from_end[inner, 0], dist[e[:, 1]] + self.from_end[inner, 1])
+        t = np.minimum(values_at(dist, ids, e[:, 0]) + self.from_end[inner, 0],
+                       values_at(dist, ids, e[:, 1]) + self.from_end[inner, 1])
         ok = t <= budget
         nodes = np.concatenate([self.kept[hit], inner[ok]])
-        times = np.concatenate([dist[hit], t[ok]])
+        times = np.concatenate([dist[local_hit], t[ok]])
         order = np.argsort(nodes, kind="stable")
         return nodes[order], times[order]
+
+    def search(self, sources: np.ndarray, limit: float, xy: np.ndarray, *,
+               chunk: int = 64) -> tuple[np.ndarray | None, np.ndarray]:
+        """Seconds from ``sources`` (contracted ids) to the kept nodes, inf beyond ``limit``.
+
+        Returns ``(ids, dist)``: ``dist`` (sources × len(ids)) over the sorted contracted
+        ids ``ids``, or over all kept nodes when ``ids`` is None. A node reached within the
+        limit lies within ``limit`` × the graph's top speed (straight line) of its source,
+        and so does every node on the way, so a bounded search runs on the kept nodes
+        in the sources' box widened by that radius: the same times, and work that
+        follows the area searched rather than the network's size (a county of 100,000
+        blocks searched from each of thousands of bases). ``xy``: the network's node
+        coordinates (m).
+        """
+        sources = np.asarray(sources, dtype=np.int64)
+        k = len(self.kept)
+        if np.isfinite(limit) and len(sources):
+            if self._speed is None:  # metres per second, the fastest edge (straight line between its ends)
+                coo = self.graph.tocoo()
+                metres = np.hypot(*(xy[self.kept[coo.row]] - xy[self.kept[coo.col]]).T)
+                object.__setattr__(self, "_speed", float(np.max(metres / coo.data)) if coo.nnz else 0.0)
+                object.__setattr__(self, "_kept_tree", shapely.STRtree(shapely.points(xy[self.kept])))
+            radius = limit * self._speed * (1 + 1e-9) + 1.0
+            lo = xy[self.kept[sources]].min(axis=0) - radius
+            hi = xy[self.kept[sources]].max(axis=0) + radius
+            ids = np.sort(self._kept_tree.query(shapely.box(*lo, *hi)))
+            if len(ids) < 0.5 * k:  # else the whole graph costs no more
+                sub = induced_subgraph(self.graph, ids)
+                return ids, dijkstra(sub, np.searchsorted(ids, sources), limit=limit, chunk=chunk)
+        return None, dijkstra(self.graph, sources, limit=limit, chunk=chunk)
 
     def times_to_all(self, dist: np.ndarray) -> np.ndarray:
         """Seconds to every network node (rows × n) from seconds to the kept nodes (rows × k).
@@ -298,6 +334,18 @@ class Contraction:
             out[:, inner] = np.minimum(dist[:, e[:, 0]] + self.from_end[inner, 0],
                                        dist[:, e[:, 1]] + self.from_end[inner, 1])
         return out
+
+
+def values_at(dist: np.ndarray, ids: np.ndarray | None, targets: np.ndarray) -> np.ndarray:
+    """``dist`` at the contracted ids ``targets``: ``dist[targets]``, or, when ``dist`` is
+    over the sorted ids ``ids`` only, inf for targets outside them."""
+    targets = np.asarray(targets, dtype=np.int64)
+    if ids is None:
+        return dist[targets]
+    if len(ids) == 0:
+        return np.full(len(targets), np.inf)
+    pos = np.minimum(np.searchsorted(ids, targets), len(ids) - 1)
+    return np.where(ids[pos] == targets, dist[pos], np.inf)
 
 
 def contract(graph: sparse.csr_matrix, keep: np.ndarray | None = None) -> Contraction:

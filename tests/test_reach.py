@@ -446,6 +446,17 @@ def test_contracted_times_equal_the_full_network(liechtenstein, mode):
     every = chains.times_to_all(small)
     assert np.array_equal(np.isfinite(every), finite)
     assert np.allclose(every[finite], full[finite], rtol=1e-9)
+    from gridmap.roads import values_at
+
+    # a bounded search on the kept nodes near the sources gives the whole graph's times
+    close = keep[np.argsort(np.hypot(*(network.xy[keep] - network.xy[keep[0]]).T))[:4]]
+    _, _, alone = _full_and_contracted(network.graph, keep, close)
+    limit = 300.0
+    ids, near = chains.search(chains.index[close], limit, network.xy)
+    assert ids is not None and len(ids) < len(chains.kept)
+    everywhere = np.where(alone <= limit, alone, np.inf)
+    for row in range(4):
+        assert np.array_equal(values_at(near[row], ids, np.arange(len(chains.kept))), everywhere[row])
     for row in range(3):  # what reach draws the service areas from: the nodes within a budget
         budget = float(np.percentile(full[row][finite[row]], 30))
         nodes, times = chains.within(small[row], budget)
