@@ -422,6 +422,14 @@ def _str(value) -> str:
     return str(value)
 
 
+def _float(value) -> float:
+    """A number from a cell (NaN when missing or not a number)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
 def _num(value, decimals: int = 0) -> str:
     try:
         value = float(value)
@@ -569,52 +577,94 @@ def _polyline(xy: np.ndarray, decimals: int = DECIMALS) -> str:
     zigzag-encoded deltas in 5-bit groups, one printable ASCII character (63-126) each.
     It is about a quarter of the size of the same points as JSON numbers.
     """
-    values = np.round(np.asarray(xy, dtype=float).reshape(-1, 2)[:, ::-1] * 10.0 ** decimals).astype(np.int64)
-    deltas = np.diff(values, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    return _polylines(xy, np.zeros(len(xy), dtype=np.int64), 1, decimals)[0]
+
+
+def _polylines(xy: np.ndarray, line: np.ndarray, n_lines: int, decimals: int = DECIMALS) -> list[str]:
+    """Many lines encoded at once (:func:`_polyline` of each): ``xy`` their points in order, ``line``
+    the line of each point (non-decreasing, 0 .. n_lines - 1). One numpy pass over all points."""
+    values = np.round(xy[:, ::-1] * 10.0 ** decimals).astype(np.int64)
+    first = np.r_[True, line[1:] != line[:-1]] if len(line) else np.zeros(0, dtype=bool)
+    deltas = np.diff(values, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    deltas[first] = values[first]  # every line starts from zero
+    deltas = deltas.ravel()
     zigzag = (deltas << 1) ^ (deltas >> 63)
-    groups = np.stack([(zigzag >> (5 * k)) & 31 for k in range(8)], axis=1)
+    shifted = zigzag[:, None] >> (5 * np.arange(8))
+    groups = shifted & 31
     used = np.ones(groups.shape, dtype=bool)
-    used[:, 1:] = np.stack([(zigzag >> (5 * k)) > 0 for k in range(1, 8)], axis=1)
+    used[:, 1:] = shifted[:, 1:] > 0
     more = np.zeros(groups.shape, dtype=bool)
     more[:, :-1] = used[:, 1:]
     chars = (groups | np.where(more, 32, 0)) + 63
-    return chars[used].astype(np.uint8).tobytes().decode("ascii")
+    text = chars[used].astype(np.uint8).tobytes().decode("ascii")
+    # characters per line: the used groups of its points' two numbers
+    per_point = used.sum(axis=1).reshape(-1, 2).sum(axis=1)
+    ends = np.zeros(n_lines + 1, dtype=np.int64)
+    np.add.at(ends, line + 1, per_point)
+    ends = np.cumsum(ends)
+    return [text[a:b] for a, b in zip(ends[:-1].tolist(), ends[1:].tolist())]
 
 
 def _encode(geom):
     """A geometry as {"t": type, "c": coordinates}, lines and rings as polyline strings; None if empty."""
-    if geom is None or geom.is_empty:
-        return None
-    kind = geom.geom_type
-    if kind == "Point":
-        return {"t": kind, "c": [geom.x, geom.y]}
-    if kind == "LineString":
-        return {"t": kind, "c": _polyline(shapely.get_coordinates(geom))}
-    if kind == "MultiLineString":
-        return {"t": kind, "c": [_polyline(shapely.get_coordinates(g)) for g in geom.geoms]}
-    if kind == "Polygon":
-        return {"t": kind, "c": _rings(geom)}
-    if kind == "MultiPolygon":
-        return {"t": kind, "c": [_rings(g) for g in geom.geoms]}
-    if kind == "GeometryCollection":  # simplification leftovers: keep the polygonal parts
-        polygons = polygonal(geom)
-        return None if polygons.is_empty else _encode(polygons)
-    return None
+    return _encode_many([geom])[0]
 
 
-def _rings(polygon) -> list[str]:
-    return [_polyline(shapely.get_coordinates(polygon.exterior))] + \
-        [_polyline(shapely.get_coordinates(ring)) for ring in polygon.interiors]
+def _encode_many(geoms) -> list:
+    """:func:`_encode` of every geometry, the coordinates of all of them encoded in one pass."""
+    geoms = np.asarray(list(geoms), dtype=object)
+    out = [None] * len(geoms)
+    if not len(geoms):
+        return out
+    missing = np.array([g is None for g in geoms], dtype=bool)
+    kinds = np.full(len(geoms), -1)
+    kinds[~missing] = shapely.get_type_id(geoms[~missing])
+    empty = missing.copy()
+    empty[~missing] = shapely.is_empty(geoms[~missing])
+    collections = np.flatnonzero((kinds == 7) & ~empty)
+    for i in collections:  # simplification leftovers: keep the polygonal parts
+        polygons = polygonal(geoms[i])
+        geoms[i] = None if polygons.is_empty else polygons
+        kinds[i] = -1 if polygons.is_empty else shapely.get_type_id(polygons)
+        empty[i] = polygons.is_empty
+    drawn = np.flatnonzero(~empty & np.isin(kinds, (0, 1, 3, 5, 6)))
+    for i in drawn[kinds[drawn] == 0]:
+        out[i] = {"t": "Point", "c": [geoms[i].x, geoms[i].y]}
+    shaped = drawn[kinds[drawn] != 0]
+    if not len(shaped):
+        return out
+    parts, part_owner = shapely.get_parts(geoms[shaped], return_index=True)
+    part_owner = shaped[part_owner]
+    is_polygon = np.isin(kinds[part_owner], (3, 6))
+    # the lines to encode: line parts as they are, polygon parts as their rings (exterior first)
+    rings, ring_part = shapely.get_rings(parts[is_polygon], return_index=True)
+    polygon_parts = np.flatnonzero(is_polygon)
+    lines = np.concatenate([parts[~is_polygon], rings])
+    line_part = np.concatenate([np.flatnonzero(~is_polygon), polygon_parts[ring_part]])
+    xy, line = shapely.get_coordinates(lines, return_index=True)
+    encoded = _polylines(xy, line, len(lines))
+    by_part: dict[int, list] = {}
+    for text, part in zip(encoded, line_part.tolist()):
+        by_part.setdefault(part, []).append(text)
+    names = {1: "LineString", 3: "Polygon", 5: "MultiLineString", 6: "MultiPolygon"}
+    for part, owner in enumerate(part_owner.tolist()):
+        kind = kinds[owner]
+        texts = by_part.get(part, [])
+        if kind == 1:
+            out[owner] = {"t": "LineString", "c": texts[0] if texts else ""}
+        elif kind == 3:
+            out[owner] = {"t": "Polygon", "c": texts}
+        else:
+            if out[owner] is None:
+                out[owner] = {"t": names[kind], "c": []}
+            out[owner]["c"].append(texts[0] if kind == 5 else texts)
+    return out
 
 
 def _collection(geoms, props) -> list[dict]:
     """Features as [{"g": encoded geometry, "p": properties}] (gridmap.features() in the page decodes them)."""
-    features = []
-    for geom, prop in zip(geoms, props):
-        encoded = _encode(geom)
-        if encoded is not None:
-            features.append({"g": encoded, "p": prop})
-    return features
+    return [{"g": encoded, "p": prop} for encoded, prop in zip(_encode_many(geoms), props) if encoded is not None]
 
 
 # -- payloads (JSON given to gridmap-map.js) -------------------------------------------------------------------
@@ -626,7 +676,8 @@ def _grid_payload(grids, geo, classes, band, text, lang, lat, lon, county="") ->
     props = []
     levels = townships(grids, county)
     units_are_townships = levels.attrs["units_are_townships"]
-    for (_, row), cls, y, x, parent in zip(grids.iterrows(), classes, lat, lon, levels["township"]):
+    rows_of = grids.drop(columns=grids.geometry.name).to_dict("records")  # plain dicts: no Series per row
+    for row, cls, y, x, parent in zip(rows_of, classes, lat, lon, levels["township"]):
         code = _str(get(row, "code")) or _str(get(row, "grid_id"))
         unit = _str(get(row, "unit_name"))
         parent = _str(parent)
@@ -652,8 +703,8 @@ def _grid_payload(grids, geo, classes, band, text, lang, lat, lon, county="") ->
         if "workers" in cols and _str(get(row, "workers")):
             rows.append((text["workers_n"], _num(get(row, "workers"))))
         if "share_reached" in cols and _str(get(row, "share_reached")):
-            share = pd.to_numeric(pd.Series([get(row, "share_reached")]), errors="coerce").iloc[0]
-            rows.append((text["share_reached"], f"{share:.0%}" if pd.notna(share) else _e(get(row, "share_reached"))))
+            share = _float(get(row, "share_reached"))
+            rows.append((text["share_reached"], f"{share:.0%}" if math.isfinite(share) else _e(get(row, "share_reached"))))
         if "area_km2" in cols and _str(get(row, "area_km2")):
             rows.append((text["area_km2"], _num(get(row, 'area_km2'), 2)))
         if "polsby_popper" in cols and _str(get(row, "polsby_popper")):
@@ -662,7 +713,7 @@ def _grid_payload(grids, geo, classes, band, text, lang, lat, lon, county="") ->
         if flag:
             rows.append((text["flag"], f'<span class="flag">{_e(i18n.term("flag", flag, lang))}</span>'))
             reason = _str(get(row, "flag_reason")) if lang == "en" else i18n.grid_reason(
-                flag, regime, float(pd.to_numeric(households, errors="coerce")), int(get(row, "atoms") or 0), band, lang)
+                flag, regime, _float(households), int(get(row, "atoms") or 0), band, lang)
             if reason:
                 rows.append((text["reason"], _e(reason)))
         table = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
@@ -801,7 +852,7 @@ def _dot_payload(frame, disp) -> str:
 def _point_payload(frame, kind, disp, text, lang, key) -> str:
     pts = disp.points(frame.geometry.representative_point())
     props = []
-    for _, row in frame.iterrows():
+    for row in frame.drop(columns=frame.geometry.name).to_dict("records"):
         rows = []
         if kind == "worker":
             wtype = _str(row.get("worker_type"))
@@ -819,8 +870,8 @@ def _point_payload(frame, kind, disp, text, lang, key) -> str:
                 if _str(row.get("households")):
                     reached += f" / {_num(row.get('households'))}"
                 rows.append((text["households_reached"], reached))
-            share = pd.to_numeric(pd.Series([row.get("share_reached")]), errors="coerce").iloc[0]
-            if pd.notna(share):
+            share = _float(row.get("share_reached"))
+            if math.isfinite(share):
                 rows.append((text["share_reached"], f"{share:.0%}"))
         tip = f"<b>{_e(text[key])}</b><br>" + "<br>".join(f"{_e(k)}: {v}" for k, v in rows if v)
         props.append({"k": kind, "tip": tip})

@@ -354,3 +354,24 @@ def test_chinese_map_leaks_no_english_key():
     words = " ".join(f["p"]["tip"] + f["p"]["pop"] for f in payload(page, "grids")["data"])
     for key in ("under_band", "over_band", "rural_unit", "island", "urban", "full_time", "part_time", "Polsby"):
         assert key not in words, key
+
+
+def test_many_geometries_encode_as_each_alone():
+    """_encode_many (one numpy pass over all coordinates) gives what _encode gives one geometry at a time,
+    and _polyline is Google's polyline format (its documented example, at 1e5)."""
+    import shapely
+
+    from gridmap.maps import _encode, _encode_many, _polyline
+
+    holed = shapely.box(0, 0, 1, 1).difference(shapely.box(0.2, 0.2, 0.4, 0.4))
+    geoms = [holed, None, shapely.Polygon(), shapely.MultiPolygon([holed, shapely.box(2, 2, 3, 3)]),
+             shapely.LineString([(0, 0), (1, 1), (2, 0)]), shapely.Point(1.5, 2.5),
+             shapely.MultiLineString([[(0, 0), (1, 1)], [(2, 2), (3, 1)]]),
+             shapely.GeometryCollection([shapely.box(5, 5, 6, 6), shapely.LineString([(0, 0), (1, 1)])])]
+    together = _encode_many(geoms)
+    assert together == [_encode(g) for g in geoms]
+    assert together[1] is None and together[2] is None
+    assert together[3]["t"] == "MultiPolygon" and len(together[3]["c"]) == 2 and len(together[3]["c"][0]) == 2
+    assert together[7]["t"] == "Polygon"  # a collection keeps its polygonal parts
+    xy = np.array([[-120.2, 38.5], [-120.95, 40.7], [-126.453, 43.252]])
+    assert _polyline(xy, decimals=5) == "_p~iF~ps|U_ulLnnqC_mqNvxq`@"
