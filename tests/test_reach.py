@@ -500,3 +500,16 @@ def test_min_time_bases_on_the_contracted_network_are_no_worse(liechtenstein):
                                                               bases.geometry.to_numpy()[:1]]), targets)
     cost = np.where(np.isfinite(minutes), minutes, 1e9) @ w
     assert cost[-1] <= cost[:-1].min() * (1 + 1e-9)
+
+
+def test_bases_searched_on_an_executor_are_the_same():
+    """The per-grid searches are pure, picklable tasks: a process pool gives the same bases."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    plan = lattice_plan(seed=3)
+    config = ReachConfig(candidates=3)
+    alone = compute_bases(plan, config)
+    with ProcessPoolExecutor(max_workers=2) as executor:
+        pooled = compute_bases(plan, config, executor=executor)
+    assert shapely.equals_exact(alone.geometry.to_numpy(), pooled.geometry.to_numpy(), 0).all()
+    assert np.array_equal(alone["mean_minutes"].to_numpy(), pooled["mean_minutes"].to_numpy(), equal_nan=True)
