@@ -109,7 +109,8 @@ class MapSheet:
         self.codes = [short_code(c) for c in codes]
         hh = grids["households"].to_numpy(float) if "households" in grids.columns else np.full(n, np.nan)
         self.labels = [f"{h:,.0f}{hh_word}" if np.isfinite(h) else "" for h in hh]
-        self.townships = None if townships is None else np.asarray(list(townships), dtype=object)
+        self.townships = np.asarray([] if townships is None else list(townships), dtype=object)
+        self.township_bounds = shapely.bounds(self.townships).reshape(-1, 4)
         self.north = north
 
     def svg(self, focus=None, *, width_pt: float = 504.0, height_pt: float = 576.0, name: str = "map") -> str:
@@ -162,8 +163,10 @@ class MapSheet:
                 fill = f"url(#{hatch})" if cls == "island" else None
                 out += [f'<path fill="{fill or self.colours[index[k]]}" d="{paths[k]}"/>' for k in pick]
                 out.append("</g>")
-        if self.townships is not None and len(self.townships):
-            lines = [d for d in _paths(self.townships, x0, y1, scale, tolerance) if d]
+        tb = self.township_bounds
+        near = (tb[:, 0] <= x1) & (tb[:, 2] >= x0) & (tb[:, 1] <= y1) & (tb[:, 3] >= y0)
+        if near.any():
+            lines = [d for d in _paths(self.townships[near], x0, y1, scale, tolerance) if d]
             if lines:
                 out.append(f'<path fill="none" stroke="#111111" stroke-width="{1.6 * UNITS_PER_PT:g}" '
                            f'stroke-linejoin="round" d="{"".join(lines)}"/>')

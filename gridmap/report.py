@@ -435,8 +435,9 @@ def _map_sections(plan, frame, lang, font, band, progress) -> list:
     grids = plan.grids
     classes = _band_classes(grids, band)
     township = frame["township"].to_numpy()
-    outlines = grids.geometry.groupby(township).agg(lambda g: shapely.union_all(g.values))
-    sheet = MapSheet(grids, classes, townships=outlines.values, hh_word="户" if lang == "zh" else " hh",
+    geoms = grids.geometry.to_numpy()
+    outlines = [shapely.union_all(geoms[township == name]) for name in sorted(set(township))]
+    sheet = MapSheet(grids, classes, townships=outlines, hh_word="户" if lang == "zh" else " hh",
                      north=i18n.text("map.north", lang))
     names = sorted(set(township), key=lambda t: (-int((township == t).sum()), str(t)))
     total = 1 + (len(names) if len(names) > 1 else 0)
