@@ -16,7 +16,7 @@ method, band limit (for a proven-infeasible piece: the band top it would need, o
 range known to hold it), CPU seconds; then a table by size (solved, proven infeasible,
 undecided, median and worst CPU seconds).
 
-    python benchmarks/bench_decide.py [--sizes 50,100,...] [--per 4] [--hint/--no-hint] [--only N]
+    python benchmarks/bench_decide.py [--sizes 50,100,...] [--per 4] [--no-hint] [--only NAMES] [--export FILE]
 """
 
 from __future__ import annotations
@@ -103,8 +103,10 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="50,100,150,200,250,300")
     ap.add_argument("--per", type=int, default=4, help="pieces per source and size")
     ap.add_argument("--cp-time", type=float, default=None, help="CP-SAT budget (deterministic s); default decide_piece's")
-    ap.add_argument("--no-hint", action="store_true", help="CP-SAT without the tree DP's near-plan as a hint")
+    ap.add_argument("--no-hint", action="store_true", help="without the tree DP's near-plans: no LNS, no CP-SAT hint")
     ap.add_argument("--only", default="", help="comma-separated piece names to run")
+    ap.add_argument("--export", default="", help="write the --only pieces (households, edges) to this JSON file "
+                    "(the regression cases of tests/test_partition_decide.py)")
     args = ap.parse_args(argv)
     from gridmap.partition._decide import decide_piece
 
@@ -118,6 +120,19 @@ def main(argv=None) -> int:
           "cp_max_atoms": bp.decide_max_atoms}
     if args.no_hint:
         kw["hint"] = False
+    if args.export:
+        import json
+
+        import scipy.sparse as sp
+
+        cases = {}
+        for name, h, adj, _ in pieces(sizes, args.per):
+            if name in only:
+                u = sp.triu(adj, 1).tocoo()
+                cases[name] = {"households": [float(x) for x in h], "edges": [[int(i), int(j)] for i, j in
+                                                                             zip(u.row, u.col)]}
+        Path(args.export).write_text(json.dumps(cases, separators=(",", ":")) + "\n")
+        return 0
     print(f"{'piece':22} {'atoms':>5} {'mean':>5} {'status':>10} {'method':>8} {'band limit':>14} {'cpu s':>7}")
     for name, h, adj, mean in pieces(sizes, args.per):
         if only and name not in only:

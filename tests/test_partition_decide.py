@@ -208,3 +208,39 @@ def test_cp_sat_gets_the_tree_dps_near_plan_as_hint(monkeypatch):
     p4 = sp.csr_array((np.ones(6), (np.r_[u, u + 1], np.r_[u + 1, u])), shape=(4, 4))
     status, labels = real(h4, p4, LO, HI, 1e-6, 0, 1.0, hint=np.array([0, 0, 1, 1]))
     assert status == "ok" and list(labels) == [0, 0, 1, 1]
+
+
+def _case(name):
+    import json
+    from pathlib import Path
+
+    cases = json.loads((Path(__file__).parent / "data" / "decide_cases.json").read_text())
+    h = np.asarray(cases[name]["households"])
+    e = np.asarray(cases[name]["edges"]).T
+    adj = sp.csr_array((np.ones(2 * e.shape[1]), (np.r_[e[0], e[1]], np.r_[e[1], e[0]])), shape=(len(h), len(h)))
+    return h, adj
+
+
+# Pieces of benchmarks/bench_decide.py's sweep that ended undecided before (CP-SAT alone
+# found no plan within its budget), kept as explicit cases: (name, status, method).
+HARD = [
+    ("li-buildings-150-2", "ok", "cp_sat_lns"),  # 150 atoms near the ceiling (mean 110 households)
+    ("li-buildings-300-0", "ok", "cp_sat_lns"),  # 300 atoms, mean 40, k = 21..34
+    ("li-allroads-150-1", "ok", "cp_sat_lns"),  # real blocks, mean 80
+    ("synth-300-3", "ok", "cp_sat_lns"),  # Voronoi cells, mean 150
+    pytest.param("li-allroads-100-0", "ok", "cp_sat", marks=pytest.mark.slow),  # the LNS stalls: CP-SAT
+    # on the whole piece from its hint (about 13 CPU s)
+]
+
+
+@pytest.mark.parametrize("name, status, method", HARD)
+def test_sweep_pieces_are_decided(name, status, method):
+    from gridmap.partition._bisect import BisectParams
+
+    h, adj = _case(name)
+    p = BisectParams()
+    d = decide_piece(h, adj, np.zeros((len(h), 2)), LO, HI, 1e-6, seed=0, trees=p.decide_trees,
+                     cp_time=p.decide_seconds, cp_max_atoms=p.decide_max_atoms)
+    assert (d.status, d.method) == (status, method)
+    if status == "ok":
+        _in_band_contiguous(d.labels, h, adj)

@@ -13,13 +13,24 @@ fits a whole number of grids. Three steps, cheapest first:
    (households scaled to integers, sets of reachable totals as bit arrays) finds a
    split of the whole tree into in-band subtrees when one exists - all grids at once,
    not one cut at a time. A handful of trees.
-3. **CP-SAT.** A rooted-assignment model (Validi, Buchanan & Lykhovyd 2022): each atom
+3. **LNS from the near-plan.** The tree DP also gives the least-bad split of a few
+   trees (every grid at least the band's bottom, the heaviest as light as it can be).
+   Each grid of it over the band's top is re-split exactly together with the grids
+   around it (CP-SAT on the small region, minimising the households over the top, from
+   the current split): a large-neighbourhood search that finds in-band plans on pieces
+   near the ceiling where one search of the whole piece does not.
+4. **CP-SAT.** A rooted-assignment model (Validi, Buchanan & Lykhovyd 2022): each atom
    is assigned to the lowest-numbered atom of its grid; candidate roots are pruned by
    the household-weighted distance (no grid can hold a path heavier than the band's
    top); contiguity by parent pointers along which labels decrease. Households are
    scaled and rounded in the loosening direction, so "infeasible" is a proof about the
-   real numbers; plans found are checked with the real numbers. One worker, a fixed
-   seed and a deterministic time limit: the same input gives the same answer.
+   real numbers; plans found are checked with the real numbers. The near-plan is its
+   hint. One worker, a fixed seed and deterministic time limits: the same input gives
+   the same answer.
+5. **Band limit.** For a piece CP-SAT proves infeasible, the least band top (whole
+   households, the bottom kept) at which it has a split: CP-SAT minimising the top from
+   the near-plan, then bisection over the whole tops still in doubt; or the range
+   known to hold it when the budget runs out.
 
 Everything here is a pure function of one piece's arrays.
 """
@@ -38,6 +49,7 @@ __all__ = ["Decision", "decide_piece", "fold_pendants"]
 SCALE_BINS = 20_000  # largest scaled band top: households * scale <= this many units
 WILSON_MAX_ATOMS = 1_000  # uniform spanning trees up to this size (a Python loop)
 LIMIT_BINS = 4_000  # largest scaled top of the tree DPs that look for the least band top
+LNS_MAX_ATOMS = 150  # largest region the LNS re-splits in one CP-SAT call
 LIMIT_TREES = 4  # random trees on which the tree DP looks for the least band top
 TREE_WORK = 40_000  # atoms x trees of the tree DP per call: big pieces get fewer trees
 
@@ -54,8 +66,8 @@ class Decision:
         ``"ok"`` (labels in band), ``"infeasible"`` (proven: no in-band split exists) or
         ``"undecided"`` (the budget ran out).
     method : str
-        What settled it: ``"fold"``, ``"tree_dp"``, ``"cp_sat"``; or for undecided, what
-        was tried.
+        What settled it: ``"fold"``, ``"tree_dp"``, ``"cp_sat_lns"`` (the search from the
+        near-plan), ``"cp_sat"``; or for undecided, what was tried.
     reason : str
         Why an infeasible piece is infeasible, in a planner's words ('' otherwise).
     code, params : str, dict
@@ -448,6 +460,8 @@ def _model(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, h
     if top_from is not None:
         low = min(top, max(0, int(np.floor((top_from - eps) * scale))))
         top_var = m.NewIntVar(low, top, "top")
+        if excess:  # the band's own top, above which households count as excess
+            low = min(top, int(np.floor((top_from + eps) * scale + n * _NEAR)))
     excesses = []
     x: dict[tuple[int, int], object] = {}
     for i in range(n):
@@ -611,6 +625,77 @@ def band_limit(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: floa
     return min(least, top), top, labels
 
 
+def _excess(labels: np.ndarray, h: np.ndarray, hi: float) -> float:
+    return float(np.maximum(np.bincount(labels, h) - hi, 0.0).sum())
+
+
+def repair(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, labels: np.ndarray, seed: int,
+           budget: float, step: float = 0.5) -> np.ndarray:
+    """Large-neighbourhood search from a near-plan whose grids all hold at least ``lo``.
+
+    Each grid over the band's top is re-split exactly with the grids around it (CP-SAT
+    minimising the households over the top, from the current split as its hint, ``step``
+    deterministic seconds); a re-split with less excess replaces the old one. Stops when
+    no grid is over the top, or when ``budget`` deterministic seconds are spent, or a
+    whole pass changed nothing. Returns the best labels (every grid still >= ``lo``).
+    """
+    from ortools.sat.python import cp_model
+
+    labels = np.asarray(labels).copy()
+    spent = 0.0
+    c = adj.tocoo()
+    for cap in (LNS_MAX_ATOMS // 4, LNS_MAX_ATOMS // 2, LNS_MAX_ATOMS):
+        improved = True
+        while improved and spent < budget:
+            improved = False
+            gt = np.bincount(labels, h)
+            over = np.flatnonzero(gt > hi + eps)
+            if len(over) == 0:
+                return labels
+            k = len(gt)
+            gadj = sp.csr_array((np.ones(len(c.row)), (labels[c.row], labels[c.col])), shape=(k, k))
+            size = np.bincount(labels, minlength=k)
+            for g in over[np.argsort(-gt[over], kind="stable")]:
+                if spent >= budget:
+                    break
+                # the grid and the grids nearest it (breadth first) up to `cap` atoms
+                region, queue, total = [int(g)], [int(g)], int(size[g])
+                seen = {int(g)}
+                while queue:
+                    r = queue.pop(0)
+                    for q in gadj.indices[gadj.indptr[r]:gadj.indptr[r + 1]]:
+                        q = int(q)
+                        if q not in seen and total + size[q] <= cap:
+                            seen.add(q)
+                            region.append(q)
+                            queue.append(q)
+                            total += int(size[q])
+                if len(region) == 1:
+                    continue
+                atoms = np.flatnonzero(np.isin(labels, region))
+                sub_h = h[atoms]
+                sub_adj = adj[atoms][:, atoms]
+                sub_lab = np.unique(labels[atoms], return_inverse=True)[1].ravel()
+                before = _excess(sub_lab, sub_h, hi)
+                ceiling = float(np.bincount(sub_lab, sub_h).max())
+                m, x, _, _ = _model(sub_h, sub_adj, lo, ceiling, eps, sub_lab, top_from=hi, excess=True)
+                solver = _solver(seed, step, 0)
+                st = solver.Solve(m)
+                spent += solver.deterministic_time
+                if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    continue
+                new = _labels_of(solver, x, len(atoms))
+                if np.bincount(new, sub_h).min() < lo - eps or _excess(new, sub_h, hi) >= before - 1e-9:
+                    continue
+                labels[atoms] = new + k  # fresh numbers, then renumbered
+                labels = np.unique(labels, return_inverse=True)[1].ravel()
+                k = int(labels.max()) + 1
+                gadj = sp.csr_array((np.ones(len(c.row)), (labels[c.row], labels[c.col])), shape=(k, k))
+                improved = True
+                break  # grid numbers changed: start the pass again
+    return labels
+
+
 def tree_least_top(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, rng: np.random.Generator,
                    trees: int, ceiling: float):
     """A split whose grids all hold at least ``lo`` and whose heaviest grid is as light as the
@@ -736,14 +821,30 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
     tried = f"fold ({n} -> {m} atoms), {max(2, min(trees, TREE_WORK // max(m, 1)))} tree DPs"
     if m > cp_max_atoms:
         return done(None, "undecided", tried + f"; CP-SAT skipped over {cp_max_atoms} atoms")
-    # the least-bad split the tree DP finds (every grid at least lo, the heaviest as light
-    # as it can): CP-SAT's first guess, and the upper bound of the band limit
-    near = None
-    for ceiling in (2.0 * hi, H):
-        near = tree_least_top(gh, gadj, lo, hi, eps, rng, LIMIT_TREES, max(ceiling, hi + 1.0))
-        if near is not None:
-            break
-    status, lab = cp_sat(gh, gadj, lo, hi, eps, seed, cp_time, hint=near[1] if near is not None and hint else None)
+    # least-bad splits the tree DP finds on a few trees (every grid at least lo, the
+    # heaviest as light as it can): starts of the LNS, CP-SAT's first guess, and the upper
+    # bound of the band limit
+    starts = []
+    for _ in range(LIMIT_TREES):
+        for ceiling in (2.0 * hi, H):
+            one = tree_least_top(gh, gadj, lo, hi, eps, rng, 1, max(ceiling, hi + 1.0))
+            if one is not None:
+                starts.append(one)
+                break
+    near = min(starts, key=lambda s: s[0]) if starts else None
+    hint_labels = None if near is None else near[1]
+    if hint and starts:
+        # LNS from each near-plan, least excess first: grids over the top re-split with
+        # their neighbours (a good start settles a piece in a second; a bad one stalls)
+        best = None
+        for _, labels in sorted(starts, key=lambda s: (_excess(s[1], gh, hi), s[0])):
+            fixed = repair(gh, gadj, lo, hi, eps, labels, seed, 0.5 * cp_time / len(starts))
+            if _in_band(fixed, gh, lo, hi, eps):
+                return done(fixed[group], "ok", "cp_sat_lns")
+            if best is None or _excess(fixed, gh, hi) < _excess(best, gh, hi):
+                best = fixed
+        hint_labels = best
+    status, lab = cp_sat(gh, gadj, lo, hi, eps, seed, cp_time, hint=hint_labels if hint else None)
     if status == "ok" and _in_band(lab, gh, lo, hi, eps):
         return done(lab[group], "ok", "cp_sat")
     if status == "infeasible":
@@ -759,4 +860,5 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
         return done(None, "infeasible", "cp_sat", words + f"; the band's top would have to be at least "
                     f"{least} ({top} is enough; in between is not settled)", float("nan"),
                     "cp_sat_needs_top_range", need_hi_min=float(least), need_hi_max=float(top), **params)
-    return done(None, "undecided", tried + f", CP-SAT {cp_time:g} s")
+    return done(None, "undecided", tried + (f", LNS from {len(starts)} near-plans" if hint and starts else "")
+                + f", CP-SAT {cp_time:g} s")
