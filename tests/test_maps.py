@@ -375,3 +375,21 @@ def test_many_geometries_encode_as_each_alone():
     assert together[7]["t"] == "Polygon"  # a collection keeps its polygonal parts
     xy = np.array([[-120.2, 38.5], [-120.95, 40.7], [-126.453, 43.252]])
     assert _polyline(xy, decimals=5) == "_p~iF~ps|U_ulLnnqC_mqNvxq`@"
+
+
+def test_grid_colours_are_remembered_only_for_the_same_grids():
+    """colour_grids gives the last colouring again for byte-identical grids (map and report of one run),
+    and computes afresh when any grid changed."""
+    import shapely
+
+    from gridmap import _colouring
+
+    row = [shapely.box(10 * i, 0, 10 * i + 10, 10) for i in range(4)]  # metres: borders of 10 m
+    first = _colouring.colour_grids(row)
+    assert all(first[i] != first[i + 1] for i in range(3))
+    expected = first.copy()
+    first[:] = 7  # the caller's copy: the remembered result is not touched
+    assert list(_colouring.colour_grids(list(row))) == list(expected)
+    moved = row[:3] + [shapely.box(10, 10, 20, 20)]  # the last grid now on top of the second only
+    again = _colouring.colour_grids(moved)
+    assert again[3] != again[1] and list(again) == list(_colouring._colour(np.asarray(moved), _colouring.PALETTE))
