@@ -10,7 +10,10 @@ grid's response time (10 minutes urban, 30 rural by default): walking from the b
 the nearest road node, along the network at the mode's speeds (one-way streets
 respected for cars), then walking from the road node nearest the household to it
 (4.5 km/h). All bases are searched with multi-source
-:func:`scipy.sparse.csgraph.dijkstra` calls bounded by the response time.
+:func:`scipy.sparse.csgraph.dijkstra` calls bounded by the response time, on the network
+with its chains of shape points contracted (:func:`gridmap.roads.contract`: the same
+times on a graph several times smaller) and only over the nodes a base can reach in
+that time at the network's top speed (:meth:`gridmap.roads.Contraction.search`).
 
 Service areas follow the reached streets, not convex hulls: every road segment (or the
 reached part of one) within the response time is drawn as a band of ``buffer_urban_m``

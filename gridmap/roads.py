@@ -19,6 +19,11 @@ and roundabouts)
 are directed for the modes in ``ReachConfig.oneway_modes``. Road classes missing from a
 mode's speed table are closed to it (motorways for walking and e-bikes, footways for cars).
 
+Searches from many sources (bases, candidate bases) run on :func:`contract`'s graph:
+the chains of shape points (nodes with two neighbours, most of an OSM network's nodes)
+become one edge each way between the nodes kept, with the same shortest times between
+them; the shape points' times follow from their chain's two ends.
+
 Households and bases off the network walk to the nearest node of the network's largest
 (weakly) connected component at ``snap_speed_kmh`` (4.5 km/h, walking); islands of a few
 unconnected service roads would otherwise make their neighbours unreachable.
