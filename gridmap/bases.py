@@ -253,18 +253,24 @@ def _grid_base(task) -> tuple[int, float]:
     network_id = np.empty(sub.shape[0], dtype=np.int64)  # subgraph id -> network id, for the candidates
     network_id[cand_l] = cand
     if len(cand) > k:
-        keep = _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s)
+        keep, horizon = _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s)
         rest_l = np.delete(cand_l, keep)
         cand, cand_l = cand[keep], cand_l[keep]
-        full = dijkstra(sub, cand_l, limit=limit)
+        # The screen says how far the households are from the shortlist: searching to
+        # twice that first, and again to the end only from a candidate that misses one of
+        # them, gives the same times (the neighbourhood's margin is left unsearched).
+        bound = min(2.0 * horizon + 60.0, limit)
+        full = _search(sub, cand_l, nodes_l, bound, limit)
         times = full[:, nodes_l] + walk
         best = _best(times, w, objective, limit_s)
         # Refine: the grid's nodes nearest the screened winner are tried too, which
         # catches a winner off by a street from the coarse screen.
+        if np.isfinite(full[best, rest_l]).sum() < min(k, len(rest_l)):  # too few within the bound: all of them
+            full[best] = dijkstra(sub, cand_l[best:best + 1], limit=limit)[0]
         near_l = rest_l[np.argsort(full[best, rest_l], kind="stable")[:k]]
         if len(near_l):
             cand = np.concatenate([cand, network_id[near_l]])
-            times = np.vstack([times, dijkstra(sub, near_l, limit=limit)[:, nodes_l] + walk])
+            times = np.vstack([times, _search(sub, near_l, nodes_l, bound, limit)[:, nodes_l] + walk])
             best = _best(times, w, objective, limit_s)
     else:
         times = dijkstra(sub, cand_l, limit=limit)[:, nodes_l] + walk
@@ -274,8 +280,26 @@ def _grid_base(task) -> tuple[int, float]:
     return int(cand[best]), mean
 
 
-def _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> np.ndarray:
-    """Indices of the ``k`` candidates best by a coarse network screen.
+def _search(sub, sources, nodes_l, bound: float, limit: float) -> np.ndarray:
+    """``dijkstra(sub, sources, limit=limit)`` where it matters: every household node's time.
+
+    Searched to ``bound`` first; a source missing one of the households ``nodes_l``
+    within it is searched again to ``limit``. Times within the bound are exact, so the
+    households' times are those of the full search; other nodes may read inf beyond
+    the bound.
+    """
+    if bound >= limit:
+        return dijkstra(sub, sources, limit=limit)
+    full = dijkstra(sub, sources, limit=bound)
+    redo = ~np.isfinite(full[:, nodes_l]).all(axis=1)
+    if redo.any():
+        full[redo] = dijkstra(sub, sources[redo], limit=limit)
+    return full
+
+
+def _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> tuple[np.ndarray, float]:
+    """Indices of the ``k`` candidates best by a coarse network screen, and how far (s) the
+    households' pools are from them at most (inf when none is reached).
 
     The grid's households are pooled into at most 8 × 8 cells (each cell's weight at the
     node of its household nearest the cell's weighted centre); one reverse multi-source
@@ -301,7 +325,9 @@ def _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> np.ndar
         order = np.lexsort((cost, -(pw @ (back <= limit_s))))
     else:
         order = np.lexsort((cost, lost))
-    return order[:k]
+    chosen = back[:, order[:k]]
+    horizon = float(chosen[np.isfinite(chosen)].max()) if np.isfinite(chosen).any() else np.inf
+    return order[:k], horizon
 
 
 def _cell_key(xy: np.ndarray, cell: float) -> np.ndarray:
