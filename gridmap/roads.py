@@ -228,15 +228,21 @@ def induced_subgraph(graph: sparse.csr_matrix, nodes: np.ndarray) -> sparse.csr_
     and showed in the bases' per-grid searches.
     """
     nodes = np.asarray(nodes, dtype=np.int64)
-    rows = graph[nodes]
-    if len(nodes) == 0 or rows.nnz == 0:
-        return sparse.csr_matrix((len(nodes), len(nodes)))
-    col = np.searchsorted(nodes, rows.indices)
-    keep = nodes[np.minimum(col, len(nodes) - 1)] == rows.indices
-    row_of = np.repeat(np.arange(len(nodes)), np.diff(rows.indptr))
-    indptr = np.zeros(len(nodes) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row_of[keep], minlength=len(nodes)), out=indptr[1:])
-    return sparse.csr_matrix((rows.data[keep], col[keep], indptr), shape=(len(nodes), len(nodes)))
+    m = len(nodes)
+    lo, hi = graph.indptr[nodes], graph.indptr[nodes + 1]
+    count = hi - lo
+    total = int(count.sum())
+    if m == 0 or total == 0:
+        return sparse.csr_matrix((m, m))
+    # the rows' entries by plain numpy (scipy's row fancy indexing costs ~1 ms a call)
+    at = np.repeat(hi - np.cumsum(count), count) + np.arange(total)
+    indices, data = graph.indices[at], graph.data[at]
+    col = np.searchsorted(nodes, indices)
+    keep = nodes[np.minimum(col, m - 1)] == indices
+    row_of = np.repeat(np.arange(m), count)
+    indptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of[keep], minlength=m), out=indptr[1:])
+    return sparse.csr_matrix((data[keep], col[keep], indptr), shape=(m, m))
 
 
 @dataclass(frozen=True)
