@@ -228,6 +228,9 @@ HARD = [
     ("li-buildings-300-0", "ok", "cp_sat_lns"),  # 300 atoms, mean 40, k = 21..34
     ("li-allroads-150-1", "ok", "cp_sat_lns"),  # real blocks, mean 80
     ("synth-300-3", "ok", "cp_sat_lns"),  # Voronoi cells, mean 150
+    # 50 atoms near the ceiling (mean 150) that only CP-SAT proves infeasible: the band's
+    # top would have to be at least 518 (checked below: 517 has no split, 518 one)
+    ("li-buildings-50-7", "infeasible", "cp_sat"),
     pytest.param("li-allroads-100-0", "ok", "cp_sat", marks=pytest.mark.slow),  # the LNS stalls: CP-SAT
     # on the whole piece from its hint (about 13 CPU s)
 ]
@@ -244,3 +247,17 @@ def test_sweep_pieces_are_decided(name, status, method):
     assert (d.status, d.method) == (status, method)
     if status == "ok":
         _in_band_contiguous(d.labels, h, adj)
+    if name == "li-buildings-50-7":
+        assert d.code == "cp_sat_needs_top" and d.need_hi == 518
+        assert cp_sat(h, adj, LO, 517.0, 1e-6, 0, 20.0)[0] == "infeasible"
+        status, labels = cp_sat(h, adj, LO, 518.0, 1e-6, 0, 20.0)
+        assert status == "ok"
+        _in_band_contiguous(labels, h, adj, LO, 518.0)
+
+
+def test_lns_is_deterministic():
+    # the same piece and seed give the same split (deterministic limits, one worker)
+    h, adj = _case("li-buildings-300-0")
+    runs = [decide_piece(h, adj, np.zeros((len(h), 2)), LO, HI, 1e-6, seed=3, trees=200) for _ in range(2)]
+    assert runs[0].status == runs[1].status == "ok"
+    assert np.array_equal(runs[0].labels, runs[1].labels)

@@ -755,7 +755,8 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
     cp_time : float
         CP-SAT budget in deterministic seconds (about wall seconds on one core).
     cp_max_atoms : int
-        Folded pieces larger than this skip CP-SAT.
+        Folded pieces larger than this skip CP-SAT on the whole piece (the LNS, whose
+        regions are small, still runs).
     hint : bool
         Give CP-SAT the tree DP's least-bad split as its first guess (for benchmarks).
 
@@ -819,8 +820,6 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
     if lab is not None:
         return done(lab[group], "ok", "tree_dp")
     tried = f"fold ({n} -> {m} atoms), {max(2, min(trees, TREE_WORK // max(m, 1)))} tree DPs"
-    if m > cp_max_atoms:
-        return done(None, "undecided", tried + f"; CP-SAT skipped over {cp_max_atoms} atoms")
     # least-bad splits the tree DP finds on a few trees (every grid at least lo, the
     # heaviest as light as it can): starts of the LNS, CP-SAT's first guess, and the upper
     # bound of the band limit
@@ -844,6 +843,9 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
             if best is None or _excess(fixed, gh, hi) < _excess(best, gh, hi):
                 best = fixed
         hint_labels = best
+    if m > cp_max_atoms:
+        return done(None, "undecided", tried + (f", LNS from {len(starts)} near-plans" if hint and starts else "")
+                    + f"; CP-SAT on the whole piece skipped over {cp_max_atoms} atoms")
     status, lab = cp_sat(gh, gadj, lo, hi, eps, seed, cp_time, hint=hint_labels if hint else None)
     if status == "ok" and _in_band(lab, gh, lo, hi, eps):
         return done(lab[group], "ok", "cp_sat")
