@@ -261,3 +261,19 @@ def test_lns_is_deterministic():
     runs = [decide_piece(h, adj, np.zeros((len(h), 2)), LO, HI, 1e-6, seed=3, trees=200) for _ in range(2)]
     assert runs[0].status == runs[1].status == "ok"
     assert np.array_equal(runs[0].labels, runs[1].labels)
+
+
+def test_band_limit_reaches_the_units_outcome():
+    # the 47-atom piece inside its unit: the unit's reason says the top it would need, as
+    # data (need_hi on no_split_proven, the proof's code beside it) and in both languages
+    from gridmap.i18n import message
+    from gridmap.partition._balanced import partition_unit
+
+    h, adj, xy, cw = tessellation_case(11, 6, 911, 0.25)
+    r = partition_unit(h, adj, xy, LO, HI, seed=911, cut_weight=cw)
+    (o,) = [o for o in r.outcomes if o.code == "no_split_proven"]
+    assert o.proven and o.params["need_hi"] == 509
+    (why,) = o.also
+    assert why.code == "cp_sat_needs_top" and why.params["need_hi"] == 509
+    assert "the band's top would have to be at least 509" in o.text
+    assert "上限至少须为 509 户" in message(why.code, "zh", **why.params)
