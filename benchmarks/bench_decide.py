@@ -102,7 +102,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="50,100,150,200,250,300")
     ap.add_argument("--per", type=int, default=4, help="pieces per source and size")
-    ap.add_argument("--cp-time", type=float, default=None, help="CP-SAT budget (deterministic s); default decide_piece's")
+    ap.add_argument("--cp-time", type=float, default=None,
+                    help="CP-SAT budget (deterministic s); default the partitioner's")
     ap.add_argument("--no-hint", action="store_true", help="without the tree DP's near-plans: no LNS, no CP-SAT hint")
     ap.add_argument("--only", default="", help="comma-separated piece names to run")
     ap.add_argument("--export", default="", help="write the --only pieces (households, edges) to this JSON file "
