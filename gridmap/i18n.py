@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import string
 
-__all__ = ["LANGS", "check_lang", "default_lang", "text", "term", "has", "message", "grid_reason", "fault_detail",
+__all__ = ["LANGS", "check_lang", "default_lang", "text", "term", "has", "message", "outcome_text", "grid_reason", "fault_detail",
            "columns", "keys", "placeholders"]
 
 #: Languages, the first is the default when the locale says nothing.
@@ -1618,6 +1618,16 @@ def message(code: str, lang: str, /, **params) -> str:
         return _pick(key, lang).format(**params)
     except (KeyError, IndexError, ValueError):
         return code + " (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")"
+
+
+def outcome_text(parts, lang: str) -> str:
+    """Reasons stored as data (``[[code, params], ...]``, or its JSON; see gridmap.outcomes.outcome_parts) in ``lang``."""
+    import json
+
+    if isinstance(parts, str):
+        parts = json.loads(parts) if parts.strip() else []
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(message(code, lang, **params) for code, params in parts)
 
 
 def grid_reason(flag: str, regime: str, households: float, atoms: int, band, lang: str) -> str:

@@ -79,6 +79,18 @@ class Outcome:
         return out
 
 
+def outcome_parts(outcomes) -> list:
+    """The outcomes as data for a layer's column: ``[[code, params], ...]``, each outcome followed by its ``also``.
+
+    JSON-able; :func:`gridmap.i18n.outcome_text` renders it in either language.
+    """
+    parts = []
+    for o in outcomes:
+        parts.append([o.code, dict(o.params)])
+        parts.extend(outcome_parts(o.also))
+    return parts
+
+
 def unit_status(feasible: bool, outcomes) -> UnitStatus:
     """Status of a partitioned unit: ok when feasible, else heuristic when any reason is unproven."""
     if feasible:

@@ -13,6 +13,7 @@ assembles the grids layer (:mod:`gridmap.grids`) and the summary (:mod:`gridmap.
 """
 from __future__ import annotations
 
+import json
 import platform
 import time
 from importlib.metadata import PackageNotFoundError, version
@@ -35,7 +36,7 @@ from gridmap.grids import assemble_grids, check_pieces, grid_codes
 from gridmap.inputs.assemble import (Inputs, inputs_from_files, inputs_from_osm, set_households,  # noqa: F401
                                      set_totals, set_unit_codes, set_units_from_points)
 from gridmap._geometry import polygonal
-from gridmap.outcomes import UnitStatus, unit_status
+from gridmap.outcomes import UnitStatus, outcome_parts, unit_status
 from gridmap.partition import plan_unit, unit_seed
 from gridmap.plan import Plan
 from gridmap.summary import household_kind, plan_summary
@@ -446,11 +447,15 @@ def _unit_status(regime, codes, result, flag_of_grid) -> dict:
     """
     if regime == "rural":
         flag = flag_of_grid[codes[0]]
-        return {"status": UnitStatus.OK.value, "reason": flag.text if flag is not None else ""}
+        return {"status": UnitStatus.OK.value, "reason": flag.text if flag is not None else "",
+                "reason_parts": json.dumps(outcome_parts([flag]), ensure_ascii=False) if flag is not None else ""}
     in_band = all(flag_of_grid[c] is None for c, kind in zip(codes, result.grid_kinds) if kind != "island")
     # the partitioner's outcomes say whether a failure is proven or only the heuristic's
     status = UnitStatus.OK if in_band else unit_status(False, result.outcomes)
-    return {"status": status.value, "reason": "; ".join(o.text for o in result.outcomes)}
+    # the English sentence for logs and the same reasons as data, so a report says them in Chinese too
+    parts = outcome_parts(result.outcomes)
+    return {"status": status.value, "reason": "; ".join(o.text for o in result.outcomes),
+            "reason_parts": json.dumps(parts, ensure_ascii=False) if parts else ""}
 
 
 def _road_network(inputs, roads):

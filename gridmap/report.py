@@ -634,11 +634,23 @@ def _reasons(plan, flagged, lang) -> list[str]:
     return out
 
 
+def _reason_parts(units, unit_id) -> str:
+    """The unit's reasons as data (the units layer's ``reason_parts``), '' when the plan has none."""
+    if units is None or "reason_parts" not in units.columns or "unit_id" not in units.columns:
+        return ""
+    row = units.loc[units["unit_id"].astype(str) == str(unit_id), "reason_parts"]
+    value = row.iloc[0] if len(row) else ""
+    return value if isinstance(value, str) else ""
+
+
 def _unit_reason(plan, unit, lang) -> str:
     """Why a unit misses the band: its own words in English; in Chinese, from its households and status."""
     if lang == "en":
         return unit.get("reason", "")
     units = plan.layers.get("units")
+    parts = _reason_parts(units, unit.get("unit_id"))
+    if parts:
+        return i18n.outcome_text(parts, lang)
     band = _band_of(plan)
     row = units[units["unit_id"].astype(str) == str(unit.get("unit_id"))] if units is not None and \
         "unit_id" in units.columns else None

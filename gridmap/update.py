@@ -395,6 +395,8 @@ def _unit_counts(units, grids) -> gpd.GeoDataFrame:
         now_broken = ids.isin(broken).to_numpy()
         out.loc[was_ok.to_numpy() & now_broken, "status"] = "edited"
         out.loc[was_ok.to_numpy() & now_broken, "reason"] = "grids out of band after a change"
+        if "reason_parts" in out.columns:  # the partitioner's reasons no longer hold: the status says it
+            out.loc[was_ok.to_numpy() & now_broken, "reason_parts"] = ""
     return out
 
 

@@ -331,3 +331,29 @@ def test_run_writes_its_files_while_the_pdf_prints(plan, tmp_path, fake_chromium
                           warnings=warnings)
     assert "report.pdf" not in paths and warnings and "boom" in warnings[0]
     assert sorted(p.name for p in (tmp_path / "failed").iterdir()) == sorted([*RUN_FILES, "manifest.json"])
+
+
+def test_unit_reasons_travel_as_data_and_read_in_chinese(li_plan, pvd_plan, tmp_path):
+    """A unit that misses the band keeps its reasons as data, so the Chinese report states them in full."""
+    from gridmap import i18n
+    from gridmap.outcomes import Outcome, outcome_parts
+    from gridmap.plan import Plan
+    from gridmap.report import _unit_reason
+
+    for plan in (li_plan, pvd_plan):
+        plan.save(tmp_path / "p.gpkg")
+        units = Plan.load(tmp_path / "p.gpkg").layers["units"]
+        bad = units[units["status"] != "ok"]
+        assert len(bad)
+        for _, unit in bad.iterrows():
+            assert unit["reason_parts"], unit["unit_id"]
+            zh = _unit_reason(plan, unit, "zh")
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in zh) and unit["reason"] not in zh
+            assert zh == i18n.outcome_text(unit["reason_parts"], "zh")
+    # a proof's band limit (an outcome's `also`) is said too
+    proof = Outcome("cp_sat_needs_top", params={"atoms": 47, "lo": 300, "hi": 500, "need_hi": 509})
+    unit = Outcome("no_split_proven", params={"atoms": 47, "households": 4069, "kmin": 9, "kmax": 13}).plus(proof)
+    parts = outcome_parts([unit])
+    assert [code for code, _ in parts] == ["no_split_proven", "cp_sat_needs_top"]
+    zh = i18n.outcome_text(parts, "zh")
+    assert "已证明不存在" in zh and "上限至少须为 509 户" in zh and "；" in zh

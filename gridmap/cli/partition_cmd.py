@@ -154,6 +154,9 @@ def _unit_reason(units, unit_id, lo, lang) -> str:
     row = units[units["unit_id"].astype(str) == str(unit_id)] if units is not None and "unit_id" in units else None
     if row is None or row.empty:
         return i18n.text("status.infeasible", lang)
+    parts = row["reason_parts"].iloc[0] if "reason_parts" in row else ""
+    if isinstance(parts, str) and parts:
+        return i18n.outcome_text(parts, lang)
     households = float(row["households"].iloc[0]) if "households" in row else float("nan")
     if households < lo:
         return i18n.message("unit_under_band", lang, households=households, lo=lo)
