@@ -115,6 +115,14 @@ _WORDS: dict[str, tuple[str, str]] = {
                           "any neighbour would pass {hi:,g}"),
     "reason.one_grid": ("该片 {atoms} 个地块只能作为一个网格（{households:,.0f} 户）",
                         "the part's {atoms} blocks can only be one grid ({households:,.0f} households)"),
+    "reason.no_grouping": ("{atoms} 个地块的户数无论如何组合都凑不成每格 {lo:,g}–{hi:,g} 户的网格（按计数证明）",
+                           "the households of the {atoms} blocks cannot be grouped into grids of "
+                           "{lo:,g}–{hi:,g} households whatever their shapes (proven by counting)"),
+    "reason.no_grouping_needs_top": ("{atoms} 个地块的户数无论如何组合都凑不成每格 {lo:,g}–{hi:,g} 户的网格（按计数证明）；"
+                                     "上限至少须为 {need_hi:,.0f} 户才可划分",
+                                     "the households of the {atoms} blocks cannot be grouped into grids of "
+                                     "{lo:,g}–{hi:,g} households whatever their shapes (proven by counting); the "
+                                     "band's top would have to be at least {need_hi:,.0f}"),
     "reason.cp_sat_infeasible": ("精确求解器证明：{atoms} 个地块无法分成连片且每格 {lo:,g}–{hi:,g} 户的网格",
                                  "the solver (CP-SAT) proves that the {atoms} blocks cannot be split into "
                                  "contiguous grids of {lo:,g}–{hi:,g} households"),

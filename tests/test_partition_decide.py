@@ -228,9 +228,13 @@ HARD = [
     ("li-buildings-300-0", "ok", "cp_sat_lns"),  # 300 atoms, mean 40, k = 21..34
     ("li-allroads-150-1", "ok", "cp_sat_lns"),  # real blocks, mean 80
     ("synth-300-3", "ok", "cp_sat_lns"),  # Voronoi cells, mean 150
-    # 50 atoms near the ceiling (mean 150) that only CP-SAT proves infeasible: the band's
-    # top would have to be at least 518 (checked below: 517 has no split, 518 one)
-    ("li-buildings-50-7", "infeasible", "cp_sat"),
+    # 50 atoms near the ceiling (mean 150) proven infeasible by counting (CP-SAT proves it
+    # too): the band's top would have to be at least 518 (checked below: 517 has no split,
+    # 518 one)
+    ("li-buildings-50-7", "infeasible", "counts"),
+    # 200 atoms at mean 150 (113 of 183 households, 14 of 366, 4 of 500, 52 empty): a
+    # grid holds two of the 183s or none, and 113 is odd (proven by counting, < 1 s)
+    ("li-buildings-200-7", "infeasible", "counts"),
     pytest.param("li-allroads-100-0", "ok", "cp_sat", marks=pytest.mark.slow),  # the LNS stalls: CP-SAT
     # on the whole piece from its hint (about 13 CPU s)
 ]
@@ -248,7 +252,7 @@ def test_sweep_pieces_are_decided(name, status, method):
     if status == "ok":
         _in_band_contiguous(d.labels, h, adj)
     if name == "li-buildings-50-7":
-        assert d.code == "cp_sat_needs_top" and d.need_hi == 518
+        assert d.code == "no_grouping_needs_top" and d.need_hi == 518
         assert cp_sat(h, adj, LO, 517.0, 1e-6, 0, 20.0)[0] == "infeasible"
         status, labels = cp_sat(h, adj, LO, 518.0, 1e-6, 0, 20.0)
         assert status == "ok"

@@ -66,7 +66,8 @@ class Decision:
         ``"ok"`` (labels in band), ``"infeasible"`` (proven: no in-band split exists) or
         ``"undecided"`` (the budget ran out).
     method : str
-        What settled it: ``"fold"``, ``"tree_dp"``, ``"cp_sat_lns"`` (the search from the
+        What settled it: ``"fold"``, ``"tree_dp"``, ``"counts"`` (the households admit no
+        grouping into in-band grids at all), ``"cp_sat_lns"`` (the search from the
         near-plan), ``"cp_sat"``; or for undecided, what was tried.
     reason : str
         Why an infeasible piece is infeasible, in a planner's words ('' otherwise).
@@ -77,7 +78,9 @@ class Decision:
         must be one grid, out of band; ``cp_sat_needs_top``: the model has no
         solution, and the band's top would have to be at least ``need_hi``;
         ``cp_sat_needs_top_range``: the same with the least top known to lie in
-        ``need_hi_min``..``need_hi_max``; ``cp_sat_infeasible``: no solution, no limit)
+        ``need_hi_min``..``need_hi_max``; ``cp_sat_infeasible``: no solution, no limit;
+        ``no_grouping``: the households admit no grouping into in-band grids at all,
+        ``no_grouping_needs_top`` the same with ``need_hi``)
         and its numbers (atoms, households, lo, hi, need_hi...).
     need_hi : float
         For a piece proven infeasible by folding: a band top it would need at least
@@ -625,6 +628,57 @@ def band_limit(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: floa
     return min(least, top), top, labels
 
 
+COUNT_MAX_VALUES = 12  # distinct household values up to which the counting proof runs
+COUNT_MAX_PATTERNS = 20_000  # grid contents (multisets of values) the counting proof enumerates at most
+
+
+def grouping_impossible(gh: np.ndarray, lo: float, hi: float, eps: float, seed: int) -> bool:
+    """True when the households cannot be grouped into grids of ``lo``-``hi`` at all, shapes ignored.
+
+    A relaxation of the exact step: every in-band split groups the atoms' households into
+    grids of ``lo``-``hi``, so if the multiset of household values has no such grouping,
+    the piece has no split. It runs only when the piece has few distinct values (at most
+    ``COUNT_MAX_VALUES``; pieces near the ceiling, whose atoms are one, two or three
+    buildings of equal households, have three or four): each grid's content is a
+    multiset of values (enumerated, at most ``COUNT_MAX_PATTERNS``) and CP-SAT, one
+    worker, decides whether whole numbers of them use every value exactly as often as
+    the piece has it. E.g. 113 atoms of 183 households among ones of 366 and 500 and
+    empty ones, band 300-500: a grid holds two or none of them, and 113 is odd.
+    Sums are tested with a tolerance of ``eps`` plus 1e-9 of ``hi`` per atom (looser
+    than the band tests, so a proof holds for the real numbers).
+    """
+    from ortools.sat.python import cp_model
+
+    vals, cnt = np.unique(gh[gh > 0], return_counts=True)
+    if len(vals) == 0 or len(vals) > COUNT_MAX_VALUES:
+        return False
+    tol = eps + 1e-9 * max(hi, 1.0)
+    pats: list[tuple[int, ...]] = []
+
+    def grow(i: int, c: list[int], s: float, used: int) -> None:
+        if len(pats) > COUNT_MAX_PATTERNS:
+            return
+        if i == len(vals):
+            if used and s >= lo - tol * used:
+                pats.append(tuple(c))
+            return
+        for k in range(int(min(cnt[i], (hi - s) // vals[i] + 1)), -1, -1):
+            if s + k * vals[i] <= hi + tol * (used + k):
+                c.append(k)
+                grow(i + 1, c, s + k * vals[i], used + k)
+                c.pop()
+
+    grow(0, [], 0.0, 0)
+    if len(pats) > COUNT_MAX_PATTERNS:
+        return False
+    m = cp_model.CpModel()
+    y = [m.NewIntVar(0, int(min(cnt[v] // c for v, c in enumerate(p) if c)), "") for p in pats]
+    for v in range(len(vals)):
+        m.Add(sum(p[v] * yp for p, yp in zip(pats, y) if p[v]) == int(cnt[v]))
+    solver = _solver(seed, 1.0, 1)
+    return solver.Solve(m) == cp_model.INFEASIBLE
+
+
 def _excess(labels: np.ndarray, h: np.ndarray, hi: float) -> float:
     return float(np.maximum(np.bincount(labels, h) - hi, 0.0).sum())
 
@@ -831,6 +885,18 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
                 starts.append(one)
                 break
     near = min(starts, key=lambda s: s[0]) if starts else None
+    if near is not None and grouping_impossible(gh, lo, hi, eps, seed):
+        # no grouping of the households at all: no split, whatever the shapes (the LNS and
+        # CP-SAT would only run out of budget); the band limit as for a CP-SAT proof
+        words = (f"the households of its {n} atoms cannot be grouped into grids of {_fmt(lo)}-{_fmt(hi)} "
+                 "whatever their shapes (proven by counting)")
+        params = dict(atoms=n, households=float(h.sum()))
+        least, top, _ = band_limit(gh, gadj, lo, hi, eps, seed, cp_time, max(hi, need), near[1])
+        if least == top:
+            return done(None, "infeasible", "counts", words + f"; the band's top would have to be at least {top}",
+                        float(top), "no_grouping_needs_top", **params)
+        return done(None, "infeasible", "counts", words, code="no_grouping", need_hi_min=float(least),
+                    need_hi_max=float(top), **params)
     hint_labels = None if near is None else near[1]
     if hint and starts:
         # LNS from each near-plan, least excess first: grids over the top re-split with
