@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.sparse import csgraph
 
-from gridmap.partition._decide import cp_sat, decide_piece, fold_pendants, tree_dp
+from gridmap.partition._decide import cp_sat, decide_piece, fold_pendants, grouping_impossible, tree_dp
 
 from .test_partition_core import HI, LO, brute_force_feasible, cells, tessellation_case
 
@@ -232,9 +232,10 @@ HARD = [
     # too): the band's top would have to be at least 518 (checked below: 517 has no split,
     # 518 one)
     ("li-buildings-50-7", "infeasible", "counts"),
-    # 200 atoms at mean 150 (113 of 183 households, 14 of 366, 4 of 500, 52 empty): a
-    # grid holds two of the 183s or none, and 113 is odd (proven by counting, < 1 s)
-    ("li-buildings-200-7", "infeasible", "counts"),
+    # 200 atoms at mean 150 (folded: 113 of 183 households, 14 of 366, 4 of 500, 52
+    # empty): a grid holds two of the 183s or none, and 113 is odd (proven by counting);
+    # the band's top would have to be 549 (three 183s); about 13 CPU s with the limit
+    pytest.param("li-buildings-200-7", "infeasible", "counts", marks=pytest.mark.slow),
     pytest.param("li-allroads-100-0", "ok", "cp_sat", marks=pytest.mark.slow),  # the LNS stalls: CP-SAT
     # on the whole piece from its hint (about 13 CPU s)
 ]
@@ -257,6 +258,24 @@ def test_sweep_pieces_are_decided(name, status, method):
         status, labels = cp_sat(h, adj, LO, 518.0, 1e-6, 0, 20.0)
         assert status == "ok"
         _in_band_contiguous(labels, h, adj, LO, 518.0)
+    if name == "li-buildings-200-7":
+        assert d.code == "no_grouping_needs_top" and d.need_hi == 549
+        assert grouping_impossible(h, LO, 548.0, 1e-6, 0) and not grouping_impossible(h, LO, 549.0, 1e-6, 0)
+
+
+def test_counting_proof_on_parity():
+    # a ring of 5 atoms of 183 households, band 300-500: grids of two, and 5 is odd; the
+    # folds cannot tell (every atom has two partners), nor the tree DP
+    h = np.full(5, 183.0)
+    i = np.arange(5)
+    adj = sp.csr_array((np.ones(10), (np.r_[i, (i + 1) % 5], np.r_[(i + 1) % 5, i])), shape=(5, 5))
+    assert grouping_impossible(h, LO, HI, 1e-6, 0)
+    assert not grouping_impossible(np.full(6, 183.0), LO, HI, 1e-6, 0)
+    d = decide_piece(h, adj, np.zeros((5, 2)), LO, HI, 1e-6, seed=0)
+    assert (d.status, d.method, d.code) == ("infeasible", "counts", "no_grouping_needs_top")
+    assert d.need_hi == 549  # three of them
+    # many distinct values: the proof does not run (no claim)
+    assert not grouping_impossible(np.linspace(1.0, 499.0, 50), LO, HI, 1e-6, 0)
 
 
 def test_lns_is_deterministic():

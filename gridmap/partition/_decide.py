@@ -891,7 +891,15 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
         words = (f"the households of its {n} atoms cannot be grouped into grids of {_fmt(lo)}-{_fmt(hi)} "
                  "whatever their shapes (proven by counting)")
         params = dict(atoms=n, households=float(h.sum()))
-        least, top, _ = band_limit(gh, gadj, lo, hi, eps, seed, cp_time, max(hi, need), near[1])
+        # the least whole top at which the households have a grouping: a lower bound of the limit
+        known, most = int(np.floor(hi + eps)) + 1, int(np.ceil(near[0] - eps))
+        while known < most:
+            mid = (known + most) // 2
+            if grouping_impossible(gh, lo, float(mid), eps, seed):
+                known = mid + 1
+            else:
+                most = mid
+        least, top, _ = band_limit(gh, gadj, lo, hi, eps, seed, cp_time, max(hi, need, known), near[1])
         if least == top:
             return done(None, "infeasible", "counts", words + f"; the band's top would have to be at least {top}",
                         float(top), "no_grouping_needs_top", **params)
