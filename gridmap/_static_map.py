@@ -247,9 +247,13 @@ def _scale_bar(extent_m: float, width: int, height: int) -> list[str]:
     bar = length / extent_m * width
     bx, by = 0.04 * width, height - 0.04 * height
     text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
-    return [f'<g><path d="M{bx:.0f} {by:.0f}h{bar:.0f}" stroke="#111111" stroke-width="30"/>'
-            f'<text x="{bx + bar / 2:.0f}" y="{by - 40:.0f}" text-anchor="middle" font-size="70" '
-            f'fill="#111111">{text}</text></g>']
+    # never cut at the frame's left edge (a short bar under a wide label), and a white halo so the
+    # bar and its length stay legible over grid edges and fills
+    cx = max(bx + bar / 2, bx + 0.3 * 70 * len(text))
+    return [f'<g><path d="M{bx:.0f} {by:.0f}h{bar:.0f}" stroke="#ffffff" stroke-width="50"/>'
+            f'<path d="M{bx:.0f} {by:.0f}h{bar:.0f}" stroke="#111111" stroke-width="30"/>'
+            f'<text x="{cx:.0f}" y="{by - 40:.0f}" text-anchor="middle" font-size="70" '
+            f'fill="#111111" stroke="#ffffff" stroke-width="14" paint-order="stroke">{text}</text></g>']
 
 
 def _north_arrow(word: str, width: int) -> list[str]:
@@ -257,4 +261,5 @@ def _north_arrow(word: str, width: int) -> list[str]:
     x, top = width - 0.04 * width, 60
     return [f'<g fill="#111111"><path d="M{x:.0f} {top}l-40 110h80z"/>'
             f'<path d="M{x:.0f} {top + 110}v70" stroke="#111111" stroke-width="12"/>'
-            f'<text x="{x:.0f}" y="{top + 270}" text-anchor="middle" font-size="90">{html.escape(word)}</text></g>']
+            f'<text x="{x:.0f}" y="{top + 270}" text-anchor="middle" font-size="90" stroke="#ffffff" '
+            f'stroke-width="14" paint-order="stroke">{html.escape(word)}</text></g>']
