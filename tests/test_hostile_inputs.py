@@ -281,27 +281,37 @@ def test_library_warnings_are_one_line(county, tmp_path, monkeypatch):
 
 
 def test_two_commands_at_once_never_mix(county, tmp_path):
-    """Two partitions into one --out at the same time: the second is refused while the first writes."""
+    """A command into an --out that another command is writing is refused; the first's outputs stay whole.
+
+    Deterministic: the first command is held mid-write (this process holds its output
+    folder, as a command does) instead of raced against a subprocess. The race this
+    test used to run depended on the first command being slower than the second's
+    start-up, and failed once in ten runs after the partition got faster.
+    """
     import subprocess
     import sys
-    import time
+
+    from gridmap._outdir import OutputDir
 
     out = tmp_path / "out"
     args = [sys.executable, "-m", "gridmap.cli.main", *map(str, partition_args(county, out))]
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
-    first = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not (out / ".gridmap.lock").exists() and first.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert first.poll() is None, "the first command ended before it could be raced"
-    second = subprocess.run(args, env=env, capture_output=True, text=True)
-    assert first.wait(timeout=120) == 0, first.stderr
+    with OutputDir(out, "partition", fresh=True) as first:
+        first.file("plan.gpkg").write_bytes(b"the first command's plan")
+        first.file("summary.json").write_text("{}")
+        second = subprocess.run(args, env=env, capture_output=True, text=True)
     assert second.returncode == 2, second.stderr
     assert second.stderr.strip().startswith("gridmap: error: --out") and "another gridmap command" in second.stderr
     assert len(second.stderr.strip().splitlines()) == 1
     manifest = json.loads((out / "manifest.json").read_text())
     assert set(manifest["files"]) == {"plan.gpkg", "summary.json"}
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "plan.gpkg", "summary.json"]
+    assert (out / "plan.gpkg").read_bytes() == b"the first command's plan"
+    # once the first is done the lock is gone: the same command now runs and replaces the outputs
+    again = subprocess.run(args, env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert (out / "plan.gpkg").read_bytes() != b"the first command's plan"
+    assert not (out / ".gridmap.lock").exists()
 
 
 # --------------------------------------------------------------------------- units
@@ -487,13 +497,17 @@ def test_roads_elsewhere(county, tmp_path):
 # --------------------------------------------------------------------------- band and grid codes
 
 
-def test_band_one_one_is_refused_before_any_work(county, tmp_path):
-    import time
+def test_band_one_one_is_refused_before_any_work(county, tmp_path, monkeypatch):
+    import gridmap.pipeline
 
-    started = time.perf_counter()
+    def never(*args, **kwargs):
+        raise AssertionError("atoms were cut or a unit partitioned before the band was refused")
+
+    # no clock: the steps that would do the work fail the test if they are reached at all
+    for name in ("build_atoms", "atoms_from_polygons", "_plan_unit_task"):
+        monkeypatch.setattr(gridmap.pipeline, name, never)
     refused([*partition_args(county, tmp_path / "out"), "--band", 1, 1], "band: unit 2 (Ward 2)",
             "at most 900 grids per unit", "raise the band's MAX or split the unit", out=tmp_path / "out")
-    assert time.perf_counter() - started < 30  # no atoms were cut, no unit partitioned
 
 
 def test_more_than_900_grids_in_a_unit(county, tmp_path):

@@ -270,9 +270,10 @@ def test_charts_are_labelled_and_lie_down_when_many():
 
 
 FAKE_CHROMIUM = """#!/bin/sh
-# a stand-in for Chromium's --print-to-pdf: waits, then writes a PDF (or fails when FAKE_FAIL is set)
+# a stand-in for Chromium's --print-to-pdf: waits (until the file $FAKE_GO exists when set), then writes a PDF
+# (or fails when FAKE_FAIL is set)
 for a in "$@"; do case "$a" in --print-to-pdf=*) out="${a#--print-to-pdf=}";; esac; done
-sleep 0.6
+if [ -n "$FAKE_GO" ]; then while [ ! -e "$FAKE_GO" ]; do sleep 0.05; done; else sleep 0.6; fi
 if [ -n "$FAKE_FAIL" ]; then echo "boom: no display" >&2; exit 3; fi
 printf '%%PDF-1.4 fake' > "$out"
 """
@@ -288,14 +289,15 @@ def fake_chromium(tmp_path, monkeypatch):
 
 
 def test_pdf_prints_beside_other_work_and_lands_atomically(li_plan, tmp_path, fake_chromium, monkeypatch):
-    import time
-
     report = build_report(li_plan, lang="en", validate=False, maps=False)
     out = tmp_path / "out"
-    started = time.perf_counter()
+    go = tmp_path / "go"
+    monkeypatch.setenv("FAKE_GO", str(go))
+    # the browser cannot finish before `go` exists: start_pdf returning at all shows it does not wait for it
+    # (no clock involved, so a loaded machine cannot fail this)
     printing = report.start_pdf(out / "report.pdf")
-    assert time.perf_counter() - started < 0.5  # returns while the browser still works
-    assert not (out / "report.pdf").exists()
+    assert printing.process.poll() is None and not (out / "report.pdf").exists()
+    go.touch()
     assert printing.wait() == out / "report.pdf"
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
     assert [p.name for p in out.iterdir()] == ["report.pdf"]  # no temporary file left
