@@ -662,7 +662,11 @@ def grouping_impossible(gh: np.ndarray, lo: float, hi: float, eps: float, seed: 
             if used and s >= lo - tol * used:
                 pats.append(tuple(c))
             return
-        for k in range(int(min(cnt[i], (hi - s) // vals[i] + 1)), -1, -1):
+        # at most as many as fit (one more: the tolerance); all of them when they all fit, which also keeps a
+        # tiny value (households near 0) from overflowing the division
+        room = hi - s
+        most = int(cnt[i]) if room >= vals[i] * cnt[i] else min(int(cnt[i]), int(room // vals[i]) + 1)
+        for k in range(most, -1, -1):
             if s + k * vals[i] <= hi + tol * (used + k):
                 c.append(k)
                 grow(i + 1, c, s + k * vals[i], used + k)
