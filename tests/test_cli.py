@@ -290,3 +290,22 @@ def test_progress_is_silent_when_piped(capsys):
     progress("partition", 3, 3)
     progress.close()
     assert capsys.readouterr().err == ""
+
+
+def test_partition_lock_marks_grids_and_bad_lock_writes_nothing(tmp_path, pvd_files, pvd_plan):
+    """``partition --lock/--lock-file`` marks the named grids locked; an unknown id is a one-line error, exit 2."""
+    ids = sorted(pvd_plan.grids["grid_id"].astype(str))
+    (tmp_path / "locks.txt").write_text(f"# walked in May\n{ids[2]}\n", encoding="utf-8")
+    args = ["partition", "--area", pvd_files["area"], "--units", pvd_files["wards"], "--unit-id", "id",
+            "--households", pvd_files["blocks"], "--households-column", "TOTPOP", "--households-divisor", 2.3,
+            "--urban", "all"]
+    code, out = run(*args, "--lock", ids[0], "--lock", ids[1], "--lock-file", tmp_path / "locks.txt",
+                    "--out", tmp_path / "out", "-q")
+    assert code == 0, out
+    import gridmap
+
+    grids = gridmap.Plan.load(tmp_path / "out" / "plan.gpkg").grids
+    assert sorted(grids.loc[grids["locked"].astype(bool), "grid_id"].astype(str)) == ids[:3]
+    code, out = run(*args, "--lock", "no-such-grid", "--out", tmp_path / "bad", "-q")
+    assert code == 2 and "no-such-grid" in out and len(out.strip().splitlines()) == 1, out
+    assert not (tmp_path / "bad").exists()
