@@ -23,20 +23,103 @@ def shared_edges(geoms: np.ndarray, *, min_length: float = MIN_SHARED_M, among: 
     Returns ``(i, j, length, lines)``: int arrays with i < j, shared length (m), and the
     shared boundary as (Multi)LineStrings. ``among``: a boolean mask; only pairs with at
     least one polygon in it are measured (the rest are left out), in the same order.
+
+    Atoms tile their area and neighbours are cut from the same lines, so most shared
+    boundaries are runs of identical segments: those are found by sorting all ring
+    segments (near-linear, :func:`_segment_pairs`). Only a pair of polygons that both have
+    a segment no other polygon repeats (the area's edge, or a neighbour with a vertex the
+    other lacks) has its boundaries intersected (:func:`_geometric`). The result is the
+    intersection of the two boundaries for every pair, as the geometric method alone
+    gives it, when polygons do not overlap: an edge of a polygon all of whose segments
+    are repeated is shared with exactly the polygon that repeats it.
     """
     geoms = np.asarray(geoms, dtype=object)
-    tree = shapely.STRtree(geoms)
-    i, j = tree.query(geoms, predicate="intersects")
+    # candidate pairs in the tree's order (the order of the result, which callers' ties follow)
+    i, j = shapely.STRtree(geoms).query(geoms)
     keep = i < j
     if among is not None:
         keep &= among[i] | among[j]
     i, j = i[keep], j[keep]
-    boundaries = shapely.boundary(geoms)
-    lines = shapely.intersection(boundaries[i], boundaries[j])
-    lines = _lineal(lines)
-    length = shapely.length(lines)
+    n = len(geoms)
+    length = np.zeros(len(i))
+    lines = np.empty(len(i), dtype=object)
+    pair_a, pair_b, pair_lines, open_ = _segment_pairs(geoms)
+    if len(pair_a):
+        # look the candidates up among the segment pairs (keys a * n + b, a < b)
+        key = pair_a * n + pair_b
+        want = i.astype(np.int64) * n + j
+        at = np.searchsorted(key, want)
+        found = at < len(key)
+        found[found] = key[at[found]] == want[found]
+        lines[found] = pair_lines[at[found]]
+        length[found] = shapely.length(lines[found])
+    fallback = open_[i] & open_[j]
+    if fallback.any():
+        lines[fallback] = _geometric(geoms, i[fallback], j[fallback])
+        length[fallback] = shapely.length(lines[fallback])
     keep = length >= min_length
     return i[keep], j[keep], length[keep], lines[keep]
+
+
+def _geometric(geoms: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The line parts of the intersection of the boundaries of polygons ``i`` and ``j``."""
+    used, index = np.unique(np.concatenate([i, j]), return_inverse=True)
+    boundaries = shapely.boundary(geoms[used])
+    return _lineal(shapely.intersection(boundaries[index[:len(i)]], boundaries[index[len(i):]]))
+
+
+def _segment_pairs(geoms: np.ndarray):
+    """Polygons joined by identical ring segments, and the polygons that have a segment no other has.
+
+    Returns ``(a, b, lines, open_)``: pairs a < b sorted by (a, b), each with the line merge
+    of the segments both have; and a boolean per polygon, True when one of its segments
+    is not repeated exactly once by another polygon (on the area's edge, or not noded with
+    its neighbour: its pairs are measured geometrically).
+    """
+    n = len(geoms)
+    open_ = np.zeros(n, dtype=bool)
+    empty = np.array([], dtype=np.int64)
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    polygons = shapely.get_type_id(parts) == 3
+    open_[owner[~polygons]] = True  # not a polygon part: leave it to the geometric method
+    parts, owner = parts[polygons], owner[polygons]
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    if len(coords) < 2:
+        return empty, empty, np.array([], dtype=object), np.ones(n, dtype=bool)
+    same = ring[1:] == ring[:-1]
+    start, end = coords[:-1][same], coords[1:][same]
+    seg_owner = owner[ring_part[ring[:-1][same]]]
+    moving = (start != end).any(axis=1)  # repeated vertices make no segment
+    start, end, seg_owner = start[moving], end[moving], seg_owner[moving]
+    # each segment from its lower end (x, then y), so both polygons' copies are equal
+    swap = (start[:, 0] > end[:, 0]) | ((start[:, 0] == end[:, 0]) & (start[:, 1] > end[:, 1]))
+    lo = np.where(swap[:, None], end, start)
+    hi = np.where(swap[:, None], start, end)
+    order = np.lexsort((seg_owner, hi[:, 1], hi[:, 0], lo[:, 1], lo[:, 0]))
+    lo, hi, seg_owner, start, end = lo[order], hi[order], seg_owner[order], start[order], end[order]
+    new = np.r_[True, (lo[1:] != lo[:-1]).any(axis=1) | (hi[1:] != hi[:-1]).any(axis=1)]
+    group = np.cumsum(new) - 1
+    size = np.bincount(group)
+    first = np.flatnonzero(new)
+    # a segment held by one polygon, or by more than two, or twice by one: not settled here
+    twice = size == 2
+    twice[twice] = seg_owner[first[twice]] != seg_owner[first[twice] + 1]
+    unsettled = ~twice[group]
+    open_[seg_owner[unsettled]] = True
+    rows = first[twice]
+    a, b = seg_owner[rows], seg_owner[rows + 1]  # sorted by owner within a segment: a < b
+    if len(rows) == 0:
+        return empty, empty, np.array([], dtype=object), open_
+    by_pair = np.lexsort((np.arange(len(rows)), b, a))
+    a, b, rows = a[by_pair], b[by_pair], rows[by_pair]
+    # in the direction of the lower polygon's ring, as its boundary's intersection gives them
+    segments = shapely.linestrings(np.stack([start[rows], end[rows]], axis=1))
+    start_pair = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])]
+    pair = np.cumsum(start_pair) - 1
+    merged = shapely.line_merge(shapely.multilinestrings(segments, indices=pair))
+    keep = np.flatnonzero(start_pair)
+    return a[keep].astype(np.int64), b[keep].astype(np.int64), merged, open_
 
 
 def _lineal(geoms: np.ndarray) -> np.ndarray:

@@ -164,3 +164,40 @@ def test_union_by_group_is_the_groupby_union():
     got = union_by_group(cells, keys)
     assert len(got) == len(expected) == 3
     assert all(a.equals_exact(b, 0) for a, b in zip(got, expected.to_numpy()))
+
+
+def _geometric_edges(faces, min_length=0.5):
+    """Every candidate pair's boundaries intersected (the method shared_edges falls back to)."""
+    from gridmap.graph import _geometric
+
+    i, j = shapely.STRtree(faces).query(faces)
+    keep = i < j
+    i, j = i[keep], j[keep]
+    lines = _geometric(faces, i, j)
+    length = shapely.length(lines)
+    keep = length >= min_length
+    return i[keep], j[keep], length[keep], lines[keep]
+
+
+def test_shared_edges_by_segments_equal_the_boundaries_intersected():
+    # a noded coverage (Voronoi cells clipped to a square, one with a hole filled by another
+    # cell) and a non-noded one (a T-junction: a vertex of one neighbour the other lacks,
+    # and blocks of a unit border cut on one side only): same pairs, order, lengths, lines
+    rng = np.random.default_rng(3)
+    square = shapely.box(0, 0, 1000, 1000)
+    cells = shapely.intersection(shapely.get_parts(shapely.voronoi_polygons(
+        shapely.multipoints(rng.uniform(0, 1000, (300, 2))), extend_to=square)), square)
+    inner = shapely.buffer(shapely.Point(shapely.get_coordinates(cells[0].centroid)[0]), 1.0, quad_segs=2)
+    holed = np.concatenate([[shapely.difference(cells[0], inner), inner], cells[1:]])
+    t_junction = np.array([shapely.box(0, 0, 10, 20), shapely.box(10, 0, 20, 10), shapely.box(10, 10, 20, 20),
+                           shapely.Polygon([(0, 20), (20, 20), (20, 30), (0, 30)]),
+                           shapely.Polygon([(20, 0), (30, 0), (30, 30), (20, 30), (20, 15)])])
+    for faces in (cells, holed, t_junction):
+        expected, got = _geometric_edges(faces), shared_edges(faces)
+        for e, g in zip(expected[:3], got[:3]):
+            assert np.array_equal(e, g)
+        assert shapely.equals_exact(expected[3], got[3], 0).all()
+    # the T-junction's neighbours are found with their full shared length
+    i, j, length, _ = shared_edges(t_junction)
+    assert dict(zip(zip(i.tolist(), j.tolist()), length.tolist()))[(0, 1)] == 10.0
+    assert dict(zip(zip(i.tolist(), j.tolist()), length.tolist()))[(0, 2)] == 10.0
