@@ -88,8 +88,12 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
     (:func:`gridmap.roads.contract`; the same times, several times fewer nodes); for
     ``min_time`` a grid's candidates are its junctions, dead ends, household nodes and
     border nodes, since along a chain between two of them the weighted time is concave
-    and least at an end (``max_reached`` keeps every node of the grid). All candidates
-    are screened by one reverse multi-source
+    and least at an end (``max_reached`` keeps every node of the grid). A grid whose
+    households stand at no more than 64 distinct road nodes is evaluated exactly: one
+    reverse multi-source :func:`scipy.sparse.csgraph.dijkstra` from those nodes gives
+    every candidate's times, and the best of all candidates wins (candidates of equal
+    objective, to the last bit of rounding, are taken in node order). Otherwise all
+    candidates are screened by one reverse multi-source
     :func:`scipy.sparse.csgraph.dijkstra` from the grid's households pooled into cells;
     the best ``config.candidates`` are evaluated exactly with one forward multi-source
     call on the grid's neighbourhood (its box widened by ``search_margin_m``), then as
@@ -186,6 +190,10 @@ def _groups(keys, values: np.ndarray) -> dict:
     return dict(zip(uniques, np.split(np.asarray(values)[order], np.cumsum(np.bincount(codes))[:-1])))
 
 
+#: At most this many distinct household nodes in a grid: its base is searched exactly,
+#: from the households backwards (as many sources as the screen's 8 × 8 pools at most).
+_EXACT_SOURCES = 64
+
 #: Grids per batch of base searches sent to an executor (memory: their subgraphs).
 _CHUNK = 256
 
@@ -252,7 +260,15 @@ def _grid_base(task) -> tuple[int, float]:
     limit = limit_s if objective == "max_reached" else np.inf
     network_id = np.empty(sub.shape[0], dtype=np.int64)  # subgraph id -> network id, for the candidates
     network_id[cand_l] = cand
-    if len(cand) > k:
+    sources, which = np.unique(nodes_l, return_inverse=True)
+    if len(cand) > k and len(sources) <= _EXACT_SOURCES:
+        # Few household nodes: one reverse search from them gives every candidate's exact
+        # times (candidates × households), so the whole grid is evaluated, not a shortlist:
+        # the optimum over all candidates, in one csgraph call instead of three.
+        back = dijkstra(sub.T.tocsr(), sources, limit=limit)[:, cand_l]
+        times = back[which.ravel()].T + walk
+        best = _best(times, w, objective, limit_s)
+    elif len(cand) > k:
         keep, horizon = _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s)
         rest_l = np.delete(cand_l, keep)
         cand, cand_l = cand[keep], cand_l[keep]
