@@ -134,17 +134,30 @@ def _cut_task(task):
 def atoms_from_polygons(blocks: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Use given polygons (census blocks) as atoms, each in the unit it overlaps most."""
     blocks = blocks.to_crs(units.crs).reset_index(drop=True)
-    inter = gpd.overlay(blocks[["geometry"]].assign(_b=np.arange(len(blocks))),
-                        units[["unit_id", "geometry"]], how="intersection", keep_geom_type=True)
-    if inter.empty:
+    geoms = blocks.geometry.to_numpy()
+    unit_of = np.full(len(blocks), None, dtype=object)
+    # A valid block of positive area that one unit covers overlaps that unit most (units do
+    # not overlap): no overlay needed. Only the rest (blocks across a unit border, outside,
+    # or under overlapping units) are intersected with their units.
+    unit_idx, block_idx = shapely.STRtree(geoms).query(units.geometry.to_numpy(), predicate="covers")
+    simple = (np.bincount(block_idx, minlength=len(blocks)) == 1) & (shapely.area(geoms) > 0) & shapely.is_valid(geoms)
+    one = simple[block_idx]
+    unit_of[block_idx[one]] = units["unit_id"].to_numpy()[unit_idx[one]]
+    rest = np.flatnonzero(~simple)
+    if len(rest):
+        inter = gpd.overlay(blocks.iloc[rest][["geometry"]].assign(_b=rest),
+                            units[["unit_id", "geometry"]], how="intersection", keep_geom_type=True)
+        if not inter.empty:
+            inter["_a"] = inter.geometry.area
+            best = inter.loc[inter.groupby("_b")["_a"].idxmax(), ["_b", "unit_id"]]
+            unit_of[best["_b"].to_numpy()] = best["unit_id"].to_numpy()
+    found = np.array([u is not None for u in unit_of], dtype=bool)
+    if not found.any():
         raise InputError("atoms: no block overlaps any unit (check the CRS of both layers)")
-    inter["_a"] = inter.geometry.area
-    best = inter.loc[inter.groupby("_b")["_a"].idxmax(), ["_b", "unit_id"]].set_index("_b")["unit_id"]
-    outside = len(blocks) - len(best)
+    outside = int((~found).sum())
     if outside:
         raise InputError(f"atoms: {outside} block(s) lie outside every unit")
-    atoms = gpd.GeoDataFrame({"unit_id": best.reindex(range(len(blocks))).to_numpy()},
-                             geometry=blocks.geometry.values, crs=units.crs)
+    atoms = gpd.GeoDataFrame({"unit_id": unit_of}, geometry=blocks.geometry.values, crs=units.crs)
     # a block in several parts (islands, a block split by a river) is one atom per part: the
     # household count sits at one inner point, so it stays in exactly one of them
     atoms = atoms.explode(index_parts=False).reset_index(drop=True)

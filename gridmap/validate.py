@@ -347,6 +347,7 @@ class _Check:
         self.area = shapely.area(self.geoms)
         self.present = ~shapely.is_empty(self.geoms) & (self.area > 0)
         self.tree = shapely.STRtree(np.where(self.present, self.geoms, None))
+        self.coverage = None  # the union of the grids, once gaps() has made it
 
     # ------------------------------------------------------------------ helpers
 
@@ -432,7 +433,7 @@ class _Check:
 
     def gaps(self, area, units):
         """Gaps: the area less the grids' union; grids reaching outside the area."""
-        coverage = shapely.union_all(self.geoms[self.present])
+        coverage = self.coverage = shapely.union_all(self.geoms[self.present])
         if area is not None and len(area):
             outline, source = shapely.union_all(area.geometry.to_numpy()), "area"
         elif units is not None and len(units):
@@ -447,8 +448,13 @@ class _Check:
         else:
             gaps = shapely.get_parts(shapely.difference(outline, coverage))
             self.checks["gap"] = self.checks["outside_area"] = "checked"
-            outside = shapely.difference(self.geoms, outline)
-            outside_area = shapely.area(outside)
+            # only grids the outline does not cover have a part outside it
+            shapely.prepare(outline)
+            uncovered = np.flatnonzero(~shapely.covers(outline, self.geoms))
+            outside = np.full(len(self.geoms), None, dtype=object)
+            outside[uncovered] = shapely.difference(self.geoms[uncovered], outline)
+            outside_area = np.zeros(len(self.geoms))
+            outside_area[uncovered] = shapely.area(outside[uncovered])
             for i in np.flatnonzero(self.present & (outside_area > self.tol)):
                 self.add("outside_area", i, _d("outside_area", area=float(outside_area[i]),
                                                share=float(outside_area[i] / self.area[i]), source=source),
@@ -468,6 +474,12 @@ class _Check:
     def overlaps(self):
         """Overlaps: intersections of grid pairs (found with the STRtree) larger than the tolerance."""
         self.checks["overlap"] = "checked"
+        if self.coverage is not None:
+            # The grids' areas exceed their union's by at least the area any two of them
+            # share: when that excess is within the tolerance, no pair can overlap by more.
+            excess = float(self.area[self.present].sum()) - float(shapely.area(self.coverage))
+            if excess <= 0.5 * self.tol:
+                return
         a, b = self.tree.query(self.geoms, predicate="intersects")
         keep = (a < b) & self.present[a] & self.present[b]
         a, b = a[keep], b[keep]
@@ -519,8 +531,20 @@ class _Check:
             label = _UNIT_LEVEL_NAMES.get(int(level), "unit") if level is not None else "unit"
             ugeoms = units.geometry.to_numpy()[rows]
             gi, uj = shapely.STRtree(ugeoms).query(self.geoms, predicate="intersects")
-            pieces = shapely.intersection(self.geoms[gi], ugeoms[uj])
-            frame = pd.DataFrame({"grid": gi, "unit": uj, "area": shapely.area(pieces)})
+            # a grid that one unit of the level covers is its own piece of that unit (no
+            # overlay); only the other pairs are intersected
+            cu, cg = self.tree.query(ugeoms, predicate="covers")
+            alone = np.bincount(cg, minlength=len(self.geoms)) == 1
+            cover = np.full(len(self.geoms), -1)
+            cover[cg[alone[cg]]] = cu[alone[cg]]
+            whole = cover[gi] == uj
+            pieces = np.empty(len(gi), dtype=object)
+            pieces[whole] = self.geoms[gi[whole]]
+            pieces[~whole] = shapely.intersection(self.geoms[gi[~whole]], ugeoms[uj[~whole]])
+            area = np.empty(len(gi))
+            area[whole] = self.area[gi[whole]]
+            area[~whole] = shapely.area(pieces[~whole])
+            frame = pd.DataFrame({"grid": gi, "unit": uj, "area": area})
             frame = frame[frame["area"] > 0]
             if frame.empty:
                 continue
