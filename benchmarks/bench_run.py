@@ -13,7 +13,9 @@ that imports count as they do for a user:
 * **command**: ``python -m gridmap.cli.main run ... -q`` as a user runs it, its wall
   time and peak resident memory (``VmHWM`` of the child, via ``resource``).
 
-Prints the median of the repeats for every step and the command. ``--synthetic N``
+Prints the median of the repeats for every step and the command. ``--osm-cache``: ``off``
+(default: every run parses the extract, as before the cache), ``warm`` (a cache folder of
+its own, filled by one unmeasured read first: a re-run of the same extract). ``--synthetic N``
 instead times ``make_plan`` + staffing + reach + outputs on a synthetic tessellation of N
 atoms (Voronoi blocks with household counts as the atoms, a street on every block edge;
 clearly synthetic), for the 100,000-atom target.
@@ -71,8 +73,12 @@ def _child_steps(run_args: list[str], out: str) -> dict:
     return times
 
 
+def _env() -> dict:
+    return dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+
 def _run_child(args: list[str]) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = _env()
     done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         raise SystemExit(f"child failed:\n{done.stderr[-3000:]}")
@@ -81,7 +87,7 @@ def _run_child(args: list[str]) -> dict:
 
 def _command(run_args: list[str], out: str) -> tuple[float, float]:
     """Wall seconds and peak MB of ``python -m gridmap.cli.main run`` (a fresh process)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = _env()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "gridmap.cli.main", "run", *run_args, "--out", out, "-q"],
@@ -114,8 +120,15 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-command", action="store_true", help="skip timing the real command")
     parser.add_argument("--synthetic", type=int, help="time a synthetic tessellation of this many atoms instead")
+    parser.add_argument("--osm-cache", choices=("off", "warm"), default="off",
+                        help="the parsed-extract cache: off (parse every run) or warm (filled once first)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench_run_") as tmp:
+        os.environ["GRIDMAP_CACHE"] = "on" if args.osm_cache == "warm" else "off"
+        os.environ["GRIDMAP_CACHE_DIR"] = str(Path(tmp) / "cache")
+        if args.osm_cache == "warm" and "--osm" in run_args:
+            subprocess.run([sys.executable, "-c", "import sys; from gridmap.inputs.osm import read_osm; read_osm(sys.argv[1])",
+                            run_args[run_args.index("--osm") + 1]], env=_env(), check=True)
         if args.synthetic:
             rows = [_run_child(["--child-synthetic", str(args.synthetic), str(Path(tmp) / f"s{i}")])
                     for i in range(args.repeats)]
@@ -125,7 +138,7 @@ def main(argv=None):
                 print(f"  {key:<28s} {value:10.2f}")
             return
         rows = [_run_child(["--child-steps", str(Path(tmp) / f"steps{i}"), *run_args]) for i in range(args.repeats)]
-        print(f"gridmap run {' '.join(run_args)}")
+        print(f"gridmap run {' '.join(run_args)}  (OSM cache {args.osm_cache})")
         print(f"per step, seconds, median of {args.repeats} fresh processes:")
         for key, value in _medians(rows).items():
             print(f"  {key:<28s} {value:8.2f}")

@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled real data, and plans made from it once per test session."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,6 +13,10 @@ from hypothesis import settings
 # that fails at random blocks every landing (#18). Failures found once become explicit cases.
 settings.register_profile("gridmap", derandomize=True, database=None, print_blob=True)
 settings.load_profile("gridmap")
+
+# Every test reads its OSM extract afresh (the cache is tested on its own, in a folder of its own);
+# CLI runs in subprocesses inherit this.
+os.environ["GRIDMAP_CACHE"] = "off"
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 LIECHTENSTEIN = DATA / "liechtenstein.osm.pbf"

@@ -542,3 +542,40 @@ def test_download_osm_reports_overpass_errors(fake_overpass: dict, tmp_path: Pat
                        r"API reported: runtime error: Query timed out"):
         download_osm("Testland", target)
     assert list(tmp_path.iterdir()) in ([], [tmp_path / "cache"])
+
+
+def test_the_cache_gives_the_layers_read_and_follows_the_files_bytes(tmp_path, monkeypatch):
+    import shutil
+
+    from gridmap.inputs import osm as osm_module
+
+    monkeypatch.setenv("GRIDMAP_CACHE_DIR", str(tmp_path / "cache"))
+    extract = tmp_path / "li.osm.pbf"
+    shutil.copy(LIECHTENSTEIN, extract)
+    fresh = osm_module.read_osm(extract, cache=False)
+    assert not (tmp_path / "cache").exists()  # off: nothing written
+    first = osm_module.read_osm(extract, cache=True)
+    entries = list((tmp_path / "cache").glob("osm-*.pickle"))
+    assert len(entries) == 1
+    calls = []
+    monkeypatch.setattr(osm_module, "_scan", lambda path: calls.append(path))
+    warm = osm_module.read_osm(extract, cache=True)
+    assert calls == []  # loaded, not parsed
+    for name in fresh.counts():
+        for layers in (first, warm):
+            got, want = getattr(layers, name), getattr(fresh, name)
+            assert list(got.dtypes) == list(want.dtypes)
+            pd.testing.assert_frame_equal(got.drop(columns="geometry"), want.drop(columns="geometry"))
+            assert shapely.equals_exact(got.geometry.values, want.geometry.values, 0).all()
+    # another file's bytes are another entry; an unreadable entry is read again
+    monkeypatch.undo()
+    monkeypatch.setenv("GRIDMAP_CACHE_DIR", str(tmp_path / "cache"))
+    entries[0].write_bytes(b"not a pickle")
+    again = osm_module.read_osm(extract, cache=True)
+    assert len(again.roads) == len(fresh.roads)
+    with open(extract, "ab") as handle:
+        handle.write(b"\0")
+    assert osm_module._cache_entry(extract) != entries[0]
+    # the environment turns it off
+    monkeypatch.setenv("GRIDMAP_CACHE", "off")
+    assert not osm_module._cache_on()

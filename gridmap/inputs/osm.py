@@ -8,6 +8,12 @@ all in EPSG:4326 with a fixed set of columns, even when a layer is empty.
 out of the boundaries. `download_osm` fetches an extract through the Overpass API
 (online, only when asked).
 
+The parsed layers of an extract are kept in the user's cache folder under a digest of
+the file's bytes (and of this reader's code and the libraries' versions), so reading the
+same extract again (a county office re-running its plan) loads them instead of parsing:
+``$GRIDMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/gridmap``, else ``~/.cache/gridmap``;
+``GRIDMAP_CACHE=off`` turns it off (the test suite does), as does ``read_osm(..., cache=False)``.
+
 Missing string tags are ``''``, missing numbers ``NaN``. Data read from OSM is
 © OpenStreetMap contributors, available under the ODbL 1.0
 (https://opendatacommons.org/licenses/odbl/1-0/); keep that notice on anything
@@ -16,8 +22,10 @@ derived from it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import pickle
 import tempfile
 import time
 from dataclasses import dataclass, fields
@@ -153,6 +161,7 @@ def read_osm(
     path: str | os.PathLike[str],
     *,
     bbox: tuple[float, float, float, float] | None = None,
+    cache: bool | None = None,
 ) -> OsmLayers:
     """Read the layers gridmap needs from an OSM extract.
 
@@ -164,6 +173,10 @@ def read_osm(
     bbox
         Optional ``(west, south, east, north)`` in degrees (EPSG:4326). Only
         features whose geometry intersects the box are kept; they are not clipped.
+    cache
+        Keep the layers read from this file in the cache folder, and load them from
+        there when the file's bytes are the same (see the module's notes). None: unless
+        the environment variable ``GRIDMAP_CACHE`` is ``off`` (or ``0``, ``no``, ``false``).
 
     Returns
     -------
@@ -192,14 +205,20 @@ def read_osm(
     _check_file(path)
 
     start = time.perf_counter()
-    try:
-        collected = _scan(path)
-    except RuntimeError as exc:
-        raise InputError(f"cannot read OSM file {path}: {_one_line(exc)}") from exc
+    # the whole extract is cached, a box is applied after (as _frame applies it)
+    entry = _cache_entry(path) if box is None and (_cache_on() if cache is None else cache) else None
+    layers = _cache_load(entry) if entry is not None else None
+    if layers is None:
+        try:
+            collected = _scan(path)
+        except RuntimeError as exc:
+            raise InputError(f"cannot read OSM file {path}: {_one_line(exc)}") from exc
 
-    layers = OsmLayers(**{
-        name: _frame(name, rows, wkbs, box) for name, (rows, wkbs) in collected.items()
-    })
+        layers = OsmLayers(**{
+            name: _frame(name, rows, wkbs, box) for name, (rows, wkbs) in collected.items()
+        })
+        if entry is not None:
+            _cache_store(entry, layers)
     log.info(
         "read %s in %.1f s: %s", path, time.perf_counter() - start,
         ", ".join(f"{n} {name}" for name, n in layers.counts().items()),
@@ -404,6 +423,74 @@ def download_osm(place: str, path: str | os.PathLike[str]) -> Path:
 
 
 # --- reading -----------------------------------------------------------------
+
+
+#: Cached extracts kept (the least recently used beyond these are removed).
+CACHE_ENTRIES = 8
+
+
+def _cache_on() -> bool:
+    return os.environ.get("GRIDMAP_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
+
+
+def _cache_dir() -> Path:
+    folder = os.environ.get("GRIDMAP_CACHE_DIR")
+    if folder:
+        return Path(folder)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gridmap"
+
+
+def _cache_entry(path: Path) -> Path | None:
+    """The cache file of this extract: a digest of its bytes, of this reader's code and of the
+    versions of the libraries that build and pickle the layers (None: the file cannot be read)."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for source in (Path(__file__), Path(__file__).parents[1] / "osm_classes.py"):
+        digest.update(source.read_bytes())
+    for package in ("osmium", "shapely", "pandas", "geopandas", "pyproj", "numpy"):
+        try:
+            digest.update(f"{package}={version(package)};".encode())
+        except Exception:  # noqa: BLE001 - no version known: still a key
+            digest.update(package.encode())
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return _cache_dir() / f"osm-{digest.hexdigest()[:32]}.pickle"
+
+
+def _cache_load(entry: Path) -> OsmLayers | None:
+    """The layers cached in ``entry``, or None when absent or unreadable (then read again)."""
+    try:
+        with open(entry, "rb") as handle:
+            layers = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a missing, partial or stale entry is read again
+        return None
+    if not isinstance(layers, OsmLayers):
+        return None
+    try:
+        os.utime(entry)  # recently used
+    except OSError:
+        pass
+    return layers
+
+
+def _cache_store(entry: Path, layers: OsmLayers) -> None:
+    """Write ``layers`` to ``entry`` atomically, keeping the newest CACHE_ENTRIES; errors are ignored
+    (a read-only or full cache folder only costs the next read its parse)."""
+    from gridmap._atomic import atomic_path
+
+    try:
+        with atomic_path(entry) as tmp, open(tmp, "wb") as handle:
+            pickle.dump(layers, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        kept = sorted(entry.parent.glob("osm-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[CACHE_ENTRIES:]:
+            old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.info("OSM cache: not written (%s)", exc)
 
 
 def _check_file(path: Path) -> None:
