@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from gridmap._atomic import atomic_path
+from gridmap._atomic import atomic_path, unsynced_sqlite
 from gridmap.config import RuleSet
 from gridmap.errors import InputError, MissingLayerError
 
@@ -99,15 +99,15 @@ class Plan:
     def save(self, path: str | Path, *, with_meta: bool = True) -> Path:
         """Write every layer (and the metadata table ``meta``) to one GeoPackage, atomically."""
         path = Path(path)
-        with atomic_path(path) as tmp:
+        with atomic_path(path) as tmp, unsynced_sqlite():
             names = [n for n in LAYER_ORDER if n in self.layers]
             names += sorted(set(self.layers) - set(names))
             for name in names:
-                pyogrio.write_dataframe(_writable(self.layers[name]), tmp, layer=name, driver="GPKG")
+                pyogrio.write_dataframe(_writable(self.layers[name]), tmp, layer=name, driver="GPKG", use_arrow=True)
             if with_meta:
                 meta = pd.DataFrame({"key": list(self.meta), "value": [json.dumps(v, ensure_ascii=False, default=str)
                                                                       for v in self.meta.values()]})
-                pyogrio.write_dataframe(meta, tmp, layer="meta", driver="GPKG")
+                pyogrio.write_dataframe(meta, tmp, layer="meta", driver="GPKG", use_arrow=True)
                 _style(tmp, self)
         return path
 

@@ -29,6 +29,7 @@ import pandas as pd
 from gridmap import i18n
 from gridmap.accounting import input_notes
 from gridmap._atomic import write_bytes
+from gridmap._chromium import PdfPrint
 from gridmap._levels import county_name, townships
 from gridmap._toml import Rules, read_toml
 from gridmap.errors import InputError
@@ -177,14 +178,25 @@ class Report:
         """
         return self.start_pdf(path, chromium=chromium, timeout_s=timeout_s).wait()
 
-    def start_pdf(self, path, *, page=None, chromium: str | None = None, timeout_s: float = 120.0) -> "PdfPrint":
+    def start_pdf(self, path, *, page=None, chromium: str | None = None, timeout_s: float = 120.0,
+                  printing: "PdfPrint | None" = None) -> "PdfPrint":
         """Start printing the report to ``path`` and return at once: :meth:`PdfPrint.wait` finishes it.
 
         ``page``: the report already written as HTML (:meth:`to_html`), printed from there;
-        otherwise the page is written to a temporary folder first. The caller writes its
-        other files meanwhile (``gridmap run``): Chromium spends most of its time starting.
+        otherwise the page is written into the printer's temporary folder first. The caller
+        writes its other files meanwhile (``gridmap run``). ``printing``: a
+        :class:`~gridmap._chromium.PdfPrint` started earlier (its browser already up:
+        Chromium spends most of a print starting); else one starts now.
         """
-        return PdfPrint(self, Path(path), page=page, chromium=chromium, timeout_s=timeout_s)
+        printing = printing or PdfPrint(chromium, timeout_s=timeout_s)
+        try:
+            if page is None:
+                page = printing.tmp / "report.html"
+                page.write_text(self.html(), encoding="utf-8")
+            return printing.start(page, path)
+        except BaseException:
+            printing.cancel()
+            raise
 
     def to_markdown(self, path) -> Path:
         """A Markdown file, its maps and plots as SVG files beside it (``<stem>-<figure>.svg``), written atomically."""
@@ -205,87 +217,6 @@ class Report:
                 else:
                     lines += [_md(str(block)), ""]
         return write_bytes(path, "\n".join(lines).encode("utf-8"))
-
-
-class PdfPrint:
-    """Headless Chromium printing a report page to an A4 PDF, running beside the caller's other work.
-
-    The PDF is written to a temporary file beside ``path`` and renamed into place by
-    :meth:`wait` only when Chromium succeeded (atomic); :meth:`cancel` stops it and
-    leaves nothing behind. Chromium's profile lives in a temporary folder of its own.
-    """
-
-    def __init__(self, report: Report, path: Path, *, page=None, chromium=None, timeout_s: float = 120.0):
-        import shutil
-        import subprocess
-        import tempfile
-
-        self.browser = chromium or os.environ.get("GRIDMAP_CHROMIUM") or next(
-            (p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p), None)
-        if not self.browser:
-            raise InputError("report --pdf: no Chromium found; install chromium (Debian: apt install chromium) "
-                             "or set GRIDMAP_CHROMIUM to the browser's path")
-        self.path = path
-        self.deadline = time.monotonic() + timeout_s
-        self.tmp = Path(tempfile.mkdtemp(prefix="gridmap-pdf-"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, target = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-        os.unlink(target)
-        self.target = Path(target)
-        if page is None:
-            page = self.tmp / "report.html"
-            page.write_text(report.html(), encoding="utf-8")
-        command = [self.browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                   "--run-all-compositor-stages-before-draw", f"--user-data-dir={self.tmp}/profile",
-                   f"--print-to-pdf={self.target}", Path(page).resolve().as_uri()]
-        self.stderr = open(self.tmp / "stderr.txt", "wb")  # a file, not a pipe: Chromium never blocks on it
-        try:
-            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self.stderr,
-                                            stdin=subprocess.DEVNULL)
-        except OSError as exc:
-            self._clean()
-            raise InputError(f"report --pdf: Chromium ({self.browser}) failed: {exc}") from exc
-
-    def wait(self) -> Path:
-        """Wait for Chromium and move the PDF into place; InputError when it wrote none."""
-        import subprocess
-
-        try:
-            try:
-                code = self.process.wait(timeout=max(self.deadline - time.monotonic(), 0.0))
-            except subprocess.TimeoutExpired as exc:
-                self.process.kill()
-                self.process.wait()
-                raise InputError(f"report --pdf: Chromium ({self.browser}) failed: {exc}") from exc
-            self.stderr.close()
-            if code != 0 or not self.target.exists() or self.target.stat().st_size == 0:
-                said = (self.tmp / "stderr.txt").read_bytes().decode("utf-8", "replace").strip().splitlines()
-                raise InputError(f"report --pdf: Chromium ({self.browser}) wrote no PDF (exit {code})"
-                                 + (f": {said[-1]}" if said else ""))
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.target, 0o666 & ~umask)
-            os.replace(self.target, self.path)
-            return self.path
-        finally:
-            self._clean()
-
-    def cancel(self) -> None:
-        """Stop Chromium (when still running) and remove what it wrote."""
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self._clean()
-
-    def _clean(self):
-        import shutil
-
-        stderr = getattr(self, "stderr", None)
-        if stderr is not None and not stderr.closed:
-            stderr.close()
-        self.target.unlink(missing_ok=True)
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- building

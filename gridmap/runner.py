@@ -13,6 +13,7 @@ county of ``gridmap batch``). The keyword names are the CLI's parameter names
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,7 +225,7 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
 
     # The lock is taken before any work; everything is computed, then written into a
     # staging directory and moved into OUT only when complete.
-    with OutputDir(out, "run", fresh=True) as outdir:
+    with OutputDir(out, "run", fresh=True) as outdir, _browser(pdf) as (printing, pdf_warnings):
         plan = plan_from_options(progress=progress, executor=executor, **options)
         if config_path and options.get("osm"):  # [dedicated] in the rules: specific areas from the extract
             from gridmap.dedicated import carve_from_osm
@@ -262,54 +263,66 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         report = build_report(plan, lang=lang, faults=faults, progress=progress,
                               rules=ReportRules.from_toml(config_path) if config_path else ReportRules())
         lap("report")
-        warnings = list(report.warnings)  # no CJK font: said on the terminal, not only inside the report
-        paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap, lang=lang, pdf=pdf,
-                          warnings=warnings)
+        # no CJK font: said on the terminal, not only inside the report
+        warnings = list(report.warnings) + pdf_warnings
+        paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap, lang=lang,
+                          pdf=printing is not None, printing=printing, warnings=warnings)
     lap("commit outputs")
     return RunResult(plan, faults, paths, outdir, warnings)
 
 
+@contextmanager
+def _browser(pdf: bool):
+    """The PDF printer of a run, started before the plan so that Chromium's start-up (most of
+    a print's time) runs on the other core meanwhile; stopped if the run fails before the print.
+
+    Yields (printer or None, warnings): no Chromium here is a warning, not an error
+    (report.html prints as well).
+    """
+    if not pdf:
+        yield None, []
+        return
+    from gridmap._chromium import PdfPrint
+
+    try:
+        printing = PdfPrint()
+    except InputError as exc:
+        yield None, [str(exc)]
+        return
+    with printing:
+        yield printing, []
+
+
 def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str = "zh", pdf: bool = False,
-              warnings: list | None = None) -> dict:
+              warnings: list | None = None, printing=None) -> dict:
     """Write the files of one run into ``out`` (a :class:`gridmap._outdir.OutputDir`); final paths by name.
 
     Tables (roster, budget, one row per grid as CSV and XLSX) have their headers and
-    words in ``lang``.
+    words in ``lang``. ``pdf``: also print ``report.pdf``, with ``printing`` (a
+    :class:`gridmap._chromium.PdfPrint` started earlier) when given.
     """
-    import json
-
-    from gridmap import i18n, tables
-    from gridmap._atomic import write_text
+    from gridmap._atomic import unsynced_sqlite
     from gridmap._outdir import plan_id
 
     lap = laps or _noop
     out.plan_id = plan_id(plan)
     names = list(RUN_FILES)
-    # The report first, so Chromium prints its PDF (about 2 s, most of it starting up)
-    # while the other files are written; the PDF is waited for before anything is committed.
+    # The report first, so Chromium prints its PDF (the demo's: about 0.7 s once the browser
+    # is up) while the other files are written; the PDF is waited for before anything is committed.
     report.to_html(out.file("report.html"))
-    printing = None
     if pdf:
         try:
-            printing = report.start_pdf(out.file("report.pdf"), page=out.file("report.html"))
+            printing = report.start_pdf(out.file("report.pdf"), page=out.file("report.html"), printing=printing)
         except InputError as exc:  # no Chromium here: report.html prints as well
+            printing = None
             if warnings is not None:
                 warnings.append(str(exc))
+    else:
+        printing = None
     lap("write report.html (pdf started)")
     try:
-        plan.save(out.file("plan.gpkg"))
-        lap("write plan.gpkg")
-        write_text(out.file("summary.json"), json.dumps(plan.summary(), ensure_ascii=False, indent=2))
-        roster, budget, grid_rows = (tables.roster_table(plan, lang), tables.budget_table(plan, lang),
-                                     tables.grid_table(plan, lang))
-        tables.write_csv(roster, out.file("roster.csv"))
-        tables.write_csv(budget, out.file("budget.csv"))
-        tables.write_csv(grid_rows, out.file("grids.csv"))
-        tables.write_xlsx({i18n.text("layer.grids", lang): grid_rows, i18n.text("layer.workers", lang): roster,
-                           i18n.text("report.budget", lang): budget}, out.file("grids.xlsx"))
-        faults.to_gpkg(out.file("faults.gpkg"))
-        write_text(out.file("map.html"), map_html)
-        lap("write other files")
+        with unsynced_sqlite():  # faults.gpkg as well as plan.gpkg: each file is staged, then moved into place
+            _write_files(plan, faults, out, map_html=map_html, lang=lang, lap=lap)
     except BaseException:
         if printing is not None:
             printing.cancel()
@@ -323,3 +336,25 @@ def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str 
                 warnings.append(str(exc))
         lap("wait for report.pdf")
     return {name: out.final(name) for name in names}
+
+
+def _write_files(plan, faults, out, *, map_html: str, lang: str, lap) -> None:
+    """The files of a run other than the report (see :func:`write_run`)."""
+    import json
+
+    from gridmap import i18n, tables
+    from gridmap._atomic import write_text
+
+    plan.save(out.file("plan.gpkg"))
+    lap("write plan.gpkg")
+    write_text(out.file("summary.json"), json.dumps(plan.summary(), ensure_ascii=False, indent=2))
+    roster, budget, grid_rows = (tables.roster_table(plan, lang), tables.budget_table(plan, lang),
+                                 tables.grid_table(plan, lang))
+    tables.write_csv(roster, out.file("roster.csv"))
+    tables.write_csv(budget, out.file("budget.csv"))
+    tables.write_csv(grid_rows, out.file("grids.csv"))
+    tables.write_xlsx({i18n.text("layer.grids", lang): grid_rows, i18n.text("layer.workers", lang): roster,
+                       i18n.text("report.budget", lang): budget}, out.file("grids.xlsx"))
+    faults.to_gpkg(out.file("faults.gpkg"))
+    write_text(out.file("map.html"), map_html)
+    lap("write other files")

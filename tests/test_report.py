@@ -269,20 +269,50 @@ def test_charts_are_labelled_and_lie_down_when_many():
     assert list(_charts.nice_ticks(473)) == [0, 100, 200, 300, 400, 500]
 
 
-FAKE_CHROMIUM = """#!/bin/sh
-# a stand-in for Chromium's --print-to-pdf: waits (until the file $FAKE_GO exists when set), then writes a PDF
-# (or fails when FAKE_FAIL is set)
-for a in "$@"; do case "$a" in --print-to-pdf=*) out="${a#--print-to-pdf=}";; esac; done
-if [ -n "$FAKE_GO" ]; then while [ ! -e "$FAKE_GO" ]; do sleep 0.05; done; else sleep 0.6; fi
-if [ -n "$FAKE_FAIL" ]; then echo "boom: no display" >&2; exit 3; fi
-printf '%%PDF-1.4 fake' > "$out"
+FAKE_CHROMIUM = r"""#!{python}
+# A stand-in for headless Chromium driven over --remote-debugging-pipe (commands on fd 3, replies on
+# fd 4, NUL-terminated JSON): prints "%PDF-1.4 fake" once the file $FAKE_GO exists (when set), or
+# fails when FAKE_FAIL is set; each method received is appended to $FAKE_LOG (when set).
+import base64, json, os, sys, time
+buffer = b""
+def send(message):
+    data = json.dumps(message).encode() + b"\0"
+    while data:
+        data = data[os.write(4, data):]
+while True:
+    while b"\0" not in buffer:
+        chunk = os.read(3, 65536)
+        if not chunk:
+            sys.exit(0)
+        buffer += chunk
+    raw, buffer = buffer.split(b"\0", 1)
+    message = json.loads(raw)
+    method, session = message["method"], message.get("sessionId")
+    if os.environ.get("FAKE_LOG"):
+        with open(os.environ["FAKE_LOG"], "a") as log:
+            log.write(json.dumps([method, message["params"]]) + "\n")
+    result = {{"Target.createTarget": {{"targetId": "T"}}, "Target.attachToTarget": {{"sessionId": "S"}}}}.get(method, {{}})
+    if method == "Page.printToPDF":
+        while os.environ.get("FAKE_GO") and not os.path.exists(os.environ["FAKE_GO"]):
+            time.sleep(0.05)
+        if os.environ.get("FAKE_FAIL"):
+            sys.stderr.write("boom: no display\n")
+            sys.exit(3)
+        result = {{"data": base64.b64encode(b"%PDF-1.4 fake").decode()}}
+    send({{"id": message["id"], "result": result, **({{"sessionId": session}} if session else {{}})}})
+    if method == "Page.navigate":
+        send({{"method": "Page.loadEventFired", "params": {{}}, "sessionId": session}})
+    if method == "Browser.close":
+        sys.exit(0)
 """
 
 
 @pytest.fixture
 def fake_chromium(tmp_path, monkeypatch):
+    import sys
+
     script = tmp_path / "fake-chromium"
-    script.write_text(FAKE_CHROMIUM)
+    script.write_text(FAKE_CHROMIUM.format(python=sys.executable))
     script.chmod(0o755)
     monkeypatch.setenv("GRIDMAP_CHROMIUM", str(script))
     return script
@@ -306,6 +336,42 @@ def test_pdf_prints_beside_other_work_and_lands_atomically(li_plan, tmp_path, fa
         report.to_pdf(out / "again.pdf")
     report.start_pdf(out / "cancelled.pdf").cancel()
     assert [p.name for p in out.iterdir()] == ["report.pdf"]
+
+
+def test_browser_starts_before_the_page_offline_and_stops_when_the_run_fails(li_plan, tmp_path, fake_chromium,
+                                                                            monkeypatch):
+    """gridmap run starts Chromium before the plan and hands it the page later; the page may fetch
+    nothing from the network, the print is --print-to-pdf's; a run failing meanwhile stops the browser."""
+    import json
+
+    from gridmap._chromium import BLOCKED, PRINT
+    from gridmap.runner import _browser
+
+    log = tmp_path / "log.jsonl"
+    monkeypatch.setenv("FAKE_LOG", str(log))
+    report = build_report(li_plan, lang="en", validate=False, maps=False)
+    with _browser(True) as (printing, warnings):
+        assert printing is not None and not warnings and printing.process.poll() is None
+        report.to_html(tmp_path / "report.html")
+        report.start_pdf(tmp_path / "report.pdf", page=tmp_path / "report.html", printing=printing).wait()
+    assert (tmp_path / "report.pdf").read_bytes() == b"%PDF-1.4 fake"
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    methods = [m for m, _ in calls]
+    assert methods.index("Network.setBlockedURLs") < methods.index("Page.navigate") < methods.index("Page.printToPDF")
+    assert dict(calls)["Network.setBlockedURLs"] == {"urls": BLOCKED} and dict(calls)["Page.printToPDF"] == PRINT
+    assert dict(calls)["Page.navigate"]["url"] == (tmp_path / "report.html").resolve().as_uri()
+    assert not printing.tmp.exists() and printing.process.returncode == 0
+    with pytest.raises(InputError, match="bad input"):
+        with _browser(True) as (printing, _):
+            raise InputError("bad input found while planning")
+    assert printing.process.returncode is not None and not printing.tmp.exists()
+    with _browser(False) as (printing, warnings):
+        assert printing is None and not warnings
+    monkeypatch.setenv("GRIDMAP_CHROMIUM", str(tmp_path / "no-such-browser"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with _browser(True) as (printing, warnings):  # no browser at all: a warning, and the run goes on
+        pass
+    assert printing is None and "report --pdf" in warnings[0]
 
 
 def test_run_writes_its_files_while_the_pdf_prints(plan, tmp_path, fake_chromium, monkeypatch):
