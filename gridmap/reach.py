@@ -18,7 +18,9 @@ that time at the network's top speed (:meth:`gridmap.roads.Contraction.search`).
 Service areas follow the reached streets, not convex hulls: every road segment (or the
 reached part of one) within the response time is drawn as a band of ``buffer_urban_m``
 (50 m) or ``buffer_rural_m`` (100 m) either side, the bands are unioned and clipped to
-the grid.
+the grid. The union is built from its complement (the faces the reached streets cut the
+grid's box into, each shrunk by the band's width; see :func:`_band`), which costs one
+negative buffer per face instead of a polygon overlay per street.
 
 The graph and bases live in :mod:`gridmap.roads`, the travel rules (:class:`~gridmap.config.ReachConfig`)
 in :mod:`gridmap.config`; they are re-exported here.
@@ -204,9 +206,10 @@ def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
     is_near = shapely.intersects_xy(widened[pair_grid], xy[pair_node, 0], xy[pair_node, 1]) if len(pair_node) \
         else np.zeros(0, dtype=bool)
     near = np.split(is_near, np.cumsum(sizes)[:-1]) if len(sizes) else []
+    # The frame of each grid's band: its bounding box widened by more than the band's width.
+    frames = shapely.bounds(grids.geometry.to_numpy()) + (radii[:, None] + 1.0) * np.array([-1, -1, 1, 1])
     polys = []
     for g, (budget, nodes, times) in enumerate(reached_rows):
-        regime = grids["regime"].iloc[g]
         nodes, times = nodes[near[g]], times[near[g]]
         if len(nodes) == 0:
             polys.append(shapely.Polygon())
@@ -226,23 +229,69 @@ def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
         keep = first | ((frac > 0) & ~whole)
         u, v, frac = u[keep], v[keep], frac[keep]
         ends = xy[u] + frac[:, None] * (xy[v] - xy[u])
-        radius = config.buffer_m(regime)
+        radius = radii[g]
         if len(u) == 0:  # the base alone: a disc around its node
             band = shapely.buffer(shapely.points(xy[nodes[:1]])[0], radius, quad_segs=4)
         else:
-            # Buffering one huge MultiLineString is quadratic in GEOS; buffering the merged
-            # lines one by one and unioning the bands takes a fraction of a second.
             lines = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(
                 shapely.linestrings(np.stack([xy[u], ends], axis=1)))))
             # vertices closer than a tenth of the band's width change nothing visible
             lines = shapely.simplify(lines, radius / 10.0)
-            band = shapely.union_all(shapely.buffer(lines, radius, quad_segs=4))
+            band = _band(lines, radius, frames[g])
         polys.append(band)
     polys = np.array(polys, dtype=object)
     clipped = shapely.intersection(shapely.make_valid(polys), grids.geometry.to_numpy()) if len(polys) else polys
     return gpd.GeoDataFrame({"grid_id": grids["grid_id"].astype(str).to_numpy(),
                              "minutes": [config.minutes(r) for r in grids["regime"]], "mode": config.mode},
                             geometry=polygonal(clipped, empty=shapely.MultiPolygon), crs=grids.crs)
+
+
+def _band(lines: np.ndarray, radius: float, frame) -> shapely.Geometry:
+    """The points of ``frame`` within ``radius`` (m) of ``lines``, where ``frame`` holds the
+    grid widened by more than ``radius`` (the part of the band that the clip to the grid keeps).
+
+    Unioning one buffer per line costs a polygon overlay per line, most of them of
+    overlapping bands. The band is built from its complement instead: the lines and the
+    frame's outline, noded, cut the frame into faces; a point of a face is as far from the
+    lines as from the face's edges, unless a line ends inside the face (a dead end, a street
+    reached part way) or runs through it (cut edges), so the points of a face farther than
+    ``radius`` from the lines are the face shrunk by ``radius`` (one negative buffer per
+    face; the shrunk faces are disjoint) less the bands of those loose lines. Band = frame
+    less the shrunk faces, plus the loose lines' bands. Points of the grid are farther than
+    ``radius`` from the frame's outline, so the outline removes nothing there. The same
+    point set as the union of the lines' buffers (each drawn with the same 4 segments a
+    quarter circle); when polygonizing leaves invalid rings, or GEOS fails, the union is
+    taken instead.
+    """
+    try:
+        inside = shapely.clip_by_rect(lines, *frame)
+        inside = shapely.get_parts(inside[~shapely.is_empty(inside)])
+        inside = inside[shapely.get_type_id(inside) == 1]  # lines (a touching point adds nothing to the band)
+        if len(inside) == 0:
+            return shapely.Polygon()
+        frame = shapely.box(*frame)
+        noded = shapely.node(shapely.multilinestrings(np.append(inside, frame.exterior)))
+        faces, cuts, dangles, invalid = shapely.polygonize_full(shapely.get_parts(noded))
+        if not shapely.is_empty(invalid):
+            raise ValueError("invalid rings")
+        faces = shapely.get_parts(faces)
+        # GEOS drops the inward offset of a ring of fewer than 9 coordinates when it judges
+        # it "inverted", and can judge so wrongly (a hexagon 60 m deep shrunk by 50 m came
+        # out empty): every shell gets at least 10 segments, which skips that heuristic.
+        faces = shapely.segmentize(faces, shapely.length(shapely.get_exterior_ring(faces)) / 10.0)
+        holes = shapely.get_parts(shapely.buffer(faces, -radius, quad_segs=4))
+        holes = holes[~shapely.is_empty(holes)]
+        band = shapely.difference(frame, shapely.multipolygons(holes)) if len(holes) else frame
+        loose = np.concatenate([shapely.get_parts(cuts), shapely.get_parts(dangles)])
+        if len(loose):
+            loose = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(loose)))
+            band = shapely.union_all(np.append(shapely.buffer(loose, radius, quad_segs=4), band))
+        return band
+    except (shapely.errors.GEOSException, ValueError):
+        lines = shapely.clip_by_rect(lines, *frame) if not isinstance(frame, shapely.Geometry) else lines
+        # Buffering one huge MultiLineString is quadratic in GEOS; buffering the merged
+        # lines one by one and unioning the bands takes a fraction of a second.
+        return shapely.union_all(shapely.buffer(lines, radius, quad_segs=4))
 
 
 def _move_workers(workers: gpd.GeoDataFrame, bases: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
