@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from gridmap import i18n
-from gridmap._atomic import atomic_path, write_bytes
+from gridmap._atomic import write_bytes
 from gridmap._levels import county_name, townships
 
 __all__ = ["grid_table", "roster_table", "budget_table", "write_csv", "write_xlsx", "escape_formula"]
@@ -155,28 +155,18 @@ def write_csv(frame: pd.DataFrame, path) -> Path:
 
 def write_xlsx(sheets: dict, path) -> Path:
     """Sheets {name: frame} as one XLSX workbook (header row frozen and bold, columns sized to their
-    text), formula-like text escaped, written atomically."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    text), formula-like text escaped, written atomically (:mod:`gridmap._xlsx`)."""
+    from gridmap._xlsx import write_workbook
 
-    book = Workbook()
-    book.remove(book.active)
+    parts = []
     for name, frame in sheets.items():
-        sheet = book.create_sheet(title=str(name)[:31])
         frame = _escaped(frame)
-        sheet.append([str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False):
-            sheet.append([_cell(v) for v in row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for k, column in enumerate(frame.columns, start=1):
-            width = max([_width(column)] + [_width(v) for v in frame[column].head(500)])
-            sheet.column_dimensions[get_column_letter(k)].width = min(max(width + 2, 6), 60)
-    with atomic_path(Path(path)) as tmp:
-        book.save(tmp)
-    return Path(path)
+        rows = [[str(c) for c in frame.columns]]
+        rows += [[_cell(v) for v in row] for row in zip(*(frame[c].tolist() for c in frame.columns))]
+        widths = [min(max(max([_width(column)] + [_width(v) for v in frame[column].head(500)]) + 2, 6), 60)
+                  for column in frame.columns]
+        parts.append((str(name)[:31], rows, widths))
+    return write_workbook(parts, path)
 
 
 def _cell(value):

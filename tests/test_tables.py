@@ -59,3 +59,29 @@ def test_roster_names_the_township_as_the_budget_does(staffed):
     assert set(roster["乡镇（街道）"]) <= set(budget["乡镇（街道）"])
     assert "Liechtenstein" not in set(roster["乡镇（街道）"])   # the country is the county, not a township
     assert set(roster["网格员类型"]) == {"专职网格员"}
+
+
+def test_xlsx_cells_read_back_as_written_and_the_file_is_the_same_each_time(tmp_path):
+    """gridmap._xlsx writes what openpyxl (and Excel) read back: text, numbers (452.0 as 452, as openpyxl
+    wrote it), booleans; empty text, None, NaN and infinity as empty cells; characters XML cannot hold
+    dropped; the header bold and frozen; column widths; no clock inside (same tables, same bytes)."""
+    import math
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame({"名称": ["甲 <&> 村", "", None, " lead\x01ing "], "户数": [452.0, 0.161, math.nan, math.inf],
+                          "n": [1, 2, 3, -4], "ok": [True, False, True, False]})
+    first = tables.write_xlsx({"网格": frame, "b": frame.head(1)}, tmp_path / "a.xlsx")
+    second = tables.write_xlsx({"网格": frame, "b": frame.head(1)}, tmp_path / "b.xlsx")
+    assert first.read_bytes() == second.read_bytes()
+    book = load_workbook(first)
+    assert book.sheetnames == ["网格", "b"]
+    sheet = book["网格"]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["名称", "户数", "n", "ok"], ["甲 <&> 村", 452, 1, True], [None, 0.161, 2, False], [None, None, 3, True],
+        [" leading ", None, -4, False]]
+    assert isinstance(sheet["B2"].value, int) and sheet.freeze_panes == "A2"
+    assert all(c.font.b for c in sheet[1]) and not any(c.font.b for c in sheet[2])
+    assert sheet.column_dimensions["A"].width == 12 and sheet.column_dimensions["C"].width == 6
+    pd.testing.assert_frame_equal(pd.read_excel(first, sheet_name="b"), frame.head(1), check_dtype=False)
