@@ -23,6 +23,7 @@ layer shows public roads (service ways, tracks and foot/cycle paths are omitted)
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -416,6 +417,20 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _escape_cached():
+    """:func:`_e` remembering its answers: a map's popups escape the same words (field names, regimes,
+    townships) once per grid. ``typed``: 1, 1.0 and True are told apart, as :func:`_e` tells them."""
+    return functools.lru_cache(maxsize=None, typed=True)(_e)
+
+
+def _records(frame) -> list[dict]:
+    """The rows of a (Geo)DataFrame, geometry left out, as plain dicts of Python values (what
+    ``to_dict("records")`` gives, built from whole columns: Arrow-backed text is not read cell by cell)."""
+    names = [c for c in frame.columns if not (isinstance(frame, gpd.GeoDataFrame) and c == frame.geometry.name)]
+    return [dict(zip(names, values)) for values in zip(*(frame[c].tolist() for c in names))] if names else \
+        [{} for _ in range(len(frame))]
+
+
 def _str(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
@@ -590,7 +605,9 @@ def _polylines(xy: np.ndarray, line: np.ndarray, n_lines: int, decimals: int = D
     deltas[first] = values[first]  # every line starts from zero
     deltas = deltas.ravel()
     zigzag = (deltas << 1) ^ (deltas >> 63)
-    shifted = zigzag[:, None] >> (5 * np.arange(8))
+    # 5-bit groups: as many as the largest number needs (3 for steps under 1.6 m at 1e-6 degrees), not 8
+    n_groups = max(1, -(-int(zigzag.max(initial=0)).bit_length() // 5))
+    shifted = zigzag[:, None] >> (5 * np.arange(n_groups))
     groups = shifted & 31
     used = np.ones(groups.shape, dtype=bool)
     used[:, 1:] = shifted[:, 1:] > 0
@@ -676,7 +693,8 @@ def _grid_payload(grids, geo, classes, band, text, lang, lat, lon, county="") ->
     props = []
     levels = townships(grids, county)
     units_are_townships = levels.attrs["units_are_townships"]
-    rows_of = grids.drop(columns=grids.geometry.name).to_dict("records")  # plain dicts: no Series per row
+    rows_of = _records(grids)
+    _e = _escape_cached()
     for row, cls, y, x, parent in zip(rows_of, classes, lat, lon, levels["township"]):
         code = _str(get(row, "code")) or _str(get(row, "grid_id"))
         unit = _str(get(row, "unit_name"))
@@ -852,7 +870,8 @@ def _dot_payload(frame, disp) -> str:
 def _point_payload(frame, kind, disp, text, lang, key) -> str:
     pts = disp.points(frame.geometry.representative_point())
     props = []
-    for row in frame.drop(columns=frame.geometry.name).to_dict("records"):
+    _e = _escape_cached()
+    for row in _records(frame):
         rows = []
         if kind == "worker":
             wtype = _str(row.get("worker_type"))
