@@ -221,11 +221,18 @@ def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=N
 
 
 def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf=False) -> RunResult:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gridmap._atomic import unsynced_sqlite
     from gridmap._outdir import OutputDir
 
     # The lock is taken before any work; everything is computed, then written into a
     # staging directory and moved into OUT only when complete.
-    with OutputDir(out, "run", fresh=True) as outdir, _browser(pdf) as (printing, pdf_warnings):
+    # plan.gpkg is written by a thread (GDAL's writing runs without Python's lock, on the
+    # other core) while validation, the map and the report are made; the pool's end waits
+    # for it, so a failure anywhere still leaves nothing behind (OutputDir removes the staging).
+    with OutputDir(out, "run", fresh=True) as outdir, _browser(pdf) as (printing, pdf_warnings), \
+            unsynced_sqlite(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridmap-gpkg") as writer:
         plan = plan_from_options(progress=progress, executor=executor, **options)
         if config_path and options.get("osm"):  # [dedicated] in the rules: specific areas from the extract
             from gridmap.dedicated import carve_from_osm
@@ -241,6 +248,7 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         if mode:
             reach = reach.replace(mode=mode)
         plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress, laps=lap, executor=executor)
+        saving = writer.submit(_snapshot(plan).save, outdir.file("plan.gpkg"))
 
         from gridmap.validate import ValidationRules, validate_plan
 
@@ -266,7 +274,7 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         # no CJK font: said on the terminal, not only inside the report
         warnings = list(report.warnings) + pdf_warnings
         paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap, lang=lang,
-                          pdf=printing is not None, printing=printing, warnings=warnings)
+                          pdf=printing is not None, printing=printing, warnings=warnings, saving=saving)
     lap("commit outputs")
     return RunResult(plan, faults, paths, outdir, warnings)
 
@@ -293,13 +301,24 @@ def _browser(pdf: bool):
         yield printing, []
 
 
+def _snapshot(plan):
+    """The plan as it is now, for a thread to write while the caller goes on: the layer frames are
+    copied shallowly (pandas copy-on-write: later changes to the originals do not reach them), the
+    metadata deeply."""
+    import copy
+
+    return type(plan)(layers={k: v.copy(deep=False) for k, v in plan.layers.items()}, meta=copy.deepcopy(plan.meta))
+
+
 def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str = "zh", pdf: bool = False,
-              warnings: list | None = None, printing=None) -> dict:
+              warnings: list | None = None, printing=None, saving=None) -> dict:
     """Write the files of one run into ``out`` (a :class:`gridmap._outdir.OutputDir`); final paths by name.
 
     Tables (roster, budget, one row per grid as CSV and XLSX) have their headers and
     words in ``lang``. ``pdf``: also print ``report.pdf``, with ``printing`` (a
-    :class:`gridmap._chromium.PdfPrint` started earlier) when given.
+    :class:`gridmap._chromium.PdfPrint` started earlier) when given. ``saving``: a
+    :class:`concurrent.futures.Future` already writing ``plan.gpkg`` (waited for here),
+    else the plan is saved here.
     """
     from gridmap._atomic import unsynced_sqlite
     from gridmap._outdir import plan_id
@@ -322,7 +341,7 @@ def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str 
     lap("write report.html (pdf started)")
     try:
         with unsynced_sqlite():  # faults.gpkg as well as plan.gpkg: each file is staged, then moved into place
-            _write_files(plan, faults, out, map_html=map_html, lang=lang, lap=lap)
+            _write_files(plan, faults, out, map_html=map_html, lang=lang, lap=lap, saving=saving)
     except BaseException:
         if printing is not None:
             printing.cancel()
@@ -338,15 +357,16 @@ def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str 
     return {name: out.final(name) for name in names}
 
 
-def _write_files(plan, faults, out, *, map_html: str, lang: str, lap) -> None:
+def _write_files(plan, faults, out, *, map_html: str, lang: str, lap, saving=None) -> None:
     """The files of a run other than the report (see :func:`write_run`)."""
     import json
 
     from gridmap import i18n, tables
     from gridmap._atomic import write_text
 
-    plan.save(out.file("plan.gpkg"))
-    lap("write plan.gpkg")
+    if saving is None:
+        plan.save(out.file("plan.gpkg"))
+        lap("write plan.gpkg")
     write_text(out.file("summary.json"), json.dumps(plan.summary(), ensure_ascii=False, indent=2))
     roster, budget, grid_rows = (tables.roster_table(plan, lang), tables.budget_table(plan, lang),
                                  tables.grid_table(plan, lang))
@@ -358,3 +378,6 @@ def _write_files(plan, faults, out, *, map_html: str, lang: str, lap) -> None:
     faults.to_gpkg(out.file("faults.gpkg"))
     write_text(out.file("map.html"), map_html)
     lap("write other files")
+    if saving is not None:
+        saving.result()  # its error, if any, is the run's
+        lap("wait for plan.gpkg (written beside validate, map, report)")

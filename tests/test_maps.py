@@ -393,3 +393,29 @@ def test_grid_colours_are_remembered_only_for_the_same_grids():
     moved = row[:3] + [shapely.box(10, 10, 20, 20)]  # the last grid now on top of the second only
     again = _colouring.colour_grids(moved)
     assert again[3] != again[1] and list(again) == list(_colouring._colour(np.asarray(moved), _colouring.PALETTE))
+
+
+def test_grid_adjacency_equals_the_overlay_of_every_touching_pair(li_plan):
+    """grid_adjacency settles most pairs by the edges both grids hold (a lower bound of the shared
+    border) and measures the rest by overlay: the same pairs as measuring every touching pair, on the
+    demo's grids and atoms and on borders noded differently, corners and slivers."""
+    import shapely
+
+    from gridmap import _colouring
+
+    def by_overlay(geoms, min_shared_m=1.0):
+        geoms = np.asarray(geoms, dtype=object)
+        valid = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
+        a, b = shapely.STRtree(np.where(valid, geoms, None)).query(np.where(valid, geoms, None), predicate="intersects")
+        a, b = a[a < b], b[a < b]
+        shared = shapely.length(shapely.intersection(shapely.boundary(geoms[a]), shapely.boundary(geoms[b])))
+        return list(zip(a[shared > min_shared_m].tolist(), b[shared > min_shared_m].tolist()))
+
+    odd = [shapely.box(0, 0, 10, 10),
+           shapely.Polygon([(10, 0), (10, 5), (10, 10), (20, 10), (20, 0)]),  # the same border, one more vertex
+           shapely.box(20, 10, 30, 20),  # a corner only
+           shapely.box(0, 10, 10, 10.5), shapely.box(10, 10, 10.8, 12),  # 0.5 m and 0.8 m of border
+           None, shapely.Polygon(), shapely.box(30, 0, 40, 10).union(shapely.box(40, 0, 50, 10))]
+    for geoms in (li_plan.grids.geometry.to_numpy(), li_plan.layers["atoms"].geometry.to_numpy(), odd):
+        assert _colouring.grid_adjacency(geoms) == by_overlay(geoms)
+    assert (0, 1) in _colouring.grid_adjacency(odd) and (1, 2) not in _colouring.grid_adjacency(odd)

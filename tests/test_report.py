@@ -425,3 +425,22 @@ def test_unit_reasons_travel_as_data_and_read_in_chinese(li_plan, pvd_plan, tmp_
     assert [code for code, _ in parts] == ["no_split_proven", "cp_sat_needs_top"]
     zh = i18n.outcome_text(parts, "zh")
     assert "已证明不存在" in zh and "上限至少须为 509 户" in zh and "；" in zh
+
+
+def test_run_that_fails_while_plan_gpkg_is_written_leaves_nothing(li_inputs, tmp_path, monkeypatch):
+    """gridmap run writes plan.gpkg in a thread beside validation, the map and the report; a failure
+    there waits for the thread and removes everything (no half-written output, no thread left)."""
+    import threading
+
+    import gridmap.maps
+    from gridmap.runner import run_county
+
+    def broken(*args, **kwargs):
+        raise InputError("map: broken on purpose")
+
+    monkeypatch.setattr(gridmap.maps, "plan_map", broken)
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="broken on purpose"):
+        run_county(out, inputs=li_inputs, urban_mode="all", band=(300.0, 500.0), seed=0, pdf=False)
+    assert not out.exists()
+    assert not [t for t in threading.enumerate() if t.name.startswith("gridmap-gpkg")]
