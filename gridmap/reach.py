@@ -194,20 +194,20 @@ def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
     """Bands along the reached streets of each grid's base, unioned and clipped to the grid."""
     graph, xy = network.graph, network.xy
     # Only streets near the grid matter once the bands are clipped to it: keep the
-    # reached nodes within the band's width of the grid (a car covers a whole county in
-    # 30 minutes). One vectorised test of every (grid, reached node) pair against the
-    # grid's widened outline, instead of a tree over all the network's nodes.
+    # reached nodes in the grid's box widened by more than the band's width (a car covers
+    # a whole county in 30 minutes): one vectorised test of every (grid, reached node)
+    # pair. The box is also the frame of the grid's band (see _band): streets leaving it
+    # are cut at its edge, so they bound faces instead of dangling.
     radii = np.array([config.buffer_m(r) for r in grids["regime"]])
-    widened = shapely.buffer(grids.geometry.to_numpy(), radii + 1.0, quad_segs=2)
-    shapely.prepare(widened)
+    geoms = grids.geometry.to_numpy()
+    frames = shapely.bounds(geoms) + (radii[:, None] + 1.0) * np.array([-1, -1, 1, 1])
     sizes = np.array([len(row[1]) for row in reached_rows], dtype=np.int64)
     pair_grid = np.repeat(np.arange(len(reached_rows)), sizes)
     pair_node = np.concatenate([row[1] for row in reached_rows]) if len(reached_rows) else np.zeros(0, np.int64)
-    is_near = shapely.intersects_xy(widened[pair_grid], xy[pair_node, 0], xy[pair_node, 1]) if len(pair_node) \
-        else np.zeros(0, dtype=bool)
+    box, px, py = frames[pair_grid], xy[pair_node, 0], xy[pair_node, 1]
+    is_near = (px >= box[:, 0]) & (py >= box[:, 1]) & (px <= box[:, 2]) & (py <= box[:, 3])
     near = np.split(is_near, np.cumsum(sizes)[:-1]) if len(sizes) else []
-    # The frame of each grid's band: its bounding box widened by more than the band's width.
-    frames = shapely.bounds(grids.geometry.to_numpy()) + (radii[:, None] + 1.0) * np.array([-1, -1, 1, 1])
+    shapely.prepare(geoms)
     polys = []
     for g, (budget, nodes, times) in enumerate(reached_rows):
         nodes, times = nodes[near[g]], times[near[g]]
@@ -237,7 +237,7 @@ def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
                 shapely.linestrings(np.stack([xy[u], ends], axis=1)))))
             # vertices closer than a tenth of the band's width change nothing visible
             lines = shapely.simplify(lines, radius / 10.0)
-            band = _band(lines, radius, frames[g])
+            band = _band(lines, radius, frames[g], geoms[g])
         polys.append(band)
     polys = np.array(polys, dtype=object)
     clipped = shapely.intersection(shapely.make_valid(polys), grids.geometry.to_numpy()) if len(polys) else polys
@@ -246,9 +246,9 @@ def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
                             geometry=polygonal(clipped, empty=shapely.MultiPolygon), crs=grids.crs)
 
 
-def _band(lines: np.ndarray, radius: float, frame) -> shapely.Geometry:
-    """The points of ``frame`` within ``radius`` (m) of ``lines``, where ``frame`` holds the
-    grid widened by more than ``radius`` (the part of the band that the clip to the grid keeps).
+def _band(lines: np.ndarray, radius: float, frame, grid) -> shapely.Geometry:
+    """A polygon whose part in ``grid`` is the points of ``grid`` within ``radius`` (m) of
+    ``lines``; ``frame`` (xmin, ymin, xmax, ymax) is the grid's box widened by more than ``radius``.
 
     Unioning one buffer per line costs a polygon overlay per line, most of them of
     overlapping bands. The band is built from its complement instead: the lines and the
@@ -258,7 +258,8 @@ def _band(lines: np.ndarray, radius: float, frame) -> shapely.Geometry:
     ``radius`` from the lines are the face shrunk by ``radius`` (one negative buffer per
     face; the shrunk faces are disjoint) less the bands of those loose lines. Band = frame
     less the shrunk faces, plus the loose lines' bands. Points of the grid are farther than
-    ``radius`` from the frame's outline, so the outline removes nothing there. The same
+    ``radius`` from the frame's outline, so the outline removes nothing there; faces and
+    loose lines that cannot reach the grid are left out (the band is clipped to it). The same
     point set as the union of the lines' buffers (each drawn with the same 4 segments a
     quarter circle); when polygonizing leaves invalid rings, or GEOS fails, the union is
     taken instead.
@@ -275,6 +276,7 @@ def _band(lines: np.ndarray, radius: float, frame) -> shapely.Geometry:
         if not shapely.is_empty(invalid):
             raise ValueError("invalid rings")
         faces = shapely.get_parts(faces)
+        faces = faces[shapely.intersects(faces, grid)]  # the others are clipped away whole
         # GEOS drops the inward offset of a ring of fewer than 9 coordinates when it judges
         # it "inverted", and can judge so wrongly (a hexagon 60 m deep shrunk by 50 m came
         # out empty): every shell gets at least 10 segments, which skips that heuristic.
@@ -283,6 +285,7 @@ def _band(lines: np.ndarray, radius: float, frame) -> shapely.Geometry:
         holes = holes[~shapely.is_empty(holes)]
         band = shapely.difference(frame, shapely.multipolygons(holes)) if len(holes) else frame
         loose = np.concatenate([shapely.get_parts(cuts), shapely.get_parts(dangles)])
+        loose = loose[shapely.dwithin(loose, grid, radius)]  # farther lines' bands miss the grid
         if len(loose):
             loose = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(loose)))
             band = shapely.union_all(np.append(shapely.buffer(loose, radius, quad_segs=4), band))
