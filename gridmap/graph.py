@@ -117,8 +117,15 @@ def _segment_pairs(geoms: np.ndarray):
     segments = shapely.linestrings(np.stack([start[rows], end[rows]], axis=1))
     start_pair = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])]
     pair = np.cumsum(start_pair) - 1
-    merged = shapely.line_merge(shapely.multilinestrings(segments, indices=pair))
     keep = np.flatnonzero(start_pair)
+    # a pair sharing one segment shares that line; only longer boundaries are merged
+    count = np.bincount(pair)
+    merged = segments[keep]
+    several = count[pair] > 1
+    if several.any():
+        groups = np.flatnonzero(count > 1)
+        merged[groups] = shapely.line_merge(shapely.multilinestrings(
+            segments[several], indices=np.searchsorted(groups, pair[several])))
     return a[keep].astype(np.int64), b[keep].astype(np.int64), merged, open_
 
 
