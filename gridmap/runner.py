@@ -259,12 +259,6 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         faults = validate_plan(plan, rules)
         lap("validate")
 
-        from gridmap.maps import plan_map
-
-        (progress or _noop)("map", 0, 1)
-        map_html = plan_map(plan, lang=lang, basemap=basemap).get_root().render()
-        (progress or _noop)("map", 1, 1)
-        lap("map")
         from gridmap.report import ReportRules, build_report
 
         (progress or _noop)("report", 0, 1)
@@ -273,8 +267,24 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         lap("report")
         # no CJK font: said on the terminal, not only inside the report
         warnings = list(report.warnings) + pdf_warnings
+        # The report before the map, so that Chromium prints it while the map is drawn and the
+        # other files are written (the colouring of the grids is computed once, for both).
+        printing = _write_report(report, outdir, pdf=printing is not None, printing=printing, warnings=warnings)
+        lap("write report.html (pdf started)")
+        try:
+            from gridmap.maps import plan_map
+
+            (progress or _noop)("map", 0, 1)
+            map_html = plan_map(plan, lang=lang, basemap=basemap).get_root().render()
+            (progress or _noop)("map", 1, 1)
+            lap("map")
+        except BaseException:
+            if printing is not None:
+                printing.cancel()
+            raise
         paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap, lang=lang,
-                          pdf=printing is not None, printing=printing, warnings=warnings, saving=saving)
+                          pdf=printing is not None, printing=printing, warnings=warnings, saving=saving,
+                          report_written=True)
     lap("commit outputs")
     return RunResult(plan, faults, paths, outdir, warnings)
 
@@ -310,15 +320,32 @@ def _snapshot(plan):
     return type(plan)(layers={k: v.copy(deep=False) for k, v in plan.layers.items()}, meta=copy.deepcopy(plan.meta))
 
 
+def _write_report(report, out, *, pdf: bool, printing=None, warnings: list | None = None):
+    """Write report.html into ``out`` and, with ``pdf``, start printing report.pdf (with ``printing``,
+    a :class:`gridmap._chromium.PdfPrint` started earlier, when given). The print under way, or None
+    (no PDF asked for, or no Chromium: a warning; report.html prints as well)."""
+    report.to_html(out.file("report.html"))
+    if not pdf:
+        return None
+    try:
+        return report.start_pdf(out.file("report.pdf"), page=out.file("report.html"), printing=printing)
+    except InputError as exc:
+        if warnings is not None:
+            warnings.append(str(exc))
+        return None
+
+
 def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str = "zh", pdf: bool = False,
-              warnings: list | None = None, printing=None, saving=None) -> dict:
+              warnings: list | None = None, printing=None, saving=None, report_written: bool = False) -> dict:
     """Write the files of one run into ``out`` (a :class:`gridmap._outdir.OutputDir`); final paths by name.
 
     Tables (roster, budget, one row per grid as CSV and XLSX) have their headers and
     words in ``lang``. ``pdf``: also print ``report.pdf``, with ``printing`` (a
     :class:`gridmap._chromium.PdfPrint` started earlier) when given. ``saving``: a
     :class:`concurrent.futures.Future` already writing ``plan.gpkg`` (waited for here),
-    else the plan is saved here.
+    else the plan is saved here. ``report_written``: report.html is written already and
+    ``printing`` is its PDF under way (:func:`_write_report`; ``gridmap run`` does it before
+    drawing the map).
     """
     from gridmap._atomic import unsynced_sqlite
     from gridmap._outdir import plan_id
@@ -328,17 +355,9 @@ def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str 
     names = list(RUN_FILES)
     # The report first, so Chromium prints its PDF (the demo's: about 0.7 s once the browser
     # is up) while the other files are written; the PDF is waited for before anything is committed.
-    report.to_html(out.file("report.html"))
-    if pdf:
-        try:
-            printing = report.start_pdf(out.file("report.pdf"), page=out.file("report.html"), printing=printing)
-        except InputError as exc:  # no Chromium here: report.html prints as well
-            printing = None
-            if warnings is not None:
-                warnings.append(str(exc))
-    else:
-        printing = None
-    lap("write report.html (pdf started)")
+    if not report_written:
+        printing = _write_report(report, out, pdf=pdf, printing=printing, warnings=warnings)
+        lap("write report.html (pdf started)")
     try:
         with unsynced_sqlite():  # faults.gpkg as well as plan.gpkg: each file is staged, then moved into place
             _write_files(plan, faults, out, map_html=map_html, lang=lang, lap=lap, saving=saving)
