@@ -73,7 +73,8 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     lap("units")
 
     report("households", 0, 1)
-    households, household_method, unit_methods = _prepare_households(inputs, area, crs, config, units)
+    projected = {}  # input layers already in the metric CRS (census blocks: households, then atoms)
+    households, household_method, unit_methods = _prepare_households(inputs, area, crs, config, units, projected)
     if unit_methods is not None:
         units = units.merge(unit_methods, on="unit_id", how="left")
     _check_serials(units, households, config)
@@ -82,7 +83,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     _check_lines_reach_area(inputs, area, crs)
     barriers = _barrier_lines(inputs, crs, config, area)
     if inputs.blocks is not None:
-        atoms = atoms_from_polygons(inputs.blocks, units).assign(split_from=-1)
+        atoms = atoms_from_polygons(projected.get("blocks", inputs.blocks), units).assign(split_from=-1)
     else:
         atoms = build_atoms(units, barriers, sliver_m2=config.sliver_m2,
                             progress=lambda d, t: report("atoms", d, t), executor=executor)
@@ -232,8 +233,11 @@ def _prepare_units(units, area, crs, area_name):
     return units[["unit_id", "name", "parent_id", "parent_name", "geometry"]]
 
 
-def _prepare_households(inputs, area, crs, config, units):
-    """Household points in ``crs``, the method in words, and per unit how its households were found (or None)."""
+def _prepare_households(inputs, area, crs, config, units, projected=None):
+    """Household points in ``crs``, the method in words, and per unit how its households were found (or None).
+
+    ``projected``: a dict that receives the census blocks in ``crs`` (they become the atoms too).
+    """
     totals_given = inputs.totals is not None or inputs.totals_table is not None
     if inputs.blocks is not None:
         if totals_given:
@@ -241,6 +245,8 @@ def _prepare_households(inputs, area, crs, config, units):
                              "give totals with household points or buildings")
         require_crs(inputs.blocks, "households")
         blocks = inputs.blocks.to_crs(crs)
+        if projected is not None:
+            projected["blocks"] = blocks
         points = hh.from_polygons(blocks, "households")
         points = _read_total(hh.inside_area(points, area, drop=inputs.drop_outside), float(blocks["households"].sum()))
         _require_households(points, inputs)
