@@ -27,7 +27,13 @@ fits a whole number of grids. Three steps, cheapest first:
    real numbers; plans found are checked with the real numbers. The near-plan is its
    hint. One worker, a fixed seed and deterministic time limits: the same input gives
    the same answer.
-5. **Band limit.** For a piece CP-SAT proves infeasible, the least band top (whole
+5. **Group cover.** When CP-SAT on the whole piece finds nothing and a grid can hold
+   only a few non-empty atoms (pieces near the ceiling: heavy atoms among many empty
+   ones), the in-band groups of non-empty atoms are listed and CP-SAT picks a set
+   partition of them (fewest connecting empty atoms first); a second model connects the
+   chosen groups through disjoint sets of empty atoms, or names groups that cannot be
+   connected together, which are cut off. No partition left proves infeasibility.
+6. **Band limit.** For a piece CP-SAT proves infeasible, the least band top (whole
    households, the bottom kept) at which it has a split: CP-SAT minimising the top from
    the near-plan, then bisection over the whole tops still in doubt; or the range
    known to hold it when the budget runs out.
@@ -68,7 +74,8 @@ class Decision:
     method : str
         What settled it: ``"fold"``, ``"tree_dp"``, ``"counts"`` (the households admit no
         grouping into in-band grids at all), ``"cp_sat_lns"`` (the search from the
-        near-plan), ``"cp_sat"``; or for undecided, what was tried.
+        near-plan), ``"cp_sat"``, ``"group_cover"`` (the groups of non-empty atoms and
+        their connections through empty atoms); or for undecided, what was tried.
     reason : str
         Why an infeasible piece is infeasible, in a planner's words ('' otherwise).
     code, params : str, dict
