@@ -95,7 +95,8 @@ class PdfPrint:
             self.process = subprocess.Popen(
                 ["/bin/sh", "-c", 'exec "$0" "$@" 3<&0 4>&1 </dev/null >/dev/null', self.browser, *SWITCHES,
                  f"--user-data-dir={self.tmp / 'profile'}", "about:blank"],
-                stdin=to_browser, stdout=from_browser, stderr=self.stderr)
+                stdin=to_browser, stdout=from_browser, stderr=self.stderr,
+                start_new_session=True)  # its own process group: its helpers are stopped with it
         except OSError as exc:
             self._clean()
             raise InputError(f"report --pdf: Chromium ({self.browser}) failed: {exc}") from exc
@@ -236,14 +237,27 @@ class PdfPrint:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+        self._end_helpers()
+
+    def _end_helpers(self):
+        """Stop what the browser left running in its process group (zygote, renderer, crash
+        handler), which would otherwise write into the profile folder as it is removed."""
+        import signal
+
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def _reap(self) -> int:
         """The browser's exit code, once it has closed (killed when it does not within 10 s)."""
         try:
-            return self.process.wait(timeout=10)
+            code = self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._kill()
             return self.process.returncode
+        self._end_helpers()
+        return code
 
     def _clean(self):
         if getattr(self, "process", None) is not None:
