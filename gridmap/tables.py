@@ -9,14 +9,17 @@ Every file is written atomically.
 """
 from __future__ import annotations
 
+import datetime
 import io
+import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from gridmap import i18n
-from gridmap._atomic import write_bytes
+from gridmap._atomic import atomic_path, write_bytes
 from gridmap._levels import county_name, townships
 
 __all__ = ["grid_table", "roster_table", "budget_table", "write_csv", "write_xlsx", "escape_formula"]
@@ -155,28 +158,59 @@ def write_csv(frame: pd.DataFrame, path) -> Path:
 
 def write_xlsx(sheets: dict, path) -> Path:
     """Sheets {name: frame} as one XLSX workbook (header row frozen and bold, columns sized to their
-    text), formula-like text escaped, written atomically (:mod:`gridmap._xlsx`)."""
-    from gridmap._xlsx import write_workbook
+    text), formula-like text escaped, written atomically by XlsxWriter.
 
-    parts = []
-    for name, frame in sheets.items():
-        frame = _escaped(frame)
-        rows = [[str(c) for c in frame.columns]]
-        rows += [[_cell(v) for v in row] for row in zip(*(frame[c].tolist() for c in frame.columns))]
-        widths = [min(max(max([_width(column)] + [_width(v) for v in frame[column].head(500)]) + 2, 6), 60)
-                  for column in frame.columns]
-        parts.append((str(name)[:31], rows, widths))
-    return write_workbook(parts, path)
+    Text is never read as a formula, a number or a link (XlsxWriter's conversions are off: the
+    table's values are written as they are); NaN, infinity and empty text are empty cells;
+    characters XML cannot hold are dropped. No clock goes into the file (its creation date is
+    fixed, XlsxWriter's zip entries carry 1980-01-01): the same tables give the same bytes.
+    """
+    import xlsxwriter
+
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                              "strings_to_urls": False})
+        book.set_properties({"created": _NO_CLOCK})
+        bold = book.add_format({"bold": True})
+        for name, frame in sheets.items():
+            frame = _escaped(frame)
+            sheet = book.add_worksheet(str(name)[:31])
+            sheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
+            sheet.freeze_panes(1, 0)
+            for k, column in enumerate(frame.columns):
+                width = max([_width(column)] + [_width(v) for v in frame[column].head(500)])
+                sheet.set_column(k, k, min(max(width + 2, 6), 60))
+            for r, row in enumerate(zip(*(frame[c].tolist() for c in frame.columns)), start=1):
+                for k, value in enumerate(row):
+                    value = _cell(value)
+                    if value is not None:
+                        sheet.write(r, k, value)
+        book.close()
+    return path
+
+
+#: The workbook's creation date: fixed, so that the same tables give the same bytes.
+_NO_CLOCK = datetime.datetime(2000, 1, 1)
+#: Characters XML 1.0 cannot hold (control characters other than tab, newline, carriage return).
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _cell(value):
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
+    """A table value as a spreadsheet cell: None for nothing (NaN, infinity, empty text), else a
+    bool, int, float or text (452.0 as 452: the same number to Excel, as openpyxl wrote it)."""
     if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, (bool, int, float, str)):
+        value = value.item()
+    if value is None or isinstance(value, bool):
         return value
-    return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() and abs(value) < 1e15 else value
+    if isinstance(value, int):
+        return value
+    value = _ILLEGAL_XML.sub("", str(value))
+    return value or None
 
 
 def _width(value) -> int:

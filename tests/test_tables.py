@@ -62,7 +62,7 @@ def test_roster_names_the_township_as_the_budget_does(staffed):
 
 
 def test_xlsx_cells_read_back_as_written_and_the_file_is_the_same_each_time(tmp_path):
-    """gridmap._xlsx writes what openpyxl (and Excel) read back: text, numbers (452.0 as 452, as openpyxl
+    """write_xlsx (XlsxWriter) writes what openpyxl (and Excel) read back: text, numbers (452.0 as 452, as openpyxl
     wrote it), booleans; empty text, None, NaN and infinity as empty cells; characters XML cannot hold
     dropped; the header bold and frozen; column widths; no clock inside (same tables, same bytes)."""
     import math
@@ -83,5 +83,6 @@ def test_xlsx_cells_read_back_as_written_and_the_file_is_the_same_each_time(tmp_
         [" leading ", None, -4, False]]
     assert isinstance(sheet["B2"].value, int) and sheet.freeze_panes == "A2"
     assert all(c.font.b for c in sheet[1]) and not any(c.font.b for c in sheet[2])
-    assert sheet.column_dimensions["A"].width == 12 and sheet.column_dimensions["C"].width == 6
+    # widths in characters (Excel stores 12 characters as 12.71: its padding of the digit width)
+    assert int(sheet.column_dimensions["A"].width) == 12 and int(sheet.column_dimensions["C"].width) == 6
     pd.testing.assert_frame_equal(pd.read_excel(first, sheet_name="b"), frame.head(1), check_dtype=False)
