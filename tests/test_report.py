@@ -239,6 +239,21 @@ def test_report_maps_are_svg_with_one_path_per_grid(plan):
     ids = re.findall(r'id="([^"]+)"', "".join(f.svg for f in [overview, *maps]))
     assert len(ids) == len(set(ids))  # pattern ids unique on the page
     assert "<image" not in svg and "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
+    # grids outside a township's frame are faint by colour, not by opacity (which Chromium prints as
+    # a raster image): every fill of a township map is a palette colour or its faint blend
+    from gridmap._colouring import PALETTE
+    from gridmap._static_map import faint
+
+    assert not any("opacity" in f.svg for f in [overview, *maps])
+    colours = {f for m in maps for f in re.findall(r'<path fill="(#[0-9a-f]{6})" d="M', m.svg)}
+    assert colours <= set(PALETTE) | {faint(c) for c in PALETTE} and colours & {faint(c) for c in PALETTE}
+
+
+def test_faint_is_opacity_over_white():
+    from gridmap._static_map import faint
+
+    assert faint("#000000") == "#bfbfbf" and faint("#ffffff") == "#ffffff"
+    assert faint("#8dd3c7") == "#e2f4f1" and faint("#606060", 1.0) == "#606060"
 
 
 def test_report_needs_no_matplotlib(plan, monkeypatch):
