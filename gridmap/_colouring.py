@@ -36,7 +36,7 @@ def grid_adjacency(geoms, min_shared_m: float = _MIN_SHARED_M) -> list[tuple[int
     # Grids dissolved from the same atoms share their border vertex for vertex: the edges both
     # boundaries hold are part of the shared border, so their length is a lower bound of it and
     # settles most pairs without an overlay. The rest (corners, borders not noded alike) are measured.
-    ok = _identical_edges_length(geoms, valid, a, b) > min_shared_m
+    ok = _identical_edges_length(np.where(valid, geoms, None), a, b) > min_shared_m
     doubt = np.flatnonzero(~ok)
     if len(doubt):
         # the shared border: the boundaries' intersection (slivers of overlap count by their length too)
@@ -46,32 +46,16 @@ def grid_adjacency(geoms, min_shared_m: float = _MIN_SHARED_M) -> list[tuple[int
     return list(zip(a[ok].tolist(), b[ok].tolist()))
 
 
-def _identical_edges_length(geoms, valid, a, b) -> np.ndarray:
-    """For each pair (a[k], b[k]): the length (m) of the boundary edges both grids hold with the same
-    two end points (a lower bound of their shared border: those edges lie in both boundaries)."""
-    n = len(geoms)
-    lines, owner = shapely.get_parts(shapely.boundary(geoms[valid]), return_index=True)
-    owner = np.flatnonzero(valid)[owner]
-    xy, line = shapely.get_coordinates(lines, return_index=True)
-    if len(xy) < 2:
+def _identical_edges_length(geoms, a, b) -> np.ndarray:
+    """For each pair (a[k], b[k]): the length (m) of the ring segments both grids hold with the same
+    two end points (:func:`gridmap.graph._segment_pairs`, the atoms' shared edges by sorting; a lower
+    bound of their shared border: those segments lie in both boundaries)."""
+    from gridmap.graph import _segment_pairs
+
+    pa, pb, lines, _ = _segment_pairs(np.asarray(geoms, dtype=object))
+    if not len(pa):
         return np.zeros(len(a))
-    same_line = line[1:] == line[:-1]
-    p, q = xy[:-1][same_line], xy[1:][same_line]
-    who = owner[line[:-1][same_line]]
-    # each edge with its end points in a fixed order, as one 32-byte key
-    flip = (p[:, 0] > q[:, 0]) | ((p[:, 0] == q[:, 0]) & (p[:, 1] > q[:, 1]))
-    lo, hi = np.where(flip[:, None], q, p), np.where(flip[:, None], p, q)
-    keys = np.ascontiguousarray(np.column_stack([lo, hi])).view(np.dtype((np.void, 32))).ravel()
-    _, at, edge = np.unique(keys, return_index=True, return_inverse=True)
-    edge_length = np.hypot(*(hi[at] - lo[at]).T)
-    # each grid's edges once (a ring may pass an edge twice), then the edges exactly two grids hold
-    pairs = np.unique(np.column_stack([edge.ravel(), who]), axis=0)
-    edge, who = pairs[:, 0], pairs[:, 1]
-    first = np.unique(edge, return_index=True)[1]
-    two = first[np.diff(np.r_[first, len(edge)]) == 2]
-    if not len(two):
-        return np.zeros(len(a))
-    return _sum_by_pair(who[two], who[two + 1], edge_length[edge[two]], a, b, n)
+    return _sum_by_pair(pa, pb, shapely.length(lines), a, b, len(geoms))
 
 
 def _sum_by_pair(i, j, length, a, b, n) -> np.ndarray:
