@@ -356,29 +356,33 @@ def _random_tree(adj: sp.csr_array, rng: np.random.Generator):
         if np.any(deg == 0) and n > 1:
             return np.full(n, -1), np.arange(1)  # not connected
         root = int(rng.integers(n))
-        in_tree = np.zeros(n, dtype=bool)
+        # the walks on Python lists (the same draws and steps as on numpy arrays, without
+        # numpy's per-element cost)
+        ipl, ixl, degl = ip.tolist(), ix.tolist(), deg.tolist()
+        in_tree = [False] * n
         in_tree[root] = True
-        nxt = np.full(n, -1)
-        steps = rng.random(64 * n + 64)  # draws for the walks, refilled when spent
+        nxt = [-1] * n
+        nsteps = 64 * n + 64
+        steps = rng.random(nsteps).tolist()  # draws for the walks, refilled when spent
         k = 0
-        for s in rng.permutation(n):
-            u = int(s)
+        for s in rng.permutation(n).tolist():
+            u = s
             walked = 0
             while not in_tree[u]:
-                if k == len(steps):
-                    steps, k = rng.random(len(steps)), 0
-                v = int(ix[ip[u] + int(steps[k] * deg[u])])
+                if k == nsteps:
+                    steps, k = rng.random(nsteps).tolist(), 0
+                v = ixl[ipl[u] + int(steps[k] * degl[u])]
                 k += 1
                 nxt[u] = v
                 u = v
                 walked += 1
                 if walked > 1000 * n:
                     return np.full(n, -1), np.arange(1)  # not connected
-            u = int(s)
+            u = s
             while not in_tree[u]:
                 in_tree[u] = True
-                u = int(nxt[u])
-        parent = nxt
+                u = nxt[u]
+        parent = np.array(nxt, dtype=np.int64)
         parent[root] = -1
         children = np.argsort(parent, kind="stable")[1:]  # atoms by parent (the root first, alone)
         starts = np.searchsorted(parent[children], np.arange(n))

@@ -34,10 +34,11 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
         pa, pb = pairs // k, pairs % k
         # random maximal matching of the grid adjacency
         order = rng.permutation(len(pairs))
-        used = np.zeros(k, dtype=bool)
+        used = [False] * k  # Python lists: this loop runs once per pair, numpy scalars cost more
+        pal, pbl = pa.tolist(), pb.tolist()
         take = []
         for i in order.tolist():
-            a, b = pa[i], pb[i]
+            a, b = pal[i], pbl[i]
             if not used[a] and not used[b]:
                 used[a] = used[b] = True
                 take.append(i)
