@@ -1012,6 +1012,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "随机选择的种子；相同的输入和种子得到相同的计划。",
         "Seed of the random choices; the same inputs and seed give the same plan."),
     "help.default.seed": ("0 或规则文件中的值", "0 or the config's"),
+    "help.default.jobs": ("本机可用的核数，至多 4", "the cores available, at most 4"),
     "help.option.config": (
         "TOML 规则文件，含 [plan]、[staffing]、[reach] 表（`gridmap "
         "presets NAME` 可打印示例）；此处给出的选项优先于它。",
