@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy.sparse import csgraph
 
 from gridmap.partition._decide import (_bool_csr, _realise, candidate_groups, cp_sat, decide_piece, fold_pendants,
-                                      group_cover, grouping_impossible, tree_dp)
+                                      group_cover, grouping_impossible, lns_restarts, tree_dp)
 
 from .test_partition_core import HI, LO, brute_force_feasible, cells, tessellation_case
 
@@ -243,6 +243,11 @@ HARD = [
     # whole piece found no plan in its budget, the group cover does (about 40 CPU s each)
     pytest.param("li-buildings-250-7", "ok", "group_cover", marks=pytest.mark.slow),
     pytest.param("li-buildings-300-7", "ok", "group_cover", marks=pytest.mark.slow),
+    # mean 40, 165 of 282 folded atoms empty, the least non-empty one 5.2 households: a grid
+    # may hold up to 96 non-empty atoms (no group cover); the LNS from the 4 near-plans
+    # stalls at 114-304 households over the top and whole-piece CP-SAT finds nothing; the
+    # first LNS restart from a fresh near-plan ends in band (about 30 CPU s in all)
+    pytest.param("li-allroads-300-4", "ok", "lns_restarts", marks=pytest.mark.slow),
 ]
 
 
@@ -369,3 +374,51 @@ def test_fold_waits_for_merged_neighbours():
     d = decide_piece(h, adj, xy, LO, HI, 1e-6, seed=0, trees=4, cp_time=5.0)
     assert d.status == "ok"
     _in_band_contiguous(d.labels, h, adj)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(
+    nx=st.integers(2, 4),
+    ny=st.integers(2, 3),
+    hs=st.lists(st.one_of(st.floats(0, 120), st.floats(100, 300), st.floats(250, 500), st.just(0.0)),
+                min_size=12, max_size=12),
+    seed=st.integers(0, 3),
+)
+def test_lns_restarts_finds_only_plans(nx, ny, hs, seed):
+    # the restarts return a split only when one exists (brute force), and it is in band and
+    # contiguous; the same generator state and seed give the same split
+    keep = np.ones(nx * ny, bool)
+    adj, _, _ = cells(nx, ny, keep, np.random.default_rng(seed))
+    adj = _bool_csr(adj, nx * ny)
+    h = np.asarray(hs[: nx * ny])
+    lab = lns_restarts(h, adj, LO, HI, 1e-6, np.random.default_rng(seed), seed, 0.5)
+    if lab is None:
+        return
+    assert brute_force_feasible(h, adj, LO, HI)
+    _in_band_contiguous(lab, h, adj)
+    again = lns_restarts(h, adj, LO, HI, 1e-6, np.random.default_rng(seed), seed, 0.5)
+    assert np.array_equal(again, lab)
+
+
+def test_lns_restarts_run_last(monkeypatch):
+    # a piece every earlier method leaves undecided (patched to fail) is settled by the
+    # restarts, whose split is the piece's; without the hints (benchmarks) they do not run
+    import gridmap.partition._decide as dec
+
+    real_repair = dec.repair
+    monkeypatch.setattr(dec, "tree_split", lambda *a, **k: None)
+    monkeypatch.setattr(dec, "cp_sat", lambda *a, **k: ("undecided", None))
+    monkeypatch.setattr(dec, "group_cover", lambda *a, **k: ("skipped", None))
+    h, adj, xy, _ = tessellation_case(6, 5, 3, 0.0)  # 30 atoms, 1,031 households (k = 3)
+    # every near-plan is the west and east halves (433 and 597 households); the first LNS
+    # stalls at once, the restarts' own LNS is the real one
+    halves = (xy[:, 0] > np.median(xy[:, 0])).astype(np.int64)
+    monkeypatch.setattr(dec, "tree_least_top", lambda h, *a, **k: (float(np.bincount(halves, h).max()), halves))
+    monkeypatch.setattr(dec, "repair", lambda *a, spent_too=False, **k: real_repair(*a, spent_too=True, **k)
+                        if spent_too else np.asarray(a[5]))
+    d = decide_piece(h, adj, xy, LO, HI, 1e-6, seed=0, trees=2, cp_time=2.0)
+    assert (d.status, d.method) == ("ok", "lns_restarts")
+    _in_band_contiguous(d.labels, h, adj)
+    d = decide_piece(h, adj, xy, LO, HI, 1e-6, seed=0, trees=2, cp_time=2.0, hint=False)
+    assert d.status == "undecided" and "LNS restarts" not in d.method

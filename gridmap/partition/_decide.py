@@ -1,7 +1,7 @@
 """Settle one connected piece exactly: an in-band split, or a proof that none exists.
 
 Called when the tree heuristic (``_bisect``) gives up on a piece whose household total
-fits a whole number of grids. Three steps, cheapest first:
+fits a whole number of grids. The steps, cheapest first:
 
 1. **Folding.** A part of the piece cut off by one atom (an articulation point) whose
    households are fewer than the band's bottom cannot be a grid, nor hold one: every
@@ -33,7 +33,12 @@ fits a whole number of grids. Three steps, cheapest first:
    partition of them (fewest connecting empty atoms first); a second model connects the
    chosen groups through disjoint sets of empty atoms, or names groups that cannot be
    connected together, which are cut off. No partition left proves infeasibility.
-6. **Band limit.** For a piece CP-SAT proves infeasible, the least band top (whole
+6. **LNS restarts.** A piece still undecided gets the LNS again from fresh near-plans
+   (new random trees), least excess first: the LNS stalls in a local minimum from one
+   start and not from another (li-allroads-300-4: 282 folded atoms, 165 of them empty,
+   a grid may hold up to 96 of its non-empty ones; no group cover, no whole-piece
+   CP-SAT plan in its budget, but a plan from the first restart). It finds plans only.
+7. **Band limit.** For a piece CP-SAT proves infeasible, the least band top (whole
    households, the bottom kept) at which it has a split: CP-SAT minimising the top from
    the near-plan, then bisection over the whole tops still in doubt; or the range
    known to hold it when the budget runs out.
@@ -58,6 +63,8 @@ LIMIT_BINS = 4_000  # largest scaled top of the tree DPs that look for the least
 LNS_MAX_ATOMS = 150  # largest region the LNS re-splits in one CP-SAT call
 LIMIT_TREES = 4  # random trees on which the tree DP looks for the least band top
 TREE_WORK = 40_000  # atoms x trees of the tree DP per call: big pieces get fewer trees
+RESTART_TREES = 16  # fresh near-plans of the LNS restarts (the last step, for pieces still undecided)
+RESTART_SHARE = 0.125  # share of the restarts' budget one start may use
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,8 @@ class Decision:
         What settled it: ``"fold"``, ``"tree_dp"``, ``"counts"`` (the households admit no
         grouping into in-band grids at all), ``"cp_sat_lns"`` (the search from the
         near-plan), ``"cp_sat"``, ``"group_cover"`` (the groups of non-empty atoms and
-        their connections through empty atoms); or for undecided, what was tried.
+        their connections through empty atoms), ``"lns_restarts"`` (the LNS from fresh
+        near-plans, last); or for undecided, what was tried.
     reason : str
         Why an infeasible piece is infeasible, in a planner's words ('' otherwise).
     code, params : str, dict
@@ -701,14 +709,15 @@ def _excess(labels: np.ndarray, h: np.ndarray, hi: float) -> float:
 
 
 def repair(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, labels: np.ndarray, seed: int,
-           budget: float, step: float = 0.5) -> np.ndarray:
+           budget: float, step: float = 0.5, spent_too: bool = False):
     """Large-neighbourhood search from a near-plan whose grids all hold at least ``lo``.
 
     Each grid over the band's top is re-split exactly with the grids around it (CP-SAT
     minimising the households over the top, from the current split as its hint, ``step``
     deterministic seconds); a re-split with less excess replaces the old one. Stops when
     no grid is over the top, or when ``budget`` deterministic seconds are spent, or a
-    whole pass changed nothing. Returns the best labels (every grid still >= ``lo``).
+    whole pass changed nothing. Returns the best labels (every grid still >= ``lo``), and
+    with ``spent_too`` the deterministic seconds spent.
     """
     from ortools.sat.python import cp_model
 
@@ -722,7 +731,7 @@ def repair(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, l
             gt = np.bincount(labels, h)
             over = np.flatnonzero(gt > hi + eps)
             if len(over) == 0:
-                return labels
+                return (labels, spent) if spent_too else labels
             k = len(gt)
             gadj = sp.csr_array((np.ones(len(c.row)), (labels[c.row], labels[c.col])), shape=(k, k))
             size = np.bincount(labels, minlength=k)
@@ -764,7 +773,7 @@ def repair(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, l
                 gadj = sp.csr_array((np.ones(len(c.row)), (labels[c.row], labels[c.col])), shape=(k, k))
                 improved = True
                 break  # grid numbers changed: start the pass again
-    return labels
+    return (labels, spent) if spent_too else labels
 
 
 def tree_least_top(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, rng: np.random.Generator,
@@ -796,6 +805,39 @@ def tree_least_top(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: 
         if gh.min() >= lo - eps and (best is None or gh.max() < best[0]):
             best = (float(gh.max()), lab)
     return best
+
+
+def lns_restarts(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, rng: np.random.Generator,
+                 seed: int, budget: float) -> np.ndarray | None:
+    """Labels of an in-band split found by the LNS from fresh near-plans, or None.
+
+    The last search for a piece nothing else settled: ``RESTART_TREES`` new random trees
+    give least-bad splits (``tree_least_top``), and ``repair`` runs from each, least
+    excess first, up to ``RESTART_SHARE`` of ``budget`` deterministic seconds each,
+    until one ends in band (checked here: in band and contiguous) or ``budget`` is
+    spent. The LNS stalls in a local minimum from one start and not from another
+    (li-allroads-300-4, folded: from the 4 near-plans of ``decide_piece`` it stalls at
+    114-304 households over the top; with generators seeded 0-7 the restarts find a plan
+    for 7 of 8, in 1.4-41 CPU s). It proves nothing when it finds none.
+    """
+    H = float(h.sum())
+    starts = []
+    for _ in range(RESTART_TREES):
+        for ceiling in (2.0 * hi, H):
+            one = tree_least_top(h, adj, lo, hi, eps, rng, 1, max(ceiling, hi + 1.0))
+            if one is not None:
+                starts.append(one)
+                break
+    spent = 0.0
+    for _, labels in sorted(starts, key=lambda s: (_excess(s[1], h, hi), s[0])):
+        if spent >= budget:
+            break
+        step = min(RESTART_SHARE * budget, budget - spent)
+        fixed, used = repair(h, adj, lo, hi, eps, labels, seed, step, spent_too=True)
+        spent += max(used, 0.05)
+        if _in_band(fixed, h, lo, hi, eps) and _contiguous(fixed, adj):
+            return fixed
+    return None
 
 
 # ----------------------------------------------------------------------------- group cover
@@ -1238,4 +1280,9 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
             return done(None, "infeasible", "group_cover", words, code="cp_sat_infeasible", **params)
         if status != "skipped":
             tried += f", group cover {2.0 * cp_time:g} s"
+    if hint and status in ("undecided", "skipped"):
+        lab = lns_restarts(gh, gadj, lo, hi, eps, rng, seed, 2.0 * cp_time)
+        if lab is not None:
+            return done(lab[group], "ok", "lns_restarts")
+        tried += f", LNS restarts {2.0 * cp_time:g} s"
     return done(None, "undecided", tried)
