@@ -85,13 +85,14 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
     its box (:mod:`gridmap.inputs.extract`); otherwise a name that matches no complete
     boundary is an error listing the relations that exist but do not close.
     """
-    from gridmap.inputs.extract import boundaries_with_closed, cut_boundaries, describe_cut, extract_box
     from gridmap.inputs.osm import read_osm, select_area, select_units
 
     shifted = gcj02_roles(gcj02)
     osm = read_osm(path)
     boundaries, sources = osm.boundaries, {"osm": str(path)}
     if close_at_extract:
+        from gridmap.inputs.extract import boundaries_with_closed
+
         boundaries, problems = boundaries_with_closed(boundaries, path)
         sources["closed_at_extract"] = sorted(boundaries.loc[boundaries["closed"], "name"].tolist())
         if problems:
@@ -111,6 +112,8 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
         area_gdf = gpd.GeoDataFrame({"name": [Path(units).stem]},
                                     geometry=[shapely.union_all(units_gdf.to_crs(4326).geometry.values)], crs=4326)
     elif extract_area:
+        from gridmap.inputs.extract import extract_box
+
         box = extract_box(path)
         if box is None:
             raise InputError(f"area: {Path(path).name} has no bounding box in its header; give --area FILE")
@@ -122,6 +125,8 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
         except InputError as exc:
             if close_at_extract:
                 raise
+            from gridmap.inputs.extract import cut_boundaries, describe_cut
+
             cut = cut_boundaries(path, boundaries["osm_id"])
             raise InputError(f"{exc}; relations cut by the extract's edge: {describe_cut(cut)} "
                              "(pass --close-at-extract to close them against its box, or give --area FILE)") from None
