@@ -229,7 +229,7 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
     # The lock is taken before any work; everything is computed, then written into a
     # staging directory and moved into OUT only when complete.
     # plan.gpkg is written by a thread (GDAL's writing runs without Python's lock, on the
-    # other core) while validation, the map and the report are made; the pool's end waits
+    # other core) while the map and the other files are made and the report prints; the pool's end waits
     # for it, so a failure anywhere still leaves nothing behind (OutputDir removes the staging).
     with OutputDir(out, "run", fresh=True) as outdir, _browser(pdf) as (printing, pdf_warnings), \
             unsynced_sqlite(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridmap-gpkg") as writer:
@@ -248,7 +248,7 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         if mode:
             reach = reach.replace(mode=mode)
         plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress, laps=lap, executor=executor)
-        saving = writer.submit(_snapshot(plan).save, outdir.file("plan.gpkg"))
+        staffed = _snapshot(plan)  # written once the report is handed to Chromium (below)
 
         from gridmap.validate import ValidationRules, validate_plan
 
@@ -270,6 +270,9 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         # The report before the map, so that Chromium prints it while the map is drawn and the
         # other files are written (the colouring of the grids is computed once, for both).
         printing = _write_report(report, outdir, pdf=printing is not None, printing=printing, warnings=warnings)
+        # plan.gpkg now, beside the map, the other files and the print: beside validation and the
+        # report, its thread slowed both (Python's lock), and they are what the print waits for.
+        saving = writer.submit(staffed.save, outdir.file("plan.gpkg"))
         lap("write report.html (pdf started)")
         try:
             from gridmap.maps import plan_map
@@ -399,4 +402,4 @@ def _write_files(plan, faults, out, *, map_html: str, lang: str, lap, saving=Non
     lap("write other files")
     if saving is not None:
         saving.result()  # its error, if any, is the run's
-        lap("wait for plan.gpkg (written beside validate, map, report)")
+        lap("wait for plan.gpkg (written beside the map, files, print)")
