@@ -28,7 +28,14 @@ from ._exact import (
     least_bad_partition,
     search_partition,
 )
-from ._forest import ForestGraph, compactness_score, lca_positions, mark_subtrees, subtree_sums
+from ._forest import (
+    ForestGraph,
+    block_subtree_sums,
+    compactness_score,
+    lca_positions,
+    mark_subtrees,
+    subtree_sums,
+)
 
 # Pieces' modes
 FIXED, FREE, GAP = 0, 1, 2
@@ -204,48 +211,10 @@ class Bisector:
         wx, wy, wr = w_l * xrel, w_l * yrel, w_l * (xrel**2 + yrel**2)  # weighted moments of each atom
         pid_round = pid
         loc = np.arange(na)  # round-local index of each atom the trees span
-        for _t in range(ntrees):
-            if _t >= enough:
-                todo = ~np.isfinite(best_score)
-                if not todo[act_ids].any():
-                    break  # every piece already has an acceptable cut
-                # further trees only span the pieces still without a cut
-                keep = todo[pid]
-                if _t == enough and not keep.all():
-                    loc = np.flatnonzero(keep)
-                    sub = np.full(na, -1, dtype=np.int64)
-                    sub[loc] = np.arange(len(loc))
-                    ek = keep[eu]  # edges never join two pieces
-                    eu, ev, ecost = sub[eu[ek]], sub[ev[ek]], ecost[ek]
-                    pid, h_l, w_l, wx, wy, wr = pid[loc], h_l[loc], w_l[loc], wx[loc], wy[loc], wr[loc]
-                    roots = sub[roots[keep[roots]]]
-                    fg = ForestGraph(len(loc), eu, ev, roots)
-            jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(len(eu)))
-            key = 1.0 / (ecost * jit)  # small key = kept in the tree = costly to cut
-            f = fg.forest(key)
-            at = f.order[1:]  # local atoms at positions 1..N-1
-            N = len(f.order)
-            vals = np.zeros((N, 8))
-            vals[1:, 7] = 1.0
-            vals[1:, 0] = h_l[at]
-            vals[1:, 1] = w_l[at]
-            vals[1:, 2] = wx[at]
-            vals[1:, 3] = wy[at]
-            vals[1:, 4] = wr[at]
-            pu = f.pos[eu]
-            pv = f.pos[ev]
-            vals[:, 5] = np.bincount(pu, ecost, minlength=N) + np.bincount(pv, ecost, minlength=N)
-            lca = lca_positions(f, pu, pv)
-            vals[:, 6] = np.bincount(lca, ecost, minlength=N)
-            s = subtree_sums(f, vals, exact=0)
 
-            rootpos = np.zeros(npc, dtype=np.int64)
-            rootpos[pid[f.order[f.roots]]] = f.roots
-            cand = f.cand
-            if len(cand) == 0:
-                continue
-            cp = pid[f.order[cand]]
-            tot = s[rootpos[cp]]
+        def cuts(s, cand, cp, rootpos_of_cand):
+            # the acceptable cuts among candidate positions ``cand`` (of pieces ``cp``), scored
+            tot = s[rootpos_of_cand]
             sa = s[cand]
             sb = tot - sa
             H = tot[:, 0]
@@ -307,7 +276,7 @@ class Bisector:
                         )
                     )
             if not ok.any():
-                continue
+                return None
             cand = cand[ok]
             cp = cp[ok]
             sa = sa[ok]
@@ -345,13 +314,18 @@ class Bisector:
             # a smaller violation always wins for gap pieces
             score = np.where(special > 0, score + 1e6 * gviol / np.maximum(hi, 1.0), score)
 
+            return cand, cp, score, k1, k2, special, gviol, via_free
+
+        def take(f, found, atoms_at):
+            # per piece the best of ``found`` when it beats the best so far; its side A marked
+            cand, cp, score, k1, k2, special, gviol, via_free = found
             o = np.lexsort((score, cp))
             firstp = np.concatenate([[True], cp[o][1:] != cp[o][:-1]])
             sel = o[firstp]
             sp_ = cp[sel]
             better = score[sel] < best_score[sp_]
             if not better.any():
-                continue
+                return
             sel = sel[better]
             sp_ = sp_[better]
             best_score[sp_] = score[sel]
@@ -364,7 +338,87 @@ class Bisector:
             improved = np.zeros(npc, dtype=bool)
             improved[sp_] = True
             side[improved[pid_round]] = False
-            side[loc[f.order[1:][mark[1:]]]] = True
+            side[atoms_at(mark)] = True
+
+
+
+        def tree_data(f, eu, ev, ecost, h_l, w_l, wx, wy, wr, at, blocks):
+            # per position: households, weight, moments, edge costs touching it and below it; subtree sums
+            N = len(f.order)
+            vals = np.zeros((N, 8))
+            vals[1:, 7] = 1.0
+            vals[1:, 0] = h_l[at]
+            vals[1:, 1] = w_l[at]
+            vals[1:, 2] = wx[at]
+            vals[1:, 3] = wy[at]
+            vals[1:, 4] = wr[at]
+            pu = f.pos[eu]
+            pv = f.pos[ev]
+            vals[:, 5] = np.bincount(pu, ecost, minlength=N) + np.bincount(pv, ecost, minlength=N)
+            lca = lca_positions(f, pu, pv)
+            vals[:, 6] = np.bincount(lca, ecost, minlength=N)
+            if blocks == 1:
+                return subtree_sums(f, vals, exact=0)
+            return block_subtree_sums(f, vals, blocks, exact=0)
+
+        # The first ``enough`` trees are always drawn: one forest over as many copies of the
+        # round's graph gives them at once (copy j is tree j: its draws, its minimum spanning
+        # tree, its depth-first order and its sums are those the j-th tree would have had
+        # alone), and the best cut of each piece over them is the one the trees taken one
+        # after the other would keep (the lowest score; ties to the earlier tree, then to the
+        # earlier position).
+        first_tree = 0
+        if enough > 1 and len(eu):
+            first_tree = enough
+            m = len(eu)
+            shift = np.repeat(np.arange(enough, dtype=np.int64) * na, m)
+            eu_c, ev_c = np.tile(eu, enough) + shift, np.tile(ev, enough) + shift
+            ecost_c = np.tile(ecost, enough)
+            roots_c = (roots[None, :] + (np.arange(enough, dtype=np.int64) * na)[:, None]).ravel()
+            jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(enough * m))
+            f = ForestGraph(enough * na, eu_c, ev_c, roots_c).forest(1.0 / (ecost_c * jit))
+            at = f.order[1:] % na  # round-local atom at positions 1..N-1
+            per = (len(f.order) - 1) // enough  # positions of each copy
+            s = tree_data(f, eu_c, ev_c, ecost_c, h_l, w_l, wx, wy, wr, at, enough)
+            cand = f.cand
+            if len(cand):
+                rootpos = np.zeros((enough, npc), dtype=np.int64)
+                rootpos[(f.roots - 1) // per, pid[at[f.roots - 1]]] = f.roots
+                cp = pid[at[cand - 1]]
+                found = cuts(s, cand, cp, rootpos[(cand - 1) // per, cp])
+                if found is not None:
+                    take(f, found, lambda mark: at[mark[1:]])
+
+        for _t in range(first_tree, ntrees):
+            if _t >= enough:
+                todo = ~np.isfinite(best_score)
+                if not todo[act_ids].any():
+                    break  # every piece already has an acceptable cut
+                # further trees only span the pieces still without a cut
+                keep = todo[pid]
+                if _t == enough and not keep.all():
+                    loc = np.flatnonzero(keep)
+                    sub = np.full(na, -1, dtype=np.int64)
+                    sub[loc] = np.arange(len(loc))
+                    ek = keep[eu]  # edges never join two pieces
+                    eu, ev, ecost = sub[eu[ek]], sub[ev[ek]], ecost[ek]
+                    pid, h_l, w_l, wx, wy, wr = pid[loc], h_l[loc], w_l[loc], wx[loc], wy[loc], wr[loc]
+                    roots = sub[roots[keep[roots]]]
+                    fg = ForestGraph(len(loc), eu, ev, roots)
+            jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(len(eu)))
+            key = 1.0 / (ecost * jit)  # small key = kept in the tree = costly to cut
+            f = fg.forest(key)
+            at = f.order[1:]  # local atoms at positions 1..N-1
+            s = tree_data(f, eu, ev, ecost, h_l, w_l, wx, wy, wr, at, 1)
+            rootpos = np.zeros(npc, dtype=np.int64)
+            rootpos[pid[f.order[f.roots]]] = f.roots
+            cand = f.cand
+            if len(cand) == 0:
+                continue
+            cp = pid[f.order[cand]]
+            found = cuts(s, cand, cp, rootpos[cp])
+            if found is not None:
+                take(f, found, lambda mark: loc[f.order[1:][mark[1:]]])
 
         self._apply(active, best_score, best_k1, best_k2, best_special, best_viol, best_free, side, atoms)
 

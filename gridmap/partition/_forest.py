@@ -125,6 +125,41 @@ def subtree_sums(f: Forest, vals: np.ndarray, exact: int | None = None) -> np.nd
     return s
 
 
+def block_subtree_sums(f: Forest, vals: np.ndarray, blocks: int, exact: int | None = None) -> np.ndarray:
+    """:func:`subtree_sums` of a forest over ``blocks`` disjoint copies of one graph, each
+    summed as if it were its own forest.
+
+    Positions 1..N-1 must be ``blocks`` equal runs, one per copy (the copies' atoms
+    numbered copy after copy, each copy's roots after the previous copy's): each run's
+    running totals start from zero, as its own forest's would, so every sum is the same
+    to the last bit. Row 0 (the super-root) is left zero.
+    """
+    v = np.asarray(vals, dtype=np.float64)
+    N, C = v.shape
+    per = (N - 1) // blocks
+    p = np.arange(1, N)
+    b = (p - 1) // per  # the copy of each position
+    j = p - 1 - b * per  # its place in its copy
+    end = f.last[1:] - b * per  # one past its subtree's last place in its copy
+    # a zero row before each copy: its own forest's running total starts from the super-root's zero
+    c = np.zeros((blocks, per + 1, C))
+    c[:, 1:] = v[1:].reshape(blocks, per, C)
+    c = np.cumsum(c, axis=1)
+    s = np.zeros((N, C))
+    s[1:] = c[b, end] - c[b, j]
+    if exact is not None:
+        col = v[1:, exact].reshape(blocks, per)
+        whole = np.floor(col)
+        ci = np.zeros((blocks, per + 1), dtype=np.int64)
+        ci[:, 1:] = whole.astype(np.int64)
+        ci = np.cumsum(ci, axis=1)
+        cf = np.zeros((blocks, per + 1))
+        cf[:, 1:] = col - whole
+        cf = np.cumsum(cf, axis=1)
+        s[1:, exact] = (ci[b, end] - ci[b, j]) + (cf[b, end] - cf[b, j])
+    return s
+
+
 def mark_subtrees(f: Forest, heads: np.ndarray) -> np.ndarray:
     """Boolean (N,) in position order: True at every position under one of ``heads``.
 
