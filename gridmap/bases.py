@@ -138,6 +138,7 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
         keep.append(network.snappable[inside_pairs[1]])
     chains = _contraction(network, np.concatenate(keep).astype(np.int64), inside_pairs[0],
                           network.snappable[inside_pairs[1]])
+    reverse = chains.graph.T.tocsr()  # the reverse searches' graph, transposed once for all grids
 
     rows = []
     tasks = []  # (row, search) of the grids whose base is searched on the network
@@ -153,7 +154,7 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
             continue
         rows.append([grid.grid_id, method, None, None])
         kept = cand[chains.index[cand] >= 0]  # never empty: a grid's border nodes are kept
-        tasks.append((len(rows) - 1, _BaseSearch(chains, near.get(g, np.zeros(0, dtype=int)), kept,
+        tasks.append((len(rows) - 1, _BaseSearch(chains, reverse, near.get(g, np.zeros(0, dtype=int)), kept,
                                                  hh_node[members], hh_walk[members], hh_weight[members],
                                                  hh_xy[members], config.minutes(grid.regime) * 60.0, objective,
                                                  config.candidates)))
@@ -229,6 +230,7 @@ class _BaseSearch:
     """What one grid's base search needs, cut out of the network only when the task is sent."""
 
     network: Contraction
+    reverse: object  # the contracted graph transposed (csr)
     near: np.ndarray
     cand: np.ndarray
     nodes: np.ndarray
@@ -244,8 +246,14 @@ class _BaseSearch:
         near = index[self.near]
         cand, nodes = index[self.cand], index[self.nodes]
         local = np.unique(np.concatenate([near[near >= 0], cand, nodes]))
-        sub = induced_subgraph(self.network.graph, local)
-        return (sub, self.cand, np.searchsorted(local, cand), np.searchsorted(local, nodes), self.walk,
+        # The transposed subgraph (for the searches from the households backwards) is the
+        # subgraph of the transposed graph, the same csr matrix as ``sub.T.tocsr()``; a grid
+        # searched exactly (few household nodes, see _grid_base) needs only that one.
+        screened = len(self.cand) > self.k
+        exact = screened and len(np.unique(nodes)) <= _EXACT_SOURCES
+        sub = None if exact else induced_subgraph(self.network.graph, local)
+        sub_t = induced_subgraph(self.reverse, local) if screened else None
+        return (sub, sub_t, self.cand, np.searchsorted(local, cand), np.searchsorted(local, nodes), self.walk,
                 self.w, self.hh_xy, self.limit_s, self.objective, self.k)
 
 
@@ -256,20 +264,21 @@ def _grid_base(task) -> tuple[int, float]:
     subgraph ids), its households' subgraph nodes, walking seconds, weights and
     coordinates, its response time (s), the objective and ``candidates``.
     """
-    sub, cand, cand_l, nodes_l, walk, w, hh_xy, limit_s, objective, k = task
+    sub, sub_t, cand, cand_l, nodes_l, walk, w, hh_xy, limit_s, objective, k = task
     limit = limit_s if objective == "max_reached" else np.inf
-    network_id = np.empty(sub.shape[0], dtype=np.int64)  # subgraph id -> network id, for the candidates
+    # subgraph id -> network id, for the candidates
+    network_id = np.empty((sub if sub is not None else sub_t).shape[0], dtype=np.int64)
     network_id[cand_l] = cand
     sources, which = np.unique(nodes_l, return_inverse=True)
     if len(cand) > k and len(sources) <= _EXACT_SOURCES:
         # Few household nodes: one reverse search from them gives every candidate's exact
         # times (candidates × households), so the whole grid is evaluated, not a shortlist:
         # the optimum over all candidates, in one csgraph call instead of three.
-        back = dijkstra(sub.T.tocsr(), sources, limit=limit)[:, cand_l]
+        back = dijkstra(sub_t, sources, limit=limit)[:, cand_l]
         times = back[which.ravel()].T + walk
         best = _best(times, w, objective, limit_s)
     elif len(cand) > k:
-        keep, horizon = _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s)
+        keep, horizon = _shortlist(sub_t, cand_l, nodes_l, hh_xy, w, k, objective, limit_s)
         rest_l = np.delete(cand_l, keep)
         cand, cand_l = cand[keep], cand_l[keep]
         # The screen says how far the households are from the shortlist: searching to
@@ -313,7 +322,7 @@ def _search(sub, sources, nodes_l, bound: float, limit: float) -> np.ndarray:
     return full
 
 
-def _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> tuple[np.ndarray, float]:
+def _shortlist(sub_t, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> tuple[np.ndarray, float]:
     """Indices of the ``k`` candidates best by a coarse network screen, and how far (s) the
     households' pools are from them at most (inf when none is reached).
 
@@ -333,7 +342,7 @@ def _shortlist(sub, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> tuple[n
     rep = by_pool[np.r_[True, pool[by_pool][1:] != pool[by_pool][:-1]]]
     # pools whose representatives share a road node are searched once
     sources, which = np.unique(nodes_l[rep], return_inverse=True)
-    back = dijkstra(sub.T.tocsr(), sources)[:, cand_l][which.ravel()]  # pools × candidates, seconds
+    back = dijkstra(sub_t, sources)[:, cand_l][which.ravel()]  # pools × candidates, seconds
     finite = np.isfinite(back)
     cost = pw @ np.where(finite, back, 0.0)
     lost = pw @ ~finite
