@@ -422,3 +422,23 @@ def test_lns_restarts_run_last(monkeypatch):
     _in_band_contiguous(d.labels, h, adj)
     d = decide_piece(h, adj, xy, LO, HI, 1e-6, seed=0, trees=2, cp_time=2.0, hint=False)
     assert d.status == "undecided" and "LNS restarts" not in d.method
+
+
+def test_group_cover_proof_gives_band_limit(monkeypatch):
+    # a 4x3 piece that the group cover proves infeasible (the earlier searches patched to
+    # find nothing) gets its band limit as a CP-SAT proof does: the least whole top, 550
+    # (brute force: 549 has no split, 550 one)
+    import gridmap.partition._decide as dec
+
+    adj, xy, _ = cells(4, 3, np.ones(12, bool), np.random.default_rng(0))
+    adj = _bool_csr(adj, 12)
+    h = np.array([0.0, 0, 250, 160, 450, 0, 0, 0, 0, 150, 250, 150])
+    monkeypatch.setattr(dec, "tree_split", lambda *a, **k: None)
+    monkeypatch.setattr(dec, "cp_sat", lambda *a, **k: ("undecided", None))
+    monkeypatch.setattr(dec, "repair", lambda *a, spent_too=False, **k: (np.asarray(a[5]), 0.0) if spent_too
+                        else np.asarray(a[5]))
+    d = dec.decide_piece(h, adj, xy, LO, HI, 1e-6, seed=0, trees=2, cp_time=2.0)
+    assert (d.status, d.method, d.code) == ("infeasible", "group_cover", "cp_sat_needs_top")
+    assert d.need_hi == 550 and d.params["need_hi"] == 550
+    assert "the band's top would have to be at least 550" in d.reason
+    assert not brute_force_feasible(h, adj, LO, 549.0) and brute_force_feasible(h, adj, LO, 550.0)

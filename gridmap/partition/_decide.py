@@ -38,7 +38,7 @@ fits a whole number of grids. The steps, cheapest first:
    start and not from another (li-allroads-300-4: 282 folded atoms, 165 of them empty,
    a grid may hold up to 96 of its non-empty ones; no group cover, no whole-piece
    CP-SAT plan in its budget, but a plan from the first restart). It finds plans only.
-7. **Band limit.** For a piece CP-SAT proves infeasible, the least band top (whole
+7. **Band limit.** For a piece CP-SAT or the group cover proves infeasible, the least band top (whole
    households, the bottom kept) at which it has a split: CP-SAT minimising the top from
    the near-plan, then bisection over the whole tops still in doubt; or the range
    known to hold it when the budget runs out.
@@ -99,7 +99,7 @@ class Decision:
         and its numbers (atoms, households, lo, hi, need_hi...).
     need_hi : float
         For a piece proven infeasible by folding: a band top it would need at least
-        (households; a lower bound). Proven infeasible by CP-SAT: the least whole number
+        (households; a lower bound). Proven infeasible by CP-SAT or the group cover: the least whole number
         of households the band's top would need (a top of ``need_hi - 1`` has no split,
         one of ``need_hi`` has). NaN otherwise.
     atoms : int
@@ -1277,7 +1277,16 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
             words = (f"no split of its {n} atoms into contiguous grids of {_fmt(lo)}-{_fmt(hi)} households "
                      "exists (proven over the groups of its non-empty atoms and their connections)")
             params = dict(atoms=n, households=float(h.sum()))
-            return done(None, "infeasible", "group_cover", words, code="cp_sat_infeasible", **params)
+            if near is None:
+                return done(None, "infeasible", "group_cover", words, code="cp_sat_infeasible", **params)
+            # the band limit as for a CP-SAT proof (its searches are CP-SAT's, on the whole piece)
+            least, top, _ = band_limit(gh, gadj, lo, hi, eps, seed, cp_time, max(hi, need), near[1])
+            if least == top:
+                return done(None, "infeasible", "group_cover", words + f"; the band's top would have to be at "
+                            f"least {top}", float(top), "cp_sat_needs_top", **params)
+            return done(None, "infeasible", "group_cover", words + f"; the band's top would have to be at least "
+                        f"{least} ({top} is enough; in between is not settled)", float("nan"),
+                        "cp_sat_needs_top_range", need_hi_min=float(least), need_hi_max=float(top), **params)
         if status != "skipped":
             tried += f", group cover {2.0 * cp_time:g} s"
     if hint and status in ("undecided", "skipped"):
