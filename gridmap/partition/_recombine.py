@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._forest import ForestGraph, compactness_score, lca_positions, mark_subtrees, subtree_sums
+from ._forest import ForestGraph, block_subtree_sums, compactness_score, lca_positions, mark_subtrees
 
 
 def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, rounds, trees, sigma, w_inertia):
@@ -79,52 +79,58 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
         by_piece = np.argsort(pid, kind="stable")
         roots = by_piece[np.flatnonzero(np.concatenate([[True], np.diff(pid[by_piece]) != 0]))]
         hl = h[atoms]
-        fg = ForestGraph(len(atoms), eu, ev, roots)
-        for _t in range(trees):
-            key = 1.0 / (ec * np.exp(sigma * rng.standard_normal(len(ec))))
-            f = fg.forest(key)
-            at = f.order[1:]
+        # All ``trees`` trees at once: one forest over as many copies of the pairs' graph
+        # (copy j is tree j: its draws, tree, depth-first order and sums are those it would
+        # have alone), and per pair the best cut over them, the one the trees taken one
+        # after the other would keep (the lowest score; ties to the earlier tree, then to
+        # the earlier position).
+        if trees > 0:
+            na, m = len(atoms), len(ec)
+            shift = np.repeat(np.arange(trees, dtype=np.int64) * na, m)
+            eu_c, ev_c, ec_c = np.tile(eu, trees) + shift, np.tile(ev, trees) + shift, np.tile(ec, trees)
+            roots_c = (roots[None, :] + (np.arange(trees, dtype=np.int64) * na)[:, None]).ravel()
+            key = 1.0 / (ec_c * np.exp(sigma * rng.standard_normal(trees * m)))
+            f = ForestGraph(trees * na, eu_c, ev_c, roots_c).forest(key)
+            at = f.order[1:] % na  # local atom at positions 1..N-1
             N = len(f.order)
+            per = (N - 1) // max(trees, 1)
             vals = np.zeros((N, 7))
             vals[1:, 0] = hl[at]
             vals[1:, 1] = wl[at]
             vals[1:, 2] = wx[at]
             vals[1:, 3] = wy[at]
             vals[1:, 4] = wr[at]
-            ppu, ppv = f.pos[eu], f.pos[ev]
-            vals[:, 5] = np.bincount(ppu, ec, minlength=N) + np.bincount(ppv, ec, minlength=N)
-            vals[:, 6] = np.bincount(lca_positions(f, ppu, ppv), ec, minlength=N)
-            s = subtree_sums(f, vals, exact=0)
+            ppu, ppv = f.pos[eu_c], f.pos[ev_c]
+            vals[:, 5] = np.bincount(ppu, ec_c, minlength=N) + np.bincount(ppv, ec_c, minlength=N)
+            vals[:, 6] = np.bincount(lca_positions(f, ppu, ppv), ec_c, minlength=N)
             cand = f.cand
-            if len(cand) == 0:
-                continue
-            cp = pid[f.order[cand]]
-            rootpos = np.zeros(npc, dtype=np.int64)
-            rootpos[pid[f.order[f.roots]]] = f.roots
-            tot = s[rootpos[cp]]
-            sa = s[cand]
-            hA, hB = sa[:, 0], tot[:, 0] - sa[:, 0]
-            ok = (hA >= lo - eps) & (hA <= hi + eps) & (hB >= lo - eps) & (hB <= hi + eps)
-            if not ok.any():
-                continue
-            cand, cp, sa, tot = cand[ok], cp[ok], sa[ok], tot[ok]
-            cross = np.maximum(sa[:, 5] - 2.0 * sa[:, 6], 0.0)
-            sc = compactness_score(cross, tot[:, 1], tot[:, 2], tot[:, 3], tot[:, 4], sa[:, 1], sa[:, 2], sa[:, 3], sa[:, 4], w_inertia)
-            o = np.lexsort((sc, cp))
-            first = np.concatenate([[True], cp[o][1:] != cp[o][:-1]])
-            sel = o[first]
-            better = sc[sel] < best[cp[sel]]
-            if not better.any():
-                continue
-            sel = sel[better]
-            pp = cp[sel]
-            best[pp] = sc[sel]
-            improved_any[pp] = True
-            mark = mark_subtrees(f, cand[sel])
-            imp = np.zeros(npc, dtype=bool)
-            imp[pp] = True
-            side[imp[pid]] = False
-            side[f.order[1:][mark[1:]]] = True
+            if len(cand):
+                s = block_subtree_sums(f, vals, trees, exact=0)
+                cp = pid[at[cand - 1]]
+                rootpos = np.zeros((trees, npc), dtype=np.int64)
+                rootpos[(f.roots - 1) // per, pid[at[f.roots - 1]]] = f.roots
+                tot = s[rootpos[(cand - 1) // per, cp]]
+                sa = s[cand]
+                hA, hB = sa[:, 0], tot[:, 0] - sa[:, 0]
+                ok = (hA >= lo - eps) & (hA <= hi + eps) & (hB >= lo - eps) & (hB <= hi + eps)
+                if ok.any():
+                    cand, cp, sa, tot = cand[ok], cp[ok], sa[ok], tot[ok]
+                    cross = np.maximum(sa[:, 5] - 2.0 * sa[:, 6], 0.0)
+                    sc = compactness_score(cross, tot[:, 1], tot[:, 2], tot[:, 3], tot[:, 4], sa[:, 1], sa[:, 2], sa[:, 3], sa[:, 4], w_inertia)
+                    o = np.lexsort((sc, cp))
+                    first = np.concatenate([[True], cp[o][1:] != cp[o][:-1]])
+                    sel = o[first]
+                    better = sc[sel] < best[cp[sel]]
+                    if better.any():
+                        sel = sel[better]
+                        pp = cp[sel]
+                        best[pp] = sc[sel]
+                        improved_any[pp] = True
+                        mark = mark_subtrees(f, cand[sel])
+                        imp = np.zeros(npc, dtype=bool)
+                        imp[pp] = True
+                        side[imp[pid]] = False
+                        side[at[mark[1:]]] = True
         if not improved_any.any():
             idle += 1
             continue
