@@ -29,6 +29,7 @@ from ._exact import (
     search_partition,
 )
 from ._forest import (
+    COPY_MAX_ATOMS,
     ForestGraph,
     block_subtree_sums,
     compactness_score,
@@ -368,7 +369,7 @@ class Bisector:
         # after the other would keep (the lowest score; ties to the earlier tree, then to the
         # earlier position).
         first_tree = 0
-        if enough > 1 and len(eu):
+        if enough > 1 and len(eu) and enough * na <= COPY_MAX_ATOMS:
             first_tree = enough
             m = len(eu)
             shift = np.repeat(np.arange(enough, dtype=np.int64) * na, m)
@@ -388,6 +389,68 @@ class Bisector:
                 found = cuts(s, cand, cp, rootpos[(cand - 1) // per, cp])
                 if found is not None:
                     take(f, found, lambda mark: at[mark[1:]])
+
+        # Further trees (while some piece has no cut) span only the pieces still without
+        # one. They too are one forest over copies, drawn ahead: the trees taken one after
+        # the other would stop after the first tree that leaves every piece with a cut, so
+        # only the copies up to that one count, and the generator is set back and advanced
+        # by exactly their draws.
+        if first_tree and first_tree < ntrees:
+            todo = ~np.isfinite(best_score)
+            if todo[act_ids].any():
+                keep = todo[pid]
+                if not keep.all():
+                    loc = np.flatnonzero(keep)
+                    sub = np.full(na, -1, dtype=np.int64)
+                    sub[loc] = np.arange(len(loc))
+                    ek = keep[eu]  # edges never join two pieces
+                    eu, ev, ecost = sub[eu[ek]], sub[ev[ek]], ecost[ek]
+                    pid, h_l, w_l, wx, wy, wr = pid[loc], h_l[loc], w_l[loc], wx[loc], wy[loc], wr[loc]
+                    roots = sub[roots[keep[roots]]]
+                nl, m = len(pid), len(eu)
+                drawn = first_tree
+                while drawn < ntrees:
+                    need = act_ids[~np.isfinite(best_score[act_ids])]
+                    if drawn > first_tree and len(need) == 0:
+                        break  # every piece already has an acceptable cut
+                    # copies drawn ahead at once: all the trees left when the pieces are small,
+                    # fewer when they are large (the loop may well stop after one of them)
+                    more = int(min(ntrees - drawn, max(1, COPY_MAX_ATOMS // max(nl, 1))))
+                    shift = np.repeat(np.arange(more, dtype=np.int64) * nl, m)
+                    eu_c, ev_c = np.tile(eu, more) + shift, np.tile(ev, more) + shift
+                    ecost_c = np.tile(ecost, more)
+                    roots_c = (roots[None, :] + (np.arange(more, dtype=np.int64) * nl)[:, None]).ravel()
+                    saved = self.rng.bit_generator.state
+                    jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(more * m))
+                    f = ForestGraph(more * nl, eu_c, ev_c, roots_c).forest(1.0 / (ecost_c * jit))
+                    at = f.order[1:] % nl
+                    per = (len(f.order) - 1) // more
+                    s = tree_data(f, eu_c, ev_c, ecost_c, h_l, w_l, wx, wy, wr, at, more)
+                    cand = f.cand
+                    found = None
+                    if len(cand):
+                        rootpos = np.zeros((more, npc), dtype=np.int64)
+                        rootpos[(f.roots - 1) // per, pid[at[f.roots - 1]]] = f.roots
+                        cp = pid[at[cand - 1]]
+                        found = cuts(s, cand, cp, rootpos[(cand - 1) // per, cp])
+                    used = more  # trees the one-by-one loop would have drawn
+                    if found is not None:
+                        tree_of = (found[0] - 1) // per
+                        has = found[2] < np.inf  # a cut that would become its piece's best
+                        covered = np.zeros((more, npc), dtype=bool)
+                        covered[tree_of[has], found[1][has]] = True
+                        covered = np.logical_or.accumulate(covered, axis=0)
+                        done = np.flatnonzero(covered[:, need].all(axis=1))
+                        if len(done):
+                            used = int(done[0]) + 1
+                        inside = tree_of < used
+                        found = tuple(x[inside] for x in found)
+                        if len(found[0]):
+                            take(f, found, lambda mark: loc[at[mark[1:]]])
+                    self.rng.bit_generator.state = saved
+                    self.rng.standard_normal(used * m)
+                    drawn += used
+            first_tree = ntrees
 
         for _t in range(first_tree, ntrees):
             if _t >= enough:

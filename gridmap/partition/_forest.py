@@ -21,6 +21,11 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 
+#: Random trees drawn together are one forest over copies of the graph, up to this many
+#: atoms in all (the copies save numpy's per-call cost on small pieces; large ones gain nothing).
+COPY_MAX_ATOMS = 4096
+
+
 @dataclass
 class Forest:
     """A rooted spanning forest in depth-first preorder, under a virtual super-root.

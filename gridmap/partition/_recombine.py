@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._forest import ForestGraph, block_subtree_sums, compactness_score, lca_positions, mark_subtrees
+from ._forest import COPY_MAX_ATOMS, ForestGraph, block_subtree_sums, compactness_score, lca_positions, mark_subtrees
 
 
 def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, rounds, trees, sigma, w_inertia):
@@ -79,21 +79,23 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
         by_piece = np.argsort(pid, kind="stable")
         roots = by_piece[np.flatnonzero(np.concatenate([[True], np.diff(pid[by_piece]) != 0]))]
         hl = h[atoms]
-        # All ``trees`` trees at once: one forest over as many copies of the pairs' graph
-        # (copy j is tree j: its draws, tree, depth-first order and sums are those it would
-        # have alone), and per pair the best cut over them, the one the trees taken one
-        # after the other would keep (the lowest score; ties to the earlier tree, then to
-        # the earlier position).
-        if trees > 0:
-            na, m = len(atoms), len(ec)
-            shift = np.repeat(np.arange(trees, dtype=np.int64) * na, m)
-            eu_c, ev_c, ec_c = np.tile(eu, trees) + shift, np.tile(ev, trees) + shift, np.tile(ec, trees)
-            roots_c = (roots[None, :] + (np.arange(trees, dtype=np.int64) * na)[:, None]).ravel()
-            key = 1.0 / (ec_c * np.exp(sigma * rng.standard_normal(trees * m)))
-            f = ForestGraph(trees * na, eu_c, ev_c, roots_c).forest(key)
+        # The random trees, several at once (all ``trees`` unless the pairs hold many atoms):
+        # one forest over as many copies of the pairs' graph (copy j is tree j: its draws,
+        # tree, depth-first order and sums are those it would have alone), and per pair the
+        # best cut over them, the one the trees taken one after the other would keep (the
+        # lowest score; ties to the earlier tree, then to the earlier position).
+        na, m = len(atoms), len(ec)
+        step = max(1, COPY_MAX_ATOMS // max(na, 1))  # copies per forest: fewer when the pairs are large
+        for t0 in range(0, trees, step):
+            copies = min(step, trees - t0)
+            shift = np.repeat(np.arange(copies, dtype=np.int64) * na, m)
+            eu_c, ev_c, ec_c = np.tile(eu, copies) + shift, np.tile(ev, copies) + shift, np.tile(ec, copies)
+            roots_c = (roots[None, :] + (np.arange(copies, dtype=np.int64) * na)[:, None]).ravel()
+            key = 1.0 / (ec_c * np.exp(sigma * rng.standard_normal(copies * m)))
+            f = ForestGraph(copies * na, eu_c, ev_c, roots_c).forest(key)
             at = f.order[1:] % na  # local atom at positions 1..N-1
             N = len(f.order)
-            per = (N - 1) // max(trees, 1)
+            per = (N - 1) // copies
             vals = np.zeros((N, 7))
             vals[1:, 0] = hl[at]
             vals[1:, 1] = wl[at]
@@ -105,9 +107,9 @@ def recombine(labels, k, h, xy, w, u, v, cost, lo, hi, eps, movable_grid, rng, r
             vals[:, 6] = np.bincount(lca_positions(f, ppu, ppv), ec_c, minlength=N)
             cand = f.cand
             if len(cand):
-                s = block_subtree_sums(f, vals, trees, exact=0)
+                s = block_subtree_sums(f, vals, copies, exact=0)
                 cp = pid[at[cand - 1]]
-                rootpos = np.zeros((trees, npc), dtype=np.int64)
+                rootpos = np.zeros((copies, npc), dtype=np.int64)
                 rootpos[(f.roots - 1) // per, pid[at[f.roots - 1]]] = f.roots
                 tot = s[rootpos[(cand - 1) // per, cp]]
                 sa = s[cand]
