@@ -20,7 +20,8 @@ Prints the median of the repeats for every step and the command (peak MB: the co
 its own, filled by one unmeasured read first: a re-run of the same extract). ``--synthetic N``
 instead times ``make_plan`` + staffing + reach + outputs on a synthetic tessellation of N
 atoms (Voronoi blocks with household counts as the atoms, a street on every block edge;
-clearly synthetic), for the 100,000-atom target.
+clearly synthetic), for the 100,000-atom target, with as many worker processes as `gridmap run`
+would use (``--jobs`` overrides).
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 DEMO = ["--osm", str(ROOT / "data" / "liechtenstein.osm.pbf"), "--area-name", "Liechtenstein", "--units-level", "8",
         "--urban", "all", "--band", "300", "500", "--seed", "0"]
 
@@ -142,7 +144,7 @@ def main(argv=None):
         print(json.dumps(_child_steps(argv[2:], argv[1])))
         return
     if argv and argv[0] == "--child-synthetic":
-        print(json.dumps(_child_synthetic(int(argv[1]), argv[2])))
+        print(json.dumps(_child_synthetic(int(argv[1]), argv[2], int(argv[3]))))
         return
     run_args = DEMO
     if "--" in argv:
@@ -154,6 +156,8 @@ def main(argv=None):
     parser.add_argument("--synthetic", type=int, help="time a synthetic tessellation of this many atoms instead")
     parser.add_argument("--osm-cache", choices=("off", "warm"), default="off",
                         help="the parsed-extract cache: off (parse every run) or warm (filled once first)")
+    parser.add_argument("--jobs", type=int, help="with --synthetic: worker processes (default: as `gridmap run`, "
+                        "the usable cores up to 4 where processes fork)")
     args = parser.parse_args(argv)
     # gridmap's modules as a pip install leaves them: compiled to bytecode once (an editable checkout run with
     # PYTHONDONTWRITEBYTECODE=1 would compile 60 modules from source in every process, ~0.15 s).
@@ -165,10 +169,13 @@ def main(argv=None):
             subprocess.run([sys.executable, "-c", "import sys; from gridmap.inputs.osm import read_osm; read_osm(sys.argv[1])",
                             run_args[run_args.index("--osm") + 1]], env=_env(), check=True)
         if args.synthetic:
-            rows = [_run_child(["--child-synthetic", str(args.synthetic), str(Path(tmp) / f"s{i}")])
+            from gridmap.cli.options import default_jobs
+
+            jobs = args.jobs or default_jobs()
+            rows = [_run_child(["--child-synthetic", str(args.synthetic), str(Path(tmp) / f"s{i}"), str(jobs)])
                     for i in range(args.repeats)]
-            print(f"synthetic tessellation, {args.synthetic:,} atoms (SYNTHETIC, not a real county); "
-                  f"median of {args.repeats} fresh processes")
+            print(f"synthetic tessellation, {args.synthetic:,} atoms (SYNTHETIC, not a real county), "
+                  f"{jobs} job(s); median of {args.repeats} fresh processes")
             for key, value in _medians(rows).items():
                 print(f"  {key:<28s} {value:10.2f}")
             return
@@ -225,7 +232,7 @@ def _synthetic_inputs(n_atoms: int, seed: int = 0):
                   sources={"synthetic": f"{n_atoms} Voronoi blocks, seed {seed}"})
 
 
-def _child_synthetic(n_atoms: int, out: str) -> dict:
+def _child_synthetic(n_atoms: int, out: str, jobs: int) -> dict:
     times: dict[str, float] = {}
     cpu: dict[str, float] = {}
     clock = [time.perf_counter(), time.process_time()]
@@ -242,7 +249,8 @@ def _child_synthetic(n_atoms: int, out: str) -> dict:
     plan_cpu = _cpu_laps()
     inputs = _synthetic_inputs(n_atoms)
     lap("make inputs (not gridmap)")
-    result = runner.run_county(Path(out), inputs=inputs, urban_mode="all", band=(300.0, 500.0), seed=0, laps=lap)
+    result = runner.run_county(Path(out), inputs=inputs, urban_mode="all", band=(300.0, 500.0), seed=0, laps=lap,
+                                jobs=jobs)
     times.update({f"  plan.{k}": v for k, v in result.plan.meta.get("timings_s", {}).items()})
     times.update({f"  cpu plan.{k}": v for k, v in plan_cpu.items()})
     times["atoms"] = result.plan.meta["summary"]["atoms"]
@@ -252,6 +260,9 @@ def _child_synthetic(n_atoms: int, out: str) -> dict:
     times.update({f"cpu {k}": v for k, v in cpu.items()})
     times["cpu end to end (gridmap)"] = sum(v for k, v in cpu.items() if k != "make inputs (not gridmap)")
     times["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    times["jobs"] = jobs
+    # the largest worker process (0 with one job): with fork, its pages are shared with the parent until written
+    times["peak MB of a worker"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return times
 
 
