@@ -20,7 +20,9 @@ reached part of one) within the response time is drawn as a band of ``buffer_urb
 (50 m) or ``buffer_rural_m`` (100 m) either side, the bands are unioned and clipped to
 the grid. The union is built from its complement (the faces the reached streets cut the
 grid's box into, each shrunk by the band's width; see :func:`_band`), which costs one
-negative buffer per face instead of a polygon overlay per street.
+negative buffer per face instead of a polygon overlay per street. In a plan of many grids
+whose streets near them are mostly all reached, those grids share the faces of the whole
+network, noded and shrunk once (:func:`_shared_bands`).
 
 The graph and bases live in :mod:`gridmap.roads`, the travel rules (:class:`~gridmap.config.ReachConfig`)
 in :mod:`gridmap.config`; they are re-exported here.
@@ -190,6 +192,12 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
     return Plan(layers=layers, meta=meta)
 
 
+#: Plans of at least this many grids try the bands shared by the whole network (_shared_bands).
+_SHARED_MIN_GRIDS = 1000
+#: ... and at least this share of them with every street within the band's width reached whole.
+_SHARED_MIN_SHARE = 0.5
+
+
 def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
     """Bands along the reached streets of each grid's base, unioned and clipped to the grid."""
     graph, xy = network.graph, network.xy
@@ -208,8 +216,22 @@ def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
     is_near = (px >= box[:, 0]) & (py >= box[:, 1]) & (px <= box[:, 2]) & (py <= box[:, 3])
     near = np.split(is_near, np.cumsum(sizes)[:-1]) if len(sizes) else []
     shapely.prepare(geoms)
+    # A grid whose every street near it is reached whole has the county's band there: its
+    # band is built from faces of the whole network, each shrunk once (see _shared_bands).
+    budgets = np.array([row[0] for row in reached_rows], dtype=float)
+    pair_time = np.concatenate([row[2] for row in reached_rows]) if len(reached_rows) else np.zeros(0)
+    # The whole network is noded once: worth it for a county of many grids, most of them
+    # with every street near them reached (a plan of fewer grids keeps the per-grid bands).
+    shared = {}
+    if len(reached_rows) >= _SHARED_MIN_GRIDS:
+        whole = _whole_grids(network, geoms, radii, budgets, pair_grid, pair_node, pair_time)
+        if whole.sum() >= _SHARED_MIN_SHARE * len(whole):
+            shared = _shared_bands(network, geoms, frames, radii, whole)
     polys = []
     for g, (budget, nodes, times) in enumerate(reached_rows):
+        if g in shared:
+            polys.append(shared[g])
+            continue
         nodes, times = nodes[near[g]], times[near[g]]
         if len(nodes) == 0:
             polys.append(shapely.Polygon())
@@ -244,6 +266,133 @@ def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"grid_id": grids["grid_id"].astype(str).to_numpy(),
                              "minutes": [config.minutes(r) for r in grids["regime"]], "mode": config.mode},
                             geometry=polygonal(clipped, empty=shapely.MultiPolygon), crs=grids.crs)
+
+
+def _segments(network):
+    """The network's streets as undirected segments: end nodes (u < v) and the seconds of
+    each direction (inf where it cannot be travelled)."""
+    coo = network.graph.tocoo()
+    r, c, w = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
+    ok = r != c
+    r, c, w = r[ok], c[ok], w[ok]
+    key = np.minimum(r, c) * network.n + np.maximum(r, c)
+    uniq, inv = np.unique(key, return_inverse=True)
+    forward, backward = np.full(len(uniq), np.inf), np.full(len(uniq), np.inf)
+    forward[inv[r < c]] = w[r < c]
+    backward[inv[r > c]] = w[r > c]
+    return uniq // network.n, uniq % network.n, forward, backward
+
+
+def _whole_grids(network, geoms, radii, budgets, pair_grid, pair_node, pair_time, chunk: int = 1000):
+    """Which grids have every street within their band's width reached whole.
+
+    A street counts as reached whole when the grid's base reaches one of its ends and the
+    whole street from there within the budget (the per-grid bands' test,
+    ``(budget - time at the end) / seconds >= 1``). For such a grid the reached streets
+    near it are all the streets near it, so its band is the county's band there
+    (:func:`_shared_bands`).
+    """
+    n_grids = len(geoms)
+    out = np.zeros(n_grids, dtype=bool)
+    if n_grids == 0 or network.graph.nnz == 0:
+        return out
+    u, v, forward, backward = _segments(network)
+    xy = network.xy
+    tree = shapely.STRtree(shapely.linestrings(np.stack([xy[u], xy[v]], axis=1)))
+    # the (grid, node) pairs reached inside the frame, sorted by grid then node
+    key = pair_grid.astype(np.int64) * network.n + pair_node
+    time_at = pair_time
+    if len(key) > 1 and not (np.diff(key) > 0).all():
+        order = np.argsort(key, kind="stable")
+        key, time_at = key[order], time_at[order]
+    if len(key) == 0:
+        return out
+
+    def reached(g, node):
+        k = g * network.n + node
+        at = np.minimum(np.searchsorted(key, k), len(key) - 1)
+        return np.where(key[at] == k, time_at[at], np.nan)
+
+    for start in range(0, n_grids, chunk):
+        stop = min(start + chunk, n_grids)
+        g, s = tree.query(geoms[start:stop], predicate="dwithin", distance=radii[start:stop])
+        g = g.astype(np.int64) + start
+        b = budgets[g]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            whole = (((b - reached(g, u[s])) / forward[s]) >= 1.0) | (((b - reached(g, v[s])) / backward[s]) >= 1.0)
+        touched = np.bincount(g - start, minlength=stop - start)
+        missed = np.bincount(g[~whole] - start, minlength=stop - start)
+        out[start:stop] = (touched > 0) & (missed == 0)
+    return out
+
+
+def _shared_bands(network, geoms, frames, radii, whole) -> dict:
+    """``{grid: band}`` for the grids ``whole`` (every street near them reached whole).
+
+    The band of such a grid is the points within its radius of any street, so it is built
+    from the faces of the network itself, noded and polygonized once for all those grids
+    (every street, and the outline of a box around the network and the frames): each face
+    shrunk once by each radius that needs it (as in :func:`_band`), a grid's band is its
+    frame less the shrunk faces that meet the grid, plus the bands of the loose streets
+    (dead ends, cut edges) within its radius. The same point set in the grid as
+    :func:`_band` of its reached streets (those are all its streets), up to the chords of
+    the arcs and _band's simplification of the streets (and closer to it where _band
+    misses a street reached only from an end outside the frame); ``{}`` (the per-grid bands
+    are used) when polygonizing leaves invalid rings or GEOS fails.
+    """
+    rows = np.flatnonzero(whole)
+    u, v, _, _ = _segments(network)
+    xy = network.xy
+    segs = shapely.linestrings(np.stack([xy[u], xy[v]], axis=1))
+    box = frames[rows]
+    lo = np.minimum(box[:, :2].min(axis=0), xy.min(axis=0)) - 1.0
+    hi = np.maximum(box[:, 2:].max(axis=0), xy.max(axis=0)) + 1.0
+    outline = shapely.box(*lo, *hi).exterior
+    try:
+        # (intermediate geometries dropped as soon as they are used: memory at 100,000 atoms)
+        noded = shapely.get_parts(shapely.node(shapely.multilinestrings(np.append(segs, outline))))
+        del segs
+        faces, cuts, dangles, invalid = shapely.polygonize_full(noded)
+        del noded
+        if not shapely.is_empty(invalid):
+            return {}
+        faces = shapely.get_parts(faces)
+        grid_geoms = geoms[rows]
+        at, face = shapely.STRtree(faces).query(grid_geoms, predicate="intersects")
+        holes = np.full(len(at), None, dtype=object)
+        for radius in np.unique(radii[rows]):
+            pick = radii[rows][at] == radius
+            need, back = np.unique(face[pick], return_inverse=True)
+            shape = faces[need]
+            # at least 10 segments a shell (see _band: GEOS's "inverted ring" heuristic)
+            shape = shapely.segmentize(shape, shapely.length(shapely.get_exterior_ring(shape)) / 10.0)
+            holes[pick] = shapely.buffer(shape, -radius, quad_segs=4)[back.ravel()]
+        parts, index = shapely.get_parts(holes, return_index=True)
+        solid = ~shapely.is_empty(parts)
+        parts, index = parts[solid], at[index[solid]]
+        bands = np.array([shapely.box(*f) for f in box], dtype=object)
+        has = np.unique(index)
+        if len(has):
+            cut = shapely.multipolygons(parts, indices=np.searchsorted(has, index))
+            bands[has] = shapely.difference(bands[has], cut)
+        loose = np.concatenate([shapely.get_parts(cuts), shapely.get_parts(dangles)])
+        if len(loose):
+            loose = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(loose)))
+            tree = shapely.STRtree(loose)
+            for radius in np.unique(radii[rows]):
+                mine = np.flatnonzero(radii[rows] == radius)
+                g, line = tree.query(grid_geoms[mine], predicate="dwithin", distance=radius)
+                if len(g) == 0:
+                    continue
+                buffered = shapely.buffer(loose[np.unique(line)], radius, quad_segs=4)
+                lookup = dict(zip(np.unique(line), buffered))
+                for k in np.unique(g):
+                    i = mine[k]
+                    extra = [lookup[x] for x in line[g == k]]
+                    bands[i] = shapely.union_all(np.append(np.array(extra, dtype=object), bands[i]))
+        return dict(zip(rows.tolist(), bands))
+    except shapely.errors.GEOSException:
+        return {}
 
 
 def _band(lines: np.ndarray, radius: float, frame, grid) -> shapely.Geometry:

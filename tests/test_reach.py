@@ -513,3 +513,40 @@ def test_bases_searched_on_an_executor_are_the_same():
         pooled = compute_bases(plan, config, executor=executor)
     assert shapely.equals_exact(alone.geometry.to_numpy(), pooled.geometry.to_numpy(), 0).all()
     assert np.array_equal(alone["mean_minutes"].to_numpy(), pooled["mean_minutes"].to_numpy(), equal_nan=True)
+
+
+def test_shared_bands_match_the_per_grid_bands(li_plan, monkeypatch):
+    """Grids whose every street near them is reached whole take their band from the faces
+    of the whole network (used by plans of many grids): the same reach figures, and areas
+    at least as close to the exact band (every street within the band's width buffered)
+    as the per-grid bands, which simplify the streets and draw them only from the nodes
+    in the grid's frame."""
+    import gridmap.reach as reach
+
+    config = ReachConfig(mode="walk", minutes_urban=15.0)
+    before = reach_plan(li_plan, config)
+    monkeypatch.setattr(reach, "_SHARED_MIN_GRIDS", 0)
+    monkeypatch.setattr(reach, "_SHARED_MIN_SHARE", 0.0)
+    after = reach_plan(li_plan, config)
+    for name in ("bases", "unreached"):
+        pd.testing.assert_frame_equal(before.layers[name], after.layers[name], check_exact=True)
+    assert {k: v for k, v in before.meta["reach"].items() if k != "timings_s"} == \
+        {k: v for k, v in after.meta["reach"].items() if k != "timings_s"}
+    a = before.layers["service_areas"].geometry.to_numpy()
+    b = after.layers["service_areas"].geometry.to_numpy()
+    changed = np.flatnonzero(~shapely.equals_exact(a, b, 0))
+    assert len(changed)  # the shared bands were used
+    assert shapely.is_valid(b).all()
+    network = build_network(li_plan.layers["roads"], config)
+    coo = network.graph.tocoo()
+    one = coo.row < coo.col
+    streets = shapely.linestrings(np.stack([network.xy[coo.row[one]], network.xy[coo.col[one]]], axis=1))
+    tree = shapely.STRtree(streets)
+    for i in changed:
+        grid = li_plan.grids.geometry.iloc[i]
+        radius = config.buffer_m(li_plan.grids["regime"].iloc[i])
+        near = streets[tree.query(grid, predicate="dwithin", distance=radius)]
+        exact = shapely.intersection(shapely.union_all(shapely.buffer(near, radius, quad_segs=16)), grid)
+        old, new = shapely.hausdorff_distance(a[i], exact), shapely.hausdorff_distance(b[i], exact)
+        assert new <= max(old, radius / 10.0) + 1e-6
+    assert shapely.area(shapely.symmetric_difference(a, b)).sum() <= 0.01 * shapely.area(a).sum()
