@@ -4,8 +4,7 @@
   plan's QGIS styles;
 - ``geojson``: one GeoJSON per layer in WGS 84 longitude/latitude (RFC 7946), as web
   maps and AMap/Tianditu tools take them (shift to GCJ-02 is theirs to make);
-- ``parquet``: one GeoParquet per layer in the plan's metric CRS (needs pyarrow:
-  ``pip install 'gridmap[parquet]'``);
+- ``parquet``: one GeoParquet per layer in the plan's metric CRS;
 - ``xlsx``: one workbook: a row per grid, the roster and the budget when staffed, in
   the language asked for (formula-like text escaped, see :mod:`gridmap.tables`).
 
@@ -42,11 +41,6 @@ def export_plan(plan, directory, fmt: str = "gpkg", layers=None, lang: str = "zh
         path = tables.write_xlsx(sheets, directory / "grids.xlsx")
         return {"grids": path}
     written = {}
-    if fmt == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise InputError("export --format parquet needs pyarrow: pip install 'gridmap[parquet]'") from None
     for name in names:
         frame = plan.layers[name]
         if fmt == "geojson":

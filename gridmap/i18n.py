@@ -946,10 +946,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Layer to export (repeatable); all layers when omitted."),
     "help.export.option.format": (
         "`gpkg`：每个图层一个 GeoPackage（内含 QGIS 样式）；`geojson`：每个图层一个 "
-        "WGS 84 的 GeoJSON；`parquet`：每个图层一个 GeoParquet（需要 "
-        "pyarrow）；`xlsx`：grids.xlsx，每个网格一行，另含网格员名册和经费。",
+        "WGS 84 的 GeoJSON；`parquet`：每个图层一个 "
+        "GeoParquet；`xlsx`：grids.xlsx，每个网格一行，另含网格员名册和经费。",
         "gpkg: a GeoPackage per layer (QGIS styles inside); geojson: a GeoJSON per layer in WGS 84; parquet: a "
-        "GeoParquet per layer (needs pyarrow); xlsx: grids.xlsx, a row per grid plus roster and budget."),
+        "GeoParquet per layer; xlsx: grids.xlsx, a row per grid plus roster and budget."),
     "help.map.short": ("把计划绘制为交互式地图（可离线）。", "Draw a plan as an interactive map (works offline)."),
     "help.map": (
         "把计划 PLAN（plan.gpkg）绘制为交互式地图：网格按户数范围着色，边界、网格编码，\n"
