@@ -362,6 +362,40 @@ class Bisector:
                 return subtree_sums(f, vals, exact=0)
             return block_subtree_sums(f, vals, blocks, exact=0)
 
+        def restrict(keep, eu, ev, ecost, roots, per_atom):
+            # the round's graph on the atoms ``keep`` (whole pieces: edges never join two),
+            # renumbered: their round-local indices, edges, roots and per-atom arrays
+            loc = np.flatnonzero(keep)
+            sub = np.full(len(keep), -1, dtype=np.int64)
+            sub[loc] = np.arange(len(loc))
+            ek = keep[eu]
+            return (loc, sub[eu[ek]], sub[ev[ek]], ecost[ek], sub[roots[keep[roots]]],
+                    tuple(a[loc] for a in per_atom))
+
+        def copies(more, nl, eu, ev, ecost, roots, pid, h_l, w_l, wx, wy, wr):
+            # ``more`` random trees of the graph on ``nl`` atoms as one forest over as many
+            # copies (copy j is the j-th tree: its draws, minimum spanning tree, depth-first
+            # order and sums are those it would have had alone): the forest, each position's
+            # atom, positions per copy, and the cuts found (or None)
+            m = len(eu)
+            shift = np.repeat(np.arange(more, dtype=np.int64) * nl, m)
+            eu_c, ev_c = np.tile(eu, more) + shift, np.tile(ev, more) + shift
+            ecost_c = np.tile(ecost, more)
+            roots_c = (roots[None, :] + (np.arange(more, dtype=np.int64) * nl)[:, None]).ravel()
+            jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(more * m))
+            f = ForestGraph(more * nl, eu_c, ev_c, roots_c).forest(1.0 / (ecost_c * jit))
+            at = f.order[1:] % nl  # atom at positions 1..N-1
+            per = (len(f.order) - 1) // more  # positions of each copy
+            s = tree_data(f, eu_c, ev_c, ecost_c, h_l, w_l, wx, wy, wr, at, more)
+            cand = f.cand
+            found = None
+            if len(cand):
+                rootpos = np.zeros((more, npc), dtype=np.int64)
+                rootpos[(f.roots - 1) // per, pid[at[f.roots - 1]]] = f.roots
+                cp = pid[at[cand - 1]]
+                found = cuts(s, cand, cp, rootpos[(cand - 1) // per, cp])
+            return f, at, per, found
+
         # The first ``enough`` trees are always drawn: one forest over as many copies of the
         # round's graph gives them at once (copy j is tree j: its draws, its minimum spanning
         # tree, its depth-first order and its sums are those the j-th tree would have had
@@ -371,24 +405,9 @@ class Bisector:
         first_tree = 0
         if enough > 1 and len(eu) and enough * na <= COPY_MAX_ATOMS:
             first_tree = enough
-            m = len(eu)
-            shift = np.repeat(np.arange(enough, dtype=np.int64) * na, m)
-            eu_c, ev_c = np.tile(eu, enough) + shift, np.tile(ev, enough) + shift
-            ecost_c = np.tile(ecost, enough)
-            roots_c = (roots[None, :] + (np.arange(enough, dtype=np.int64) * na)[:, None]).ravel()
-            jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(enough * m))
-            f = ForestGraph(enough * na, eu_c, ev_c, roots_c).forest(1.0 / (ecost_c * jit))
-            at = f.order[1:] % na  # round-local atom at positions 1..N-1
-            per = (len(f.order) - 1) // enough  # positions of each copy
-            s = tree_data(f, eu_c, ev_c, ecost_c, h_l, w_l, wx, wy, wr, at, enough)
-            cand = f.cand
-            if len(cand):
-                rootpos = np.zeros((enough, npc), dtype=np.int64)
-                rootpos[(f.roots - 1) // per, pid[at[f.roots - 1]]] = f.roots
-                cp = pid[at[cand - 1]]
-                found = cuts(s, cand, cp, rootpos[(cand - 1) // per, cp])
-                if found is not None:
-                    take(f, found, lambda mark: at[mark[1:]])
+            f, at, _per, found = copies(enough, na, eu, ev, ecost, roots, pid, h_l, w_l, wx, wy, wr)
+            if found is not None:
+                take(f, found, lambda mark: at[mark[1:]])
 
         # Further trees (while some piece has no cut) span only the pieces still without
         # one. They too are one forest over copies, drawn ahead: the trees taken one after
@@ -400,13 +419,8 @@ class Bisector:
             if todo[act_ids].any():
                 keep = todo[pid]
                 if not keep.all():
-                    loc = np.flatnonzero(keep)
-                    sub = np.full(na, -1, dtype=np.int64)
-                    sub[loc] = np.arange(len(loc))
-                    ek = keep[eu]  # edges never join two pieces
-                    eu, ev, ecost = sub[eu[ek]], sub[ev[ek]], ecost[ek]
-                    pid, h_l, w_l, wx, wy, wr = pid[loc], h_l[loc], w_l[loc], wx[loc], wy[loc], wr[loc]
-                    roots = sub[roots[keep[roots]]]
+                    loc, eu, ev, ecost, roots, (pid, h_l, w_l, wx, wy, wr) = restrict(
+                        keep, eu, ev, ecost, roots, (pid, h_l, w_l, wx, wy, wr))
                 nl, m = len(pid), len(eu)
                 drawn = first_tree
                 while drawn < ntrees:
@@ -416,23 +430,8 @@ class Bisector:
                     # copies drawn ahead at once: all the trees left when the pieces are small,
                     # fewer when they are large (the loop may well stop after one of them)
                     more = int(min(ntrees - drawn, max(1, COPY_MAX_ATOMS // max(nl, 1))))
-                    shift = np.repeat(np.arange(more, dtype=np.int64) * nl, m)
-                    eu_c, ev_c = np.tile(eu, more) + shift, np.tile(ev, more) + shift
-                    ecost_c = np.tile(ecost, more)
-                    roots_c = (roots[None, :] + (np.arange(more, dtype=np.int64) * nl)[:, None]).ravel()
                     saved = self.rng.bit_generator.state
-                    jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(more * m))
-                    f = ForestGraph(more * nl, eu_c, ev_c, roots_c).forest(1.0 / (ecost_c * jit))
-                    at = f.order[1:] % nl
-                    per = (len(f.order) - 1) // more
-                    s = tree_data(f, eu_c, ev_c, ecost_c, h_l, w_l, wx, wy, wr, at, more)
-                    cand = f.cand
-                    found = None
-                    if len(cand):
-                        rootpos = np.zeros((more, npc), dtype=np.int64)
-                        rootpos[(f.roots - 1) // per, pid[at[f.roots - 1]]] = f.roots
-                        cp = pid[at[cand - 1]]
-                        found = cuts(s, cand, cp, rootpos[(cand - 1) // per, cp])
+                    f, at, per, found = copies(more, nl, eu, ev, ecost, roots, pid, h_l, w_l, wx, wy, wr)
                     used = more  # trees the one-by-one loop would have drawn
                     if found is not None:
                         tree_of = (found[0] - 1) // per
@@ -460,13 +459,8 @@ class Bisector:
                 # further trees only span the pieces still without a cut
                 keep = todo[pid]
                 if _t == enough and not keep.all():
-                    loc = np.flatnonzero(keep)
-                    sub = np.full(na, -1, dtype=np.int64)
-                    sub[loc] = np.arange(len(loc))
-                    ek = keep[eu]  # edges never join two pieces
-                    eu, ev, ecost = sub[eu[ek]], sub[ev[ek]], ecost[ek]
-                    pid, h_l, w_l, wx, wy, wr = pid[loc], h_l[loc], w_l[loc], wx[loc], wy[loc], wr[loc]
-                    roots = sub[roots[keep[roots]]]
+                    loc, eu, ev, ecost, roots, (pid, h_l, w_l, wx, wy, wr) = restrict(
+                        keep, eu, ev, ecost, roots, (pid, h_l, w_l, wx, wy, wr))
                     fg = ForestGraph(len(loc), eu, ev, roots)
             jit = np.exp(self.p.jitter_sigma * self.rng.standard_normal(len(eu)))
             key = 1.0 / (ecost * jit)  # small key = kept in the tree = costly to cut
