@@ -807,6 +807,20 @@ def tree_least_top(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: 
     return best
 
 
+def _least_bad_starts(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float,
+                      rng: np.random.Generator, trees: int) -> list:
+    """``tree_least_top`` on ``trees`` random trees, one at a time: each tree's (top, labels), its
+    tops searched up to twice the band's top first, then up to the whole piece; trees with none left out."""
+    H = float(h.sum())
+    starts = []
+    for _ in range(trees):
+        for ceiling in (2.0 * hi, H):
+            one = tree_least_top(h, adj, lo, hi, eps, rng, 1, max(ceiling, hi + 1.0))
+            if one is not None:
+                starts.append(one)
+                break
+    return starts
+
 def lns_restarts(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: float, rng: np.random.Generator,
                  seed: int, budget: float) -> np.ndarray | None:
     """Labels of an in-band split found by the LNS from fresh near-plans, or None.
@@ -820,14 +834,7 @@ def lns_restarts(h: np.ndarray, adj: sp.csr_array, lo: float, hi: float, eps: fl
     114-304 households over the top; with generators seeded 0-7 the restarts find a plan
     for 7 of 8, in 1.4-41 CPU s). It proves nothing when it finds none.
     """
-    H = float(h.sum())
-    starts = []
-    for _ in range(RESTART_TREES):
-        for ceiling in (2.0 * hi, H):
-            one = tree_least_top(h, adj, lo, hi, eps, rng, 1, max(ceiling, hi + 1.0))
-            if one is not None:
-                starts.append(one)
-                break
+    starts = _least_bad_starts(h, adj, lo, hi, eps, rng, RESTART_TREES)
     spent = 0.0
     for _, labels in sorted(starts, key=lambda s: (_excess(s[1], h, hi), s[0])):
         if spent >= budget:
@@ -1203,13 +1210,7 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
     # least-bad splits the tree DP finds on a few trees (every grid at least lo, the
     # heaviest as light as it can): starts of the LNS, CP-SAT's first guess, and the upper
     # bound of the band limit
-    starts = []
-    for _ in range(LIMIT_TREES):
-        for ceiling in (2.0 * hi, H):
-            one = tree_least_top(gh, gadj, lo, hi, eps, rng, 1, max(ceiling, hi + 1.0))
-            if one is not None:
-                starts.append(one)
-                break
+    starts = _least_bad_starts(gh, gadj, lo, hi, eps, rng, LIMIT_TREES)
     near = min(starts, key=lambda s: s[0]) if starts else None
     if near is not None and grouping_impossible(gh, lo, hi, eps, seed):
         # no grouping of the households at all: no split, whatever the shapes (the LNS and
