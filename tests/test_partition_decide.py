@@ -23,13 +23,17 @@ def _in_band_contiguous(labels, h, adj, lo=LO, hi=HI):
         assert csgraph.connected_components(a[idx][:, idx], directed=False)[0] == 1
 
 
+#: households of up to 12 cells: light, middling, near the ceiling, or none
+CELL_HOUSEHOLDS = st.lists(st.one_of(st.floats(0, 120), st.floats(100, 300), st.floats(250, 500), st.just(0.0)),
+                           min_size=12, max_size=12)
+
+
 @settings(max_examples=80, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(
     nx=st.integers(2, 4),
     ny=st.integers(1, 3),
-    hs=st.lists(st.one_of(st.floats(0, 120), st.floats(100, 300), st.floats(250, 500), st.just(0.0)),
-                min_size=12, max_size=12),
+    hs=CELL_HOUSEHOLDS,
     seed=st.integers(0, 3),
 )
 def test_decide_matches_brute_force(nx, ny, hs, seed):
@@ -381,8 +385,7 @@ def test_fold_waits_for_merged_neighbours():
 @given(
     nx=st.integers(2, 4),
     ny=st.integers(2, 3),
-    hs=st.lists(st.one_of(st.floats(0, 120), st.floats(100, 300), st.floats(250, 500), st.just(0.0)),
-                min_size=12, max_size=12),
+    hs=CELL_HOUSEHOLDS,
     seed=st.integers(0, 3),
 )
 def test_lns_restarts_finds_only_plans(nx, ny, hs, seed):
