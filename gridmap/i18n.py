@@ -396,6 +396,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "detail.regime_grid": ("（{regime}网格）", " ({regime} grid)"),
     "detail.unit_cannot": ("；所在单元 {unit_id} 共 {total:,.0f} 户，无法满足范围", "; its unit {unit_id} holds "
                            "{total:,.0f} in all, the band cannot be met"),
+    "detail.one_atom": ("；该网格为单个地块，无建筑或住户点可据以再分，无法满足范围",
+                        "; the grid is a single atom with no buildings or points to split it along: the band cannot be met"),
     "detail.duplicate_code": ("{column} {value} 被 {n} 个网格使用（另见第 {rows} 行）", "{column} {value} is used by "
                               "{n} grids (also row(s) {rows})"),
     "detail.malformed_code": ("编码 {code}：", "code {code!r}: "),
@@ -1470,7 +1472,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "\b\n"
         "问题（未注明的为错误级）：区域内的空隙、区域外的网格、重叠、\n"
         "网格分为多块（农村网格为警告）、网格跨村或乡镇边界、\n"
-        "户数超出户数范围（农村网格和飞地为警告）、空网格、\n"
+        "户数超出户数范围（农村网格、飞地和单个地块的网格为警告）、空网格、\n"
         "编码重复或格式错误（12 位村级代码 + 3 位序号，或 UNIT-NNN）、\n"
         "无网格的网格员、无网格员的网格、驻点在所属网格外。\n"
         "\n"
@@ -1490,7 +1492,8 @@ _WORDS: dict[str, tuple[str, str]] = {
         "\b\n"
         "Faults (level error unless said): gaps inside the area, grids outside it, overlaps,\n"
         "grids in several parts (warning for rural grids), grids crossing a village or township\n"
-        "border, households out of band (warning for rural and island grids), empty grids,\n"
+        "border, households out of band (warning for rural and island grids and grids of one\n"
+        "atom), empty grids,\n"
         "duplicate or malformed codes (12-digit village code + 3-digit serial, or UNIT-NNN),\n"
         "workers without a grid, grids without a worker, bases outside their grid.\n"
         "\n"

@@ -343,6 +343,9 @@ class _Check:
         self.regime = regime.to_numpy()
         self.hh = pd.to_numeric(grids["households"], errors="coerce").to_numpy(float) \
             if "households" in grids.columns else None
+        # atoms per grid (gridmap's own plans say it): a grid of one atom cannot be split further
+        self.atoms_n = pd.to_numeric(grids["atoms"], errors="coerce").to_numpy(float) \
+            if "atoms" in grids.columns else np.full(len(grids), np.nan)
         self.geoms = self._geometries(grids)
         self.area = shapely.area(self.geoms)
         self.present = ~shapely.is_empty(self.geoms) & (self.area > 0)
@@ -625,6 +628,11 @@ class _Check:
             level = self._lenient_level(i)
             if hh[i] < lo and unit_total[i] < lo and self.unit_ids[i]:
                 regime += _d("unit_cannot", unit_id=self.unit_ids[i], total=float(unit_total[i]))
+                level = "warning"
+            elif hh[i] > hi and self.atoms_n[i] == 1:
+                # one atom (a block with no buildings or points to split it along) holds more
+                # than the band's top: no plan can put it in band, like a unit below the band
+                regime += _d("one_atom")
                 level = "warning"
             self.add("out_of_band", i, side + regime, level=level)
 

@@ -222,6 +222,22 @@ def test_empty_grids(li, baseline):
     assert ("gap", "", "error") in new  # where the grid without geometry was
 
 
+def test_one_atom_over_band_is_a_warning(li, baseline):
+    # a grid that is one atom (a block nothing can split) over the band's top cannot be in
+    # band: a warning that says so; the same households in a grid of two atoms stay an error
+    grids = li["grids"].copy()
+    i, j = urban(grids).index[:2]
+    grids.loc[[i, j], "households"] = 900
+    grids.loc[i, "atoms"] = 1
+    grids.loc[j, "atoms"] = 2
+    faults = check(li, grids)
+    new = found(faults, baseline)
+    assert ("out_of_band", grids.loc[i, "grid_id"], "warning") in new
+    assert ("out_of_band", grids.loc[j, "grid_id"], "error") in new
+    detail = faults.faults.loc[faults.faults["grid_id"] == grids.loc[i, "grid_id"], "detail"].iloc[0]
+    assert "single atom" in detail
+
+
 def test_households_out_of_band(li, baseline):
     grids = li["grids"].copy()
     i = urban(grids).index[0]
