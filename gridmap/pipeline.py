@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import platform
 import time
-import weakref
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -47,6 +48,33 @@ from gridmap.summary import household_kind, plan_summary
 # --------------------------------------------------------------------------- make_plan
 
 
+@dataclass(frozen=True)
+class BuiltNetwork:
+    """A road network built from one roads layer under one set of travel rules.
+
+    :func:`plan_with_network` builds it (default :class:`~gridmap.config.ReachConfig`) to
+    count the network's pieces; the caller hands it to :func:`staff_and_reach`
+    (``network=``), which uses it when the plan's roads layer is this very frame and its
+    rules are equal, and builds its own otherwise.
+    """
+
+    roads: gpd.GeoDataFrame
+    rules: object  # gridmap.config.ReachConfig
+    network: object  # gridmap.roads.RoadNetwork
+
+    def serves(self, roads, rules) -> bool:
+        """Whether this is the network of ``roads`` (the same frame) under ``rules``."""
+        return self.roads is roads and self.rules == rules
+
+
+class PlanWithNetwork(NamedTuple):
+    """What :func:`plan_with_network` made: the plan, and the road network built from its roads
+    layer (None when the plan has no roads open to walking)."""
+
+    plan: Plan
+    network: BuiltNetwork | None
+
+
 def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None, executor=None) -> Plan:
     """Partition the area of ``inputs`` into grids under ``config``.
 
@@ -55,6 +83,13 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     dask.distributed ``client.get_executor()``) that cuts and partitions the units in
     parallel; the plan is the same as without it (each unit has its own seed).
     """
+    return plan_with_network(inputs, config, progress=progress, executor=executor).plan
+
+
+def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progress=None,
+                      executor=None) -> PlanWithNetwork:
+    """:func:`make_plan`, and the road network it built from the plan's roads (to count its
+    pieces) for :func:`staff_and_reach` (``network=``), which then need not build it again."""
     config = config or PlanConfig()
     report = progress or (lambda *a: None)
     laps = Laps()
@@ -146,11 +181,12 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
     lap("grids")
 
     households = households.assign(atom_id=atom_of_point, grid_id=grid_of_atom[atom_of_point])
+    roads, network = _road_network(inputs, _context(inputs.roads, crs, area, ["highway", "name", "oneway", "maxspeed",
+                                                                             "bridge", "tunnel", "layer"]))
     layers = {
         "grids": grids, "units": units, "atoms": atoms[["atom_id", "unit_id", "grid_id", "households", "area_m2", "split_from", "geometry"]],
         "households": households, "area": gpd.GeoDataFrame({"name": [area_name]}, geometry=[area], crs=crs),
-        "roads": _road_network(inputs, _context(inputs.roads, crs, area, ["highway", "name", "oneway", "maxspeed",
-                                                                       "bridge", "tunnel", "layer"])),
+        "roads": roads,
         "waterways": _context(inputs.waterways, crs, area, ["waterway", "name"]),
         "railways": _context(inputs.railways, crs, area, ["railway"]),
     }
@@ -163,7 +199,7 @@ def make_plan(inputs: Inputs, config: PlanConfig | None = None, *, progress=None
             "versions": {p: _version(p) for p in ("geopandas", "shapely", "pyogrio", "pyproj", "numpy", "scipy")}
             | {"python": platform.python_version()},
             "summary": summary}
-    return Plan(layers=layers, meta=meta)
+    return PlanWithNetwork(Plan(layers=layers, meta=meta), network)
 
 
 def _attach(atoms, households):
@@ -466,7 +502,9 @@ def _unit_status(regime, codes, result, flag_of_grid) -> dict:
 
 
 def _road_network(inputs, roads):
-    """The plan's roads, noded at their crossings when they come from files (OSM ways are noded already).
+    """The plan's roads, noded at their crossings when they come from files (OSM ways are noded already),
+    and their network under the default travel rules (a :class:`BuiltNetwork`; None when no road is
+    open to walking).
 
     Records in ``inputs.sources["road_network"]`` the vertices added and how many pieces
     the network falls into (and the share of its nodes outside the largest piece).
@@ -475,51 +513,22 @@ def _road_network(inputs, roads):
     from gridmap.roads import ReachConfig, build_network
 
     if len(roads) == 0:
-        return roads
+        return roads, None
     info = {}
     if inputs.node_roads:
         roads = node_crossings(roads)
         info["crossings_noded"] = int(roads.attrs["crossings_noded"])
+    built = None
     try:
-        network = build_network(roads, ReachConfig())
+        rules = ReachConfig()
+        network = build_network(roads, rules)
         count, outside = pieces(network.graph)
-        _keep_network(roads, ReachConfig(), network)
+        built = BuiltNetwork(roads, rules, network)
     except InputError:  # no road open to walking: nothing to count
         count, outside = 0, 0.0
     info.update(pieces=count, outside_largest_share=round(outside, 4))
     inputs.sources["road_network"] = info
-    return roads
-
-
-#: The last road network built from a plan's roads layer: (the layer, weakly; the rules; the network).
-#: make_plan builds it (default rules) to count the network's pieces; staff_and_reach takes it
-#: again when the plan's roads layer is still that very frame and its rules are the same
-#: (the demo built the same graph twice: 0.07-0.14 s of CPU each).
-_LAST_NETWORK: tuple = (None, None, None)
-
-
-def _keep_network(roads, config, network) -> None:
-    global _LAST_NETWORK
-
-    def forget(ref):  # the frame is gone: so is its network (nothing is held past its plan)
-        global _LAST_NETWORK
-        if _LAST_NETWORK[0] is ref:
-            _LAST_NETWORK = (None, None, None)
-
-    _LAST_NETWORK = (weakref.ref(roads, forget), config, network)
-
-
-def _network_of(roads, config):
-    """The road network of ``roads`` under ``config``: the one built last when it is of this very
-    frame and equal rules, else a new one (built by :func:`gridmap.roads.build_network`)."""
-    from gridmap.roads import build_network
-
-    frame, rules, network = _LAST_NETWORK
-    if frame is not None and frame() is roads and rules == config:
-        return network
-    network = build_network(roads, config)
-    _keep_network(roads, config, network)
-    return network
+    return roads, built
 
 
 def _context(layer, crs, area, columns):
@@ -542,7 +551,7 @@ def _version(package: str) -> str:
 
 
 def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoDataFrame | None = None,
-                    progress=None, laps=None, executor=None) -> Plan:
+                    progress=None, laps=None, executor=None, network: BuiltNetwork | None = None) -> Plan:
     """The later steps in order: staff the grids, then measure their reach from the bases.
 
     ``staffing`` is a :class:`gridmap.staffing.StaffingConfig`, ``reach`` a
@@ -550,6 +559,8 @@ def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoData
     of given offices. Returns a new plan with workers, bases, service areas and the
     households outside the response time. ``laps(step)`` is called as each step ends;
     ``executor`` (a :class:`concurrent.futures.Executor`) searches computed bases in parallel.
+    ``network``: the road network :func:`plan_with_network` built with the plan, used when it
+    is of the plan's roads layer (that very frame) under the reach rules; else one is built.
     """
     from gridmap.reach import reach_plan
     from gridmap.staffing import staff_plan
@@ -562,16 +573,22 @@ def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoData
     report("staffing", 0, 1)
     # One road network for both steps (the same rules build the same graph); a plan whose
     # roads cannot be built on is left to the steps, which say so in their own words.
-    network = None
+    built = None
     roads = plan.layers.get("roads")
     if roads is not None and len(roads):
-        try:
-            network = _network_of(roads, reach or ReachConfig())  # make_plan's own, when the same
-        except InputError:
-            network = None
-    staffed = staff_plan(plan, staffing, bases=bases, reach_config=reach, executor=executor, network=network)
+        rules = reach or ReachConfig()
+        if network is not None and network.serves(roads, rules):
+            built = network.network  # make_plan's own: the same frame, the same rules
+        else:
+            from gridmap.roads import build_network
+
+            try:
+                built = build_network(roads, rules)
+            except InputError:
+                built = None
+    staffed = staff_plan(plan, staffing, bases=bases, reach_config=reach, executor=executor, network=built)
     lap("staffing (bases)")
     report("reach", 0, 1)
-    reached = reach_plan(staffed, reach, network=network)
+    reached = reach_plan(staffed, reach, network=built)
     lap("reach")
     return reached

@@ -70,14 +70,17 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
                       totals_divisor=1.0, totals_factor=3.0, census_county=None, encoding=None, drop_outside=False,
                       gcj02=(), band=None, urban_mode=None, urban_min_density=None, urban_pattern=None,
                       rural_grids=None, rural_gap_m=None, rural_min_households=None, rural_split_large=None, crs=None,
-                      jobs=1, seed=None, config_path=None, progress=None, executor=None, inputs=None):
+                      jobs=1, seed=None, config_path=None, progress=None, executor=None, inputs=None,
+                      with_network=False):
     """Read the inputs the options name and make the plan (``gridmap partition``).
 
     The keywords are the CLI's parameters (see ``gridmap partition --help``).
     ``executor``: a :class:`concurrent.futures.Executor` for the per-unit steps (else a
     process pool of ``jobs`` processes when ``jobs`` > 1). ``inputs``: assembled
     :class:`~gridmap.pipeline.Inputs` to plan instead of reading files (the input options
-    are then ignored; the rule options apply).
+    are then ignored; the rule options apply). ``with_network``: return a
+    :class:`~gridmap.pipeline.PlanWithNetwork` (the plan and the road network built with it,
+    for :func:`~gridmap.pipeline.staff_and_reach`) instead of the plan.
     """
     from gridmap.inputs import gcj02_roles
     from gridmap.pipeline import inputs_from_files, inputs_from_osm, set_households, set_totals, set_unit_codes
@@ -89,7 +92,7 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
                            rural_split_large=rural_split_large)
 
     if inputs is not None:
-        return _make_plan(inputs, rules(), progress, executor, jobs)
+        return _make_plan(inputs, rules(), progress, executor, jobs, with_network)
     if units_from_places and not osm:
         raise InputError("--units-from-places needs --osm (the place nodes come from the extract)")
     if (close_at_extract or extract_area) and not osm:
@@ -149,18 +152,19 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
         set_unit_codes(inputs, code_table, county_code)
     elif county_code:
         raise InputError("--county-code needs --code-table")
-    return _make_plan(inputs, config, progress, executor, jobs)
+    return _make_plan(inputs, config, progress, executor, jobs, with_network)
 
 
-def _make_plan(inputs, config, progress, executor, jobs):
-    from gridmap.pipeline import make_plan
+def _make_plan(inputs, config, progress, executor, jobs, with_network=False):
+    from gridmap import pipeline
 
+    make = pipeline.plan_with_network if with_network else pipeline.make_plan
     if executor is None and jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            return make_plan(inputs, config, progress=progress, executor=pool)
-    return make_plan(inputs, config, progress=progress, executor=executor)
+            return make(inputs, config, progress=progress, executor=pool)
+    return make(inputs, config, progress=progress, executor=executor)
 
 
 @dataclass
@@ -233,7 +237,8 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
     # for it, so a failure anywhere still leaves nothing behind (OutputDir removes the staging).
     with OutputDir(out, "run", fresh=True) as outdir, _browser(pdf) as (printing, pdf_warnings), \
             unsynced_sqlite(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridmap-gpkg") as writer:
-        plan = plan_from_options(progress=progress, executor=executor, **options)
+        # the road network make_plan built (to count its pieces) serves staffing and reach too
+        plan, network = plan_from_options(progress=progress, executor=executor, with_network=True, **options)
         if config_path and options.get("osm"):  # [dedicated] in the rules: specific areas from the extract
             from gridmap.dedicated import carve_from_osm
 
@@ -247,7 +252,8 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         reach = ReachConfig.from_toml(config_path, bare=False) if config_path else ReachConfig()
         if mode:
             reach = reach.replace(mode=mode)
-        plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress, laps=lap, executor=executor)
+        plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress, laps=lap, executor=executor,
+                               network=network)
         staffed = _snapshot(plan)  # written once the report is handed to Chromium (below)
 
         from gridmap.validate import ValidationRules, validate_plan
