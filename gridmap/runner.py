@@ -71,7 +71,7 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
                       gcj02=(), band=None, urban_mode=None, urban_min_density=None, urban_pattern=None,
                       rural_grids=None, rural_gap_m=None, rural_min_households=None, rural_split_large=None, crs=None,
                       jobs=1, seed=None, config_path=None, progress=None, executor=None, inputs=None,
-                      with_network=False):
+                      with_network=False, osm_scan=None):
     """Read the inputs the options name and make the plan (``gridmap partition``).
 
     The keywords are the CLI's parameters (see ``gridmap partition --help``).
@@ -80,7 +80,8 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
     :class:`~gridmap.pipeline.Inputs` to plan instead of reading files (the input options
     are then ignored; the rule options apply). ``with_network``: return a
     :class:`~gridmap.pipeline.PlanWithNetwork` (the plan and the road network built with it,
-    for :func:`~gridmap.pipeline.staff_and_reach`) instead of the plan.
+    for :func:`~gridmap.pipeline.staff_and_reach`) instead of the plan. ``osm_scan``: a
+    :class:`~gridmap.inputs.osm_scan.ScanAhead` of ``osm`` started earlier (``gridmap run``).
     """
     from gridmap.inputs import gcj02_roles
     from gridmap.pipeline import inputs_from_files, inputs_from_osm, set_households, set_totals, set_unit_codes
@@ -121,7 +122,7 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
         inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
                                  parent_level=parent_level, close_at_extract=close_at_extract,
                                  extract_area=extract_area, area=area, units=units, unit_id=unit_id,
-                                 unit_name=unit_name, encoding=encoding, gcj02=shifted)
+                                 unit_name=unit_name, encoding=encoding, gcj02=shifted, scan=osm_scan)
         if households:
             set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted)
         if households_totals:
@@ -211,20 +212,35 @@ def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=N
             raise InputError("give --config or --preset, not both")
         options["config_path"] = str(preset_path(preset))
     config_path = options.get("config_path")
-    pool = None
+    pool = scan = None
     if executor is None and options.get("jobs", 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        # The extract's pass through pyosmium (no geopandas needed) starts first, in a process
+        # forked now, before this one imports geopandas and the rest: both run at once.
+        scan = _scan_ahead(options.get("osm"))
         # one pool for the per-unit steps and the bases' searches (workers start once)
         executor = pool = ProcessPoolExecutor(max_workers=options["jobs"])
     try:
-        return _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf)
+        return _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf, scan)
     finally:
+        if scan is not None:
+            scan.close()
         if pool is not None:
             pool.shutdown()
 
 
-def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf=False) -> RunResult:
+def _scan_ahead(osm):
+    """A :class:`~gridmap.inputs.osm_scan.ScanAhead` of the extract ``osm``, or None (no extract,
+    not a file, or no fork here)."""
+    if not osm or not Path(osm).is_file():  # a missing file is read_osm's to say
+        return None
+    from gridmap.inputs.osm_scan import ScanAhead, can_scan_ahead
+
+    return ScanAhead(osm) if can_scan_ahead() else None
+
+
+def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf=False, scan=None) -> RunResult:
     from concurrent.futures import ThreadPoolExecutor
 
     from gridmap._atomic import unsynced_sqlite
@@ -238,7 +254,8 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
     with OutputDir(out, "run", fresh=True) as outdir, _browser(pdf) as (printing, pdf_warnings), \
             unsynced_sqlite(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridmap-gpkg") as writer:
         # the road network make_plan built (to count its pieces) serves staffing and reach too
-        plan, network = plan_from_options(progress=progress, executor=executor, with_network=True, **options)
+        plan, network = plan_from_options(progress=progress, executor=executor, with_network=True, osm_scan=scan,
+                                          **options)
         if config_path and options.get("osm"):  # [dedicated] in the rules: specific areas from the extract
             from gridmap.dedicated import carve_from_osm
 

@@ -72,7 +72,7 @@ class Inputs:
 def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | None = 2, units_level: int = 8,
                     parent_level: int | None = None, close_at_extract: bool = False, extract_area: bool = False,
                     area=None, units=None, unit_id: str | None = None, unit_name: str | None = None,
-                    encoding: str | None = None, gcj02=()) -> Inputs:
+                    encoding: str | None = None, gcj02=(), scan=None) -> Inputs:
     """Inputs from an OSM extract (.osm.pbf, .osm, .osm.bz2), optionally with your own boundaries.
 
     The area is the admin boundary named ``area_name`` (at ``area_level``), the polygon
@@ -84,11 +84,13 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
     ``close_at_extract``: boundary relations cut by the extract's edge are closed against
     its box (:mod:`gridmap.inputs.extract`); otherwise a name that matches no complete
     boundary is an error listing the relations that exist but do not close.
+    ``scan``: a :class:`gridmap.inputs.osm_scan.ScanAhead` of ``path`` started earlier
+    (see :func:`gridmap.inputs.osm.read_osm`).
     """
     from gridmap.inputs.osm import read_osm, select_area, select_units
 
     shifted = gcj02_roles(gcj02)
-    osm = read_osm(path)
+    osm = read_osm(path, scan=scan)
     boundaries, sources = osm.boundaries, {"osm": str(path)}
     if close_at_extract:
         from gridmap.inputs.extract import boundaries_with_closed

@@ -22,7 +22,6 @@ derived from it.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import pickle
@@ -33,15 +32,14 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import osmium
-import osmium.filter
-import osmium.geom
 import pandas as pd
 import shapely
 
 from gridmap.errors import InputError
-from gridmap.osm_classes import (IMPLIED_ONEWAY_HIGHWAYS, IMPLIED_ONEWAY_JUNCTIONS, ONEWAY_BACKWARD, ONEWAY_BOTH,
-                                 ONEWAY_FORWARD, RAILWAYS, ROAD_HIGHWAYS, WATERWAYS)
+from gridmap.inputs.osm_scan import (_AREA_KEYS, _KEYS, _NODE_KEYS, _ONEWAY, _WAY_KEYS, LANDUSES,  # noqa: F401
+                                     LAYERS, PLACES, _cache_dir, _cache_entry, _cache_on, _oneway, _scan,
+                                     _water_kind)
+from gridmap.osm_classes import RAILWAYS, ROAD_HIGHWAYS, WATERWAYS  # noqa: F401 (re-exported)
 
 __all__ = [
     "OSM_CRS",
@@ -61,24 +59,6 @@ OSM_CRS = "EPSG:4326"
 
 # Formats pyosmium detects from the file name.
 _SUFFIXES = (".pbf", ".osm", ".osm.bz2", ".osm.gz", ".o5m", ".opl")
-
-# Keys of every tag that can put an object into a layer, by kind of object; the C++
-# filters drop the rest before Python sees it (in the bundled extract 36,000 of 66,000
-# objects were nodes and ways that only areas or other kinds would use).
-_NODE_KEYS = ("place",)
-_WAY_KEYS = ("highway", "waterway", "railway")
-_KEYS = ("highway", "waterway", "railway", "building", "boundary", "natural", "water", "place", "landuse")
-# Relations worth assembling into areas (multipolygon and boundary relations).
-_AREA_KEYS = ("boundary", "building", "natural", "water", "waterway", "landuse")
-
-#: ``place`` values of nodes read as settlement points (villages, communities, towns).
-PLACES = frozenset({"city", "town", "village", "hamlet", "isolated_dwelling", "suburb", "quarter",
-                    "neighbourhood", "city_block"})
-#: ``landuse`` values read as housing evidence.
-LANDUSES = frozenset({"residential"})
-
-# oneway tag values as the roads layer writes them (yes, -1, no)
-_ONEWAY = {**{v: "yes" for v in ONEWAY_FORWARD}, **{v: "-1" for v in ONEWAY_BACKWARD}, **{v: "no" for v in ONEWAY_BOTH}}
 
 # Column name -> dtype of every layer, geometry excluded.
 _SCHEMA: dict[str, dict[str, str]] = {
@@ -162,6 +142,7 @@ def read_osm(
     *,
     bbox: tuple[float, float, float, float] | None = None,
     cache: bool | None = None,
+    scan=None,
 ) -> OsmLayers:
     """Read the layers gridmap needs from an OSM extract.
 
@@ -177,6 +158,10 @@ def read_osm(
         Keep the layers read from this file in the cache folder, and load them from
         there when the file's bytes are the same (see the module's notes). None: unless
         the environment variable ``GRIDMAP_CACHE`` is ``off`` (or ``0``, ``no``, ``false``).
+    scan
+        A :class:`gridmap.inputs.osm_scan.ScanAhead` of this file started earlier: its
+        pass over the extract is taken instead of scanning here (the same layers); it is
+        closed either way.
 
     Returns
     -------
@@ -201,19 +186,27 @@ def read_osm(
     ``reversible`` or ``alternating`` become ``''``.
     """
     path = Path(path)
-    box = None if bbox is None else _bbox_polygon(bbox)
-    _check_file(path)
+    try:
+        box = None if bbox is None else _bbox_polygon(bbox)
+        _check_file(path)
+        if scan is not None and Path(scan.path) != path:  # another file's: not this one's layers
+            scan.close()
+            scan = None
 
-    start = time.perf_counter()
-    # the whole extract is cached, a box is applied after (as _frame applies it)
-    entry = _cache_entry(path) if box is None and (_cache_on() if cache is None else cache) else None
-    layers = _cache_load(entry) if entry is not None else None
+        start = time.perf_counter()
+        # the whole extract is cached, a box is applied after (as _frame applies it)
+        entry = _cache_entry(path) if box is None and (_cache_on() if cache is None else cache) else None
+        layers = _cache_load(entry) if entry is not None else None
+        if layers is None:
+            try:
+                # the scan ahead's pass when it made one, else this process's own
+                collected = (scan.collected() if scan is not None else None) or _scan(path)
+            except RuntimeError as exc:
+                raise InputError(f"cannot read OSM file {path}: {_one_line(exc)}") from exc
+    finally:
+        if scan is not None:
+            scan.close()
     if layers is None:
-        try:
-            collected = _scan(path)
-        except RuntimeError as exc:
-            raise InputError(f"cannot read OSM file {path}: {_one_line(exc)}") from exc
-
         layers = OsmLayers(**{
             name: _frame(name, rows, wkbs, box) for name, (rows, wkbs) in collected.items()
         })
@@ -429,39 +422,6 @@ def download_osm(place: str, path: str | os.PathLike[str]) -> Path:
 CACHE_ENTRIES = 8
 
 
-def _cache_on() -> bool:
-    return os.environ.get("GRIDMAP_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
-
-
-def _cache_dir() -> Path:
-    folder = os.environ.get("GRIDMAP_CACHE_DIR")
-    if folder:
-        return Path(folder)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gridmap"
-
-
-def _cache_entry(path: Path) -> Path | None:
-    """The cache file of this extract: a digest of its bytes, of this reader's code and of the
-    versions of the libraries that build and pickle the layers (None: the file cannot be read)."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256()
-    for source in (Path(__file__), Path(__file__).parents[1] / "osm_classes.py"):
-        digest.update(source.read_bytes())
-    for package in ("osmium", "shapely", "pandas", "geopandas", "pyproj", "numpy"):
-        try:
-            digest.update(f"{package}={version(package)};".encode())
-        except Exception:  # noqa: BLE001 - no version known: still a key
-            digest.update(package.encode())
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return None
-    return _cache_dir() / f"osm-{digest.hexdigest()[:32]}.pickle"
-
-
 def _cache_load(entry: Path) -> OsmLayers | None:
     """The layers cached in ``entry``, or None when absent or unreadable (then read again)."""
     try:
@@ -504,129 +464,6 @@ def _check_file(path: Path) -> None:
         )
 
 
-def _scan(path: Path) -> dict[str, tuple[list[tuple], list[str]]]:
-    """One streaming pass: rows of tag values and hex WKB per layer."""
-    out: dict[str, tuple[list[tuple], list[str]]] = {name: ([], []) for name in _SCHEMA}
-    boundaries, roads, waterways = out["boundaries"], out["roads"], out["waterways"]
-    water_areas, railways, buildings = out["water_areas"], out["railways"], out["buildings"]
-    places, landuse = out["places"], out["landuse"]
-    skipped = {"ways without complete node locations": 0, "areas that failed to build": 0,
-               "boundaries without a numeric admin_level": 0}
-    factory = osmium.geom.WKBFactory()
-
-    processor = (
-        osmium.FileProcessor(str(path))
-        .with_locations()
-        .with_areas(osmium.filter.KeyFilter(*_AREA_KEYS))
-        # Nodes are needed for locations but yield nothing; relations only
-        # matter as assembled areas.
-        .with_filter(osmium.filter.EntityFilter(osmium.osm.NODE | osmium.osm.WAY | osmium.osm.AREA))
-        .with_filter(osmium.filter.KeyFilter(*_KEYS))
-        .with_filter(osmium.filter.KeyFilter(*_NODE_KEYS).enable_for(osmium.osm.NODE))
-        .with_filter(osmium.filter.KeyFilter(*_WAY_KEYS).enable_for(osmium.osm.WAY))
-    )
-    for obj in processor:
-        tags = obj.tags
-        kind_of = obj.type_str()
-        if kind_of == "n":
-            place = tags.get("place")
-            if place in PLACES and obj.location.valid():
-                places[0].append((obj.id, place, tags.get("name", "")))
-                places[1].append(factory.create_point(obj))
-            continue
-        if kind_of == "w":
-            highway = tags.get("highway")
-            waterway = tags.get("waterway")
-            railway = tags.get("railway")
-            is_area = tags.get("area") == "yes"
-            road = highway in ROAD_HIGHWAYS and not is_area
-            water = waterway in WATERWAYS
-            rail = railway in RAILWAYS and not is_area
-            if not (road or water or rail):
-                continue
-            try:
-                wkb = factory.create_linestring(obj)
-            except (osmium.InvalidLocationError, RuntimeError):
-                skipped["ways without complete node locations"] += 1
-                continue
-            if road:
-                roads[0].append((
-                    obj.id, highway, tags.get("name", ""), _oneway(tags, highway),
-                    tags.get("maxspeed", ""), tags.get("bridge", ""), tags.get("tunnel", ""),
-                    tags.get("layer", ""),
-                ))
-                roads[1].append(wkb)
-            if water:
-                waterways[0].append((obj.id, waterway, tags.get("name", "")))
-                waterways[1].append(wkb)
-            if rail:
-                railways[0].append((obj.id, railway))
-                railways[1].append(wkb)
-            continue
-
-        # An area, from a closed way or a multipolygon/boundary relation.
-        building = tags.get("building")
-        is_building = building is not None and building != "no"
-        kind = _water_kind(tags)
-        is_boundary = not obj.from_way() and tags.get("boundary") == "administrative"
-        is_landuse = tags.get("landuse") in LANDUSES
-        if not (is_building or kind or is_boundary or is_landuse):
-            continue
-        try:
-            wkb = factory.create_multipolygon(obj)
-        except RuntimeError:
-            skipped["areas that failed to build"] += 1
-            continue
-        osm_id = obj.orig_id()
-        if is_building:
-            buildings[0].append((
-                osm_id, building, tags.get("building:levels", ""),
-                tags.get("building:flats", ""), tags.get("addr:housenumber", ""),
-            ))
-            buildings[1].append(wkb)
-        if is_landuse:
-            landuse[0].append((osm_id, tags.get("landuse"), tags.get("name", "")))
-            landuse[1].append(wkb)
-        if kind:
-            water_areas[0].append((osm_id, kind, tags.get("name", "")))
-            water_areas[1].append(wkb)
-        if is_boundary:
-            try:
-                admin_level = int(tags.get("admin_level", ""))
-            except ValueError:
-                skipped["boundaries without a numeric admin_level"] += 1
-            else:
-                boundaries[0].append((
-                    osm_id, tags.get("name", ""), tags.get("name:zh", ""), admin_level,
-                ))
-                boundaries[1].append(wkb)
-
-    for what, n in skipped.items():
-        if n:
-            log.info("%s: skipped %d %s", path, n, what)
-    return out
-
-
-def _oneway(tags: osmium.osm.TagList, highway: str) -> str:
-    raw = tags.get("oneway")
-    if raw is not None:
-        return _ONEWAY.get(raw.strip().lower(), "")
-    if highway in IMPLIED_ONEWAY_HIGHWAYS or tags.get("junction") in IMPLIED_ONEWAY_JUNCTIONS:
-        return "yes"
-    return ""
-
-
-def _water_kind(tags: osmium.osm.TagList) -> str:
-    """'' when the tags do not make a water area, else its kind."""
-    water = tags.get("water")
-    waterway = tags.get("waterway")
-    if tags.get("natural") != "water" and waterway != "riverbank" and water != "river":
-        return ""
-    if water:
-        return water
-    return "riverbank" if waterway == "riverbank" else "water"
-
-
 def _frame(
     name: str, rows: list[tuple], wkbs: list[str], box: shapely.Polygon | None,
 ) -> gpd.GeoDataFrame:
@@ -634,7 +471,8 @@ def _frame(
     schema = _SCHEMA[name]
     # pyosmium writes hex WKB; GEOS parses binary WKB several times faster than hex
     binary = np.empty(len(wkbs), dtype=object)
-    binary[:] = [bytes.fromhex(w) for w in wkbs]
+    # (a scan ahead sends binary WKB already)
+    binary[:] = wkbs if wkbs and isinstance(wkbs[0], bytes) else [bytes.fromhex(w) for w in wkbs]
     geoms = shapely.from_wkb(binary)
     if name in _POLYGON_LAYERS:
         geoms = _polygonal(geoms)
