@@ -558,7 +558,8 @@ def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoData
     :class:`gridmap.config.ReachConfig` (defaults when None); ``bases`` an optional layer
     of given offices. Returns a new plan with workers, bases, service areas and the
     households outside the response time. ``laps(step)`` is called as each step ends;
-    ``executor`` (a :class:`concurrent.futures.Executor`) searches computed bases in parallel.
+    ``executor`` (a :class:`concurrent.futures.Executor`) searches computed bases in parallel and draws
+    the service areas of a plan of many grids.
     ``network``: the road network :func:`plan_with_network` built with the plan, used when it
     is of the plan's roads layer (that very frame) under the reach rules; else one is built.
     """
@@ -589,6 +590,6 @@ def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoData
     staffed = staff_plan(plan, staffing, bases=bases, reach_config=reach, executor=executor, network=built)
     lap("staffing (bases)")
     report("reach", 0, 1)
-    reached = reach_plan(staffed, reach, network=built)
+    reached = reach_plan(staffed, reach, network=built, executor=executor)
     lap("reach")
     return reached

@@ -67,7 +67,8 @@ def travel_minutes(network: RoadNetwork, config: ReachConfig, base_points, targe
 
 
 def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoDataFrame | None = None,
-               objective: str = "min_time", chunk: int = 32, network: RoadNetwork | None = None) -> Plan:
+               objective: str = "min_time", chunk: int = 32, network: RoadNetwork | None = None,
+               executor=None) -> Plan:
     """The plan with its reach measured (a new Plan; ``plan`` is not modified).
 
     Parameters
@@ -81,6 +82,8 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
     chunk : bases per csgraph call (memory: chunk × nodes floats).
     network : the plan's road network already built under ``config``
         (:func:`~gridmap.roads.build_network`; e.g. by the staffing step), else built here.
+    executor : a :class:`concurrent.futures.Executor` for the service areas of a plan of
+        many grids (strips of grids as pure tasks; the same areas as without it).
 
     Returns
     -------
@@ -164,7 +167,7 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
         pending = np.array(missing, dtype=np.int64)
     lap("reach_s")
 
-    areas = _service_areas(network, grids, reached_rows, config)
+    areas = _service_areas(network, grids, reached_rows, config, executor=executor)
     lap("service_areas_s")
 
     within = (grid_of >= 0) & (seconds <= np.append(limit_s, np.inf)[grid_of])
@@ -196,76 +199,149 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
 _SHARED_MIN_GRIDS = 1000
 #: ... and at least this share of them with every street within the band's width reached whole.
 _SHARED_MIN_SHARE = 0.5
+#: Such plans are drawn in chunks of about this many grids (strips across the county, each a task
+#: of the executor when one is given; the chunks do not depend on it, so neither do the areas).
+_CHUNK_GRIDS = 1000
 
 
-def _service_areas(network, grids, reached_rows, config) -> gpd.GeoDataFrame:
-    """Bands along the reached streets of each grid's base, unioned and clipped to the grid."""
-    graph, xy = network.graph, network.xy
+def _service_areas(network, grids, reached_rows, config, executor=None) -> gpd.GeoDataFrame:
+    """Bands along the reached streets of each grid's base, unioned and clipped to the grid.
+
+    A plan of at least ``_SHARED_MIN_GRIDS`` grids is cut into strips of about
+    ``_CHUNK_GRIDS`` grids (by their centres along the county's longer side); each strip
+    is one pure task (:func:`_chunk_areas`: the streets near it, its grids, their reached
+    nodes) run on ``executor`` when given, else here: the same polygons either way.
+    """
     # Only streets near the grid matter once the bands are clipped to it: keep the
     # reached nodes in the grid's box widened by more than the band's width (a car covers
-    # a whole county in 30 minutes): one vectorised test of every (grid, reached node)
-    # pair. The box is also the frame of the grid's band (see _band): streets leaving it
-    # are cut at its edge, so they bound faces instead of dangling.
+    # a whole county in 30 minutes). The box is also the frame of the grid's band (see _band):
+    # streets leaving it are cut at its edge, so they bound faces instead of dangling.
     radii = np.array([config.buffer_m(r) for r in grids["regime"]])
     geoms = grids.geometry.to_numpy()
     frames = shapely.bounds(geoms) + (radii[:, None] + 1.0) * np.array([-1, -1, 1, 1])
-    sizes = np.array([len(row[1]) for row in reached_rows], dtype=np.int64)
-    pair_grid = np.repeat(np.arange(len(reached_rows)), sizes)
-    pair_node = np.concatenate([row[1] for row in reached_rows]) if len(reached_rows) else np.zeros(0, np.int64)
-    box, px, py = frames[pair_grid], xy[pair_node, 0], xy[pair_node, 1]
-    is_near = (px >= box[:, 0]) & (py >= box[:, 1]) & (px <= box[:, 2]) & (py <= box[:, 3])
-    near = np.split(is_near, np.cumsum(sizes)[:-1]) if len(sizes) else []
-    shapely.prepare(geoms)
-    # A grid whose every street near it is reached whole has the county's band there: its
-    # band is built from faces of the whole network, each shrunk once (see _shared_bands).
-    budgets = np.array([row[0] for row in reached_rows], dtype=float)
-    pair_time = np.concatenate([row[2] for row in reached_rows]) if len(reached_rows) else np.zeros(0)
-    # The whole network is noded once: worth it for a county of many grids, most of them
-    # with every street near them reached (a plan of fewer grids keeps the per-grid bands).
-    shared = {}
-    if len(reached_rows) >= _SHARED_MIN_GRIDS:
-        whole = _whole_grids(network, geoms, radii, budgets, pair_grid, pair_node, pair_time)
-        if whole.sum() >= _SHARED_MIN_SHARE * len(whole):
-            shared = _shared_bands(network, geoms, frames, radii, whole)
-    polys = []
-    for g, (budget, nodes, times) in enumerate(reached_rows):
-        if g in shared:
-            polys.append(shared[g])
-            continue
-        nodes, times = nodes[near[g]], times[near[g]]
-        if len(nodes) == 0:
-            polys.append(shapely.Polygon())
-            continue
-        lo, hi = graph.indptr[nodes], graph.indptr[nodes + 1]
-        count = hi - lo
-        idx = np.repeat(hi - count.cumsum(), count) + np.arange(count.sum()) if count.sum() else np.zeros(0, int)
-        u = np.repeat(nodes, count)
-        v = graph.indices[idx]
-        w = graph.data[idx]
-        frac = np.clip((budget - np.repeat(times, count)) / w, 0.0, 1.0)  # share of the edge within the budget
-        # a two-way street reached whole is drawn once; partial pieces all count
-        whole = frac >= 1.0
-        key = np.minimum(u, v).astype(np.int64) * network.n + np.maximum(u, v)
-        first = np.zeros(len(u), dtype=bool)
-        first[np.flatnonzero(whole)[np.unique(key[whole], return_index=True)[1]]] = True
-        keep = first | ((frac > 0) & ~whole)
-        u, v, frac = u[keep], v[keep], frac[keep]
-        ends = xy[u] + frac[:, None] * (xy[v] - xy[u])
-        radius = radii[g]
-        if len(u) == 0:  # the base alone: a disc around its node
-            band = shapely.buffer(shapely.points(xy[nodes[:1]])[0], radius, quad_segs=4)
-        else:
-            lines = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(
-                shapely.linestrings(np.stack([xy[u], ends], axis=1)))))
-            # vertices closer than a tenth of the band's width change nothing visible
-            lines = shapely.simplify(lines, radius / 10.0)
-            band = _band(lines, radius, frames[g], geoms[g])
-        polys.append(band)
-    polys = np.array(polys, dtype=object)
-    clipped = shapely.intersection(shapely.make_valid(polys), grids.geometry.to_numpy()) if len(polys) else polys
+    n_grids = len(geoms)
+    many = n_grids >= _SHARED_MIN_GRIDS
+    chunks = _strips(frames, -(-n_grids // _CHUNK_GRIDS)) if many else [np.arange(n_grids)]
+    segments = _segments(network) if many else None
+    tasks = (_chunk_task(network, rows, geoms, frames, radii, reached_rows, segments) for rows in chunks)
+    if executor is not None and len(chunks) > 1:
+        done = list(executor.map(_chunk_areas_of, tasks))
+    else:
+        done = [_chunk_areas(*task) for task in tasks]
+    clipped = np.empty(n_grids, dtype=object)
+    for rows, polys in zip(chunks, done):
+        clipped[rows] = polys
     return gpd.GeoDataFrame({"grid_id": grids["grid_id"].astype(str).to_numpy(),
                              "minutes": [config.minutes(r) for r in grids["regime"]], "mode": config.mode},
                             geometry=polygonal(clipped, empty=shapely.MultiPolygon), crs=grids.crs)
+
+
+def _strips(frames, k: int) -> list:
+    """The grids (rows of ``frames``) in ``k`` strips of (nearly) equal count across the longer side
+    of their extent, by their frames' centres; each strip's rows ascending."""
+    n = len(frames)
+    if k <= 1 or n == 0:
+        return [np.arange(n)]
+    centre = (frames[:, :2] + frames[:, 2:]) / 2.0
+    extent = np.nanmax(frames[:, 2:], axis=0) - np.nanmin(frames[:, :2], axis=0)
+    axis = int(extent[1] > extent[0])
+    order = np.lexsort((np.arange(n), np.nan_to_num(centre[:, axis])))
+    return [np.sort(rows) for rows in np.array_split(order, k)]
+
+
+def _chunk_task(network, rows, geoms, frames, radii, reached_rows, segments) -> tuple:
+    """The arguments of :func:`_chunk_areas` for the grids ``rows``: only the network near them
+    (the graph's rows of the nodes inside the strip's box; streets meeting the box)."""
+    graph, xy = network.graph, network.xy
+    box = frames[rows]
+    if len(rows):
+        lo, hi = np.nanmin(box[:, :2], axis=0), np.nanmax(box[:, 2:], axis=0)
+    else:
+        lo = hi = np.zeros(2)
+    inside = (xy[:, 0] >= lo[0]) & (xy[:, 1] >= lo[1]) & (xy[:, 0] <= hi[0]) & (xy[:, 1] <= hi[1])
+    count = np.diff(graph.indptr)
+    keep = np.repeat(inside, count)
+    indptr = np.concatenate([[0], np.cumsum(np.where(inside, count, 0))]).astype(graph.indptr.dtype)
+    adjacency = (indptr, graph.indices[keep], graph.data[keep])
+    rows_of = [reached_rows[g] for g in rows]
+    sizes = np.array([len(r[1]) for r in rows_of], dtype=np.int64)
+    budgets = np.array([r[0] for r in rows_of], dtype=float)
+    nodes = np.concatenate([r[1] for r in rows_of]) if len(rows_of) else np.zeros(0, np.int64)
+    times = np.concatenate([r[2] for r in rows_of]) if len(rows_of) else np.zeros(0)
+    near_segments = None
+    if segments is not None:
+        u, v, forward, backward = segments
+        a, b = xy[u], xy[v]
+        meets = ((np.minimum(a[:, 0], b[:, 0]) <= hi[0]) & (np.maximum(a[:, 0], b[:, 0]) >= lo[0])
+                 & (np.minimum(a[:, 1], b[:, 1]) <= hi[1]) & (np.maximum(a[:, 1], b[:, 1]) >= lo[1]))
+        near_segments = (u[meets], v[meets], forward[meets], backward[meets])
+    return (geoms[rows], frames[rows], radii[rows], budgets, sizes, nodes, times, adjacency, xy, int(network.n),
+            near_segments)
+
+
+def _chunk_areas_of(task: tuple) -> np.ndarray:
+    return _chunk_areas(*task)
+
+
+def _chunk_areas(geoms, frames, radii, budgets, sizes, nodes, times, adjacency, xy, n, segments) -> np.ndarray:
+    """The service areas of some grids (clipped to them), from their reached nodes and times
+    (``sizes`` per grid, in order), the graph's rows of the nodes near them (``adjacency``:
+    indptr, indices, data) and, for a plan of many grids, the streets near them
+    (``segments``: see :func:`_segments`; None: every grid gets its own band)."""
+    indptr, indices, data = adjacency
+    pair_grid = np.repeat(np.arange(len(geoms)), sizes)
+    box, px, py = frames[pair_grid], xy[nodes, 0], xy[nodes, 1]
+    is_near = (px >= box[:, 0]) & (py >= box[:, 1]) & (px <= box[:, 2]) & (py <= box[:, 3])
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    shapely.prepare(geoms)
+    # A grid whose every street near it is reached whole has the county's band there: its
+    # band is built from faces of the whole network near it, each shrunk once (see _shared_bands).
+    # Worth it for many grids, most of them with every street near them reached.
+    shared = {}
+    if segments is not None:
+        whole = _whole_grids(segments, xy, n, geoms, radii, budgets, pair_grid, nodes, times)
+        if whole.sum() >= _SHARED_MIN_SHARE * len(whole):
+            shared = _shared_bands(segments, xy, geoms, frames, radii, whole)
+    polys = []
+    for g in range(len(geoms)):
+        if g in shared:
+            polys.append(shared[g])
+            continue
+        near = is_near[starts[g]:ends[g]]
+        polys.append(_grid_band(indptr, indices, data, xy, n, budgets[g], nodes[starts[g]:ends[g]][near],
+                                times[starts[g]:ends[g]][near], radii[g], frames[g], geoms[g]))
+    polys = np.array(polys, dtype=object)
+    return shapely.intersection(shapely.make_valid(polys), geoms) if len(polys) else polys
+
+
+def _grid_band(indptr, indices, data, xy, n, budget, nodes, times, radius, frame, geom):
+    """One grid's band (unclipped) along the streets its base reaches from ``nodes`` (those in its
+    frame) within ``budget`` seconds (``times``: the nodes' own)."""
+    if len(nodes) == 0:
+        return shapely.Polygon()
+    lo, hi = indptr[nodes], indptr[nodes + 1]
+    count = hi - lo
+    idx = np.repeat(hi - count.cumsum(), count) + np.arange(count.sum()) if count.sum() else np.zeros(0, int)
+    u = np.repeat(nodes, count)
+    v = indices[idx]
+    w = data[idx]
+    frac = np.clip((budget - np.repeat(times, count)) / w, 0.0, 1.0)  # share of the edge within the budget
+    # a two-way street reached whole is drawn once; partial pieces all count
+    whole = frac >= 1.0
+    key = np.minimum(u, v).astype(np.int64) * n + np.maximum(u, v)
+    first = np.zeros(len(u), dtype=bool)
+    first[np.flatnonzero(whole)[np.unique(key[whole], return_index=True)[1]]] = True
+    keep = first | ((frac > 0) & ~whole)
+    u, v, frac = u[keep], v[keep], frac[keep]
+    ends = xy[u] + frac[:, None] * (xy[v] - xy[u])
+    if len(u) == 0:  # the base alone: a disc around its node
+        return shapely.buffer(shapely.points(xy[nodes[:1]])[0], radius, quad_segs=4)
+    lines = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(
+        shapely.linestrings(np.stack([xy[u], ends], axis=1)))))
+    # vertices closer than a tenth of the band's width change nothing visible
+    lines = shapely.simplify(lines, radius / 10.0)
+    return _band(lines, radius, frame, geom)
 
 
 def _segments(network):
@@ -283,24 +359,24 @@ def _segments(network):
     return uniq // network.n, uniq % network.n, forward, backward
 
 
-def _whole_grids(network, geoms, radii, budgets, pair_grid, pair_node, pair_time, chunk: int = 1000):
+def _whole_grids(segments, xy, n, geoms, radii, budgets, pair_grid, pair_node, pair_time, chunk: int = 1000):
     """Which grids have every street within their band's width reached whole.
 
-    A street counts as reached whole when the grid's base reaches one of its ends and the
-    whole street from there within the budget (the per-grid bands' test,
-    ``(budget - time at the end) / seconds >= 1``). For such a grid the reached streets
-    near it are all the streets near it, so its band is the county's band there
+    ``segments``: the streets near the grids (:func:`_segments`); ``xy``: the nodes'
+    coordinates, ``n`` their number. A street counts as reached whole when the grid's base
+    reaches one of its ends and the whole street from there within the budget (the per-grid
+    bands' test, ``(budget - time at the end) / seconds >= 1``). For such a grid the reached
+    streets near it are all the streets near it, so its band is the county's band there
     (:func:`_shared_bands`).
     """
     n_grids = len(geoms)
     out = np.zeros(n_grids, dtype=bool)
-    if n_grids == 0 or network.graph.nnz == 0:
+    u, v, forward, backward = segments
+    if n_grids == 0 or len(u) == 0:
         return out
-    u, v, forward, backward = _segments(network)
-    xy = network.xy
     tree = shapely.STRtree(shapely.linestrings(np.stack([xy[u], xy[v]], axis=1)))
     # the (grid, node) pairs reached inside the frame, sorted by grid then node
-    key = pair_grid.astype(np.int64) * network.n + pair_node
+    key = pair_grid.astype(np.int64) * n + pair_node
     time_at = pair_time
     if len(key) > 1 and not (np.diff(key) > 0).all():
         order = np.argsort(key, kind="stable")
@@ -309,7 +385,7 @@ def _whole_grids(network, geoms, radii, budgets, pair_grid, pair_node, pair_time
         return out
 
     def reached(g, node):
-        k = g * network.n + node
+        k = g * n + node
         at = np.minimum(np.searchsorted(key, k), len(key) - 1)
         return np.where(key[at] == k, time_at[at], np.nan)
 
@@ -326,30 +402,35 @@ def _whole_grids(network, geoms, radii, budgets, pair_grid, pair_node, pair_time
     return out
 
 
-def _shared_bands(network, geoms, frames, radii, whole) -> dict:
+def _shared_bands(segments, xy, geoms, frames, radii, whole) -> dict:
     """``{grid: band}`` for the grids ``whole`` (every street near them reached whole).
 
     The band of such a grid is the points within its radius of any street, so it is built
-    from the faces of the network itself, noded and polygonized once for all those grids
-    (every street, and the outline of a box around the network and the frames): each face
-    shrunk once by each radius that needs it (as in :func:`_band`), a grid's band is its
-    frame less the shrunk faces that meet the grid, plus the bands of the loose streets
-    (dead ends, cut edges) within its radius. The same point set in the grid as
-    :func:`_band` of its reached streets (those are all its streets), up to the chords of
-    the arcs and _band's simplification of the streets (and closer to it where _band
-    misses a street reached only from an end outside the frame); ``{}`` (the per-grid bands
-    are used) when polygonizing leaves invalid rings or GEOS fails.
+    from the faces of the network near the grids (``segments``: every street meeting their
+    box, see :func:`_chunk_task`), noded and polygonized once for all those grids (the
+    streets, and the outline of a box around them and the frames): each face shrunk once by
+    each radius that needs it (as in :func:`_band`), a grid's band is its frame less the
+    shrunk faces that meet the grid, plus the bands of the loose streets (dead ends, cut
+    edges) within its radius. The same point set in the grid as :func:`_band` of its reached
+    streets (those are all its streets; a street within a grid's radius meets its frame, so
+    it is among ``segments``), up to the chords of the arcs and _band's simplification of the
+    streets (and closer to it where _band misses a street reached only from an end outside
+    the frame); ``{}`` (the per-grid bands are used) when polygonizing leaves invalid rings
+    or GEOS fails.
     """
     rows = np.flatnonzero(whole)
-    u, v, _, _ = _segments(network)
-    xy = network.xy
+    if len(rows) == 0:
+        return {}
+    u, v = segments[0], segments[1]
     segs = shapely.linestrings(np.stack([xy[u], xy[v]], axis=1))
     box = frames[rows]
-    lo = np.minimum(box[:, :2].min(axis=0), xy.min(axis=0)) - 1.0
-    hi = np.maximum(box[:, 2:].max(axis=0), xy.max(axis=0)) + 1.0
+    lo, hi = box[:, :2].min(axis=0) - 1.0, box[:, 2:].max(axis=0) + 1.0
+    if len(u):
+        lo = np.minimum(lo, np.minimum(xy[u].min(axis=0), xy[v].min(axis=0)) - 1.0)
+        hi = np.maximum(hi, np.maximum(xy[u].max(axis=0), xy[v].max(axis=0)) + 1.0)
     outline = shapely.box(*lo, *hi).exterior
     try:
-        # (intermediate geometries dropped as soon as they are used: memory at 100,000 atoms)
+        # (intermediate geometries dropped as soon as they are used: memory)
         noded = shapely.get_parts(shapely.node(shapely.multilinestrings(np.append(segs, outline))))
         del segs
         faces, cuts, dangles, invalid = shapely.polygonize_full(noded)
@@ -359,6 +440,10 @@ def _shared_bands(network, geoms, frames, radii, whole) -> dict:
         faces = shapely.get_parts(faces)
         grid_geoms = geoms[rows]
         at, face = shapely.STRtree(faces).query(grid_geoms, predicate="intersects")
+        # a face of less area than a disc of 0.9 radius holds no point farther than 0.9 radius
+        # from its edges: shrunk (to within 2 % of the radius, the arcs' chords) it is empty
+        small = shapely.area(faces)[face] < np.pi * (0.9 * radii[rows][at]) ** 2
+        at, face = at[~small], face[~small]
         holes = np.full(len(at), None, dtype=object)
         for radius in np.unique(radii[rows]):
             pick = radii[rows][at] == radius
@@ -384,12 +469,14 @@ def _shared_bands(network, geoms, frames, radii, whole) -> dict:
                 g, line = tree.query(grid_geoms[mine], predicate="dwithin", distance=radius)
                 if len(g) == 0:
                     continue
-                buffered = shapely.buffer(loose[np.unique(line)], radius, quad_segs=4)
-                lookup = dict(zip(np.unique(line), buffered))
-                for k in np.unique(g):
+                used, slot = np.unique(line, return_inverse=True)
+                buffered = shapely.buffer(loose[used], radius, quad_segs=4)[slot.ravel()]
+                # the loose lines of each grid in the query's order (one pass over the pairs, not one per grid)
+                order = np.argsort(g, kind="stable")
+                cut_at = np.flatnonzero(np.diff(g[order])) + 1
+                for k, pick in zip(g[order][np.r_[0, cut_at]], np.split(order, cut_at)):
                     i = mine[k]
-                    extra = [lookup[x] for x in line[g == k]]
-                    bands[i] = shapely.union_all(np.append(np.array(extra, dtype=object), bands[i]))
+                    bands[i] = shapely.union_all(np.append(buffered[pick], bands[i]))
         return dict(zip(rows.tolist(), bands))
     except shapely.errors.GEOSException:
         return {}

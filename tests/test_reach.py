@@ -550,3 +550,29 @@ def test_shared_bands_match_the_per_grid_bands(li_plan, monkeypatch):
         old, new = shapely.hausdorff_distance(a[i], exact), shapely.hausdorff_distance(b[i], exact)
         assert new <= max(old, radius / 10.0) + 1e-6
     assert shapely.area(shapely.symmetric_difference(a, b)).sum() <= 0.01 * shapely.area(a).sum()
+
+
+def test_service_areas_on_an_executor_are_the_same(li_plan, monkeypatch):
+    """A plan of many grids draws its service areas in strips of grids, each a pure task: on a
+    process pool the same polygons, in the same order, as here; and the shared bands of strips
+    the same point sets as the shared bands of the whole network."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import gridmap.reach as reach
+
+    config = ReachConfig(mode="walk", minutes_urban=15.0)
+    monkeypatch.setattr(reach, "_SHARED_MIN_GRIDS", 0)
+    monkeypatch.setattr(reach, "_SHARED_MIN_SHARE", 0.0)
+    whole = reach_plan(li_plan, config).layers["service_areas"]
+    monkeypatch.setattr(reach, "_CHUNK_GRIDS", 7)  # several strips
+    alone = reach_plan(li_plan, config)
+    with ProcessPoolExecutor(max_workers=2) as executor:
+        pooled = reach_plan(li_plan, config, executor=executor)
+    a, b = alone.layers["service_areas"], pooled.layers["service_areas"]
+    pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
+    assert shapely.equals_exact(a.geometry.to_numpy(), b.geometry.to_numpy(), 0).all()
+    for name in ("bases", "unreached"):
+        pd.testing.assert_frame_equal(alone.layers[name], pooled.layers[name], check_exact=True)
+    # strips see only the streets near them: the same bands as one strip of the whole network
+    one, many = whole.geometry.to_numpy(), a.geometry.to_numpy()
+    assert shapely.area(shapely.symmetric_difference(one, many)).sum() <= 1e-6 * shapely.area(one).sum()
