@@ -557,15 +557,23 @@ class _Check:
             away = frame[~frame["home"] & (frame["area"] > self.tol)]
             away_area = away.groupby("grid")["area"].sum()
             ids, names = uid.to_numpy()[rows], uname.to_numpy()[rows]
-            for i in away_area.index[away_area > self.tol]:
-                mine = away[away["grid"] == i]
-                h = home[i]
-                share = 1 - away_area[i] / self.area[i]
-                into = ", ".join(f"{names[u]} ({ids[u]}): {a:,.0f} m²" for u, a in zip(mine["unit"], mine["area"]))
+            # each grid's pieces away from home, in the frame's order (arrays: one pass, not a filter per grid)
+            a_grid, a_unit = away["grid"].to_numpy(), away["unit"].to_numpy()
+            a_area, a_row = away["area"].to_numpy(), away.index.to_numpy()
+            order = np.argsort(a_grid, kind="stable")
+            cut = np.flatnonzero(np.diff(a_grid[order])) + 1
+            groups = dict(zip(a_grid[order][np.r_[0, cut]].tolist(), np.split(order, cut))) if len(order) else {}
+            home_of, total_of = home.to_dict(), away_area.to_dict()
+            crossing = [i for i in away_area.index[away_area > self.tol]]
+            unions = polygonal(np.array([shapely.union_all(pieces[a_row[groups[i]]]) for i in crossing], dtype=object))
+            for i, union in zip(crossing, unions):
+                pick = groups[i]
+                h = home_of[i]
+                share = 1 - total_of[i] / self.area[i]
+                into = ", ".join(f"{names[u]} ({ids[u]}): {a:,.0f} m²" for u, a in zip(a_unit[pick], a_area[pick]))
                 self.add("crosses_unit", int(i), _d("crosses_unit", share=float(share), level=label,
                                                     name=names[h], id=ids[h], into=into),
-                         geometry=polygonal(shapely.union_all(pieces[mine.index.to_numpy()])),
-                         other_id=", ".join(ids[mine["unit"]]), area_m2=away_area[i])
+                         geometry=union, other_id=", ".join(ids[a_unit[pick]]), area_m2=total_of[i])
             if level is None or level == ulevel.max():
                 finest = (home, ids, names, label)
         self._unit_mismatch(finest)
@@ -676,14 +684,15 @@ class _Check:
         kinds = workers["worker_type"].map(_text).to_numpy() if "worker_type" in workers.columns \
             else np.full(len(workers), "", dtype=object)
         known = set(self.ids)
-        for k in np.flatnonzero(~np.isin(grid_of, list(known))):
+        # set lookups: np.isin of object arrays compares every pair (2 s at 100,000 atoms)
+        for k in np.flatnonzero([g not in known for g in grid_of]):
             detail = _d("worker_no_grid_id", worker=names[k], kind=kinds[k]) if not grid_of[k] else \
                 _d("worker_unknown_grid", worker=names[k], kind=kinds[k], grid=grid_of[k])
             self.rows.append(_row("worker_without_grid", "", names[k], "", detail, 0.0, workers.geometry.to_numpy()[k]))
         staffed = set(grid_of)
         # a grid served by the worker of another grid (an exclave, see staffing) is staffed
         staffed |= {g for g, by in zip(self.ids, self.served_by) if by in staffed}
-        for i in np.flatnonzero(~np.isin(self.ids, list(staffed))):
+        for i in np.flatnonzero([g not in staffed for g in self.ids]):
             empty = self.hh is not None and self.hh[i] == 0
             self.add("grid_without_worker", i, _d("grid_without_worker_empty" if empty else "grid_without_worker"),
                      level="warning" if empty else "error")
