@@ -158,14 +158,14 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
                                                  hh_node[members], hh_walk[members], hh_weight[members],
                                                  hh_xy[members], config.minutes(grid.regime) * 60.0, objective,
                                                  config.candidates)))
-    # one task per grid: its neighbourhood's subgraph and plain arrays in, (node, minutes) out
-    # (run here, or in chunks on an executor's workers; the same bases either way)
-    found = []
-    if executor is None:
-        found = [_grid_base(task.arrays()) for _, task in tasks]
-    else:
-        for start in range(0, len(tasks), _CHUNK):
-            found += list(executor.map(_grid_base, [t.arrays() for _, t in tasks[start:start + _CHUNK]]))
+    # one task per batch of grids (in grid order, so near each other): the subgraph of their
+    # neighbourhoods and plain arrays in, (node, minutes) per grid out; each grid's own subgraph
+    # is cut from the batch's by the task (run here, or on an executor's workers; the same bases
+    # either way)
+    batches = (_batch([t for _, t in tasks[start:start + _CHUNK]], chains, reverse)
+               for start in range(0, len(tasks), _CHUNK))
+    found = [r for batch in (map(_grid_bases, batches) if executor is None else executor.map(_grid_bases, batches))
+             for r in batch]
     for (row, _), (node, mean) in zip(tasks, found):
         rows[row][2:] = [node, mean]
     ids, methods, nodes, means = zip(*map(tuple, rows)) if rows else ((), (), (), ())
@@ -195,7 +195,7 @@ def _groups(keys, values: np.ndarray) -> dict:
 #: from the households backwards (as many sources as the screen's 8 × 8 pools at most).
 _EXACT_SOURCES = 64
 
-#: Grids per batch of base searches sent to an executor (memory: their subgraphs).
+#: Grids per batch of base searches (one task of an executor: the subgraph of their neighbourhoods).
 _CHUNK = 256
 
 
@@ -227,7 +227,7 @@ def _contraction(network: RoadNetwork, hh_node: np.ndarray, cand_grid: np.ndarra
 
 @dataclass
 class _BaseSearch:
-    """What one grid's base search needs, cut out of the network only when the task is sent."""
+    """What one grid's base search needs (network ids), cut out of the network by its batch (:func:`_batch`)."""
 
     network: Contraction
     reverse: object  # the contracted graph transposed (csr)
@@ -241,20 +241,45 @@ class _BaseSearch:
     objective: str
     k: int
 
-    def arrays(self) -> tuple:
-        index = self.network.index  # network id -> contracted id (-1: a shape point, left out)
-        near = index[self.near]
-        cand, nodes = index[self.cand], index[self.nodes]
-        local = np.unique(np.concatenate([near[near >= 0], cand, nodes]))
-        # The transposed subgraph (for the searches from the households backwards) is the
-        # subgraph of the transposed graph, the same csr matrix as ``sub.T.tocsr()``; a grid
-        # searched exactly (few household nodes, see _grid_base) needs only that one.
-        screened = len(self.cand) > self.k
-        exact = screened and len(np.unique(nodes)) <= _EXACT_SOURCES
-        sub = None if exact else induced_subgraph(self.network.graph, local)
-        sub_t = induced_subgraph(self.reverse, local) if screened else None
-        return (sub, sub_t, self.cand, np.searchsorted(local, cand), np.searchsorted(local, nodes), self.walk,
-                self.w, self.hh_xy, self.limit_s, self.objective, self.k)
+
+def _batch(searches: list, chains: Contraction, reverse) -> tuple:
+    """The task of :func:`_grid_bases` for some grids' searches (:class:`_BaseSearch`): the
+    contracted graph and its transpose cut to the union of their neighbourhoods (``region``,
+    sorted contracted ids), and per grid its nodes as positions in ``region``."""
+    index = chains.index  # network id -> contracted id (-1: a shape point, left out)
+    sizes = np.array([(len(t.near), len(t.cand), len(t.nodes)) for t in searches], dtype=np.int64).reshape(-1, 3)
+    every = np.concatenate([np.concatenate([t.near, t.cand, t.nodes]) for t in searches]).astype(np.int64) \
+        if searches else np.zeros(0, np.int64)
+    contracted = index[every]
+    region = np.unique(contracted[contracted >= 0])
+    at = np.where(contracted >= 0, np.searchsorted(region, contracted), -1)
+    cuts = np.cumsum(sizes.ravel())[:-1]
+    parts = np.split(at, cuts) if len(cuts) else [at]
+    grids = []
+    for k, t in enumerate(searches):
+        near, cand, nodes = parts[3 * k:3 * k + 3]
+        grids.append((near[near >= 0], t.cand, cand, nodes, t.walk, t.w, t.hh_xy, t.limit_s, t.objective, t.k))
+    return (induced_subgraph(chains.graph, region), induced_subgraph(reverse, region), grids)
+
+
+def _grid_bases(batch) -> list:
+    """The base node and mean minutes of each grid of a batch (:func:`_batch`; a pure, picklable task):
+    each grid's subgraph on its neighbourhood, candidates and households (and the transposed one
+    for the searches from the households backwards; a grid searched exactly, with few household
+    nodes, needs only that one) cut from the batch's: induced subgraphs of an induced subgraph,
+    the same csr matrices as cut from the whole graph (``sub.T.tocsr()`` for the transposed);
+    then :func:`_grid_base`."""
+    sub_r, sub_rt, grids = batch
+    out = []
+    for near, cand, cand_r, nodes_r, walk, w, hh_xy, limit_s, objective, k in grids:
+        local = np.unique(np.concatenate([near, cand_r, nodes_r]))
+        screened = len(cand) > k
+        exact = screened and len(np.unique(nodes_r)) <= _EXACT_SOURCES
+        sub = None if exact else induced_subgraph(sub_r, local)
+        sub_t = induced_subgraph(sub_rt, local) if screened else None
+        out.append(_grid_base((sub, sub_t, cand, np.searchsorted(local, cand_r), np.searchsorted(local, nodes_r),
+                               walk, w, hh_xy, limit_s, objective, k)))
+    return out
 
 
 def _grid_base(task) -> tuple[int, float]:
