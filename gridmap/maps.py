@@ -605,18 +605,24 @@ def _polylines(xy: np.ndarray, line: np.ndarray, n_lines: int, decimals: int = D
     deltas[first] = values[first]  # every line starts from zero
     deltas = deltas.ravel()
     zigzag = (deltas << 1) ^ (deltas >> 63)
-    # 5-bit groups: as many as the largest number needs (3 for steps under 1.6 m at 1e-6 degrees), not 8
-    n_groups = max(1, -(-int(zigzag.max(initial=0)).bit_length() // 5))
-    shifted = zigzag[:, None] >> (5 * np.arange(n_groups))
-    groups = shifted & 31
-    used = np.ones(groups.shape, dtype=bool)
-    used[:, 1:] = shifted[:, 1:] > 0
-    more = np.zeros(groups.shape, dtype=bool)
-    more[:, :-1] = used[:, 1:]
-    chars = (groups | np.where(more, 32, 0)) + 63
-    text = chars[used].astype(np.uint8).tobytes().decode("ascii")
-    # characters per line: the used groups of its points' two numbers
-    per_point = used.sum(axis=1).reshape(-1, 2).sum(axis=1)
+    # 5-bit groups: as many as each number needs (3 for steps under 1.6 m at 1e-6 degrees, up to
+    # 6 for a line's first point), written level by level for the numbers that reach that level
+    top = int(zigzag.max(initial=0))
+    n_groups = max(1, -(-top.bit_length() // 5))
+    groups = np.ones(len(zigzag), dtype=np.int64)
+    for j in range(1, n_groups):
+        groups += zigzag >= (1 << (5 * j))
+    start = np.cumsum(groups) - groups
+    chars = np.empty(int(groups.sum()), dtype=np.uint8)
+    at, value, count = start, zigzag, groups
+    for j in range(n_groups):
+        if j:
+            live = count > j
+            at, value, count = at[live], value[live], count[live]
+        chars[at + j] = ((value >> (5 * j)) & 31) + np.where(count > j + 1, 32, 0) + 63
+    text = chars.tobytes().decode("ascii")
+    # characters per line: the groups of its points' two numbers
+    per_point = groups.reshape(-1, 2).sum(axis=1)
     ends = np.zeros(n_lines + 1, dtype=np.int64)
     np.add.at(ends, line + 1, per_point)
     ends = np.cumsum(ends)
