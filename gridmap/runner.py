@@ -222,7 +222,8 @@ def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=N
         # one pool for the per-unit steps and the bases' searches (workers start once)
         executor = pool = ProcessPoolExecutor(max_workers=options["jobs"])
     try:
-        return _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf, scan)
+        return _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf, scan,
+                    map_pool=pool)
     finally:
         if scan is not None:
             scan.close()
@@ -240,7 +241,8 @@ def _scan_ahead(osm):
     return ScanAhead(osm) if can_scan_ahead() else None
 
 
-def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf=False, scan=None) -> RunResult:
+def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf=False, scan=None,
+         map_pool=None) -> RunResult:
     from concurrent.futures import ThreadPoolExecutor
 
     from gridmap._atomic import unsynced_sqlite
@@ -272,6 +274,9 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress, laps=lap, executor=executor,
                                network=network)
         staffed = _snapshot(plan)  # written once the report is handed to Chromium (below)
+        # The map is drawn by a worker of the run's own pool (idle now) while this process validates,
+        # builds and writes the report and the other files; else here, after the report (below).
+        drawing = _draw_map_on(map_pool, plan, lang, basemap)
 
         from gridmap.validate import ValidationRules, validate_plan
 
@@ -298,10 +303,8 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         saving = writer.submit(staffed.save, outdir.file("plan.gpkg"))
         lap("write report.html (pdf started)")
         try:
-            from gridmap.maps import plan_map
-
             (progress or _noop)("map", 0, 1)
-            map_html = plan_map(plan, lang=lang, basemap=basemap).get_root().render()
+            map_html = _map_drawn(drawing, plan, lang, basemap)
             (progress or _noop)("map", 1, 1)
             lap("map")
         except BaseException:
@@ -313,6 +316,40 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
                           report_written=True)
     lap("commit outputs")
     return RunResult(plan, faults, paths, outdir, warnings)
+
+
+#: Layers the map does not draw (not sent to the worker that draws it).
+_NOT_ON_MAP = ("atoms", "households")
+
+
+def _map_html(plan, lang: str, basemap: str) -> str:
+    """The page of :func:`gridmap.maps.plan_map` (a task for a worker of the run's pool)."""
+    from gridmap.maps import plan_map
+
+    return plan_map(plan, lang=lang, basemap=basemap).get_root().render()
+
+
+def _draw_map_on(pool, plan, lang: str, basemap: str):
+    """The map of ``plan`` started on ``pool`` (a :class:`concurrent.futures.Future`), or None (no pool)."""
+    if pool is None:
+        return None
+    shown = type(plan)(layers={k: v for k, v in plan.layers.items() if k not in _NOT_ON_MAP}, meta=plan.meta)
+    try:
+        return pool.submit(_map_html, shown, lang, basemap)
+    except RuntimeError:  # the pool is broken or shut down: drawn here
+        return None
+
+
+def _map_drawn(drawing, plan, lang: str, basemap: str) -> str:
+    """The map's page: from the worker drawing it, or drawn here (no worker, or its process died)."""
+    if drawing is not None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return drawing.result()  # the worker's error, if any, is the run's (as if drawn here)
+        except BrokenProcessPool:
+            pass
+    return _map_html(plan, lang, basemap)
 
 
 @contextmanager

@@ -1,0 +1,76 @@
+"""gridmap run draws the map on a worker of its own pool while it validates and writes the report."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+
+import pytest
+
+from gridmap.errors import InputError
+
+pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+
+RULES = {"urban_mode": "all", "band": (300.0, 500.0), "seed": 0, "pdf": False}
+
+
+def _dies(*args):
+    os._exit(1)  # the worker's process ends: the pool is broken
+
+
+def _page(text: str) -> str:
+    # folium names its elements with random ids: the same map has other ids in every run
+    return re.sub(r"_[0-9a-f]{32}", "_ID", text)
+
+
+def test_map_drawn_on_the_pool_is_the_one_drawn_here(li_inputs, tmp_path):
+    from gridmap.runner import _map_html, run_county
+
+    pooled = run_county(tmp_path / "two", inputs=li_inputs, jobs=2, lang="en", **RULES)
+    here = _map_html(pooled.plan, "en", "none")  # the whole plan, in this process
+    assert _page((tmp_path / "two" / "map.html").read_text(encoding="utf-8")) == _page(here)
+
+
+def test_the_map_is_drawn_by_a_worker_and_its_failure_writes_nothing(li_inputs, tmp_path, monkeypatch):
+    import threading
+
+    import gridmap.maps
+    from gridmap.runner import run_county
+
+    class Page:
+        def __init__(self, text):
+            self.text = text
+
+        def get_root(self):
+            return self
+
+        def render(self):
+            return self.text
+
+    monkeypatch.setattr(gridmap.maps, "plan_map", lambda plan, **kw: Page(f"drawn by {os.getpid()}"))
+    run_county(tmp_path / "ok", inputs=li_inputs, jobs=2, **RULES)
+    drawn_by = (tmp_path / "ok" / "map.html").read_text()
+    assert drawn_by.startswith("drawn by ") and drawn_by != f"drawn by {os.getpid()}"  # another process
+
+    def broken(*args, **kwargs):
+        raise InputError("map: broken on purpose")
+
+    monkeypatch.setattr(gridmap.maps, "plan_map", broken)  # the pool's workers fork after this
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="map: broken on purpose"):
+        run_county(out, inputs=li_inputs, jobs=2, **RULES)
+    assert not out.exists()
+    assert not [t for t in threading.enumerate() if t.name.startswith("gridmap-gpkg")]
+
+
+def test_a_dead_map_worker_falls_back_to_drawing_here(li_plan, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from gridmap import runner
+
+    monkeypatch.setattr(runner, "_map_html", _dies)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        drawing = runner._draw_map_on(pool, li_plan, "en", "none")
+        monkeypatch.undo()
+        page = runner._map_drawn(drawing, li_plan, "en", "none")
+    assert "<html" in page.lower()
