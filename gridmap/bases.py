@@ -8,6 +8,7 @@ travel time, or most households within the response time) on the network of
 """
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -164,6 +165,8 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
     # either way)
     batches = (_batch([t for _, t in tasks[start:start + _CHUNK]], chains, reverse)
                for start in range(0, len(tasks), _CHUNK))
+    if executor is not None and not isinstance(executor, Executor):
+        batches = list(batches)  # a cluster's map (gridmap batch) takes lists, not iterators
     found = [r for batch in (map(_grid_bases, batches) if executor is None else executor.map(_grid_bases, batches))
              for r in batch]
     for (row, _), (node, mean) in zip(tasks, found):

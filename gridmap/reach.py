@@ -225,7 +225,8 @@ def _service_areas(network, grids, reached_rows, config, executor=None) -> gpd.G
     segments = _segments(network) if many else None
     tasks = (_chunk_task(network, rows, geoms, frames, radii, reached_rows, segments) for rows in chunks)
     if executor is not None and len(chunks) > 1:
-        done = list(executor.map(_chunk_areas_of, tasks))
+        # (a list: a cluster's map, in gridmap batch, takes no iterators)
+        done = list(executor.map(_chunk_areas_of, list(tasks)))
     else:
         done = [_chunk_areas(*task) for task in tasks]
     clipped = np.empty(n_grids, dtype=object)
