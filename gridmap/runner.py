@@ -302,15 +302,22 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         # report, its thread slowed both (Python's lock), and they are what the print waits for.
         saving = writer.submit(staffed.save, outdir.file("plan.gpkg"))
         lap("write report.html (pdf started)")
-        try:
+
+        def map_html():
             (progress or _noop)("map", 0, 1)
-            map_html = _map_drawn(drawing, plan, lang, basemap)
+            page = _map_drawn(drawing, plan, lang, basemap)
             (progress or _noop)("map", 1, 1)
-            lap("map")
-        except BaseException:
-            if printing is not None:
-                printing.cancel()
-            raise
+            return page
+
+        if drawing is None:  # drawn here, now, while Chromium prints and plan.gpkg is written
+            try:
+                map_html = map_html()
+                lap("map")
+            except BaseException:
+                if printing is not None:
+                    printing.cancel()
+                raise
+        # else: the other files are written while the worker draws it, and it is waited for last
         paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap, lang=lang,
                           pdf=printing is not None, printing=printing, warnings=warnings, saving=saving,
                           report_written=True)
@@ -398,12 +405,14 @@ def _write_report(report, out, *, pdf: bool, printing=None, warnings: list | Non
         return None
 
 
-def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str = "zh", pdf: bool = False,
+def write_run(plan, faults, out, *, map_html, report, laps=None, lang: str = "zh", pdf: bool = False,
               warnings: list | None = None, printing=None, saving=None, report_written: bool = False) -> dict:
     """Write the files of one run into ``out`` (a :class:`gridmap._outdir.OutputDir`); final paths by name.
 
     Tables (roster, budget, one row per grid as CSV and XLSX) have their headers and
-    words in ``lang``. ``pdf``: also print ``report.pdf``, with ``printing`` (a
+    words in ``lang``. ``map_html``: the map's page, or a function that returns it (called
+    once the other files are written: a map drawn meanwhile elsewhere). ``pdf``: also print
+    ``report.pdf``, with ``printing`` (a
     :class:`gridmap._chromium.PdfPrint` started earlier) when given. ``saving``: a
     :class:`concurrent.futures.Future` already writing ``plan.gpkg`` (waited for here),
     else the plan is saved here. ``report_written``: report.html is written already and
@@ -439,7 +448,7 @@ def write_run(plan, faults, out, *, map_html: str, report, laps=None, lang: str 
     return {name: out.final(name) for name in names}
 
 
-def _write_files(plan, faults, out, *, map_html: str, lang: str, lap, saving=None) -> None:
+def _write_files(plan, faults, out, *, map_html, lang: str, lap, saving=None) -> None:
     """The files of a run other than the report (see :func:`write_run`)."""
     import json
 
@@ -458,8 +467,13 @@ def _write_files(plan, faults, out, *, map_html: str, lang: str, lap, saving=Non
     tables.write_xlsx({i18n.text("layer.grids", lang): grid_rows, i18n.text("layer.workers", lang): roster,
                        i18n.text("report.budget", lang): budget}, out.file("grids.xlsx"))
     faults.to_gpkg(out.file("faults.gpkg"))
-    write_text(out.file("map.html"), map_html)
-    lap("write other files")
+    if callable(map_html):  # drawn meanwhile elsewhere: waited for now, after the other files
+        lap("write other files")
+        write_text(out.file("map.html"), map_html())
+        lap("map (drawn on a worker; waited for)")
+    else:
+        write_text(out.file("map.html"), map_html)
+        lap("write other files")
     if saving is not None:
         saving.result()  # its error, if any, is the run's
         lap("wait for plan.gpkg (written beside the map, files, print)")
