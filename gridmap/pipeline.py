@@ -160,6 +160,11 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
                "min_households": config.rural.min_households, "split_large": config.rural.split_large})
              for unit, members in zip(units.itertuples(), unit_members)]
     results = map(_plan_unit_task, tasks) if executor is None else executor.map(_plan_unit_task, tasks)
+    # The plan's roads and their network need no grid: made here while the executor's workers
+    # partition the units (this process would only wait for them).
+    roads, network = _road_network(inputs, _context(inputs.roads, crs, area, ["highway", "name", "oneway", "maxspeed",
+                                                                             "bridge", "tunnel", "layer"]))
+    lap("roads")
     for done, (unit, members, result) in enumerate(zip(units.itertuples(), unit_members, results)):
         codes = grid_codes(unit.unit_id, result.labels, xy[members], unit.geometry)
         grid_of_atom[members] = codes[result.labels]
@@ -181,8 +186,6 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
     lap("grids")
 
     households = households.assign(atom_id=atom_of_point, grid_id=grid_of_atom[atom_of_point])
-    roads, network = _road_network(inputs, _context(inputs.roads, crs, area, ["highway", "name", "oneway", "maxspeed",
-                                                                             "bridge", "tunnel", "layer"]))
     layers = {
         "grids": grids, "units": units, "atoms": atoms[["atom_id", "unit_id", "grid_id", "households", "area_m2", "split_from", "geometry"]],
         "households": households, "area": gpd.GeoDataFrame({"name": [area_name]}, geometry=[area], crs=crs),
