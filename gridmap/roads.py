@@ -30,6 +30,7 @@ unconnected service roads would otherwise make their neighbours unreachable.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -64,6 +65,9 @@ class RoadNetwork:
     snappable: np.ndarray
     mode: str
     _tree: shapely.STRtree | None = None
+    #: the last points snapped (a digest of their coordinates) and their nodes and distances:
+    #: staffing and reach snap the same households on one network
+    _snapped: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -86,10 +90,20 @@ class RoadNetwork:
         points = np.asarray(points, dtype=object)
         if len(points) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
+        key = None
+        if len(points) >= 1000 and (shapely.get_type_id(points) == 0).all():  # points: their coordinates say it all
+            digest = hashlib.blake2b(shapely.get_coordinates(points).tobytes(), digest_size=16)
+            digest.update(shapely.is_empty(points).tobytes())
+            key = (len(points), digest.digest())
+            if self._snapped is not None and self._snapped[0] == key:
+                return self._snapped[1].copy(), self._snapped[2].copy()
         nearest = self.snappable[self.tree.nearest(points)]
         dx = shapely.get_x(points) - self.xy[nearest, 0]
         dy = shapely.get_y(points) - self.xy[nearest, 1]
-        return nearest.astype(np.int64), np.hypot(dx, dy)
+        node, distance = nearest.astype(np.int64), np.hypot(dx, dy)
+        if key is not None:
+            self._snapped = (key, node.copy(), distance.copy())
+        return node, distance
 
 
 def road_graph(roads: gpd.GeoDataFrame, config: ReachConfig | None = None) -> tuple[sparse.csr_matrix, np.ndarray]:
