@@ -301,9 +301,12 @@ def _chunk_areas(geoms, frames, radii, budgets, sizes, nodes, times, adjacency, 
     # Worth it for many grids, most of them with every street near them reached.
     shared = {}
     if segments is not None:
-        whole = _whole_grids(segments, xy, n, geoms, radii, budgets, pair_grid, nodes, times)
+        # the streets as lines, once for both steps
+        lines = shapely.linestrings(np.stack([xy[segments[0]], xy[segments[1]]], axis=1))
+        whole = _whole_grids(segments, xy, n, geoms, radii, budgets, pair_grid, nodes, times, lines=lines)
         if whole.sum() >= _SHARED_MIN_SHARE * len(whole):
-            shared = _shared_bands(segments, xy, geoms, frames, radii, whole)
+            shared = _shared_bands(segments, xy, geoms, frames, radii, whole, lines=lines)
+        del lines
     polys = []
     for g in range(len(geoms)):
         if g in shared:
@@ -360,7 +363,8 @@ def _segments(network):
     return uniq // network.n, uniq % network.n, forward, backward
 
 
-def _whole_grids(segments, xy, n, geoms, radii, budgets, pair_grid, pair_node, pair_time, chunk: int = 1000):
+def _whole_grids(segments, xy, n, geoms, radii, budgets, pair_grid, pair_node, pair_time, chunk: int = 1000,
+                 lines=None):
     """Which grids have every street within their band's width reached whole.
 
     ``segments``: the streets near the grids (:func:`_segments`); ``xy``: the nodes'
@@ -375,7 +379,7 @@ def _whole_grids(segments, xy, n, geoms, radii, budgets, pair_grid, pair_node, p
     u, v, forward, backward = segments
     if n_grids == 0 or len(u) == 0:
         return out
-    tree = shapely.STRtree(shapely.linestrings(np.stack([xy[u], xy[v]], axis=1)))
+    tree = shapely.STRtree(shapely.linestrings(np.stack([xy[u], xy[v]], axis=1)) if lines is None else lines)
     # the (grid, node) pairs reached inside the frame, sorted by grid then node
     key = pair_grid.astype(np.int64) * n + pair_node
     time_at = pair_time
@@ -403,7 +407,7 @@ def _whole_grids(segments, xy, n, geoms, radii, budgets, pair_grid, pair_node, p
     return out
 
 
-def _shared_bands(segments, xy, geoms, frames, radii, whole) -> dict:
+def _shared_bands(segments, xy, geoms, frames, radii, whole, lines=None) -> dict:
     """``{grid: band}`` for the grids ``whole`` (every street near them reached whole).
 
     The band of such a grid is the points within its radius of any street, so it is built
@@ -423,7 +427,7 @@ def _shared_bands(segments, xy, geoms, frames, radii, whole) -> dict:
     if len(rows) == 0:
         return {}
     u, v = segments[0], segments[1]
-    segs = shapely.linestrings(np.stack([xy[u], xy[v]], axis=1))
+    segs = shapely.linestrings(np.stack([xy[u], xy[v]], axis=1)) if lines is None else lines
     box = frames[rows]
     lo, hi = box[:, :2].min(axis=0) - 1.0, box[:, 2:].max(axis=0) + 1.0
     if len(u):
