@@ -554,7 +554,8 @@ def _version(package: str) -> str:
 
 
 def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoDataFrame | None = None,
-                    progress=None, laps=None, executor=None, network: BuiltNetwork | None = None) -> Plan:
+                    progress=None, laps=None, executor=None, network: BuiltNetwork | None = None,
+                    on_staffed=None) -> Plan:
     """The later steps in order: staff the grids, then measure their reach from the bases.
 
     ``staffing`` is a :class:`gridmap.staffing.StaffingConfig`, ``reach`` a
@@ -565,6 +566,8 @@ def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoData
     the service areas of a plan of many grids.
     ``network``: the road network :func:`plan_with_network` built with the plan, used when it
     is of the plan's roads layer (that very frame) under the reach rules; else one is built.
+    ``on_staffed(plan)``: called with the staffed plan before its reach is measured (``gridmap
+    run`` starts work there that needs no reach, on its pool's workers, idle during reach).
     """
     from gridmap.reach import reach_plan
     from gridmap.staffing import staff_plan
@@ -592,6 +595,8 @@ def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoData
                 built = None
     staffed = staff_plan(plan, staffing, bases=bases, reach_config=reach, executor=executor, network=built)
     lap("staffing (bases)")
+    if on_staffed is not None:
+        on_staffed(staffed)
     report("reach", 0, 1)
     reached = reach_plan(staffed, reach, network=built, executor=executor)
     lap("reach")

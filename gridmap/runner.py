@@ -266,25 +266,29 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
 
         from gridmap.config import ReachConfig, StaffingConfig
         from gridmap.pipeline import staff_and_reach
+        from gridmap.validate import ValidationRules
+
+        # The plan is held to its own rules (the band it was made with, --band included);
+        # the file's [validate] table adds tolerance and levels, and may set a band of its own.
 
         staffing = StaffingConfig.from_toml(config_path, bare=False) if config_path else StaffingConfig()
         reach = ReachConfig.from_toml(config_path, bare=False) if config_path else ReachConfig()
         if mode:
             reach = reach.replace(mode=mode)
+        # The plan's validation rules, and, on the run's own pool, the validation of the staffed
+        # plan and folium's import in the workers while this process measures the reach (which
+        # changes nothing validation reads: checked below, else validated again here).
+        rules = ValidationRules.from_toml(config_path, plan_band=False) if config_path else ValidationRules()
+        ahead = _Ahead(map_pool, rules)
         plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress, laps=lap, executor=executor,
-                               network=network)
+                               network=network, on_staffed=ahead.staffed)
         staffed = _snapshot(plan)  # written once the report is handed to Chromium (below)
         # The map is drawn by a worker of the run's own pool (idle now) while this process validates,
         # builds and writes the report and the other files; else here, after the report (below).
         drawing = _draw_map_on(map_pool, plan, lang, basemap)
 
-        from gridmap.validate import ValidationRules, validate_plan
-
         (progress or _noop)("validate", 0, 1)
-        # The plan is held to its own rules (the band it was made with, --band included);
-        # the file's [validate] table adds tolerance and levels, and may set a band of its own.
-        rules = ValidationRules.from_toml(config_path, plan_band=False) if config_path else ValidationRules()
-        faults = validate_plan(plan, rules)
+        faults = ahead.faults(plan)
         lap("validate")
 
         from gridmap.report import ReportRules, build_report
@@ -323,6 +327,79 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
                           report_written=True)
     lap("commit outputs")
     return RunResult(plan, faults, paths, outdir, warnings)
+
+
+#: The layers validate_plan reads, and the columns of them that reach_plan writes with its own figures
+#: (nothing validation reads): a validation of the staffed plan holds for the reached plan when the
+#: rest of these layers is equal (see :class:`_Ahead`).
+_VALIDATED = {"grids": {"share_reached"}, "area": set(), "units": set(), "households": set(), "workers": set(),
+              "bases": {"households", "households_reached", "share_reached", "minutes", "mode", "snap_m"}}
+
+
+def _validated(plan, rules):
+    """:func:`gridmap.validate.validate_plan` (a task for a worker of the run's pool)."""
+    from gridmap.validate import validate_plan
+
+    return validate_plan(plan, rules)
+
+
+def _warm_map() -> None:
+    """Import the map's modules (folium: ~0.3-0.5 s) in a worker of the run's pool, before it draws the map."""
+    import gridmap.maps  # noqa: F401
+
+
+class _Ahead:
+    """Work of ``gridmap run`` started on its own pool's workers once the plan is staffed, while the
+    main process measures the reach: the validation of the staffed plan, and folium's import for the
+    map. :meth:`faults` takes the validation when the reach changed nothing it read (the same layers
+    but for reach's own figures: :data:`_VALIDATED`), else validates the reached plan here; without a
+    pool it validates here."""
+
+    def __init__(self, pool, rules):
+        self.pool, self.rules = pool, rules
+        self.before = self.validating = None
+
+    def staffed(self, plan) -> None:
+        if self.pool is None:
+            return
+        self.before = type(plan)(layers={k: v for k, v in plan.layers.items() if k in _VALIDATED}, meta=plan.meta)
+        try:
+            self.validating = self.pool.submit(_validated, self.before, self.rules)
+            for _ in range(getattr(self.pool, "_max_workers", 1)):  # one import per worker, mostly
+                self.pool.submit(_warm_map)
+        except RuntimeError:  # a broken pool: validated here
+            self.validating = None
+
+    def faults(self, plan):
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.validating is not None:
+            if _validates_the_same(self.before, plan):
+                try:
+                    return self.validating.result()  # its error, if any, is the run's (as if validated here)
+                except BrokenProcessPool:
+                    pass
+            else:
+                self.validating.cancel()
+        return _validated(plan, self.rules)
+
+
+def _validates_the_same(before, after) -> bool:
+    """Whether ``after`` holds what validation reads of ``before``: the same layers (by identity, or
+    equal column by column and in their geometries and CRS, but for reach's own figures) and rules."""
+    if before.meta.get("config") != after.meta.get("config"):  # the plan's band
+        return False
+    for name, figures in _VALIDATED.items():
+        a, b = before.layers.get(name), after.layers.get(name)
+        if a is b:
+            continue
+        if a is None or b is None or len(a) != len(b) or not a.index.equals(b.index) or a.crs != b.crs:
+            return False
+        if {c for c in a.columns if c not in figures} != {c for c in b.columns if c not in figures}:
+            return False
+        if not all(a[c].equals(b[c]) for c in a.columns if c not in figures):
+            return False
+    return True
 
 
 #: Layers the map does not draw (not sent to the worker that draws it).

@@ -74,3 +74,53 @@ def test_a_dead_map_worker_falls_back_to_drawing_here(li_plan, monkeypatch):
         monkeypatch.undo()
         page = runner._map_drawn(drawing, li_plan, "en", "none")
     assert "<html" in page.lower()
+
+
+def test_validation_ahead_on_a_worker_is_the_validation_here(li_inputs, tmp_path):
+    from gridmap.runner import run_county
+    from gridmap.validate import validate_plan
+
+    result = run_county(tmp_path / "out", inputs=li_inputs, jobs=2, **RULES)
+    here = validate_plan(result.plan)
+    assert result.faults.faults.equals(here.faults)
+    assert result.faults.checks == here.checks and result.faults.notes == here.notes
+
+
+def test_a_reach_that_changed_what_validation_reads_is_validated_again(li_plan):
+    from concurrent.futures import ProcessPoolExecutor
+
+    import shapely
+
+    from gridmap import runner
+    from gridmap.staffing import staff_plan
+    from gridmap.validate import ValidationRules, validate_plan
+
+    staffed = staff_plan(li_plan)
+    workers = staffed.layers["workers"].copy()
+    workers.loc[workers.index[0], "geometry"] = shapely.Point(0, 0)  # moved far out of its grid
+    workers.loc[workers.index[1], "grid_id"] = "nowhere"
+    changed = type(staffed)(layers={**staffed.layers, "workers": workers}, meta=staffed.meta)
+    assert not runner._validates_the_same(staffed, changed)
+    assert runner._validates_the_same(staffed, type(staffed)(layers=dict(staffed.layers), meta=staffed.meta))
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+        ahead = runner._Ahead(pool, ValidationRules())
+        ahead.staffed(staffed)
+        faults = ahead.faults(changed)
+    expected = validate_plan(changed)
+    assert faults.faults.equals(expected.faults)
+    assert "nowhere" in set(faults.faults["other_id"].astype(str)) | set(faults.faults["detail"].astype(str)) \
+        or len(faults.faults) > len(validate_plan(staffed).faults)
+
+
+def test_a_failed_validation_on_a_worker_fails_the_run_and_writes_nothing(li_inputs, tmp_path, monkeypatch):
+    import gridmap.validate
+    from gridmap.runner import run_county
+
+    def broken(*args, **kwargs):
+        raise InputError("validate: broken on purpose")
+
+    monkeypatch.setattr(gridmap.validate, "validate_plan", broken)  # the pool's workers fork after this
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="validate: broken on purpose"):
+        run_county(out, inputs=li_inputs, jobs=2, **RULES)
+    assert not out.exists()
