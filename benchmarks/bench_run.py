@@ -7,7 +7,9 @@ Default options are `make demo`'s (the bundled Liechtenstein extract, ``--units-
 that imports count as they do for a user:
 
 * **steps**: a child process runs the same library calls as ``gridmap run``, in the same
-  order, with a clock around each (imports of a step's modules count in that step);
+  order, with a clock around each (imports of a step's modules count in that step), wall and
+  CPU seconds of the main process per step, and the CPU seconds of the processes it started
+  (``cpu other processes``: the pool's workers, the extract's scan, Chromium);
   the plan's own per-step timings (``meta["timings_s"]``, ``meta["reach"]["timings_s"]``)
   split the partition and reach steps further;
 * **command**: ``python -m gridmap.cli.main run ... -q`` as a user runs it, its wall
@@ -102,6 +104,10 @@ def _child_steps(run_args: list[str], out: str) -> dict:
     times["total (steps)"] = sum(v for k, v in times.items() if not k.startswith("  "))
     times.update({f"cpu {k}": v for k, v in cpu.items()})
     times["cpu total"] = sum(cpu.values())
+    # CPU of the processes the run started and ended (the pool's workers, the extract's scan ahead,
+    # Chromium): the work taken off the main process's critical path is there
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    times["cpu other processes"] = children.ru_utime + children.ru_stime
     times["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return times
 
