@@ -163,8 +163,9 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
     # neighbourhoods and plain arrays in, (node, minutes) per grid out; each grid's own subgraph
     # is cut from the batch's by the task (run here, or on an executor's workers; the same bases
     # either way)
-    batches = (_batch([t for _, t in tasks[start:start + _CHUNK]], chains, reverse)
-               for start in range(0, len(tasks), _CHUNK))
+    size = _batch_size(len(tasks), executor)
+    batches = (_batch([t for _, t in tasks[start:start + size]], chains, reverse)
+               for start in range(0, len(tasks), size))
     if executor is not None and not isinstance(executor, Executor):
         batches = list(batches)  # a cluster's map (gridmap batch) takes lists, not iterators
     found = [r for batch in (map(_grid_bases, batches) if executor is None else executor.map(_grid_bases, batches))
@@ -200,6 +201,16 @@ _EXACT_SOURCES = 64
 
 #: Grids per batch of base searches (one task of an executor: the subgraph of their neighbourhoods).
 _CHUNK = 256
+#: With an executor, the searches go out in at least this many batches (when there are as many grids).
+_MIN_BATCHES = 4
+
+
+def _batch_size(tasks: int, executor) -> int:
+    """Grids per batch: :data:`_CHUNK` at most, and with an executor at least :data:`_MIN_BATCHES`
+    batches (a small plan's searches spread over the workers instead of one task on one of them)."""
+    if executor is None:
+        return _CHUNK
+    return max(1, min(_CHUNK, -(-tasks // _MIN_BATCHES)))
 
 
 def _contraction(network: RoadNetwork, hh_node: np.ndarray, cand_grid: np.ndarray,

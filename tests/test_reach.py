@@ -515,6 +515,18 @@ def test_bases_searched_on_an_executor_are_the_same():
     assert np.array_equal(alone["mean_minutes"].to_numpy(), pooled["mean_minutes"].to_numpy(), equal_nan=True)
 
 
+def test_a_small_plans_bases_go_to_every_worker():
+    """With an executor the searches go out in at least _MIN_BATCHES batches (a demo's 77 grids
+    were one batch of 256 on one worker while the other idled); without one, batches of _CHUNK."""
+    from gridmap.bases import _CHUNK, _MIN_BATCHES, _batch_size
+
+    pool = object()
+    assert _batch_size(77, pool) == 20 and -(-77 // 20) == _MIN_BATCHES
+    assert _batch_size(3, pool) == 1
+    assert _batch_size(10_000, pool) == _CHUNK
+    assert _batch_size(77, None) == _CHUNK
+
+
 def test_shared_bands_match_the_per_grid_bands(li_plan, monkeypatch):
     """Grids whose every street near them is reached whole take their band from the faces
     of the whole network (used by plans of many grids): the same reach figures, and areas
