@@ -276,8 +276,8 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         if mode:
             reach = reach.replace(mode=mode)
         # The plan's validation rules, and, on the run's own pool, the validation of the staffed
-        # plan and folium's import in the workers while this process measures the reach (which
-        # changes nothing validation reads: checked below, else validated again here).
+        # plan while this process measures the reach (which changes nothing validation reads:
+        # checked below, else validated again here).
         rules = ValidationRules.from_toml(config_path, plan_band=False) if config_path else ValidationRules()
         ahead = _Ahead(map_pool, rules)
         plan = staff_and_reach(plan, staffing=staffing, reach=reach, progress=progress, laps=lap, executor=executor,
@@ -343,17 +343,13 @@ def _validated(plan, rules):
     return validate_plan(plan, rules)
 
 
-def _warm_map() -> None:
-    """Import the map's modules (folium: ~0.3-0.5 s) in a worker of the run's pool, before it draws the map."""
-    import gridmap.maps  # noqa: F401
-
-
 class _Ahead:
     """Work of ``gridmap run`` started on its own pool's workers once the plan is staffed, while the
-    main process measures the reach: the validation of the staffed plan, and folium's import for the
-    map. :meth:`faults` takes the validation when the reach changed nothing it read (the same layers
-    but for reach's own figures: :data:`_VALIDATED`), else validates the reached plan here; without a
-    pool it validates here."""
+    main process measures the reach: the validation of the staffed plan (folium's import is left to
+    the worker that draws the map: importing it in every worker ahead cost ~0.35 CPU s each, and
+    on two cores slowed the reach beside it). :meth:`faults` takes the validation when the reach
+    changed nothing it read (the same layers but for reach's own figures: :data:`_VALIDATED`), else
+    validates the reached plan here; without a pool it validates here."""
 
     def __init__(self, pool, rules):
         self.pool, self.rules = pool, rules
@@ -365,8 +361,6 @@ class _Ahead:
         self.before = type(plan)(layers={k: v for k, v in plan.layers.items() if k in _VALIDATED}, meta=plan.meta)
         try:
             self.validating = self.pool.submit(_validated, self.before, self.rules)
-            for _ in range(getattr(self.pool, "_max_workers", 1)):  # one import per worker, mostly
-                self.pool.submit(_warm_map)
         except RuntimeError:  # a broken pool: validated here
             self.validating = None
 
