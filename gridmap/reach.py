@@ -202,6 +202,10 @@ _SHARED_MIN_SHARE = 0.5
 #: Such plans are drawn in chunks of about this many grids (strips across the county, each a task
 #: of the executor when one is given; the chunks do not depend on it, so neither do the areas).
 _CHUNK_GRIDS = 1000
+#: A plan of fewer grids, given an executor, is drawn in this many strips when it has at least
+#: _SPLIT_MIN_GRIDS grids (each grid's band is its own, so the strips change no polygon).
+_SPLIT_STRIPS = 2
+_SPLIT_MIN_GRIDS = 32
 
 
 def _service_areas(network, grids, reached_rows, config, executor=None) -> gpd.GeoDataFrame:
@@ -210,7 +214,9 @@ def _service_areas(network, grids, reached_rows, config, executor=None) -> gpd.G
     A plan of at least ``_SHARED_MIN_GRIDS`` grids is cut into strips of about
     ``_CHUNK_GRIDS`` grids (by their centres along the county's longer side); each strip
     is one pure task (:func:`_chunk_areas`: the streets near it, its grids, their reached
-    nodes) run on ``executor`` when given, else here: the same polygons either way.
+    nodes) run on ``executor`` when given, else here: the same polygons either way. With an
+    executor, a smaller plan of at least ``_SPLIT_MIN_GRIDS`` grids goes in ``_SPLIT_STRIPS``
+    strips (its grids' bands are each their own: the same polygons).
     """
     # Only streets near the grid matter once the bands are clipped to it: keep the
     # reached nodes in the grid's box widened by more than the band's width (a car covers
@@ -221,7 +227,13 @@ def _service_areas(network, grids, reached_rows, config, executor=None) -> gpd.G
     frames = shapely.bounds(geoms) + (radii[:, None] + 1.0) * np.array([-1, -1, 1, 1])
     n_grids = len(geoms)
     many = n_grids >= _SHARED_MIN_GRIDS
-    chunks = _strips(frames, -(-n_grids // _CHUNK_GRIDS)) if many else [np.arange(n_grids)]
+    if many:
+        chunks = _strips(frames, -(-n_grids // _CHUNK_GRIDS))
+    elif executor is not None and n_grids >= _SPLIT_MIN_GRIDS:
+        # a smaller plan's grids each get their own band: strips on the workers, the same bands
+        chunks = _strips(frames, _SPLIT_STRIPS)
+    else:
+        chunks = [np.arange(n_grids)]
     segments = _segments(network) if many else None
     tasks = (_chunk_task(network, rows, geoms, frames, radii, reached_rows, segments) for rows in chunks)
     if executor is not None and len(chunks) > 1:

@@ -588,3 +588,22 @@ def test_service_areas_on_an_executor_are_the_same(li_plan, monkeypatch):
     # strips see only the streets near them: the same bands as one strip of the whole network
     one, many = whole.geometry.to_numpy(), a.geometry.to_numpy()
     assert shapely.area(shapely.symmetric_difference(one, many)).sum() <= 1e-6 * shapely.area(one).sum()
+
+
+def test_a_smaller_plans_service_areas_on_an_executor_are_the_same(li_plan, monkeypatch):
+    """A plan below the shared bands' size, given an executor, is drawn in _SPLIT_STRIPS strips on
+    the workers: each grid's band is its own, so exactly the same polygons, in the same order."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import gridmap.reach as reach
+
+    config = ReachConfig(mode="walk", minutes_urban=15.0)
+    assert len(li_plan.grids) < reach._SHARED_MIN_GRIDS
+    monkeypatch.setattr(reach, "_SPLIT_MIN_GRIDS", 2)
+    alone = reach_plan(li_plan, config)
+    with ProcessPoolExecutor(max_workers=2) as executor:
+        pooled = reach_plan(li_plan, config, executor=executor)
+    a, b = alone.layers["service_areas"], pooled.layers["service_areas"]
+    pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
+    assert shapely.equals_exact(a.geometry.to_numpy(), b.geometry.to_numpy(), 0).all()
+    assert len(reach._strips(shapely.bounds(li_plan.grids.geometry.to_numpy()), reach._SPLIT_STRIPS)) == 2
