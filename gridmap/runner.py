@@ -324,7 +324,7 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         # else: the other files are written while the worker draws it, and it is waited for last
         paths = write_run(plan, faults, outdir, map_html=map_html, report=report, laps=lap, lang=lang,
                           pdf=printing is not None, printing=printing, warnings=warnings, saving=saving,
-                          report_written=True)
+                          report_written=True, pool=map_pool)
     lap("commit outputs")
     return RunResult(plan, faults, paths, outdir, warnings)
 
@@ -477,7 +477,8 @@ def _write_report(report, out, *, pdf: bool, printing=None, warnings: list | Non
 
 
 def write_run(plan, faults, out, *, map_html, report, laps=None, lang: str = "zh", pdf: bool = False,
-              warnings: list | None = None, printing=None, saving=None, report_written: bool = False) -> dict:
+              warnings: list | None = None, printing=None, saving=None, report_written: bool = False,
+              pool=None) -> dict:
     """Write the files of one run into ``out`` (a :class:`gridmap._outdir.OutputDir`); final paths by name.
 
     Tables (roster, budget, one row per grid as CSV and XLSX) have their headers and
@@ -488,7 +489,8 @@ def write_run(plan, faults, out, *, map_html, report, laps=None, lang: str = "zh
     :class:`concurrent.futures.Future` already writing ``plan.gpkg`` (waited for here),
     else the plan is saved here. ``report_written``: report.html is written already and
     ``printing`` is its PDF under way (:func:`_write_report`; ``gridmap run`` does it before
-    drawing the map).
+    drawing the map). ``pool``: a process pool (the run's own) that writes ``grids.xlsx``
+    (XlsxWriter's Python, ~3 s at 100,000 atoms) while the other files are written here.
     """
     from gridmap._atomic import unsynced_sqlite
     from gridmap._outdir import plan_id
@@ -503,7 +505,7 @@ def write_run(plan, faults, out, *, map_html, report, laps=None, lang: str = "zh
         lap("write report.html (pdf started)")
     try:
         with unsynced_sqlite():  # faults.gpkg as well as plan.gpkg: each file is staged, then moved into place
-            _write_files(plan, faults, out, map_html=map_html, lang=lang, lap=lap, saving=saving)
+            _write_files(plan, faults, out, map_html=map_html, lang=lang, lap=lap, saving=saving, pool=pool)
     except BaseException:
         if printing is not None:
             printing.cancel()
@@ -519,9 +521,10 @@ def write_run(plan, faults, out, *, map_html, report, laps=None, lang: str = "zh
     return {name: out.final(name) for name in names}
 
 
-def _write_files(plan, faults, out, *, map_html, lang: str, lap, saving=None) -> None:
+def _write_files(plan, faults, out, *, map_html, lang: str, lap, saving=None, pool=None) -> None:
     """The files of a run other than the report (see :func:`write_run`)."""
     import json
+    from concurrent.futures import wait as futures_wait
 
     from gridmap import i18n, tables
     from gridmap._atomic import write_text
@@ -532,12 +535,22 @@ def _write_files(plan, faults, out, *, map_html, lang: str, lap, saving=None) ->
     write_text(out.file("summary.json"), json.dumps(plan.summary(), ensure_ascii=False, indent=2))
     roster, budget, grid_rows = (tables.roster_table(plan, lang), tables.budget_table(plan, lang),
                                  tables.grid_table(plan, lang))
-    tables.write_csv(roster, out.file("roster.csv"))
-    tables.write_csv(budget, out.file("budget.csv"))
-    tables.write_csv(grid_rows, out.file("grids.csv"))
-    tables.write_xlsx({i18n.text("layer.grids", lang): grid_rows, i18n.text("layer.workers", lang): roster,
-                       i18n.text("report.budget", lang): budget}, out.file("grids.xlsx"))
-    faults.to_gpkg(out.file("faults.gpkg"))
+    sheets = {i18n.text("layer.grids", lang): grid_rows, i18n.text("layer.workers", lang): roster,
+              i18n.text("report.budget", lang): budget}
+    workbook = _submit(pool, _write_xlsx, sheets, out.file("grids.xlsx"))
+    try:
+        tables.write_csv(roster, out.file("roster.csv"))
+        tables.write_csv(budget, out.file("budget.csv"))
+        tables.write_csv(grid_rows, out.file("grids.csv"))
+        if workbook is None:
+            _write_xlsx(sheets, out.file("grids.xlsx"))
+        faults.to_gpkg(out.file("faults.gpkg"))
+    except BaseException:
+        if workbook is not None:  # not left writing into the staging folder as it is removed
+            futures_wait([workbook])
+        raise
+    if workbook is not None:
+        _written_by(workbook, _write_xlsx, sheets, out.file("grids.xlsx"))
     if callable(map_html):  # drawn meanwhile elsewhere: waited for now, after the other files
         lap("write other files")
         write_text(out.file("map.html"), map_html())
@@ -548,3 +561,31 @@ def _write_files(plan, faults, out, *, map_html, lang: str, lap, saving=None) ->
     if saving is not None:
         saving.result()  # its error, if any, is the run's
         lap("wait for plan.gpkg (written beside the map, files, print)")
+
+
+def _write_xlsx(sheets: dict, path):
+    """:func:`gridmap.tables.write_xlsx` (a task for a worker of the run's pool)."""
+    from gridmap.tables import write_xlsx
+
+    return write_xlsx(sheets, path)
+
+
+def _submit(pool, fn, *args):
+    """``pool.submit(fn, *args)``, or None (no pool, or a broken or closed one: the caller does it)."""
+    if pool is None:
+        return None
+    try:
+        return pool.submit(fn, *args)
+    except RuntimeError:
+        return None
+
+
+def _written_by(future, fn, *args):
+    """The result of a file's writing on a worker (its error is the run's); done here when the
+    worker's process died."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return fn(*args)

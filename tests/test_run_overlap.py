@@ -124,3 +124,47 @@ def test_a_failed_validation_on_a_worker_fails_the_run_and_writes_nothing(li_inp
     with pytest.raises(InputError, match="validate: broken on purpose"):
         run_county(out, inputs=li_inputs, jobs=2, **RULES)
     assert not out.exists()
+
+
+def test_the_workbook_written_on_the_pool_is_the_one_written_here(li_inputs, tmp_path):
+    """grids.xlsx is written by a worker of the run's pool (the other files here meanwhile): the same
+    bytes as written in this process (the workbook has no clock in it)."""
+    from gridmap import i18n, tables
+    from gridmap.runner import run_county
+
+    pooled = run_county(tmp_path / "two", inputs=li_inputs, jobs=2, lang="en", **RULES)
+    plan = pooled.plan
+    sheets = {i18n.text("layer.grids", "en"): tables.grid_table(plan, "en"),
+              i18n.text("layer.workers", "en"): tables.roster_table(plan, "en"),
+              i18n.text("report.budget", "en"): tables.budget_table(plan, "en")}
+    tables.write_xlsx(sheets, tmp_path / "here.xlsx")
+    assert (tmp_path / "two" / "grids.xlsx").read_bytes() == (tmp_path / "here.xlsx").read_bytes()
+
+
+def test_a_failed_workbook_on_a_worker_fails_the_run_and_writes_nothing(li_inputs, tmp_path, monkeypatch):
+    import gridmap.tables
+    from gridmap.runner import run_county
+
+    def broken(*args, **kwargs):
+        raise InputError("xlsx: broken on purpose")
+
+    monkeypatch.setattr(gridmap.tables, "write_xlsx", broken)  # the pool's workers fork after this
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="xlsx: broken on purpose"):
+        run_county(out, inputs=li_inputs, jobs=2, **RULES)
+    assert not out.exists()
+
+
+def test_a_dead_workbook_worker_falls_back_to_writing_here(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    import pandas as pd
+
+    from gridmap import runner, tables
+
+    sheets = {"a": pd.DataFrame({"x": [1, 2], "y": ["p", "q"]})}
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        dying = runner._submit(pool, _dies)
+        runner._written_by(dying, tables.write_xlsx, sheets, tmp_path / "w.xlsx")
+    assert (tmp_path / "w.xlsx").stat().st_size > 0
+    assert runner._submit(None, _dies) is None
