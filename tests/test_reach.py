@@ -564,12 +564,23 @@ def test_shared_bands_match_the_per_grid_bands(li_plan, monkeypatch):
     assert shapely.area(shapely.symmetric_difference(a, b)).sum() <= 0.01 * shapely.area(a).sum()
 
 
+def _alone_and_pooled(plan, config):
+    """reach_plan here and on a pool of 2 processes; their service areas the same, in the same order."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    alone = reach_plan(plan, config)
+    with ProcessPoolExecutor(max_workers=2) as executor:
+        pooled = reach_plan(plan, config, executor=executor)
+    a, b = alone.layers["service_areas"], pooled.layers["service_areas"]
+    pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
+    assert shapely.equals_exact(a.geometry.to_numpy(), b.geometry.to_numpy(), 0).all()
+    return alone, pooled
+
+
 def test_service_areas_on_an_executor_are_the_same(li_plan, monkeypatch):
     """A plan of many grids draws its service areas in strips of grids, each a pure task: on a
     process pool the same polygons, in the same order, as here; and the shared bands of strips
     the same point sets as the shared bands of the whole network."""
-    from concurrent.futures import ProcessPoolExecutor
-
     import gridmap.reach as reach
 
     config = ReachConfig(mode="walk", minutes_urban=15.0)
@@ -577,12 +588,8 @@ def test_service_areas_on_an_executor_are_the_same(li_plan, monkeypatch):
     monkeypatch.setattr(reach, "_SHARED_MIN_SHARE", 0.0)
     whole = reach_plan(li_plan, config).layers["service_areas"]
     monkeypatch.setattr(reach, "_CHUNK_GRIDS", 7)  # several strips
-    alone = reach_plan(li_plan, config)
-    with ProcessPoolExecutor(max_workers=2) as executor:
-        pooled = reach_plan(li_plan, config, executor=executor)
-    a, b = alone.layers["service_areas"], pooled.layers["service_areas"]
-    pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
-    assert shapely.equals_exact(a.geometry.to_numpy(), b.geometry.to_numpy(), 0).all()
+    alone, pooled = _alone_and_pooled(li_plan, config)
+    a = alone.layers["service_areas"]
     for name in ("bases", "unreached"):
         pd.testing.assert_frame_equal(alone.layers[name], pooled.layers[name], check_exact=True)
     # strips see only the streets near them: the same bands as one strip of the whole network
@@ -593,17 +600,10 @@ def test_service_areas_on_an_executor_are_the_same(li_plan, monkeypatch):
 def test_a_smaller_plans_service_areas_on_an_executor_are_the_same(li_plan, monkeypatch):
     """A plan below the shared bands' size, given an executor, is drawn in _SPLIT_STRIPS strips on
     the workers: each grid's band is its own, so exactly the same polygons, in the same order."""
-    from concurrent.futures import ProcessPoolExecutor
-
     import gridmap.reach as reach
 
     config = ReachConfig(mode="walk", minutes_urban=15.0)
     assert len(li_plan.grids) < reach._SHARED_MIN_GRIDS
     monkeypatch.setattr(reach, "_SPLIT_MIN_GRIDS", 2)
-    alone = reach_plan(li_plan, config)
-    with ProcessPoolExecutor(max_workers=2) as executor:
-        pooled = reach_plan(li_plan, config, executor=executor)
-    a, b = alone.layers["service_areas"], pooled.layers["service_areas"]
-    pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
-    assert shapely.equals_exact(a.geometry.to_numpy(), b.geometry.to_numpy(), 0).all()
+    _alone_and_pooled(li_plan, config)
     assert len(reach._strips(shapely.bounds(li_plan.grids.geometry.to_numpy()), reach._SPLIT_STRIPS)) == 2

@@ -112,16 +112,19 @@ def test_a_reach_that_changed_what_validation_reads_is_validated_again(li_plan):
         or len(faults.faults) > len(validate_plan(staffed).faults)
 
 
-def test_a_failed_validation_on_a_worker_fails_the_run_and_writes_nothing(li_inputs, tmp_path, monkeypatch):
-    import gridmap.validate
+@pytest.mark.parametrize("module, name", [("gridmap.validate", "validate_plan"), ("gridmap.tables", "write_xlsx")])
+def test_a_failure_on_a_worker_fails_the_run_and_writes_nothing(li_inputs, tmp_path, monkeypatch, module, name):
+    """The validation and the workbook, made on the run's pool: their error is the run's, nothing written."""
+    import importlib
+
     from gridmap.runner import run_county
 
     def broken(*args, **kwargs):
-        raise InputError("validate: broken on purpose")
+        raise InputError(f"{name}: broken on purpose")
 
-    monkeypatch.setattr(gridmap.validate, "validate_plan", broken)  # the pool's workers fork after this
+    monkeypatch.setattr(importlib.import_module(module), name, broken)  # the pool's workers fork after this
     out = tmp_path / "out"
-    with pytest.raises(InputError, match="validate: broken on purpose"):
+    with pytest.raises(InputError, match=f"{name}: broken on purpose"):
         run_county(out, inputs=li_inputs, jobs=2, **RULES)
     assert not out.exists()
 
@@ -139,20 +142,6 @@ def test_the_workbook_written_on_the_pool_is_the_one_written_here(li_inputs, tmp
               i18n.text("report.budget", "en"): tables.budget_table(plan, "en")}
     tables.write_xlsx(sheets, tmp_path / "here.xlsx")
     assert (tmp_path / "two" / "grids.xlsx").read_bytes() == (tmp_path / "here.xlsx").read_bytes()
-
-
-def test_a_failed_workbook_on_a_worker_fails_the_run_and_writes_nothing(li_inputs, tmp_path, monkeypatch):
-    import gridmap.tables
-    from gridmap.runner import run_county
-
-    def broken(*args, **kwargs):
-        raise InputError("xlsx: broken on purpose")
-
-    monkeypatch.setattr(gridmap.tables, "write_xlsx", broken)  # the pool's workers fork after this
-    out = tmp_path / "out"
-    with pytest.raises(InputError, match="xlsx: broken on purpose"):
-        run_county(out, inputs=li_inputs, jobs=2, **RULES)
-    assert not out.exists()
 
 
 def test_a_dead_workbook_worker_falls_back_to_writing_here(tmp_path):
