@@ -157,11 +157,8 @@ class MapSheet:
         tolerance = SIMPLIFY_PT * UNITS_PER_PT / scale
         index = np.flatnonzero(visible)
         paths = _paths(self.geoms[index], x0, y1, scale, tolerance)
-        hatch = f"{name}-hatch"
         out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gridmap" viewBox="0 0 {width} {height}" '
-               f'width="{width_pt:g}pt" height="{height_pt:g}pt" role="img" font-size="{_FONT_PT * UNITS_PER_PT:g}">',
-               "<defs>" + _hatch(hatch, _ISLAND_FILL, _HATCH_LINE)
-               + _hatch(f"{hatch}-faint", faint(_ISLAND_FILL), faint(_HATCH_LINE)) + "</defs>"]
+               f'width="{width_pt:g}pt" height="{height_pt:g}pt" role="img" font-size="{_FONT_PT * UNITS_PER_PT:g}">']
         # faint grids first (colours pre-blended with the white page: no transparency group), then the
         # framed ones, those out of band on top (their thick outlines whole)
         drawn = np.array([bool(d) for d in paths], dtype=bool)
@@ -175,11 +172,17 @@ class MapSheet:
                            f'stroke-linejoin="round" fill-rule="evenodd"'
                            + (f' stroke-dasharray="{_dash(dash)}"' if dash else "") + ">")
                 if cls == "island":
-                    fills = [f"url(#{hatch})" if mine else f"url(#{hatch}-faint)"] * len(pick)
+                    fills = [_ISLAND_FILL if mine else faint(_ISLAND_FILL)] * len(pick)
                 else:
                     fills = [c if mine else faint(c) for c in self.colours[index[pick]]]
                 out += [f'<path fill="{f}" d="{paths[k]}"/>' for f, k in zip(fills, pick)]
                 out.append("</g>")
+                if cls == "island":
+                    box = self.bounds[index[pick]]
+                    out += _hatching(f"{name}-hatch{'' if mine else '-faint'}", [paths[k] for k in pick],
+                                     ((np.nanmin(box[:, 0]) - x0) * scale, (y1 - np.nanmax(box[:, 3])) * scale,
+                                      (np.nanmax(box[:, 2]) - x0) * scale, (y1 - np.nanmin(box[:, 1])) * scale),
+                                     _HATCH_LINE if mine else faint(_HATCH_LINE))
         tb = self.township_bounds
         near = (tb[:, 0] <= x1) & (tb[:, 2] >= x0) & (tb[:, 1] <= y1) & (tb[:, 3] >= y0)
         if near.any():
@@ -217,11 +220,26 @@ class MapSheet:
         return out
 
 
-def _hatch(name: str, fill: str, line: str) -> str:
-    """The islands' hatching: diagonal lines of ``line`` on ``fill``."""
-    return (f'<pattern id="{name}" width="40" height="40" patternUnits="userSpaceOnUse" '
-            f'patternTransform="rotate(45)"><rect width="40" height="40" fill="{fill}"/>'
-            f'<line x1="0" y1="0" x2="0" y2="40" stroke="{line}" stroke-width="7"/></pattern>')
+#: The islands' hatching: lines rising at 45° to the right, this far apart (page units, 4 pt) and wide.
+_HATCH_SPACING = 40
+_HATCH_WIDTH = 3.5
+
+
+def _hatching(name: str, rings: list[str], box, line: str) -> list[str]:
+    """Hatching over the islands already filled (their paths ``rings``, within ``box``: x0, y0, x1, y1
+    in page units): one path of diagonal lines of ``line``, clipped to the islands.
+
+    Not an SVG ``<pattern>``: Chromium prints every use of a pattern fill as a tiling pattern of its
+    own, which took 0.25-0.3 s of the demo report's 0.55 s print and 360 kB of its PDF; one clipped
+    path per map prints in a few milliseconds. The lines cross the islands' outlines (0.5 pt, nearly
+    the lines' grey), as the pattern did not; nothing else differs.
+    """
+    x0, y0, x1, y1 = (float(v) for v in box)
+    step = _HATCH_SPACING * math.sqrt(2.0)  # along x, for lines x + y = c that far apart
+    first, last = math.floor((x0 + y0) / step), math.ceil((x1 + y1) / step)
+    d = "".join(f"M{c * step - y1:.0f} {y1:.0f}L{c * step - y0:.0f} {y0:.0f}" for c in range(first, last + 1))
+    return [f'<clipPath id="{name}"><path clip-rule="evenodd" d="{"".join(rings)}"/></clipPath>',
+            f'<path fill="none" stroke="{line}" stroke-width="{_HATCH_WIDTH:g}" clip-path="url(#{name})" d="{d}"/>']
 
 
 def _dash(dash: str) -> str:

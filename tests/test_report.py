@@ -242,11 +242,15 @@ def test_report_maps_are_svg_with_one_path_per_grid(plan):
     # grids outside a township's frame are faint by colour, not by opacity (which Chromium prints as
     # a raster image): every fill of a township map is a palette colour or its faint blend
     from gridmap._colouring import PALETTE
-    from gridmap._static_map import faint
+    from gridmap._static_map import _ISLAND_FILL, faint
 
     assert not any("opacity" in f.svg for f in [overview, *maps])
     colours = {f for m in maps for f in re.findall(r'<path fill="(#[0-9a-f]{6})" d="M', m.svg)}
-    assert colours <= set(PALETTE) | {faint(c) for c in PALETTE} and colours & {faint(c) for c in PALETTE}
+    shown = set(PALETTE) | {_ISLAND_FILL}
+    assert colours <= shown | {faint(c) for c in shown} and colours & {faint(c) for c in PALETTE}
+    # islands are hatched by one path of lines clipped to them per map, not by a <pattern> (which
+    # Chromium prints as a tiling pattern per use: half the demo report's print time)
+    assert "<pattern" not in svg and 'clip-path="url(#' in svg
 
 
 def test_faint_is_opacity_over_white():
