@@ -8,7 +8,6 @@ colours on maps like these and is deterministic: the same plan gets the same col
 """
 from __future__ import annotations
 
-import hashlib
 import heapq
 
 import numpy as np
@@ -68,27 +67,9 @@ def _sum_by_pair(i, j, length, a, b, n) -> np.ndarray:
     return np.where(found[pos] == wanted, total[pos], 0.0)
 
 
-#: The last colouring made, by a digest of its grids' WKB: ``gridmap run`` draws the map and the
-#: report of one plan, and the adjacency (shared boundaries of every touching pair) is the costly part.
-_LAST: dict = {}
-
-
 def colour_grids(geoms, palette=PALETTE) -> np.ndarray:
-    """Index into ``palette`` for each grid; neighbours differ (colours repeat only past the palette's size).
-
-    The same grids (byte for byte) and palette size get the last result again without recomputing it.
-    """
-    geoms = np.asarray(geoms, dtype=object)
-    digest = hashlib.blake2b(digest_size=16)
-    for wkb in shapely.to_wkb(geoms):
-        digest.update(b"-" if wkb is None else wkb)
-    key = (digest.hexdigest(), len(geoms), len(palette))
-    if _LAST.get("key") == key:
-        return _LAST["colours"].copy()
-    colours = _colour(geoms, palette)
-    _LAST.clear()
-    _LAST.update(key=key, colours=colours.copy())
-    return colours
+    """Index into ``palette`` for each grid; neighbours differ (colours repeat only past the palette's size)."""
+    return _colour(np.asarray(geoms, dtype=object), palette)
 
 
 def _colour(geoms, palette) -> np.ndarray:

@@ -23,9 +23,10 @@ import math
 import numpy as np
 import shapely
 
-from gridmap._colouring import PALETTE, colour_grids
+from gridmap._colouring import PALETTE
+from gridmap._decor import GridDecor, decor_of
 
-__all__ = ["MapSheet", "label_circles", "short_code"]
+__all__ = ["MapSheet", "short_code"]
 
 #: Page units per printed point: coordinates are integers in tenths of a point.
 UNITS_PER_PT = 10
@@ -62,36 +63,6 @@ def short_code(code: str) -> str:
     return code
 
 
-def label_circles(geoms) -> tuple[np.ndarray, np.ndarray]:
-    """Centre (x, y) and radius (m) of the largest circle inside each grid's largest part (NaN if none).
-
-    One vectorised call over all grids (GEOS' maximum inscribed circle, to a tolerance of
-    1/100 of the part's square root of area, at least 0.5 m).
-    """
-    geoms = np.asarray(geoms, dtype=object)
-    xy = np.full((len(geoms), 2), np.nan)
-    radius = np.full(len(geoms), np.nan)
-    ok = np.array([g is not None for g in geoms], dtype=bool)
-    if not ok.any():
-        return xy, radius
-    parts, owner = shapely.get_parts(geoms[ok], return_index=True)
-    owner = np.flatnonzero(ok)[owner]
-    polygon = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
-    parts, owner = parts[polygon], owner[polygon]
-    if not len(parts):
-        return xy, radius
-    area = shapely.area(parts)
-    order = np.lexsort((-area, owner))  # largest part of each grid first
-    first = order[np.unique(owner[order], return_index=True)[1]]
-    largest, who = parts[first], owner[first]
-    tolerance = np.maximum(np.sqrt(area[first]) / 100.0, 0.5)
-    circles = shapely.maximum_inscribed_circle(largest, tolerance)
-    centre = shapely.get_point(circles, 0)
-    xy[who, 0], xy[who, 1] = shapely.get_x(centre), shapely.get_y(centre)
-    radius[who] = shapely.length(circles)
-    return xy, radius
-
-
 def _text_width_pt(text: str, font_pt: float) -> float:
     """Width of a label in points: CJK characters a full em, others about 0.6 em."""
     return font_pt * sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in text)
@@ -107,16 +78,18 @@ class MapSheet:
     townships : township outlines (polygons, same CRS) drawn bold; optional.
     hh_word : the word after a household count in labels ("户", " hh").
     north : the letter of the north arrow.
-    colours, circles : the grids' fills and :func:`label_circles` (computed when not given).
+    decor : the grids' fills and label circles (:func:`gridmap._decor.grid_decor` of these grids;
+        computed when not given).
     """
 
     def __init__(self, grids, classes, *, townships=None, hh_word: str = "户", north: str = "N",
-                 colours=None, circles=None):
+                 decor: GridDecor | None = None):
         self.geoms = np.asarray(grids.geometry.to_numpy(), dtype=object)
         n = len(self.geoms)
         self.classes = np.asarray(classes, dtype=object)
-        self.colours = np.asarray(PALETTE)[colour_grids(self.geoms)] if colours is None else np.asarray(colours)
-        self.circles = label_circles(self.geoms) if circles is None else circles
+        decor = decor_of(self.geoms, decor)
+        self.colours = np.asarray(PALETTE)[decor.fill]
+        self.circles = decor.centre, decor.radius
         self.bounds = shapely.bounds(self.geoms)  # NaN for missing geometry
         self.present = np.isfinite(self.bounds).all(axis=1)
         codes = (grids["code"] if "code" in grids.columns else grids["grid_id"]).astype(str).to_numpy()

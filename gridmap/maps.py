@@ -44,7 +44,8 @@ from jinja2 import Template
 from gridmap import gcj02, i18n
 from gridmap._atomic import write_text
 from gridmap._geometry import polygonal, present
-from gridmap._colouring import PALETTE, colour_grids
+from gridmap._colouring import PALETTE
+from gridmap._decor import decor_of
 from gridmap._levels import county_name, townships
 from gridmap._static_map import short_code
 from gridmap._map_assets import head_html
@@ -137,7 +138,7 @@ _MAX_ZOOM = 19
 
 
 def plan_map(plan, *, lang: str = "zh", basemap: str = "none", tianditu_key: str | None = None,
-             simplify_m: float | None = None) -> folium.Map:
+             simplify_m: float | None = None, decor=None) -> folium.Map:
     """An interactive map of a plan, self-contained (no request leaves it unless a basemap is chosen).
 
     Parameters
@@ -159,6 +160,9 @@ def plan_map(plan, *, lang: str = "zh", basemap: str = "none", tianditu_key: str
     simplify_m : float, optional
         Display simplification tolerance, metres (default 2; 0 keeps every vertex).
         Context lines use twice this.
+    decor : gridmap._decor.GridDecor, optional
+        The grids' fills and label circles (:func:`gridmap._decor.grid_decor` of the plan's
+        grids; ``gridmap run`` makes them once for the map and the report). Computed when not given.
 
     Returns
     -------
@@ -190,7 +194,9 @@ def plan_map(plan, *, lang: str = "zh", basemap: str = "none", tianditu_key: str
     for tile in tiles:
         tile.add_to(m)
 
-    present = _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang, county_name(plan))
+    # a decor given for the plan's grids holds for them as drawn unless they were projected here
+    decor = decor_of(grids.geometry.to_numpy(), decor if grids is plan.layers["grids"] else None)
+    present = _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang, county_name(plan), decor)
     present += _add_plan_layers(m, plan, disp, text, lang)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
 
@@ -210,13 +216,16 @@ def plan_map(plan, *, lang: str = "zh", basemap: str = "none", tianditu_key: str
     return m
 
 
-def _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang, county="") -> list[str]:
-    """The grids and their code labels."""
-    centres, radius = _label_points(grids)
+def _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang, county, decor) -> list[str]:
+    """The grids (filled by ``decor``) and their code labels (at its circles)."""
+    has = np.isfinite(decor.centre).all(axis=1)
+    centres = np.full(len(grids), None, dtype=object)
+    centres[has] = shapely.points(decor.centre[has])
+    radius = np.where(has, np.maximum(decor.radius, 1e-3), np.nan)
     centres = disp.points(gpd.GeoSeries(centres, index=grids.index, crs=grids.crs)).values
     lat, lon = shapely.get_y(centres), shapely.get_x(centres)
     codes = grids["code"] if "code" in grids else grids["grid_id"]
-    _GridmapLayer("grids", _grid_payload(grids, grid_geo, classes, band, text, lang, lat, lon, county),
+    _GridmapLayer("grids", _grid_payload(grids, grid_geo, classes, band, text, lang, lat, lon, county, decor.fill),
                   text["grids"]).add_to(m)
     households = pd.to_numeric(grids["households"], errors="coerce").to_numpy(float) if "households" in grids \
         else np.full(len(grids), np.nan)
@@ -693,7 +702,7 @@ def _collection(geoms, props) -> list[dict]:
 # -- payloads (JSON given to gridmap-map.js) -------------------------------------------------------------------
 
 
-def _grid_payload(grids, geo, classes, band, text, lang, lat, lon, county="") -> str:
+def _grid_payload(grids, geo, classes, band, text, lang, lat, lon, county, fill) -> str:
     cols = grids.columns
     get = lambda row, col: row[col] if col in cols else None  # noqa: E731
     props = []
@@ -745,33 +754,12 @@ def _grid_payload(grids, geo, classes, band, text, lang, lat, lon, county="") ->
         props.append({"k": cls, "tip": tip, "pop": pop, "at": [float(y), float(x)] if math.isfinite(y) else None,
                       "find": [code, _str(get(row, "grid_id")), unit, parent]})
     # neighbours get different fills (a graph colouring); islands keep their grey, the band is the outline
-    fill = colour_grids(grids.geometry.to_numpy())
     for prop, cls, c in zip(props, classes, fill):
         if cls != "island":
             prop["c"] = int(c)
     styles = {k: {**_GRID_STYLE, **_BAND_OUTLINE.get(k, {}), "fillColor": c} for k, c in _GRID_COLOURS.items()}
     return _json({"data": _collection(geo.values, props), "styles": styles, "hover": _HOVER_STYLE,
                   "fills": list(PALETTE)})
-
-
-def _label_points(grids) -> tuple[np.ndarray, np.ndarray]:
-    """Centre and radius (m) of the largest circle inside each grid's largest part (its pole of inaccessibility)."""
-    parts, owner = shapely.get_parts(grids.geometry.values, return_index=True)
-    keep = ~shapely.is_empty(parts)
-    parts, owner = parts[keep], owner[keep]
-    order = np.lexsort((-shapely.area(parts), owner))
-    first = np.unique(owner[order], return_index=True)[1]
-    largest = np.empty(len(grids), dtype=object)
-    largest[owner[order][first]] = parts[order][first]
-    centres = np.full(len(grids), None, dtype=object)
-    radius = np.full(len(grids), np.nan)
-    has = np.array([g is not None for g in largest], dtype=bool)
-    if has.any():
-        tol = np.maximum(np.sqrt(np.maximum(shapely.area(largest[has]), 1.0)) / 200.0, 0.5)
-        circles = shapely.maximum_inscribed_circle(largest[has], tol)
-        centres[has] = shapely.get_point(circles, 0)
-        radius[has] = np.maximum(shapely.length(circles), 1e-3)
-    return centres, radius
 
 
 def _label_payload(codes, lat, lon, radius, households=None, hh_word="") -> str:

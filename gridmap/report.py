@@ -223,7 +223,7 @@ class Report:
 
 
 def build_report(plan, *, lang: str = "zh", validate: bool = True, rules: ReportRules | None = None,
-                 maps: bool = True, progress=None, faults=None) -> Report:
+                 maps: bool = True, progress=None, faults=None, decor=None) -> Report:
     """The report of a plan.
 
     Parameters
@@ -237,6 +237,9 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True, rules: Report
         ``[report]`` table.
     maps : draw the map of the grids and a map per township (SVG, :mod:`gridmap._static_map`).
     progress : optional callable ``(step, done, total)`` told of each map drawn.
+    decor : the grids' fills and label circles for the maps (:func:`gridmap._decor.grid_decor`
+        of the plan's grids: ``gridmap run`` makes them once for the report and the web map);
+        computed here when not given.
     """
     rules_of_report = rules or ReportRules()
     if lang not in ("zh", "en"):
@@ -252,7 +255,7 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True, rules: Report
     plot = _Plotter(font, lang)
     sections = [_overview(plan, frame, lang, band)]
     if maps:
-        sections += _map_sections(plan, frame, lang, font, band, progress)
+        sections += _map_sections(plan, frame, lang, font, band, progress, decor)
     sections += [
         _grids_section(frame, lang, plot),
         _households_section(frame, lang, plot, band),
@@ -357,7 +360,7 @@ def _band_classes(grids, band) -> np.ndarray:
     return out
 
 
-def _map_sections(plan, frame, lang, font, band, progress) -> list:
+def _map_sections(plan, frame, lang, font, band, progress, decor=None) -> list:
     """The map of every grid, and one map per township (framed on its grids; others drawn faint)."""
     import shapely
 
@@ -369,7 +372,7 @@ def _map_sections(plan, frame, lang, font, band, progress) -> list:
     geoms = grids.geometry.to_numpy()
     outlines = [shapely.union_all(geoms[township == name]) for name in sorted(set(township))]
     sheet = MapSheet(grids, classes, townships=outlines, hh_word="户" if lang == "zh" else " hh",
-                     north=i18n.text("map.north", lang))
+                     north=i18n.text("map.north", lang), decor=decor)
     names = sorted(set(township), key=lambda t: (-int((township == t).sum()), str(t)))
     total = 1 + (len(names) if len(names) > 1 else 0)
     if progress:

@@ -262,6 +262,9 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
             from gridmap.dedicated import carve_from_osm
 
             plan = carve_from_osm(plan, config_path, options["osm"])
+        # The grids' fills and label circles, for the report's maps and the web map: made once, on
+        # the pool while this process staffs the plan (the grids' shapes are final now).
+        decor = _Decor(map_pool, plan)
         lap("plan (inputs + partition)")
 
         from gridmap.config import ReachConfig, StaffingConfig
@@ -285,7 +288,7 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         staffed = _snapshot(plan)  # written once the report is handed to Chromium (below)
         # The map is drawn by a worker of the run's own pool (idle now) while this process validates,
         # builds and writes the report and the other files; else here, after the report (below).
-        drawing = _draw_map_on(map_pool, plan, lang, basemap)
+        drawing = _draw_map_on(map_pool, plan, lang, basemap, decor.of(plan))
 
         (progress or _noop)("validate", 0, 1)
         faults = ahead.faults(plan)
@@ -294,7 +297,7 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         from gridmap.report import ReportRules, build_report
 
         (progress or _noop)("report", 0, 1)
-        report = build_report(plan, lang=lang, faults=faults, progress=progress,
+        report = build_report(plan, lang=lang, faults=faults, progress=progress, decor=decor.of(plan),
                               rules=ReportRules.from_toml(config_path) if config_path else ReportRules())
         lap("report")
         # no CJK font: said on the terminal, not only inside the report
@@ -309,7 +312,7 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
 
         def map_html():
             (progress or _noop)("map", 0, 1)
-            page = _map_drawn(drawing, plan, lang, basemap)
+            page = _map_drawn(drawing, plan, lang, basemap, decor.of(plan))
             (progress or _noop)("map", 1, 1)
             return page
 
@@ -400,25 +403,25 @@ def _validates_the_same(before, after) -> bool:
 _NOT_ON_MAP = ("atoms", "households")
 
 
-def _map_html(plan, lang: str, basemap: str) -> str:
+def _map_html(plan, lang: str, basemap: str, decor=None) -> str:
     """The page of :func:`gridmap.maps.plan_map` (a task for a worker of the run's pool)."""
     from gridmap.maps import plan_map
 
-    return plan_map(plan, lang=lang, basemap=basemap).get_root().render()
+    return plan_map(plan, lang=lang, basemap=basemap, decor=decor).get_root().render()
 
 
-def _draw_map_on(pool, plan, lang: str, basemap: str):
+def _draw_map_on(pool, plan, lang: str, basemap: str, decor=None):
     """The map of ``plan`` started on ``pool`` (a :class:`concurrent.futures.Future`), or None (no pool)."""
     if pool is None:
         return None
     shown = type(plan)(layers={k: v for k, v in plan.layers.items() if k not in _NOT_ON_MAP}, meta=plan.meta)
     try:
-        return pool.submit(_map_html, shown, lang, basemap)
+        return pool.submit(_map_html, shown, lang, basemap, decor)
     except RuntimeError:  # the pool is broken or shut down: drawn here
         return None
 
 
-def _map_drawn(drawing, plan, lang: str, basemap: str) -> str:
+def _map_drawn(drawing, plan, lang: str, basemap: str, decor=None) -> str:
     """The map's page: from the worker drawing it, or drawn here (no worker, or its process died)."""
     if drawing is not None:
         from concurrent.futures.process import BrokenProcessPool
@@ -427,7 +430,51 @@ def _map_drawn(drawing, plan, lang: str, basemap: str) -> str:
             return drawing.result()  # the worker's error, if any, is the run's (as if drawn here)
         except BrokenProcessPool:
             pass
-    return _map_html(plan, lang, basemap)
+    return _map_html(plan, lang, basemap, decor)
+
+
+def _same_shapes(a, b) -> bool:
+    """Whether frames ``a`` and ``b`` hold the same geometries in the same order (the same objects,
+    as a frame's later copies do, or equal coordinate for coordinate)."""
+    x, y = a.geometry.to_numpy(), b.geometry.to_numpy()
+    return len(x) == len(y) and all(p is q or (p is not None and q is not None and p.equals_exact(q, 0.0))
+                                    for p, q in zip(x, y))
+
+
+class _Decor:
+    """The grids' :class:`~gridmap._decor.GridDecor` (fills and label circles), made once for the
+    report's maps and the web map: on the run's pool from the plan's grids when there is one,
+    else here when first asked for. :meth:`of` gives it for a later state of the plan (staffed,
+    reached), which has the same grids in the same order; for other grids it is made afresh."""
+
+    def __init__(self, pool, plan):
+        self.grids = plan.grids
+        self.made = self.making = None
+        if pool is not None:
+            from gridmap._decor import grid_decor
+
+            try:
+                self.making = pool.submit(grid_decor, self.grids.geometry.to_numpy())
+            except RuntimeError:  # a broken pool: made here
+                self.making = None
+
+    def of(self, plan):
+        from gridmap._decor import grid_decor
+
+        grids = plan.grids
+        if grids is not self.grids and not _same_shapes(grids, self.grids):
+            return grid_decor(grids.geometry.to_numpy())
+        if self.made is None and self.making is not None:
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                self.made = self.making.result()
+            except BrokenProcessPool:
+                pass
+            self.making = None
+        if self.made is None:
+            self.made = grid_decor(grids.geometry.to_numpy())
+        return self.made
 
 
 @contextmanager

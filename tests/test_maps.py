@@ -377,22 +377,30 @@ def test_many_geometries_encode_as_each_alone():
     assert _polyline(xy, decimals=5) == "_p~iF~ps|U_ulLnnqC_mqNvxq`@"
 
 
-def test_grid_colours_are_remembered_only_for_the_same_grids():
-    """colour_grids gives the last colouring again for byte-identical grids (map and report of one run),
-    and computes afresh when any grid changed."""
+def test_grid_decor_is_what_each_map_would_compute(li_plan):
+    """One GridDecor (fills and label circles, made once by gridmap run) draws the same web map as
+    the map computing its own, and holds a circle inside every grid with area."""
+    import re
+
     import shapely
 
-    from gridmap import _colouring
+    from gridmap._colouring import colour_grids
+    from gridmap._decor import decor_of, grid_decor
+    from gridmap.maps import plan_map
 
-    row = [shapely.box(10 * i, 0, 10 * i + 10, 10) for i in range(4)]  # metres: borders of 10 m
-    first = _colouring.colour_grids(row)
-    assert all(first[i] != first[i + 1] for i in range(3))
-    expected = first.copy()
-    first[:] = 7  # the caller's copy: the remembered result is not touched
-    assert list(_colouring.colour_grids(list(row))) == list(expected)
-    moved = row[:3] + [shapely.box(10, 10, 20, 20)]  # the last grid now on top of the second only
-    again = _colouring.colour_grids(moved)
-    assert again[3] != again[1] and list(again) == list(_colouring._colour(np.asarray(moved), _colouring.PALETTE))
+    geoms = li_plan.grids.geometry.to_numpy()
+    decor = grid_decor(geoms)
+    assert len(decor) == len(geoms) and list(decor.fill) == list(colour_grids(geoms))
+    has = np.isfinite(decor.radius)
+    assert has.all() and (decor.radius > 0).all()
+    inside = shapely.covers(geoms, shapely.buffer(shapely.points(decor.centre), decor.radius * 0.99))
+    assert inside.all()
+    assert decor_of(geoms, decor) is decor
+    with pytest.raises(ValueError, match="made for"):
+        decor_of(geoms[:-1], decor)
+    ids = lambda page: re.sub(r"_[0-9a-f]{32}", "_ID", page)  # noqa: E731 (folium's random ids)
+    given = plan_map(li_plan, lang="en", decor=decor).get_root().render()
+    assert ids(given) == ids(plan_map(li_plan, lang="en").get_root().render())
 
 
 def test_grid_adjacency_equals_the_overlay_of_every_touching_pair(li_plan):

@@ -31,6 +31,42 @@ def test_map_drawn_on_the_pool_is_the_one_drawn_here(li_inputs, tmp_path):
     assert _page((tmp_path / "two" / "map.html").read_text(encoding="utf-8")) == _page(here)
 
 
+def test_decor_made_on_the_pool_draws_the_report_made_here(li_inputs, tmp_path):
+    """The grids' fills and label circles are made once, on the pool, for the report and the map:
+    the same report as one built here from the plan alone."""
+    from gridmap.report import build_report
+    from gridmap.runner import run_county
+
+    pooled = run_county(tmp_path / "two", inputs=li_inputs, jobs=2, lang="en", **RULES)
+    here = build_report(pooled.plan, lang="en", faults=pooled.faults)
+    assert (tmp_path / "two" / "report.html").read_text(encoding="utf-8") == here.html()
+
+
+def test_decor_is_made_afresh_for_other_grids(li_plan):
+    from concurrent.futures import ProcessPoolExecutor
+
+    import geopandas as gpd
+    import shapely
+
+    from gridmap import runner
+    from gridmap._decor import grid_decor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        decor = runner._Decor(pool, li_plan)
+        made = decor.of(li_plan)
+    expected = grid_decor(li_plan.grids.geometry.to_numpy())
+    assert (made.fill == expected.fill).all() and (made.centre == expected.centre).all()
+    assert decor.of(li_plan) is made  # asked again: the same, not made again
+    copied = type(li_plan)(layers={**li_plan.layers, "grids": li_plan.grids.copy()}, meta=li_plan.meta)
+    assert decor.of(copied) is made  # a copy of the frame: the same shapes
+    moved = li_plan.grids.copy()
+    moved["geometry"] = gpd.GeoSeries(shapely.affinity.translate(g, 1.0) if i == 0 else g
+                                      for i, g in enumerate(moved.geometry))
+    other = type(li_plan)(layers={**li_plan.layers, "grids": moved}, meta=li_plan.meta)
+    again = decor.of(other)
+    assert again is not made and abs(again.centre[0, 0] - (expected.centre[0, 0] + 1.0)) < 1e-6
+
+
 def test_the_map_is_drawn_by_a_worker_and_its_failure_writes_nothing(li_inputs, tmp_path, monkeypatch):
     import threading
 
