@@ -149,44 +149,34 @@ def search_partition(
     hs = [float(x) for x in h]
     nb = [list(x) for x in nbr]
     memo: dict[int, tuple | None] = {}
-    count = [0]
+    count = 0  # atoms visited and grids enumerated, against the budget
     lo, hi, eps = float(lo), float(hi), float(eps)
+    lo_e, hi_e = lo - eps, hi + eps
     # the anchor of a grid is the heaviest free atom (ties: the lowest-numbered): the
     # first atom of this order that is still free
     by_weight = sorted(range(n), key=lambda i: (-hs[i], i))
     sums: dict[int, float] = {}
+    fit_of: dict[float, bool] = {}
 
     def fits(total: float) -> bool:
         # math, not numpy, on Python floats: the same integers, without numpy's per-call cost
+        got = fit_of.get(total)
+        if got is not None:
+            return got
         if total <= eps:
-            return False
-        kmin = max(1.0, math.ceil((total - eps) / hi)) if hi != math.inf else 1.0
-        kmax = math.floor((total + eps) / lo) if lo > 0 else math.inf
-        return kmin <= kmax
+            ok = False
+        else:
+            kmin = max(1.0, math.ceil((total - eps) / hi)) if hi != math.inf else 1.0
+            kmax = math.floor((total + eps) / lo) if lo > 0 else math.inf
+            ok = kmin <= kmax
+        fit_of[total] = ok
+        return ok
 
     nbm = [sum(1 << j for j in x) for x in nb]
-
-    def components(mask: int) -> list[int]:
-        # flood fill on bit masks; every atom visited counts against the budget (each
-        # atom of the mask is visited once: counted all at once)
-        out = []
-        count[0] += mask.bit_count()
-        while mask:
-            seen = mask & -mask
-            frontier = seen
-            while frontier:
-                grow = 0
-                while frontier:
-                    low = frontier & -frontier
-                    frontier ^= low
-                    grow |= nbm[low.bit_length() - 1]
-                frontier = grow & mask & ~seen
-                seen |= frontier
-            out.append(seen)
-            mask &= ~seen
-        if count[0] > budget:
-            raise _Budget
-        return out
+    nbo = [0] * n  # the same neighbour sets, OR-ed (one bit per neighbour even if listed twice)
+    for i, x in enumerate(nb):
+        for j in x:
+            nbo[i] |= 1 << j
 
     def total(mask: int) -> float:
         # the same sum in the same order (lowest atom first) as before, remembered
@@ -202,64 +192,114 @@ def search_partition(
         sums[mask] = s
         return s
 
+    # whole households (the usual case): every order of summing gives the same float, so a
+    # component's total is summed while it is flood-filled
+    whole = all(x.is_integer() for x in hs) and sum(abs(x) for x in hs) < 2.0**53
+
+    def fitting_components(mask: int):
+        """The components of mask (lowest atom first) and their totals, or None as soon as
+        one total fits no whole number of grids (the caller then drops the mask)."""
+        out = []
+        totals = []
+        rest = mask
+        while rest:
+            # flood fill on bit masks
+            seen = rest & -rest
+            frontier = seen
+            s = 0.0
+            while frontier:
+                grow = 0
+                while frontier:
+                    low = frontier & -frontier
+                    frontier ^= low
+                    i = low.bit_length() - 1
+                    grow |= nbm[i]
+                    s += hs[i]
+                frontier = grow & rest & ~seen
+                seen |= frontier
+            if not whole:
+                s = total(seen)
+            if not fits(s):
+                return None
+            out.append(seen)
+            totals.append(s)
+            rest &= ~seen
+        return out, totals
+
     def solve(mask: int, mask_total: float):
+        nonlocal count
         if mask in memo:
             return memo[mask]
         # anchor the next grid on the heaviest free atom: it has the fewest choices
         a = next(i for i in by_weight if mask >> i & 1)
         result = None
-        for grid, gsum in _grow(a, mask):
-            rest = mask & ~grid
-            if rest and not fits(mask_total - gsum):
-                continue
-            parts = [grid]
-            comps = components(rest)
-            totals = [total(c) for c in comps]
-            if not all(fits(x) for x in totals):
-                continue
-            ok = True
-            for c, ct in zip(comps, totals):
-                sub = solve(c, ct)
-                if sub is None:
-                    ok = False
+        # connected sets holding atom a inside mask with total in band, each once
+        # (extension sets in the style of ESU subgraph enumeration), depth first
+        stack = [(1 << a, hs[a], [j for j in nb[a] if mask >> j & 1], 1 << a)]
+        while stack:
+            grid, gsum, ext, seen = stack.pop()
+            count += 1
+            if count > budget:
+                raise _Budget
+            if gsum <= hi_e and lo_e <= gsum:
+                rest = mask & ~grid
+                if not rest:
+                    result = (grid,)
                     break
-                parts.extend(sub)
-            if ok:
-                result = tuple(parts)
-                break
+                if fits(mask_total - gsum):
+                    # every atom of the rest is visited by its flood fill: counted all at once
+                    count += rest.bit_count()
+                    if count > budget:
+                        raise _Budget
+                    found = fitting_components(rest)
+                    if found is not None:
+                        comps, totals = found
+                        ok = True
+                        parts = [grid]
+                        for c, ct in zip(comps, totals):
+                            sub = solve(c, ct)
+                            if sub is None:
+                                ok = False
+                                break
+                            parts.extend(sub)
+                        if ok:
+                            result = tuple(parts)
+                            break
+            if ext:
+                ext_bits = 0
+                for x in ext:
+                    ext_bits |= 1 << x
+                before = 0  # the extension atoms ahead of x
+                for i, x in enumerate(ext):
+                    bit = 1 << x
+                    sx = gsum + hs[x]
+                    if sx <= hi_e:
+                        new_seen = seen | before | bit
+                        new = nbo[x] & mask & ~(new_seen | ext_bits)
+                        if new:
+                            new_ext = ext[i + 1 :] + [y for y in nb[x] if new >> y & 1]
+                        else:
+                            new_ext = ext[i + 1 :]
+                        stack.append((grid | bit, sx, new_ext, new_seen))
+                    before |= bit
         memo[mask] = result
         return result
 
-    def _grow(a: int, mask: int):
-        # connected sets holding atom a inside mask with total in band, each once
-        # (extension sets in the style of ESU subgraph enumeration)
-        stack = [(1 << a, hs[a], [j for j in nb[a] if mask >> j & 1], 1 << a)]
-        while stack:
-            cur, s, ext, seen = stack.pop()
-            count[0] += 1
-            if count[0] > budget:
-                raise _Budget
-            if lo - eps <= s <= hi + eps:
-                yield cur, s
-            for i, x in enumerate(ext):
-                sx = s + hs[x]
-                if sx > hi + eps:
-                    continue
-                new_seen = seen | (1 << x)
-                for y in ext[:i]:
-                    new_seen |= 1 << y
-                new_ext = ext[i + 1 :] + [
-                    y for y in nb[x] if mask >> y & 1 and not new_seen >> y & 1 and y not in ext
-                ]
-                stack.append((cur | (1 << x), sx, new_ext, new_seen))
-
     full = (1 << n) - 1
     try:
-        if not all(fits(total(c)) for c in components(full)):
+        count += full.bit_count()
+        if count > budget:
+            raise _Budget
+        found = fitting_components(full)
+        if found is None:
             return None, True
+        comps, totals = found
+        count += full.bit_count()
+        if count > budget:
+            raise _Budget
         parts = []
-        for c in components(full):
-            sub = solve(c, total(c))
+        for c, ct in zip(comps, totals):
+            sub = solve(c, ct)
             if sub is None:
                 parts = None
                 break
