@@ -445,3 +445,24 @@ def test_group_cover_proof_gives_band_limit(monkeypatch):
     assert d.need_hi == 550 and d.params["need_hi"] == 550
     assert "the band's top would have to be at least 550" in d.reason
     assert not brute_force_feasible(h, adj, LO, 549.0) and brute_force_feasible(h, adj, LO, 550.0)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(1, 60), seed=st.integers(0, 2**16), lo=st.integers(0, 400), span=st.integers(0, 300),
+       heavy=st.booleans())
+def test_tree_dp_on_int_sets_equals_boolean_arrays(n, seed, lo, span, heavy):
+    """tree_dp keeps its sets in Python ints: the same labels (or None) as on boolean arrays."""
+    from gridmap.partition._decide import _sumset, _sumset_bits, _tree_dp_arrays
+
+    rng = np.random.default_rng(seed)
+    parent = np.array([-1] + [int(rng.integers(i)) for i in range(1, n)], dtype=np.int64)
+    order = np.argsort([0] + [1] * (n - 1), kind="stable")  # the root first: parents precede (ids grow)
+    w = rng.integers(0, 200 if heavy else 40, size=n)
+    hi = lo + span
+    got, want = tree_dp(w, parent, order, lo, hi), _tree_dp_arrays(w, parent, order, lo, hi)
+    assert (got is None and want is None) or np.array_equal(got, want)
+    a, b = rng.random(hi + 1) < 0.5, rng.random(hi + 1) < (0.02 if heavy else 0.5)
+    full = (1 << (hi + 1)) - 1
+    to_int = lambda x: int("".join("1" if v else "0" for v in x[::-1]), 2)  # noqa: E731
+    assert _sumset_bits(to_int(a), to_int(b), full) == to_int(_sumset(a, b))

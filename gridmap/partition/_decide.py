@@ -288,8 +288,116 @@ def _sumset(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _sumset_bits(a: int, b: int, full: int) -> int:
+    """:func:`_sumset` on sets held as Python ints (bit x: total x), truncated by ``full``.
+
+    The same set: shifted copies of the set with more members, one per member of the
+    other, on Python ints (no numpy call per member); numpy's FFT product, as
+    :func:`_sumset`, when both have more than 48 members.
+    """
+    if not a or not b:
+        return 0
+    ca, cb = a.bit_count(), b.bit_count()
+    if min(ca, cb) <= 48:
+        few, other = (a, b) if ca <= cb else (b, a)
+        out = 0
+        while few:
+            low = few & -few
+            out |= other << (low.bit_length() - 1)
+            few ^= low
+        return out & full
+    size = full.bit_length()
+    return _from_bool(_sumset(_to_bool(a, size), _to_bool(b, size)))
+
+
+def _to_bool(x: int, size: int) -> np.ndarray:
+    """A set held as a Python int as a boolean indicator array of ``size``."""
+    raw = np.frombuffer(x.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little", count=size).astype(bool)
+
+
+def _from_bool(a: np.ndarray) -> int:
+    return int.from_bytes(np.packbits(a, bitorder="little").tobytes(), "little")
+
+
 def tree_dp(w: np.ndarray, parent: np.ndarray, order: np.ndarray, lo_i: int, hi_i: int):
     """Split a rooted tree into subtrees with integer weight totals in [lo_i, hi_i].
+
+    ``order`` lists the nodes root first, each after its parent; ``parent[root] == -1``.
+    Returns labels (0..k-1) or None when the tree has no such split.
+    """
+    n = len(w)
+    size = hi_i + 1
+    if np.any(w > hi_i):
+        return None
+    if size <= 0 or lo_i < 0 or np.any(w < 0):
+        return _tree_dp_arrays(w, parent, order, lo_i, hi_i)
+    # S[v]: totals of v's open grid (the one holding v) over splits of v's subtree whose
+    # closed grids are in band. A child contributes its open total, or 0 if it can close.
+    # The sets are Python ints (bit x: total x): the same sets as boolean arrays, cheaper.
+    full = (1 << size) - 1
+    S: list[int] = [0] * n
+    steps: list[list] = [[] for _ in range(n)]  # per node: (child, options, prefix before)
+    children: list[list[int]] = [[] for _ in range(n)]
+    order_l = order.tolist()
+    parent_l = parent.tolist()
+    w_l = w.tolist()
+    for v in order_l[1:]:
+        children[parent_l[v]].append(v)
+    for v in reversed(order_l):
+        cur = 1 << w_l[v]
+        for c in children[v]:
+            opt = S[c]
+            if opt >> lo_i:
+                opt |= 1
+            steps[v].append((c, opt, cur))
+            cur = _sumset_bits(cur, opt, full)
+            if not cur:
+                return None
+        S[v] = cur
+    root = order_l[0]
+    if not S[root] >> lo_i:
+        return None
+    # the backtrack (once per tree that splits) on boolean arrays, as before
+    bool_of: dict[int, np.ndarray] = {}
+
+    def arr(x: int) -> np.ndarray:
+        got = bool_of.get(x)
+        if got is None:
+            got = bool_of[x] = _to_bool(x, size)
+        return got
+
+    ok = np.flatnonzero(arr(S[root])[lo_i:]) + lo_i
+    mid = 0.5 * (lo_i + hi_i)
+    labels = np.full(n, -1, dtype=np.int64)
+    k = 0
+    stack = [(root, int(ok[np.argmin(np.abs(ok - mid))]), 0)]
+    labels[root] = 0
+    k = 1
+    while stack:
+        v, t, lab = stack.pop()
+        labels[v] = lab
+        for c, opt, before in reversed(steps[v]):
+            # a value x of this child with t - x reachable before it
+            xs = np.flatnonzero(arr(opt)[: t + 1])
+            xs = xs[arr(before)[t - xs]]
+            if len(xs) == 0:
+                raise RuntimeError("tree DP backtrack failed")
+            close = np.flatnonzero(arr(S[c])[lo_i:]) + lo_i if xs[0] == 0 else ()
+            if len(close):
+                # the child closes its own grid: its total closest to the band's middle
+                stack.append((c, int(close[np.argmin(np.abs(close - mid))]), k))
+                k += 1
+                x = 0
+            else:
+                x = int(xs[np.argmin(np.abs(xs - min(t, hi_i) / 2))])
+                stack.append((c, x, lab))
+            t -= x
+    return labels
+
+
+def _tree_dp_arrays(w: np.ndarray, parent: np.ndarray, order: np.ndarray, lo_i: int, hi_i: int):
+    """:func:`tree_dp` on boolean arrays (weights below zero).
 
     ``order`` lists the nodes root first, each after its parent; ``parent[root] == -1``.
     Returns labels (0..k-1) or None when the tree has no such split.
@@ -390,18 +498,18 @@ def _random_tree(adj: sp.csr_array, rng: np.random.Generator):
             while not in_tree[u]:
                 in_tree[u] = True
                 u = nxt[u]
-        parent = np.array(nxt, dtype=np.int64)
-        parent[root] = -1
-        children = np.argsort(parent, kind="stable")[1:]  # atoms by parent (the root first, alone)
-        starts = np.searchsorted(parent[children], np.arange(n))
-        ends = np.searchsorted(parent[children], np.arange(n), side="right")
+        nxt[root] = -1
+        # breadth first from the root, each node's children in ascending order (on lists)
+        children: list[list[int]] = [[] for _ in range(n)]
+        for u, v in enumerate(nxt):
+            if v >= 0:
+                children[v].append(u)
         order = [root]
         i = 0
         while i < len(order):
-            v = order[i]
-            order.extend(children[starts[v]:ends[v]].tolist())
+            order.extend(children[order[i]])
             i += 1
-        return parent, np.asarray(order)
+        return np.array(nxt, dtype=np.int64), np.asarray(order)
     c = sp.triu(adj, k=1).tocoo()
     wts = rng.random(len(c.row)) + 1e-3
     g = sp.csr_array((wts, (c.row, c.col)), shape=adj.shape)
