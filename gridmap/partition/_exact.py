@@ -20,14 +20,22 @@ EXACT_MAX_ATOMS = 12  # 2**12 subsets; the search is a memoised DP over subsets
 LEAST_BAD_MAX_ATOMS = 10  # the minimising DP visits up to 3**n (mask, subset) pairs
 
 
-def _subset_data(h: np.ndarray, nbr: list[list[int]]):
+def _subset_data(h: np.ndarray, nbr: list[list[int]], keep=None):
+    """Households of every subset (bit mask) of the atoms, and whether it is connected.
+
+    ``keep(sums)``: a boolean array of the subsets whose connectivity is needed (the
+    others are reported not connected); None for all.
+    """
     n = len(h)
     size = 1 << n
     bits = (np.arange(size)[:, None] >> np.arange(n)[None, :]) & 1
     sums = bits @ h
     nbr_mask = [sum(1 << j for j in nbr[i]) for i in range(n)]
     connected = np.zeros(size, dtype=bool)
-    for mask in range(1, size):
+    wanted = range(1, size) if keep is None else np.flatnonzero(keep(sums)).tolist()
+    for mask in wanted:
+        if mask == 0:
+            continue
         start = mask & -mask
         seen = start
         frontier = start
@@ -61,7 +69,8 @@ def exact_partition(
     n = len(h)
     if n > EXACT_MAX_ATOMS:
         raise ValueError(f"exact search is limited to {EXACT_MAX_ATOMS} atoms, got {n}")
-    sums, connected = _subset_data(h, nbr)
+    # connectivity only of the subsets in band (the others are not valid either way)
+    sums, connected = _subset_data(h, nbr, keep=lambda sums: (sums >= lo - eps) & (sums <= hi + eps))
     valid = connected & (sums >= lo - eps) & (sums <= hi + eps)
     by_low = _by_lowest_atom(np.flatnonzero(valid), n)
 
