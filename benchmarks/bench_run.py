@@ -128,8 +128,9 @@ def _command(run_args: list[str], out: str) -> tuple[float, float]:
     """Wall seconds and peak MB of ``python -m gridmap.cli.main run`` (a fresh process)."""
     env = _env()
     start = time.perf_counter()
+    # in the checkout measured: `python -m` puts the current folder first on sys.path, before PYTHONPATH
     child = subprocess.Popen([sys.executable, "-m", "gridmap.cli.main", "run", *run_args, "--out", out, "-q"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
     err = child.stderr.read()
     _, status, usage = os.wait4(child.pid, 0)  # this child's own peak, not the largest child's so far
     wall = time.perf_counter() - start
@@ -173,7 +174,7 @@ def main(argv=None):
         os.environ["GRIDMAP_CACHE_DIR"] = str(Path(tmp) / "cache")
         if args.osm_cache == "warm" and "--osm" in run_args:
             subprocess.run([sys.executable, "-c", "import sys; from gridmap.inputs.osm import read_osm; read_osm(sys.argv[1])",
-                            run_args[run_args.index("--osm") + 1]], env=_env(), check=True)
+                            run_args[run_args.index("--osm") + 1]], env=_env(), check=True, cwd=ROOT)
         if args.synthetic:
             from gridmap.cli.options import default_jobs
 
