@@ -391,7 +391,8 @@ def _whole_grids(segments, xy, n, geoms, radii, budgets, pair_grid, pair_node, p
     u, v, forward, backward = segments
     if n_grids == 0 or len(u) == 0:
         return out
-    tree = shapely.STRtree(shapely.linestrings(np.stack([xy[u], xy[v]], axis=1)) if lines is None else lines)
+    lines = shapely.linestrings(np.stack([xy[u], xy[v]], axis=1)) if lines is None else lines
+    tree = shapely.STRtree(lines)
     # the (grid, node) pairs reached inside the frame, sorted by grid then node
     key = pair_grid.astype(np.int64) * n + pair_node
     time_at = pair_time
@@ -406,16 +407,33 @@ def _whole_grids(segments, xy, n, geoms, radii, budgets, pair_grid, pair_node, p
         at = np.minimum(np.searchsorted(key, k), len(key) - 1)
         return np.where(key[at] == k, time_at[at], np.nan)
 
+    mid = (xy[u] + xy[v]) / 2.0
+    boxes = shapely.bounds(geoms) + radii[:, None] * np.array([-1, -1, 1, 1])
     for start in range(0, n_grids, chunk):
         stop = min(start + chunk, n_grids)
-        g, s = tree.query(geoms[start:stop], predicate="dwithin", distance=radii[start:stop])
+        # The streets within a grid's radius, without measuring a distance per pair: the
+        # streets whose box meets the grid's box widened by the radius are the candidates
+        # (those of the tree's dwithin query), and only those not reached whole are measured
+        # (one such within the radius: not whole); a grid with none is touched when a street
+        # of it has its midpoint in the grid, else when one of them is within the radius.
+        g, s = tree.query(shapely.box(*boxes[start:stop].T))
         g = g.astype(np.int64) + start
         b = budgets[g]
         with np.errstate(invalid="ignore", divide="ignore"):
             whole = (((b - reached(g, u[s])) / forward[s]) >= 1.0) | (((b - reached(g, v[s])) / backward[s]) >= 1.0)
-        touched = np.bincount(g - start, minlength=stop - start)
-        missed = np.bincount(g[~whole] - start, minlength=stop - start)
-        out[start:stop] = (touched > 0) & (missed == 0)
+        part = ~whole
+        part[part] = shapely.dwithin(geoms[g[part]], lines[s[part]], radii[g[part]])
+        missed = np.bincount(g[part] - start, minlength=stop - start)
+        touched = missed > 0
+        ask = ~touched[g - start] & whole  # the whole streets near grids not yet touched
+        inner = np.zeros(len(g), dtype=bool)
+        inner[ask] = shapely.intersects_xy(geoms[g[ask]], mid[s[ask], 0], mid[s[ask], 1])
+        touched |= np.bincount(g[inner] - start, minlength=stop - start) > 0
+        ask &= ~touched[g - start]
+        near = np.zeros(len(g), dtype=bool)
+        near[ask] = shapely.dwithin(geoms[g[ask]], lines[s[ask]], radii[g[ask]])
+        touched |= np.bincount(g[near] - start, minlength=stop - start) > 0
+        out[start:stop] = touched & (missed == 0)
     return out
 
 
