@@ -122,6 +122,24 @@ def test_validation_ahead_on_a_worker_is_the_validation_here(li_inputs, tmp_path
     assert result.faults.checks == here.checks and result.faults.notes == here.notes
 
 
+def test_reach_changes_nothing_validation_reads_but_its_own_figures(li_plan):
+    """runner._VALIDATED lists what reach_plan rewrites of the layers validation reads; the staffed
+    plan's validation (made ahead on the pool) is used only when that list holds. If reach starts
+    changing anything else this fails: update the list, or the run validates every plan twice."""
+    from gridmap import runner
+    from gridmap.reach import reach_plan
+    from gridmap.staffing import staff_plan
+
+    staffed = staff_plan(li_plan)
+    reached = reach_plan(staffed)
+    assert runner._validates_the_same(staffed, reached)
+    written = {name: {c for c in reached.layers[name].columns
+                      if name in staffed.layers and c in staffed.layers[name].columns
+                      and not reached.layers[name][c].equals(staffed.layers[name][c])}
+               for name in runner._VALIDATED if name in reached.layers}
+    assert all(written[name] <= runner._VALIDATED[name] for name in written)
+
+
 def test_a_reach_that_changed_what_validation_reads_is_validated_again(li_plan):
     from concurrent.futures import ProcessPoolExecutor
 
