@@ -628,9 +628,9 @@ class Bisector:
 
         local = np.full(self.n, -1, dtype=np.int64)
         local[atoms] = np.arange(len(atoms))
-        cnt = self._nbr_ptr[atoms + 1] - self._nbr_ptr[atoms]
+        idx, cnt = self._nbr_index(atoms)
         rows = np.repeat(np.arange(len(atoms)), cnt)
-        cols = local[self._nbr_v[np.concatenate([np.arange(self._nbr_ptr[a], self._nbr_ptr[a + 1]) for a in atoms])]]
+        cols = local[self._nbr_v[idx]]
         keep = cols >= 0
         return sp.csr_array((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(len(atoms), len(atoms)))
 
@@ -666,7 +666,7 @@ class Bisector:
         undoing the parent's split.
         """
         t = self.t
-        nb = self._nbr_v[np.concatenate([np.arange(self._nbr_ptr[a], self._nbr_ptr[a + 1]) for a in atoms])]
+        nb = self._nbr_v[self._nbr_index(atoms)[0]]
         cand = np.unique(self.piece[nb])
         status = np.asarray(t.status)
         mode = np.asarray(t.mode)
@@ -821,11 +821,30 @@ class Bisector:
     def _local_nbr(self, atoms: np.ndarray) -> list[list[int]]:
         local = np.full(self.n, -1, dtype=np.int64)
         local[atoms] = np.arange(len(atoms))
+        if len(atoms) == 0:
+            return []
+        idx, cnt = self._nbr_index(atoms)
+        vs = local[self._nbr_v[idx]].tolist()
         nbr = []
-        for a in atoms:
-            vs = local[self._nbr_v[self._nbr_ptr[a] : self._nbr_ptr[a + 1]]]
-            nbr.append(sorted(int(x) for x in vs if x >= 0))
+        at = 0
+        for c in cnt.tolist():
+            nbr.append(sorted(x for x in vs[at : at + c] if x >= 0))
+            at += c
         return nbr
+
+    def _nbr_index(self, atoms: np.ndarray):
+        """Positions in ``_nbr_v`` of the neighbours of ``atoms``, atom after atom, and their counts."""
+        ptr = self._nbr_ptr
+        atoms = np.asarray(atoms, dtype=np.int64)
+        if len(atoms) == 0:
+            # as the concatenation of one arange per atom did
+            raise ValueError("need at least one array to concatenate")
+        starts = ptr[atoms]
+        cnt = ptr[atoms + 1] - starts
+        total = int(cnt.sum())
+        # arange(start, end) for each atom, concatenated: one arange shifted per run
+        idx = np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(cnt) - cnt), cnt)
+        return idx, cnt
 
     def _exact(self, atoms: np.ndarray, lo: float, hi: float, least_bad: bool = False):
         nbr = self._local_nbr(atoms)
