@@ -111,30 +111,18 @@ def build_atoms(units: gpd.GeoDataFrame, barriers: gpd.GeoDataFrame, *, sliver_m
     ``unit_id``, ``area_m2``. ``executor`` (a :class:`concurrent.futures.Executor`) cuts
     the units in parallel; the atoms are the same.
     """
-    return start_atoms(units, barriers, sliver_m2=sliver_m2, executor=executor)(progress)
-
-
-def start_atoms(units: gpd.GeoDataFrame, barriers: gpd.GeoDataFrame, *, sliver_m2: float = 200.0,
-                executor=None):
-    """:func:`build_atoms` in two halves: the units' cuts are handed to ``executor`` now, and the
-    function returned, ``atoms(progress=None)``, collects them into the atoms (with no executor
-    the cuts are made then). The caller works on meanwhile (``gridmap run``: the households)."""
     lines = barriers.geometry.values if barriers is not None and len(barriers) else np.array([], dtype=object)
     tree = shapely.STRtree(lines) if len(lines) else None
     tasks = [(unit, lines[tree.query(unit, predicate="intersects")] if tree is not None else lines, sliver_m2)
              for unit in units.geometry.values]
-    # (an executor's map hands every task out at once; a cluster's takes lists)
     results = map(_cut_task, tasks) if executor is None else executor.map(_cut_task, tasks)
-
-    def atoms(progress=None) -> gpd.GeoDataFrame:
-        frames = []
-        for n, (unit_id, faces) in enumerate(zip(units["unit_id"], results)):
-            frames.append(pd.DataFrame({"unit_id": unit_id, "geometry": faces}))
-            if progress:
-                progress(n + 1, len(units))
-        return _number(gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=units.crs))
-
-    return atoms
+    frames = []
+    for n, (unit_id, faces) in enumerate(zip(units["unit_id"], results)):
+        frames.append(pd.DataFrame({"unit_id": unit_id, "geometry": faces}))
+        if progress:
+            progress(n + 1, len(units))
+    atoms = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=units.crs)
+    return _number(atoms)
 
 
 def _cut_task(task):

@@ -27,7 +27,7 @@ import shapely
 
 from gridmap import households as hh
 from gridmap.accounting import households_accounting
-from gridmap.atoms import atoms_from_polygons, attach_households, split_oversize, start_atoms
+from gridmap.atoms import atoms_from_polygons, attach_households, build_atoms, split_oversize
 from gridmap.config import PlanConfig
 from gridmap.crs import metric_crs, require_crs
 from gridmap.dasymetric import Evidence
@@ -108,14 +108,6 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
     units = _prepare_units(inputs.units, area, crs, area_name)
     lap("units")
 
-    _check_lines_reach_area(inputs, area, crs)
-    barriers = _barrier_lines(inputs, crs, config, area)
-    # The units' cuts into atoms (which need only the units and the barrier lines) go to the
-    # executor's workers first; this process estimates the households meanwhile.
-    cutting = None
-    if inputs.blocks is None and executor is not None:
-        cutting = start_atoms(units, barriers, sliver_m2=config.sliver_m2, executor=executor)
-
     report("households", 0, 1)
     projected = {}  # input layers already in the metric CRS (census blocks: households, then atoms)
     households, household_method, unit_methods = _prepare_households(inputs, area, crs, config, units, projected)
@@ -124,11 +116,13 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
     _check_serials(units, households, config)
     lap("households")
 
+    _check_lines_reach_area(inputs, area, crs)
+    barriers = _barrier_lines(inputs, crs, config, area)
     if inputs.blocks is not None:
         atoms = atoms_from_polygons(projected.get("blocks", inputs.blocks), units).assign(split_from=-1)
     else:
-        cutting = cutting or start_atoms(units, barriers, sliver_m2=config.sliver_m2)
-        atoms = cutting(progress=lambda d, t: report("atoms", d, t))
+        atoms = build_atoms(units, barriers, sliver_m2=config.sliver_m2,
+                            progress=lambda d, t: report("atoms", d, t), executor=executor)
     lap("atoms")
 
     per_atom, atom_of_point = _attach(atoms, households)
