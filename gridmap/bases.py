@@ -15,7 +15,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy import sparse
 
 from gridmap.config import ReachConfig
 from gridmap.errors import InputError
@@ -278,142 +277,47 @@ def _batch(searches: list, chains: Contraction, reverse) -> tuple:
 
 
 def _grid_bases(batch) -> list:
-    """The base node and mean minutes of each grid of a batch (:func:`_batch`; a pure, picklable task).
-
-    Each grid searches its own subgraph: the batch's graph (and its transpose, for the
-    searches from the households backwards) induced on the grid's neighbourhood,
-    candidates and households, the same csr matrices as cut from the whole graph. The
-    grids' subgraphs are cut all at once, as the blocks of one block-diagonal matrix
-    (:func:`_blocks`), and the searches that need nothing but the grid (from its
-    household nodes, its candidates, or its screen's pools) run for many grids in one
-    csgraph call on a run of blocks (:func:`_block_searches`): the blocks share no edge,
-    so every row is what the grid's own search gives, to the last bit. Then
-    :func:`_grid_base` per grid."""
+    """The base node and mean minutes of each grid of a batch (:func:`_batch`; a pure, picklable task):
+    each grid's subgraph on its neighbourhood, candidates and households (and the transposed one
+    for the searches from the households backwards; a grid searched exactly, with few household
+    nodes, needs only that one) cut from the batch's: induced subgraphs of an induced subgraph,
+    the same csr matrices as cut from the whole graph (``sub.T.tocsr()`` for the transposed);
+    then :func:`_grid_base`."""
     sub_r, sub_rt, grids = batch
-    locals_, prep = [], []
+    out = []
     for near, cand, cand_r, nodes_r, walk, w, hh_xy, limit_s, objective, k in grids:
         local = np.unique(np.concatenate([near, cand_r, nodes_r]))
-        locals_.append(local)
-        cand_l, nodes_l = np.searchsorted(local, cand_r), np.searchsorted(local, nodes_r)
-        sources, which = np.unique(nodes_l, return_inverse=True)
         screened = len(cand) > k
-        limit = limit_s if objective == "max_reached" else np.inf
-        if screened and len(sources) <= _EXACT_SOURCES:
-            kind, first = "exact", (sources, limit, cand_l)  # from the households backwards, to the candidates
-        elif screened:
-            pools = _pools(nodes_l, hh_xy, w)
-            kind, first = "screen", (pools[0], np.inf, cand_l)  # from the pools backwards, to the candidates
-        else:
-            kind, first = "all", (cand_l, limit, nodes_l)  # from every candidate forwards, to the households
-        prep.append((kind, first, cand, cand_l, nodes_l, which.ravel(), walk, w, hh_xy, limit_s, objective, k,
-                     pools if kind == "screen" else None))
-    forward, offsets = _blocks(sub_r, locals_)
-    backward, _ = _blocks(sub_rt, locals_)
-    # the first search of every grid, many grids a call
-    back = [g for g, p in enumerate(prep) if p[0] != "all"]
-    ahead = [g for g, p in enumerate(prep) if p[0] == "all"]
-    first = [None] * len(prep)
-    for rows, graph in ((back, backward), (ahead, forward)):
-        found = _block_searches(graph, offsets, [(g, *prep[g][1]) for g in rows])
-        for g, d in zip(rows, found):
-            first[g] = d
-    out = []
-    for g, (kind, _, cand, cand_l, nodes_l, which, walk, w, hh_xy, limit_s, objective, k, pools) in enumerate(prep):
-        sub = _block(forward, offsets[g], offsets[g + 1]) if kind == "screen" else None
-        out.append(_grid_base(kind, first[g], sub, cand, cand_l, nodes_l, which, walk, w, hh_xy, limit_s,
-                              objective, k, pools))
+        exact = screened and len(np.unique(nodes_r)) <= _EXACT_SOURCES
+        sub = None if exact else induced_subgraph(sub_r, local)
+        sub_t = induced_subgraph(sub_rt, local) if screened else None
+        out.append(_grid_base((sub, sub_t, cand, np.searchsorted(local, cand_r), np.searchsorted(local, nodes_r),
+                               walk, w, hh_xy, limit_s, objective, k)))
     return out
 
 
-#: Nodes (summed over the grids' subgraphs) of one csgraph call of :func:`_block_searches`: each
-#: source's search initialises that many nodes, so a call of a few grids costs about what they
-#: would alone, without a call (and a subgraph cut) per grid.
-_BLOCK_NODES = 1200
+def _grid_base(task) -> tuple[int, float]:
+    """The base node of one grid and its household-weighted mean minutes (a pure, picklable task).
 
-
-def _blocks(graph, locals_: list) -> tuple:
-    """The subgraphs of ``graph`` induced on each of ``locals_`` (sorted, unique node ids) as the
-    diagonal blocks of one csr matrix, and the blocks' offsets: block i, rows and columns
-    ``offsets[i]:offsets[i + 1]``, is :func:`~gridmap.roads.induced_subgraph` ``(graph, locals_[i])``,
-    entry for entry (one pass of numpy over all of them)."""
-    sizes = np.array([len(x) for x in locals_], dtype=np.int64)
-    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offsets[1:])
-    total = int(offsets[-1])
-    if total == 0:
-        return sparse.csr_matrix((0, 0)), offsets
-    nodes = np.concatenate(locals_).astype(np.int64)
-    block = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
-    size = graph.shape[0]
-    keys = block * size + nodes  # ascending: blocks in order, each block's nodes sorted
-    lo, hi = graph.indptr[nodes], graph.indptr[nodes + 1]
-    count = (hi - lo).astype(np.int64)
-    entries = int(count.sum())
-    at = np.repeat(hi - np.cumsum(count), count) + np.arange(entries)
-    key = np.repeat(block, count) * size + graph.indices[at]
-    col = np.minimum(np.searchsorted(keys, key), total - 1)
-    keep = keys[col] == key
-    indptr = np.zeros(total + 1, dtype=np.int64)
-    np.cumsum(np.bincount(np.repeat(np.arange(total), count)[keep], minlength=total), out=indptr[1:])
-    return sparse.csr_matrix((graph.data[at][keep], col[keep], indptr), shape=(total, total)), offsets
-
-
-def _block(blocks, start: int, stop: int):
-    """Rows and columns ``start:stop`` of a block-diagonal csr matrix (whole blocks): a csr matrix."""
-    p0, p1 = blocks.indptr[start], blocks.indptr[stop]
-    return sparse.csr_matrix((blocks.data[p0:p1], blocks.indices[p0:p1] - start, blocks.indptr[start:stop + 1] - p0),
-                             shape=(stop - start, stop - start))
-
-
-def _block_searches(blocks, offsets, requests: list) -> list:
-    """``dijkstra(block g, sources, limit=limit)[:, targets]`` for each request ``(g, sources, limit,
-    targets)`` (ids within block g), in order; consecutive requests of one limit share a csgraph call on the
-    run of blocks between them (at most about :data:`_BLOCK_NODES` nodes), whose rows are each
-    the search of its own block (the blocks share no edge)."""
-    out = []
-    i = 0
-    while i < len(requests):
-        g0, _, limit, _ = requests[i]
-        j = i + 1
-        while (j < len(requests) and requests[j][2] == limit
-               and offsets[requests[j][0] + 1] - offsets[g0] <= _BLOCK_NODES):
-            j += 1
-        start, stop = int(offsets[g0]), int(offsets[requests[j - 1][0] + 1])
-        run = requests[i:j]
-        sources = np.concatenate([np.asarray(s, dtype=np.int64) + (offsets[g] - start) for g, s, _, _ in run])
-        dist = dijkstra(_block(blocks, start, stop), sources, limit=limit, chunk=max(len(sources), 1))
-        at = 0
-        for g, s, _, targets in run:
-            out.append(dist[at:at + len(s)][:, np.asarray(targets, dtype=np.int64) + (offsets[g] - start)])
-            at += len(s)
-        i = j
-    return out
-
-
-def _grid_base(kind, first, sub, cand, cand_l, nodes_l, which, walk, w, hh_xy, limit_s, objective, k,
-               pools) -> tuple[int, float]:
-    """The base node of one grid and its household-weighted mean minutes.
-
-    ``kind``: ``"exact"`` (few household nodes; ``first``: the reverse search from them),
-    ``"screen"`` (``first``: the reverse search from the screen's pools, ``pools``:
-    :func:`_pools`; ``sub``: the grid's subgraph for the forward searches) or ``"all"`` (no
-    more candidates than ``k``; ``first``: the forward search from every candidate). The
-    candidates as network ids and subgraph ids, the households' subgraph nodes (and
-    ``which``: each one's position among the distinct ones), walking seconds, weights and
-    coordinates, the response time (s), the objective and ``candidates``.
+    ``task``: the grid's neighbourhood subgraph, its candidate nodes (network ids and
+    subgraph ids), its households' subgraph nodes, walking seconds, weights and
+    coordinates, its response time (s), the objective and ``candidates``.
     """
+    sub, sub_t, cand, cand_l, nodes_l, walk, w, hh_xy, limit_s, objective, k = task
     limit = limit_s if objective == "max_reached" else np.inf
-    if kind == "exact":
+    # subgraph id -> network id, for the candidates
+    network_id = np.empty((sub if sub is not None else sub_t).shape[0], dtype=np.int64)
+    network_id[cand_l] = cand
+    sources, which = np.unique(nodes_l, return_inverse=True)
+    if len(cand) > k and len(sources) <= _EXACT_SOURCES:
         # Few household nodes: one reverse search from them gives every candidate's exact
         # times (candidates × households), so the whole grid is evaluated, not a shortlist:
         # the optimum over all candidates, in one csgraph call instead of three.
-        times = first[which].T + walk  # first: households' nodes × candidates
+        back = dijkstra(sub_t, sources, limit=limit)[:, cand_l]
+        times = back[which.ravel()].T + walk
         best = _best(times, w, objective, limit_s)
-    elif kind == "screen":
-        # subgraph id -> network id, for the candidates
-        network_id = np.empty(sub.shape[0], dtype=np.int64)
-        network_id[cand_l] = cand
-        keep, horizon = _shortlist(first, pools, cand_l, k, objective, limit_s)
+    elif len(cand) > k:
+        keep, horizon = _shortlist(sub_t, cand_l, nodes_l, hh_xy, w, k, objective, limit_s)
         rest_l = np.delete(cand_l, keep)
         cand, cand_l = cand[keep], cand_l[keep]
         # The screen says how far the households are from the shortlist: searching to
@@ -433,7 +337,7 @@ def _grid_base(kind, first, sub, cand, cand_l, nodes_l, which, walk, w, hh_xy, l
             times = np.vstack([times, _search(sub, near_l, nodes_l, bound, limit)[:, nodes_l] + walk])
             best = _best(times, w, objective, limit_s)
     else:
-        times = first + walk  # first: candidates × households
+        times = dijkstra(sub, cand_l, limit=limit)[:, nodes_l] + walk
         best = _best(times, w, objective, limit_s)
     finite = np.isfinite(times[best])
     mean = float((times[best][finite] * w[finite]).sum() / w[finite].sum() / 60.0) if finite.any() else np.nan
@@ -457,11 +361,14 @@ def _search(sub, sources, nodes_l, bound: float, limit: float) -> np.ndarray:
     return full
 
 
-def _pools(nodes_l, hh_xy, w) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The coarse screen's sources (:func:`_shortlist`): the grid's households pooled into at
-    most 8 × 8 cells, each cell's weight at the node of its household nearest the cell's
-    weighted centre. Returns the distinct source nodes, each pool's source (position among
-    them) and the pools' weights."""
+def _shortlist(sub_t, cand_l, nodes_l, hh_xy, w, k, objective, limit_s) -> tuple[np.ndarray, float]:
+    """Indices of the ``k`` candidates best by a coarse network screen, and how far (s) the
+    households' pools are from them at most (inf when none is reached).
+
+    The grid's households are pooled into at most 8 × 8 cells (each cell's weight at the
+    node of its household nearest the cell's weighted centre); one reverse multi-source
+    Dijkstra from the pools gives every candidate's approximate objective.
+    """
     span = max(np.ptp(hh_xy[:, 0]), np.ptp(hh_xy[:, 1]), 1.0)
     key = _cell_key(hh_xy, span / 8.0 + 1e-9)
     _, pool = np.unique(key, return_inverse=True)
@@ -474,18 +381,7 @@ def _pools(nodes_l, hh_xy, w) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rep = by_pool[np.r_[True, pool[by_pool][1:] != pool[by_pool][:-1]]]
     # pools whose representatives share a road node are searched once
     sources, which = np.unique(nodes_l[rep], return_inverse=True)
-    return sources, which.ravel(), pw
-
-
-def _shortlist(dist, pools, cand_l, k, objective, limit_s) -> tuple[np.ndarray, float]:
-    """Indices of the ``k`` candidates best by a coarse network screen, and how far (s) the
-    households' pools are from them at most (inf when none is reached).
-
-    ``dist``: the reverse multi-source Dijkstra (unbounded) from the pools' sources
-    (:func:`_pools`) to the candidates, which gives every candidate's approximate objective.
-    """
-    _, which, pw = pools
-    back = dist[which]  # pools × candidates, seconds
+    back = dijkstra(sub_t, sources)[:, cand_l][which.ravel()]  # pools × candidates, seconds
     finite = np.isfinite(back)
     cost = pw @ np.where(finite, back, 0.0)
     lost = pw @ ~finite
