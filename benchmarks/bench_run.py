@@ -17,7 +17,8 @@ that imports count as they do for a user:
 
 gridmap's modules are compiled to bytecode first, as ``pip install`` leaves them (an editable
 checkout under ``PYTHONDONTWRITEBYTECODE=1`` would compile them from source in every process).
-Prints the median of the repeats for every step and the command (peak MB: the command's own ``ru_maxrss``). ``--osm-cache``: ``off``
+Prints the median of the repeats for every step and the command (peak MB: the command's own ``ru_maxrss``),
+between two readings of the machine's speed (:func:`machine_speed`: a shared machine's drifts by a third). ``--osm-cache``: ``off``
 (default: every run parses the extract, as before the cache), ``warm`` (a cache folder of
 its own, filled by one unmeasured read first: a re-run of the same extract). ``--synthetic N``
 instead times ``make_plan`` + staffing + reach + outputs on a synthetic tessellation of N
@@ -145,6 +146,20 @@ def _medians(rows: list[dict]) -> dict:
     return {k: statistics.median([r[k] for r in rows if k in r]) for k in keys}
 
 
+def machine_speed(repeats: int = 5) -> float:
+    """CPU seconds of a fixed pure-Python loop (median of ``repeats``): this machine's speed when the
+    figures were taken. A shared virtual machine's speed drifts (the same loop took 0.25-0.35 s within
+    a minute on the 2-core machine of these figures), so figures from different times compare only
+    relative to it."""
+    times = []
+    for _ in range(repeats):
+        start, total = time.process_time(), 0
+        for i in range(3_000_000):
+            total += i * i % 7
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "--child-steps":
@@ -169,6 +184,14 @@ def main(argv=None):
     # gridmap's modules as a pip install leaves them: compiled to bytecode once (an editable checkout run with
     # PYTHONDONTWRITEBYTECODE=1 would compile 60 modules from source in every process, ~0.15 s).
     compileall.compile_dir(str(ROOT / "gridmap"), quiet=1)
+    print(f"machine speed reference before (a fixed Python loop, CPU s, median of 5): {machine_speed():.3f}")
+    try:
+        _main(args, run_args)
+    finally:
+        print(f"machine speed reference after: {machine_speed():.3f}")
+
+
+def _main(args, run_args):
     with tempfile.TemporaryDirectory(prefix="bench_run_") as tmp:
         os.environ["GRIDMAP_CACHE"] = "on" if args.osm_cache == "warm" else "off"
         os.environ["GRIDMAP_CACHE_DIR"] = str(Path(tmp) / "cache")
