@@ -1191,11 +1191,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "计算所用的米制坐标系（如 EPSG:4547）。  [默认：自动，UTM 或 CGCS2000 高斯-克吕格]",
         "Metric CRS to compute in (e.g. EPSG:4547).  [default: auto, UTM or CGCS2000 GK]"),
     "help.option.jobs": (
-        "并行切分和划分单元的进程数；gridmap run 还用它们搜索网格驻点、绘制服务范围、校验、绘制地图和写出 grids.xlsx"
-        "（计划和文件与进程数无关）。",
-        "Processes that cut and partition the units in parallel; gridmap run also searches the bases, draws the "
-        "service areas, validates, draws the map and writes grids.xlsx on them (the plan and files are the same "
-        "for any number)."),
+        "并行切分和划分单元的进程数；gridmap run 还用它们为网格配色并定标注位置、搜索网格驻点、绘制服务范围、校验、"
+        "绘制地图和写出 grids.xlsx（计划和文件与进程数无关）。",
+        "Processes that cut and partition the units in parallel; gridmap run also colours the grids and places "
+        "their labels, searches the bases, draws the service areas, validates, draws the map and writes grids.xlsx "
+        "on them (the plan and files are the same for any number)."),
     "help.option.verbose": ("输出更多信息：各步骤用时（-vv：调试日志）。", "Say more: step timings (-vv: debug log)."),
     "help.partition.short": ("把区域划分为户数范围内、嵌套在单元中的网格。", "Partition an area into grids nested in its units."),
     "help.partition": (
