@@ -367,10 +367,16 @@ def tree_dp(w: np.ndarray, parent: np.ndarray, order: np.ndarray, lo_i: int, hi_
             got = bool_of[x] = _to_bool(x, size)
         return got
 
-    ok = np.flatnonzero(arr(S[root])[lo_i:]) + lo_i
+    return _backtrack(n, root, S, steps, arr, lo_i, hi_i)
+
+
+def _backtrack(n: int, root: int, S: list, steps: list, as_bool, lo_i: int, hi_i: int) -> np.ndarray:
+    """The labels of a split the forward pass of :func:`tree_dp` found (its sets ``S`` and
+    ``steps``, whatever holds them: ``as_bool`` turns one into a boolean array): from the root,
+    each child either closes its own grid or adds a part of the total left to its parent's."""
+    ok = np.flatnonzero(as_bool(S[root])[lo_i:]) + lo_i
     mid = 0.5 * (lo_i + hi_i)
     labels = np.full(n, -1, dtype=np.int64)
-    k = 0
     stack = [(root, int(ok[np.argmin(np.abs(ok - mid))]), 0)]
     labels[root] = 0
     k = 1
@@ -379,11 +385,11 @@ def tree_dp(w: np.ndarray, parent: np.ndarray, order: np.ndarray, lo_i: int, hi_
         labels[v] = lab
         for c, opt, before in reversed(steps[v]):
             # a value x of this child with t - x reachable before it
-            xs = np.flatnonzero(arr(opt)[: t + 1])
-            xs = xs[arr(before)[t - xs]]
+            xs = np.flatnonzero(as_bool(opt)[: t + 1])
+            xs = xs[as_bool(before)[t - xs]]
             if len(xs) == 0:
                 raise RuntimeError("tree DP backtrack failed")
-            close = np.flatnonzero(arr(S[c])[lo_i:]) + lo_i if xs[0] == 0 else ()
+            close = np.flatnonzero(as_bool(S[c])[lo_i:]) + lo_i if xs[0] == 0 else ()
             if len(close):
                 # the child closes its own grid: its total closest to the band's middle
                 stack.append((c, int(close[np.argmin(np.abs(close - mid))]), k))
@@ -429,32 +435,7 @@ def _tree_dp_arrays(w: np.ndarray, parent: np.ndarray, order: np.ndarray, lo_i: 
     ok = np.flatnonzero(S[root][lo_i:]) + lo_i
     if len(ok) == 0:
         return None
-    mid = 0.5 * (lo_i + hi_i)
-    labels = np.full(n, -1, dtype=np.int64)
-    k = 0
-    stack = [(root, int(ok[np.argmin(np.abs(ok - mid))]), 0)]
-    labels[root] = 0
-    k = 1
-    while stack:
-        v, t, lab = stack.pop()
-        labels[v] = lab
-        for c, opt, before in reversed(steps[v]):
-            # a value x of this child with t - x reachable before it
-            xs = np.flatnonzero(opt[: t + 1])
-            xs = xs[before[t - xs]]
-            if len(xs) == 0:
-                raise RuntimeError("tree DP backtrack failed")
-            close = np.flatnonzero(S[c][lo_i:]) + lo_i if xs[0] == 0 else ()
-            if len(close):
-                # the child closes its own grid: its total closest to the band's middle
-                stack.append((c, int(close[np.argmin(np.abs(close - mid))]), k))
-                k += 1
-                x = 0
-            else:
-                x = int(xs[np.argmin(np.abs(xs - min(t, hi_i) / 2))])
-                stack.append((c, x, lab))
-            t -= x
-    return labels
+    return _backtrack(n, root, S, steps, lambda a: a, lo_i, hi_i)
 
 
 def _random_tree(adj: sp.csr_array, rng: np.random.Generator):

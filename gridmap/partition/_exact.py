@@ -262,17 +262,9 @@ def search_partition(
                         raise _Budget
                     found = fitting_components(rest)
                     if found is not None:
-                        comps, totals = found
-                        ok = True
-                        parts = [grid]
-                        for c, ct in zip(comps, totals):
-                            sub = solve(c, ct)
-                            if sub is None:
-                                ok = False
-                                break
-                            parts.extend(sub)
-                        if ok:
-                            result = tuple(parts)
+                        parts = solve_all(*found)
+                        if parts is not None:
+                            result = (grid, *parts)
                             break
             if ext:
                 ext_bits = 0
@@ -294,6 +286,17 @@ def search_partition(
         memo[mask] = result
         return result
 
+    def solve_all(comps, totals):
+        """The grids of every component in turn (each solved as above), or None at the first
+        component with no split."""
+        parts = []
+        for c, ct in zip(comps, totals):
+            sub = solve(c, ct)
+            if sub is None:
+                return None
+            parts.extend(sub)
+        return parts
+
     full = (1 << n) - 1
     try:
         count += full.bit_count()
@@ -302,17 +305,10 @@ def search_partition(
         found = fitting_components(full)
         if found is None:
             return None, True
-        comps, totals = found
         count += full.bit_count()
         if count > budget:
             raise _Budget
-        parts = []
-        for c, ct in zip(comps, totals):
-            sub = solve(c, ct)
-            if sub is None:
-                parts = None
-                break
-            parts.extend(sub)
+        parts = solve_all(*found)
     except _Budget:
         return None, False
     if parts is None:
