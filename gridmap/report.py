@@ -172,8 +172,9 @@ class Report:
     def to_pdf(self, path, *, chromium: str | None = None, timeout_s: float = 120.0) -> Path:
         """The report printed to an A4 PDF by headless Chromium (its print-to-PDF), written atomically.
 
-        ``chromium``: the browser's executable (default: ``GRIDMAP_CHROMIUM``, else
-        chromium or google-chrome on the PATH). No network is used: the page is one
+        ``chromium``: the browser's executable (default: ``GRIDMAP_CHROMIUM``, else the first of
+        chromium-headless-shell, chrome-headless-shell, chromium, chromium-browser, google-chrome
+        on the PATH; see :func:`gridmap._chromium.find_chromium`). No network is used: the page is one
         file with everything inside it.
         """
         return self.start_pdf(path, chromium=chromium, timeout_s=timeout_s).wait()
