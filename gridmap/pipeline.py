@@ -342,6 +342,10 @@ def _check_serials(units, households, config):
     lo, hi = config.band
     if len(households) == 0:
         return
+    # No unit holds more than all households: when those fit the codes, every unit does
+    # (the test below places each household in its unit, which costs a point-in-polygon each).
+    if int(np.ceil(np.nansum(households["households"].to_numpy(float)) / hi - 1e-9)) <= MAX_REGULAR:
+        return
     tree = shapely.STRtree(units.geometry.values)
     point, unit = tree.query(households.geometry.values, predicate="intersects")
     first = np.unique(point, return_index=True)[1]

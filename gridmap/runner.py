@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gridmap._gc import fewer_collections
 from gridmap.errors import InputError
 
 #: The files one run writes into its output folder (and ``report.pdf`` when asked for).
@@ -222,8 +223,9 @@ def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=N
         # one pool for the per-unit steps and the bases' searches (workers start once)
         executor = pool = ProcessPoolExecutor(max_workers=options["jobs"])
     try:
-        return _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf, scan,
-                    map_pool=pool)
+        with fewer_collections():
+            return _run(out, options, config_path, mode, lang, basemap, lap, progress, executor, pdf, scan,
+                        map_pool=pool)
     finally:
         if scan is not None:
             scan.close()

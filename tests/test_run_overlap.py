@@ -211,3 +211,28 @@ def test_a_dead_workbook_worker_falls_back_to_writing_here(tmp_path):
         runner._written_by(dying, tables.write_xlsx, sheets, tmp_path / "w.xlsx")
     assert (tmp_path / "w.xlsx").stat().st_size > 0
     assert runner._submit(None, _dies) is None
+
+
+def _thresholds():
+    import gc
+
+    return gc.get_threshold()
+
+
+def test_the_run_collects_garbage_less_often_on_its_workers_too_and_restores_the_callers(li_inputs, tmp_path):
+    import gc
+    from concurrent.futures import ProcessPoolExecutor
+
+    from gridmap._gc import THRESHOLDS, fewer_collections
+    from gridmap.runner import run_county
+
+    before = gc.get_threshold()
+    assert before != THRESHOLDS
+    with fewer_collections():
+        assert gc.get_threshold() == THRESHOLDS
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            assert pool.submit(_thresholds).result() == THRESHOLDS  # a worker forked inside
+    assert gc.get_threshold() == before
+    with pytest.raises(InputError, match="band"):
+        run_county(tmp_path / "out", inputs=li_inputs, jobs=2, **{**RULES, "band": (1.0, 1.0)})
+    assert gc.get_threshold() == before  # a failed run too
