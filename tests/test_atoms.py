@@ -163,7 +163,25 @@ def test_union_by_group_is_the_groupby_union():
     expected = pd.Series(cells).groupby(keys).agg(lambda g: shapely.union_all(g.to_numpy()))
     got = union_by_group(cells, keys)
     assert len(got) == len(expected) == 3
-    assert all(a.equals_exact(b, 0) for a, b in zip(got, expected.to_numpy()))
+    assert all(a.equals(b) for a, b in zip(got, expected.to_numpy()))
+
+
+def test_union_by_group_of_members_that_are_no_coverage_is_the_union():
+    """Coverage union is only for members whose shared edges have the same vertices: a box next to
+    two half-height boxes (the tall one's edge lacks their corner) and overlapping boxes are
+    merged by the general union, the same polygons as a groupby's."""
+    from gridmap.grids import union_by_group
+
+    t_junction = [shapely.box(0, 0, 1, 2), shapely.box(1, 0, 2, 1), shapely.box(1, 1, 2, 2)]
+    overlapping = [shapely.box(10, 0, 12, 1), shapely.box(11, 0, 13, 1)]
+    matching = [shapely.box(20, 0, 21, 1), shapely.box(21, 0, 22, 1)]
+    assert not shapely.coverage_is_valid(np.array(t_junction, dtype=object))
+    cells = np.array(t_junction + overlapping + matching, dtype=object)
+    keys = np.array(["a"] * 3 + ["b"] * 2 + ["c"] * 2)
+    got = union_by_group(cells, keys)
+    assert [g.equals(shapely.box(*box)) for g, box in zip(got, [(0, 0, 2, 2), (10, 0, 13, 1), (20, 0, 22, 1)])] \
+        == [True, True, True]
+    assert all(shapely.is_valid(got)) and list(shapely.get_num_geometries(got)) == [1, 1, 1]
 
 
 def _geometric_edges(faces, min_length=0.5):
