@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import platform
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import NamedTuple
@@ -125,16 +126,23 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
                             progress=lambda d, t: report("atoms", d, t), executor=executor)
     lap("atoms")
 
-    per_atom, atom_of_point = _attach(atoms, households)
-    if inputs.blocks is None:  # census blocks are given units of count: never split them
-        atoms = split_oversize(atoms, households, atom_of_point, config.band[1])
-        if atoms["split_from"].max() >= 0:
-            per_atom, atom_of_point = _attach(atoms, households)
+    # The atoms' shared edges and the barrier along each are measured by a thread while this
+    # one places the households in the atoms: both are mostly GEOS calls, which run without
+    # Python's lock, on the core the executor's workers leave idle now. Atoms split for their
+    # households are measured afresh, while their households are placed again.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridmap-edges") as side:
+        measuring = side.submit(_edges, atoms.geometry.values, barriers, config.cut_weights)
+        per_atom, atom_of_point = _attach(atoms, households)
+        if inputs.blocks is None:  # census blocks are given units of count: never split them
+            atoms = split_oversize(atoms, households, atom_of_point, config.band[1])
+            if atoms["split_from"].max() >= 0:
+                measuring.cancel()  # (else measured for nothing: its result is not used)
+                measuring = side.submit(_edges, atoms.geometry.values, barriers, config.cut_weights)
+                per_atom, atom_of_point = _attach(atoms, households)
+        i, j, length, lines, classes = measuring.result()
     atoms["households"] = per_atom
 
-    i, j, length, lines = shared_edges(atoms.geometry.values)
     same_unit = atoms["unit_id"].to_numpy()[i] == atoms["unit_id"].to_numpy()[j]
-    classes = edge_classes(lines, barriers, weights=config.cut_weights)
     cut = np.array([config.cut_weights.get(c, 1.0) for c in classes], dtype=float)
     n = len(atoms)
     adjacency = symmetric_csr(n, i[same_unit], j[same_unit], length[same_unit])
@@ -203,6 +211,13 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
             | {"python": platform.python_version()},
             "summary": summary}
     return PlanWithNetwork(Plan(layers=layers, meta=meta), network)
+
+
+def _edges(geoms, barriers, cut_weights) -> tuple:
+    """The pairs of atoms sharing an edge (:func:`gridmap.graph.shared_edges`: i, j, length,
+    lines) and the barrier class along each (:func:`gridmap.graph.edge_classes`)."""
+    i, j, length, lines = shared_edges(geoms)
+    return i, j, length, lines, edge_classes(lines, barriers, weights=cut_weights)
 
 
 def _attach(atoms, households):
