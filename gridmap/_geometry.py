@@ -1,6 +1,8 @@
 """Private geometry plumbing shared by readers, the pipeline, validation and reach.
 
 :func:`present` says which geometries are there (neither None nor empty).
+:func:`merged` is the one union of polygons that may tile each other (grids of atoms,
+townships of grids).
 :func:`polygonal` is the one "polygonal part" helper: it works on an array of
 geometries (or one), passes Polygons and MultiPolygons through untouched in one
 vectorised test, and only for the rare others (collections left by ``intersection`` or
@@ -46,3 +48,18 @@ def present(geoms) -> np.ndarray:
     """
     values = np.asarray(getattr(geoms, "values", geoms), dtype=object)
     return ~shapely.is_missing(values) & ~shapely.is_empty(values)
+
+
+def merged(geoms: np.ndarray):
+    """The union of the polygons ``geoms``. When they are a valid coverage (no overlaps, shared
+    edges with the same vertices: a unit's atoms cut from its noded lines, most census blocks,
+    a plan's grids), GEOS' coverage union, which only drops the shared edges: the same polygon
+    (``equals``), its vertices possibly in another order (100,000 synthetic blocks in 9,113
+    grids: 3.1 -> 1.9 CPU s, the check included; a township of grids 0.56 -> 0.2); else, or
+    should it fail, the general union."""
+    if len(geoms) > 1 and bool(shapely.coverage_is_valid(geoms)):
+        try:
+            return shapely.coverage_union_all(geoms)
+        except shapely.errors.GEOSException:
+            pass
+    return shapely.union_all(geoms)

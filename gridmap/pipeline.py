@@ -357,9 +357,13 @@ def _check_serials(units, households, config):
     lo, hi = config.band
     if len(households) == 0:
         return
+
+    def grids_needed(total):
+        return int(np.ceil(total / hi - 1e-9))
+
     # No unit holds more than all households: when those fit the codes, every unit does
     # (the test below places each household in its unit, which costs a point-in-polygon each).
-    if int(np.ceil(np.nansum(households["households"].to_numpy(float)) / hi - 1e-9)) <= MAX_REGULAR:
+    if grids_needed(np.nansum(households["households"].to_numpy(float))) <= MAX_REGULAR:
         return
     tree = shapely.STRtree(units.geometry.values)
     point, unit = tree.query(households.geometry.values, predicate="intersects")
@@ -367,7 +371,7 @@ def _check_serials(units, households, config):
     per_unit = np.bincount(unit[first], weights=households["households"].to_numpy(float)[point[first]],
                            minlength=len(units))
     for i, row in enumerate(units.itertuples()):
-        need = int(np.ceil(per_unit[i] / hi - 1e-9))
+        need = grids_needed(per_unit[i])
         # a unit rural by rule is one grid (or its settlements); any other may be split by the band
         if need > MAX_REGULAR and str(config.urban.by_rule(row.unit_id, row.name) or "") != "rural":
             raise InputError(f"band: unit {row.unit_id} ({row.name}) holds {per_unit[i]:,.0f} households, which at "
