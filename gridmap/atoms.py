@@ -21,6 +21,7 @@ import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import connected_components
 
+from gridmap._geometry import points_in, polygon_of
 from gridmap.errors import InputError
 from gridmap.graph import MIN_SHARED_M, shared_edges
 
@@ -179,13 +180,7 @@ def attach_households(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame) -> 
     A point on an edge between atoms goes to the atom with the lowest id. Returns
     ``(per_atom, atom_of_point)``; points in no atom get -1 (the caller decides).
     """
-    tree = shapely.STRtree(atoms.geometry.values)
-    point_idx, atom_idx = tree.query(households.geometry.values, predicate="intersects")
-    order = np.lexsort((atom_idx, point_idx))
-    point_idx, atom_idx = point_idx[order], atom_idx[order]
-    first = np.r_[True, point_idx[1:] != point_idx[:-1]] if len(point_idx) else np.array([], bool)
-    atom_of_point = np.full(len(households), -1)
-    atom_of_point[point_idx[first]] = atom_idx[first]
+    atom_of_point = polygon_of(atoms.geometry.values, households.geometry.values)
     counts = households["households"].to_numpy(dtype=float)
     found = atom_of_point >= 0
     per_atom = np.bincount(atom_of_point[found], weights=counts[found], minlength=len(atoms))
@@ -242,5 +237,5 @@ def split_at_points(block: shapely.Geometry, points: np.ndarray) -> np.ndarray:
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=block))
     parts = single_polygons(shapely.intersection(cells, block))
     holding = np.zeros(len(parts), dtype=bool)
-    holding[shapely.STRtree(parts).query(points, predicate="intersects")[1]] = True
+    holding[points_in(parts, points)[1]] = True
     return merge_into_neighbours(parts, ~holding)

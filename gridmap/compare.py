@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap._geometry import polygon_of
 from gridmap.config import Band
 from gridmap.plan import Plan
 
@@ -159,11 +160,7 @@ def compare_plans(a: Plan, b: Plan) -> Comparison:
 
 def _grid_of(points: gpd.GeoDataFrame, geoms: np.ndarray) -> np.ndarray:
     """Row of the grid each point lies in (-1: none); a point on a shared edge takes the first."""
-    out = np.full(len(points), -1, dtype=np.int64)
-    pi, gi = shapely.STRtree(geoms).query(shapely.point_on_surface(points.geometry.to_numpy()), predicate="intersects")
-    first = np.unique(pi, return_index=True)[1]
-    out[pi[first]] = gi[first]
-    return out
+    return polygon_of(geoms, shapely.point_on_surface(points.geometry.to_numpy()))
 
 
 def plan_figures(grids: gpd.GeoDataFrame, band) -> dict:

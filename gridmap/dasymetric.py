@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap import _geometry
 from gridmap.errors import InputError
 
 #: Radius (m) of the settlement around a place point of each kind, where its weight fades to 0.
@@ -188,11 +189,7 @@ def spread_totals(totals: gpd.GeoDataFrame, estimate: gpd.GeoDataFrame | None, e
         pts = np.asarray(estimate.geometry.values, dtype=object)
         counts = estimate["households"].to_numpy(dtype=float)
         sources = estimate["source"].astype(object).to_numpy() if "source" in estimate.columns else np.full(len(pts), "points", dtype=object)
-        pi, gi = shapely.STRtree(polys).query(pts, predicate="intersects")
-        owner = np.full(len(pts), -1, dtype=np.int64)
-        order = np.lexsort((gi, pi))  # a point on a shared border belongs to the first polygon
-        first = np.r_[True, pi[order][1:] != pi[order][:-1]] if len(order) else np.zeros(0, bool)
-        owner[pi[order][first]] = gi[order][first]
+        owner = _geometry.polygon_of(polys, pts)  # a point on a shared border belongs to the first polygon
     else:
         pts, counts, sources = np.empty(0, dtype=object), np.zeros(0), np.empty(0, dtype=object)
         owner = np.zeros(0, dtype=np.int64)

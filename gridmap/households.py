@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 
 from gridmap.config import HouseholdRule
+from gridmap import _geometry
 from gridmap.errors import InputError
 from gridmap.inputs.files import household_counts
 
@@ -133,12 +134,7 @@ def scale_to_totals(points: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, column: 
     target = _counts(totals, column, "household totals") / divisor
     polys = totals.geometry.values
     pts = points.geometry.values
-    tree = shapely.STRtree(polys)
-    pi, gi = tree.query(pts, predicate="intersects")  # (point, polygon) pairs
-    owner = np.full(len(pts), -1, dtype=np.int64)
-    o = np.lexsort((gi, pi))
-    first = np.r_[True, pi[o][1:] != pi[o][:-1]] if len(o) else np.zeros(0, bool)
-    owner[pi[o][first]] = gi[o][first]
+    owner = _geometry.polygon_of(polys, pts)  # a point on a shared border: the first polygon
     counts = points["households"].to_numpy(dtype=float)
     inside = owner >= 0
     estimate = np.bincount(owner[inside], counts[inside], minlength=len(polys))

@@ -38,7 +38,7 @@ from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
 from gridmap.grids import assemble_grids, check_pieces, grid_codes
 from gridmap.inputs.assemble import (Inputs, inputs_from_files, inputs_from_osm, set_households,  # noqa: F401
                                      set_totals, set_unit_codes, set_units_from_points)
-from gridmap._geometry import polygonal
+from gridmap._geometry import polygon_of, polygonal
 from gridmap.outcomes import UnitStatus, outcome_parts, unit_status
 from gridmap.partition import plan_unit, unit_seed
 from gridmap.plan import Plan
@@ -365,10 +365,9 @@ def _check_serials(units, households, config):
     # (the test below places each household in its unit, which costs a point-in-polygon each).
     if grids_needed(np.nansum(households["households"].to_numpy(float))) <= MAX_REGULAR:
         return
-    tree = shapely.STRtree(units.geometry.values)
-    point, unit = tree.query(households.geometry.values, predicate="intersects")
-    first = np.unique(point, return_index=True)[1]
-    per_unit = np.bincount(unit[first], weights=households["households"].to_numpy(float)[point[first]],
+    unit = polygon_of(units.geometry.values, households.geometry.values)
+    inside = unit >= 0
+    per_unit = np.bincount(unit[inside], weights=households["households"].to_numpy(float)[inside],
                            minlength=len(units))
     for i, row in enumerate(units.itertuples()):
         need = grids_needed(per_unit[i])

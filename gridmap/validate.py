@@ -33,7 +33,7 @@ from gridmap.codes import code_problem
 from gridmap.config import Band, RuleSet
 from gridmap.crs import metric_crs, require_crs
 from gridmap.errors import InputError
-from gridmap._geometry import polygonal, present
+from gridmap._geometry import polygon_of, polygonal, present
 
 #: Fault classes in reporting order, with their default level; their names in either
 #: language are ``fault.<class>`` in gridmap.i18n.
@@ -603,10 +603,10 @@ class _Check:
             weights = pd.to_numeric(households["households"], errors="coerce").fillna(0).to_numpy(float) \
                 if "households" in households.columns else np.ones(len(households))
             points = shapely.point_on_surface(households.geometry.to_numpy())
-            pi, gi = self.tree.query(points, predicate="intersects")
-            first = np.unique(pi, return_index=True)[1]  # a point on a shared edge counts once
-            hh = np.bincount(gi[first], weights=weights[pi[first]], minlength=len(self.geoms))
-            outside = len(points) - len(first)
+            grid_of = polygon_of(self.geoms, points)  # a point on a shared edge counts once
+            inside = grid_of >= 0
+            hh = np.bincount(grid_of[inside], weights=weights[inside], minlength=len(self.geoms))
+            outside = int((~inside).sum())
             self._note("households_counted", households=float(weights.sum()), features=len(points),
                        outside=int(outside))
         self.checks["empty_grid"] = "checked"

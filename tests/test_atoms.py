@@ -219,3 +219,44 @@ def test_shared_edges_by_segments_equal_the_boundaries_intersected():
     i, j, length, _ = shared_edges(t_junction)
     assert dict(zip(zip(i.tolist(), j.tolist()), length.tolist()))[(0, 1)] == 10.0
     assert dict(zip(zip(i.tolist(), j.tolist()), length.tolist()))[(0, 2)] == 10.0
+
+
+def test_points_in_polygons_are_the_pairs_of_a_tree_of_the_polygons():
+    """The tree of the points asked with the polygons gives the pairs the tree of the polygons
+    gives when asked with the points: on the real atoms and households, and on edges, corners,
+    holes, outside points, missing and empty geometries."""
+    from gridmap._geometry import points_in, polygon_of
+    rng = np.random.default_rng(3)
+    squares = np.array([shapely.box(x, y, x + 1, y + 1) for x in range(4) for y in range(4)]
+                       + [shapely.box(0, 0, 4, 4).difference(shapely.box(1.5, 1.5, 2.5, 2.5)), None,
+                          shapely.Polygon()], dtype=object)
+    xy = np.vstack([rng.uniform(-0.5, 4.5, (300, 2)), rng.integers(0, 5, (40, 2)).astype(float),
+                    [[2, 2], [1, 0.5], [9, 9]]])
+    points = np.concatenate([shapely.points(xy), [None, shapely.Point()]])
+    point_idx, polygon_idx = points_in(squares, points)
+    old_point, old_polygon = shapely.STRtree(squares).query(points, predicate="intersects")
+    assert sorted(zip(point_idx.tolist(), polygon_idx.tolist())) == \
+        sorted(zip(old_point.tolist(), old_polygon.tolist())) == list(zip(point_idx.tolist(), polygon_idx.tolist()))
+    owner = polygon_of(squares, points)
+    # (2, 2): a corner of squares 5, 6, 9 and 10, in the big polygon's hole; (1, 0.5): on the edge
+    # of squares 0 and 4 (and inside the big polygon, 16); far away; None; empty
+    assert owner.tolist()[-5:] == [5, 0, -1, -1, -1]
+    assert sorted(polygon_idx[point_idx == len(xy) - 3].tolist()) == [5, 6, 9, 10]
+    assert sorted(polygon_idx[point_idx == len(xy) - 2].tolist()) == [0, 4, 16]
+    for p in range(len(points)):
+        hit = polygon_idx[point_idx == p]
+        assert owner[p] == (hit.min() if len(hit) else -1)
+
+
+def test_households_attach_to_the_same_atoms_as_before(li_plan):
+    """The real atoms and households: each point's atom is the lowest of the atoms the tree of
+    the atoms finds for it."""
+    from gridmap.atoms import attach_households
+    atoms, households = li_plan.atoms, li_plan.households
+    per_atom, atom_of_point = attach_households(atoms, households)
+    point, atom = shapely.STRtree(atoms.geometry.values).query(households.geometry.values, predicate="intersects")
+    expected = np.full(len(households), -1)
+    for p, a in sorted(zip(point.tolist(), atom.tolist()), reverse=True):
+        expected[p] = a
+    assert (atom_of_point == expected).all()
+    assert per_atom.sum() == households["households"].to_numpy(float)[expected >= 0].sum()
