@@ -22,6 +22,7 @@ import shapely
 from scipy.sparse.csgraph import connected_components
 
 from gridmap._geometry import points_in, polygon_of
+from gridmap._tasks import run_tasks
 from gridmap.errors import InputError
 from gridmap.graph import MIN_SHARED_M, shared_edges
 
@@ -116,7 +117,10 @@ def build_atoms(units: gpd.GeoDataFrame, barriers: gpd.GeoDataFrame, *, sliver_m
     tree = shapely.STRtree(lines) if len(lines) else None
     tasks = [(unit, lines[tree.query(unit, predicate="intersects")] if tree is not None else lines, sliver_m2)
              for unit in units.geometry.values]
-    results = map(_cut_task, tasks) if executor is None else executor.map(_cut_task, tasks)
+    # the units with the most line vertices go out first (their cut takes longest)
+    results = run_tasks(_cut_task, tasks, executor=executor,
+                        sizes=[shapely.get_num_coordinates(cut).sum() + shapely.get_num_coordinates(unit)
+                               for unit, cut, _ in tasks])
     frames = []
     for n, (unit_id, faces) in enumerate(zip(units["unit_id"], results)):
         frames.append(pd.DataFrame({"unit_id": unit_id, "geometry": faces}))

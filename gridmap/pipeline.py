@@ -32,6 +32,7 @@ from gridmap.atoms import atoms_from_polygons, attach_households, build_atoms, s
 from gridmap.config import PlanConfig
 from gridmap.crs import metric_crs, require_crs
 from gridmap.dasymetric import Evidence
+from gridmap._tasks import run_tasks
 from gridmap._timing import Laps
 from gridmap.errors import InputError
 from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
@@ -167,7 +168,8 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
                "min_density": config.urban.min_density,
                "min_households": config.rural.min_households, "split_large": config.rural.split_large})
              for unit, members in zip(units.itertuples(), unit_members)]
-    results = map(_plan_unit_task, tasks) if executor is None else executor.map(_plan_unit_task, tasks)
+    # the units of the most atoms go out first (their partition takes longest)
+    results = run_tasks(_plan_unit_task, tasks, executor=executor, sizes=[len(members) for members in unit_members])
     # The plan's roads and their network need no grid: made here while the executor's workers
     # partition the units (this process would only wait for them).
     roads, network = _road_network(inputs, _context(inputs.roads, crs, area, ["highway", "name", "oneway", "maxspeed",
