@@ -175,6 +175,11 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
     roads, network = _road_network(inputs, _context(inputs.roads, crs, area, ["highway", "name", "oneway", "maxspeed",
                                                                              "bridge", "tunnel", "layer"]))
     lap("roads")
+    if executor is not None and network is not None:
+        # The households' nearest road nodes, which the bases' search asks for first (a RoadNetwork
+        # remembers its last answer): found here while the workers partition, where this process
+        # would only wait for them.
+        network.network.snap(households.geometry.values)
     for done, (unit, members, result) in enumerate(zip(units.itertuples(), unit_members, results)):
         codes = grid_codes(unit.unit_id, result.labels, xy[members], unit.geometry)
         grid_of_atom[members] = codes[result.labels]
