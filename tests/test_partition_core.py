@@ -394,3 +394,39 @@ def test_search_partition_budget_and_answer_are_fixed_by_the_piece():
     assert ((sums >= 300) & (sums <= 500)).all()
     assert search_partition(h, nbr, 300.0, 500.0, 1e-6, budget=1338) == (None, False)
     assert np.array_equal(search_partition(h, nbr, 300.0, 500.0, 1e-6, budget=1339)[0], labels)
+
+
+def test_a_root_the_folds_rule_out_is_not_backtracked_in_vain(monkeypatch):
+    """A pendant light block whose only neighbour is heavy (133 + 438 > 500, the shape that cost
+    the synthetic 100,000-block county 8 CPU s in one unit): no in-band split of the unit exists,
+    which the folds prove at once, so the bisector undoes no split hoping for one; the forced grid
+    is the one flagged, proven, and the rest of the unit is in band."""
+    import gridmap.partition._bisect as bisect
+
+    nx, ny = 16, 12
+    keep = np.ones(nx * ny, dtype=bool)
+    adj, xy, cw = cells(nx, ny, keep, np.random.default_rng(0))
+    h = np.random.default_rng(1).integers(15, 60, size=nx * ny).astype(float)
+    # a cell hanging off the grid's corner: one neighbour only
+    n = nx * ny
+    adj = sp.csr_array(sp.bmat([[adj, None], [None, sp.csr_array((1, 1))]]))
+    adj = sp.lil_array(adj)
+    adj[0, n] = adj[n, 0] = 100.0
+    adj = sp.csr_array(adj)
+    cw = sp.lil_array(sp.bmat([[cw, None], [None, sp.csr_array((1, 1))]]))
+    cw[0, n] = cw[n, 0] = 1.0
+    cw = sp.csr_array(cw)
+    xy = np.vstack([xy, [-100.0, 0.0]])
+    h = np.append(h, 133.0)
+    h[0] = 438.0
+    undone = []
+    reset = bisect.Bisector._reset
+    monkeypatch.setattr(bisect.Bisector, "_reset", lambda self, q: (undone.append(q), reset(self, q))[1])
+    r = partition_unit(h, adj, xy, LO, HI, seed=0, cut_weight=cw)
+    check_plan(r, h, adj)
+    totals = np.bincount(r.labels, h)
+    flagged = [g for g, f in enumerate(r.grid_flags) if f]
+    assert flagged == [r.labels[n]] and r.labels[0] == r.labels[n] and totals[r.labels[n]] == 571
+    assert "(0, 192) hold 571 households" in r.grid_flags[r.labels[n]]
+    assert ((totals >= LO) & (totals <= HI)).sum() == len(totals) - 1
+    assert len(undone) <= 4  # the root's own resets (its exact step, its widenings), no backtracking

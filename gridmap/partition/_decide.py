@@ -205,6 +205,36 @@ def fold_pendants(h: np.ndarray, adj: sp.csr_array, lo: float, eps: float, hi: f
     return group, gh, g_adj, members
 
 
+def _fold_proof(gh: np.ndarray, gadj: sp.csr_array, lo: float, hi: float, eps: float):
+    """What the folded groups alone prove (``gh``, ``gadj`` from :func:`fold_pendants` with ``hi``):
+    ``("must_share_over_band", g)`` when group g, which must be one grid, holds more than ``hi``;
+    ``("one_grid", 0)`` when the whole piece folded into one group out of the band;
+    ``("no_partner", g)`` when group g is under ``lo`` and every neighbour would push it over
+    ``hi``; ``(None, -1)`` when they prove nothing (an in-band split may exist)."""
+    heavy = int(np.argmax(gh))
+    if gh[heavy] > hi + eps:
+        return "must_share_over_band", heavy
+    if len(gh) == 1:
+        return (None, -1) if lo - eps <= gh[0] <= hi + eps else ("one_grid", 0)
+    for g in np.flatnonzero(gh < lo - eps):
+        nb = gadj.indices[gadj.indptr[g] : gadj.indptr[g + 1]]
+        if len(nb) == 0 or np.all(gh[nb] + gh[g] > hi + eps):
+            return "no_partner", int(g)
+    return None, -1
+
+
+def folds_rule_out(h: np.ndarray, adj, lo: float, hi: float, eps: float) -> bool:
+    """Whether the folds of :func:`fold_pendants` alone prove that the connected piece ``h`` on
+    ``adj`` has no in-band split (the first step of :func:`decide_piece`: a group of atoms that
+    must share a grid holds more than ``hi``, or a light group can join no neighbour). Linear
+    passes over the piece, no search; False proves nothing."""
+    n = len(h)
+    if n == 0:
+        return False
+    _, gh, gadj, _ = fold_pendants(np.asarray(h, dtype=np.float64), adj, lo, eps, hi)
+    return _fold_proof(gh, gadj, lo, hi, eps)[0] is not None
+
+
 def need_hi_bound(gh: np.ndarray, gadj: sp.csr_array, lo: float, eps: float) -> float:
     """A lower bound on the band top any in-band split needs (households).
 
@@ -1261,8 +1291,9 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
         return Decision(labels, status, method, reason, need_hi, n, m, time.perf_counter() - t0, code, params)
 
     need_s = f"; the band's top would have to be at least {_fmt(need)}" if need > hi + eps else ""
-    heavy = int(np.argmax(gh))
-    if gh[heavy] > hi + eps:
+    proof, g = _fold_proof(gh, gadj, lo, hi, eps)
+    if proof == "must_share_over_band":
+        heavy = g
         mem = members[heavy]
         if len(mem) == 1:
             reason = f"atom {int(mem[0])} alone holds {_fmt(gh[heavy])} households"
@@ -1275,21 +1306,17 @@ def decide_piece(h: np.ndarray, adj, xy: np.ndarray, lo: float, hi: float, eps: 
                     "must_share_over_band", atoms=len(mem), households=float(gh[heavy]))
     H = float(gh.sum())
     if m == 1:
-        ok = lo - eps <= H <= hi + eps
-        if ok:
+        if proof is None:
             return done(np.zeros(n, dtype=np.int64), "ok", "fold")
         return done(None, "infeasible", "fold", f"the piece must be one grid of {_fmt(H)} households",
                     code="one_grid", atoms=n, households=H)
-    light = np.flatnonzero(gh < lo - eps)
-    for g in light:
-        nb = gadj.indices[gadj.indptr[g] : gadj.indptr[g + 1]]
-        if len(nb) == 0 or np.all(gh[nb] + gh[g] > hi + eps):
-            mem = members[g]
-            return done(None, "infeasible", "fold",
-                        f"{len(mem)} atom(s) from atom {int(mem[0])} hold {_fmt(gh[g])} households, too few for a "
-                        f"grid, and every neighbour would push them over {_fmt(hi)}" + need_s,
-                        need if need > hi + eps else float("nan"), "no_partner", atoms=len(mem),
-                        households=float(gh[g]))
+    if proof == "no_partner":
+        mem = members[g]
+        return done(None, "infeasible", "fold",
+                    f"{len(mem)} atom(s) from atom {int(mem[0])} hold {_fmt(gh[g])} households, too few for a "
+                    f"grid, and every neighbour would push them over {_fmt(hi)}" + need_s,
+                    need if need > hi + eps else float("nan"), "no_partner", atoms=len(mem),
+                    households=float(gh[g]))
 
     rng = np.random.default_rng(seed)
     lab = tree_split(gh, gadj, lo, hi, eps, rng, trees)
