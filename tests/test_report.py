@@ -420,6 +420,42 @@ def test_run_writes_its_files_while_the_pdf_prints(plan, tmp_path, fake_chromium
     assert sorted(p.name for p in (tmp_path / "failed").iterdir()) == sorted([*RUN_FILES, "manifest.json"])
 
 
+def test_run_starts_saving_the_plan_once_the_workbook_is_handed_over(plan, tmp_path, monkeypatch):
+    """write_run(save_plan=...): plan.gpkg's writing starts after the tables are built and grids.xlsx
+    is handed to the pool (built beside its thread they took five times as long at 100,000 atoms),
+    it is waited for, and a table that fails leaves it never started."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gridmap import runner, tables
+    from gridmap._outdir import OutputDir
+    from gridmap.validate import validate_plan
+
+    plan = Plan(layers={k: plan.layers[k] for k in ("grids", "units", "area", "workers", "bases")}, meta=plan.meta)
+    faults = validate_plan(plan)
+    report = build_report(plan, lang="en", validate=False, maps=False)
+    events = []
+    submit = runner._submit
+    monkeypatch.setattr(runner, "_submit", lambda pool, fn, *a: (events.append(fn.__name__), submit(pool, fn, *a))[1])
+    for name in ("roster_table", "budget_table", "grid_table"):
+        made = getattr(tables, name)
+        monkeypatch.setattr(tables, name, lambda *a, _made=made, _name=name: (events.append(_name), _made(*a))[1])
+    with ThreadPoolExecutor(1) as writer, ThreadPoolExecutor(1) as pool, \
+            OutputDir(tmp_path / "ok", "run", fresh=True) as out:
+        def save_plan():
+            events.append("save_plan")
+            return writer.submit(plan.save, out.file("plan.gpkg"))
+
+        runner.write_run(plan, faults, out, map_html="<html></html>", report=report, lang="en", save_plan=save_plan,
+                         pool=pool)
+    assert events == ["roster_table", "budget_table", "grid_table", "_write_xlsx", "save_plan"]
+    assert Plan.load(tmp_path / "ok" / "plan.gpkg").grids["grid_id"].tolist() == plan.grids["grid_id"].tolist()
+    monkeypatch.setattr(tables, "grid_table", lambda *a: 1 / 0)
+    events.clear()
+    with pytest.raises(ZeroDivisionError), OutputDir(tmp_path / "failed", "run", fresh=True) as out:
+        runner.write_run(plan, faults, out, map_html="<html></html>", report=report, lang="en", save_plan=save_plan)
+    assert "save_plan" not in events and not (tmp_path / "failed").exists()
+
+
 def test_unit_reasons_travel_as_data_and_read_in_chinese(li_plan, pvd_plan, tmp_path):
     """A unit that misses the band keeps its reasons as data, so the Chinese report states them in full."""
     from gridmap import i18n
