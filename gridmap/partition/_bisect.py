@@ -576,8 +576,10 @@ class Bisector:
             q = t.parent[q]
         root_budget = 50 + self.root_n[root] // 10
         self.root_backtracks[root] = self.root_backtracks.get(root, 0) + 1
-        if self.root_backtracks[root] > root_budget or self._ruled_out(root):
-            q = -1  # a root with no in-band split at all: no undoing helps, its own step below does
+        if self.root_backtracks[root] > root_budget or (t.mode[root] != GAP and self._ruled_out(root)):
+            # a root with no in-band split at all: no undoing helps, its own step below does (not
+            # a gap root: it has none by design, and undoing re-chooses its one out-of-band grid)
+            q = -1
         if q >= 0:
             c = p
             while t.parent[c] != q:
