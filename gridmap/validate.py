@@ -603,7 +603,8 @@ class _Check:
             weights = pd.to_numeric(households["households"], errors="coerce").fillna(0).to_numpy(float) \
                 if "households" in households.columns else np.ones(len(households))
             points = shapely.point_on_surface(households.geometry.to_numpy())
-            grid_of = polygon_of(self.geoms, points)  # a point on a shared edge counts once
+            # a point on a shared edge counts once; grids of no area hold none (as in self.tree)
+            grid_of = polygon_of(np.where(self.present, self.geoms, None), points)
             inside = grid_of >= 0
             hh = np.bincount(grid_of[inside], weights=weights[inside], minlength=len(self.geoms))
             outside = int((~inside).sum())
