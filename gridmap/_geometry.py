@@ -5,6 +5,7 @@
 townships of grids).
 :func:`points_in` and :func:`polygon_of` are the one point-in-polygon lookup (households in
 atoms, totals, grids).
+:func:`simplified` is the one simplification of polygons for display (the web map, the editor).
 :func:`polygonal` is the one "polygonal part" helper: it works on an array of
 geometries (or one), passes Polygons and MultiPolygons through untouched in one
 vectorised test, and only for the rare others (collections left by ``intersection`` or
@@ -89,3 +90,14 @@ def polygon_of(polygons, points) -> np.ndarray:
     out = np.full(len(points), -1, dtype=np.int64)
     out[point_idx[first]] = polygon_idx[first]
     return out
+
+
+def simplified(geoms: np.ndarray, tolerance: float, *, coverage: bool = True) -> np.ndarray:
+    """The polygons ``geoms`` simplified within ``tolerance`` (m) for display. When they are a
+    valid coverage (atoms tiling their units, grids tiling theirs) and ``coverage`` is asked
+    for, GEOS' coverage simplification: each shared edge simplified once, so neighbours stay
+    edge to edge; else each polygon on its own, its topology preserved."""
+    geoms = np.asarray(geoms, dtype=object)
+    if coverage and len(geoms) > 1 and bool(shapely.coverage_is_valid(geoms)):
+        return shapely.coverage_simplify(geoms, tolerance)
+    return shapely.simplify(geoms, tolerance, preserve_topology=True)

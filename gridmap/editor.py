@@ -33,7 +33,7 @@ import shapely
 
 from gridmap import i18n
 from gridmap._atomic import write_text
-from gridmap._geometry import present
+from gridmap._geometry import present, simplified
 from gridmap.errors import InputError
 from gridmap.graph import shared_edges
 
@@ -215,15 +215,10 @@ def _display(geoms: gpd.GeoSeries, tol: float) -> gpd.GeoSeries:
     """Simplified outlines in EPSG:4326; atoms tile their units, so shared edges are simplified once."""
     values = geoms.values
     if tol > 0:
-        simplified = None
-        if len(values) > 1 and bool(shapely.coverage_is_valid(values)):
-            simplified = shapely.coverage_simplify(values, tol)
-        if simplified is None:
-            simplified = shapely.simplify(values, tol, preserve_topology=True)
+        thinner = simplified(values, tol)
         # a simplification that empties a tiny atom keeps the original outline
-        empty = shapely.is_empty(simplified) | ~shapely.is_valid(simplified)
-        simplified = np.where(empty, values, simplified)
-        values = simplified
+        empty = shapely.is_empty(thinner) | ~shapely.is_valid(thinner)
+        values = np.where(empty, values, thinner)
     return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs).to_crs(4326)
 
 

@@ -43,7 +43,7 @@ from jinja2 import Template
 
 from gridmap import gcj02, i18n
 from gridmap._atomic import write_text
-from gridmap._geometry import polygonal, present
+from gridmap._geometry import polygonal, present, simplified
 from gridmap._colouring import PALETTE
 from gridmap._decor import decor_of
 from gridmap._levels import county_name, townships
@@ -574,14 +574,9 @@ class _Display:
     def polygons(self, geoms: gpd.GeoSeries, coverage: bool = False) -> gpd.GeoSeries:
         tol = self.simplify_m
         if tol > 0:
-            values = geoms.values
-            simplified = None
-            # Grids tile their units: simplify shared edges once so neighbours stay edge to edge.
-            if coverage and len(values) > 1 and bool(shapely.coverage_is_valid(values)):
-                simplified = shapely.coverage_simplify(values, tol)
-            if simplified is None:
-                simplified = shapely.simplify(values, tol, preserve_topology=True)
-            geoms = gpd.GeoSeries(simplified, index=geoms.index, crs=geoms.crs)
+            # grids tile their units: shared edges simplified once, neighbours stay edge to edge
+            geoms = gpd.GeoSeries(simplified(geoms.values, tol, coverage=coverage), index=geoms.index,
+                                  crs=geoms.crs)
         return self._finish(geoms)
 
     def lines(self, geoms: gpd.GeoSeries, factor: float = 2.0) -> gpd.GeoSeries:
