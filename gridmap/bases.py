@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap._arrays import groups
 from gridmap.config import ReachConfig
 from gridmap.errors import InputError
 from gridmap.roads import Contraction, RoadNetwork, build_network, contract, dijkstra, induced_subgraph
@@ -117,15 +118,15 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
     hh_walk = hh_snap / (config.snap_speed_kmh / 3.6)
     hh_xy = np.column_stack([shapely.get_x(hh_points), shapely.get_y(hh_points)]) if len(hh_points) \
         else np.zeros((0, 2))
-    by_grid = _groups(hh_grid, np.arange(len(households)))
+    by_grid = groups(hh_grid, np.arange(len(households)))
 
     tree = network.tree  # the snappable nodes (shared with snapping)
     geoms = grids.geometry.to_numpy()
     inside_pairs = tree.query(geoms, predicate="intersects")  # (grid, node) pairs
-    inside = _groups(inside_pairs[0], network.snappable[inside_pairs[1]])
+    inside = groups(inside_pairs[0], network.snappable[inside_pairs[1]])
     bounds = shapely.bounds(geoms) + np.array([-1, -1, 1, 1]) * config.search_margin_m
     near_pairs = tree.query(shapely.box(*bounds.T))  # the grid's box widened by the margin
-    near = _groups(near_pairs[0], network.snappable[near_pairs[1]])
+    near = groups(near_pairs[0], network.snappable[near_pairs[1]])
     # a grid with no node inside: the node nearest its inner point
     bare = [g for g in range(len(grids)) if len(inside.get(g, ())) == 0]
     bare_set = set(bare)
@@ -185,14 +186,6 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
     return gpd.GeoDataFrame({"grid_id": list(ids), "source": "computed", "method": list(methods),
                              "objective": objective, "mode": config.mode, "mean_minutes": list(means)},
                             geometry=points if len(nodes) else [], crs=grids.crs)
-
-
-def _groups(keys, values: np.ndarray) -> dict:
-    """``{key: values of that key, in their order}`` (what ``groupby(keys).apply(np.asarray)``
-    gives, without a Python call per group)."""
-    codes, uniques = pd.factorize(np.asarray(keys))
-    order = np.argsort(codes, kind="stable")
-    return dict(zip(uniques, np.split(np.asarray(values)[order], np.cumsum(np.bincount(codes))[:-1])))
 
 
 #: At most this many distinct household nodes in a grid: its base is searched exactly,

@@ -35,11 +35,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap._arrays import groups
 from gridmap._geometry import polygonal
 from gridmap._timing import Laps
 from gridmap.errors import InputError
 from gridmap.plan import Plan
-from gridmap.bases import _groups, compute_bases, match_bases, plan_bases
+from gridmap.bases import compute_bases, match_bases, plan_bases
 from gridmap.roads import (DEFAULT_SPEEDS, ReachConfig, RoadNetwork, build_network, contract,  # noqa: F401
                            dijkstra, road_graph, values_at)
 
@@ -113,7 +114,7 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
     walk = config.snap_speed_kmh / 3.6
     hh_walk = hh_snap / walk
     grid_ids = grids["grid_id"].astype(str).to_numpy()
-    members = _groups(hh_grid, np.arange(len(households)))  # {grid: its households}, without a call per grid
+    members = groups(hh_grid, np.arange(len(households)))  # {grid: its households}, without a call per grid
     b_node, b_snap = network.snap(base_layer.geometry.to_numpy())
     b_walk = b_snap / walk
     limit_s = np.array([config.minutes(r) * 60.0 for r in grids["regime"]])
@@ -146,7 +147,7 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
     # within a bound are exact, the same as an unbounded search gives.
     grid_of = pd.Index(grid_ids).get_indexer(hh_grid)  # -1: a household in no grid of the plan
     late = (grid_of >= 0) & (hh_weight > 0) & ~(seconds <= np.append(limit_s, np.inf)[grid_of])
-    late_of = _groups(grid_of[late], np.flatnonzero(late)) if late.any() else {}
+    late_of = groups(grid_of[late], np.flatnonzero(late)) if late.any() else {}
     pending = np.array(sorted(late_of), dtype=np.int64)
     for factor in (2.0, 8.0, np.inf):
         if len(pending) == 0:
