@@ -137,6 +137,27 @@ _LABEL_PAD_PX = 8.0
 _MAX_ZOOM = 19
 
 
+def _counted_ids(make):
+    """``make`` (a function that builds a page of folium elements) with the elements named by a
+    count instead of 16 random bytes each (branca's ``Element._generate_id``), so that the same
+    plan draws the same page, byte for byte, run after run (folium's names go into the page as
+    JavaScript variables and element ids: ``map_...``, ``tile_layer_...``). The count is branca's
+    only while ``make`` runs; maps built at the same time in other threads would share it."""
+
+    @functools.wraps(make)
+    def made(*args, **kwargs):
+        count = iter(range(1, 1 << 62))
+        generate = Element.__dict__["_generate_id"]
+        Element._generate_id = classmethod(lambda cls: f"{next(count):032x}")
+        try:
+            return make(*args, **kwargs)
+        finally:
+            Element._generate_id = generate
+
+    return made
+
+
+@_counted_ids
 def plan_map(plan, *, lang: str = "zh", basemap: str = "none", tianditu_key: str | None = None,
              simplify_m: float | None = None, decor=None) -> folium.Map:
     """An interactive map of a plan, self-contained (no request leaves it unless a basemap is chosen).

@@ -427,3 +427,19 @@ def test_grid_adjacency_equals_the_overlay_of_every_touching_pair(li_plan):
     for geoms in (li_plan.grids.geometry.to_numpy(), li_plan.layers["atoms"].geometry.to_numpy(), odd):
         assert _colouring.grid_adjacency(geoms) == by_overlay(geoms)
     assert (0, 1) in _colouring.grid_adjacency(odd) and (1, 2) not in _colouring.grid_adjacency(odd)
+
+
+def test_the_same_plan_draws_the_same_page():
+    """folium's elements are named by a count while the map is built (JavaScript variables and
+    element ids: ``map_...``), not by random bytes: the page is the same, byte for byte, and
+    branca's own naming is back afterwards."""
+    import re
+
+    from branca.element import Element
+
+    plan = toy_plan(staffing=True)
+    first = plan_map(plan).get_root().render()
+    assert plan_map(plan).get_root().render() == first
+    assert "map_00000000000000000000000000000001" in first
+    assert not re.search(r"_[0-9a-f]{32}\b", re.sub(r"_0{20}[0-9a-f]{12}\b", "", first))  # every name counted
+    assert Element()._id != Element()._id  # random again outside plan_map
