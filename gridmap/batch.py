@@ -67,7 +67,7 @@ class County:
 
     def fingerprint(self) -> str:
         """Hash of the run's options, gridmap's version and each input file's size and modification time."""
-        from gridmap.pipeline import _version
+        from gridmap._versions import package_version
 
         files = []
         for path in self.inputs:
@@ -76,7 +76,7 @@ class County:
                 files.append([str(path), st.st_size, st.st_mtime_ns])
             except OSError:
                 files.append([str(path), None, None])
-        text = json.dumps({"options": self.options, "files": files, "gridmap": _version("gridmap")},
+        text = json.dumps({"options": self.options, "files": files, "gridmap": package_version("gridmap")},
                           sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -18,7 +18,6 @@ import platform
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import NamedTuple
 
 import geopandas as gpd
@@ -34,6 +33,7 @@ from gridmap.crs import metric_crs, require_crs
 from gridmap.dasymetric import Evidence
 from gridmap._tasks import run_tasks
 from gridmap._timing import Laps
+from gridmap._versions import package_version
 from gridmap.errors import InputError
 from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
 from gridmap.grids import assemble_grids, check_pieces, grid_codes
@@ -212,9 +212,9 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
                            household_kind=household_kind(inputs),
                            repaired=inputs.sources.get("repaired_polygons", {}))
     summary |= {"repairs": list(inputs.sources.get("repairs", []))} | households_accounting(households, grids, units)
-    meta = {"gridmap_version": _version("gridmap"), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    meta = {"gridmap_version": package_version("gridmap"), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "config": config.to_dict(), "crs": crs.to_string(), "inputs": inputs.sources, "timings_s": timings,
-            "versions": {p: _version(p) for p in ("geopandas", "shapely", "pyogrio", "pyproj", "numpy", "scipy")}
+            "versions": {p: package_version(p) for p in ("geopandas", "shapely", "pyogrio", "pyproj", "numpy", "scipy")}
             | {"python": platform.python_version()},
             "summary": summary}
     return PlanWithNetwork(Plan(layers=layers, meta=meta), network)
@@ -577,13 +577,6 @@ def _context(layer, crs, area, columns):
     out = out[_meets(out.geometry.values, area)]
     keep = [c for c in columns if c in out.columns]
     return gpd.GeoDataFrame(out[keep].reset_index(drop=True), geometry=out.geometry.values, crs=crs)
-
-
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "unknown"
 
 
 # --------------------------------------------------------------------------- after partition
