@@ -60,7 +60,7 @@ def merged(geoms: np.ndarray):
     (``equals``), its vertices possibly in another order (100,000 synthetic blocks in 9,113
     grids: 3.1 -> 1.9 CPU s, the check included; a township of grids 0.56 -> 0.2); else, or
     should it fail, the general union."""
-    if len(geoms) > 1 and bool(shapely.coverage_is_valid(geoms)):
+    if _tiles(geoms):
         try:
             return shapely.coverage_union_all(geoms)
         except shapely.errors.GEOSException:
@@ -98,6 +98,12 @@ def simplified(geoms: np.ndarray, tolerance: float, *, coverage: bool = True) ->
     for, GEOS' coverage simplification: each shared edge simplified once, so neighbours stay
     edge to edge; else each polygon on its own, its topology preserved."""
     geoms = np.asarray(geoms, dtype=object)
-    if coverage and len(geoms) > 1 and bool(shapely.coverage_is_valid(geoms)):
+    if coverage and _tiles(geoms):
         return shapely.coverage_simplify(geoms, tolerance)
     return shapely.simplify(geoms, tolerance, preserve_topology=True)
+
+
+def _tiles(geoms) -> bool:
+    """Whether the polygons ``geoms`` (two or more) are a valid coverage: no overlaps, shared edges
+    with the same vertices (what GEOS' coverage operations need)."""
+    return len(geoms) > 1 and bool(shapely.coverage_is_valid(geoms))

@@ -541,7 +541,8 @@ def write_run(plan, faults, out, *, map_html, report, laps=None, lang: str = "zh
     :class:`gridmap._chromium.PdfPrint` started earlier) when given. ``save_plan``: a
     function that starts writing ``plan.gpkg`` elsewhere and returns its
     :class:`concurrent.futures.Future` (called once the tables are built and ``grids.xlsx``
-    is handed to ``pool``; waited for here), else the plan is saved here. ``report_written``: report.html is written already and
+    is handed to ``pool``; waited for here), else the plan is saved here.
+    ``report_written``: report.html is written already and
     ``printing`` is its PDF under way (:func:`_write_report`; ``gridmap run`` does it before
     drawing the map). ``pool``: a process pool (the run's own) that writes ``grids.xlsx``
     (XlsxWriter's Python, ~3 s at 100,000 atoms) while the other files are written here.
@@ -591,8 +592,8 @@ def _write_files(plan, faults, out, *, map_html, lang: str, lap, save_plan=None,
     sheets = {i18n.text("layer.grids", lang): grid_rows, i18n.text("layer.workers", lang): roster,
               i18n.text("report.budget", lang): budget}
     workbook = _submit(pool, _write_xlsx, sheets, out.file("grids.xlsx"))
-    # plan.gpkg's thread only now: built beside it, the tables took five times as long
-    # (100,000 atoms: 0.4 -> 1.9 s), and the workbook waits for them
+    # plan.gpkg's thread only now: built beside it, the tables took three to five times as long
+    # (100,000 atoms: 1.9 s, against 0.4-0.55 s), and the workbook waits for them
     saving = save_plan() if save_plan is not None else None
     try:
         write_text(out.file("summary.json"), json.dumps(plan.summary(), ensure_ascii=False, indent=2))

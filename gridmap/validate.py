@@ -349,7 +349,8 @@ class _Check:
         self.geoms = self._geometries(grids)
         self.area = shapely.area(self.geoms)
         self.present = ~shapely.is_empty(self.geoms) & (self.area > 0)
-        self.tree = shapely.STRtree(np.where(self.present, self.geoms, None))
+        self.shown = np.where(self.present, self.geoms, None)  # grids of some area; None for the others
+        self.tree = shapely.STRtree(self.shown)
         self.coverage = None  # the union of the grids, once gaps() has made it
 
     # ------------------------------------------------------------------ helpers
@@ -603,8 +604,8 @@ class _Check:
             weights = pd.to_numeric(households["households"], errors="coerce").fillna(0).to_numpy(float) \
                 if "households" in households.columns else np.ones(len(households))
             points = shapely.point_on_surface(households.geometry.to_numpy())
-            # a point on a shared edge counts once; grids of no area hold none (as in self.tree)
-            grid_of = polygon_of(np.where(self.present, self.geoms, None), points)
+            # a point on a shared edge counts once; grids of no area hold none
+            grid_of = polygon_of(self.shown, points)
             inside = grid_of >= 0
             hh = np.bincount(grid_of[inside], weights=weights[inside], minlength=len(self.geoms))
             outside = int((~inside).sum())

@@ -618,7 +618,7 @@ class Bisector:
         t = self.t
         key = (root, t.lo[root], t.hi[root])
         if key not in self.ruled_out:
-            atoms = self._atoms_of(root) if t.status[root] == ACTIVE else self._subtree_atoms(root)
+            atoms = self._subtree_atoms(root)
             self.ruled_out[key] = folds_rule_out(self.h[atoms], self._local_adj(atoms), t.lo[root], t.hi[root],
                                                  self.eps)
         return self.ruled_out[key]
