@@ -30,6 +30,20 @@ def test_unit_with_hole_and_exclave():
     assert len(faces) == 3        # two pieces of the holed square + the exclave
 
 
+def test_lines_inside_leaving_and_outside_the_unit_cut_it_as_clipped_lines_do():
+    # cut_unit clips only the lines that leave the unit; inside ones are noded as they are
+    unit = shapely.Polygon([(0, 0), (100, 0), (100, 80), (60, 100), (0, 100)])
+    # across it (ending on its edge); inside it; from inside out through the slanted edge; outside it
+    lines = np.array([shapely.LineString([(20, 0), (20, 100)]), shapely.LineString([(20, 50), (80, 50)]),
+                      shapely.LineString([(80, 50), (80, 90), (90, 120)]), shapely.LineString([(150, 0), (150, 100)])])
+    faces = cut_unit(unit, lines, sliver_m2=1)
+    clipped = cut_unit(unit, shapely.intersection(lines, unit), sliver_m2=1)
+    assert len(faces) == len(clipped) == 3
+    assert all(shapely.equals(a, b) for a, b in zip(faces, clipped))
+    assert abs(sum(f.area for f in faces) - unit.area) < 1e-6
+    assert shapely.union_all(faces).equals(unit)
+
+
 def test_slivers_merge_into_longest_neighbour():
     # the 1 m strip shares 100 m with the left square and 50 m with the right rectangle
     faces = np.array([shapely.box(0, 0, 100, 100), shapely.box(100, 0, 101, 100), shapely.box(101, 50, 200, 100)])
