@@ -75,6 +75,32 @@ def test_countryside_over_twice_the_top_goes_by_settlement():
     assert _contiguous(result.labels, adjacency)
 
 
+def test_a_town_piece_under_the_band_follows_the_rural_rule():
+    # One dense settlement (600 households) cut in two by an empty strip the countryside reaches:
+    # 4x4 atoms of 25 (400) west of it, 2x4 of 25 (200) east. The east piece cannot hold an
+    # in-band grid: it goes with the countryside, not into an urban grid of 200 flagged under
+    # the band (found on Liechtenstein's two admin_level 6 regions, a grid of 253 households).
+    households, adjacency, xy, settlement, area = _unit(hamlets=0)
+    households[:], settlement[:] = 0.0, -1
+    west = [y * N + x for y in range(4) for x in range(4)]
+    east = [y * N + x for y in range(4) for x in (5, 6)]
+    households[west + east], settlement[west + east] = 25.0, 0
+    hamlets = [y * N + x for y in range(6, N, 2) for x in range(0, N, 3)]
+    households[hamlets], settlement[hamlets] = 30.0, np.arange(1, len(hamlets) + 1)
+    dense = dense_atoms(households, area, settlement, min_density=100.0, min_households=300.0)
+    assert dense[west + east].all() and not dense[hamlets].any()
+    result = _plan(households, adjacency, xy, settlement, area)
+    assert result.regime == Regime.MIXED
+    gh = np.bincount(result.labels, households)
+    kinds = np.array(result.grid_kinds)
+    urban = np.flatnonzero(kinds == Regime.URBAN)
+    assert gh[urban].tolist() == [400.0] and set(result.labels[west]) == {urban[0]}
+    assert kinds[result.labels[east]].tolist() == [Regime.RURAL] * len(east)
+    assert gh[kinds == Regime.RURAL].sum() == 200 + 30 * len(hamlets)
+    assert result.feasible and all(flag == "" for flag in result.grid_flags)
+    assert _contiguous(result.labels, adjacency)
+
+
 def test_all_in_town_is_urban_and_none_is_rural():
     households, adjacency, xy, settlement, area = _unit(hamlets=0)
     assert _plan(households, adjacency, xy, settlement, area).regime == Regime.URBAN

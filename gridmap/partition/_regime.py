@@ -88,6 +88,7 @@ def mixed_grids(households: np.ndarray, adjacency, xy: np.ndarray, dense: np.nda
         c = a.maximum(a.T).tocoo()
         label = grow_labels(label, c.row.astype(np.int64), c.col.astype(np.int64), c.data.astype(np.float64),
                             grow=np.arange(int(label.max()) + 1) > 0)
+        label, dense = _small_town_pieces_rural(label, dense, h, s, a, lo, by_settlement)
     group = settlement_grids(h, a, label, min_households)
     k = int(group.max()) + 1
     gh = np.bincount(group, h, minlength=k)
@@ -127,6 +128,31 @@ def mixed_grids(households: np.ndarray, adjacency, xy: np.ndarray, dense: np.nda
     labels, rank = by_first_atom(out)
     order = np.argsort(rank)
     return labels, [flags[j] for j in order], [kinds[j] for j in order], [rules[j] for j in order], reasons
+
+
+def _small_town_pieces_rural(label, dense, h, s, a, lo, by_settlement):
+    """The town's connected pieces (``label`` 0) under the band's minimum ``lo``, given to the rural rule.
+
+    A dense settlement holds ``lo`` households or more, but the countryside's land can cut it
+    in pieces (a field or a stream reaching in between): a piece of fewer than ``lo``
+    households cannot hold an in-band grid, so its atoms follow the rural rule with the
+    countryside around them (label 1, or 1 + their settlement; an atom of no settlement -1,
+    to join a neighbour) and are no longer counted dense. Returns new ``(label, dense)``.
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    town = np.flatnonzero(label == 0)
+    if len(town) == 0:
+        return label, dense
+    _, piece = connected_components(a[town][:, town], directed=False)
+    small = np.bincount(piece, h[town])[piece] < lo
+    if not small.any():
+        return label, dense
+    drop = town[small]
+    label, dense = label.copy(), dense.copy()
+    label[drop] = np.where(s[drop] >= 0, 1 + s[drop], -1) if by_settlement else 1
+    dense[drop] = False
+    return label, dense
 
 
 def _rural(atoms, h, hi, split, banded, add, rule, offset):
