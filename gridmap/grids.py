@@ -15,6 +15,7 @@ from gridmap._geometry import merged
 from gridmap.codes import grid_code, serial_order
 from gridmap.errors import InputError
 from gridmap.graph import symmetric_csr
+from gridmap.outcomes import FlagKind
 
 __all__ = ["assemble_grids", "check_pieces", "grid_codes"]
 
@@ -103,6 +104,10 @@ def assemble_grids(atoms, units, flag_of_grid, kind_of_grid, config, county_name
     flags = [flag_of_grid.get(g) for g in grids["grid_id"]]
     grids["flag"] = [f.kind.value if f is not None else "" for f in flags]
     grids["flag_reason"] = [f.text if f is not None else "" for f in flags]
+    # an out-of-band grid the partitioner proved unavoidable (by counts or an exhaustive search),
+    # which gridmap validate then reports as a warning; False for the heuristic's failures
+    grids["flag_proven"] = [f is not None and f.kind in (FlagKind.OVER_BAND, FlagKind.UNDER_BAND) and bool(f.proven)
+                            for f in flags]
     order = ["grid_id", "code", "county_name", "parent_id", "parent_name", "unit_id", "unit_name", "regime", "households", "atoms",
-             "area_km2", "polsby_popper", "in_band", "flag", "flag_reason", "geometry"]
+             "area_km2", "polsby_popper", "in_band", "flag", "flag_reason", "flag_proven", "geometry"]
     return grids[order].sort_values("grid_id").reset_index(drop=True)

@@ -396,6 +396,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "detail.regime_grid": ("（{regime}网格）", " ({regime} grid)"),
     "detail.unit_cannot": ("；所在单元 {unit_id} 共 {total:,.0f} 户，无法满足范围", "; its unit {unit_id} holds "
                            "{total:,.0f} in all, the band cannot be met"),
+    "detail.proven_unavoidable": ("；计划已证明其所在片区不存在连片且符合范围的划分，无法满足范围",
+                                  "; the plan proved that no contiguous in-band split of its part exists: the band "
+                                  "cannot be met"),
     "detail.one_atom": ("；该网格为单个地块，无建筑或住户点可据以再分，无法满足范围",
                         "; the grid is a single atom with no buildings or points to split it along: the band cannot be met"),
     "detail.duplicate_code": ("{column} {value} 被 {n} 个网格使用（另见第 {rows} 行）", "{column} {value} is used by "

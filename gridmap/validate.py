@@ -346,6 +346,10 @@ class _Check:
         # atoms per grid (gridmap's own plans say it): a grid of one atom cannot be split further
         self.atoms_n = pd.to_numeric(grids["atoms"], errors="coerce").to_numpy(float) \
             if "atoms" in grids.columns else np.full(len(grids), np.nan)
+        # grids out of band that the plan proves no in-band split could avoid (gridmap's own plans
+        # say it: an exhaustive search, or the counts); grids drawn elsewhere have no such column
+        self.proven = grids["flag_proven"].map(_truthy).to_numpy(bool) \
+            if "flag_proven" in grids.columns else np.zeros(len(grids), dtype=bool)
         self.geoms = self._geometries(grids)
         self.area = shapely.area(self.geoms)
         self.present = ~shapely.is_empty(self.geoms) & (self.area > 0)
@@ -644,6 +648,10 @@ class _Check:
                 # than the band's top: no plan can put it in band, like a unit below the band
                 regime += _d("one_atom")
                 level = "warning"
+            elif self.proven[i] and not self.lenient[i]:
+                # the plan's exact step proved that no contiguous in-band split of its part exists
+                regime += _d("proven_unavoidable")
+                level = "warning"
             self.add("out_of_band", i, side + regime, level=level)
 
     # ------------------------------------------------------------------ codes
@@ -809,6 +817,15 @@ def _parts_json(parts) -> str:
 
     return json.dumps([[code, {k: plain(v) for k, v in params.items()}] for code, params in parts],
                       ensure_ascii=False)
+
+
+def _truthy(value) -> bool:
+    """A boolean cell as any format stores it: True/1/'true'/'yes'/'1'; missing -> False."""
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "t", "y")
+    return bool(value)
 
 
 def _text(value) -> str:

@@ -238,6 +238,28 @@ def test_one_atom_over_band_is_a_warning(li, baseline):
     assert "single atom" in detail
 
 
+def test_out_of_band_the_plan_proves_unavoidable_is_a_warning(li, baseline):
+    # gridmap's plans mark a grid whose part has no contiguous in-band split (an exhaustive
+    # search, or the counts) in flag_proven; a heuristic's failure (False) stays an error.
+    # The column as a GeoPackage, a CSV or a spreadsheet may hold it.
+    assert li["grids"]["flag_proven"].dtype == bool
+    grids = li["grids"].copy()
+    i, j, k = urban(grids).index[:3]
+    grids.loc[[i, j, k], "households"] = 620
+    grids["flag_proven"] = grids["flag_proven"].astype(object)
+    grids.loc[i, "flag_proven"], grids.loc[j, "flag_proven"], grids.loc[k, "flag_proven"] = True, "true", False
+    faults = check(li, grids)
+    new = found(faults, baseline)
+    assert ("out_of_band", grids.loc[i, "grid_id"], "warning") in new
+    assert ("out_of_band", grids.loc[j, "grid_id"], "warning") in new
+    assert ("out_of_band", grids.loc[k, "grid_id"], "error") in new
+    detail = faults.faults.loc[faults.faults["grid_id"] == grids.loc[i, "grid_id"], "detail"].iloc[0]
+    assert "the plan proved that no contiguous in-band split" in detail
+    # grids drawn elsewhere have no such column: an error, as before
+    faults = check(li, grids.drop(columns="flag_proven"))
+    assert ("out_of_band", grids.loc[i, "grid_id"], "error") in found(faults, baseline)
+
+
 def test_households_out_of_band(li, baseline):
     grids = li["grids"].copy()
     i = urban(grids).index[0]
