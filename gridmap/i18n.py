@@ -1166,9 +1166,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "MIN MAX households per urban grid.  [default: 300 500]"),
     "help.option.urban": (
         "哪些单元为城镇（按户数划分）：`all` 全部、`none` 无，或 `density` "
-        "按密度：每个单元中密集的聚落按户数范围划分，其余按农村规则。  [默认：`density`]",
+        "按密度：每个单元中密集的聚落按户数范围划分，其余按农村规则。单元名称优先：名称含社区、居委会或街道的为城镇，"
+        "以村或嘎查结尾的为农村（规则文件 [plan.urban] 的 urban_pattern、rural_pattern；设为 \"\" 即不按名称）。"
+        "  [默认：`density`]",
         "Which units are urban (partitioned by households): all, none, or by density: each unit's dense "
-        "settlements by the band, the rest by the rural rule.  [default: density]"),
+        "settlements by the band, the rest by the rural rule. Unit names decide first: names containing 社区, 居委会 or 街道 are "
+        "urban, names ending in 村 or 嘎查 rural (urban_pattern and rural_pattern of the rules file's [plan.urban]; "
+        "\"\" turns them off).  [default: density]"),
     "help.option.urban_density": (
         "配合 `--urban density`：聚落所在地块的户数密度（户/km²）达到此值即为密集（按户数范围划分；"
         "单元其余部分按农村规则）。  [默认：100]",
