@@ -53,7 +53,7 @@ def cut_unit(unit: shapely.Geometry, lines: np.ndarray, *, sliver_m2: float = 20
     # The faces of a polygonized arrangement do not overlap and lie in the unit, so the area
     # they miss is the unit's less theirs; only when that is more than noise is the piece
     # the arrangement lost (precision) found, by an overlay, and kept as atoms.
-    if len(faces) == 0 or unit.area - shapely.area(faces).sum() > 1e-9 * unit.area:
+    if unit.area - shapely.area(faces).sum() > 1e-9 * unit.area:
         rest = shapely.difference(unit, shapely.union_all(faces)) if len(faces) else unit
         if rest.area > 1e-9 * unit.area:
             extra = shapely.get_parts(rest)

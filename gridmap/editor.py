@@ -32,6 +32,7 @@ import pandas as pd
 import shapely
 
 from gridmap import i18n
+from gridmap._arrays import bool_column
 from gridmap._atomic import write_text
 from gridmap._geometry import present, simplified
 from gridmap.errors import InputError
@@ -128,7 +129,7 @@ def editor_payload(plan, *, lang: str = "zh", simplify_m: float = DEFAULT_SIMPLI
     points = gpd.GeoSeries(points, crs=atoms.crs).to_crs(4326)
 
     unit_lines = _unit_outlines(atoms, simplify_m)
-    locked = _bool_column(grids, "locked")
+    locked = bool_column(grids, "locked")
     grid_rows = []
     for k, (_, row) in enumerate(grids.iterrows()):
         grid_rows.append({
@@ -255,15 +256,6 @@ def _unit_names(plan, grids, unit_ids) -> dict:
             if _str(n):
                 names.setdefault(u, _str(n))
     return names
-
-
-def _bool_column(frame, name: str) -> np.ndarray:
-    if name not in frame:
-        return np.zeros(len(frame), dtype=bool)
-    values = frame[name]
-    if values.dtype == object:
-        return values.map(lambda v: str(v).strip().lower() in ("1", "true", "yes", "y")).to_numpy(bool)
-    return values.fillna(0).astype(bool).to_numpy()
 
 
 def _band(plan) -> list[float] | None:

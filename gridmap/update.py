@@ -292,7 +292,7 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
             "polsby_popper": 4 * np.pi * area / perimeter**2 if perimeter > 0 else 0.0,
             "in_band": band.contains(households), "flag": str(kind), "flag_reason": flag,
             # out of band after the edit and the unit's households cannot meet the band: proven by counts
-            "flag_proven": bool(regime == "urban" and not band.contains(households) and not can_be_met and not hard),
+            "flag_proven": kind in (FlagKind.OVER_BAND, FlagKind.UNDER_BAND) and not can_be_met,
             "geometry": geometry})
 
     retired = sorted(set(old_rows.index) - {g for g, n in final_id.items() if g == n and g in old_rows.index})

@@ -27,6 +27,7 @@ import pyogrio
 import shapely
 
 from gridmap import i18n
+from gridmap._arrays import bool_column
 from gridmap._atomic import atomic_path
 from gridmap._toml import read_toml
 from gridmap.codes import code_problem
@@ -269,7 +270,9 @@ def validate_grids(grids: gpd.GeoDataFrame, *, area=None, units=None, households
     ----------
     grids : polygons, one per grid. Used when present: ``grid_id`` (else ``code``, else
         the row number), ``code``, ``unit_id``, ``regime`` (``urban``/``rural``/
-        ``island``; unknown = held to the band like ``urban``), ``households``.
+        ``island``; unknown = held to the band like ``urban``), ``households``, ``atoms``
+        and ``flag_proven`` (gridmap's own plans: an out-of-band grid of one atom, or one the
+        plan proved unavoidable, is a warning).
     area : polygon(s) the grids must cover exactly; without it the union of ``units``,
         and without those only holes inside the grids count as gaps.
     units : villages/communities or townships (``unit_id``, optional ``name`` and
@@ -348,8 +351,7 @@ class _Check:
             if "atoms" in grids.columns else np.full(len(grids), np.nan)
         # grids out of band that the plan proves no in-band split could avoid (gridmap's own plans
         # say it: an exhaustive search, or the counts); grids drawn elsewhere have no such column
-        self.proven = grids["flag_proven"].map(_truthy).to_numpy(bool) \
-            if "flag_proven" in grids.columns else np.zeros(len(grids), dtype=bool)
+        self.proven = bool_column(grids, "flag_proven")
         self.geoms = self._geometries(grids)
         self.area = shapely.area(self.geoms)
         self.present = ~shapely.is_empty(self.geoms) & (self.area > 0)
@@ -817,15 +819,6 @@ def _parts_json(parts) -> str:
 
     return json.dumps([[code, {k: plain(v) for k, v in params.items()}] for code, params in parts],
                       ensure_ascii=False)
-
-
-def _truthy(value) -> bool:
-    """A boolean cell as any format stores it: True/1/'true'/'yes'/'1'; missing -> False."""
-    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
-        return False
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes", "t", "y")
-    return bool(value)
 
 
 def _text(value) -> str:
