@@ -20,6 +20,12 @@ it the households go where the evidence says people live, with the best evidence
 ``even``
     No evidence at all: the total is spread evenly over the lattice, and said so.
 
+A cell may hold at most ``max_cell_households`` (when set: half the band's width, so that
+grids of whole cells can still land in the band; a cell is the finest a grid can take of
+it): a heavier cell's households are shared evenly among its four quarters (those inside
+the polygon), down to quarters of ``min_cell_m``. The evidence keeps its resolution;
+within a cell the households were spread evenly already.
+
 The evidence is *thin* when the built-up cells would have to hold more than
 ``max_density`` households per km²; that is reported per polygon, as is a total that
 disagrees with the estimate of the points or buildings inside it by more than
@@ -57,7 +63,9 @@ class SpreadRule:
     which the evidence is called thin; ``disagree_factor``: totals and point estimates
     further apart than this factor are reported (None: never); ``building_m`` and
     ``street_m``: distance from a cell centre to a footprint or residential street that
-    counts as evidence, m; ``place_radius_m``: radius of a place point's settlement by kind.
+    counts as evidence, m; ``place_radius_m``: radius of a place point's settlement by kind;
+    ``max_cell_households``: a cell holding more is shared among its quarters (None: never),
+    down to cells of ``min_cell_m``.
     """
 
     cell_m: float = 50.0
@@ -67,9 +75,11 @@ class SpreadRule:
     building_m: float = 30.0
     street_m: float = 40.0
     place_radius_m: dict = field(default_factory=lambda: dict(PLACE_RADIUS_M))
+    max_cell_households: float | None = None
+    min_cell_m: float = 10.0
 
     def __post_init__(self):
-        for name in ("cell_m", "max_scale", "max_density", "building_m", "street_m"):
+        for name in ("cell_m", "max_scale", "max_density", "building_m", "street_m", "min_cell_m"):
             value = getattr(self, name)
             if not value > 0:
                 raise ValueError(f"SpreadRule.{name} must be > 0, got {value!r}")
@@ -77,6 +87,8 @@ class SpreadRule:
             raise ValueError(f"SpreadRule.max_scale must be ≥ 1 (times the estimate), got {self.max_scale!r}")
         if self.disagree_factor is not None and not self.disagree_factor > 1:
             raise ValueError(f"SpreadRule.disagree_factor must be > 1 (a ratio), got {self.disagree_factor!r}")
+        if self.max_cell_households is not None and not self.max_cell_households > 0:
+            raise ValueError(f"SpreadRule.max_cell_households must be > 0 or None, got {self.max_cell_households!r}")
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,37 @@ def lattice(polygon, cell_m: float) -> np.ndarray:
         p = polygon.representative_point()
         return np.array([[p.x, p.y]])
     return np.column_stack([xx[inside], yy[inside]])
+
+
+def refine(polygon, xy: np.ndarray, households: np.ndarray, cell_m: float, max_households: float | None,
+           min_cell_m: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """Cells of ``households`` at centres ``xy`` (spacing ``cell_m``), each holding more than
+    ``max_households`` shared evenly among its quarters inside ``polygon`` (a quarter's centre
+    inside it; none inside: the cell stays whole), again while cells of at least ``min_cell_m``
+    hold more. Returns the centres, their households (the same sum) and the finest spacing used."""
+    side = cell_m
+    if max_households is None:
+        return xy, households, side
+    shapely.prepare(polygon)
+    while side / 2 >= min_cell_m:
+        heavy = households > max_households
+        if not heavy.any():
+            break
+        side /= 2
+        offsets = np.array([[-1, -1], [1, -1], [-1, 1], [1, 1]], dtype=float) * (side / 2)
+        quarters = (xy[heavy][:, None, :] + offsets[None, :, :]).reshape(-1, 2)
+        inside = shapely.contains_xy(polygon, quarters[:, 0], quarters[:, 1]).reshape(-1, 4)
+        split = inside.any(axis=1)
+        if not split.any():
+            break
+        rows = np.flatnonzero(heavy)[split]
+        inside = inside[split]
+        share = np.repeat(households[rows] / inside.sum(axis=1), 4).reshape(-1, 4)[inside]
+        keep = np.ones(len(xy), bool)
+        keep[rows] = False
+        xy = np.concatenate([xy[keep], quarters.reshape(-1, 4, 2)[split][inside]])
+        households = np.concatenate([households[keep], share])
+    return xy, households, side
 
 
 def evidence_weights(xy: np.ndarray, evidence: Evidence, rule: SpreadRule) -> pd.DataFrame:
@@ -177,7 +220,9 @@ def spread_totals(totals: gpd.GeoDataFrame, estimate: gpd.GeoDataFrame | None, e
     report : one row per polygon: ``label``, ``total``, ``estimate`` (households of the
         points inside), ``method`` (``buildings``, ``built-up`` or ``even``), ``cells``
         (lattice cells with evidence), the evidence found (``landuse``, ``buildings``,
-        ``streets``, ``places``: cells where each kind is present), ``density`` (households
+        ``streets``, ``places``: cells where each kind is present), ``cell_m`` (the finest
+        spacing the spread used: below ``rule.cell_m`` where cells were shared among their
+        quarters), ``density`` (households
         per km² of evidence cells, built-up only), ``thin`` and ``disagree`` (bools).
     """
     rule = rule or SpreadRule()
@@ -203,7 +248,7 @@ def spread_totals(totals: gpd.GeoDataFrame, estimate: gpd.GeoDataFrame | None, e
     cell_km2 = rule.cell_m ** 2 / 1e6
     for i, (poly, total, label) in enumerate(zip(polys, target, labels)):
         mine = owner == i
-        row = {"label": label, "total": float(total), "estimate": float(est[i]), "cells": 0,
+        row = {"label": label, "total": float(total), "estimate": float(est[i]), "cells": 0, "cell_m": float("nan"),
                "landuse": 0, "buildings": 0, "streets": 0, "places": 0, "density": float("nan"),
                "thin": False, "disagree": False}
         factor = rule.disagree_factor
@@ -233,17 +278,19 @@ def spread_totals(totals: gpd.GeoDataFrame, estimate: gpd.GeoDataFrame | None, e
                 keep = np.ones(len(xy), bool)
                 w = np.ones(len(xy))
             share = w[keep] / w[keep].sum()
-            out_geoms.append(shapely.points(xy[keep]))
-            out_counts.append(total * share)
-            out_sources.append(np.full(int(keep.sum()), row["method"], dtype=object))
+            centres, held, row["cell_m"] = refine(poly, xy[keep], total * share, rule.cell_m,
+                                                  rule.max_cell_households, rule.min_cell_m)
+            out_geoms.append(shapely.points(centres))
+            out_counts.append(held)
+            out_sources.append(np.full(len(centres), row["method"], dtype=object))
         rows.append(row)
     geoms = np.concatenate([np.asarray(g, dtype=object) for g in out_geoms]) if out_geoms else np.empty(0, object)
     values = np.concatenate(out_counts)
     source = np.concatenate(out_sources)
     points = gpd.GeoDataFrame({"households": values.astype(float), "source": source}, geometry=geoms, crs=crs)
     points = points[points["households"] > 0].reset_index(drop=True)
-    report = pd.DataFrame(rows, columns=["label", "total", "estimate", "method", "cells", "landuse", "buildings",
-                                         "streets", "places", "density", "thin", "disagree"])
+    report = pd.DataFrame(rows, columns=["label", "total", "estimate", "method", "cells", "cell_m", "landuse",
+                                         "buildings", "streets", "places", "density", "thin", "disagree"])
     return points, report
 
 

@@ -336,7 +336,7 @@ def _prepare_households(inputs, area, crs, config, units, projected=None):
             raise InputError("households: no residential building lies inside the area")
         _require_households(points, inputs)
         return points, points.attrs["method"], None
-    return _spread_totals(inputs, points, area, crs, units)
+    return _spread_totals(inputs, points, area, crs, units, config.band)
 
 
 def _read_total(points, read: float):
@@ -403,8 +403,15 @@ def _check_lines_reach_area(inputs, area, crs):
                          f"{hint}")
 
 
-def _spread_totals(inputs, points, area, crs, units):
-    """Known totals spread with the best evidence (:mod:`gridmap.dasymetric`); the base points keep theirs elsewhere."""
+def _spread_totals(inputs, points, area, crs, units, band):
+    """Known totals spread with the best evidence (:mod:`gridmap.dasymetric`); the base points keep theirs elsewhere.
+
+    A lattice cell holds at most half the band's width (unless the rule says otherwise): of
+    cells of 63 households each, as Longgang's census spread over its built-up evidence made
+    them, only three make a grid of 150–250 (four make 252), and the partitioner found no
+    contiguous division into threes; cells of at most 50 leave it three to five."""
+    from dataclasses import replace
+
     from gridmap.dasymetric import match_totals, spread_totals, unit_methods
 
     if inputs.totals_table is not None:
@@ -425,7 +432,10 @@ def _spread_totals(inputs, points, area, crs, units):
 
     evidence = Evidence(buildings=metric(inputs.buildings), landuse=metric(inputs.landuse),
                         streets=metric(inputs.roads), places=metric(inputs.places))
-    spread, report = spread_totals(totals, points, evidence, inputs.spread)
+    rule = inputs.spread
+    if rule.max_cell_households is None:
+        rule = replace(rule, max_cell_households=(band[1] - band[0]) / 2)
+    spread, report = spread_totals(totals, points, evidence, rule)
     # a total's points lie inside its polygon; the base points were inside the area already
     read = float(spread["households"].sum())
     spread = _read_total(hh.inside_area(spread, area, drop=True), read)

@@ -381,6 +381,50 @@ def test_demo_longgang_urban_grids_in_band(tmp_path):
     assert "总数与估算相差过大（58,547 户分摊到 1,022 个有住宅迹象的格（居住用地、建筑物、居住区道路、村/社区点）" in zh.output
 
 
+def test_longgang_narrow_band_spread_in_cells_grids_can_take(tmp_path):
+    """Longgang's census spread in cells of 63 households: only three made a grid of 150–250 (four
+    make 252), and 44 of 297 grids came out at 252, unproven, failing validate. Cells now hold at
+    most half the band's width (50), shared among their quarters."""
+    from click.testing import CliRunner
+
+    from gridmap.cli.main import cli
+    from gridmap.plan import Plan
+    from gridmap.validate import validate_plan
+
+    args = [*DEMO_LONGGANG[:-5], "--band", "150", "250", "--seed", "0"]
+    result = CliRunner().invoke(cli, ["partition", *args, "--out", str(tmp_path), "-q", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    plan = Plan.load(tmp_path / "plan.gpkg")
+    assert plan["households"]["households"].max() <= 50 + 1e-9
+    grids = plan["grids"]
+    assert grids["households"].sum() == pytest.approx(58547, abs=0.5)
+    assert grids["in_band"].mean() >= 0.95
+    assert not validate_plan(plan).errors
+    report = plan.meta["inputs"]["household_totals_report"]
+    assert [row["cell_m"] for row in report] == [25.0]
+
+
+def test_spread_cells_over_the_limit_share_among_quarters_inside():
+    from gridmap.dasymetric import Evidence, SpreadRule, refine, spread_totals
+
+    crs = "EPSG:4547"
+    # a triangle: quarters outside it are left out, their share goes to those inside
+    shape = shapely.Polygon([(0, 0), (160, 0), (0, 160)])
+    totals = gpd.GeoDataFrame({"households": [600.0], "label": ["T"]}, geometry=[shape], crs=crs)
+    coarse, report = spread_totals(totals, None, Evidence())
+    assert report.loc[0, "cell_m"] == 50 and len(coarse) == 6 and coarse["households"].eq(100).all()
+    fine, report = spread_totals(totals, None, Evidence(), SpreadRule(max_cell_households=30))
+    assert report.loc[0, "cell_m"] == 12.5 and len(fine) == 42
+    assert fine["households"].sum() == pytest.approx(600) and fine["households"].max() <= 30
+    assert sorted(fine["households"].round(2).unique()) == [8.33, 11.11, 25.0]  # 3 of 4 quarters inside: a third each
+    assert shapely.contains(shape, fine.geometry.values).all()
+    # never below min_cell_m: cells that cannot be split keep what they hold
+    xy, held, side = refine(shape, np.array([[25.0, 25.0]]), np.array([1_000.0]), 50.0, 10.0, 20.0)
+    assert side == 25.0 and len(xy) == 4 and held.tolist() == [250.0] * 4
+    xy, held, side = refine(shape, np.array([[25.0, 25.0]]), np.array([1_000.0]), 50.0, None, 10.0)
+    assert side == 50.0 and held.tolist() == [1_000.0]
+
+
 def test_osm_roads_with_own_area_gbk_village_points_and_village_totals(tmp_path):
     """The county office's own files with an OSM extract: area polygon, village seats in a GBK Shapefile
     without .cpg, registered households per village in a GBK CSV; roads, rivers, buildings from OSM."""
