@@ -694,12 +694,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "gridmap：把一个县划分为服务网格，配备网格员，测算服务圈覆盖，并绘制地图。\n"
         "\n"
         "单位：户、米、分钟、元。各步骤的说明见 `gridmap 命令 --help`。\n"
-        "帮助与输出的语言由 GRIDMAP_LANG（`zh` 或 `en`）或系统语言环境决定，未设置时为中文。",
+        "帮助与输出的语言由命令的 `--lang`、GRIDMAP_LANG（`zh` 或 `en`）或系统语言环境决定，未设置时为中文。",
         "gridmap: partition a county into service grids, staff them, measure their reach and map them.\n"
         "\n"
         "Units: households, metres, minutes, yuan. Run `gridmap COMMAND --help` for each step.\n"
-        "Help and outputs are in the language of GRIDMAP_LANG (zh or en), else of the locale; Chinese when it "
-        "says nothing."),
+        "Help and outputs are in the language of the command's `--lang`, else of GRIDMAP_LANG (zh or en), else "
+        "of the locale; Chinese when it says nothing."),
     "help.adjust.short": ("按新的住户数据调整计划，尽量少改动。", "Re-divide a plan for new household data."),
     "help.adjust": (
         "按新的住户数据调整计划 PLAN，尽量少改动。\n"

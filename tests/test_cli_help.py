@@ -96,6 +96,16 @@ def test_an_unset_or_c_locale_means_chinese_and_an_english_locale_english():
     assert "选项：" in result.output   # GRIDMAP_LANG decides
 
 
+@pytest.mark.parametrize("args", [["validate", "--lang", "en", "--help"], ["validate", "--help", "--lang", "en"],
+                                  ["run", "--help", "--lang=en"]])
+def test_lang_on_the_command_line_sets_the_help_language_in_either_order(args):
+    result = CliRunner().invoke(cli, args, env=_ENV["zh"], prog_name="gridmap")
+    assert result.exit_code == 0 and result.output.startswith("Usage: gridmap") and "Options:" in result.output
+    # a --lang of no language is click's error as ever; none given: GRIDMAP_LANG decides
+    assert CliRunner().invoke(cli, ["validate", "--help", "--lang", "fr"], env=_ENV["zh"]).output.startswith("用法")
+    assert CliRunner().invoke(cli, ["validate", "--help"], env=_ENV["en"]).output.startswith("Usage")
+
+
 def test_chinese_help_shows_units_defaults_and_the_words_of_the_maps():
     code, out = show_help(["partition"], "zh")
     flat = "".join(out.split())

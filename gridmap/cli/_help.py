@@ -19,9 +19,32 @@ import click
 from gridmap import i18n
 
 
+#: Where :meth:`HelpMixin.parse_args` leaves a command line's ``--lang`` (``ctx.meta``, shared by a
+#: command's context and its group's).
+_LANG_KEY = "gridmap.help_lang"
+
+
 def lang() -> str:
-    """The language help is shown in (``GRIDMAP_LANG``, else the locale)."""
-    return i18n.default_lang()
+    """The language help is shown in: the command line's ``--lang`` (before or after ``--help``),
+    else ``GRIDMAP_LANG``, else the locale."""
+    ctx = click.get_current_context(silent=True)
+    given = ctx.meta.get(_LANG_KEY) if ctx is not None else None
+    return given or i18n.default_lang()
+
+
+def given_lang(args) -> str | None:
+    """The value of ``--lang`` among a command's arguments (``--lang en``, ``--lang=en``; before a
+    ``--``), when it is a language of the vocabulary; else None. click shows ``--help`` as soon as it
+    meets it, before ``--lang`` is parsed in whatever order the two were given."""
+    args = list(args)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else (
+            arg.split("=", 1)[1] if arg.startswith("--lang=") else None)
+        if value in i18n.LANGS:
+            return value
+    return None
 
 
 def words(value, language: str):
@@ -194,6 +217,12 @@ class HelpMixin:
 
     def help_key(self) -> str:
         return f"help.{self.name}"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = given_lang(args) if any(p.name == "lang" for p in self.params) else None
+        if given:
+            ctx.meta[_LANG_KEY] = given
+        return super().parse_args(ctx, args)
 
     def get_help(self, ctx: click.Context) -> str:
         if lang() != "zh":
