@@ -43,6 +43,14 @@ def polygonal(geoms, *, empty=shapely.Polygon):
     return out[0] if scalar else out
 
 
+def valid_union(geoms) -> shapely.Geometry:
+    """The polygonal union of ``geoms``, each made valid first (polygons valid in one CRS can
+    cross themselves in another: village borders drawn in CGCS2000 Gauss-Krüger, read in degrees);
+    lines and points of a repair's collection are dropped (an area is polygons)."""
+    geoms = np.asarray(geoms, dtype=object)
+    return polygonal(shapely.make_valid(shapely.union_all(shapely.make_valid(geoms))))
+
+
 def present(geoms) -> np.ndarray:
     """Boolean mask of the geometries that are neither missing (None) nor empty.
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 from gridmap import i18n
 
 
-def households_accounting(households, grids, units) -> dict:
+def households_accounting(households, grids, units, repaired: dict | None = None) -> dict:
     """Households read, used and dropped (with why), and units dropped: the numbers must add up.
+
+    ``repaired``: what preparing the units did (``outside_area``, ``gaps_filled`` and
+    ``_m2``, ``overlaps_removed`` and ``_m2``), by default ``units.attrs``.
 
     Conservation is by construction (every household point lies in one atom, every atom in
     one grid); a difference is a bug in gridmap, not bad input.
@@ -30,10 +33,13 @@ def households_accounting(households, grids, units) -> dict:
                            f"{read - used - lost} dropped; {lost} unaccounted for")
     if abs(float(households["households"].sum()) - used) > 1e-6 * max(used, 1.0):
         raise RuntimeError(f"households not conserved: {households['households'].sum()} placed, {used} in the grids")
+    repaired = units.attrs if repaired is None else repaired
     return {"households_read": read, "households_used": used, "households_dropped": dropped,
-            "units_outside_area": list(units.attrs.get("outside_area", [])),
-            "gaps_filled": {"pieces": int(units.attrs.get("gaps_filled", 0)),
-                            "m2": float(units.attrs.get("gaps_filled_m2", 0.0))}}
+            "units_outside_area": list(repaired.get("outside_area", [])),
+            "gaps_filled": {"pieces": int(repaired.get("gaps_filled", 0)),
+                            "m2": float(repaired.get("gaps_filled_m2", 0.0))},
+            "overlaps_removed": {"pairs": int(repaired.get("overlaps_removed", 0)),
+                                 "m2": float(repaired.get("overlaps_removed_m2", 0.0))}}
 
 
 def input_notes(summary: dict, lang: str = "en") -> list[str]:
@@ -52,4 +58,16 @@ def input_notes(summary: dict, lang: str = "en") -> list[str]:
     gaps = summary.get("gaps_filled", {})
     if gaps.get("pieces"):
         notes.append(i18n.text("repair.gaps_filled", lang, count=gaps["pieces"], m2=gaps["m2"]))
+    overlaps = summary.get("overlaps_removed", {})
+    if overlaps.get("pairs"):
+        notes.append(i18n.text("repair.overlaps_removed", lang, count=overlaps["pairs"], m2=overlaps["m2"]))
+    fitted = summary.get("blocks_fitted", {})
+    if fitted.get("blocks_across"):
+        notes.append(i18n.text("repair.blocks_across", lang, count=fitted["blocks_across"]))
+    if fitted.get("units_redrawn"):
+        notes.append(i18n.text("repair.units_follow_blocks", lang, units=fitted["units_redrawn"],
+                               m2=fitted.get("moved_m2", 0.0)))
+    if fitted.get("uncovered_pieces"):
+        notes.append(i18n.text("repair.units_uncovered", lang, count=fitted["uncovered_pieces"],
+                               m2=fitted.get("uncovered_m2", 0.0)))
     return notes

@@ -21,7 +21,7 @@ import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import connected_components
 
-from gridmap._geometry import points_in, polygon_of
+from gridmap._geometry import points_in, polygon_of, polygonal
 from gridmap._tasks import run_tasks
 from gridmap.errors import InputError
 from gridmap.graph import MIN_SHARED_M, shared_edges
@@ -144,38 +144,134 @@ def _cut_task(task):
     return cut_unit(unit, lines, sliver_m2=sliver_m2)
 
 
-def atoms_from_polygons(blocks: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Use given polygons (census blocks) as atoms, each in the unit it overlaps most."""
+#: Pieces of the units no census polygon covers at most this wide (2 × area / perimeter, m) are
+#: borders digitised apart whatever their area: they join a neighbouring atom (as the units'
+#: thin gaps join a neighbouring unit).
+THIN_M = 20.0
+#: Such pieces under this area (m²) are dropped: crumbs of two layers' borders, below validation's
+#: tolerance (the units and the area then follow the blocks there).
+DUST_M2 = 1.0
+
+
+def atoms_from_polygons(blocks: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *,
+                        sliver_m2: float = 200.0) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Given polygons (census blocks) as atoms, and the units redrawn where the blocks do not nest in them.
+
+    Every block is an atom (one per part) of the unit it overlaps most, whole: its households
+    stay with it. Where blocks nest in their units and cover them (census geography: the
+    usual case) that is all, and the units are returned as given. Elsewhere (a block across a
+    unit border, units drawn from another source than the blocks, land no block covers):
+
+    * the parts of a unit no block covers are atoms of that unit, of no households; those
+      under ``sliver_m2`` m² or at most :data:`THIN_M` wide join the neighbouring atom they
+      share the longest edge with, crumbs under :data:`DUST_M2` are dropped;
+    * each unit touched is redrawn as the union of its atoms, so that grids (unions of atoms)
+      nest in the units and cover them by construction.
+
+    A block inside no unit is refused. Returns ``(atoms, units)``; ``atoms.attrs["repaired"]``
+    counts blocks across borders, units redrawn and the m² that changed unit, uncovered pieces
+    and their m², pieces merged, crumbs dropped and their m².
+    """
     blocks = blocks.to_crs(units.crs).reset_index(drop=True)
     geoms = blocks.geometry.to_numpy()
-    unit_of = np.full(len(blocks), None, dtype=object)
-    # A valid block of positive area that one unit covers overlaps that unit most (units do
-    # not overlap): no overlay needed. Only the rest (blocks across a unit border, outside,
-    # or under overlapping units) are intersected with their units.
-    unit_idx, block_idx = shapely.STRtree(geoms).query(units.geometry.to_numpy(), predicate="covers")
+    unit_geoms = units.geometry.to_numpy()
+    unit_ids = units["unit_id"].to_numpy()
+    # A valid block of positive area that one unit covers is an atom of it (units do not overlap):
+    # no overlay needed. Only the rest (blocks across a unit border or outside) are measured.
+    unit_idx, block_idx = shapely.STRtree(geoms).query(unit_geoms, predicate="covers")
     simple = (np.bincount(block_idx, minlength=len(blocks)) == 1) & (shapely.area(geoms) > 0) & shapely.is_valid(geoms)
     one = simple[block_idx]
-    unit_of[block_idx[one]] = units["unit_id"].to_numpy()[unit_idx[one]]
+    unit_of = np.full(len(blocks), -1, dtype=np.int64)
+    unit_of[block_idx[one]] = unit_idx[one]
     rest = np.flatnonzero(~simple)
+    touched = np.zeros(len(units), bool)
     if len(rest):
-        inter = gpd.overlay(blocks.iloc[rest][["geometry"]].assign(_b=rest),
-                            units[["unit_id", "geometry"]], how="intersection", keep_geom_type=True)
-        if not inter.empty:
-            inter["_a"] = inter.geometry.area
-            best = inter.loc[inter.groupby("_b")["_a"].idxmax(), ["_b", "unit_id"]]
-            unit_of[best["_b"].to_numpy()] = best["unit_id"].to_numpy()
-    found = np.array([u is not None for u in unit_of], dtype=bool)
+        fixed = shapely.make_valid(geoms[rest])
+        u, b = shapely.STRtree(unit_geoms).query(fixed, predicate="intersects")[::-1]
+        shared = shapely.area(shapely.intersection(fixed[b], unit_geoms[u]))
+        best = pd.DataFrame({"b": b, "u": u, "a": shared}).query("a > 0").sort_values(["b", "a", "u"],
+                                                                                     ascending=[True, False, True])
+        best = best.drop_duplicates("b")
+        unit_of[rest[best["b"].to_numpy()]] = best["u"].to_numpy()
+        touched[u[shared > 0]] = True
+    found = unit_of >= 0
     if not found.any():
         raise InputError("atoms: no block overlaps any unit (check the CRS of both layers)")
     outside = int((~found).sum())
     if outside:
         raise InputError(f"atoms: {outside} block(s) lie outside every unit")
-    atoms = gpd.GeoDataFrame({"unit_id": unit_of}, geometry=blocks.geometry.values, crs=units.crs)
     # a block in several parts (islands, a block split by a river) is one atom per part: the
     # household count sits at one inner point, so it stays in exactly one of them
-    atoms = atoms.explode(index_parts=False).reset_index(drop=True)
-    atoms = atoms[atoms.geom_type == "Polygon"]
-    return _number(atoms)
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    polygon = shapely.get_type_id(parts) == 3
+    atom_geoms, owner = parts[polygon], unit_of[part_of[polygon]]
+    # what of each unit no block covers: found by areas where the blocks nest (they do not
+    # overlap), cut out only there
+    covered = np.bincount(owner, weights=shapely.area(atom_geoms), minlength=len(units))
+    short = shapely.area(unit_geoms) - covered > 1e-9 * np.maximum(shapely.area(unit_geoms), 1.0)
+    touched |= short
+    repaired = {"blocks_across": int(len(rest)), "units_redrawn": 0, "moved_m2": 0.0, "uncovered_pieces": 0,
+                "uncovered_m2": 0.0, "pieces_merged": 0, "dust_dropped": 0, "dust_m2": 0.0}
+    if touched.any():
+        atom_geoms, owner = _fill_units(atom_geoms, owner, unit_geoms, np.flatnonzero(touched), sliver_m2, repaired)
+        redrawn = unit_geoms.copy()
+        for u in np.flatnonzero(touched):
+            redrawn[u] = shapely.union_all(atom_geoms[owner == u])
+        moved = shapely.area(shapely.symmetric_difference(unit_geoms[touched], redrawn[touched]))
+        repaired |= {"units_redrawn": int(touched.sum()), "moved_m2": float(moved.sum()) / 2.0}
+        units = units.copy()
+        units[units.geometry.name] = redrawn
+        units = units[~shapely.is_empty(redrawn)].reset_index(drop=True)
+    atoms = _number(gpd.GeoDataFrame({"unit_id": unit_ids[owner]}, geometry=atom_geoms, crs=units.crs))
+    atoms.attrs["repaired"] = repaired
+    return atoms, units
+
+
+def _fill_units(atom_geoms, owner, unit_geoms, touched, sliver_m2, repaired):
+    """The atoms with the parts of the ``touched`` units no atom covers added (see
+    :func:`atoms_from_polygons`): thin or small ones merged into the neighbouring atom they share
+    the longest edge with (one that is not such a piece), crumbs dropped. Counts go to ``repaired``."""
+    tree = shapely.STRtree(atom_geoms)
+    pieces, piece_unit = [], []
+    for u in touched:
+        near = tree.query(unit_geoms[u], predicate="intersects")
+        rest = shapely.difference(unit_geoms[u], shapely.union_all(atom_geoms[near])) if len(near) else unit_geoms[u]
+        found = single_polygons(np.array([rest], dtype=object))
+        pieces.append(found)
+        piece_unit.append(np.full(len(found), u, dtype=np.int64))
+    pieces = np.concatenate(pieces) if pieces else np.empty(0, object)
+    piece_unit = np.concatenate(piece_unit) if piece_unit else np.empty(0, np.int64)
+    area = shapely.area(pieces)
+    dust = area < DUST_M2
+    repaired |= {"uncovered_pieces": int((~dust).sum()), "uncovered_m2": float(area[~dust].sum()),
+                 "dust_dropped": int(dust.sum()), "dust_m2": float(area[dust].sum())}
+    pieces, piece_unit, area = pieces[~dust], piece_unit[~dust], area[~dust]
+    if len(pieces) == 0:
+        return atom_geoms, owner
+    absorb = (area < sliver_m2) | (2 * area / np.maximum(shapely.length(pieces), 1e-9) <= THIN_M)
+    faces = np.concatenate([atom_geoms, pieces])
+    face_unit = np.concatenate([owner, piece_unit])
+    is_piece = np.r_[np.zeros(len(atom_geoms), bool), absorb]
+    i, j, length, _ = shared_edges(faces, among=is_piece)
+    # each absorbed piece to the atom (not another such piece) it shares the longest edge with
+    src, dst, score = np.r_[i, j], np.r_[j, i], np.r_[length, length]
+    ok = is_piece[src] & ~is_piece[dst]
+    src, dst, score = src[ok], dst[ok], score[ok]
+    if len(src):
+        order = np.lexsort((dst, -score, src))
+        src, dst = src[order], dst[order]
+        first = np.r_[True, np.diff(src) != 0]
+        src, dst = src[first], dst[first]
+        faces = faces.copy()
+        for target in np.unique(dst):
+            faces[target] = polygonal(shapely.union_all(np.append(faces[src[dst == target]], faces[target])))
+        keep = np.ones(len(faces), bool)
+        keep[src] = False
+        repaired["pieces_merged"] = int(len(src))
+        faces, face_unit = faces[keep], face_unit[keep]
+    parts, part_of = shapely.get_parts(faces, return_index=True)
+    polygon = shapely.get_type_id(parts) == 3
+    return parts[polygon], face_unit[part_of[polygon]]
 
 
 def _number(atoms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

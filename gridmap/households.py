@@ -156,6 +156,28 @@ def scale_to_totals(points: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, column: 
     return out
 
 
+def _outside_message(households: gpd.GeoDataFrame, inside: np.ndarray, area) -> str:
+    """One line on the household points outside ``area``: how many, the file, the nearest one's row,
+    place and distance, and the fix (a point just outside is most often a gap in the units)."""
+    out = np.flatnonzero(~inside)
+    total = float(households["households"].to_numpy(float)[out].sum())
+    distance = shapely.distance(area, households.geometry.values[out])
+    near = int(np.argmin(distance))
+    row, metres = int(out[near]), float(distance[near])
+    path = households.attrs.get("path")
+    where = f" of {path}" if path else ""
+    which = f" (row {row + 1})" if path else ""
+    place = ""
+    if households.crs is not None:
+        point = gpd.GeoSeries([households.geometry.values[row]], crs=households.crs).to_crs(4326).iloc[0]
+        place = f" at lon {point.x:.5f}, lat {point.y:.5f}"
+    fix = ("the area's outline (a gap or hole in the units when they make the area) passes there: close it in the "
+           "units layer, give --area, or pass --drop-outside" if metres <= 100.0 else
+           "check the households' and the area's CRS, give the missing unit or a larger --area, or pass --drop-outside")
+    return (f"households: {len(out):,} point(s){where} ({total:,.6g} households) lie outside the area, the nearest"
+            f"{which}{place} {metres:,.1f} m from it; {fix}")
+
+
 def inside_area(households: gpd.GeoDataFrame, area, *, drop: bool = False) -> gpd.GeoDataFrame:
     """Check that every household point lies inside ``area`` (a shapely polygon, same CRS).
 
@@ -166,9 +188,7 @@ def inside_area(households: gpd.GeoDataFrame, area, *, drop: bool = False) -> gp
     inside = shapely.covers(area, households.geometry.values)
     outside = int((~inside).sum())
     if outside and not drop:
-        total = households["households"][~inside].sum()
-        raise InputError(f"households: {outside} point(s) ({total:g} households) lie outside the area; "
-                         "fix the data or pass --drop-outside")
+        raise InputError(_outside_message(households, inside, area))
     kept = households[inside].reset_index(drop=True)
     kept.attrs = dict(households.attrs, dropped_outside=outside,
                       dropped_outside_households=float(households["households"][~inside].sum()),

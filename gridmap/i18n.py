@@ -519,6 +519,19 @@ _WORDS: dict[str, tuple[str, str]] = {
     "repair.gaps_filled": ("单元之间 {count:,} 处细缝（共 {m2:,.0f} m²）并入共享边界最长的相邻单元。",
                            "{count:,} thin gap(s) between units ({m2:,.0f} m² in all) joined to the neighbour "
                            "sharing the longest border."),
+    "repair.overlaps_removed": ("单元之间 {count:,} 处细长重叠（共 {m2:,.0f} m²）归图层中靠前的单元。",
+                                "{count:,} thin overlap(s) between units ({m2:,.0f} m² in all) kept by the unit "
+                                "earlier in the layer."),
+    "repair.units_follow_blocks": ("{units:,} 个单元改按普查面划界（{m2:,.0f} m² 改属相邻单元），网格因此严格嵌套于单元。",
+                                   "{units:,} unit(s) redrawn along the census polygons ({m2:,.0f} m² changed unit), "
+                                   "so that the grids nest in them."),
+    "repair.blocks_across": ("{count:,} 个普查面跨单元边界或越出单元，整体计入其重叠最多的单元。",
+                             "{count:,} census polygon(s) across a unit border or the units' edge, each counted whole "
+                             "in the unit it overlaps most."),
+    "repair.units_uncovered": ("单元中有 {count:,} 处没有普查面覆盖（共 {m2:,.0f} m²），作为无住户地块划入网格"
+                               "（小于碎块面积的并入相邻地块）。",
+                               "{count:,} piece(s) of the units no census polygon covers ({m2:,.0f} m² in all) "
+                               "made atoms of no households (slivers joined to a neighbouring atom)."),
     "report.inputs": ("输入数据的处理", "What became of the inputs"),
 
     # -- command line ----------------------------------------------------------------------------------

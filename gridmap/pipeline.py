@@ -39,7 +39,7 @@ from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
 from gridmap.grids import assemble_grids, check_pieces, grid_codes
 from gridmap.inputs.assemble import (Inputs, inputs_from_files, inputs_from_osm, set_households,  # noqa: F401
                                      set_totals, set_unit_codes, set_units_from_points)
-from gridmap._geometry import polygon_of, polygonal
+from gridmap._geometry import polygon_of, polygonal, valid_union
 from gridmap.outcomes import UnitStatus, outcome_parts, unit_status
 from gridmap.partition import plan_unit, unit_seed
 from gridmap.plan import Plan
@@ -98,16 +98,17 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
     lap, timings = laps.lap, laps.seconds
 
     require_crs(inputs.area, "area")
-    area4326 = shapely.union_all(inputs.area.to_crs(4326).geometry.values)
+    area4326 = valid_union(inputs.area.to_crs(4326).geometry.values)
     if area4326.is_empty or area4326.area == 0:
         raise InputError("area: the area polygon is empty")
     centre = area4326.centroid
     crs = metric_crs(centre.x, centre.y, config.crs)
-    area = shapely.make_valid(shapely.union_all(inputs.area.to_crs(crs).geometry.values))
+    area = valid_union(inputs.area.to_crs(crs).geometry.values)
     area_name = str(inputs.area["name"].iloc[0]) if "name" in inputs.area else "area"
 
     report("units", 0, 1)
-    units = _prepare_units(inputs.units, area, crs, area_name)
+    units = _prepare_units(inputs.units, area, crs, area_name, inputs.sources.get("units"))
+    units_repaired = dict(units.attrs)  # (merges below keep no attrs)
     lap("units")
 
     report("households", 0, 1)
@@ -120,8 +121,13 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
 
     _check_lines_reach_area(inputs, area, crs)
     barriers = _barrier_lines(inputs, crs, config, area)
+    fitted = {}  # census blocks cut at unit borders, what of the units they leave: the summary says
     if inputs.blocks is not None:
-        atoms = atoms_from_polygons(projected.get("blocks", inputs.blocks), units).assign(split_from=-1)
+        atoms, units = atoms_from_polygons(projected.get("blocks", inputs.blocks), units, sliver_m2=config.sliver_m2)
+        fitted = {k: v for k, v in atoms.attrs.get("repaired", {}).items() if v}
+        if fitted.get("units_redrawn"):  # the area is what the redrawn units cover
+            area = valid_union(units.geometry.values)
+        atoms = atoms.assign(split_from=-1)
     else:
         atoms = build_atoms(units, barriers, sliver_m2=config.sliver_m2,
                             progress=lambda d, t: report("atoms", d, t), executor=executor)
@@ -211,7 +217,10 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
     summary = plan_summary(grids, units, households, atoms, config.band, household_method,
                            household_kind=household_kind(inputs),
                            repaired=inputs.sources.get("repaired_polygons", {}))
-    summary |= {"repairs": list(inputs.sources.get("repairs", []))} | households_accounting(households, grids, units)
+    summary |= {"repairs": list(inputs.sources.get("repairs", []))} | households_accounting(households, grids, units,
+                                                                                          units_repaired)
+    if fitted:
+        summary["blocks_fitted"] = fitted
     meta = {"gridmap_version": package_version("gridmap"), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "config": config.to_dict(), "crs": crs.to_string(), "inputs": inputs.sources, "timings_s": timings,
             "versions": {p: package_version(p) for p in ("geopandas", "shapely", "pyogrio", "pyproj", "numpy", "scipy")}
@@ -241,9 +250,57 @@ def _attach(atoms, households):
 #: extract's edge, leave 0.6 % of the area in gaps, filled and said).
 GAP_WIDTH_M = 20.0
 GAP_SHARE = 0.01
+#: An overlap of units any piece of which is wider than GAP_WIDTH_M and larger than this (m²) is
+#: refused; thinner ones are borders digitised across each other (see _remove_overlaps).
+OVERLAP_M2 = 100.0
 
 
-def _prepare_units(units, area, crs, area_name):
+def _remove_overlaps(units, area, source):
+    """Units that overlap: the later unit of each pair loses the overlap when it is thin (borders
+    digitised a little across each other: every piece of it at most ``GAP_WIDTH_M`` wide, as
+    2 × area / perimeter, or under ``OVERLAP_M2``), and pieces the unit keeps of less than
+    ``OVERLAP_M2`` join a neighbour with the gaps; a wider overlap (a unit drawn twice, or over
+    another) is refused, naming the pair, where, and the fix. Returns the units' geometries and
+    (pairs, m²) removed."""
+    geoms = np.asarray(units.geometry.values, dtype=object)
+    i, j = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    pair = i < j
+    i, j = i[pair], j[pair]
+    shared = polygonal(shapely.intersection(geoms[i], geoms[j]))
+    m2 = shapely.area(shared)
+    real = m2 > 0
+    i, j, shared, m2 = i[real], j[real], shared[real], m2[real]
+    if len(i) == 0:
+        return geoms, (0, 0.0)
+    parts, of = shapely.get_parts(shared, return_index=True)
+    part_m2 = shapely.area(parts)
+    wide = (2 * part_m2 / np.maximum(shapely.length(parts), 1e-9) > GAP_WIDTH_M) & (part_m2 > OVERLAP_M2)
+    if wide.any():
+        import pyproj
+
+        worst = np.flatnonzero(wide)[int(np.argmax(part_m2[wide]))]
+        k = int(of[worst])
+        at = shapely.point_on_surface(parts[worst])
+        lon, lat = pyproj.Transformer.from_crs(units.crs, 4326, always_xy=True).transform(at.x, at.y)
+        ids, names = units["unit_id"].astype(str).to_numpy(), units["name"].astype(str).to_numpy()
+        where = f" of {source}" if source else ""
+        raise InputError(f"units: units {ids[i[k]]} ({names[i[k]]}) and {ids[j[k]]} ({names[j[k]]}){where} overlap "
+                         f"by {m2[k]:,.0f} m² around lon {lon:.5f}, lat {lat:.5f} ({int(wide.sum()):,} such "
+                         "overlap(s) wider than a border's digitising); units must tile the area: snap their shared "
+                         "borders, or delete a unit drawn twice")
+    out = geoms.copy()
+    for a, b in sorted(zip(i.tolist(), j.tolist())):
+        out[b] = shapely.difference(out[b], out[a])
+    for b in np.unique(j):
+        pieces = shapely.get_parts(polygonal(out[b]))
+        if len(pieces) == 0:
+            continue
+        keep = shapely.area(pieces) >= min(OVERLAP_M2, 0.5 * shapely.area(pieces).max())
+        out[b] = polygonal(shapely.union_all(pieces[keep]))
+    return polygonal(out), (len(i), float(m2.sum()))
+
+
+def _prepare_units(units, area, crs, area_name, source=None):
     if units is None or len(units) == 0:
         return gpd.GeoDataFrame({"unit_id": ["1"], "name": [area_name], "parent_id": [""], "parent_name": [area_name]},
                                 geometry=[area], crs=crs)
@@ -257,10 +314,11 @@ def _prepare_units(units, area, crs, area_name):
     if units.empty:
         raise InputError("units: no unit overlaps the area (check both layers' CRS)")
     # Units must tile the area: later units lose what earlier ones already hold...
+    units["geometry"], (pairs, overlap) = _remove_overlaps(units, area, source)
+    inner = (units.geometry.area <= 0).to_numpy()  # a tiny unit drawn inside another (a larger one is refused)
+    dropped += units.loc[inner, "name"].astype(str).tolist()
+    units = units[~inner].reset_index(drop=True)
     covered = shapely.union_all(units.geometry.values)
-    overlap = float(units.geometry.area.sum() - covered.area)
-    if overlap > 1e-6 * area.area:
-        raise InputError(f"units: units overlap by {overlap / 1e6:.3f} km²; they must tile the area")
     # ... and leftover pieces of the area join the unit they share most boundary with.
     gaps = shapely.get_parts(shapely.difference(area, covered))
     gaps = gaps[shapely.area(gaps) > 1.0]
@@ -288,6 +346,8 @@ def _prepare_units(units, area, crs, area_name):
     units["geometry"] = geoms
     units.attrs["gaps_filled"] = len(gaps)
     units.attrs["gaps_filled_m2"] = float(shapely.area(gaps).sum())
+    units.attrs["overlaps_removed"] = pairs
+    units.attrs["overlaps_removed_m2"] = overlap
     units.attrs["outside_area"] = dropped
     for column in ("parent_id", "parent_name"):
         if column not in units.columns:

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import shapely
 import shapely.ops
 
@@ -122,8 +123,36 @@ def test_blocks_in_several_parts_become_one_atom_per_part():
     units = gpd.GeoDataFrame({"unit_id": ["u"]}, geometry=[shapely.box(0, 0, 100, 10)], crs=3857)
     blocks = gpd.GeoDataFrame(geometry=[shapely.MultiPolygon([shapely.box(0, 0, 10, 10), shapely.box(90, 0, 100, 10)]),
                                         shapely.box(10, 0, 90, 10)], crs=3857)
-    atoms = atoms_from_polygons(blocks, units)
+    atoms, same = atoms_from_polygons(blocks, units)
     assert len(atoms) == 3 and (atoms.geom_type == "Polygon").all()
+    assert same is units and not any(atoms.attrs["repaired"].values())  # they nest and cover: nothing redrawn
+
+
+def test_blocks_that_do_not_nest_or_cover_redraw_their_units():
+    """Units from another source than the blocks: a block across the border goes whole to the unit it
+    overlaps most, land no block covers becomes atoms (slivers merged), the units follow the atoms."""
+    from gridmap.atoms import atoms_from_polygons
+
+    units = gpd.GeoDataFrame({"unit_id": ["a", "b"]}, geometry=[shapely.box(0, 0, 100, 100),
+                                                               shapely.box(100, 0, 200, 100)], crs=3857)
+    blocks = gpd.GeoDataFrame(geometry=[
+        shapely.box(0, 0, 50, 99.5),  # a 0.5 m strip of a left above it: merged into it
+        shapely.box(50, 0, 103, 100),  # 3 m into b
+        shapely.box(103, 0, 120, 100),  # no block from 120 to 150 (30 m wide): an atom of b of its own
+        shapely.box(150, 0, 200, 100)
+    ], crs=3857)
+    atoms, redrawn = atoms_from_polygons(blocks, units)
+    repaired = atoms.attrs["repaired"]
+    assert repaired["blocks_across"] == 1 and repaired["units_redrawn"] == 2
+    assert repaired["moved_m2"] == pytest.approx(300) and repaired["pieces_merged"] == 1
+    assert repaired["uncovered_pieces"] == 2 and repaired["uncovered_m2"] == pytest.approx(3_025)
+    assert sorted(atoms["unit_id"]) == ["a", "a", "b", "b", "b"]
+    # the grids' guarantees by construction: atoms tile the redrawn units, which tile the same land
+    for unit in redrawn.itertuples():
+        mine = shapely.union_all(atoms.loc[atoms["unit_id"] == unit.unit_id].geometry.values)
+        assert mine.symmetric_difference(unit.geometry).area < 1e-6
+    assert shapely.union_all(redrawn.geometry.values).area == pytest.approx(20_000)
+    assert redrawn.geometry.area.sum() == pytest.approx(20_000)  # no overlap
 
 
 def test_a_grid_in_more_parts_than_its_atoms_is_a_bug():

@@ -339,6 +339,67 @@ def test_units_not_covering_the_area(county, tmp_path):
             "give the missing unit(s)", out=tmp_path / "out")
 
 
+def test_units_overlapping_by_a_thin_sliver_lose_it_to_the_earlier_unit(county, tmp_path):
+    """Ward 2 drawn 3 m over Ward 3 (borders digitised across each other): Ward 3 loses the strip,
+    the summary says so, and the plan passes its own validation (it failed it before: grids
+    across unit borders, a gap)."""
+    units = county["frames"]["units"].to_crs(32619)
+    units.loc[0, "geometry"] = units.geometry.iloc[0].buffer(3.0)
+    path = write(units.to_crs(4326), tmp_path / "units.gpkg")
+    area = write(county["frames"]["area"].assign(geometry=[shapely.union_all(units.to_crs(4326).geometry.values)]),
+                 tmp_path / "area.gpkg")
+    code, text = gm(*partition_args(county, tmp_path / "out", units=path, area=area))
+    assert code == 0, text
+    assert "1 thin overlap(s) between units" in text and "kept by the unit earlier in the layer" in text
+    assert summary_of(tmp_path / "out")["households"] == pytest.approx(county["households_total"])
+    code, text = gm("validate", tmp_path / "out" / "plan.gpkg", "-q", "--lang", "en")
+    assert code == 0, text
+
+
+def test_units_overlapping_wide_are_refused_naming_both(county, tmp_path):
+    units = county["frames"]["units"].to_crs(32619)
+    units.loc[0, "geometry"] = units.geometry.iloc[0].buffer(80.0)
+    path = write(units.to_crs(4326), tmp_path / "units.gpkg")
+    area = write(county["frames"]["area"].assign(geometry=[shapely.union_all(units.to_crs(4326).geometry.values)]),
+                 tmp_path / "area.gpkg")
+    refused(partition_args(county, tmp_path / "out", units=path, area=area), "units: units 2 (Ward 2) and 3 (Ward 3)",
+            "units.gpkg", "overlap by", "m² around lon", "snap their shared borders", out=tmp_path / "out")
+
+
+def test_census_polygons_that_neither_nest_in_nor_cover_the_units(county, tmp_path):
+    """Blocks as households (and atoms) against units from another source: 30 empty blocks missing
+    and Ward 3 drawn 3 m over Ward 2. The plan used to leave gaps and grids across unit borders
+    (validate: errors); now the units follow the blocks there and the summary says so."""
+    blocks = gpd.read_file(PROVIDENCE / "blocks.zip")
+    blocks = blocks[blocks["WARD"].astype(int).astype(str).isin(WARDS)].reset_index(drop=True)
+    blocks = blocks.drop(index=blocks.index[blocks["TOTPOP"] == 0][:30]).assign(hh=lambda b: b["TOTPOP"] / 2.3)
+    units = county["frames"]["units"].to_crs(32619)
+    units.loc[1, "geometry"] = units.geometry.iloc[1].buffer(3.0)
+    units_path = write(units.to_crs(4326), tmp_path / "units.gpkg")
+    blocks_path = write(blocks[["hh", "geometry"]], tmp_path / "blocks.gpkg")
+    args = ["partition", "--units", units_path, "--households", blocks_path, "--households-column", "hh",
+            "--urban", "all", "--lang", "en", "--out", tmp_path / "out", "-q"]
+    code, text = gm(*args)
+    assert code == 0, text
+    assert "unit(s) redrawn along the census polygons" in text and "no census polygon covers" in text
+    assert summary_of(tmp_path / "out")["households"] == pytest.approx(blocks["hh"].sum())
+    code, text = gm("validate", tmp_path / "out" / "plan.gpkg", "-q", "--lang", "en")
+    assert code == 0, text
+
+
+def test_households_outside_the_area_say_where_and_how_near():
+    from gridmap.errors import InputError
+    from gridmap.households import inside_area
+
+    area = shapely.box(0, 0, 100, 100)
+    points = gpd.GeoDataFrame({"households": [3.0, 2.0, 5.0]},
+                              geometry=shapely.points([(50, 50), (100.5, 20), (400, 400)]), crs=32619)
+    points.attrs["path"] = "hh.gpkg"
+    with pytest.raises(InputError, match=r"2 point\(s\) of hh.gpkg \(7 households\) lie outside the area, the "
+                                         r"nearest \(row 2\) at lon .* 0.5 m from it; .*gap or hole in the units"):
+        inside_area(points, area)
+
+
 def test_units_labelled_degrees_in_metres(county, tmp_path):
     units = county["frames"]["units"].to_crs(32619).set_crs(4326, allow_override=True)
     path = write(units, tmp_path / "units.gpkg")

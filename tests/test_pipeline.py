@@ -107,3 +107,16 @@ def test_units_partitioned_on_an_executor_give_the_same_plan(li_inputs, li_plan)
         plan = gridmap.make_plan(li_inputs, config, executor=executor)
     assert (plan.atoms["grid_id"].to_numpy() == li_plan.atoms["grid_id"].to_numpy()).all()
     assert plan.grids["flag_reason"].tolist() == li_plan.grids["flag_reason"].tolist()
+
+
+def test_valid_union_of_polygons_invalid_after_reprojection_is_polygonal():
+    """Village borders valid in CGCS2000 Gauss-Krüger can cross themselves in degrees: the union
+    of the area refused them with a GEOS TopologyException (exit 1, 'a bug'), and make_valid of
+    the whole left a line beside the polygon (the plan's area then failed validate)."""
+    from gridmap._geometry import valid_union
+
+    bow_tie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])  # crosses itself
+    spike = shapely.Polygon([(10, 0), (20, 0), (20, 10), (10, 10), (10, 5), (5, 5), (10, 5)])  # a line out of it
+    union = valid_union([bow_tie, spike])
+    assert union.geom_type in ("Polygon", "MultiPolygon") and union.is_valid
+    assert union.area == pytest.approx(150.0)

@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 
 from gridmap import households as hh
+from gridmap._geometry import valid_union
 from gridmap.crs import metric_crs, require_crs
 from gridmap.dasymetric import SpreadRule
 from gridmap.errors import InputError
@@ -247,8 +248,9 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
         area_gdf, name = units_gdf, Path(units).stem
     else:
         raise InputError("area: give an area polygon file, or units whose union is the area")
-    area_gdf = gpd.GeoDataFrame({"name": [name]}, geometry=[shapely.union_all(area_gdf.to_crs(4326).geometry.values)],
-                                crs=4326)
+    # one polygon, unioned where the layer's polygons are valid (its own CRS), then in degrees
+    whole = gpd.GeoSeries([valid_union(area_gdf.geometry.values)], crs=area_gdf.crs).to_crs(4326).values
+    area_gdf = gpd.GeoDataFrame({"name": [name]}, geometry=[valid_union(whole)], crs=4326)
     inputs = Inputs(area=area_gdf, units=units_gdf, drop_outside=drop_outside,
                     roads=read_lines(roads, what="roads", gcj02="roads" in shifted),
                     waterways=read_lines(waterways, what="waterways", gcj02="waterways" in shifted),
