@@ -1116,9 +1116,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Other lines grids may follow: ridges, walls (repeatable; polygon outlines count)."),
     "help.option.households": (
         "住户点（每点一户，或每点 --households-column 户），或配合 "
-        "--households-column 的普查面。",
+        "--households-column 的普查面。住户点也可以是 CSV/XLSX 表（如户籍台账），每行一点，"
+        "经纬度列为 经度/纬度、lon/lat、lng/lat、longitude/latitude 或 x/y（WGS 84 度数，配合 --gcj02 "
+        "为 GCJ-02）。",
         "Household points (one each, or --households-column per point) or census polygons with "
-        "--households-column."),
+        "--households-column. The points may be a CSV/XLSX table (a household register), a row each, with "
+        "coordinate columns 经度/纬度, lon/lat, lng/lat, longitude/latitude or x/y in degrees (WGS 84, or "
+        "GCJ-02 with --gcj02)."),
     "help.option.households_column": (
         "记录户数（或人口，配合 --households-divisor）的列。",
         "Column holding households (or persons, with --households-divisor)."),
@@ -1152,9 +1156,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "flats (apartments, residential buildings)."),
     "help.option.encoding": (
         "没有 .cpg 的 Shapefile 和 CSV 表的文字编码（如 `gbk`；默认：UTF-8 或 "
-        "GB18030/GBK，按字节自动识别）。",
+        "GB18030/GBK，按字节自动识别）。GeoPackage 和 GeoJSON 按其规范为 UTF-8，不受此项影响。",
         "Text encoding of Shapefiles without .cpg and of CSV tables (e.g. gbk; default: UTF-8 or GB18030/GBK, "
-        "detected from the bytes)."),
+        "detected from the bytes). GeoPackage and GeoJSON are UTF-8 by their specifications: it does not apply "
+        "to them."),
     "help.option.drop_outside": ("丢弃区域外的住户点，而不是报错。", "Drop household points outside the area instead of failing."),
     "help.option.gcj02": (
         "这些输入文件使用 GCJ-02 坐标（高德、腾讯地图）：读取时转换为 WGS 84（可重复；`all` "
@@ -1539,8 +1544,9 @@ _WORDS: dict[str, tuple[str, str]] = {
         "--units 中的单元代码列。  [默认：unit_id/code/id]",
         "Column of unit ids in --units.  [default: unit_id/code/id]"),
     "help.validate.option.households": (
-        "按网格计数的住户点（或配合 --households-column 的普查面）。",
-        "Household points (or census polygons with --households-column) to count per grid."),
+        "按网格计数的住户点（或配合 --households-column 的普查面；或带 经度/纬度、lon/lat 列的 CSV/XLSX 表）。",
+        "Household points (or census polygons with --households-column; or a CSV/XLSX table with 经度/纬度, "
+        "lon/lat columns) to count per grid."),
     "help.validate.option.households_column": (
         "--households 中每个要素的户数；不给 --households 时，为网格图层自身的每格户数列。",
         "Households per feature in --households, or, without --households, the grid layer's own column of "

@@ -469,6 +469,80 @@ def test_duplicate_household_points_are_said(county, tmp_path):
     assert "5 row(s) equal to another" in report_text(plan)
 
 
+def household_table(county, path: Path, *, x="经度", y="纬度", encoding="utf-8", crs=4326, spoil=None) -> Path:
+    """The county's household points as a register table: 编号, longitude, latitude, 户数 (a row each)."""
+    import pandas as pd
+
+    points = county["frames"]["households"].to_crs(crs)
+    frame = pd.DataFrame({"编号": np.arange(1, len(points) + 1), x: points.geometry.x.round(7),
+                          y: points.geometry.y.round(7), "户数": points["hh"]}).astype(object)
+    if spoil:
+        spoil(frame)
+    if path.suffix == ".xlsx":
+        frame.to_excel(path, index=False)
+    else:
+        path.write_bytes(frame.to_csv(index=False).encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("name, x, y, encoding", [("hh.csv", "经度", "纬度", "gbk"), ("hh.csv", "Lon", "LAT", "utf-8-sig"),
+                                                  ("hh.xlsx", "X", "Y", None)])
+def test_households_as_a_table_of_points(county, tmp_path, name, x, y, encoding):
+    """A household register as a spreadsheet: coordinate columns in degrees, any case, GBK or UTF-8 with BOM."""
+    path = household_table(county, tmp_path / name, x=x, y=y, encoding=encoding)
+    plan, summary, _ = accepted(county, tmp_path, "--households-column", "户数", households=path)
+    assert summary["households_used"] == pytest.approx(county["households_total"])
+    assert summary["households_dropped"] == {}
+
+
+def test_household_table_in_metres_is_refused(county, tmp_path):
+    path = household_table(county, tmp_path / "hh.csv", x="x", y="y", crs=32619)
+    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数"],
+            "households", "hh.csv", "row 2", "not degrees", "longitudes and latitudes", "GeoPackage/Shapefile with its CRS",
+            out=tmp_path / "out")
+
+
+def test_household_table_rows_without_coordinates(county, tmp_path):
+    def spoil(frame):
+        frame.loc[4, "经度"] = ""
+        frame.loc[[9, 11], "纬度"] = "n/a"
+
+    path = household_table(county, tmp_path / "hh.csv", spoil=spoil)
+    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数"],
+            "households", "hh.csv", "row 6", "missing or not a number", "(3 such row(s))", "longitude and latitude",
+            out=tmp_path / "out")
+
+
+def test_household_table_bad_count_names_the_row_of_the_file(county, tmp_path):
+    def spoil(frame):
+        frame.loc[3, "户数"] = "12户"
+
+    path = household_table(county, tmp_path / "hh.csv", spoil=spoil, encoding="gbk")
+    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数"],
+            "households", "hh.csv", "row 5", "'12户'", "non-numeric", out=tmp_path / "out")
+
+
+def test_household_table_in_gbk_with_the_wrong_encoding(county, tmp_path):
+    path = household_table(county, tmp_path / "hh.csv", encoding="gbk")
+    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数", "--encoding",
+                                                                         "utf-8"],
+            "hh.csv", "not valid utf-8", "--encoding", out=tmp_path / "out")
+
+
+def test_encoding_applies_only_to_files_without_their_own(county, tmp_path):
+    """--encoding gbk is for Shapefiles and CSV tables: a GeoPackage (UTF-8 by its specification) of Chinese names
+    is read as UTF-8 still, beside a GBK Shapefile that the option is for."""
+    units = county["frames"]["units"].assign(name=["二村", "三村"])
+    gpkg = write(units, tmp_path / "units.gpkg")
+    households = county["frames"]["households"].assign(note="户")
+    shp = tmp_path / "hh.shp"
+    households.to_file(shp, encoding="gbk")
+    (tmp_path / "hh.cpg").unlink(missing_ok=True)
+    plan, summary, _ = accepted(county, tmp_path, "--encoding", "gbk", units=gpkg, households=shp)
+    assert sorted(plan.units["name"]) == ["三村", "二村"]
+    assert summary["households_used"] == pytest.approx(county["households_total"])
+
+
 def pd_concat(frames):
     import pandas as pd
 

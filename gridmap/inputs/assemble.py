@@ -266,7 +266,8 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     if "waterway" not in inputs.waterways.columns:
         inputs.waterways = inputs.waterways.assign(waterway="river")
     if households is not None:
-        set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted)
+        set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted,
+                       encoding=encoding)
     if buildings is not None:
         inputs.buildings = read_layer(buildings, what="buildings", kind="polygon", gcj02="buildings" in shifted)
         inputs.sources["buildings"] = str(buildings)
@@ -281,12 +282,14 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
 
 
 def set_households(inputs: Inputs, path, column: str | None = None, divisor: float = 1.0, *,
-                   gcj02: bool = False) -> Inputs:
+                   gcj02: bool = False, encoding: str | None = None) -> Inputs:
     """Use a household file for ``inputs``: points (one each, or ``column`` each) or census polygons.
 
-    ``gcj02``: the file's coordinates are GCJ-02 (shifted to WGS 84 on reading).
+    The points may be a CSV/XLSX table with longitude and latitude columns (``encoding``:
+    of a CSV; default UTF-8 or GB18030/GBK, detected). ``gcj02``: the file's coordinates
+    are GCJ-02 (shifted to WGS 84 on reading).
     """
-    layer = read_households(path, column, divisor, gcj02=gcj02)
+    layer = read_households(path, column, divisor, gcj02=gcj02, encoding=encoding)
     if layer.attrs["kind"] == "polygons":
         inputs.blocks = gpd.GeoDataFrame({"households": layer["households"].to_numpy()},
                                          geometry=layer.geometry.values, crs=layer.crs)

@@ -33,7 +33,9 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
 
     Parameters
     ----------
-    path : file path (``.gpkg``, ``.geojson``, ``.shp``, ``.zip`` of a Shapefile, ...).
+    path : file path (``.gpkg``, ``.geojson``, ``.shp``, ``.zip`` of a Shapefile, ...), or a
+        CSV/XLSX table of points with longitude and latitude columns
+        (:func:`gridmap.inputs.tables.table_points`, EPSG:4326).
     what : the layer's role in messages ("area", "roads", "households" ...).
     kind : "polygon", "line" or "point": keep the features of that geometry kind (an error
         when there are none; others are dropped), None for any.
@@ -41,31 +43,29 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     columns : columns that must exist.
     gcj02 : the layer's longitudes and latitudes are GCJ-02 (AMap/Gaode, Tencent maps):
         shift them back to WGS 84 (the result is in EPSG:4326).
-    encoding : text encoding of a Shapefile's attributes (e.g. ``"gbk"``). By default a
-        ``.cpg`` file decides, and without one UTF-8 or GB18030/GBK is detected from the
-        ``.dbf`` bytes; ``attrs["encoding"]`` says which was used and how.
+    encoding : text encoding of a Shapefile's attributes or of a CSV table (e.g. ``"gbk"``);
+        ignored for formats with an encoding of their own (GeoPackage and GeoJSON are
+        UTF-8), see :data:`ENCODING_SUFFIXES`. By default a ``.cpg`` file decides, and
+        without one UTF-8 or GB18030/GBK is detected from the ``.dbf`` (or CSV) bytes;
+        ``attrs["encoding"]`` says which was used and how.
     keep_empty : keep features without geometry (validation reports them) instead of
         dropping them.
     """
     path = Path(path)
     if not path.exists():
         raise InputError(f"{what}: no such file {path}")
-    source = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
+    from gridmap.inputs.tables import is_table
+
     how = None
-    if encoding is not None:
-        from gridmap.inputs.encoding import check_name
+    if is_table(path):
+        from gridmap.inputs.tables import table_points
 
-        encoding, how = check_name(encoding, what), "given"
-    elif path.suffix.lower() in (".shp", ".zip", ".dbf"):
-        from gridmap.inputs.encoding import shapefile_encoding
-
-        encoding, how = shapefile_encoding(path)
-    try:
-        gdf = pyogrio.read_dataframe(source, layer=layer, **({"encoding": encoding} if encoding else {}))
-    except Exception as exc:  # pyogrio/GDAL errors come in many classes
-        raise InputError(f"{what}: cannot read {path}: {str(exc).splitlines()[0]}") from None
-    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
-        raise InputError(f"{what}: {path} has no geometry column")
+        how = "given" if encoding_given(encoding, path) else "detected"
+        gdf = table_points(path, what=what, encoding=encoding if how == "given" else None)
+        encoding = gdf.attrs.pop("encoding") if path.suffix.lower() in ENCODING_SUFFIXES else None
+    else:
+        gdf = _read_vector(path, what, layer, encoding)
+        encoding, how = gdf.attrs.pop("encoding_used", (None, None))
     missing = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy().copy()
     if keep_empty:
         missing[:] = False
@@ -88,6 +88,42 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     require_columns(gdf, columns, what, path)
     if kind is not None:
         gdf = require_kind(gdf, kind, f"{what} ({path})")
+    return gdf
+
+
+#: Suffixes of files whose format has no text encoding of its own: ``--encoding`` applies to them
+#: (Shapefiles, alone or zipped, and their .dbf; tables). GeoPackage and GeoJSON are UTF-8 by
+#: their specifications, and GDAL reads other formats' own declarations.
+ENCODING_SUFFIXES = (".shp", ".dbf", ".zip", ".csv", ".txt")
+
+
+def encoding_given(encoding: str | None, path) -> bool:
+    """True when a given ``--encoding`` applies to ``path`` (see :data:`ENCODING_SUFFIXES`)."""
+    return encoding is not None and Path(path).suffix.lower() in ENCODING_SUFFIXES
+
+
+def _read_vector(path: Path, what: str, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+    """A vector layer read by pyogrio; ``attrs["encoding_used"]`` is (encoding, how) for Shapefiles."""
+    source = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
+    how = None
+    if encoding_given(encoding, path):
+        from gridmap.inputs.encoding import check_name
+
+        encoding, how = check_name(encoding, what), "given"
+    elif path.suffix.lower() in (".shp", ".zip", ".dbf"):
+        from gridmap.inputs.encoding import shapefile_encoding
+
+        encoding, how = shapefile_encoding(path)
+    else:
+        encoding = None
+    try:
+        gdf = pyogrio.read_dataframe(source, layer=layer, **({"encoding": encoding} if encoding else {}))
+    except Exception as exc:  # pyogrio/GDAL errors come in many classes
+        raise InputError(f"{what}: cannot read {path}: {str(exc).splitlines()[0]}") from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
+        raise InputError(f"{what}: {path} has no geometry column; a table of points needs longitude and latitude "
+                         "columns (经度/纬度, lon/lat, x/y) and a .csv/.xlsx name")
+    gdf.attrs["encoding_used"] = (encoding, how)
     return gdf
 
 
@@ -174,7 +210,8 @@ def household_counts(gdf: gpd.GeoDataFrame, column: str | None, what: str) -> np
     """Households per feature: ``column`` as numbers, or 1 each when None.
 
     Every value must be a number, finite, >= 0 and at most :data:`MAX_PER_FEATURE`; else a
-    one-line error naming the file (``attrs["path"]``), the first bad row and the fix.
+    one-line error naming the file (``attrs["path"]``), the first bad row (counted from
+    ``attrs["first_row"]``: 2 in a table, whose row 1 is the header) and the fix.
     """
     if column is None:
         return np.ones(len(gdf))
@@ -187,7 +224,7 @@ def household_counts(gdf: gpd.GeoDataFrame, column: str | None, what: str) -> np
 
     def first(bad, problem, fix):
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{where} row {i + 1}: {column} = {plain(raw.iloc[i])!r} {problem} ({int(bad.sum())} "
+        raise InputError(f"{where} row {i + gdf.attrs.get('first_row', 1)}: {column} = {plain(raw.iloc[i])!r} {problem} ({int(bad.sum())} "
                          f"such row(s)); {fix}")
 
     if np.isnan(values).any():
@@ -203,16 +240,18 @@ def household_counts(gdf: gpd.GeoDataFrame, column: str | None, what: str) -> np
 
 
 def read_households(path, column: str | None = None, divisor: float = 1.0, *, gcj02: bool = False,
-                    default_column: str | None = None) -> gpd.GeoDataFrame:
+                    default_column: str | None = None, encoding: str | None = None) -> gpd.GeoDataFrame:
     """A household file: points (one household each, or ``column`` each) or census polygons
     (``column`` each, required), with the count ÷ ``divisor`` (persons per household) in
-    a ``households`` column; ``attrs["kind"]`` is ``"points"`` or ``"polygons"``.
+    a ``households`` column; ``attrs["kind"]`` is ``"points"`` or ``"polygons"``. The points
+    may be a CSV/XLSX table with longitude and latitude columns (a household register,
+    :func:`gridmap.inputs.tables.table_points`; ``encoding`` of a CSV, default detected).
 
     ``default_column``: the column read when ``column`` is None and the layer has it
     (``gridmap validate`` reads a ``households`` column by default; planning counts one
     household per point unless told).
     """
-    layer = read_layer(path, what="households", gcj02=gcj02)
+    layer = read_layer(path, what="households", gcj02=gcj02, encoding=encoding)
     if column is None and default_column in layer.columns:
         column = default_column
     if layer.geom_type.isin(_KINDS["polygon"]).all():
