@@ -339,6 +339,17 @@ def test_units_not_covering_the_area(county, tmp_path):
             "give the missing unit(s)", out=tmp_path / "out")
 
 
+def test_unit_with_nan_coordinates(county, tmp_path):
+    """A NaN vertex ended in GEOS's 'NaN/Inf' as an internal error (exit 1): now refused where the file is read."""
+    units = county["frames"]["units"].copy()
+    ring = np.asarray(units.geometry.iloc[1].exterior.coords)
+    ring[3] = [np.nan, ring[3][1]]
+    units.loc[1, "geometry"] = shapely.Polygon(ring)
+    path = write(units, tmp_path / "units.gpkg")
+    refused(partition_args(county, tmp_path / "out", units=path), "units", "units.gpkg", "row 2", "unit_id='3'",
+            "NaN or infinite coordinates", "(1 row(s) in all)", out=tmp_path / "out")
+
+
 def test_units_labelled_degrees_in_metres(county, tmp_path):
     units = county["frames"]["units"].to_crs(32619).set_crs(4326, allow_override=True)
     path = write(units, tmp_path / "units.gpkg")
@@ -558,6 +569,20 @@ def test_roads_with_x_and_y_swapped(county, tmp_path):
     path = write(roads, tmp_path / "roads.gpkg")
     refused(partition_args(county, tmp_path / "out", roads=path), "roads", "roads.gpkg", "not one of the",
             "x and y look swapped", out=tmp_path / "out")
+
+
+def test_road_lines_with_infinite_or_nan_coordinates_are_dropped_and_said(county, tmp_path):
+    roads = county["frames"]["roads"].copy()
+    line = np.asarray(roads.geometry.iloc[0].coords)
+    bad = gpd.GeoDataFrame({"highway": ["residential"] * 2},
+                           geometry=[shapely.LineString([line[0], (np.inf, line[0][1])]),
+                                     shapely.LineString([line[0], (line[0][0], np.nan)])], crs=roads.crs)
+    path = write(gpd.GeoDataFrame(pd_concat([roads, bad]), crs=roads.crs), tmp_path / "roads.gpkg")
+    plan, summary, text = accepted(county, tmp_path, roads=path)
+    assert summary["households_used"] == pytest.approx(county["households_total"])
+    (repair,) = summary["repairs"]
+    assert repair["input"] == "roads" and repair["code"] == "non_finite" and repair["count"] == 2
+    assert "roads.gpkg): 2 feature(s) with NaN or infinite coordinates dropped" in text
 
 
 def test_roads_elsewhere(county, tmp_path):

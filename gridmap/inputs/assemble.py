@@ -25,7 +25,7 @@ from gridmap.crs import metric_crs, require_crs
 from gridmap.dasymetric import SpreadRule
 from gridmap.errors import InputError
 from gridmap.inputs import gcj02_roles
-from gridmap.inputs.files import read_households, read_layer, read_lines, unit_columns
+from gridmap.inputs.files import dropped, read_households, read_layer, read_lines, unit_columns
 
 __all__ = ["Inputs", "inputs_from_osm", "inputs_from_files", "set_households", "set_totals", "set_unit_codes",
            "set_units_from_points"]
@@ -260,6 +260,9 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
                                             (("roads", roads), ("waterways", waterways), ("railways", railways),
                                              ("barriers", barriers)) if paths},
                              **({"encodings": inputs_encoding} if inputs_encoding else {})})
+    for role in ("roads", "waterways", "railways", "barriers"):
+        for lost in dropped(getattr(inputs, role)):
+            note_repair(inputs, role, lost["code"], lost["count"], None, lost["file"])
     if "highway" not in inputs.roads.columns:
         inputs.roads = inputs.roads.assign(highway="residential")
     inputs.node_roads = len(inputs.roads) > 0  # layers from files often cross without a shared vertex
@@ -270,6 +273,8 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
                        encoding=encoding)
     if buildings is not None:
         inputs.buildings = read_layer(buildings, what="buildings", kind="polygon", gcj02="buildings" in shifted)
+        for lost in dropped(inputs.buildings):
+            note_repair(inputs, "buildings", lost["code"], lost["count"], None, lost["file"])
         inputs.sources["buildings"] = str(buildings)
     if inputs.households is None and inputs.blocks is None and inputs.buildings is None and households_totals is None:
         raise InputError("households: give household points, census polygons with counts, buildings, or totals")

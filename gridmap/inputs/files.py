@@ -50,6 +50,10 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
         ``attrs["encoding"]`` says which was used and how.
     keep_empty : keep features without geometry (validation reports them) instead of
         dropping them.
+
+    Features without geometry, or with NaN or infinite coordinates, are refused (naming
+    the first row) in the layers of :data:`NEED_GEOMETRY`; other layers drop them and
+    count them in ``attrs["no_geometry"]`` / ``attrs["non_finite"]`` (see :func:`dropped`).
     """
     path = Path(path)
     if not path.exists():
@@ -78,6 +82,17 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
                              f"({int(missing.sum())} row(s) in all); give them their geometry or delete them")
         gdf = gdf[~missing].reset_index(drop=True)
         gdf.attrs["no_geometry"] = int(missing.sum())
+    bad = non_finite(gdf.geometry.values)
+    if bad.any():
+        if what.split(" (")[0] in NEED_GEOMETRY:
+            first = int(np.flatnonzero(bad)[0])
+            raise InputError(f"{what}: {path} row {first + 1} {describe_row(gdf, first)}has NaN or infinite "
+                             f"coordinates ({int(bad.sum())} row(s) in all); fix their geometry or delete them")
+        attrs = dict(gdf.attrs)
+        gdf = gdf[~bad].reset_index(drop=True)
+        gdf.attrs = attrs | {"non_finite": int(bad.sum())}
+        if gdf.empty:
+            raise InputError(f"{what}: {path}: every feature has NaN or infinite coordinates")
     require_crs(gdf, f"{what} ({path})")
     check_degrees(gdf, f"{what} ({path})")
     gdf.attrs["path"] = str(path)
@@ -89,6 +104,27 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     if kind is not None:
         gdf = require_kind(gdf, kind, f"{what} ({path})")
     return gdf
+
+
+def non_finite(geoms) -> np.ndarray:
+    """True for each geometry with a NaN or infinite x or y (GEOS cannot compute with them)."""
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    bad = np.zeros(len(geoms), bool)
+    bad[index[~np.isfinite(coords).all(axis=1)]] = True
+    return bad
+
+
+#: Features dropped while reading a layer that is not in :data:`NEED_GEOMETRY`, by the
+#: ``attrs`` key that counts them: each becomes a repair stated in the plan's summary.
+DROPPED = ("no_geometry", "non_finite")
+
+
+def dropped(gdf: gpd.GeoDataFrame) -> list[dict]:
+    """The features :func:`read_layer` dropped from ``gdf``: ``{"code", "count", "file"}`` each."""
+    if "dropped" in gdf.attrs:
+        return list(gdf.attrs["dropped"])
+    return [{"code": code, "count": int(gdf.attrs[code]), "file": gdf.attrs.get("path")}
+            for code in DROPPED if gdf.attrs.get(code)]
 
 
 #: Suffixes of files whose format has no text encoding of its own: ``--encoding`` applies to them
@@ -341,10 +377,14 @@ def repair_polygons(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
 
 
 def read_lines(paths, *, what: str, gcj02: bool = False) -> gpd.GeoDataFrame:
-    """Read and concatenate line layers (polygon outlines count as lines, e.g. walls, lakes)."""
-    frames = []
+    """Read and concatenate line layers (polygon outlines count as lines, e.g. walls, lakes).
+
+    ``attrs["dropped"]``: the features each file lost on reading (:func:`dropped`).
+    """
+    frames, lost = [], []
     for path in paths or ():
         gdf = read_layer(path, what=what, gcj02=gcj02)
+        lost += dropped(gdf)
         poly = gdf.geom_type.isin(_KINDS["polygon"])
         if poly.any():
             gdf.loc[poly, gdf.geometry.name] = gdf.geometry[poly].boundary
@@ -354,6 +394,6 @@ def read_lines(paths, *, what: str, gcj02: bool = False) -> gpd.GeoDataFrame:
         frames.append(gdf.to_crs(4326))
     if not frames:
         return gpd.GeoDataFrame(geometry=[], crs=4326)
-    import pandas as pd
-
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
+    out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
+    out.attrs = {"dropped": lost} if lost else {}
+    return out
