@@ -1095,12 +1095,14 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Polygon file of the lowest-level units (villages/communities or townships). Without it (and without "
         "--osm) the whole area is one unit."),
     "help.option.unit_id": (
-        "--units 中的单元代码列（默认：unit_id、code、id、GEOID 或 WARD；否则为 "
-        "1..n）。",
-        "Column of unit ids in --units (default: unit_id, code, id, GEOID or WARD; else 1..n)."),
+        "--units 中的单元代码列（默认：`unit_id`、`code`、`id`、`GEOID`、`WARD`、代码、编码 或 区划代码 中第一个存在的；"
+        "否则为 1..n）。代码不能为空。",
+        "Column of unit ids in --units (default: the first of unit_id, code, id, GEOID, WARD, 代码, 编码 or 区划代码 "
+        "present; else 1..n). No id may be empty."),
     "help.option.unit_name": (
-        "--units 中的单元名称列（默认：`name`、`NAME` 或 `unit_name`；否则用代码）。",
-        "Column of unit names in --units (default: name, NAME or unit_name; else the id)."),
+        "--units 中的单元名称列（默认：`name`、`NAME`、`unit_name`、名称、村名 或 单元名称 中第一个存在的；否则用代码）。",
+        "Column of unit names in --units (default: the first of name, NAME, unit_name, 名称, 村名 or 单元名称 "
+        "present; else the id)."),
     "help.option.code_table": (
         "统计用区划代码文件夹（counties.csv、townships.csv、villages.csv，如 "
         "data/china）：按名称查找单元的 12 位代码并以之命名，网格得到 15 位编码。",
@@ -1544,8 +1546,9 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Polygon file of villages/communities or townships the grids must nest in (a 'level' column 1-3 checks "
         "each level)."),
     "help.validate.option.unit_id": (
-        "--units 中的单元代码列。  [默认：unit_id/code/id]",
-        "Column of unit ids in --units.  [default: unit_id/code/id]"),
+        "--units 中的单元代码列。  [默认：`unit_id`/`code`/`id`/`GEOID`/`WARD`/代码/编码/区划代码 中第一个存在的]",
+        "Column of unit ids in --units.  [default: the first of unit_id/code/id/GEOID/WARD/代码/编码/区划代码 "
+        "present]"),
     "help.validate.option.households": (
         "按网格计数的住户点（或配合 --households-column 的普查面；或带 经度/纬度、lon/lat 列的 CSV/XLSX 表）。",
         "Household points (or census polygons with --households-column; or a CSV/XLSX table with 经度/纬度, "

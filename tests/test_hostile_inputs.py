@@ -325,6 +325,42 @@ def test_unit_without_geometry(county, tmp_path):
             "has no geometry", "give them their geometry or delete them", out=tmp_path / "out")
 
 
+@pytest.mark.parametrize("ids", [["2", None], ["2", ""], [None, None]])
+def test_unit_without_id(county, tmp_path, ids):
+    """A NULL id was read as '' (grid codes '-001' that validate refused; two NULLs: 'not unique: ['']')."""
+    units = county["frames"]["units"].assign(unit_id=ids)
+    path = write(units, tmp_path / "units.gpkg")
+    first, count = (1, 2) if ids[0] is None else (2, 1)
+    refused(partition_args(county, tmp_path / "out", units=path), "units", "units.gpkg", f"row {first} ",
+            "has no id in column 'unit_id'", f"({count} row(s) in all)", "give every unit an id", "--unit-id",
+            out=tmp_path / "out")
+
+
+def test_duplicate_unit_ids_name_the_file_and_rows(county, tmp_path):
+    units = county["frames"]["units"].assign(unit_id=["7", "7"])
+    path = write(units, tmp_path / "units.gpkg")
+    refused(partition_args(county, tmp_path / "out", units=path), "units", "units.gpkg", "id '7'",
+            "column 'unit_id'", "on rows 1, 2", "its own id", out=tmp_path / "out")
+
+
+def test_units_with_chinese_column_names(county, tmp_path):
+    """区划代码 and 村名 are found as the ids and names without --unit-id / --unit-name."""
+    units = county["frames"]["units"].rename(columns={"unit_id": "区划代码", "name": "村名"})
+    path = write(units, tmp_path / "units.gpkg")
+    plan, summary, _ = accepted(county, tmp_path, units=path)
+    assert sorted(plan.units["unit_id"]) == ["2", "3"] and sorted(plan.units["name"]) == ["Ward 2", "Ward 3"]
+
+
+def test_the_help_lists_the_unit_columns_tried():
+    from gridmap import i18n
+    from gridmap.inputs.files import UNIT_ID_COLUMNS, UNIT_NAME_COLUMNS
+
+    for lang in ("zh", "en"):
+        assert all(c in i18n.text("help.option.unit_id", lang) for c in UNIT_ID_COLUMNS)
+        assert all(c in i18n.text("help.validate.option.unit_id", lang) for c in UNIT_ID_COLUMNS)
+        assert all(c in i18n.text("help.option.unit_name", lang) for c in UNIT_NAME_COLUMNS)
+
+
 def test_unit_with_empty_geometry(county, tmp_path):
     units = county["frames"]["units"].copy()
     units.loc[1, "geometry"] = shapely.Polygon()

@@ -194,8 +194,8 @@ def check_degrees(gdf: gpd.GeoDataFrame, what: str) -> None:
 
 
 #: Columns tried, in order, for the ids and the names of units when none is named.
-UNIT_ID_COLUMNS = ("unit_id", "code", "id", "GEOID", "WARD")
-UNIT_NAME_COLUMNS = ("name", "NAME", "unit_name")
+UNIT_ID_COLUMNS = ("unit_id", "code", "id", "GEOID", "WARD", "代码", "编码", "区划代码")
+UNIT_NAME_COLUMNS = ("name", "NAME", "unit_name", "名称", "村名", "单元名称")
 
 
 def unit_columns(units: gpd.GeoDataFrame, unit_id: str | None = None, unit_name: str | None = None, *,
@@ -204,7 +204,8 @@ def unit_columns(units: gpd.GeoDataFrame, unit_id: str | None = None, unit_name:
 
     ``unit_id`` / ``unit_name`` name the columns; by default the first of
     :data:`UNIT_ID_COLUMNS` / :data:`UNIT_NAME_COLUMNS` present, else 1..n / the id. Ids
-    are text (12.0 reads as '12'); with ``unique`` they must differ. ``keep``: other
+    are text (12.0 reads as '12'), never empty (a NULL id is refused, naming the file of
+    ``attrs["path"]`` and the row); with ``unique`` they must differ. ``keep``: other
     columns carried over when present (e.g. ``level``).
     """
     columns = list(units.columns.drop(units.geometry.name))
@@ -214,8 +215,21 @@ def unit_columns(units: gpd.GeoDataFrame, unit_id: str | None = None, unit_name:
         raise InputError(f"units: no column {unit_id!r}; columns: {columns}")
     ids = units[unit_id].map(_id_text) if unit_id else pd.Series([str(k) for k in range(1, len(units) + 1)],
                                                                   index=units.index)
+    path = units.attrs.get("path")
+    where = f"units: {path}" if path else "units:"
+    empty = (ids.str.strip() == "").to_numpy()
+    if empty.any():  # a NULL id read as '' gave grid codes like '-001' that validate refused
+        i = int(np.flatnonzero(empty)[0])
+        raise InputError(f"{where} row {i + 1} {describe_row(units, i)}has no id in column {unit_id!r} "
+                         f"({int(empty.sum())} row(s) in all); give every unit an id, or name another column "
+                         "with --unit-id")
     if unique and ids.duplicated().any():
-        raise InputError(f"units: ids in column {unit_id!r} are not unique: {sorted(ids[ids.duplicated()].unique())[:5]}")
+        twice = ids[ids.duplicated(keep=False)]
+        first = twice.iloc[0]
+        rows = [str(int(k) + 1) for k in np.flatnonzero((ids == first).to_numpy())]
+        raise InputError(f"{where}: id {first!r} in column {unit_id!r} is on rows {', '.join(rows[:4])}"
+                         f"{', ...' if len(rows) > 4 else ''} ({twice.nunique()} id(s) on several rows); give each "
+                         "unit its own id, or name another column with --unit-id")
     if unit_name is None:
         unit_name = next((c for c in UNIT_NAME_COLUMNS if c in units.columns), None)
     elif unit_name not in units.columns:
