@@ -590,6 +590,55 @@ def test_encoding_applies_only_to_files_without_their_own(county, tmp_path):
     assert summary["households_used"] == pytest.approx(county["households_total"])
 
 
+@pytest.fixture(scope="module")
+def census_blocks():
+    """The census blocks of the county's two wards (polygons with a households column hh)."""
+    blocks = gpd.read_file(PROVIDENCE / "blocks.zip")
+    blocks = blocks[blocks["WARD"].astype(int).astype(str).isin(WARDS)].reset_index(drop=True)
+    return blocks.assign(hh=np.round(blocks["TOTPOP"] / 2.3))[["GEOID10", "hh", "geometry"]]
+
+
+@pytest.mark.parametrize("spoil, says", [
+    ("duplicate", "are the same polygon"),
+    ("tract", "overlap"),
+    ("shifted", "overlap")])
+def test_census_polygons_that_overlap(county, census_blocks, tmp_path, spoil, says):
+    """Census blocks are households and atoms: a block given twice counted its households twice (77,719 for
+    77,409 on Providence), a tract among its blocks or overlapping blocks made plans that failed validate."""
+    blocks = census_blocks
+    if spoil == "duplicate":
+        extra = blocks.iloc[[4, 4, 9]]
+    elif spoil == "tract":
+        extra = gpd.GeoDataFrame({"GEOID10": ["TRACT"], "hh": [900.0]},
+                                 geometry=[shapely.union_all(blocks.geometry.values[:40])], crs=blocks.crs)
+    else:
+        extra = blocks.iloc[[6]].to_crs(32619).translate(20, 0).to_crs(blocks.crs)
+        extra = gpd.GeoDataFrame({"GEOID10": ["X"], "hh": [3.0]}, geometry=extra.to_numpy(), crs=blocks.crs)
+    path = write(gpd.GeoDataFrame(pd_concat([blocks, extra]), crs=blocks.crs), tmp_path / "blocks.gpkg")
+    line = refused(partition_args(county, tmp_path / "out", households=path), "households", "blocks.gpkg", "rows ",
+                   says, "m²", "overlapping pair(s) in all", "must not overlap", "or give household points",
+                   out=tmp_path / "out")
+    if spoil == "duplicate":  # block 5 three times (3 pairs), block 10 twice (1 pair)
+        assert f"rows 5 (GEOID10='{blocks['GEOID10'][4]}'" in line and f"and {len(blocks) + 1} " in line
+        assert "; 4 overlapping pair(s) in all)" in line, line
+
+
+def test_census_polygons_overlapping_by_noise_are_accepted():
+    """An edge drawn twice a few centimetres apart overlaps by under OVERLAP_TOLERANCE_M2 (1 m²): not refused."""
+    from gridmap.errors import InputError
+    from gridmap.inputs.files import OVERLAP_TOLERANCE_M2, require_no_overlaps
+
+    assert OVERLAP_TOLERANCE_M2 == 1.0
+    def squares(overlap_m):
+        return gpd.GeoDataFrame({"hh": [5, 7]}, geometry=[shapely.box(0, 0, 100, 100),
+                                                          shapely.box(100 - overlap_m, 0, 200, 100)], crs=32650)
+
+    require_no_overlaps(squares(0.0), "households", "b.gpkg")
+    require_no_overlaps(squares(0.009), "households", "b.gpkg")  # 0.9 m²
+    with pytest.raises(InputError, match=r"b.gpkg rows 1 \(hh=5\) and 2 \(hh=7\) overlap \(2 m²; 1 overlapping"):
+        require_no_overlaps(squares(0.02), "households", "b.gpkg")
+
+
 def pd_concat(frames):
     import pandas as pd
 

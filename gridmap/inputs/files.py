@@ -309,6 +309,7 @@ def read_households(path, column: str | None = None, divisor: float = 1.0, *, gc
             raise InputError("households: a polygon layer needs --households-column (households per polygon)")
         require_columns(layer, [column], "households", path)
         layer = require_kind(layer, "polygon", f"households ({path})")
+        require_no_overlaps(layer, "households", path)
         kind = "polygons"
     else:
         polygons = layer.geom_type.isin(_KINDS["polygon"]).to_numpy()
@@ -326,6 +327,54 @@ def read_households(path, column: str | None = None, divisor: float = 1.0, *, gc
     out = layer.drop(columns=["households"], errors="ignore").assign(households=counts)
     out.attrs.update(layer.attrs, kind=kind, column=column, read=float(counts.sum()), rows=len(layer))
     return out
+
+
+#: Overlaps of census polygons below this area (m²) are digitising noise, not a second count: a shared
+#: edge drawn twice with vertices a few centimetres apart overlaps by a fraction of a square metre
+#: (0.2 m² in the hostile corpus), while the smallest census block holds hundreds.
+OVERLAP_TOLERANCE_M2 = 1.0
+
+
+def require_no_overlaps(layer: gpd.GeoDataFrame, what: str, path) -> None:
+    """Fail in one line when polygons of ``layer`` overlap by :data:`OVERLAP_TOLERANCE_M2` or more.
+
+    Census polygons are both households and atoms: a block given twice counts its households
+    twice, and a tract among its blocks makes atoms that overlap (the grids fail validate).
+    The message names the first overlapping pair of rows, the overlap's area (m²) and the
+    number of such pairs. Candidate pairs come from an STRtree of the bounding boxes, then
+    vectorised tests (intersects, interiors meet: DE-9IM ``T********``) and areas of the
+    intersection only for the pairs that pass: 0.2-0.4 s on Providence's 3,014 blocks,
+    4.5 s on 90,420 (30 copies side by side; 5.5 s when they must be projected first).
+    """
+    from gridmap.crs import metric_crs
+
+    crs = layer.crs
+    if not (crs.is_projected and crs.axis_info and crs.axis_info[0].unit_name in ("metre", "meter")):
+        lon0, lat0, lon1, lat1 = layer.to_crs(4326).total_bounds
+        layer = layer.to_crs(metric_crs((lon0 + lon1) / 2, (lat0 + lat1) / 2))
+    geoms = np.array(layer.geometry.values)
+    a, b = shapely.STRtree(geoms).query(geoms)
+    keep = a < b
+    a, b = a[keep], b[keep]
+    shapely.prepare(geoms)
+    meet = shapely.intersects(geoms[a], geoms[b])
+    a, b = a[meet], b[meet]
+    inner = shapely.relate_pattern(geoms[a], geoms[b], "T********")
+    a, b = a[inner], b[inner]
+    if not len(a):
+        return
+    area = shapely.area(shapely.intersection(geoms[a], geoms[b]))
+    big = area >= OVERLAP_TOLERANCE_M2
+    if not big.any():
+        return
+    a, b, area = a[big], b[big], area[big]
+    first = np.lexsort((b, a))[0]
+    i, j = int(a[first]), int(b[first])
+    same = bool(shapely.equals(geoms[i], geoms[j]))
+    raise InputError(f"{what}: {path} rows {i + 1} {describe_row(layer, i)}and {j + 1} {describe_row(layer, j)}"
+                     f"{'are the same polygon' if same else 'overlap'} ({area[first]:,.0f} m²; {len(a):,} overlapping "
+                     "pair(s) in all); census polygons are households and atoms and must not overlap: remove the "
+                     "duplicates or the larger polygons (a tract among its blocks), or give household points")
 
 
 def require_columns(gdf: gpd.GeoDataFrame, columns, what: str, path) -> None:
