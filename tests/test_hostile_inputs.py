@@ -375,6 +375,7 @@ def test_units_not_covering_the_area(county, tmp_path):
             "give the missing unit(s)", out=tmp_path / "out")
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 def test_unit_with_nan_coordinates(county, tmp_path):
     """A NaN vertex ended in GEOS's 'NaN/Inf' as an internal error (exit 1): now refused where the file is read."""
     units = county["frames"]["units"].copy()
@@ -656,6 +657,7 @@ def test_roads_with_x_and_y_swapped(county, tmp_path):
             "x and y look swapped", out=tmp_path / "out")
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 def test_road_lines_with_infinite_or_nan_coordinates_are_dropped_and_said(county, tmp_path):
     roads = county["frames"]["roads"].copy()
     line = np.asarray(roads.geometry.iloc[0].coords)
