@@ -344,8 +344,10 @@ def match_totals(table: pd.DataFrame, units: gpd.GeoDataFrame, area_name: str = 
     area's name. Returns polygons with ``households``, ``label`` (the row's code or name)
     and ``unit_ids`` (comma-separated); rows naming no unit (a county register used on one
     township, or a typo) are left out and listed with the nearest names in
-    ``attrs["unmatched"]``. A table none of whose rows names a unit, or two rows naming the
-    same unit, are an :class:`InputError` listing the rows and the nearest names.
+    ``attrs["unmatched"]``. A table none of whose rows names a unit, two rows naming the
+    same unit, a division repeated on several rows, or a name without a township that names
+    units in several townships are an :class:`InputError` naming the file (``table.attrs["path"]``)
+    and the rows.
     """
     import difflib
 
@@ -357,7 +359,10 @@ def match_totals(table: pd.DataFrame, units: gpd.GeoDataFrame, area_name: str = 
     parent_keys = [_keys(n) for n in parent_names]
     area_keys = _keys(area_name)
     matched, unmatched = [], []
-    for row in table.itertuples(index=False):
+    path = table.attrs.get("path")
+    where = f"household totals: {path}" if path else "household totals:"
+    first_row = 2 if path else 1  # a file's row 1 is its header
+    for i, row in enumerate(table.itertuples(index=False)):
         code, name, parent = str(row.code), str(row.name), str(row.parent)
         hit = np.zeros(len(units), bool)
         if code:
@@ -373,14 +378,20 @@ def match_totals(table: pd.DataFrame, units: gpd.GeoDataFrame, area_name: str = 
             if hit.sum() > 1 and parent:
                 narrowed = hit & np.array([bool(_keys(parent) & k) for k in parent_keys])
                 hit = narrowed if narrowed.any() else hit
+            townships = sorted({t for t in parent_names[hit] if t} or {t for t in parent_ids[hit] if t})
+            if not parent and len(townships) > 1:
+                raise InputError(f"{where} row {i + first_row}: {name!r} is ambiguous: units of that name lie in "
+                                 f"{len(townships)} townships ({', '.join(townships[:6])}); add a township column "
+                                 "(乡镇) to tell them apart, or give the 12-digit codes")
             if not hit.any():
                 hit = np.array([bool(keys & k) for k in parent_keys])
             if not hit.any() and keys & area_keys:
                 hit = np.ones(len(units), bool)
         if hit.any():
-            matched.append((code or name, float(row.households), hit))
+            matched.append((code or name, float(row.households), hit, i + first_row))
         else:
             unmatched.append(code or name)
+    _require_one_row_each(table, where, first_row)  # after the namesakes: a name in two townships is said so
     pool = sorted(set(names) | set(parent_names) - {""})
     nearest = [f"{u} (nearest: {', '.join(difflib.get_close_matches(u, pool, n=2, cutoff=0)) or 'none'})"
                for u in unmatched]
@@ -389,18 +400,33 @@ def match_totals(table: pd.DataFrame, units: gpd.GeoDataFrame, area_name: str = 
         raise InputError(f"household totals: none of the {len(table)} rows matches a unit: {'; '.join(nearest[:8])}"
                          f"{more}; fix the names or codes in the table (or name the units with --code-table)")
     owner = np.full(len(units), -1)
-    for j, (label, _, hit) in enumerate(matched):
+    for j, (label, _, hit, row) in enumerate(matched):
         clash = hit & (owner >= 0)
         if clash.any():
-            other = matched[int(owner[clash][0])][0]
-            raise InputError(f"household totals: rows {other!r} and {label!r} both cover unit "
+            other, other_row = matched[int(owner[clash][0])][0], matched[int(owner[clash][0])][3]
+            raise InputError(f"{where} rows {other_row} ({other!r}) and {row} ({label!r}) both cover unit "
                              f"{names[clash][0]}; give each unit one total (villages or their township, not both)")
         owner[hit] = j
-    geoms = [shapely.union_all(units.geometry.values[hit]) for _, _, hit in matched]
+    geoms = [shapely.union_all(units.geometry.values[m[2]]) for m in matched]
     out = gpd.GeoDataFrame({"households": [m[1] for m in matched], "label": [m[0] for m in matched],
                             "unit_ids": [",".join(ids[m[2]]) for m in matched]}, geometry=geoms, crs=units.crs)
     out.attrs["unmatched"] = nearest
     return out
+
+
+def _require_one_row_each(table: pd.DataFrame, where: str, first_row: int) -> None:
+    """Fail in one line when a division (the same code, name and township) has several rows of the table."""
+    key = table["code"].astype(str) + "\x00" + table["name"].astype(str) + "\x00" + table["parent"].astype(str)
+    twice = key.duplicated(keep=False).to_numpy()
+    if not twice.any():
+        return
+    first = int(np.flatnonzero(twice)[0])
+    rows = np.flatnonzero((key == key.iloc[first]).to_numpy()) + first_row
+    row = table.iloc[first]
+    label = " ".join(str(v) for v in (row["parent"], row["name"] or row["code"]) if str(v))
+    listed = ", ".join(str(r) for r in rows[:6]) + (", ..." if len(rows) > 6 else "")
+    raise InputError(f"{where}: {label!r} appears in {len(rows)} rows ({listed}) "
+                     f"({int(key[twice].nunique())} division(s) repeated in all); keep one row for each")
 
 
 def unit_methods(units: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, report: pd.DataFrame,

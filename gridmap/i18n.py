@@ -514,6 +514,9 @@ _WORDS: dict[str, tuple[str, str]] = {
                                   "households) counted each; delete them if they are copies."),
     "repair.multipoints_whole": ("{count:,} 个含多个点的多点要素按其第一个点整体计入。",
                                  "{count:,} multipoint(s) of several points counted whole at their first point."),
+    "repair.no_geometry": ("{count:,} 个没有几何的要素已剔除。", "{count:,} feature(s) without geometry dropped."),
+    "repair.non_finite": ("{count:,} 个坐标为非数值或无穷大的要素已剔除。",
+                          "{count:,} feature(s) with NaN or infinite coordinates dropped."),
     "repair.units_outside_area": ("{count:,} 个单元位于范围之外，未纳入：{names}。",
                                   "{count:,} unit(s) outside the area left out: {names}."),
     "repair.gaps_filled": ("单元之间 {count:,} 处细缝（共 {m2:,.0f} m²）并入共享边界最长的相邻单元。",
@@ -1105,12 +1108,14 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Polygon file of the lowest-level units (villages/communities or townships). Without it (and without "
         "--osm) the whole area is one unit."),
     "help.option.unit_id": (
-        "--units 中的单元代码列（默认：unit_id、code、id、GEOID 或 WARD；否则为 "
-        "1..n）。",
-        "Column of unit ids in --units (default: unit_id, code, id, GEOID or WARD; else 1..n)."),
+        "--units 中的单元代码列（默认：`unit_id`、`code`、`id`、`GEOID`、`WARD`、代码、编码 或 区划代码 中第一个存在的；"
+        "否则为 1..n）。代码不能为空。",
+        "Column of unit ids in --units (default: the first of unit_id, code, id, GEOID, WARD, 代码, 编码 or 区划代码 "
+        "present; else 1..n). No id may be empty."),
     "help.option.unit_name": (
-        "--units 中的单元名称列（默认：`name`、`NAME` 或 `unit_name`；否则用代码）。",
-        "Column of unit names in --units (default: name, NAME or unit_name; else the id)."),
+        "--units 中的单元名称列（默认：`name`、`NAME`、`unit_name`、名称、村名 或 单元名称 中第一个存在的；否则用代码）。",
+        "Column of unit names in --units (default: the first of name, NAME, unit_name, 名称, 村名 or 单元名称 "
+        "present; else the id)."),
     "help.option.code_table": (
         "统计用区划代码文件夹（counties.csv、townships.csv、villages.csv，如 "
         "data/china）：按名称查找单元的 12 位代码并以之命名，网格得到 15 位编码。",
@@ -1129,9 +1134,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Other lines grids may follow: ridges, walls (repeatable; polygon outlines count)."),
     "help.option.households": (
         "住户点（每点一户，或每点 --households-column 户），或配合 "
-        "--households-column 的普查面。",
+        "--households-column 的普查面。住户点也可以是 CSV/XLSX 表（如户籍台账），每行一点，"
+        "经纬度列为 经度/纬度、lon/lat、lng/lat、longitude/latitude 或 x/y（WGS 84 度数，配合 --gcj02 "
+        "为 GCJ-02）。",
         "Household points (one each, or --households-column per point) or census polygons with "
-        "--households-column."),
+        "--households-column. The points may be a CSV/XLSX table (a household register), a row each, with "
+        "coordinate columns 经度/纬度, lon/lat, lng/lat, longitude/latitude or x/y in degrees (WGS 84, or "
+        "GCJ-02 with --gcj02)."),
     "help.option.households_column": (
         "记录户数（或人口，配合 --households-divisor）的列。",
         "Column holding households (or persons, with --households-divisor)."),
@@ -1165,9 +1174,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "flats (apartments, residential buildings)."),
     "help.option.encoding": (
         "没有 .cpg 的 Shapefile 和 CSV 表的文字编码（如 `gbk`；默认：UTF-8 或 "
-        "GB18030/GBK，按字节自动识别）。",
+        "GB18030/GBK，按字节自动识别）。GeoPackage 和 GeoJSON 按其规范为 UTF-8，不受此项影响。",
         "Text encoding of Shapefiles without .cpg and of CSV tables (e.g. gbk; default: UTF-8 or GB18030/GBK, "
-        "detected from the bytes)."),
+        "detected from the bytes). GeoPackage and GeoJSON are UTF-8 by their specifications: it does not apply "
+        "to them."),
     "help.option.drop_outside": ("丢弃区域外的住户点，而不是报错。", "Drop household points outside the area instead of failing."),
     "help.option.gcj02": (
         "这些输入文件使用 GCJ-02 坐标（高德、腾讯地图）：读取时转换为 WGS 84（可重复；`all` "
@@ -1549,11 +1559,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Polygon file of villages/communities or townships the grids must nest in (a 'level' column 1-3 checks "
         "each level)."),
     "help.validate.option.unit_id": (
-        "--units 中的单元代码列。  [默认：unit_id/code/id]",
-        "Column of unit ids in --units.  [default: unit_id/code/id]"),
+        "--units 中的单元代码列。  [默认：`unit_id`/`code`/`id`/`GEOID`/`WARD`/代码/编码/区划代码 中第一个存在的]",
+        "Column of unit ids in --units.  [default: the first of unit_id/code/id/GEOID/WARD/代码/编码/区划代码 "
+        "present]"),
     "help.validate.option.households": (
-        "按网格计数的住户点（或配合 --households-column 的普查面）。",
-        "Household points (or census polygons with --households-column) to count per grid."),
+        "按网格计数的住户点（或配合 --households-column 的普查面；或带 经度/纬度、lon/lat 列的 CSV/XLSX 表）。",
+        "Household points (or census polygons with --households-column; or a CSV/XLSX table with 经度/纬度, "
+        "lon/lat columns) to count per grid."),
     "help.validate.option.households_column": (
         "--households 中每个要素的户数；不给 --households 时，为网格图层自身的每格户数列。",
         "Households per feature in --households, or, without --households, the grid layer's own column of "

@@ -125,7 +125,8 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
                                  extract_area=extract_area, area=area, units=units, unit_id=unit_id,
                                  unit_name=unit_name, encoding=encoding, gcj02=shifted, scan=osm_scan)
         if households:
-            set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted)
+            set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted,
+                           encoding=encoding)
         if households_totals:
             set_totals(inputs, households_totals, totals_column, totals_divisor, gcj02="totals" in shifted,
                        encoding=encoding)

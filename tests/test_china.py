@@ -244,6 +244,36 @@ def test_sparse_buildings_never_absorb_a_large_total():
     assert report.loc[0, "density"] > 30_000
 
 
+def test_totals_table_namesakes_and_repeated_rows(tmp_path):
+    """Puyang's two 郎寨村 (in 郎中 and 庆祖镇) and a village row given twice: each said for what it is. Both
+    were 'rows '郎寨村' and '郎寨村' both cover unit 郎寨村; ... villages or their township, not both', no file."""
+    from gridmap.dasymetric import match_totals
+    from gridmap.inputs.tables import read_totals_table
+
+    units = gpd.GeoDataFrame({"unit_id": ["1", "2", "3"], "name": ["郎寨村", "郎寨村", "贲寨村"],
+                              "parent_id": ["a", "b", "c"], "parent_name": ["郎中", "庆祖镇", "八公桥镇"]},
+                             geometry=[shapely.box(k, 0, k + 1, 1) for k in range(3)], crs=32650)
+
+    def table(name, text):
+        (tmp_path / name).write_bytes(text.encode("gbk"))
+        return read_totals_table(tmp_path / name)
+
+    # a name in two townships, no township column: ambiguous
+    with pytest.raises(InputError, match=r"noparent.csv row 3: '郎寨村' is ambiguous: units of that name lie in 2 "
+                                         r"townships \(庆祖镇, 郎中\); add a township column \(乡镇\).*12-digit codes"):
+        match_totals(table("noparent.csv", "村,户数\n贲寨村,122\n郎寨村,231\n郎寨村,183\n"), units)
+    # the same village twice (with its township): the rows are named, keep one
+    with pytest.raises(InputError, match=r"dup.csv: '八公桥镇 贲寨村' appears in 2 rows \(2, 5\).*keep one row"):
+        match_totals(table("dup.csv", "乡镇,村,户数\n八公桥镇,贲寨村,122\n郎中,郎寨村,231\n庆祖镇,郎寨村,183\n"
+                                      "八公桥镇,贲寨村,122\n"), units)
+    # a village and its township: both cover it, the file and the rows named
+    with pytest.raises(InputError, match=r"both.csv rows 2 \('贲寨村'\) and 3 \('八公桥镇'\) both cover unit 贲寨村"):
+        match_totals(table("both.csv", "名称,户数\n贲寨村,122\n八公桥镇,300\n"), units)
+    # with the township column the namesakes are told apart
+    found = match_totals(table("ok.csv", "乡镇,村,户数\n八公桥镇,贲寨村,122\n郎中,郎寨村,231\n庆祖镇,郎寨村,183\n"), units)
+    assert found["unit_ids"].tolist() == ["3", "1", "2"] and found["households"].tolist() == [122, 231, 183]
+
+
 def test_totals_table_matching_no_unit_lists_rows_and_nearest_names(tmp_path):
     from click.testing import CliRunner
 

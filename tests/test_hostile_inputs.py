@@ -325,6 +325,42 @@ def test_unit_without_geometry(county, tmp_path):
             "has no geometry", "give them their geometry or delete them", out=tmp_path / "out")
 
 
+@pytest.mark.parametrize("ids", [["2", None], ["2", ""], [None, None]])
+def test_unit_without_id(county, tmp_path, ids):
+    """A NULL id was read as '' (grid codes '-001' that validate refused; two NULLs: 'not unique: ['']')."""
+    units = county["frames"]["units"].assign(unit_id=ids)
+    path = write(units, tmp_path / "units.gpkg")
+    first, count = (1, 2) if ids[0] is None else (2, 1)
+    refused(partition_args(county, tmp_path / "out", units=path), "units", "units.gpkg", f"row {first} ",
+            "has no id in column 'unit_id'", f"({count} row(s) in all)", "give every unit an id", "--unit-id",
+            out=tmp_path / "out")
+
+
+def test_duplicate_unit_ids_name_the_file_and_rows(county, tmp_path):
+    units = county["frames"]["units"].assign(unit_id=["7", "7"])
+    path = write(units, tmp_path / "units.gpkg")
+    refused(partition_args(county, tmp_path / "out", units=path), "units", "units.gpkg", "id '7'",
+            "column 'unit_id'", "on rows 1, 2", "its own id", out=tmp_path / "out")
+
+
+def test_units_with_chinese_column_names(county, tmp_path):
+    """区划代码 and 村名 are found as the ids and names without --unit-id / --unit-name."""
+    units = county["frames"]["units"].rename(columns={"unit_id": "区划代码", "name": "村名"})
+    path = write(units, tmp_path / "units.gpkg")
+    plan, summary, _ = accepted(county, tmp_path, units=path)
+    assert sorted(plan.units["unit_id"]) == ["2", "3"] and sorted(plan.units["name"]) == ["Ward 2", "Ward 3"]
+
+
+def test_the_help_lists_the_unit_columns_tried():
+    from gridmap import i18n
+    from gridmap.inputs.files import UNIT_ID_COLUMNS, UNIT_NAME_COLUMNS
+
+    for lang in ("zh", "en"):
+        assert all(c in i18n.text("help.option.unit_id", lang) for c in UNIT_ID_COLUMNS)
+        assert all(c in i18n.text("help.validate.option.unit_id", lang) for c in UNIT_ID_COLUMNS)
+        assert all(c in i18n.text("help.option.unit_name", lang) for c in UNIT_NAME_COLUMNS)
+
+
 def test_unit_with_empty_geometry(county, tmp_path):
     units = county["frames"]["units"].copy()
     units.loc[1, "geometry"] = shapely.Polygon()
@@ -398,6 +434,18 @@ def test_households_outside_the_area_say_where_and_how_near():
     with pytest.raises(InputError, match=r"2 point\(s\) of hh.gpkg \(7 households\) lie outside the area, the "
                                          r"nearest \(row 2\) at lon .* 0.5 m from it; .*gap or hole in the units"):
         inside_area(points, area)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_unit_with_nan_coordinates(county, tmp_path):
+    """A NaN vertex ended in GEOS's 'NaN/Inf' as an internal error (exit 1): now refused where the file is read."""
+    units = county["frames"]["units"].copy()
+    ring = np.asarray(units.geometry.iloc[1].exterior.coords)
+    ring[3] = [np.nan, ring[3][1]]
+    units.loc[1, "geometry"] = shapely.Polygon(ring)
+    path = write(units, tmp_path / "units.gpkg")
+    refused(partition_args(county, tmp_path / "out", units=path), "units", "units.gpkg", "row 2", "unit_id='3'",
+            "NaN or infinite coordinates", "(1 row(s) in all)", out=tmp_path / "out")
 
 
 def test_units_labelled_degrees_in_metres(county, tmp_path):
@@ -530,6 +578,129 @@ def test_duplicate_household_points_are_said(county, tmp_path):
     assert "5 row(s) equal to another" in report_text(plan)
 
 
+def household_table(county, path: Path, *, x="经度", y="纬度", encoding="utf-8", crs=4326, spoil=None) -> Path:
+    """The county's household points as a register table: 编号, longitude, latitude, 户数 (a row each)."""
+    import pandas as pd
+
+    points = county["frames"]["households"].to_crs(crs)
+    frame = pd.DataFrame({"编号": np.arange(1, len(points) + 1), x: points.geometry.x.round(7),
+                          y: points.geometry.y.round(7), "户数": points["hh"]}).astype(object)
+    if spoil:
+        spoil(frame)
+    if path.suffix == ".xlsx":
+        frame.to_excel(path, index=False)
+    else:
+        path.write_bytes(frame.to_csv(index=False).encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("name, x, y, encoding", [("hh.csv", "经度", "纬度", "gbk"), ("hh.csv", "Lon", "LAT", "utf-8-sig"),
+                                                  ("hh.xlsx", "X", "Y", None)])
+def test_households_as_a_table_of_points(county, tmp_path, name, x, y, encoding):
+    """A household register as a spreadsheet: coordinate columns in degrees, any case, GBK or UTF-8 with BOM."""
+    path = household_table(county, tmp_path / name, x=x, y=y, encoding=encoding)
+    plan, summary, _ = accepted(county, tmp_path, "--households-column", "户数", households=path)
+    assert summary["households_used"] == pytest.approx(county["households_total"])
+    assert summary["households_dropped"] == {}
+
+
+def test_household_table_in_metres_is_refused(county, tmp_path):
+    path = household_table(county, tmp_path / "hh.csv", x="x", y="y", crs=32619)
+    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数"],
+            "households", "hh.csv", "row 2", "not degrees", "longitudes and latitudes", "GeoPackage/Shapefile with its CRS",
+            out=tmp_path / "out")
+
+
+def test_household_table_rows_without_coordinates(county, tmp_path):
+    def spoil(frame):
+        frame.loc[4, "经度"] = ""
+        frame.loc[[9, 11], "纬度"] = "n/a"
+
+    path = household_table(county, tmp_path / "hh.csv", spoil=spoil)
+    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数"],
+            "households", "hh.csv", "row 6", "missing or not a number", "(3 such row(s))", "longitude and latitude",
+            out=tmp_path / "out")
+
+
+def test_household_table_bad_count_names_the_row_of_the_file(county, tmp_path):
+    def spoil(frame):
+        frame.loc[3, "户数"] = "12户"
+
+    path = household_table(county, tmp_path / "hh.csv", spoil=spoil, encoding="gbk")
+    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数"],
+            "households", "hh.csv", "row 5", "'12户'", "non-numeric", out=tmp_path / "out")
+
+
+def test_household_table_in_gbk_with_the_wrong_encoding(county, tmp_path):
+    path = household_table(county, tmp_path / "hh.csv", encoding="gbk")
+    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数", "--encoding",
+                                                                         "utf-8"],
+            "hh.csv", "not valid utf-8", "--encoding", out=tmp_path / "out")
+
+
+def test_encoding_applies_only_to_files_without_their_own(county, tmp_path):
+    """--encoding gbk is for Shapefiles and CSV tables: a GeoPackage (UTF-8 by its specification) of Chinese names
+    is read as UTF-8 still, beside a GBK Shapefile that the option is for."""
+    units = county["frames"]["units"].assign(name=["二村", "三村"])
+    gpkg = write(units, tmp_path / "units.gpkg")
+    households = county["frames"]["households"].assign(note="户")
+    shp = tmp_path / "hh.shp"
+    households.to_file(shp, encoding="gbk")
+    (tmp_path / "hh.cpg").unlink(missing_ok=True)
+    plan, summary, _ = accepted(county, tmp_path, "--encoding", "gbk", units=gpkg, households=shp)
+    assert sorted(plan.units["name"]) == ["三村", "二村"]
+    assert summary["households_used"] == pytest.approx(county["households_total"])
+
+
+@pytest.fixture(scope="module")
+def census_blocks():
+    """The census blocks of the county's two wards (polygons with a households column hh)."""
+    blocks = gpd.read_file(PROVIDENCE / "blocks.zip")
+    blocks = blocks[blocks["WARD"].astype(int).astype(str).isin(WARDS)].reset_index(drop=True)
+    return blocks.assign(hh=np.round(blocks["TOTPOP"] / 2.3))[["GEOID10", "hh", "geometry"]]
+
+
+@pytest.mark.parametrize("spoil, says", [
+    ("duplicate", "are the same polygon"),
+    ("tract", "overlap"),
+    ("shifted", "overlap")])
+def test_census_polygons_that_overlap(county, census_blocks, tmp_path, spoil, says):
+    """Census blocks are households and atoms: a block given twice counted its households twice (77,719 for
+    77,409 on Providence), a tract among its blocks or overlapping blocks made plans that failed validate."""
+    blocks = census_blocks
+    if spoil == "duplicate":
+        extra = blocks.iloc[[4, 4, 9]]
+    elif spoil == "tract":
+        extra = gpd.GeoDataFrame({"GEOID10": ["TRACT"], "hh": [900.0]},
+                                 geometry=[shapely.union_all(blocks.geometry.values[:40])], crs=blocks.crs)
+    else:
+        extra = blocks.iloc[[6]].to_crs(32619).translate(20, 0).to_crs(blocks.crs)
+        extra = gpd.GeoDataFrame({"GEOID10": ["X"], "hh": [3.0]}, geometry=extra.to_numpy(), crs=blocks.crs)
+    path = write(gpd.GeoDataFrame(pd_concat([blocks, extra]), crs=blocks.crs), tmp_path / "blocks.gpkg")
+    line = refused(partition_args(county, tmp_path / "out", households=path), "households", "blocks.gpkg", "rows ",
+                   says, "m²", "overlapping pair(s) in all", "must not overlap", "or give household points",
+                   out=tmp_path / "out")
+    if spoil == "duplicate":  # block 5 three times (3 pairs), block 10 twice (1 pair)
+        assert f"rows 5 (GEOID10='{blocks['GEOID10'][4]}'" in line and f"and {len(blocks) + 1} " in line
+        assert "; 4 overlapping pair(s) in all)" in line, line
+
+
+def test_census_polygons_overlapping_by_noise_are_accepted():
+    """An edge drawn twice a few centimetres apart overlaps by under OVERLAP_TOLERANCE_M2 (1 m²): not refused."""
+    from gridmap.errors import InputError
+    from gridmap.inputs.files import OVERLAP_TOLERANCE_M2, require_no_overlaps
+
+    assert OVERLAP_TOLERANCE_M2 == 1.0
+    def squares(overlap_m):
+        return gpd.GeoDataFrame({"hh": [5, 7]}, geometry=[shapely.box(0, 0, 100, 100),
+                                                          shapely.box(100 - overlap_m, 0, 200, 100)], crs=32650)
+
+    require_no_overlaps(squares(0.0), "households", "b.gpkg")
+    require_no_overlaps(squares(0.009), "households", "b.gpkg")  # 0.9 m²
+    with pytest.raises(InputError, match=r"b.gpkg rows 1 \(hh=5\) and 2 \(hh=7\) overlap \(2 m²; 1 overlapping"):
+        require_no_overlaps(squares(0.02), "households", "b.gpkg")
+
+
 def pd_concat(frames):
     import pandas as pd
 
@@ -545,6 +716,21 @@ def test_roads_with_x_and_y_swapped(county, tmp_path):
     path = write(roads, tmp_path / "roads.gpkg")
     refused(partition_args(county, tmp_path / "out", roads=path), "roads", "roads.gpkg", "not one of the",
             "x and y look swapped", out=tmp_path / "out")
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_road_lines_with_infinite_or_nan_coordinates_are_dropped_and_said(county, tmp_path):
+    roads = county["frames"]["roads"].copy()
+    line = np.asarray(roads.geometry.iloc[0].coords)
+    bad = gpd.GeoDataFrame({"highway": ["residential"] * 2},
+                           geometry=[shapely.LineString([line[0], (np.inf, line[0][1])]),
+                                     shapely.LineString([line[0], (line[0][0], np.nan)])], crs=roads.crs)
+    path = write(gpd.GeoDataFrame(pd_concat([roads, bad]), crs=roads.crs), tmp_path / "roads.gpkg")
+    plan, summary, text = accepted(county, tmp_path, roads=path)
+    assert summary["households_used"] == pytest.approx(county["households_total"])
+    (repair,) = summary["repairs"]
+    assert repair["input"] == "roads" and repair["code"] == "non_finite" and repair["count"] == 2
+    assert "roads.gpkg): 2 feature(s) with NaN or infinite coordinates dropped" in text
 
 
 def test_roads_elsewhere(county, tmp_path):

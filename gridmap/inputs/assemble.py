@@ -26,7 +26,7 @@ from gridmap.crs import metric_crs, require_crs
 from gridmap.dasymetric import SpreadRule
 from gridmap.errors import InputError
 from gridmap.inputs import gcj02_roles
-from gridmap.inputs.files import read_households, read_layer, read_lines, unit_columns
+from gridmap.inputs.files import dropped, read_households, read_layer, read_lines, unit_columns
 
 __all__ = ["Inputs", "inputs_from_osm", "inputs_from_files", "set_households", "set_totals", "set_unit_codes",
            "set_units_from_points"]
@@ -262,15 +262,21 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
                                             (("roads", roads), ("waterways", waterways), ("railways", railways),
                                              ("barriers", barriers)) if paths},
                              **({"encodings": inputs_encoding} if inputs_encoding else {})})
+    for role in ("roads", "waterways", "railways", "barriers"):
+        for lost in dropped(getattr(inputs, role)):
+            note_repair(inputs, role, lost["code"], lost["count"], None, lost["file"])
     if "highway" not in inputs.roads.columns:
         inputs.roads = inputs.roads.assign(highway="residential")
     inputs.node_roads = len(inputs.roads) > 0  # layers from files often cross without a shared vertex
     if "waterway" not in inputs.waterways.columns:
         inputs.waterways = inputs.waterways.assign(waterway="river")
     if households is not None:
-        set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted)
+        set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted,
+                       encoding=encoding)
     if buildings is not None:
         inputs.buildings = read_layer(buildings, what="buildings", kind="polygon", gcj02="buildings" in shifted)
+        for lost in dropped(inputs.buildings):
+            note_repair(inputs, "buildings", lost["code"], lost["count"], None, lost["file"])
         inputs.sources["buildings"] = str(buildings)
     if inputs.households is None and inputs.blocks is None and inputs.buildings is None and households_totals is None:
         raise InputError("households: give household points, census polygons with counts, buildings, or totals")
@@ -283,12 +289,14 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
 
 
 def set_households(inputs: Inputs, path, column: str | None = None, divisor: float = 1.0, *,
-                   gcj02: bool = False) -> Inputs:
+                   gcj02: bool = False, encoding: str | None = None) -> Inputs:
     """Use a household file for ``inputs``: points (one each, or ``column`` each) or census polygons.
 
-    ``gcj02``: the file's coordinates are GCJ-02 (shifted to WGS 84 on reading).
+    The points may be a CSV/XLSX table with longitude and latitude columns (``encoding``:
+    of a CSV; default UTF-8 or GB18030/GBK, detected). ``gcj02``: the file's coordinates
+    are GCJ-02 (shifted to WGS 84 on reading).
     """
-    layer = read_households(path, column, divisor, gcj02=gcj02)
+    layer = read_households(path, column, divisor, gcj02=gcj02, encoding=encoding)
     if layer.attrs["kind"] == "polygons":
         inputs.blocks = gpd.GeoDataFrame({"households": layer["households"].to_numpy()},
                                          geometry=layer.geometry.values, crs=layer.crs)

@@ -7,7 +7,9 @@ Chinese (``code``/``代码``, ``name``/``名称``/``村``, ``township``/``乡镇
 ``households``/``户数``, ``persons``/``人口``...), or given explicitly.
 
 CSV text is UTF-8 (with or without a BOM) or GB18030/GBK, detected from the bytes unless
-``encoding`` is given; the encoding used is kept in ``attrs["encoding"]``.
+``encoding`` is given; the encoding used is kept in ``attrs["encoding"]``. Tables of points
+(household registers: a row per household or building with ``经度``/``纬度`` or ``lon``/``lat``
+columns) are read by the same reader (:func:`table_points`).
 """
 from __future__ import annotations
 
@@ -32,6 +34,83 @@ TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 def is_table(path) -> bool:
     """True when ``path`` names a plain table (CSV/XLSX) rather than a vector layer."""
     return Path(path).suffix.lower() in TABLE_SUFFIXES
+
+
+def read_table(path, *, what: str, encoding: str | None = None) -> pd.DataFrame:
+    """A CSV or XLSX table as text cells (column names stripped), the one reader of tables.
+
+    CSV text is decoded by :func:`gridmap.inputs.encoding.decode_text` (``encoding`` when
+    given, else UTF-8 with or without a BOM, or GB18030/GBK) and its delimiter sniffed;
+    ``attrs["encoding"]`` is the encoding used (``"xlsx"`` for a workbook). A file that
+    cannot be read or has no rows is a one-line :class:`InputError` naming ``what`` and the file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{what}: no such file {path}")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, dtype=str)
+            used = "xlsx"
+        else:
+            from gridmap.inputs.encoding import decode_text
+
+            text, used = decode_text(path.read_bytes(), f"{what} ({path})", encoding)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
+    except InputError:
+        raise
+    except Exception as exc:  # pandas/openpyxl raise many kinds
+        raise InputError(f"{what}: cannot read {path}: {str(exc).splitlines()[0]}") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        raise InputError(f"{what}: {path} has no rows")
+    frame.attrs["encoding"] = used
+    return frame
+
+
+#: Pairs of coordinate columns recognised in a table of points (any case), tried in order.
+COORDINATE_COLUMNS = (("经度", "纬度"), ("lon", "lat"), ("lng", "lat"), ("longitude", "latitude"), ("x", "y"))
+
+#: The first data row of a table is row 2 of the file (row 1 is the header): rows are named so.
+FIRST_ROW = 2
+
+
+def table_points(path, *, what: str, encoding: str | None = None):
+    """A table of points (one row each, longitude and latitude columns) as a GeoDataFrame in EPSG:4326.
+
+    The coordinate columns are the first pair of :data:`COORDINATE_COLUMNS` present
+    (``经度``/``纬度``, ``lon``/``lat``, ``x``/``y``...; any case). Every row needs two
+    numbers, a longitude within ±180 and a latitude within ±90: a table gives no CRS, so
+    metres (a projected x/y) are refused rather than guessed at. ``attrs["first_row"]``
+    is :data:`FIRST_ROW`, for messages that name rows of the file.
+    """
+    import geopandas as gpd
+
+    path = Path(path)
+    frame = read_table(path, what=what, encoding=encoding)
+    lowered = {c.lower(): c for c in frame.columns}
+    pair = next(((lowered[x.lower()], lowered[y.lower()]) for x, y in COORDINATE_COLUMNS
+                 if x.lower() in lowered and y.lower() in lowered), None)
+    if pair is None:
+        known = ", ".join(f"{x}/{y}" for x, y in COORDINATE_COLUMNS)
+        raise InputError(f"{what}: {path} is a table without coordinate columns ({known}); columns: "
+                         f"{list(frame.columns)}; add longitude and latitude columns, or give a GeoPackage/Shapefile")
+    xy = [pd.to_numeric(frame[c].astype(str).str.strip(), errors="coerce").to_numpy(dtype=float) for c in pair]
+    bad = ~(np.isfinite(xy[0]) & np.isfinite(xy[1]))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{what}: {path} row {i + FIRST_ROW}: {pair[0]}/{pair[1]} = {frame[pair[0]].iloc[i]!r}/"
+                         f"{frame[pair[1]].iloc[i]!r} is missing or not a number ({int(bad.sum()):,} such row(s)); "
+                         "give each row its longitude and latitude, or delete it")
+    far = (np.abs(xy[0]) > 180) | (np.abs(xy[1]) > 90)
+    if far.any():
+        i = int(np.flatnonzero(far)[0])
+        raise InputError(f"{what}: {path} row {i + FIRST_ROW}: {pair[0]}/{pair[1]} = {xy[0][i]:,.2f}/{xy[1][i]:,.2f} "
+                         f"are not degrees ({int(far.sum()):,} such row(s)); a table's coordinates must be longitudes "
+                         "and latitudes (WGS 84, or GCJ-02 with --gcj02); give them, or a GeoPackage/Shapefile "
+                         "with its CRS")
+    out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xy[0], xy[1]), crs=4326)
+    out.attrs.update(encoding=frame.attrs["encoding"], coordinates=list(pair), first_row=FIRST_ROW)
+    return out
 
 
 def _pick(frame, given, known, what, path, required=True):
@@ -60,26 +139,8 @@ def read_totals_table(path, *, code: str | None = None, name: str | None = None,
     a name and a non-negative number.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{what}: no such file {path}")
-    suffix = path.suffix.lower()
-    used = None
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=str)
-            used = "xlsx"
-        else:
-            from gridmap.inputs.encoding import decode_text
-
-            text, used = decode_text(path.read_bytes(), f"{what} ({path})", encoding)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
-    except InputError:
-        raise
-    except Exception as exc:  # pandas/openpyxl raise many kinds
-        raise InputError(f"{what}: cannot read {path}: {str(exc).splitlines()[0]}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if frame.empty:
-        raise InputError(f"{what}: {path} has no rows")
+    frame = read_table(path, what=what, encoding=encoding)
+    used = frame.attrs["encoding"]
     code_col = _pick(frame, code, CODE_COLUMNS, what, path, required=False)
     name_col = _pick(frame, name, NAME_COLUMNS, what, path, required=False)
     parent_col = _pick(frame, parent, PARENT_COLUMNS, what, path, required=False)
@@ -104,7 +165,7 @@ def read_totals_table(path, *, code: str | None = None, name: str | None = None,
     bad = numbers.isna() | (numbers < 0)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"{what}: {path} row {row + 2}: {value_col} {values.iloc[row]!r} is not a number ≥ 0")
+        raise InputError(f"{what}: {path} row {row + FIRST_ROW}: {value_col} {values.iloc[row]!r} is not a number ≥ 0")
 
     def text(col):
         if col is None:
@@ -115,6 +176,6 @@ def read_totals_table(path, *, code: str | None = None, name: str | None = None,
                         "households": numbers.to_numpy(dtype=float) / divisor})
     empty = (out["code"] == "") & (out["name"] == "")
     if empty.any():
-        raise InputError(f"{what}: {path} row {int(np.flatnonzero(empty.to_numpy())[0]) + 2} has neither code nor name")
+        raise InputError(f"{what}: {path} row {int(np.flatnonzero(empty.to_numpy())[0]) + FIRST_ROW} has neither code nor name")
     out.attrs.update(encoding=used, column=value_col, divisor=divisor, path=str(path))
     return out
