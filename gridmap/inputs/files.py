@@ -227,7 +227,7 @@ def unit_columns(units: gpd.GeoDataFrame, unit_id: str | None = None, unit_name:
         twice = ids[ids.duplicated(keep=False)]
         first = twice.iloc[0]
         rows = [str(int(k) + 1) for k in np.flatnonzero((ids == first).to_numpy())]
-        raise InputError(f"{where}: id {first!r} in column {unit_id!r} is on rows {', '.join(rows[:4])}"
+        raise InputError(f"{where} id {first!r} in column {unit_id!r} is on rows {', '.join(rows[:4])}"
                          f"{', ...' if len(rows) > 4 else ''} ({twice.nunique()} id(s) on several rows); give each "
                          "unit its own id, or name another column with --unit-id")
     if unit_name is None:
