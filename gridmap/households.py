@@ -156,7 +156,7 @@ def scale_to_totals(points: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, column: 
     return out
 
 
-def _outside_message(households: gpd.GeoDataFrame, inside: np.ndarray, area) -> str:
+def _outside_message(households: gpd.GeoDataFrame, inside: np.ndarray, area, source=None) -> str:
     """One line on the household points outside ``area``: how many, the file, the nearest one's row,
     place and distance, and the fix (a point just outside is most often a gap in the units)."""
     out = np.flatnonzero(~inside)
@@ -164,9 +164,11 @@ def _outside_message(households: gpd.GeoDataFrame, inside: np.ndarray, area) -> 
     distance = shapely.distance(area, households.geometry.values[out])
     near = int(np.argmin(distance))
     row, metres = int(out[near]), float(distance[near])
-    path = households.attrs.get("path")
+    path = source or households.attrs.get("path")
     where = f" of {path}" if path else ""
-    which = f" (row {row + 1})" if path else ""
+    # rows are the file's only while the points are its features, in its order (census polygons'
+    # points leave out the empty ones)
+    which = f" (row {row + 1})" if households.attrs.get("path") else ""
     place = ""
     if households.crs is not None:
         point = gpd.GeoSeries([households.geometry.values[row]], crs=households.crs).to_crs(4326).iloc[0]
@@ -178,17 +180,18 @@ def _outside_message(households: gpd.GeoDataFrame, inside: np.ndarray, area) -> 
             f"{which}{place} {metres:,.1f} m from it; {fix}")
 
 
-def inside_area(households: gpd.GeoDataFrame, area, *, drop: bool = False) -> gpd.GeoDataFrame:
+def inside_area(households: gpd.GeoDataFrame, area, *, drop: bool = False, source=None) -> gpd.GeoDataFrame:
     """Check that every household point lies inside ``area`` (a shapely polygon, same CRS).
 
-    Raises :class:`InputError` naming how many lie outside, unless ``drop`` (then they are
-    dropped and counted in ``attrs["dropped_outside"]``).
+    Raises :class:`InputError` naming how many lie outside, the file (``source``, else
+    ``attrs["path"]``) and the nearest one's row (the points in the file's order), unless
+    ``drop`` (then they are dropped and counted in ``attrs["dropped_outside"]``).
     """
     shapely.prepare(area)
     inside = shapely.covers(area, households.geometry.values)
     outside = int((~inside).sum())
     if outside and not drop:
-        raise InputError(_outside_message(households, inside, area))
+        raise InputError(_outside_message(households, inside, area, source))
     kept = households[inside].reset_index(drop=True)
     kept.attrs = dict(households.attrs, dropped_outside=outside,
                       dropped_outside_households=float(households["households"][~inside].sum()),

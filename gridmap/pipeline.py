@@ -370,7 +370,8 @@ def _prepare_households(inputs, area, crs, config, units, projected=None):
         if projected is not None:
             projected["blocks"] = blocks
         points = hh.from_polygons(blocks, "households")
-        points = _read_total(hh.inside_area(points, area, drop=inputs.drop_outside), float(blocks["households"].sum()))
+        points = _read_total(hh.inside_area(points, area, drop=inputs.drop_outside, source=inputs.sources.get("households")),
+                             float(blocks["households"].sum()))
         _require_households(points, inputs)
         return points, points.attrs["method"], None
     points = None
@@ -380,7 +381,8 @@ def _prepare_households(inputs, area, crs, config, units, projected=None):
         points.attrs["method"] = inputs.households.attrs.get("method", "points")
         # what the file held, counted as it was read (an independent check of what follows)
         read = float(inputs.sources.get("households_read", {}).get("households", inputs.households["households"].sum()))
-        points = _read_total(hh.inside_area(points, area, drop=inputs.drop_outside), read)
+        points = _read_total(hh.inside_area(points, area, drop=inputs.drop_outside, source=inputs.sources.get("households")),
+                             read)
     elif inputs.buildings is not None and len(inputs.buildings):
         require_crs(inputs.buildings, "buildings")
         buildings = inputs.buildings.to_crs(crs)

@@ -74,7 +74,8 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     if keep_empty:
         missing[:] = False
     if missing.all():
-        raise InputError(f"{what}: {path} has no features (empty layer)")
+        raise InputError(f"{what}: {path} has no features (empty layer); give a file with them"
+                         + (", or leave the option out" if what.split(" (")[0] not in NEED_GEOMETRY else ""))
     if missing.any():
         if what.split(" (")[0] in NEED_GEOMETRY:
             first = int(np.flatnonzero(missing)[0])

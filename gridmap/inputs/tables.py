@@ -176,6 +176,7 @@ def read_totals_table(path, *, code: str | None = None, name: str | None = None,
                         "households": numbers.to_numpy(dtype=float) / divisor})
     empty = (out["code"] == "") & (out["name"] == "")
     if empty.any():
-        raise InputError(f"{what}: {path} row {int(np.flatnonzero(empty.to_numpy())[0]) + FIRST_ROW} has neither code nor name")
+        raise InputError(f"{what}: {path} row {int(np.flatnonzero(empty.to_numpy())[0]) + FIRST_ROW} has neither "
+                         "code nor name; give it one, or delete the row (a row summing the others too)")
     out.attrs.update(encoding=used, column=value_col, divisor=divisor, path=str(path))
     return out
