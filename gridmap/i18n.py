@@ -519,9 +519,9 @@ _WORDS: dict[str, tuple[str, str]] = {
                           "{count:,} feature(s) with NaN or infinite coordinates dropped."),
     "repair.units_outside_area": ("{count:,} 个单元位于范围之外，未纳入：{names}。",
                                   "{count:,} unit(s) outside the area left out: {names}."),
-    "repair.gaps_filled": ("单元之间 {count:,} 处细缝（共 {m2:,.0f} m²）并入共享边界最长的相邻单元。",
-                           "{count:,} thin gap(s) between units ({m2:,.0f} m² in all) joined to the neighbour "
-                           "sharing the longest border."),
+    "repair.gaps_filled": ("单元之间 {count:,} 处缝隙（细长，或小于范围的 1%；共 {m2:,.0f} m²）并入共享边界最长的相邻单元。",
+                           "{count:,} gap(s) between units, thin or under 1 % of the area ({m2:,.0f} m² in all), "
+                           "joined to the neighbour sharing the longest border."),
     "repair.overlaps_removed": ("单元之间 {count:,} 处细长重叠（共 {m2:,.0f} m²）归图层中靠前的单元。",
                                 "{count:,} thin overlap(s) between units ({m2:,.0f} m² in all) kept by the unit "
                                 "earlier in the layer."),
