@@ -221,8 +221,8 @@ def atoms_from_polygons(blocks: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *,
     touched |= changed
     if touched.any():
         redrawn = unit_geoms.copy()
-        for u in np.flatnonzero(touched):
-            redrawn[u] = _union_of(atom_geoms[owner == u], coverage=not changed[u])
+        for k in np.flatnonzero(touched):
+            redrawn[k] = _union_of(atom_geoms[owner == k], coverage=not changed[k])
         moved = shapely.area(shapely.symmetric_difference(unit_geoms[touched], redrawn[touched]))
         repaired |= {"units_redrawn": int(touched.sum()), "moved_m2": float(moved.sum()) / 2.0}
         units = units.copy()

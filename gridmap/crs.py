@@ -55,6 +55,13 @@ def metric_crs(lon: float, lat: float, override: str | int | None = None) -> CRS
     return gauss_kruger_3deg(lon) if in_china(lon, lat) else utm(lon, lat)
 
 
+def lon_lat(point, crs) -> tuple[float, float]:
+    """Longitude and latitude (WGS 84) of a shapely point in ``crs``: where a message says a place is."""
+    from pyproj import Transformer
+
+    return Transformer.from_crs(crs, 4326, always_xy=True).transform(point.x, point.y)
+
+
 def require_crs(gdf, what: str):
     """Raise a clear error when a layer has no CRS (gridmap never guesses one)."""
     if gdf.crs is None:

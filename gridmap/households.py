@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 
 from gridmap.config import HouseholdRule
+from gridmap.crs import lon_lat
 from gridmap import _geometry
 from gridmap.errors import InputError
 from gridmap.inputs.files import household_counts
@@ -171,8 +172,8 @@ def _outside_message(households: gpd.GeoDataFrame, inside: np.ndarray, area, sou
     which = f" (row {row + 1})" if households.attrs.get("path") else ""
     place = ""
     if households.crs is not None:
-        point = gpd.GeoSeries([households.geometry.values[row]], crs=households.crs).to_crs(4326).iloc[0]
-        place = f" at lon {point.x:.5f}, lat {point.y:.5f}"
+        lon, lat = lon_lat(households.geometry.values[row], households.crs)
+        place = f" at lon {lon:.5f}, lat {lat:.5f}"
     fix = ("the area's outline (a gap or hole in the units when they make the area) passes there: close it in the "
            "units layer, give --area, or pass --drop-outside" if metres <= 100.0 else
            "check the households' and the area's CRS, give the missing unit or a larger --area, or pass --drop-outside")

@@ -29,7 +29,7 @@ from gridmap import households as hh
 from gridmap.accounting import households_accounting
 from gridmap.atoms import atoms_from_polygons, attach_households, build_atoms, split_oversize
 from gridmap.config import PlanConfig
-from gridmap.crs import metric_crs, require_crs
+from gridmap.crs import lon_lat, metric_crs, require_crs
 from gridmap.dasymetric import Evidence
 from gridmap._tasks import run_tasks
 from gridmap._timing import Laps
@@ -278,12 +278,9 @@ def _remove_overlaps(units, area, source):
     part_m2 = shapely.area(parts)
     wide = (2 * part_m2 / np.maximum(shapely.length(parts), 1e-9) > GAP_WIDTH_M) & (part_m2 > OVERLAP_M2)
     if wide.any():
-        import pyproj
-
         worst = np.flatnonzero(wide)[int(np.argmax(part_m2[wide]))]
         k = int(of[worst])
-        at = shapely.point_on_surface(parts[worst])
-        lon, lat = pyproj.Transformer.from_crs(units.crs, 4326, always_xy=True).transform(at.x, at.y)
+        lon, lat = lon_lat(shapely.point_on_surface(parts[worst]), units.crs)
         ids, names = units["unit_id"].astype(str).to_numpy(), units["name"].astype(str).to_numpy()
         where = f" of {source}" if source else ""
         raise InputError(f"units: units {ids[i[k]]} ({names[i[k]]}) and {ids[j[k]]} ({names[j[k]]}){where} overlap "
@@ -331,11 +328,8 @@ def _prepare_units(units, area, crs, area_name, source=None):
     width = 2 * shapely.area(gaps) / np.maximum(shapely.length(gaps), 1e-9)
     holes = gaps[(width > GAP_WIDTH_M) & (shapely.area(gaps) > GAP_SHARE * area.area)]
     if len(holes):
-        import pyproj
-
         largest = holes[int(np.argmax(shapely.area(holes)))]
-        at = shapely.point_on_surface(largest)
-        lon, lat = pyproj.Transformer.from_crs(crs, 4326, always_xy=True).transform(at.x, at.y)
+        lon, lat = lon_lat(shapely.point_on_surface(largest), crs)
         uncovered = float(shapely.area(holes).sum())
         raise InputError(f"units: they leave {uncovered / 1e6:,.3f} km² ({uncovered / area.area:.1%}) of the area "
                          f"uncovered, the largest piece {largest.area / 1e6:,.3f} km² around lon {lon:.5f}, lat "

@@ -604,9 +604,14 @@ def test_households_as_a_table_of_points(county, tmp_path, name, x, y, encoding)
     assert summary["households_dropped"] == {}
 
 
+def table_args(county, tmp_path, path):
+    """``gridmap partition`` on the county with the household table ``path`` (its 户数 column)."""
+    return partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数"]
+
+
 def test_household_table_in_metres_is_refused(county, tmp_path):
     path = household_table(county, tmp_path / "hh.csv", x="x", y="y", crs=32619)
-    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数"],
+    refused(table_args(county, tmp_path, path),
             "households", "hh.csv", "row 2", "not degrees", "longitudes and latitudes", "GeoPackage/Shapefile with its CRS",
             out=tmp_path / "out")
 
@@ -617,7 +622,7 @@ def test_household_table_rows_without_coordinates(county, tmp_path):
         frame.loc[[9, 11], "纬度"] = "n/a"
 
     path = household_table(county, tmp_path / "hh.csv", spoil=spoil)
-    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数"],
+    refused(table_args(county, tmp_path, path),
             "households", "hh.csv", "row 6", "missing or not a number", "(3 such row(s))", "longitude and latitude",
             out=tmp_path / "out")
 
@@ -627,15 +632,14 @@ def test_household_table_bad_count_names_the_row_of_the_file(county, tmp_path):
         frame.loc[3, "户数"] = "12户"
 
     path = household_table(county, tmp_path / "hh.csv", spoil=spoil, encoding="gbk")
-    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数"],
+    refused(table_args(county, tmp_path, path),
             "households", "hh.csv", "row 5", "'12户'", "non-numeric", out=tmp_path / "out")
 
 
 def test_household_table_in_gbk_with_the_wrong_encoding(county, tmp_path):
     path = household_table(county, tmp_path / "hh.csv", encoding="gbk")
-    refused(partition_args(county, tmp_path / "out", households=path) + ["--households-column", "户数", "--encoding",
-                                                                         "utf-8"],
-            "hh.csv", "not valid utf-8", "--encoding", out=tmp_path / "out")
+    refused(table_args(county, tmp_path, path) + ["--encoding", "utf-8"], "hh.csv", "not valid utf-8", "--encoding",
+            out=tmp_path / "out")
 
 
 def test_encoding_applies_only_to_files_without_their_own(county, tmp_path):
