@@ -1071,12 +1071,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Computed bases: least household-weighted travel time, or most households within the response time."),
     "help.option.osm": (
         "OSM 数据文件（.osm.pbf、.osm、.osm.bz2）：道路、水系、铁路、建筑物、地名点和居住用地取自"
-        "该文件；除非给出 --area/--units 文件，区域和单元也取自该文件（此时不读取 "
-        "--roads、--waterways、--railways、--barriers 和 "
-        "--buildings）。",
+        "该文件；除非给出 --area/--units 文件，区域和单元也取自该文件。同时给出的 --roads、--waterways、"
+        "--railways、--barriers 文件与该文件的线合并（道路在交叉处接通），--buildings 文件取代该文件的建筑物。",
         "OSM extract (.osm.pbf, .osm, .osm.bz2): roads, waterways, railways, buildings, place points and "
-        "residential landuse come from it, and the area and units too unless --area/--units files are given "
-        "(--roads, --waterways, --railways, --barriers and --buildings are then not read)."),
+        "residential landuse come from it, and the area and units too unless --area/--units files are given. "
+        "--roads, --waterways, --railways and --barriers files given with it join its lines (roads noded where "
+        "they cross); a --buildings file replaces its buildings."),
     "help.option.area": (
         "研究区域的面文件（代替 --osm；默认：--units 的并集）。",
         "Polygon file of the study area (instead of --osm; default: the union of --units)."),

@@ -85,6 +85,7 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
     :class:`~gridmap.inputs.osm_scan.ScanAhead` of ``osm`` started earlier (``gridmap run``).
     """
     from gridmap.inputs import gcj02_roles
+    from gridmap.inputs.assemble import add_files
     from gridmap.pipeline import inputs_from_files, inputs_from_osm, set_households, set_totals, set_unit_codes
 
     def rules():
@@ -117,13 +118,23 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
             **config.households.dwelling_m2, "apartments": floor, "residential": floor}))
     if osm:
         shifted = gcj02_roles(gcj02)
-        if shifted - {"households", "totals", "area", "units"}:
-            raise InputError("--gcj02: an OSM extract is in WGS 84; only --area, --units, --households and "
-                             "--households-totals files may be GCJ-02 with --osm")
+        given = {"area": area, "units": units, "households": households, "totals": households_totals,
+                 "roads": roads, "waterways": waterways, "railways": railways, "barriers": barriers,
+                 "buildings": buildings}
+        if "all" in {str(g).strip().lower() for g in ((gcj02,) if isinstance(gcj02, str) else gcj02 or ())}:
+            raise InputError("--gcj02 all: an OSM extract is in WGS 84; with --osm name the files that are GCJ-02 "
+                             "(e.g. --gcj02 households --gcj02 roads)")
+        for role in sorted(shifted):
+            if not given.get(role):
+                raise InputError(f"--gcj02 {role}: no {role} file is given, and an OSM extract is in WGS 84; "
+                                 "name only the files that are GCJ-02")
         inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
                                  parent_level=parent_level, close_at_extract=close_at_extract,
                                  extract_area=extract_area, area=area, units=units, unit_id=unit_id,
                                  unit_name=unit_name, encoding=encoding, gcj02=shifted, scan=osm_scan)
+        # a county's own lines join the extract's; its buildings replace the extract's
+        add_files(inputs, roads=roads, waterways=waterways, railways=railways, barriers=barriers,
+                  buildings=buildings, gcj02=shifted)
         if households:
             set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted,
                            encoding=encoding)

@@ -199,6 +199,61 @@ def test_gcj02_inputs_are_shifted_to_wgs84(tmp_path):
     assert code == 2 and "WGS 84" in out
 
 
+def test_osm_with_a_countys_own_roads_and_buildings(tmp_path):
+    """Line files given with --osm join the extract's lines (noded with them); a buildings file replaces
+    the extract's buildings. Before, both were silently not read."""
+    from gridmap.inputs.osm import read_osm
+    from gridmap.plan import Plan
+
+    # two roads of the county's own survey across Vaduz: a GBK Shapefile, a Chinese name column, no class
+    lines = [shapely.LineString([(9.515, 47.125), (9.535, 47.15)]), shapely.LineString([(9.50, 47.14), (9.54, 47.13)])]
+    gpd.GeoDataFrame({"名称": ["新路一", "新路二"]}, geometry=lines, crs=4326).to_file(tmp_path / "roads.shp",
+                                                                                   encoding="gbk")
+    common = ["--osm", LIECHTENSTEIN, "--area-name", "Liechtenstein", "--urban", "all", "-q", "--lang", "en"]
+    code, out = run("partition", *common, "--out", tmp_path / "plain")
+    assert code == 0, out
+    code, out = run("partition", *common, "--roads", tmp_path / "roads.shp", "--out", tmp_path / "own")
+    assert code == 0, out
+    plain, own = Plan.load(tmp_path / "plain" / "plan.gpkg"), Plan.load(tmp_path / "own" / "plan.gpkg")
+    assert len(own.layers["roads"]) == len(plain.layers["roads"]) + 2
+    classes = own.layers["roads"]["highway"].value_counts() - plain.layers["roads"]["highway"].value_counts()
+    assert classes[classes != 0].to_dict() == {"residential": 2}  # a file's line without a class
+    assert own.meta["inputs"]["line_files"] == {"roads": [str(tmp_path / "roads.shp")]}
+    assert own.meta["inputs"]["road_network"]["crossings_noded"] > 0 and "noded" in out
+    # the new roads cut the atoms they cross, and the plan holds
+    assert len(own.layers["atoms"]) != len(plain.layers["atoms"])
+    assert own.layers["atoms"]["households"].sum() == pytest.approx(plain.layers["atoms"]["households"].sum())
+    code, out = run("validate", tmp_path / "own" / "plan.gpkg", "--lang", "en")
+    assert code == 0, out
+
+    # the extract's own buildings given as a file: the same plan; a third of them: fewer households
+    buildings = read_osm(LIECHTENSTEIN).buildings
+    buildings.to_file(tmp_path / "buildings.gpkg")
+    code, out = run("partition", *common, "--buildings", tmp_path / "buildings.gpkg", "--out", tmp_path / "same")
+    assert code == 0, out
+    same = Plan.load(tmp_path / "same" / "plan.gpkg")
+    assert same.layers["grids"]["households"].tolist() == plain.layers["grids"]["households"].tolist()
+    buildings.iloc[::3].to_file(tmp_path / "third.gpkg")
+    code, out = run("partition", *common, "--buildings", tmp_path / "third.gpkg", "--out", tmp_path / "third")
+    assert code == 0, out
+    third = Plan.load(tmp_path / "third" / "plan.gpkg")
+    assert 0.2 < third.layers["grids"]["households"].sum() / plain.layers["grids"]["households"].sum() < 0.5
+    assert third.meta["inputs"]["buildings"] == str(tmp_path / "third.gpkg")
+
+    # GCJ-02 may be said of the files given, not of the extract
+    code, out = run("partition", *common, "--roads", tmp_path / "roads.shp", "--gcj02", "buildings", "--out",
+                    tmp_path / "x")
+    assert code == 2 and "no buildings file" in out and not (tmp_path / "x").exists()
+    code, out = run("partition", *common, "--gcj02", "all", "--out", tmp_path / "x")
+    assert code == 2 and "WGS 84" in out and not (tmp_path / "x").exists()
+
+
+def test_missing_osm_file_is_a_one_line_error(tmp_path):
+    code, out = run("run", "--osm", tmp_path / "nowhere.osm.pbf", "--out", tmp_path / "o")
+    assert code == 2 and "nowhere.osm.pbf: no such file" in out and "internal error" not in out
+    assert not (tmp_path / "o").exists()
+
+
 def test_gcj02_needs_degrees(tmp_path):
     from tests.conftest import DATA
 

@@ -149,6 +149,52 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
     return inputs
 
 
+#: The class column of each line role, and the class a file's line without one gets.
+_LINE_CLASS = {"roads": ("highway", "residential"), "waterways": ("waterway", "river"),
+               "railways": ("railway", "rail")}
+
+
+def add_files(inputs: Inputs, *, roads=(), waterways=(), railways=(), barriers=(), buildings=None,
+              gcj02=()) -> Inputs:
+    """Add a county's own layers to ``inputs`` read from an OSM extract.
+
+    Lines (``roads``, ``waterways``, ``railways``, ``barriers``: lists of files) are added to
+    the extract's of the same role, a line without the role's class column getting the
+    default class (``highway=residential``, ``waterway=river``, ``railway=rail``); roads
+    from files are then noded with the extract's at their crossings (:func:`make_plan`).
+    ``buildings`` (a polygon file) replaces the extract's buildings: a county's survey of
+    its buildings is the fuller of the two, and adding both would count a building twice.
+    ``gcj02``: the roles whose files are GCJ-02. The files are listed in
+    ``inputs.sources["line_files"]`` and ``["buildings"]``.
+    """
+    shifted = gcj02_roles(gcj02)
+    files = {role: list(paths) for role, paths in (("roads", roads), ("waterways", waterways),
+                                                    ("railways", railways), ("barriers", barriers)) if paths}
+    for role, paths in files.items():
+        layer = read_lines(paths, what=role, gcj02=role in shifted)
+        for lost in dropped(layer):
+            note_repair(inputs, role, lost["code"], lost["count"], None, lost["file"])
+        if role in _LINE_CLASS:
+            column, default = _LINE_CLASS[role]
+            values = layer[column] if column in layer.columns else pd.Series(None, index=layer.index, dtype=object)
+            layer = layer.assign(**{column: values.where(values.notna() & (values.astype(str) != ""), default)})
+        mine = getattr(inputs, role)
+        keep = [c for c in mine.columns if c in layer.columns and c != mine.geometry.name]
+        layer = gpd.GeoDataFrame(layer[keep], geometry=layer.geometry.values, crs=4326)
+        setattr(inputs, role, gpd.GeoDataFrame(pd.concat([mine.to_crs(4326), layer], ignore_index=True), crs=4326)
+                if len(mine) else layer)
+    if files:
+        inputs.sources["line_files"] = {role: [str(p) for p in paths] for role, paths in files.items()}
+    if roads:
+        inputs.node_roads = True  # a file's roads cross the extract's without a shared vertex
+    if buildings is not None:
+        inputs.buildings = read_layer(buildings, what="buildings", kind="polygon", gcj02="buildings" in shifted)
+        for lost in dropped(inputs.buildings):
+            note_repair(inputs, "buildings", lost["code"], lost["count"], None, lost["file"])
+        inputs.sources["buildings"] = str(buildings)
+    return inputs
+
+
 def set_units_from_points(inputs: Inputs, points: gpd.GeoDataFrame | None = None, *, places=None,
                           parent_level: int | None = None, name_column: str = "name",
                           id_column: str | None = None) -> Inputs:

@@ -22,6 +22,7 @@ derived from it.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import pickle
@@ -455,7 +456,8 @@ def _cache_store(entry: Path, layers: OsmLayers) -> None:
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        raise FileNotFoundError(f"OSM file not found: {path}")
+        # errno and file name: the command line says "PATH: no such file or directory: check the path"
+        raise FileNotFoundError(errno.ENOENT, "OSM file not found", str(path))
     if not path.is_file():
         raise InputError(f"cannot read OSM file {path}: not a file")
     if not path.name.lower().endswith(_SUFFIXES):
