@@ -18,7 +18,9 @@ it the households go where the evidence says people live, with the best evidence
     their radius; the strongest kind at a cell sets its weight and each other kind adds a
     quarter. One sparse building then weighs one cell, never the whole polygon.
 ``even``
-    No evidence at all: the total is spread evenly over the lattice, and said so.
+    No evidence at all: the total is spread evenly over a lattice as coarse as holds about
+    half ``max_cell_households`` a cell (:func:`even_spacing`; never finer than
+    ``cell_m``), and said so.
 
 A cell may hold at most ``max_cell_households`` (when set: half the band's width, so that
 grids of whole cells can still land in the band; a cell is the finest a grid can take of
@@ -273,12 +275,16 @@ def spread_totals(totals: gpd.GeoDataFrame, estimate: gpd.GeoDataFrame | None, e
                 row["cells"] = int(keep.sum())
                 row["density"] = float(total / (keep.sum() * cell_km2))
                 row["thin"] = bool(row["density"] > rule.max_density)
-            else:
+            spacing = rule.cell_m
+            if w.sum() <= 0:
                 row["method"] = "even"
+                spacing = even_spacing(poly.area, total, rule)
+                if spacing > rule.cell_m:
+                    xy = lattice(poly, spacing)
                 keep = np.ones(len(xy), bool)
                 w = np.ones(len(xy))
             share = w[keep] / w[keep].sum()
-            centres, held, row["cell_m"] = refine(poly, xy[keep], total * share, rule.cell_m,
+            centres, held, row["cell_m"] = refine(poly, xy[keep], total * share, spacing,
                                                   rule.max_cell_households, rule.min_cell_m)
             out_geoms.append(shapely.points(centres))
             out_counts.append(held)
@@ -292,6 +298,20 @@ def spread_totals(totals: gpd.GeoDataFrame, estimate: gpd.GeoDataFrame | None, e
     report = pd.DataFrame(rows, columns=["label", "total", "estimate", "method", "cells", "cell_m", "landuse",
                                          "buildings", "streets", "places", "density", "thin", "disagree"])
     return points, report
+
+
+def even_spacing(area_m2: float, total: float, rule: SpreadRule) -> float:
+    """Lattice spacing (m) of an even spread of ``total`` households over ``area_m2``: cells of
+    about half ``rule.max_cell_households`` each (a grid's atoms, evenly filled, need be no
+    finer), never finer than ``rule.cell_m``; ``rule.cell_m`` when no cell limit is set.
+
+    A county's census total over its 1,777 km² at 50 m cells made 709,551 atoms of 0.06
+    households (96 s to plan); at 45,000 households and cells of 50, 900 cells of 1.4 km.
+    """
+    if rule.max_cell_households is None or total <= 0:
+        return rule.cell_m
+    cells = max(total / (rule.max_cell_households / 2), 1.0)
+    return max(rule.cell_m, float(np.sqrt(area_m2 / cells)))
 
 
 def _with_estimate(evidence: Evidence, estimate, mine) -> Evidence:

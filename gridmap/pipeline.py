@@ -172,7 +172,8 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
                "settlement": None if settlement is None else settlement[members],
                "by_settlement": config.rural.grids == "settlement", "area_m2": area_m2[members],
                "min_density": config.urban.min_density,
-               "min_households": config.rural.min_households, "split_large": config.rural.split_large})
+               "min_households": config.rural.min_households,
+               "split_large": config.rural.split_large or _even_and_large(unit, config.band)})
              for unit, members in zip(units.itertuples(), unit_members)]
     # the units of the most atoms go out first (their partition takes longest)
     results = run_tasks(_plan_unit_task, tasks, executor=executor, sizes=[len(members) for members in unit_members])
@@ -554,6 +555,14 @@ def _plan_unit_task(task):
     return plan_unit(households, adjacency, xy, **options)
 
 
+def _even_and_large(unit, band) -> bool:
+    """A unit whose households are a total spread evenly (no evidence of where they live) and more
+    than two grids' worth: split by the band (as ``split_large``) rather than left one rural grid,
+    since no settlement or village structure is known inside it (e.g. a county's census total
+    over the county given as its one unit)."""
+    return getattr(unit, "household_method", "") == "even" and unit.households > 2 * band[1]
+
+
 def _settlements(atoms, units, households, atom_of_point, config):
     """Settlement of each atom (-1: none) of the units that need one, or None when none does.
 
@@ -578,6 +587,13 @@ def _settlements(atoms, units, households, atom_of_point, config):
     xy = np.column_stack([shapely.get_x(geoms), shapely.get_y(geoms)])
     unit_codes = pd.factorize(atoms["unit_id"].to_numpy()[atom_of_point[idx]])[0]
     labels = settlements(xy, config.rural.gap_m, unit_codes)
+    if "source" in households.columns:
+        even = households["source"].to_numpy()[idx] == "even"
+        if even.any():
+            # a total spread evenly says nothing of where its settlements are (its cells lie
+            # apart by a lattice step that follows the total): a unit's even points are one settlement
+            labels = labels.copy()
+            labels[even] = labels.max() + 1 + unit_codes[even]
     return dominant_settlement(atom_of_point[idx], labels, households["households"].to_numpy()[idx], len(atoms))
 
 

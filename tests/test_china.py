@@ -526,3 +526,36 @@ def test_census_county_sets_flat_size_and_persons_per_household(tmp_path):
     assert census["household_size"] == 2.31 and census["floor_m2_per_household"] == pytest.approx(49.4, abs=0.1)
     assert plan["grids"]["households"].sum() == pytest.approx(135240 / 2.31, rel=1e-6)
     assert plan.meta["config"]["households"]["dwelling_m2"]["apartments"] == pytest.approx(49.4, abs=0.1)
+
+
+def test_a_county_total_alone_is_split_by_the_band(tmp_path):
+    """A county outline and its one census total, no units and no evidence of housing (no extract):
+    the total spread evenly over 50 m cells made 709,551 atoms of 0.06 households (96 s), each
+    lattice point a settlement of its own, and then one rural grid of 45,000 households. Now the
+    even spread's cells hold about 50 households, a unit's even points are one settlement, and a
+    unit of more than two grids' worth is split by the band."""
+    from gridmap.plan import Plan
+    from gridmap.runner import plan_from_options
+
+    (tmp_path / "totals.csv").write_text("code,name,households\n511822,荥经县,45000\n", encoding="utf-8")
+    plan = plan_from_options(area=str(DATA / "china" / "county_511822_gcj02.geojson"), gcj02=("area",),
+                             households_totals=str(tmp_path / "totals.csv"), seed=0)
+    grids, atoms = plan.layers["grids"], plan.layers["atoms"]
+    assert len(atoms) < 1_500 and atoms["households"].sum() == pytest.approx(45_000)
+    assert 90 <= len(grids) <= 150 and set(grids["rule"]) == {"band"} and set(grids["regime"]) == {"rural"}
+    assert grids["households"].between(300, 500).all()
+    assert plan.layers["units"]["household_method"].tolist() == ["even"]
+    plan.save(tmp_path / "plan.gpkg")
+    from gridmap.validate import validate_plan
+
+    assert validate_plan(Plan.load(tmp_path / "plan.gpkg")).errors == 0
+
+
+def test_even_spacing_follows_the_total():
+    from gridmap.dasymetric import SpreadRule, even_spacing
+
+    rule = SpreadRule(max_cell_households=100.0)
+    assert even_spacing(1_773.96e6, 45_000, rule) == pytest.approx(np.sqrt(1_773.96e6 / 900))
+    assert even_spacing(1e4, 45_000, rule) == rule.cell_m  # never finer than the lattice
+    assert even_spacing(1e9, 45_000, SpreadRule()) == 50.0  # no cell limit: the lattice as before
+    assert even_spacing(1e9, 0, rule) == 50.0
