@@ -711,6 +711,15 @@ def staff_and_reach(plan: Plan, *, staffing=None, reach=None, bases: gpd.GeoData
     if on_staffed is not None:
         on_staffed(staffed)
     report("reach", 0, 1)
+    if built is None:
+        # No road to travel on (none given, or none open to the mode): the plan, its workers and
+        # bases stand, like a plan reach has not run on; ``meta["reach_skipped"]`` says why
+        # (``gridmap reach`` refuses such a plan with the same words).
+        skipped = Plan(layers=dict(staffed.layers),
+                       meta={**staffed.meta, "reach_skipped": {"reason": "no_roads",
+                                                               "mode": (reach or ReachConfig()).mode}})
+        lap("reach")
+        return skipped
     reached = reach_plan(staffed, reach, network=built, executor=executor)
     lap("reach")
     return reached

@@ -559,3 +559,28 @@ def test_even_spacing_follows_the_total():
     assert even_spacing(1e4, 45_000, rule) == rule.cell_m  # never finer than the lattice
     assert even_spacing(1e9, 45_000, SpreadRule()) == 50.0  # no cell limit: the lattice as before
     assert even_spacing(1e9, 0, rule) == 50.0
+
+
+def test_run_without_roads_writes_the_plan_and_says_reach_was_not_measured(tmp_path):
+    """`gridmap run` on a county outline and its census total (no extract, no roads) made the plan,
+    then stopped at the reach with an error and wrote nothing; now every other output is written
+    and the summary and report say the reach was not measured, and why."""
+    from click.testing import CliRunner
+
+    from gridmap.cli.main import cli
+    from gridmap.plan import Plan
+
+    (tmp_path / "totals.csv").write_text("code,name,households\n511822,荥经县,45000\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", "--area", str(DATA / "china" / "county_511822_gcj02.geojson"),
+                                      "--gcj02", "area", "--households-totals", str(tmp_path / "totals.csv"),
+                                      "--no-pdf", "--out", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "not measured: no road to travel on (walking)" in result.output
+    plan = Plan.load(out / "plan.gpkg")
+    assert plan.meta["reach_skipped"] == {"reason": "no_roads", "mode": "walk"} and "reach" not in plan.meta
+    assert len(plan.layers["workers"]) == len(plan.layers["grids"])
+    assert "not measured: no road to travel on" in (out / "report.html").read_text(encoding="utf-8")
+    assert {"map.html", "grids.csv", "roster.csv", "budget.csv"} <= {p.name for p in out.iterdir()}
+    result = CliRunner().invoke(cli, ["reach", str(out / "plan.gpkg"), "--out", str(tmp_path / "r"), "--lang", "en"])
+    assert result.exit_code == 2 and "no roads to travel on" in result.output

@@ -325,9 +325,12 @@ def test_cli_reach(tmp_path):
 
     path = lattice_plan().save(tmp_path / "plan.gpkg")
     result = CliRunner().invoke(command, [str(path), "--mode", "car", "--minutes-urban", "1", "--minutes-rural", "1",
-                                          "-q"])
+                                          "-q", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "mode            car, 1 min urban / 1 min rural" in result.output
+    result = CliRunner().invoke(command, [str(path), "--mode", "car", "--minutes-urban", "1", "--minutes-rural", "1",
+                                          "-q", "--lang", "zh"])
+    assert result.exit_code == 0 and "出行方式        驾车，城镇 1 分钟 / 农村 1 分钟" in result.output
     assert "West" in result.output and "East" in result.output
     saved = Plan.load(path)  # extended in place
     assert {"bases", "service_areas", "unreached"} <= set(saved.layers)

@@ -266,9 +266,13 @@ def test_cli_staff(tmp_path):
     path = small_plan().save(tmp_path / "plan.gpkg")
     rules = tmp_path / "rules.toml"
     rules.write_text(county_rules().to_toml(), encoding="utf-8")
-    result = CliRunner().invoke(command, [str(path), "--config", str(rules), "--out", str(tmp_path / "out"), "-q"])
+    result = CliRunner().invoke(command, [str(path), "--config", str(rules), "--out", str(tmp_path / "out"), "-q",
+                                          "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "6,900 yuan/month, 82,800 yuan/year" in result.output
+    zh = CliRunner().invoke(command, [str(path), "--config", str(rules), "--out", str(tmp_path / "zh"), "-q",
+                                      "--lang", "zh"])
+    assert zh.exit_code == 0 and "6,900 元/月，82,800 元/年" in zh.output and "全县" in zh.output
     assert "Township One" in result.output
     for name in ("plan.gpkg", "roster.csv", "budget.csv"):
         assert (tmp_path / "out" / name).exists()

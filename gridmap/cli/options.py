@@ -67,6 +67,21 @@ objective_option = click.option("--objective", type=click.Choice(["min_time", "m
                                 show_default=True, help="help.option.objective")
 
 
+def fit(value, width: int, right: bool = False) -> str:
+    """``value`` cut or padded to ``width`` terminal columns (a Chinese character takes two),
+    for the summary tables of the commands."""
+    import unicodedata
+
+    text, used = "", 0
+    for char in str(value):
+        w = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used + w > width:
+            break
+        text, used = text + char, used + w
+    pad = " " * (width - used)
+    return pad + text if right else text + pad
+
+
 def load_reach_config(config_path, *, mode=None, minutes_urban=None, minutes_rural=None, bare=True):
     """Travel rules: defaults, then the TOML file's [reach] table, then command-line overrides.
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import click
 
 from gridmap.cli._help import HelpCommand
-from gridmap.cli.options import (Progress, load_reach_config, output_path, plan_argument, read_bases, read_plan,
-                                 travel_options)
+from gridmap.cli.options import (Progress, fit, lang_option, load_reach_config, output_path, plan_argument,
+                                 read_bases, read_plan, travel_options)
 from gridmap.errors import InputError
+
 
 @click.command("reach", cls=HelpCommand)
 @plan_argument
 @click.option("--roads", multiple=True, type=click.Path(dir_okay=False),
               help="help.reach.option.roads")
 @travel_options
-def command(plan_path, roads, bases_path, mode, minutes_urban, minutes_rural, objective, config_path, out_dir, quiet):
+@lang_option
+def command(plan_path, roads, bases_path, mode, minutes_urban, minutes_rural, objective, config_path, out_dir, quiet,
+            lang):
     """Measure which households each grid's base reaches within the response time.
 
     Its ``--help`` (zh and en) is ``help.reach`` in :mod:`gridmap.i18n`.
@@ -41,7 +44,7 @@ def command(plan_path, roads, bases_path, mode, minutes_urban, minutes_rural, ob
         plan.save(out.file(target.name))
         table = reach_table(plan, "units")
         write_csv(table, out.file("reach.csv"))
-    echo_reach(plan, target)
+    echo_reach(plan, target, lang)
 
 
 def with_roads(plan, paths):
@@ -66,26 +69,31 @@ def with_roads(plan, paths):
     return Plan(layers=layers, meta=meta)
 
 
-def echo_reach(plan, path):
-    """Print the reach figures of a plan."""
+def echo_reach(plan, path, lang: str = "en"):
+    """Print the reach figures of a plan in ``lang``."""
+    from gridmap import i18n
+
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
     r = plan.meta["reach"]
-    cfg = r["config"]
-    county = r["county"]
-    click.echo(f"plan written to {path}")
-    click.echo(f"  mode            {cfg['mode']}, {cfg['minutes_urban']:g} min urban / "
-               f"{cfg['minutes_rural']:g} min rural")
-    bases = r["bases"]
-    click.echo(f"  bases           {bases['given']} given, {bases['computed']} computed"
-               + (f" ({bases['given_outside_grids']} given outside every grid, unused)"
-                  if bases["given_outside_grids"] else ""))
+    cfg, county, bases = r["config"], r["county"], r["bases"]
+
+    def line(key, value):
+        click.echo(f"  {fit(t(key), 16)}{value}")
+
+    click.echo(t("cli.plan_written", path=path))
+    line("cli.mode", t("cli.mode_line", mode=i18n.term("mode", cfg["mode"], lang), urban=cfg["minutes_urban"],
+                       rural=cfg["minutes_rural"]))
+    line("cli.bases", t("cli.bases_line", given=bases["given"], computed=bases["computed"])
+         + (t("cli.bases_unused", n=bases["given_outside_grids"]) if bases["given_outside_grids"] else ""))
     share = county["share"]
-    click.echo(f"  households      {county['reached']:,.0f} of {county['households']:,.0f} reached"
-               + (f" ({share:.1%})" if share is not None else ""))
-    click.echo(f"  grids           {county['grids_fully_reached']} of {county['grids']} fully reached")
-    click.echo(f"  {'unit':<24s} {'households':>10s} {'reached':>10s} {'share':>7s}")
+    line("cli.households", t("cli.households_reached_line", households=county["households"], reached=county["reached"],
+                             share="" if share is None else f"（{share:.1%}）" if lang == "zh" else f" ({share:.1%})"))
+    line("cli.grids", t("cli.grids_reached_line", full=county["grids_fully_reached"], grids=county["grids"]))
+    click.echo("  " + " ".join([fit(t("cli.col.unit"), 24), fit(t("cli.col.households"), 10, True),
+                                fit(t("cli.col.reached"), 10, True), fit(t("cli.col.share"), 7, True)]))
     for row in r["units"]:
         s = f"{row['share']:.1%}" if row["share"] is not None else "-"
-        click.echo(f"  {str(row['unit_name'])[:24]:<24s} {row['households']:>10,.0f} {row['reached']:>10,.0f} {s:>7s}")
-    t = r["timings_s"]
-    click.echo(f"  time            network {t['network_s']:.2f} s, bases {t['bases_s']:.2f} s, "
-               f"reach {t['reach_s']:.2f} s, service areas {t['service_areas_s']:.2f} s")
+        click.echo(f"  {fit(row['unit_name'], 24)} {row['households']:>10,.0f} {row['reached']:>10,.0f} {s:>7s}")
+    timing = r["timings_s"]
+    line("cli.time", t("cli.reach_time_line", network=timing["network_s"], bases=timing["bases_s"],
+                       reach=timing["reach_s"], areas=timing["service_areas_s"]))

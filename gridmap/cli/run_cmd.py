@@ -59,6 +59,8 @@ def command(preset, mode, lang, basemap, strict, pdf, out_dir, quiet, **options)
     if reach_meta and reach_meta["county"]["share"] is not None:
         line("cli.reached", t("cli.reached_line", share=reach_meta["county"]["share"],
                               mode=i18n.term("mode", reach_meta["config"]["mode"], lang)))
+    elif plan.meta.get("reach_skipped"):
+        line("cli.reached", t("cli.reach_skipped_line", mode=i18n.term("mode", plan.meta["reach_skipped"]["mode"], lang)))
     line("cli.validation", t("cli.validation_line", errors=faults.errors, warnings=faults.warnings,
                              path=out_dir / "faults.gpkg"))
     for warning in result.warnings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from gridmap.cli._help import HelpCommand
-from gridmap.cli.options import (Progress, lang_option, load_reach_config, output_path, plan_argument, read_bases,
+from gridmap.cli.options import (Progress, fit, lang_option, load_reach_config, output_path, plan_argument, read_bases,
                                  read_plan, travel_options)
 
 
@@ -39,27 +39,31 @@ def command(plan_path, bases_path, mode, minutes_urban, minutes_rural, objective
         plan.save(out.file(target.name))
         tables.write_csv(tables.roster_table(plan, lang), out.file("roster.csv"))
         tables.write_csv(tables.budget_table(plan, lang), out.file("budget.csv"))
-    echo_budget(plan, budget_table(plan), target, out.final("roster.csv"), out.final("budget.csv"))
+    echo_budget(plan, budget_table(plan), target, out.final("roster.csv"), out.final("budget.csv"), lang)
 
 
-def echo_budget(plan, table, path, roster, budget):
-    """Print the staffing totals and the budget table."""
+def echo_budget(plan, table, path, roster, budget, lang: str = "en"):
+    """Print the staffing totals and the budget table in ``lang``."""
+    from gridmap import i18n
+
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
     s = plan.meta["staffing"]
-    click.echo(f"plan written to {path}; roster {roster}; budget {budget}")
-    by_type = ", ".join(f"{n} {t}" for t, n in s["workers_by_type"].items())
-    click.echo(f"  workers         {s['workers']} in {s['grids']} grids ({by_type})")
-    click.echo(f"  bases           {s['bases']['given']} given, {s['bases']['computed']} computed"
-               + (" (kept from the plan)" if s["bases"]["reused"] else ""))
-    click.echo(f"  budget          {s['monthly_yuan']['total']:,.0f} yuan/month, "
-               f"{s['yearly_yuan']['total']:,.0f} yuan/year")
+    click.echo(t("cli.staffed_written", path=path, roster=roster, budget=budget))
+    by_type = ", ".join(f"{n} {i18n.term('worker_type', kind, lang)}" for kind, n in s["workers_by_type"].items())
+    click.echo(f"  {fit(t('cli.workers'), 16)}{t('cli.staff_line', workers=s['workers'], grids=s['grids'], by_type=by_type)}")
+    click.echo(f"  {fit(t('cli.bases'), 16)}{t('cli.bases_line', given=s['bases']['given'], computed=s['bases']['computed'])}"
+               + (t("cli.bases_kept") if s["bases"]["reused"] else ""))
+    click.echo(f"  {fit(t('cli.budget'), 16)}{t('cli.budget_line', month=s['monthly_yuan']['total'], year=s['yearly_yuan']['total'])}")
     components = [c for c in s["monthly_yuan"] if c != "total"]
-    header = f"  {'township':<20s} {'grids':>5s} {'workers':>7s} " + " ".join(f"{c[:11]:>11s}" for c in components) \
-        + f" {'month':>11s} {'year':>13s}"
-    click.echo(header)
+    click.echo("  " + " ".join([fit(t("cli.col.township"), 20), fit(t("cli.col.grids"), 5, True),
+                                fit(t("cli.col.workers"), 7, True)]
+                               + [fit(i18n.term("pay", c, lang), 11, True) for c in components]
+                               + [fit(t("cli.col.month"), 11, True), fit(t("cli.col.year"), 13, True)]))
     for row in table.itertuples(index=False):
         row = row._asdict()
-        name = str(row["parent_name"] or row["parent_id"] or "(no township)")[:20]
-        click.echo(f"  {name:<20s} {row['grids']:>5d} {row['workers']:>7d} "
+        name = t("cli.col.county") if row.get("level") == "county" else \
+            str(row["parent_name"] or row["parent_id"] or t("cli.no_township"))
+        click.echo(f"  {fit(name, 20)} {row['grids']:>5d} {row['workers']:>7d} "
                    + " ".join(f"{row[f'{c}_month']:>11,.0f}" for c in components)
                    + f" {row['total_month']:>11,.0f} {row['total_year']:>13,.0f}")
     for note in s["notes"]:
