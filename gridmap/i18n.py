@@ -1105,8 +1105,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "研究区域的面文件（代替 --osm；默认：--units 的并集）。",
         "Polygon file of the study area (instead of --osm; default: the union of --units)."),
     "help.option.area_name": (
-        "配合 --osm：要规划的行政边界名称（如 'Liechtenstein'、'荥经县'）。",
-        "With --osm: name of the admin boundary to plan (e.g. 'Liechtenstein', '荥经县')."),
+        "配合 --osm：要规划的行政边界名称（如 'Liechtenstein'、'荥经县'）；区域取自 --area/--units 文件时，"
+        "为计划、地图和报告所用的区域名称（默认：文件的 name 列或文件名）。",
+        "With --osm: name of the admin boundary to plan (e.g. 'Liechtenstein', '荥经县'); with the area from an "
+        "--area/--units file, the area's name on the plan, map and report (default: the file's name column or "
+        "file name)."),
     "help.option.close_at_extract": (
         "配合 --osm：被数据范围边缘截断的边界关系沿其外包矩形闭合（无法闭合的会报告）。",
         "With --osm: close boundary relations cut by the extract's edge against its bounding box (those that "

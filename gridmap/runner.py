@@ -149,6 +149,9 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
                                    buildings=buildings, drop_outside=drop_outside,
                                    households_totals=households_totals, totals_column=totals_column,
                                    totals_divisor=totals_divisor, gcj02=gcj02, encoding=encoding)
+    if area_name and "area_name" not in inputs.sources:  # an area from a file (--area, --units): its name
+        inputs.area = inputs.area.assign(name=str(area_name))
+        inputs.sources["area_name"] = str(area_name)
     if units_points or units_from_places:
         from gridmap.inputs.files import read_layer
         from gridmap.pipeline import set_units_from_points

@@ -539,8 +539,9 @@ def test_a_county_total_alone_is_split_by_the_band(tmp_path):
 
     (tmp_path / "totals.csv").write_text("code,name,households\n511822,荥经县,45000\n", encoding="utf-8")
     plan = plan_from_options(area=str(DATA / "china" / "county_511822_gcj02.geojson"), gcj02=("area",),
-                             households_totals=str(tmp_path / "totals.csv"), seed=0)
+                             households_totals=str(tmp_path / "totals.csv"), seed=0, area_name="荥经县")
     grids, atoms = plan.layers["grids"], plan.layers["atoms"]
+    assert plan.area_name == "荥经县" and set(grids["county_name"]) == {"荥经县"}  # not the file's name
     assert len(atoms) < 1_500 and atoms["households"].sum() == pytest.approx(45_000)
     assert 90 <= len(grids) <= 150 and set(grids["rule"]) == {"band"} and set(grids["regime"]) == {"rural"}
     assert grids["households"].between(300, 500).all()
