@@ -435,7 +435,7 @@ def _province_map(out: Path, names: list[str], rows: list[dict], lang: str):
 
     from gridmap._atomic import write_text
 
-    frames = []
+    frames, outlines = [], []
     for name in names:
         path = out / name / "plan.gpkg"
         if not path.exists():
@@ -445,6 +445,9 @@ def _province_map(out: Path, names: list[str], rows: list[dict], lang: str):
                              else grids.crs)
         grids["geometry"] = grids.geometry.simplify(10.0)  # metres: a county-wide view
         frames.append(grids.to_crs(4326).assign(county=name))
+        area = pyogrio.read_dataframe(path, layer="area").to_crs(grids.crs)
+        outlines.append(gpd.GeoDataFrame({"county": [name]}, crs=grids.crs,
+                                         geometry=[area.geometry.union_all().simplify(10.0)]).to_crs(4326))
     if not frames:
         return None
     grids = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
@@ -469,4 +472,42 @@ def _province_map(out: Path, names: list[str], rows: list[dict], lang: str):
                                              "fillOpacity": 0.3},
                    tooltip=folium.GeoJsonTooltip(["county", "grid_id", "households"],
                                                  aliases=[_w("name", lang), _w("grid", lang), _w("households", lang)])).add_to(fmap)
+    _county_outlines(fmap, gpd.GeoDataFrame(pd.concat(outlines, ignore_index=True), crs=4326), colour, rows, lang)
     return write_text(out / "province_map.html", fmap.get_root().render())
+
+
+def _county_outlines(fmap, outlines, colour: dict, rows: list[dict], lang: str) -> None:
+    """Each county's outline (its plan's area) with its name, and a legend of the counties
+    (colour, grids, workers, households) on the province map."""
+    import html
+
+    import folium
+    from branca.element import Element
+
+    figures = {row["name"]: row for row in rows}
+    for name, whole in zip(outlines["county"], outlines.geometry):
+        spot = whole.representative_point()
+        folium.Marker([spot.y, spot.x], icon=folium.DivIcon(
+            html=f'<div class="gm-county-label">{html.escape(str(name))}</div>', icon_size=(0, 0))).add_to(fmap)
+    folium.GeoJson(outlines.to_json(), name=_w("name", lang), interactive=False,
+                   style_function=lambda f: {"color": colour.get(f["properties"]["county"], "#333"), "weight": 3,
+                                             "fill": False}).add_to(fmap)
+
+    def number(value, digits=0):
+        return "" if value is None or value != value else f"{value:,.{digits}f}"
+
+    lines = "".join(
+        f'<tr><td><span class="gm-swatch" style="background:{colour[name]}"></span>{html.escape(str(name))}</td>'
+        f'<td>{number(figures.get(name, {}).get("grids"))}</td><td>{number(figures.get(name, {}).get("workers"))}</td>'
+        f'<td>{number(figures.get(name, {}).get("households"))}</td></tr>' for name in colour if name in set(outlines["county"]))
+    legend = (
+        "<style>.gm-county-label{display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;font:600 13px sans-serif;"
+        "color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff}"
+        ".gm-legend{position:absolute;right:10px;bottom:24px;z-index:1000;background:#fff;padding:6px 9px;"
+        "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px sans-serif;max-height:60%;overflow:auto}"
+        ".gm-legend td{padding:1px 5px;text-align:right}.gm-legend td:first-child{text-align:left}"
+        ".gm-legend th{padding:1px 5px;font-weight:600}"
+        ".gm-swatch{display:inline-block;width:11px;height:11px;margin-right:5px;vertical-align:-1px}</style>"
+        f'<div class="gm-legend"><table><tr><th>{_w("name", lang)}</th><th>{_w("grids", lang)}</th>'
+        f'<th>{_w("workers", lang)}</th><th>{_w("households", lang)}</th></tr>{lines}</table></div>')
+    fmap.get_root().html.add_child(Element(legend))

@@ -206,6 +206,10 @@ def test_batch_gives_the_plans_of_separate_runs(areas, batch_out):
         assert (out / file).exists()
     page = (out / "province_map.html").read_text(encoding="utf-8")
     assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', page)  # offline: nothing linked
+    # each county named on its outline, and a legend of the counties with their figures
+    assert page.count('gm-county-label\\"') == len(province)  # the labels (in Leaflet's JSON)
+    for row in province.itertuples():
+        assert f"</span>{row.name}</td><td>{row.grids:,.0f}</td><td>{row.workers:,.0f}</td>" in page
 
 
 @pytest.mark.slow
