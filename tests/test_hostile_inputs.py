@@ -134,6 +134,27 @@ def test_missing_input_file(county, tmp_path):
             "households", "no such file", "nope.gpkg", out=tmp_path / "out")
 
 
+def test_a_file_of_several_layers(county, tmp_path):
+    """A GeoPackage of several layers (a county's 县界, 村界 and 道路 in one file) given as --units was
+    read from its first layer, with a library warning: now its one polygon layer is read, several
+    are refused naming them, and FILE:LAYER names the one to read."""
+    units = county["frames"]["units"]
+    both = tmp_path / "county.gpkg"
+    county["frames"]["roads"].to_file(both, layer="道路")
+    units.to_file(both, layer="村界")
+    code, text = gm(*partition_args(county, tmp_path / "one", units=both))  # the one polygon layer
+    assert code == 0 and "warning" not in text.lower(), text
+    assert summary_of(tmp_path / "one")["units"] == len(units)
+    units.dissolve().to_file(both, layer="县界")
+    refused(partition_args(county, tmp_path / "two", units=both),
+            "units", "holds 2 polygon layers (村界, 县界)", f"{both}:村界", out=tmp_path / "two")
+    code, text = gm(*partition_args(county, tmp_path / "named", units=f"{both}:村界"))
+    assert code == 0, text
+    assert summary_of(tmp_path / "named") == summary_of(tmp_path / "one")
+    refused(partition_args(county, tmp_path / "x", units=f"{both}:乡镇"), "no layer '乡镇'", "道路, 村界, 县界",
+            out=tmp_path / "x")
+
+
 def test_layer_without_crs(county, tmp_path):
     frame = county["frames"]["households"].set_crs(None, allow_override=True)
     path = write(frame, tmp_path / "hh.shp")

@@ -39,7 +39,9 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     what : the layer's role in messages ("area", "roads", "households" ...).
     kind : "polygon", "line" or "point": keep the features of that geometry kind (an error
         when there are none; others are dropped), None for any.
-    layer : layer name inside a multi-layer file; the first layer when None.
+    layer : layer name inside a multi-layer file (or ``path`` given as ``FILE:LAYER``); when
+        None, the file's one spatial layer, or its one layer of ``kind``; several that fit
+        are refused, naming them.
     columns : columns that must exist.
     gcj02 : the layer's longitudes and latitudes are GCJ-02 (AMap/Gaode, Tencent maps):
         shift them back to WGS 84 (the result is in EPSG:4326).
@@ -55,7 +57,7 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     the first row) in the layers of :data:`NEED_GEOMETRY`; other layers drop them and
     count them in ``attrs["no_geometry"]`` / ``attrs["non_finite"]`` (see :func:`dropped`).
     """
-    path = Path(path)
+    path, layer = _with_layer(path, layer)
     if not path.exists():
         raise InputError(f"{what}: no such file {path}")
     from gridmap.inputs.tables import is_table
@@ -68,7 +70,7 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
         gdf = table_points(path, what=what, encoding=encoding if how == "given" else None)
         encoding = gdf.attrs.pop("encoding") if path.suffix.lower() in ENCODING_SUFFIXES else None
     else:
-        gdf = _read_vector(path, what, layer, encoding)
+        gdf = _read_vector(path, what, layer, encoding, kind)
         encoding, how = gdf.attrs.pop("encoding_used", (None, None))
     missing = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy().copy()
     if keep_empty:
@@ -139,9 +141,55 @@ def encoding_given(encoding: str | None, path) -> bool:
     return encoding is not None and Path(path).suffix.lower() in ENCODING_SUFFIXES
 
 
-def _read_vector(path: Path, what: str, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+def _with_layer(path, layer: str | None) -> tuple[Path, str | None]:
+    """``(file, layer)`` of ``FILE:LAYER`` (a layer named inside a GeoPackage or a zip of
+    Shapefiles, e.g. ``county.gpkg:村界``) when ``path`` is no file but its part before the last
+    colon is; else ``(path, layer)``."""
+    text = str(path)
+    if layer is None and not Path(text).exists() and ":" in text:
+        head, tail = text.rsplit(":", 1)
+        if tail and Path(head).is_file():
+            return Path(head), tail
+    return Path(text), layer
+
+
+def _pick_layer(source: str, path: Path, what: str, kind: str | None) -> str | None:
+    """The layer to read from a file of several when none is named: the one spatial layer, or
+    the one of ``kind``'s geometry; None (the first) for a file of one layer. Several that fit
+    are refused, listing them: reading the first would plan with a layer nobody chose."""
+    try:
+        layers = pyogrio.list_layers(source)
+    except Exception:  # unreadable: the read says why
+        return None
+    if len(layers) < 2:
+        return None
+    spatial = [(str(name), str(kind_) if kind_ is not None else "") for name, kind_ in layers if kind_ is not None]
+    if len(spatial) == 1:
+        return spatial[0][0]
+    types = _KINDS.get(kind, ())
+    fitting = [name for name, geom in spatial if not types or geom.replace(" Z", "").replace(" M", "") in types
+               or geom == "Unknown"]
+    if len(fitting) == 1:
+        return fitting[0]
+    names = fitting or [name for name, _ in spatial]
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    raise InputError(f"{what}: {path} holds {len(names)} {kind + ' ' if kind and fitting else ''}layers ({shown}); "
+                     f"name the one to read as {path}:{names[0]}")
+
+
+def _read_vector(path: Path, what: str, layer: str | None, encoding: str | None,
+                 kind: str | None = None) -> gpd.GeoDataFrame:
     """A vector layer read by pyogrio; ``attrs["encoding_used"]`` is (encoding, how) for Shapefiles."""
     source = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
+    if layer is None:
+        layer = _pick_layer(source, path, what, kind)
+    else:
+        try:
+            names = [str(name) for name, _ in pyogrio.list_layers(source)]
+        except Exception:  # unreadable: the read says why
+            names = [layer]
+        if layer not in names:
+            raise InputError(f"{what}: {path} has no layer {layer!r}; its layers: {', '.join(names[:12])}")
     how = None
     if encoding_given(encoding, path):
         from gridmap.inputs.encoding import check_name
