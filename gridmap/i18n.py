@@ -1106,9 +1106,9 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Polygon file of the study area (instead of --osm; default: the union of --units)."),
     "help.option.area_name": (
         "配合 --osm：要规划的行政边界名称（如 'Liechtenstein'、'荥经县'）；区域取自 --area/--units 文件时，"
-        "为计划、地图和报告所用的区域名称（默认：文件的 name 列或文件名）。",
+        "为计划、地图和报告所用的区域名称（默认：文件的 `name` 列或文件名）。",
         "With --osm: name of the admin boundary to plan (e.g. 'Liechtenstein', '荥经县'); with the area from an "
-        "--area/--units file, the area's name on the plan, map and report (default: the file's name column or "
+        "--area/--units file, the area's name on the plan, map and report (default: the file's `name` column or "
         "file name)."),
     "help.option.close_at_extract": (
         "配合 --osm：被数据范围边缘截断的边界关系沿其外包矩形闭合（无法闭合的会报告）。",
@@ -1125,7 +1125,9 @@ _WORDS: dict[str, tuple[str, str]] = {
         "`neighbourhood,quarter`）。",
         "With --osm: derive units from the extract's place nodes of these kinds (comma-separated, e.g. "
         "village,hamlet or neighbourhood,quarter)."),
-    "help.option.area_level": ("配合 --osm：区域的 admin_level。", "With --osm: admin_level of the area."),
+    "help.option.area_level": (
+        "配合 --osm：区域的 admin_level。  [默认：--area-name 所指边界的层级；未给名称时为 2]",
+        "With --osm: admin_level of the area.  [default: the level of the --area-name boundary; 2 without a name]"),
     "help.option.units_level": ("配合 --osm：单元的 admin_level。", "With --osm: admin_level of the units."),
     "help.option.parent_level": (
         "配合 --osm：单元上级（乡镇）的 admin_level。",

@@ -64,7 +64,7 @@ def load_config(config_path=None, **options):
 
 
 def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=False, extract_area=False,
-                      units_points=None, units_from_places=None, area_level=2, units=None, units_level=8,
+                      units_points=None, units_from_places=None, area_level=None, units=None, units_level=8,
                       parent_level=None, unit_id=None, unit_name=None, code_table=None, county_code=None, roads=(),
                       waterways=(), railways=(), barriers=(), households=None, households_column=None,
                       households_divisor=1.0, buildings=None, households_totals=None, totals_column="households",

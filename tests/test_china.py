@@ -585,3 +585,17 @@ def test_run_without_roads_writes_the_plan_and_says_reach_was_not_measured(tmp_p
     assert {"map.html", "grids.csv", "roster.csv", "budget.csv"} <= {p.name for p in out.iterdir()}
     result = CliRunner().invoke(cli, ["reach", str(out / "plan.gpkg"), "--out", str(tmp_path / "r"), "--lang", "en"])
     assert result.exit_code == 2 and "no roads to travel on" in result.output
+
+
+def test_a_boundary_that_cannot_be_closed_says_why(tmp_path):
+    """Longgang's district relation has 1 of its 21 ways in the extract: --close-at-extract cannot
+    close it, and the refusal said only "no boundary at admin_level 2; levels present: none"."""
+    from click.testing import CliRunner
+
+    from gridmap.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["partition", "--osm", str(LONGGANG), "--close-at-extract", "--area-name", "龙岗区",
+                                      "--out", str(tmp_path / "o"), "-q", "--lang", "en"])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert "龙岗区 (relation 5664102, level 6): 1 of 21 ways in the extract" in result.output
+    assert "--extract-area" in result.output and not (tmp_path / "o").exists()

@@ -248,6 +248,21 @@ def test_osm_with_a_countys_own_roads_and_buildings(tmp_path):
     assert code == 2 and "WGS 84" in out and not (tmp_path / "x").exists()
 
 
+def test_area_name_is_found_at_its_own_level(tmp_path):
+    """--area-name Vaduz (a municipality, admin_level 8) was refused as "no boundary named 'Vaduz' at
+    admin_level 2" unless --area-level 8 was given too; the named boundary's own level is now the default."""
+    from gridmap.plan import Plan
+
+    code, out = run("partition", "--osm", LIECHTENSTEIN, "--area-name", "Vaduz", "--urban", "all", "--out",
+                    tmp_path / "vaduz", "-q", "--lang", "en")
+    assert code == 0, out
+    plan = Plan.load(tmp_path / "vaduz" / "plan.gpkg")
+    assert plan.area_name == "Vaduz" and len(plan.layers["units"]) == 1
+    code, out = run("partition", "--osm", LIECHTENSTEIN, "--area-name", "Vaduz", "--area-level", "2", "--out",
+                    tmp_path / "x", "-q", "--lang", "en")  # a level given is kept to
+    assert code == 2 and "no boundary named 'Vaduz' at admin_level 2" in out
+
+
 def test_missing_osm_file_is_a_one_line_error(tmp_path):
     code, out = run("run", "--osm", tmp_path / "nowhere.osm.pbf", "--out", tmp_path / "o")
     assert code == 2 and "nowhere.osm.pbf: no such file" in out and "internal error" not in out

@@ -234,7 +234,7 @@ INPUT_OPTIONS = [
     click.option("--extract-area", is_flag=True, help="help.option.extract_area"),
     click.option("--units-points", type=click.Path(dir_okay=False), help="help.option.units_points"),
     click.option("--units-from-places", help="help.option.units_from_places"),
-    click.option("--area-level", type=int, default=2, show_default=True, help="help.option.area_level"),
+    click.option("--area-level", type=int, default=None, help="help.option.area_level"),
     click.option("--units", type=click.Path(dir_okay=False), help="help.option.units"),
     click.option("--units-level", type=int, default=8, show_default=True, help="help.option.units_level"),
     click.option("--parent-level", type=int, help="help.option.parent_level"),

@@ -70,13 +70,14 @@ class Inputs:
     sources: dict = field(default_factory=dict)
 
 
-def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | None = 2, units_level: int = 8,
+def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | None = None, units_level: int = 8,
                     parent_level: int | None = None, close_at_extract: bool = False, extract_area: bool = False,
                     area=None, units=None, unit_id: str | None = None, unit_name: str | None = None,
                     encoding: str | None = None, gcj02=(), scan=None) -> Inputs:
     """Inputs from an OSM extract (.osm.pbf, .osm, .osm.bz2), optionally with your own boundaries.
 
-    The area is the admin boundary named ``area_name`` (at ``area_level``), the polygon
+    The area is the admin boundary named ``area_name`` (at ``area_level``; None: the named
+    boundary's own level, or level 2 without a name), the polygon
     file ``area``, the union of the ``units`` file, or the extract's box
     (``extract_area``); the units are the boundaries at ``units_level`` inside it, or the
     ``units`` file. Roads, waterways, railways, buildings, settlement points and
@@ -124,15 +125,22 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
         sources["area"] = "extract box"
     else:
         try:
-            picked = select_area(boundaries, name=area_name, level=area_level)
+            picked = select_area(boundaries, name=area_name,
+                                 level=area_level if area_level is not None or area_name else 2)
         except InputError as exc:
             if close_at_extract:
+                left = sorted(sources.get("not_closed") or [], key=lambda text: not area_name or area_name not in text)
+                if left:  # why the relations that could have been the area are not there
+                    raise InputError(f"{exc}; not closed at the extract's edge: {'; '.join(left[:4])}"
+                                     f"{'; ...' if len(left) > 4 else ''} (give --area FILE, or --extract-area "
+                                     "to plan the extract's box)") from None
                 raise
             from gridmap.inputs.extract import cut_boundaries, describe_cut
 
             cut = cut_boundaries(path, boundaries["osm_id"])
             raise InputError(f"{exc}; relations cut by the extract's edge: {describe_cut(cut)} "
-                             "(pass --close-at-extract to close them against its box, or give --area FILE)") from None
+                             "(pass --close-at-extract to close them against its box, give --area FILE, or "
+                             "--extract-area to plan the extract's box)") from None
         area_gdf = picked[["name", "geometry"]]
         sources["area_name"] = picked["name"].iloc[0]
         if units_gdf is None:
