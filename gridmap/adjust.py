@@ -311,7 +311,8 @@ def read_new_households(plan: Plan, *, households=None, column: str | None = Non
     ``households``: points (one each, or ``column`` each ÷ ``divisor``); ``buildings``:
     polygons the households are estimated from under the plan's household rule; neither:
     the plan's own household points. ``totals``: polygons with known totals
-    (``totals_column`` ÷ ``totals_divisor``) the points are scaled to. Returns points
+    (``totals_column`` ÷ ``totals_divisor``), or a CSV/XLSX table of them by unit or
+    township code or name (as ``gridmap run`` reads it), that the points are scaled to. Returns points
     with ``households`` in the plan's CRS.
     """
     from gridmap import households as hh
@@ -338,7 +339,13 @@ def read_new_households(plan: Plan, *, households=None, column: str | None = Non
         points = plan.households[["households", "source", plan.households.geometry.name]].copy()
     if totals is not None:
         set_totals(inputs, totals, totals_column, totals_divisor)
-        points = hh.inside_area(hh.scale_to_totals(points, inputs.totals.to_crs(plan.crs)), area, drop=True)
+        if inputs.totals_table is not None:  # a register's table: its rows name the plan's units
+            from gridmap.dasymetric import match_totals
+
+            polygons = match_totals(inputs.totals_table, plan.units.to_crs(plan.crs), plan.area_name)
+        else:
+            polygons = inputs.totals.to_crs(plan.crs)
+        points = hh.inside_area(hh.scale_to_totals(points, polygons), area, drop=True)
     if points.empty:
         raise InputError("households: no household lies inside the plan's area")
     return points

@@ -786,8 +786,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "用于估算户数的建筑物面（按计划的户数规则）。",
         "Building polygons to estimate the households from (the plan's household rule)."),
     "help.adjust.option.households_totals": (
-        "已知户数合计的面（村、社区）：住户按这些合计缩放。",
-        "Polygons with known household totals (villages, communities): the households are scaled to them."),
+        "已知户数合计：面（村、社区），或按代码或名称（村/社区、乡镇或全县）给出户数的 CSV/XLSX 表（与 "
+        "gridmap run 相同，如新一年的登记表）：住户按这些合计缩放。",
+        "Known household totals: polygons (villages, communities), or a CSV/XLSX table of households by code or "
+        "name (村/社区, 乡镇, or the county) as gridmap run reads it (e.g. next year's register): the households "
+        "are scaled to them."),
     "help.adjust.option.totals_column": ("--households-totals 中的户数列。", "Column of --households-totals."),
     "help.adjust.option.totals_divisor": (
         "--totals-column 除以此数（每户人口）。",

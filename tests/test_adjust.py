@@ -90,3 +90,20 @@ def test_register_totals_rescale_and_adjust(li_plan, tmp_path):
     result = adjust_plan(li_plan, points, restaff=False)
     assert result.out_of_band_after == [] or len(result.out_of_band_after) < len(result.out_of_band_before)
     assert result.households_kept_share >= 0.75
+
+
+def test_register_table_rescales_by_unit_name(li_plan, tmp_path):
+    """A register as a CSV of units by name (what a county keeps, and what gridmap run takes) was an
+    internal error in adjust; now its rows name the plan's units and the households are scaled to them."""
+    from gridmap.adjust import read_new_households
+
+    units = li_plan.units.sort_values("households")
+    grown, same = units.iloc[-1], units.iloc[-2]
+    (tmp_path / "register.csv").write_text(
+        f"名称,户数\n{grown['name']},{grown['households'] * 1.2:.1f}\n{same['name']},{same['households']:.1f}\n",
+        encoding="gbk")
+    points = read_new_households(li_plan, totals=tmp_path / "register.csv", totals_column="户数")
+    assert points["households"].sum() == pytest.approx(li_plan.households["households"].sum()
+                                                       + 0.2 * grown["households"], abs=0.5)
+    inside = li_plan.atoms.loc[li_plan.atoms["unit_id"] == grown["unit_id"]].union_all()
+    assert points[points.within(inside)]["households"].sum() == pytest.approx(grown["households"] * 1.2, abs=0.5)
