@@ -100,6 +100,19 @@ class MapSheet:
         self.township_bounds = shapely.bounds(self.townships).reshape(-1, 4)
         self.north = north
 
+    def fitted_height(self, width_pt: float = 504.0, *, min_pt: float = 288.0, max_pt: float = 576.0) -> float:
+        """The printed height (pt) of a map of every grid ``width_pt`` wide that its extent fills:
+        a wide county a landscape map, a tall one up to ``max_pt`` (the page), never under ``min_pt``
+        (a page-high frame left a wide area's map between two bands of blank land)."""
+        if not self.present.any():
+            return max_pt
+        x0, y0 = np.nanmin(self.bounds[self.present, :2], axis=0)
+        x1, y1 = np.nanmax(self.bounds[self.present, 2:], axis=0)
+        pad = 0.06 * max(x1 - x0, y1 - y0, 1.0)  # the frame's padding, both sides (see svg)
+        ratio = (y1 - y0 + pad) / max(x1 - x0 + pad, 1e-9)
+        # and a band above and below for the north arrow and the scale bar, clear of the grids
+        return float(min(max(width_pt * ratio + 2 * _MARGIN_PT, min_pt), max_pt))
+
     def svg(self, focus=None, *, width_pt: float = 504.0, height_pt: float = 576.0, name: str = "map") -> str:
         """One map as an ``<svg>`` element framed on the ``focus`` grids (all by default); others faint.
 
@@ -252,6 +265,11 @@ def _paths(geoms, x0, y1, scale, tolerance) -> list[str]:
         moves = text[a + 1:b].ravel().tolist()
         out[k] += f"M{text[a, 0]} {text[a, 1]}l{' '.join(moves)}z"
     return out
+
+
+#: Points of blank page above and below a fitted map (:meth:`MapSheet.fitted_height`): the north
+#: arrow's height, the scale bar's with its length.
+_MARGIN_PT = 36.0
 
 
 def _scale_bar(extent_m: float, width: int, height: int) -> list[str]:

@@ -380,7 +380,8 @@ def _map_sections(plan, frame, lang, font, band, progress, decor=None) -> list:
     total = 1 + (len(names) if len(names) > 1 else 0)
     if progress:
         progress("report maps", 0, total)
-    overview = Figure("map_overview", sheet.svg(name="map_overview"), _tr("overview_map_caption", lang))
+    overview = Figure("map_overview", sheet.svg(height_pt=sheet.fitted_height(504.0), name="map_overview"),
+                      _tr("overview_map_caption", lang))
     if progress:
         progress("report maps", 1, total)
     sections = [Section("map", i18n.text("report.overview_map", lang), [overview])]
