@@ -444,6 +444,29 @@ def test_census_polygons_that_neither_nest_in_nor_cover_the_units(county, tmp_pa
     assert code == 0, text
 
 
+def test_a_census_polygon_whose_inner_point_a_unit_cuts_off(county, tmp_path):
+    """Units drawn a little inside the blocks: a block's inner point fell 0.1 m outside the area and its
+    households were refused as outside it, though the block is an atom of the unit it overlaps (the unit
+    redrawn along it). Its households are now placed in its part inside the area."""
+    blocks = gpd.read_file(PROVIDENCE / "blocks.zip").to_crs(32619)
+    blocks = blocks[blocks["WARD"].astype(int).astype(str).isin(WARDS)].reset_index(drop=True)
+    blocks = blocks.assign(hh=blocks["TOTPOP"] / 2.3)
+    units = county["frames"]["units"].to_crs(32619)
+    peopled = blocks[blocks["hh"] > 0]
+    block = peopled.geometry.iloc[0]
+    inner = block.representative_point()
+    units = units.assign(geometry=units.geometry.difference(inner.buffer(2.0)))  # the unit misses the point
+    assert not units.union_all().covers(inner) and units.union_all().intersects(block)
+    args = ["partition", "--units", write(units.to_crs(4326), tmp_path / "units.gpkg"),
+            "--households", write(blocks[["hh", "geometry"]].to_crs(4326), tmp_path / "blocks.gpkg"),
+            "--households-column", "hh", "--urban", "all", "--lang", "en", "--out", tmp_path / "out", "-q"]
+    code, text = gm(*args)
+    assert code == 0, text
+    assert summary_of(tmp_path / "out")["households"] == pytest.approx(blocks["hh"].sum())
+    code, text = gm("validate", tmp_path / "out" / "plan.gpkg", "-q", "--lang", "en")
+    assert code == 0, text
+
+
 def test_households_outside_the_area_say_where_and_how_near():
     from gridmap.errors import InputError
     from gridmap.households import inside_area
