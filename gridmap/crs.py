@@ -65,5 +65,5 @@ def lon_lat(point, crs) -> tuple[float, float]:
 def require_crs(gdf, what: str):
     """Raise a clear error when a layer has no CRS (gridmap never guesses one)."""
     if gdf.crs is None:
-        raise InputError(f"{what}: the layer has no CRS; set one (e.g. ogr2ogr -a_srs EPSG:4326) and try again")
+        raise InputError.of("no_crs", what=what)
     return gdf

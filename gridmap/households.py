@@ -157,28 +157,27 @@ def scale_to_totals(points: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, column: 
     return out
 
 
-def _outside_message(households: gpd.GeoDataFrame, inside: np.ndarray, area, source=None) -> str:
-    """One line on the household points outside ``area``: how many, the file, the nearest one's row,
+def _outside_error(households: gpd.GeoDataFrame, inside: np.ndarray, area, source=None) -> InputError:
+    """The refusal of the household points outside ``area``: how many, the file, the nearest one's row,
     place and distance, and the fix (a point just outside is most often a gap in the units)."""
+    from gridmap.i18n import Phrase
+
     out = np.flatnonzero(~inside)
     total = float(households["households"].to_numpy(float)[out].sum())
     distance = shapely.distance(area, households.geometry.values[out])
     near = int(np.argmin(distance))
     row, metres = int(out[near]), float(distance[near])
     path = source or households.attrs.get("path")
-    where = f" of {path}" if path else ""
     # rows are the file's only while the points are its features, in its order (census polygons'
     # points leave out the empty ones)
-    which = f" (row {row + 1})" if households.attrs.get("path") else ""
     place = ""
     if households.crs is not None:
         lon, lat = lon_lat(households.geometry.values[row], households.crs)
-        place = f" at lon {lon:.5f}, lat {lat:.5f}"
-    fix = ("the area's outline (a gap or hole in the units when they make the area) passes there: close it in the "
-           "units layer, give --area, or pass --drop-outside" if metres <= 100.0 else
-           "check the households' and the area's CRS, give the missing unit or a larger --area, or pass --drop-outside")
-    return (f"households: {len(out):,} point(s){where} ({total:,.6g} households) lie outside the area, the nearest"
-            f"{which}{place} {metres:,.1f} m from it; {fix}")
+        place = Phrase("phrase.at_lon_lat", lon=f"{lon:.5f}", lat=f"{lat:.5f}")
+    return InputError.of("households_outside", count=f"{len(out):,}", total=f"{total:,.6g}", metres=f"{metres:,.1f}",
+                         where=Phrase("phrase.of_file", path=path) if path else "",
+                         which=Phrase("phrase.row", row=row + 1) if households.attrs.get("path") else "",
+                         place=place, fix=Phrase("phrase.fix_outline" if metres <= 100.0 else "phrase.fix_crs"))
 
 
 def inside_area(households: gpd.GeoDataFrame, area, *, drop: bool = False, source=None) -> gpd.GeoDataFrame:
@@ -192,7 +191,7 @@ def inside_area(households: gpd.GeoDataFrame, area, *, drop: bool = False, sourc
     inside = shapely.covers(area, households.geometry.values)
     outside = int((~inside).sum())
     if outside and not drop:
-        raise InputError(_outside_message(households, inside, area, source))
+        raise _outside_error(households, inside, area, source)
     kept = households[inside].reset_index(drop=True)
     kept.attrs = dict(households.attrs, dropped_outside=outside,
                       dropped_outside_households=float(households["households"][~inside].sum()),

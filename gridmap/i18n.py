@@ -537,6 +537,104 @@ _WORDS: dict[str, tuple[str, str]] = {
                                "made atoms of no households (slivers joined to a neighbouring atom)."),
     "report.inputs": ("输入数据的处理", "What became of the inputs"),
 
+    # -- the roles of inputs in refusals (error.*: {what}) ---------------------------------------------
+    "role.units": ("单元", "units"),
+    "role.area": ("区域", "area"),
+    "role.households": ("住户", "households"),
+    "role.buildings": ("建筑物", "buildings"),
+    "role.roads": ("道路", "roads"),
+    "role.waterways": ("水系", "waterways"),
+    "role.railways": ("铁路", "railways"),
+    "role.barriers": ("界线", "barriers"),
+    "role.household totals": ("户数合计", "household totals"),
+    "role.units points": ("村（社区）点", "units points"),
+    "role.grids": ("网格", "grids"),
+    "role.bases": ("驻点", "bases"),
+    "role.plan": ("计划", "plan"),
+    "role.config": ("规则文件", "config"),
+    "role.manifest": ("清单", "manifest"),
+    "role.atoms": ("地块", "atoms"),
+    "role.dedicated": ("专属网格", "dedicated"),
+
+    # -- refusals: one line naming the file, the feature and the fix ----------------------------------
+    "error.no_such_file": ("{what}：文件不存在：{path}", "{what}: no such file {path}"),
+    "error.cannot_read": ("{what}：无法读取 {path}：{reason}", "{what}: cannot read {path}: {reason}"),
+    "error.empty_layer": ("{what}：{path} 中没有要素（空图层）；请给出有要素的文件",
+                          "{what}: {path} has no features (empty layer); give a file with them"),
+    "error.empty_layer_optional": ("{what}：{path} 中没有要素（空图层）；请给出有要素的文件，或不用该选项",
+                                   "{what}: {path} has no features (empty layer); give a file with them, or "
+                                   "leave the option out"),
+    "error.no_geometry_row": ("{what}：{path} 第 {row} 行 {describe}没有几何（共 {count} 行）；请补上几何或删除这些行",
+                              "{what}: {path} row {row} {describe}has no geometry ({count} row(s) in all); give "
+                              "them their geometry or delete them"),
+    "error.non_finite_row": ("{what}：{path} 第 {row} 行 {describe}的坐标为 `NaN` 或无穷大（共 {count} 行）；"
+                             "请修正几何或删除这些行",
+                             "{what}: {path} row {row} {describe}has NaN or infinite coordinates ({count} row(s) in "
+                             "all); fix their geometry or delete them"),
+    "error.all_non_finite": ("{what}：{path}：所有要素的坐标都是 `NaN` 或无穷大",
+                             "{what}: {path}: every feature has NaN or infinite coordinates"),
+    "error.no_geometry_column": ("{what}：{path} 没有几何列；点表须有经度、纬度列（经度/纬度、lon/lat、x/y），"
+                                 "文件名以 .csv/.xlsx 结尾",
+                                 "{what}: {path} has no geometry column; a table of points needs longitude and "
+                                 "latitude columns (经度/纬度, lon/lat, x/y) and a .csv/.xlsx name"),
+    "error.degrees_look_like_metres": (
+        "{what}：坐标系为经纬度（{crs}），但坐标达到 x={x}、y={y}，像是米；请给图层设置其真实坐标系"
+        "（如其 UTM 或 CGCS2000 高斯-克吕格 EPSG 代码）",
+        "{what}: the CRS says degrees ({crs}) but coordinates reach x={x}, y={y}: they look like metres; give the "
+        "layer its real CRS (e.g. its UTM or CGCS2000 Gauss-Krüger EPSG code)"),
+    "error.no_crs": ("{what}：图层没有坐标系；请先设置（如 ogr2ogr -a_srs EPSG:4326）再运行",
+                     "{what}: the layer has no CRS; set one (e.g. ogr2ogr -a_srs EPSG:4326) and try again"),
+    "error.no_column": ("{what}：没有列 {column}；现有列：{columns}", "{what}: no column {column}; columns: {columns}"),
+    "error.file_no_column": ("{what}：{path} 没有列 {column}；现有列：{columns}",
+                             "{what}: {path} has no column {column}; columns: {columns}"),
+    "error.unit_without_id": ("{what}：{path} 第 {row} 行 {describe}在列 {column} 中没有编号（共 {count} 行）；"
+                              "请给每个单元一个编号，或用 --unit-id 指定另一列",
+                              "{what}: {path} row {row} {describe}has no id in column {column} ({count} row(s) in "
+                              "all); give every unit an id, or name another column with --unit-id"),
+    "error.unit_id_repeated": ("{what}：{path} 列 {column} 中的编号 {id} 出现在第 {rows} 行（{count} 个编号重复）；"
+                               "请给每个单元各自的编号，或用 --unit-id 指定另一列",
+                               "{what}: {path} id {id} in column {column} is on rows {rows} ({count} id(s) on "
+                               "several rows); give each unit its own id, or name another column with --unit-id"),
+    "error.no_lines": ("{what}：{path} 中没有线或面", "{what}: {path} holds no lines or polygons"),
+    "error.layers_to_choose": ("{what}：{path} 含 {count} 个可读取的图层（{names}）；请用 {path}:{first} 指定其中一个",
+                               "{what}: {path} holds {count} layers it could be ({names}); name the one to read as "
+                               "{path}:{first}"),
+    "error.no_such_layer": ("{what}：{path} 中没有图层 {layer}；其图层：{names}",
+                            "{what}: {path} has no layer {layer}; its layers: {names}"),
+    "error.no_residential_building": (
+        "住户：区域内没有住宅建筑；请给出已知户数合计（--households-totals：村、乡镇或全县户数的 CSV/XLSX 表）"
+        "或住户点（--households）",
+        "households: no residential building lies inside the area; give known totals (--households-totals: a "
+        "CSV/XLSX of village, township or county households) or household points (--households)"),
+    "error.area_not_closed": ("{first}；未能在数据范围边缘闭合：{left}（请给出 --area 文件，或用 --extract-area "
+                              "规划数据范围的矩形）",
+                              "{first}; not closed at the extract's edge: {left} (give --area FILE, or "
+                              "--extract-area to plan the extract's box)"),
+    "error.area_cut": ("{first}；被数据范围边缘截断的关系：{cut}（可用 --close-at-extract 沿数据范围的矩形闭合、给出 "
+                       "--area 文件，或用 --extract-area 规划数据范围的矩形）",
+                       "{first}; relations cut by the extract's edge: {cut} (pass --close-at-extract to close them "
+                       "against its box, give --area FILE, or --extract-area to plan the extract's box)"),
+    "error.households_outside": (
+        "住户：{where}有 {count} 个点（{total} 户）位于区域之外，最近的一个{which}{place}距区域 {metres} 米；{fix}",
+        "households: {count} point(s){where} ({total} households) lie outside the area, the nearest{which}{place} "
+        "{metres} m from it; {fix}"),
+    "phrase.of_file": ("{path} 中", " of {path}"),
+    "phrase.row": ("（第 {row} 行）", " (row {row})"),
+    "phrase.at_lon_lat": ("在经度 {lon}、纬度 {lat}，", " at lon {lon}, lat {lat}"),
+    "phrase.fix_outline": ("区域边界（区域由单元构成时，即单元间的缝隙或孔洞）经过该处：请在单元图层中补上，给出 --area，或使用 "
+                           "--drop-outside",
+                           "the area's outline (a gap or hole in the units when they make the area) passes there: "
+                           "close it in the units layer, give --area, or pass --drop-outside"),
+    "phrase.fix_crs": ("请检查住户与区域的坐标系，补上缺少的单元或给出更大的 --area，或使用 --drop-outside",
+                       "check the households' and the area's CRS, give the missing unit or a larger --area, or pass "
+                       "--drop-outside"),
+    "error.no_boundary_at_level": ("admin_level {level} 上没有边界；现有层级：{present}",
+                                   "no boundary at admin_level {level}; levels present: {present}"),
+    "error.no_boundary_named": ("没有名为 {name!r} 的边界；可选：{available}",
+                                "no boundary named {name!r}; available: {available}"),
+    "error.no_boundary_named_at": ("admin_level {level} 上没有名为 {name!r} 的边界；可选：{available}",
+                                   "no boundary named {name!r} at admin_level {level}; available: {available}"),
+
     # -- command line ----------------------------------------------------------------------------------
     "cli.households_line": ("{households:,.0f}（{method}）", "{households:,.0f}  ({method})"),
     "cli.units": ("单元", "units"),
@@ -1666,6 +1764,39 @@ def text(key: str, lang: str, /, **params) -> str:
         raise KeyError(f"i18n: no word {key!r}")
     words = _pick(key, lang)
     return words.format(**params) if params else words
+
+
+class Phrase:
+    """Words ``key`` with ``params``, rendered in whatever language the message holding them is
+    (a piece of a refusal that is there or not: the file, the row)."""
+
+    def __init__(self, key: str, /, **params):
+        self.key, self.params = key, params
+
+    def text(self, lang: str) -> str:
+        return text(self.key, lang, **self.params)
+
+
+def role(what: str, lang: str) -> str:
+    """An input's role in messages (``units``, ``households (a.gpkg)``) in ``lang``: the role
+    named by the vocabulary's ``role.*`` words, what follows it in brackets kept."""
+    what = str(what)
+    name, _, rest = what.partition(" (")
+    word = term("role", name, lang)
+    if not rest:
+        return word
+    return f"{word}（{rest[:-1] if rest.endswith(')') else rest}）" if check_lang(lang) == "zh" else f"{word} ({rest}"
+
+
+def error_text(key: str, lang: str, /, **params) -> str:
+    """The refusal ``error.<key>`` in ``lang``, its template filled with ``params``; ``what``
+    (the input's role) is named in ``lang`` (:func:`role`)."""
+    # an error or a phrase within the error: in the same language
+    params = {name: value.text(lang) if hasattr(value, "text") and hasattr(value, "key") else value
+              for name, value in params.items()}
+    if "what" in params:
+        params = dict(params, what=role(params["what"], lang))
+    return text(f"error.{key}", lang, **params)
 
 
 def has(key: str) -> bool:

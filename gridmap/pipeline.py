@@ -412,9 +412,7 @@ def _prepare_households(inputs, area, crs, config, units, projected=None):
         if points is None or points.empty:
             if inputs.households is not None:
                 _require_households(points, inputs)
-            raise InputError("households: no residential building lies inside the area; give known totals "
-                             "(--households-totals: a CSV/XLSX of village, township or county households) or "
-                             "household points (--households)")
+            raise InputError.of("no_residential_building")
         _require_households(points, inputs)
         return points, points.attrs["method"], None
     return _spread_totals(inputs, points, area, crs, units, config.band)

@@ -499,7 +499,7 @@ def test_area_name_of_a_cut_relation_lists_it_then_closes_with_the_flag(tmp_path
     from gridmap.plan import Plan
 
     base = ["partition", "--osm", str(PUYANG), "--area-name", "庆祖镇", "--area-level", "8"]
-    result = CliRunner().invoke(cli, [*base, "--out", str(tmp_path / "a"), "-q"])
+    result = CliRunner().invoke(cli, [*base, "--out", str(tmp_path / "a"), "-q", "--lang", "en"])
     assert result.exit_code == 2
     line = result.output.strip()
     assert "\n" not in line and "relations cut by the extract's edge" in line

@@ -59,8 +59,8 @@ def _points(tmp_path, xy, crs=32632, name="hh.gpkg"):
     return path
 
 
-def expect_error(args, message):
-    code, out = run("partition", *args)
+def expect_error(args, message, lang="en"):
+    code, out = run("partition", *args, "--lang", lang)
     assert code == 2, out
     lines = [line for line in out.strip().splitlines() if line.startswith("gridmap: error")]
     assert len(lines) == 1 and message in lines[0], out
@@ -70,6 +70,23 @@ def expect_error(args, message):
 def test_missing_file(tmp_path):
     expect_error(["--area", tmp_path / "nope.gpkg", "--households", tmp_path / "x.gpkg", "--out", tmp_path / "o"],
                  "no such file")
+
+
+def test_refusals_in_the_readers_language(tmp_path, area_file):
+    """The refusals of the vocabulary (error.*) are in the command's language: zh for a Chinese reader."""
+    expect_error(["--area", tmp_path / "nope.gpkg", "--households", tmp_path / "x.gpkg", "--out", tmp_path / "o"],
+                 f"区域：文件不存在：{tmp_path / 'nope.gpkg'}", lang="zh")
+    shp = tmp_path / "hh.shp"
+    gpd.GeoDataFrame(geometry=shapely.points([(5, 5)])).to_file(shp)
+    expect_error(["--area", area_file, "--households", shp, "--out", tmp_path / "o"],
+                 f"住户（{shp}）：图层没有坐标系", lang="zh")
+    expect_error(["--osm", LIECHTENSTEIN, "--area-name", "Atlantis", "--out", tmp_path / "o"],
+                 "没有名为 'Atlantis' 的边界", lang="zh")
+    from gridmap.errors import InputError
+
+    error = InputError.of("no_such_file", what="units", path="a.gpkg")
+    assert str(error) == "units: no such file a.gpkg" and error.text("zh") == "单元：文件不存在：a.gpkg"
+    assert InputError("as written").text("zh") == "as written"  # a message not of the vocabulary
 
 
 def test_no_area_by_that_name(tmp_path):

@@ -212,6 +212,12 @@ class ChineseHelpFormatter(click.HelpFormatter):
                 self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
 
 
+def chosen_lang(ctx: click.Context) -> str | None:
+    """The ``--lang`` given to the command running under ``ctx`` (or under a context it shares its
+    meta with: the group's, when a command failed), else None."""
+    return ctx.meta.get(_LANG_KEY)
+
+
 class HelpMixin:
     """Help texts looked up in :mod:`gridmap.i18n` when shown (see the module's docstring)."""
 

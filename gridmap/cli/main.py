@@ -14,7 +14,8 @@ import warnings
 
 import click
 
-from gridmap.cli._help import HelpMixin
+from gridmap import i18n
+from gridmap.cli._help import HelpMixin, chosen_lang
 from gridmap.errors import GridmapError
 
 #: Exit codes: 0 done, 1 unexpected failure (a bug), 2 bad input or usage, 3 validation found errors.
@@ -102,7 +103,11 @@ class GridmapGroup(HelpMixin, click.Group):
         try:
             return super().invoke(ctx)
         except GridmapError as exc:
-            click.echo(f"gridmap: error: {one_line(exc)}", err=True)
+            # "gridmap: error: " stays as it is for scripts that look for it; the words are in the
+            # command's language (--lang, else GRIDMAP_LANG or the locale) when the vocabulary has
+            # them (errors made with GridmapError.of), else as written
+            lang = chosen_lang(ctx) or i18n.default_lang()
+            click.echo(f"gridmap: error: {one_line(exc.text(lang))}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except click.UsageError as exc:
             # click's three-line usage block, on one line like every other refusal

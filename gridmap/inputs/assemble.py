@@ -131,16 +131,13 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
             if close_at_extract:
                 left = sorted(sources.get("not_closed") or [], key=lambda text: not area_name or area_name not in text)
                 if left:  # why the relations that could have been the area are not there
-                    raise InputError(f"{exc}; not closed at the extract's edge: {'; '.join(left[:4])}"
-                                     f"{'; ...' if len(left) > 4 else ''} (give --area FILE, or --extract-area "
-                                     "to plan the extract's box)") from None
+                    raise InputError.of("area_not_closed", first=exc,
+                                        left="; ".join(left[:4]) + ("; ..." if len(left) > 4 else "")) from None
                 raise
             from gridmap.inputs.extract import cut_boundaries, describe_cut
 
             cut = cut_boundaries(path, boundaries["osm_id"])
-            raise InputError(f"{exc}; relations cut by the extract's edge: {describe_cut(cut)} "
-                             "(pass --close-at-extract to close them against its box, give --area FILE, or "
-                             "--extract-area to plan the extract's box)") from None
+            raise InputError.of("area_cut", first=exc, cut=describe_cut(cut)) from None
         area_gdf = picked[["name", "geometry"]]
         sources["area_name"] = picked["name"].iloc[0]
         if units_gdf is None:

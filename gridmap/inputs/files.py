@@ -59,7 +59,7 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     """
     path, layer = _with_layer(path, layer)
     if not path.exists():
-        raise InputError(f"{what}: no such file {path}")
+        raise InputError.of("no_such_file", what=what, path=path)
     from gridmap.inputs.tables import is_table
 
     how = None
@@ -76,26 +76,26 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     if keep_empty:
         missing[:] = False
     if missing.all():
-        raise InputError(f"{what}: {path} has no features (empty layer); give a file with them"
-                         + (", or leave the option out" if what.split(" (")[0] not in NEED_GEOMETRY else ""))
+        raise InputError.of("empty_layer" if what.split(" (")[0] in NEED_GEOMETRY else "empty_layer_optional",
+                            what=what, path=path)
     if missing.any():
         if what.split(" (")[0] in NEED_GEOMETRY:
             first = int(np.flatnonzero(missing)[0])
-            raise InputError(f"{what}: {path} row {first + 1} {describe_row(gdf, first)}has no geometry "
-                             f"({int(missing.sum())} row(s) in all); give them their geometry or delete them")
+            raise InputError.of("no_geometry_row", what=what, path=path, row=first + 1,
+                                describe=describe_row(gdf, first), count=int(missing.sum()))
         gdf = gdf[~missing].reset_index(drop=True)
         gdf.attrs["no_geometry"] = int(missing.sum())
     bad = non_finite(gdf.geometry.values)
     if bad.any():
         if what.split(" (")[0] in NEED_GEOMETRY:
             first = int(np.flatnonzero(bad)[0])
-            raise InputError(f"{what}: {path} row {first + 1} {describe_row(gdf, first)}has NaN or infinite "
-                             f"coordinates ({int(bad.sum())} row(s) in all); fix their geometry or delete them")
+            raise InputError.of("non_finite_row", what=what, path=path, row=first + 1,
+                                describe=describe_row(gdf, first), count=int(bad.sum()))
         attrs = dict(gdf.attrs)
         gdf = gdf[~bad].reset_index(drop=True)
         gdf.attrs = attrs | {"non_finite": int(bad.sum())}
         if gdf.empty:
-            raise InputError(f"{what}: {path}: every feature has NaN or infinite coordinates")
+            raise InputError.of("all_non_finite", what=what, path=path)
     require_crs(gdf, f"{what} ({path})")
     check_degrees(gdf, f"{what} ({path})")
     gdf.attrs["path"] = str(path)
@@ -173,8 +173,7 @@ def _pick_layer(source: str, path: Path, what: str, kind: str | None) -> str | N
         return fitting[0]
     names = fitting or [name for name, _ in spatial]
     shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
-    raise InputError(f"{what}: {path} holds {len(names)} {kind + ' ' if kind and fitting else ''}layers ({shown}); "
-                     f"name the one to read as {path}:{names[0]}")
+    raise InputError.of("layers_to_choose", what=what, path=path, count=len(names), names=shown, first=names[0])
 
 
 def _read_vector(path: Path, what: str, layer: str | None, encoding: str | None,
@@ -189,7 +188,7 @@ def _read_vector(path: Path, what: str, layer: str | None, encoding: str | None,
         except Exception:  # unreadable: the read says why
             names = [layer]
         if layer not in names:
-            raise InputError(f"{what}: {path} has no layer {layer!r}; its layers: {', '.join(names[:12])}")
+            raise InputError.of("no_such_layer", what=what, path=path, layer=repr(layer), names=", ".join(names[:12]))
     how = None
     if encoding_given(encoding, path):
         from gridmap.inputs.encoding import check_name
@@ -204,10 +203,9 @@ def _read_vector(path: Path, what: str, layer: str | None, encoding: str | None,
     try:
         gdf = pyogrio.read_dataframe(source, layer=layer, **({"encoding": encoding} if encoding else {}))
     except Exception as exc:  # pyogrio/GDAL errors come in many classes
-        raise InputError(f"{what}: cannot read {path}: {str(exc).splitlines()[0]}") from None
+        raise InputError.of("cannot_read", what=what, path=path, reason=str(exc).splitlines()[0]) from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
-        raise InputError(f"{what}: {path} has no geometry column; a table of points needs longitude and latitude "
-                         "columns (经度/纬度, lon/lat, x/y) and a .csv/.xlsx name")
+        raise InputError.of("no_geometry_column", what=what, path=path)
     gdf.attrs["encoding_used"] = (encoding, how)
     return gdf
 
@@ -237,9 +235,7 @@ def check_degrees(gdf: gpd.GeoDataFrame, what: str) -> None:
         return
     x0, y0, x1, y1 = gdf.total_bounds
     if max(abs(x0), abs(x1)) > 180.5 or max(abs(y0), abs(y1)) > 90.5:
-        raise InputError(f"{what}: the CRS says degrees ({gdf.crs.name}) but coordinates reach x={x1:,.0f}, "
-                         f"y={y1:,.0f}: they look like metres; give the layer its real CRS (e.g. its UTM or "
-                         "CGCS2000 Gauss-Krüger EPSG code)")
+        raise InputError.of("degrees_look_like_metres", what=what, crs=gdf.crs.name, x=f"{x1:,.0f}", y=f"{y1:,.0f}")
 
 
 #: Columns tried, in order, for the ids and the names of units when none is named.
@@ -261,28 +257,25 @@ def unit_columns(units: gpd.GeoDataFrame, unit_id: str | None = None, unit_name:
     if unit_id is None:
         unit_id = next((c for c in UNIT_ID_COLUMNS if c in units.columns), None)
     elif unit_id not in units.columns:
-        raise InputError(f"units: no column {unit_id!r}; columns: {columns}")
+        raise InputError.of("no_column", what="units", column=repr(unit_id), columns=columns)
     ids = units[unit_id].map(_id_text) if unit_id else pd.Series([str(k) for k in range(1, len(units) + 1)],
                                                                   index=units.index)
-    path = units.attrs.get("path")
-    where = f"units: {path}" if path else "units:"
+    path = units.attrs.get("path") or ""
     empty = (ids.str.strip() == "").to_numpy()
     if empty.any():  # a NULL id read as '' gave grid codes like '-001' that validate refused
         i = int(np.flatnonzero(empty)[0])
-        raise InputError(f"{where} row {i + 1} {describe_row(units, i)}has no id in column {unit_id!r} "
-                         f"({int(empty.sum())} row(s) in all); give every unit an id, or name another column "
-                         "with --unit-id")
+        raise InputError.of("unit_without_id", what="units", path=path, row=i + 1, describe=describe_row(units, i),
+                            column=repr(unit_id), count=int(empty.sum()))
     if unique and ids.duplicated().any():
         twice = ids[ids.duplicated(keep=False)]
         first = twice.iloc[0]
         rows = [str(int(k) + 1) for k in np.flatnonzero((ids == first).to_numpy())]
-        raise InputError(f"{where} id {first!r} in column {unit_id!r} is on rows {', '.join(rows[:4])}"
-                         f"{', ...' if len(rows) > 4 else ''} ({twice.nunique()} id(s) on several rows); give each "
-                         "unit its own id, or name another column with --unit-id")
+        raise InputError.of("unit_id_repeated", what="units", path=path, id=repr(first), column=repr(unit_id),
+                            rows=", ".join(rows[:4]) + (", ..." if len(rows) > 4 else ""), count=twice.nunique())
     if unit_name is None:
         unit_name = next((c for c in UNIT_NAME_COLUMNS if c in units.columns), None)
     elif unit_name not in units.columns:
-        raise InputError(f"units: no column {unit_name!r}; columns: {columns}")
+        raise InputError.of("no_column", what="units", column=repr(unit_name), columns=columns)
     names = units[unit_name].map(_id_text) if unit_name else ids
     data = {"unit_id": ids.to_numpy(), "name": names.to_numpy(),
             "parent_id": units.get("parent_id", pd.Series("", index=units.index)).map(_id_text).to_numpy(),
@@ -430,7 +423,8 @@ def require_columns(gdf: gpd.GeoDataFrame, columns, what: str, path) -> None:
     """Fail in one line naming the first of ``columns`` missing from a layer read from ``path``."""
     for column in columns or ():
         if column not in gdf.columns:
-            raise InputError(f"{what}: {path} has no column {column!r}; columns: {list(gdf.columns.drop(gdf.geometry.name))}")
+            raise InputError.of("file_no_column", what=what, path=path, column=repr(column),
+                                columns=list(gdf.columns.drop(gdf.geometry.name)))
 
 
 def shift_from_gcj02(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
@@ -502,7 +496,7 @@ def read_lines(paths, *, what: str, gcj02: bool = False) -> gpd.GeoDataFrame:
             gdf.loc[poly, gdf.geometry.name] = gdf.geometry[poly].boundary
         gdf = gdf[gdf.geom_type.isin(_KINDS["line"])]
         if gdf.empty:
-            raise InputError(f"{what}: {path} holds no lines or polygons")
+            raise InputError.of("no_lines", what=what, path=path)
         frames.append(gdf.to_crs(4326))
     if not frames:
         return gpd.GeoDataFrame(geometry=[], crs=4326)

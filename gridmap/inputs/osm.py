@@ -257,9 +257,7 @@ def select_area(
         candidates = candidates[candidates["admin_level"] == level]
         if candidates.empty:
             present = ", ".join(str(v) for v in sorted(boundaries["admin_level"].unique()))
-            raise InputError(
-                f"no boundary at admin_level {level}; levels present: {present or 'none'}"
-            )
+            raise InputError.of("no_boundary_at_level", level=level, present=present or "—")
     if name is not None:
         key = name.strip().casefold()
         match = _casefold(candidates["name"]) == key
@@ -275,9 +273,9 @@ def select_area(
         raise InputError("no administrative boundaries to choose the area from")
     if candidates.empty:
         pool = boundaries if level is None else boundaries[boundaries["admin_level"] == level]
-        raise InputError(
-            f"no boundary named {name!r}{where}; available: {_name_list(pool, level)}"
-        )
+        if level is None:
+            raise InputError.of("no_boundary_named", name=name, available=_name_list(pool, level))
+        raise InputError.of("no_boundary_named_at", name=name, level=level, available=_name_list(pool, level))
     if name is None:
         raise InputError(
             f"{len(candidates)} boundaries{where}, choose one by name: "
@@ -548,7 +546,7 @@ def _name_list(
     """'A, B, C', or 'A (8), B (6)' when no level was given (and, with
     `distinct_levels`, the rows differ in level); shortened after `limit` names."""
     if frame.empty:
-        return "none"
+        return "—"
     if level is None and (frame["admin_level"].nunique() > 1 or not distinct_levels):
         labels = [
             f"{n or '<unnamed>'} ({lv})" for n, lv in zip(frame["name"], frame["admin_level"])
