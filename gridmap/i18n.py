@@ -614,6 +614,38 @@ _WORDS: dict[str, tuple[str, str]] = {
                        "--area 文件，或用 --extract-area 规划数据范围的矩形）",
                        "{first}; relations cut by the extract's edge: {cut} (pass --close-at-extract to close them "
                        "against its box, give --area FILE, or --extract-area to plan the extract's box)"),
+    "error.no_rows": ("{what}：{path} 中没有数据行", "{what}: {path} has no rows"),
+    "error.no_coordinate_columns": ("{what}：{path} 是没有坐标列（{known}）的表；现有列：{columns}；请加上经度、纬度列，"
+                                    "或给出 GeoPackage/Shapefile",
+                                    "{what}: {path} is a table without coordinate columns ({known}); columns: "
+                                    "{columns}; add longitude and latitude columns, or give a GeoPackage/Shapefile"),
+    "error.coordinates_not_numbers": ("{what}：{path} 第 {row} 行：{columns} = {values} 缺失或不是数字（共 {count} 行）；"
+                                      "请给每行经度和纬度，或删除该行",
+                                      "{what}: {path} row {row}: {columns} = {values} is missing or not a number "
+                                      "({count} such row(s)); give each row its longitude and latitude, or delete it"),
+    "error.coordinates_not_degrees": ("{what}：{path} 第 {row} 行：{columns} = {values} 不是经纬度（共 {count} 行）；"
+                                      "表中坐标须为经度和纬度（WGS 84，或加 --gcj02 的 GCJ-02）；请改正，或给出带坐标系的 "
+                                      "GeoPackage/Shapefile",
+                                      "{what}: {path} row {row}: {columns} = {values} are not degrees ({count} such "
+                                      "row(s)); a table's coordinates must be longitudes and latitudes (WGS 84, or "
+                                      "GCJ-02 with --gcj02); give them, or a GeoPackage/Shapefile with its CRS"),
+    "error.none_of_columns": ("{what}：{path} 没有以下任何一列：{known}；现有列：{columns}",
+                              "{what}: {path} has none of the columns {known}; columns: {columns}"),
+    "error.totals_code_or_name": ("{what}：{path} 需要代码列（{codes}）或名称列（{names}）；现有列：{columns}",
+                                  "{what}: {path} needs a code column ({codes}) or a name column ({names}); columns: "
+                                  "{columns}"),
+    "error.totals_no_count": ("{what}：{path} 没有户数列（{households}），也没有人口列（{persons}）；现有列：{columns}",
+                              "{what}: {path} has no households column ({households}) and no persons column "
+                              "({persons}); columns: {columns}"),
+    "error.totals_persons": ("{what}：{path} 给出的是人口（{column}）；请给出户均人口（--totals-divisor，或用 "
+                             "--census-county 取本县 2020 年普查数）",
+                             "{what}: {path} gives persons ({column}); give persons per household (--totals-divisor, "
+                             "or --census-county for the county's 2020 figure)"),
+    "error.totals_not_a_number": ("{what}：{path} 第 {row} 行：{column} 的值 {value} 不是 ≥ 0 的数",
+                                  "{what}: {path} row {row}: {column} {value} is not a number ≥ 0"),
+    "error.totals_row_unnamed": ("{what}：{path} 第 {row} 行既无代码也无名称；请补上，或删除该行（例如合计行）",
+                                 "{what}: {path} row {row} has neither code nor name; give it one, or delete the row "
+                                 "(a row summing the others too)"),
     "error.households_outside": (
         "住户：{where}有 {count} 个点（{total} 户）位于区域之外，最近的一个{which}{place}距区域 {metres} 米；{fix}",
         "households: {count} point(s){where} ({total} households) lie outside the area, the nearest{which}{place} "

@@ -87,6 +87,12 @@ def test_refusals_in_the_readers_language(tmp_path, area_file):
     error = InputError.of("no_such_file", what="units", path="a.gpkg")
     assert str(error) == "units: no such file a.gpkg" and error.text("zh") == "单元：文件不存在：a.gpkg"
     assert InputError("as written").text("zh") == "as written"  # a message not of the vocabulary
+    from gridmap.inputs.tables import read_totals_table
+
+    (tmp_path / "t.csv").write_text("甲,乙\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_totals_table(tmp_path / "t.csv")
+    assert caught.value.text("zh").startswith(f"户数合计：{tmp_path / 't.csv'} 需要代码列")
 
 
 def test_no_area_by_that_name(tmp_path):

@@ -46,7 +46,7 @@ def read_table(path, *, what: str, encoding: str | None = None) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{what}: no such file {path}")
+        raise InputError.of("no_such_file", what=what, path=path)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, dtype=str)
@@ -59,10 +59,10 @@ def read_table(path, *, what: str, encoding: str | None = None) -> pd.DataFrame:
     except InputError:
         raise
     except Exception as exc:  # pandas/openpyxl raise many kinds
-        raise InputError(f"{what}: cannot read {path}: {str(exc).splitlines()[0]}") from None
+        raise InputError.of("cannot_read", what=what, path=path, reason=str(exc).splitlines()[0]) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
-        raise InputError(f"{what}: {path} has no rows")
+        raise InputError.of("no_rows", what=what, path=path)
     frame.attrs["encoding"] = used
     return frame
 
@@ -92,22 +92,20 @@ def table_points(path, *, what: str, encoding: str | None = None):
                  if x.lower() in lowered and y.lower() in lowered), None)
     if pair is None:
         known = ", ".join(f"{x}/{y}" for x, y in COORDINATE_COLUMNS)
-        raise InputError(f"{what}: {path} is a table without coordinate columns ({known}); columns: "
-                         f"{list(frame.columns)}; add longitude and latitude columns, or give a GeoPackage/Shapefile")
+        raise InputError.of("no_coordinate_columns", what=what, path=path, known=known, columns=list(frame.columns))
     xy = [pd.to_numeric(frame[c].astype(str).str.strip(), errors="coerce").to_numpy(dtype=float) for c in pair]
     bad = ~(np.isfinite(xy[0]) & np.isfinite(xy[1]))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{what}: {path} row {i + FIRST_ROW}: {pair[0]}/{pair[1]} = {frame[pair[0]].iloc[i]!r}/"
-                         f"{frame[pair[1]].iloc[i]!r} is missing or not a number ({int(bad.sum()):,} such row(s)); "
-                         "give each row its longitude and latitude, or delete it")
+        raise InputError.of("coordinates_not_numbers", what=what, path=path, row=i + FIRST_ROW,
+                            columns=f"{pair[0]}/{pair[1]}", values=f"{frame[pair[0]].iloc[i]!r}/{frame[pair[1]].iloc[i]!r}",
+                            count=f"{int(bad.sum()):,}")
     far = (np.abs(xy[0]) > 180) | (np.abs(xy[1]) > 90)
     if far.any():
         i = int(np.flatnonzero(far)[0])
-        raise InputError(f"{what}: {path} row {i + FIRST_ROW}: {pair[0]}/{pair[1]} = {xy[0][i]:,.2f}/{xy[1][i]:,.2f} "
-                         f"are not degrees ({int(far.sum()):,} such row(s)); a table's coordinates must be longitudes "
-                         "and latitudes (WGS 84, or GCJ-02 with --gcj02); give them, or a GeoPackage/Shapefile "
-                         "with its CRS")
+        raise InputError.of("coordinates_not_degrees", what=what, path=path, row=i + FIRST_ROW,
+                            columns=f"{pair[0]}/{pair[1]}", values=f"{xy[0][i]:,.2f}/{xy[1][i]:,.2f}",
+                            count=f"{int(far.sum()):,}")
     out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xy[0], xy[1]), crs=4326)
     out.attrs.update(encoding=frame.attrs["encoding"], coordinates=list(pair), first_row=FIRST_ROW)
     return out
@@ -116,14 +114,14 @@ def table_points(path, *, what: str, encoding: str | None = None):
 def _pick(frame, given, known, what, path, required=True):
     if given is not None:
         if given not in frame.columns:
-            raise InputError(f"{what}: {path} has no column {given!r}; columns: {list(frame.columns)}")
+            raise InputError.of("file_no_column", what=what, path=path, column=repr(given), columns=list(frame.columns))
         return given
     lowered = {str(c).strip().lower(): c for c in frame.columns}
     for name in known:
         if name.lower() in lowered:
             return lowered[name.lower()]
     if required:
-        raise InputError(f"{what}: {path} has none of the columns {', '.join(known)}; columns: {list(frame.columns)}")
+        raise InputError.of("none_of_columns", what=what, path=path, known=", ".join(known), columns=list(frame.columns))
     return None
 
 
@@ -147,17 +145,16 @@ def read_totals_table(path, *, code: str | None = None, name: str | None = None,
     if name_col is None and parent_col is not None:  # a table of townships: their names name the rows
         name_col, parent_col = parent_col, None
     if code_col is None and name_col is None:
-        raise InputError(f"{what}: {path} needs a code column ({', '.join(CODE_COLUMNS[:3])}) or a name column "
-                         f"({', '.join(NAME_COLUMNS[:3])}); columns: {list(frame.columns)}")
+        raise InputError.of("totals_code_or_name", what=what, path=path, codes=", ".join(CODE_COLUMNS[:3]),
+                            names=", ".join(NAME_COLUMNS[:3]), columns=list(frame.columns))
     hh_col = _pick(frame, households, HOUSEHOLD_COLUMNS, what, path, required=False) if persons is None else None
     if hh_col is None:
         p_col = _pick(frame, persons, PERSON_COLUMNS, what, path, required=False)
         if p_col is None:
-            raise InputError(f"{what}: {path} has no households column ({', '.join(HOUSEHOLD_COLUMNS)}) and no "
-                             f"persons column ({', '.join(PERSON_COLUMNS)}); columns: {list(frame.columns)}")
+            raise InputError.of("totals_no_count", what=what, path=path, households=", ".join(HOUSEHOLD_COLUMNS),
+                                persons=", ".join(PERSON_COLUMNS), columns=list(frame.columns))
         if not persons_per_household:
-            raise InputError(f"{what}: {path} gives persons ({p_col!r}); give persons per household "
-                             "(--totals-divisor, or --census-county for the county's 2020 figure)")
+            raise InputError.of("totals_persons", what=what, path=path, column=repr(p_col))
         values, divisor, value_col = frame[p_col], persons_per_household, p_col
     else:
         values, divisor, value_col = frame[hh_col], 1.0, hh_col
@@ -165,7 +162,8 @@ def read_totals_table(path, *, code: str | None = None, name: str | None = None,
     bad = numbers.isna() | (numbers < 0)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"{what}: {path} row {row + FIRST_ROW}: {value_col} {values.iloc[row]!r} is not a number ≥ 0")
+        raise InputError.of("totals_not_a_number", what=what, path=path, row=row + FIRST_ROW, column=value_col,
+                            value=repr(values.iloc[row]))
 
     def text(col):
         if col is None:
@@ -176,7 +174,7 @@ def read_totals_table(path, *, code: str | None = None, name: str | None = None,
                         "households": numbers.to_numpy(dtype=float) / divisor})
     empty = (out["code"] == "") & (out["name"] == "")
     if empty.any():
-        raise InputError(f"{what}: {path} row {int(np.flatnonzero(empty.to_numpy())[0]) + FIRST_ROW} has neither "
-                         "code nor name; give it one, or delete the row (a row summing the others too)")
+        raise InputError.of("totals_row_unnamed", what=what, path=path,
+                            row=int(np.flatnonzero(empty.to_numpy())[0]) + FIRST_ROW)
     out.attrs.update(encoding=used, column=value_col, divisor=divisor, path=str(path))
     return out
