@@ -380,7 +380,7 @@ def match_totals(table: pd.DataFrame, units: gpd.GeoDataFrame, area_name: str = 
     area_keys = _keys(area_name)
     matched, unmatched = [], []
     path = table.attrs.get("path")
-    where = f"household totals: {path}" if path else "household totals:"
+    where = path or ""
     first_row = 2 if path else 1  # a file's row 1 is its header
     for i, row in enumerate(table.itertuples(index=False)):
         code, name, parent = str(row.code), str(row.name), str(row.parent)
@@ -400,9 +400,8 @@ def match_totals(table: pd.DataFrame, units: gpd.GeoDataFrame, area_name: str = 
                 hit = narrowed if narrowed.any() else hit
             townships = sorted({t for t in parent_names[hit] if t} or {t for t in parent_ids[hit] if t})
             if not parent and len(townships) > 1:
-                raise InputError(f"{where} row {i + first_row}: {name!r} is ambiguous: units of that name lie in "
-                                 f"{len(townships)} townships ({', '.join(townships[:6])}); add a township column "
-                                 "(乡镇) to tell them apart, or give the 12-digit codes")
+                raise InputError.of("totals_ambiguous", what="household totals", path=where, row=i + first_row,
+                                    name=repr(name), count=len(townships), townships=", ".join(townships[:6]))
             if not hit.any():
                 hit = np.array([bool(keys & k) for k in parent_keys])
             if not hit.any() and keys & area_keys:
@@ -416,16 +415,18 @@ def match_totals(table: pd.DataFrame, units: gpd.GeoDataFrame, area_name: str = 
     nearest = [f"{u} (nearest: {', '.join(difflib.get_close_matches(u, pool, n=2, cutoff=0)) or 'none'})"
                for u in unmatched]
     if unmatched and not matched:
-        more = f" and {len(unmatched) - 8} more" if len(unmatched) > 8 else ""
-        raise InputError(f"household totals: none of the {len(table)} rows matches a unit: {'; '.join(nearest[:8])}"
-                         f"{more}; fix the names or codes in the table (or name the units with --code-table)")
+        from gridmap.i18n import Phrase
+
+        more = Phrase("phrase.and_more", n=len(unmatched) - 8) if len(unmatched) > 8 else ""
+        raise InputError.of("totals_none_match", what="household totals", rows=len(table),
+                            nearest="; ".join(nearest[:8]), more=more)
     owner = np.full(len(units), -1)
     for j, (label, _, hit, row) in enumerate(matched):
         clash = hit & (owner >= 0)
         if clash.any():
             other, other_row = matched[int(owner[clash][0])][0], matched[int(owner[clash][0])][3]
-            raise InputError(f"{where} rows {other_row} ({other!r}) and {row} ({label!r}) both cover unit "
-                             f"{names[clash][0]}; give each unit one total (villages or their township, not both)")
+            raise InputError.of("totals_clash", what="household totals", path=where, a=other_row, la=repr(other),
+                                b=row, lb=repr(label), unit=names[clash][0])
         owner[hit] = j
     geoms = [shapely.union_all(units.geometry.values[m[2]]) for m in matched]
     out = gpd.GeoDataFrame({"households": [m[1] for m in matched], "label": [m[0] for m in matched],
@@ -445,8 +446,8 @@ def _require_one_row_each(table: pd.DataFrame, where: str, first_row: int) -> No
     row = table.iloc[first]
     label = " ".join(str(v) for v in (row["parent"], row["name"] or row["code"]) if str(v))
     listed = ", ".join(str(r) for r in rows[:6]) + (", ..." if len(rows) > 6 else "")
-    raise InputError(f"{where}: {label!r} appears in {len(rows)} rows ({listed}) "
-                     f"({int(key[twice].nunique())} division(s) repeated in all); keep one row for each")
+    raise InputError.of("totals_repeated", what="household totals", path=where, label=repr(label), count=len(rows),
+                        rows=listed, divisions=int(key[twice].nunique()))
 
 
 def unit_methods(units: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, report: pd.DataFrame,

@@ -646,6 +646,23 @@ _WORDS: dict[str, tuple[str, str]] = {
     "error.totals_row_unnamed": ("{what}：{path} 第 {row} 行既无代码也无名称；请补上，或删除该行（例如合计行）",
                                  "{what}: {path} row {row} has neither code nor name; give it one, or delete the row "
                                  "(a row summing the others too)"),
+    "error.totals_ambiguous": ("{what}：{path} 第 {row} 行：{name} 有歧义：同名单元分布在 {count} 个乡镇（{townships}）；"
+                               "请加一列乡镇加以区分，或给出 12 位代码",
+                               "{what}: {path} row {row}: {name} is ambiguous: units of that name lie in {count} "
+                               "townships ({townships}); add a township column (乡镇) to tell them apart, or give the "
+                               "12-digit codes"),
+    "error.totals_none_match": ("{what}：表中 {rows} 行都不对应任何单元：{nearest}{more}；请改正表中的名称或代码"
+                                "（或用 --code-table 为单元命名）",
+                                "{what}: none of the {rows} rows matches a unit: {nearest}{more}; fix the names or "
+                                "codes in the table (or name the units with --code-table)"),
+    "phrase.and_more": ("，另有 {n} 行", " and {n} more"),
+    "error.totals_clash": ("{what}：{path} 第 {a} 行（{la}）和第 {b} 行（{lb}）都覆盖单元 {unit}；每个单元只给一个合计"
+                           "（村或其乡镇，不要两者都给）",
+                           "{what}: {path} rows {a} ({la}) and {b} ({lb}) both cover unit {unit}; give each unit one "
+                           "total (villages or their township, not both)"),
+    "error.totals_repeated": ("{what}：{path}：{label} 出现在 {count} 行（{rows}）（共 {divisions} 个区划重复）；每个区划只保留一行",
+                              "{what}: {path}: {label} appears in {count} rows ({rows}) ({divisions} division(s) "
+                              "repeated in all); keep one row for each"),
     "error.households_outside": (
         "住户：{where}有 {count} 个点（{total} 户）位于区域之外，最近的一个{which}{place}距区域 {metres} 米；{fix}",
         "households: {count} point(s){where} ({total} households) lie outside the area, the nearest{which}{place} "

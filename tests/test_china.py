@@ -260,8 +260,9 @@ def test_totals_table_namesakes_and_repeated_rows(tmp_path):
 
     # a name in two townships, no township column: ambiguous
     with pytest.raises(InputError, match=r"noparent.csv row 3: '郎寨村' is ambiguous: units of that name lie in 2 "
-                                         r"townships \(庆祖镇, 郎中\); add a township column \(乡镇\).*12-digit codes"):
+                                         r"townships \(庆祖镇, 郎中\); add a township column \(乡镇\).*12-digit codes") as caught:
         match_totals(table("noparent.csv", "村,户数\n贲寨村,122\n郎寨村,231\n郎寨村,183\n"), units)
+    assert "noparent.csv 第 3 行：'郎寨村' 有歧义：同名单元分布在 2 个乡镇（庆祖镇, 郎中）" in caught.value.text("zh")
     # the same village twice (with its township): the rows are named, keep one
     with pytest.raises(InputError, match=r"dup.csv: '八公桥镇 贲寨村' appears in 2 rows \(2, 5\).*keep one row"):
         match_totals(table("dup.csv", "乡镇,村,户数\n八公桥镇,贲寨村,122\n郎中,郎寨村,231\n庆祖镇,郎寨村,183\n"
