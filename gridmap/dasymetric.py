@@ -264,23 +264,25 @@ def spread_totals(totals: gpd.GeoDataFrame, estimate: gpd.GeoDataFrame | None, e
             out_counts.append(counts[mine] * (total / est[i]))
             out_sources.append(sources[mine])
         else:
-            xy = lattice(poly, rule.cell_m)
-            weights = evidence_weights(xy, _with_estimate(evidence, estimate, mine), rule)
-            for kind in ("landuse", "buildings", "streets", "places"):
-                row[kind] = int((weights[kind] > 0).sum())
-            w = weights["weight"].to_numpy()
+            here = _with_estimate(evidence, estimate, mine)
+            w = np.zeros(0)
+            if _any_evidence(here):  # else every cell would weigh 0: no fine lattice to measure
+                xy = lattice(poly, rule.cell_m)
+                weights = evidence_weights(xy, here, rule)
+                for kind in ("landuse", "buildings", "streets", "places"):
+                    row[kind] = int((weights[kind] > 0).sum())
+                w = weights["weight"].to_numpy()
+            spacing = rule.cell_m
             if w.sum() > 0:
                 row["method"] = "built-up"
                 keep = w > 0
                 row["cells"] = int(keep.sum())
                 row["density"] = float(total / (keep.sum() * cell_km2))
                 row["thin"] = bool(row["density"] > rule.max_density)
-            spacing = rule.cell_m
-            if w.sum() <= 0:
+            else:
                 row["method"] = "even"
                 spacing = even_spacing(poly.area, total, rule)
-                if spacing > rule.cell_m:
-                    xy = lattice(poly, spacing)
+                xy = lattice(poly, spacing)
                 keep = np.ones(len(xy), bool)
                 w = np.ones(len(xy))
             share = w[keep] / w[keep].sum()
@@ -312,6 +314,12 @@ def even_spacing(area_m2: float, total: float, rule: SpreadRule) -> float:
         return rule.cell_m
     cells = max(total / (rule.max_cell_households / 2), 1.0)
     return max(rule.cell_m, float(np.sqrt(area_m2 / cells)))
+
+
+def _any_evidence(evidence: Evidence) -> bool:
+    """Whether any layer of ``evidence`` holds a feature (without one, every cell weighs 0)."""
+    return any(layer is not None and len(layer)
+               for layer in (evidence.buildings, evidence.landuse, evidence.streets, evidence.places))
 
 
 def _with_estimate(evidence: Evidence, estimate, mine) -> Evidence:

@@ -64,10 +64,11 @@ def from_points(gdf: gpd.GeoDataFrame, column: str | None = None, *, divisor: fl
     return out
 
 
-def from_polygons(gdf: gpd.GeoDataFrame, column: str, *, divisor: float = 1.0) -> gpd.GeoDataFrame:
-    """Household counts of polygons (census blocks), placed at a point inside each polygon."""
+def from_polygons(gdf: gpd.GeoDataFrame, column: str, *, divisor: float = 1.0, at=None) -> gpd.GeoDataFrame:
+    """Household counts of polygons (census blocks), placed at a point inside each polygon
+    (``at``: those points, one per polygon, when the caller has them already)."""
     counts = _counts(gdf, column, "households") / divisor
-    points = shapely.point_on_surface(gdf.geometry.values)
+    points = shapely.point_on_surface(gdf.geometry.values) if at is None else np.asarray(at, dtype=object)
     method = f"polygons ({column}" + (f" / {divisor:g}" if divisor != 1 else "") + ")"
     return _result(points, counts, "polygons", gdf.crs, method)
 

@@ -352,24 +352,22 @@ def _prepare_units(units, area, crs, area_name, source=None):
     return units[["unit_id", "name", "parent_id", "parent_name", "geometry"]]
 
 
-def _placed_in_area(blocks, area):
-    """The census blocks with, for each whose inner point lies outside ``area`` but that overlaps it,
-    the part inside as the polygon its households are placed in: such a block is an atom all the
-    same (:func:`~gridmap.atoms.atoms_from_polygons` keeps every block that overlaps a unit whole,
-    and redraws the unit along it), so its households are not outside. A ward whose outline cut a
-    block by 0.1 m² had the block's 19.6 households refused as "outside the area"."""
+def _inner_points(blocks, area) -> np.ndarray:
+    """A point inside each census block where its households are placed: inside the part of the block
+    in ``area`` when its own inner point lies outside the area but the block overlaps it. Such a
+    block is an atom all the same (:func:`~gridmap.atoms.atoms_from_polygons` keeps every block
+    that overlaps a unit whole, and redraws the unit along it), so its households are not outside.
+    A ward whose outline cut a block by 0.1 m² had the block's 19.6 households refused as "outside
+    the area"."""
     geoms = blocks.geometry.values
+    points = shapely.point_on_surface(geoms)
     shapely.prepare(area)
-    out = np.flatnonzero(~shapely.covers(area, shapely.point_on_surface(geoms)))
-    if len(out) == 0:
-        return blocks
-    part = shapely.intersection(geoms[out], area)
-    inside = shapely.area(part) > 0
-    if not inside.any():
-        return blocks
-    placed = np.array(geoms, dtype=object)
-    placed[out[inside]] = part[inside]
-    return blocks.set_geometry(gpd.GeoSeries(placed, index=blocks.index, crs=blocks.crs))
+    out = np.flatnonzero(~shapely.covers(area, points))
+    if len(out):
+        part = shapely.intersection(geoms[out], area)
+        inside = shapely.area(part) > 0
+        points[out[inside]] = shapely.point_on_surface(part[inside])
+    return points
 
 
 def _prepare_households(inputs, area, crs, config, units, projected=None):
@@ -386,7 +384,7 @@ def _prepare_households(inputs, area, crs, config, units, projected=None):
         blocks = inputs.blocks.to_crs(crs)
         if projected is not None:
             projected["blocks"] = blocks
-        points = hh.from_polygons(_placed_in_area(blocks, area), "households")
+        points = hh.from_polygons(blocks, "households", at=_inner_points(blocks, area))
         points = _read_total(hh.inside_area(points, area, drop=inputs.drop_outside, source=inputs.sources.get("households")),
                              float(blocks["households"].sum()))
         _require_households(points, inputs)

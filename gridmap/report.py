@@ -270,7 +270,7 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True, rules: Report
         sections.append(_reach_section(plan, frame, lang, plot))
     elif plan.meta.get("reach_skipped"):  # gridmap run without a road to travel on: said, not left out
         mode = i18n.term("mode", plan.meta["reach_skipped"].get("mode", "walk"), lang)
-        sections.append(Section("reach", _tr("reach", lang), [i18n.text("cli.reach_skipped_line", lang).format(mode=mode)]))
+        sections.append(Section("reach", _tr("reach", lang), [i18n.text("cli.reach_skipped_line", lang, mode=mode)]))
     sections.append(_exceptions_section(plan, frame, lang, validate, faults))
     name = frame.attrs.get("county", "")
     title = rules_of_report.title or f"{name} {_tr('title', lang)}".strip()

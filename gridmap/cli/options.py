@@ -82,6 +82,11 @@ def fit(value, width: int, right: bool = False) -> str:
     return pad + text if right else text + pad
 
 
+def echo_line(label: str, value) -> None:
+    """One line of a command's summary: two spaces, ``label`` in 16 columns, then ``value``."""
+    click.echo(f"  {fit(label, 16)}{value}")
+
+
 def load_reach_config(config_path, *, mode=None, minutes_urban=None, minutes_rural=None, bare=True):
     """Travel rules: defaults, then the TOML file's [reach] table, then command-line overrides.
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from gridmap.cli._help import HelpCommand
-from gridmap.cli.options import (Progress, fit, lang_option, load_reach_config, output_path, plan_argument,
-                                 read_bases, read_plan, travel_options)
+from gridmap.cli.options import (Progress, echo_line, fit, lang_option, load_reach_config, output_path,
+                                 plan_argument, read_bases, read_plan, travel_options)
 from gridmap.errors import InputError
 
 
@@ -78,7 +78,7 @@ def echo_reach(plan, path, lang: str = "en"):
     cfg, county, bases = r["config"], r["county"], r["bases"]
 
     def line(key, value):
-        click.echo(f"  {fit(t(key), 16)}{value}")
+        echo_line(t(key), value)
 
     click.echo(t("cli.plan_written", path=path))
     line("cli.mode", t("cli.mode_line", mode=i18n.term("mode", cfg["mode"], lang), urban=cfg["minutes_urban"],

@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 
 from gridmap.cli._help import HelpCommand
-from gridmap.cli.options import (Progress, fit, lang_option, load_reach_config, output_path, plan_argument, read_bases,
-                                 read_plan, travel_options)
+from gridmap.cli.options import (Progress, echo_line, fit, lang_option, load_reach_config, output_path,
+                                 plan_argument, read_bases, read_plan, travel_options)
 
 
 @click.command("staff", cls=HelpCommand)
@@ -50,10 +50,10 @@ def echo_budget(plan, table, path, roster, budget, lang: str = "en"):
     s = plan.meta["staffing"]
     click.echo(t("cli.staffed_written", path=path, roster=roster, budget=budget))
     by_type = ", ".join(f"{n} {i18n.term('worker_type', kind, lang)}" for kind, n in s["workers_by_type"].items())
-    click.echo(f"  {fit(t('cli.workers'), 16)}{t('cli.staff_line', workers=s['workers'], grids=s['grids'], by_type=by_type)}")
-    click.echo(f"  {fit(t('cli.bases'), 16)}{t('cli.bases_line', given=s['bases']['given'], computed=s['bases']['computed'])}"
-               + (t("cli.bases_kept") if s["bases"]["reused"] else ""))
-    click.echo(f"  {fit(t('cli.budget'), 16)}{t('cli.budget_line', month=s['monthly_yuan']['total'], year=s['yearly_yuan']['total'])}")
+    echo_line(t("cli.workers"), t("cli.staff_line", workers=s["workers"], grids=s["grids"], by_type=by_type))
+    echo_line(t("cli.bases"), t("cli.bases_line", given=s["bases"]["given"], computed=s["bases"]["computed"])
+              + (t("cli.bases_kept") if s["bases"]["reused"] else ""))
+    echo_line(t("cli.budget"), t("cli.budget_line", month=s["monthly_yuan"]["total"], year=s["yearly_yuan"]["total"]))
     components = [c for c in s["monthly_yuan"] if c != "total"]
     click.echo("  " + " ".join([fit(t("cli.col.township"), 20), fit(t("cli.col.grids"), 5, True),
                                 fit(t("cli.col.workers"), 7, True)]

@@ -173,12 +173,9 @@ def add_files(inputs: Inputs, *, roads=(), waterways=(), railways=(), barriers=(
     ``inputs.sources["line_files"]`` and ``["buildings"]``.
     """
     shifted = gcj02_roles(gcj02)
-    files = {role: list(paths) for role, paths in (("roads", roads), ("waterways", waterways),
-                                                    ("railways", railways), ("barriers", barriers)) if paths}
+    files = _line_files(roads, waterways, railways, barriers)
     for role, paths in files.items():
-        layer = read_lines(paths, what=role, gcj02=role in shifted)
-        for lost in dropped(layer):
-            note_repair(inputs, role, lost["code"], lost["count"], None, lost["file"])
+        layer = _read_role_lines(inputs, role, paths, role in shifted)
         if role in _LINE_CLASS:
             column, default = _LINE_CLASS[role]
             values = layer[column] if column in layer.columns else pd.Series(None, index=layer.index, dtype=object)
@@ -193,11 +190,31 @@ def add_files(inputs: Inputs, *, roads=(), waterways=(), railways=(), barriers=(
     if roads:
         inputs.node_roads = True  # a file's roads cross the extract's without a shared vertex
     if buildings is not None:
-        inputs.buildings = read_layer(buildings, what="buildings", kind="polygon", gcj02="buildings" in shifted)
-        for lost in dropped(inputs.buildings):
-            note_repair(inputs, "buildings", lost["code"], lost["count"], None, lost["file"])
-        inputs.sources["buildings"] = str(buildings)
+        _read_buildings(inputs, buildings, "buildings" in shifted)
     return inputs
+
+
+def _line_files(roads, waterways, railways, barriers) -> dict:
+    """The line files given, by role (roles without a file left out)."""
+    return {role: list(paths) for role, paths in (("roads", roads), ("waterways", waterways),
+                                                  ("railways", railways), ("barriers", barriers)) if paths}
+
+
+def _read_role_lines(inputs: Inputs, role: str, paths, gcj02: bool) -> gpd.GeoDataFrame:
+    """The lines of ``paths`` for ``role`` (in degrees; empty without files), the features dropped on
+    reading noted as repairs of ``inputs``."""
+    layer = read_lines(paths, what=role, gcj02=gcj02)
+    for lost in dropped(layer):
+        note_repair(inputs, role, lost["code"], lost["count"], None, lost["file"])
+    return layer
+
+
+def _read_buildings(inputs: Inputs, path, gcj02: bool) -> None:
+    """``inputs.buildings`` read from ``path``, the features dropped noted, the file in the sources."""
+    inputs.buildings = read_layer(path, what="buildings", kind="polygon", gcj02=gcj02)
+    for lost in dropped(inputs.buildings):
+        note_repair(inputs, "buildings", lost["code"], lost["count"], None, lost["file"])
+    inputs.sources["buildings"] = str(path)
 
 
 def set_units_from_points(inputs: Inputs, points: gpd.GeoDataFrame | None = None, *, places=None,
@@ -302,20 +319,14 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     # one polygon, unioned where the layer's polygons are valid (its own CRS), then in degrees
     whole = gpd.GeoSeries([valid_union(area_gdf.geometry.values)], crs=area_gdf.crs).to_crs(4326).values
     area_gdf = gpd.GeoDataFrame({"name": [name]}, geometry=[valid_union(whole)], crs=4326)
+    line_files = _line_files(roads, waterways, railways, barriers)
     inputs = Inputs(area=area_gdf, units=units_gdf, drop_outside=drop_outside,
-                    roads=read_lines(roads, what="roads", gcj02="roads" in shifted),
-                    waterways=read_lines(waterways, what="waterways", gcj02="waterways" in shifted),
-                    railways=read_lines(railways, what="railways", gcj02="railways" in shifted),
-                    barriers=read_lines(barriers, what="barriers", gcj02="barriers" in shifted),
                     sources={"area": str(area) if area else None, "units": str(units) if units else None,
                              "repaired_polygons": {k: v for k, v in repaired.items() if v},
-                             "line_files": {role: [str(p) for p in paths] for role, paths in
-                                            (("roads", roads), ("waterways", waterways), ("railways", railways),
-                                             ("barriers", barriers)) if paths},
+                             "line_files": {role: [str(p) for p in paths] for role, paths in line_files.items()},
                              **({"encodings": inputs_encoding} if inputs_encoding else {})})
     for role in ("roads", "waterways", "railways", "barriers"):
-        for lost in dropped(getattr(inputs, role)):
-            note_repair(inputs, role, lost["code"], lost["count"], None, lost["file"])
+        setattr(inputs, role, _read_role_lines(inputs, role, line_files.get(role, ()), role in shifted))
     if "highway" not in inputs.roads.columns:
         inputs.roads = inputs.roads.assign(highway="residential")
     inputs.node_roads = len(inputs.roads) > 0  # layers from files often cross without a shared vertex
@@ -325,10 +336,7 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
         set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted,
                        encoding=encoding)
     if buildings is not None:
-        inputs.buildings = read_layer(buildings, what="buildings", kind="polygon", gcj02="buildings" in shifted)
-        for lost in dropped(inputs.buildings):
-            note_repair(inputs, "buildings", lost["code"], lost["count"], None, lost["file"])
-        inputs.sources["buildings"] = str(buildings)
+        _read_buildings(inputs, buildings, "buildings" in shifted)
     if inputs.households is None and inputs.blocks is None and inputs.buildings is None and households_totals is None:
         raise InputError("households: give household points, census polygons with counts, buildings, or totals")
     if households_totals is not None:
