@@ -684,6 +684,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "error.no_boundary_named_at": ("admin_level {level} 上没有名为 {name!r} 的边界；可选：{available}",
                                    "no boundary named {name!r} at admin_level {level}; available: {available}"),
 
+    # -- refusals of rules files (config.py, _toml.py: --config, presets) ------------------------------
+
+    # -- refusals of the planner's files (edits, batch manifests, adjust, update, dedicated) ------------
+
+    # -- refusals of the command line's own options -----------------------------------------------------
+
     # -- command line ----------------------------------------------------------------------------------
     "cli.households_line": ("{households:,.0f}（{method}）", "{households:,.0f}  ({method})"),
     "cli.units": ("单元", "units"),
