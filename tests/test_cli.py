@@ -172,6 +172,33 @@ def test_households_scaled_to_ward_totals(tmp_path, pvd_files):
     assert plan.households["households"].sum() == pytest.approx(blocks["TOTPOP"].sum() / 2.3, rel=1e-9)
 
 
+@pytest.mark.parametrize("given, needs", [
+    (["--households-column", "hh"], "--households"),
+    (["--households-divisor", "2.5"], "--households"),
+    (["--totals-column", "hu"], "--households-totals"),
+    (["--totals-divisor", "3"], "--households-totals"),
+    (["--totals-factor", "4"], "--households-totals"),
+    (["--unit-id", "code"], "--units"),
+    (["--unit-name", "name"], "--units"),
+    (["--units-level", "6"], "--osm"),
+    (["--parent-level", "6"], "--osm"),
+    (["--area-level", "6"], "--osm"),
+])
+@pytest.mark.parametrize("command", ["partition", "run"])
+def test_an_option_without_the_input_it_applies_to_is_refused(tmp_path, pvd_files, command, given, needs):
+    """An option that says how to read another input (or where in the extract) is refused, in the
+    reader's language, when that input is not given: it would otherwise be silently unused."""
+    base = ["--area", pvd_files["area"]] if needs == "--osm" else ["--osm", LIECHTENSTEIN]
+    option = given[0]
+    code, out = run(command, *base, *given, "--lang", "en", "--out", tmp_path / "out", "-q")
+    assert code == 2 and not (tmp_path / "out").exists()
+    assert out.strip() == (f"gridmap: error: {option} is given without {needs}, which it applies to; "
+                           f"give {needs} or leave {option} out")
+    code, out = run(command, *base, *given, "--lang", "zh", "--out", tmp_path / "out", "-q")
+    assert code == 2 and out.strip() == (f"gridmap: error: 给出了 {option}，但没有给出它所作用的 {needs}；"
+                                         f"请给出 {needs}，或去掉 {option}")
+
+
 def test_household_totals_with_census_polygons_is_an_error(tmp_path, pvd_files):
     code, out = run("partition", "--area", pvd_files["area"], "--households", pvd_files["blocks"],
                     "--households-column", "TOTPOP", "--households-totals", pvd_files["wards"],

@@ -288,8 +288,44 @@ INPUT_OPTIONS = [
 ]
 
 
+#: Options that say how to read another option's input (or where to find it in the extract), each
+#: with the options it applies to: given without any of them it would be silently unused, so the
+#: command refuses it instead.
+NEEDS = {
+    "households_column": ("households",), "households_divisor": ("households",),
+    "totals_column": ("households_totals",), "totals_divisor": ("households_totals",),
+    "totals_factor": ("households_totals",),
+    "unit_id": ("units",), "unit_name": ("units",),
+    "units_level": ("osm",), "parent_level": ("osm",), "area_level": ("osm",),
+}
+
+
+def check_needs(ctx: click.Context, values: dict) -> None:
+    """Refuse an option of :data:`NEEDS` given on the command line (not left at its default) without
+    any of the options it applies to (an :class:`~gridmap.errors.InputError`, exit 2)."""
+    from click.core import ParameterSource
+
+    from gridmap.errors import InputError
+
+    flags = {p.name: p.opts[0] for p in ctx.command.params}
+    for name, bases in NEEDS.items():
+        if name not in flags or ctx.get_parameter_source(name) not in (ParameterSource.COMMANDLINE,
+                                                                       ParameterSource.ENVIRONMENT):
+            continue
+        if not any(values.get(base) for base in bases):
+            raise InputError.of("option_needs", option=flags[name], needs=" / ".join(flags[b] for b in bases))
+
+
 def input_options(function):
-    """Decorate a command with every option of :data:`INPUT_OPTIONS` (in their order)."""
+    """Decorate a command with every option of :data:`INPUT_OPTIONS` (in their order); the command
+    refuses an option of :data:`NEEDS` given without the input it applies to (:func:`check_needs`)."""
+    import functools
+
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        check_needs(click.get_current_context(), kwargs)
+        return function(*args, **kwargs)
+
     for option in reversed(INPUT_OPTIONS):
-        function = option(function)
-    return function
+        checked = option(checked)
+    return checked
