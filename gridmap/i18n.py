@@ -689,6 +689,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     # -- refusals of the planner's files (edits, batch manifests, adjust, update, dedicated) ------------
 
     # -- refusals of the command line's own options -----------------------------------------------------
+    "error.preset_unknown": ("预设：没有名为 {name!r} 的预设；内置预设：{names}",
+                             "preset: no preset named {name!r}; presets: {names}"),
+    "error.option_needs": ("给出了 {option}，但没有给出它所作用的 {needs}；请给出 {needs}，或去掉 {option}",
+                           "{option} is given without {needs}, which it applies to; give {needs} or leave {option} out"),
 
     # -- command line ----------------------------------------------------------------------------------
     "cli.households_line": ("{households:,.0f}（{method}）", "{households:,.0f}  ({method})"),

@@ -22,6 +22,26 @@ def test_five_presets_are_bundled():
 def test_unknown_preset_is_a_clear_error():
     with pytest.raises(gridmap.InputError, match="no preset named 'atlantis'"):
         preset_path("atlantis")
+    result = CliRunner().invoke(cli, ["run", "--preset", "atlantis", "--osm", str(LIECHTENSTEIN), "--lang", "zh",
+                                      "--out", "never"])
+    assert result.exit_code == 2
+    assert result.output.strip() == ("gridmap: error: 预设：没有名为 'atlantis' 的预设；内置预设："
+                                     "dafang, etuokeqian, pengxi, wusheng, yingjing")
+
+
+def test_presets_are_listed_in_the_readers_language():
+    """Every preset's scheme is told in Chinese and in English; ``gridmap presets --lang`` picks one."""
+    for preset in list_presets():
+        assert any("\u4e00" <= c <= "\u9fff" for c in preset["scheme_zh"])
+        assert preset["scheme_zh"].count("元") >= 1 or preset["name"] == "dafang" or "报酬" in preset["scheme_zh"]
+    zh = CliRunner().invoke(cli, ["presets", "--lang", "zh"])
+    en = CliRunner().invoke(cli, ["presets", "--lang", "en"])
+    assert zh.exit_code == en.exit_code == 0
+    assert "每个行政村一个网格" in zh.output and "one grid per administrative village" not in zh.output
+    assert "one grid per administrative village" in en.output and "每个行政村一个网格" not in en.output
+    # the names, titles and codes are the same in both
+    assert [line.split()[0] for line in zh.output.splitlines() if not line.startswith(" ")] == NAMES
+    assert [line.split()[0] for line in en.output.splitlines() if not line.startswith(" ")] == NAMES
 
 
 @pytest.fixture(scope="module")

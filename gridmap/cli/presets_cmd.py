@@ -4,11 +4,13 @@ from __future__ import annotations
 import click
 
 from gridmap.cli._help import HelpCommand
+from gridmap.cli.options import lang_option
 
 
 @click.command("presets", cls=HelpCommand)
 @click.argument("name", required=False)
-def command(name):
+@lang_option
+def command(name, lang):
     """List the bundled presets, or print one (NAME) as TOML to copy and edit.
 
     Its ``--help`` (zh and en) is ``help.presets`` in :mod:`gridmap.i18n`.
@@ -20,5 +22,7 @@ def command(name):
         return
     for preset in list_presets():
         click.echo(f"{preset['name']:12s} {preset.get('title', '')}  ({preset.get('county_code', '')})")
-        for line in preset.get("scheme", "").splitlines():
+        # the scheme in the reader's language (a preset without a Chinese text: its English one)
+        scheme = preset.get("scheme_zh") if lang == "zh" else None
+        for line in (scheme or preset.get("scheme", "")).splitlines():
             click.echo(f"{'':12s}   {line}")

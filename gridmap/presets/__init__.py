@@ -32,4 +32,4 @@ def preset_path(name: str) -> Path:
     if Path(name).suffix == ".toml" and Path(name).exists():
         return Path(name)
     names = ", ".join(p.stem for p in sorted(FOLDER.glob("*.toml")))
-    raise InputError(f"preset: no preset named {name!r}; presets: {names}")
+    raise InputError.of("preset_unknown", name=name, names=names)
