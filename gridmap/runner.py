@@ -69,7 +69,7 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
                       waterways=(), railways=(), barriers=(), households=None, households_column=None,
                       households_divisor=1.0, buildings=None, households_totals=None, totals_column="households",
                       totals_divisor=1.0, totals_factor=3.0, census_county=None, encoding=None, drop_outside=False,
-                      gcj02=(), band=None, urban_mode=None, urban_min_density=None, urban_pattern=None,
+                      gcj02=(), bd09=(), band=None, urban_mode=None, urban_min_density=None, urban_pattern=None,
                       rural_grids=None, rural_gap_m=None, rural_min_households=None, rural_split_large=None, crs=None,
                       jobs=1, seed=None, config_path=None, progress=None, executor=None, inputs=None,
                       with_network=False, osm_scan=None):
@@ -84,7 +84,8 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
     for :func:`~gridmap.pipeline.staff_and_reach`) instead of the plan. ``osm_scan``: a
     :class:`~gridmap.inputs.osm_scan.ScanAhead` of ``osm`` started earlier (``gridmap run``).
     """
-    from gridmap.inputs import gcj02_roles
+    from gridmap.i18n import Phrase
+    from gridmap.inputs import datum_roles
     from gridmap.inputs.assemble import add_files
     from gridmap.pipeline import inputs_from_files, inputs_from_osm, set_households, set_totals, set_unit_codes
 
@@ -117,29 +118,30 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
         config = config.replace(households=dataclasses.replace(config.households, dwelling_m2={
             **config.households.dwelling_m2, "apartments": floor, "residential": floor}))
     if osm:
-        shifted = gcj02_roles(gcj02)
+        datums = datum_roles(gcj02, bd09)
         given = {"area": area, "units": units, "households": households, "totals": households_totals,
                  "roads": roads, "waterways": waterways, "railways": railways, "barriers": barriers,
                  "buildings": buildings}
-        if "all" in {str(g).strip().lower() for g in ((gcj02,) if isinstance(gcj02, str) else gcj02 or ())}:
-            raise InputError("--gcj02 all: an OSM extract is in WGS 84; with --osm name the files that are GCJ-02 "
-                             "(e.g. --gcj02 households --gcj02 roads)")
-        for role in sorted(shifted):
+        for option, roles, datum in (("--gcj02", gcj02, "GCJ-02"), ("--bd09", bd09, "BD-09")):
+            if "all" in {str(g).strip().lower() for g in ((roles,) if isinstance(roles, str) else roles or ())}:
+                raise InputError.of("datum_all_with_osm", option=option, datum=datum)
+        for role in sorted(datums):
             if not given.get(role):
-                raise InputError(f"--gcj02 {role}: no {role} file is given, and an OSM extract is in WGS 84; "
-                                 "name only the files that are GCJ-02")
+                option, datum = ("--gcj02", "GCJ-02") if datums[role] == "gcj02" else ("--bd09", "BD-09")
+                raise InputError.of("datum_role_not_given", option=option, role=role, datum=datum,
+                                    role_word=Phrase("role.household totals" if role == "totals" else f"role.{role}"))
         inputs = inputs_from_osm(osm, area_name=area_name, area_level=area_level, units_level=units_level,
                                  parent_level=parent_level, close_at_extract=close_at_extract,
                                  extract_area=extract_area, area=area, units=units, unit_id=unit_id,
-                                 unit_name=unit_name, encoding=encoding, gcj02=shifted, scan=osm_scan)
+                                 unit_name=unit_name, encoding=encoding, gcj02=gcj02, bd09=bd09, scan=osm_scan)
         # a county's own lines join the extract's; its buildings replace the extract's
         add_files(inputs, roads=roads, waterways=waterways, railways=railways, barriers=barriers,
-                  buildings=buildings, gcj02=shifted)
+                  buildings=buildings, gcj02=gcj02, bd09=bd09)
         if households:
-            set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted,
+            set_households(inputs, households, households_column, households_divisor, datum=datums.get("households"),
                            encoding=encoding)
         if households_totals:
-            set_totals(inputs, households_totals, totals_column, totals_divisor, gcj02="totals" in shifted,
+            set_totals(inputs, households_totals, totals_column, totals_divisor, datum=datums.get("totals"),
                        encoding=encoding)
         inputs.drop_outside = drop_outside
     else:
@@ -148,7 +150,7 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
                                    households_column=households_column, households_divisor=households_divisor,
                                    buildings=buildings, drop_outside=drop_outside,
                                    households_totals=households_totals, totals_column=totals_column,
-                                   totals_divisor=totals_divisor, gcj02=gcj02, encoding=encoding)
+                                   totals_divisor=totals_divisor, gcj02=gcj02, bd09=bd09, encoding=encoding)
     if area_name and "area_name" not in inputs.sources:  # an area from a file (--area, --units): its name
         inputs.area = inputs.area.assign(name=str(area_name))
         inputs.sources["area_name"] = str(area_name)

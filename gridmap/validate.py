@@ -853,7 +853,7 @@ def _reason_point(reason: str):
 
 def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | None = None, area=None, units=None,
                   unit_id: str | None = None, households=None, households_column: str | None = None,
-                  band=None, gcj02=()) -> Faults:
+                  band=None, gcj02=(), bd09=()) -> Faults:
     """Validate a plan (plan.gpkg) or any grid layer file, the code behind ``gridmap validate``.
 
     A GeoPackage with a ``grids`` layer is read as a plan (its other layers are used)
@@ -864,13 +864,13 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
     layer itself when no households file is given. ``band`` overrides the rules' band,
     which overrides the plan's. ``gcj02``: the files (``grids``, ``area``, ``units``,
     ``households``, or ``all``) whose coordinates are GCJ-02 (grids drawn on AMap/Gaode):
-    shifted to WGS 84 on reading.
+    shifted to WGS 84 on reading; ``bd09``: those in BD-09 (drawn on Baidu Maps), likewise.
     """
-    from gridmap.inputs import VALIDATE_GCJ02_ROLES, gcj02_roles
-    from gridmap.inputs.files import read_households, read_layer, shift_from_gcj02, unit_columns
+    from gridmap.inputs import VALIDATE_GCJ02_ROLES, datum_roles
+    from gridmap.inputs.files import read_households, read_layer, shift_to_wgs84, unit_columns
     from gridmap.plan import Plan
 
-    roles = gcj02_roles(gcj02, known=VALIDATE_GCJ02_ROLES)
+    datums = datum_roles(gcj02, bd09, known=VALIDATE_GCJ02_ROLES)
 
     rules = ValidationRules.coerce(rules)
     path = Path(path)
@@ -886,13 +886,14 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
         plan = Plan.load(path)
         plan_layers, plan_band = dict(plan.layers), plan.config.band
     else:  # grids without a geometry stay: they are faults to report (empty_grid)
-        plan_layers["grids"] = read_layer(path, what="grids", layer=layer, gcj02="grids" in roles, keep_empty=True)
+        plan_layers["grids"] = read_layer(path, what="grids", layer=layer, datum=datums.get("grids"),
+                                              keep_empty=True)
     grids = plan_layers["grids"]
     if not isinstance(grids, gpd.GeoDataFrame) or grids.empty:
         raise InputError(f"grids: {path} has no features (empty layer)")
     require_crs(grids, f"grids ({path})")
-    if "grids" in roles and not grids.attrs.get("gcj02"):
-        grids = shift_from_gcj02(grids, f"grids ({path})")
+    if "grids" in datums and not grids.attrs.get("datum"):  # a plan's grids, declared shifted
+        grids = shift_to_wgs84(grids, f"grids ({path})", datums["grids"])
     if grid_id is not None:
         if grid_id not in grids.columns:
             raise InputError(f"grids: no column {grid_id!r}; columns: {list(grids.columns.drop(grids.geometry.name))}")
@@ -904,14 +905,14 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
         plan_layers.pop("households", None)
     plan_layers["grids"] = grids
     if area is not None:
-        plan_layers["area"] = read_layer(area, what="area", kind="polygon", gcj02="area" in roles)
+        plan_layers["area"] = read_layer(area, what="area", kind="polygon", datum=datums.get("area"))
     if units is not None:
         # the units and households readers of planning (gridmap.inputs.files), so that a
         # file means the same to validate as to partition
-        layer_units = read_layer(units, what="units", kind="polygon", gcj02="units" in roles)
+        layer_units = read_layer(units, what="units", kind="polygon", datum=datums.get("units"))
         plan_layers["units"] = unit_columns(layer_units, unit_id, unique=False, keep=("level",))
     if households is not None:
-        plan_layers["households"] = read_households(households, households_column, gcj02="households" in roles,
+        plan_layers["households"] = read_households(households, households_column, datum=datums.get("households"),
                                                     default_column="households")
     band = band if band is not None else rules.band or plan_band
     return validate_grids(plan_layers["grids"], area=plan_layers.get("area"), units=plan_layers.get("units"),

@@ -249,6 +249,50 @@ def test_gcj02_inputs_are_shifted_to_wgs84(tmp_path):
     assert code == 2 and "WGS 84" in out
 
 
+def test_bd09_inputs_are_shifted_to_wgs84(tmp_path):
+    """Files in BD-09 (Baidu Maps' datum, e.g. households located with Baidu's API) are shifted to WGS 84
+    with --bd09: the Yingjing outline and a grid of households, both given in BD-09, give the plan of the
+    same files in WGS 84 (to a millimetre); a file cannot be in two datums."""
+    from gridmap.gcj02 import gcj02_to_bd09, geometry_to_wgs84, wgs84_to_gcj02
+    from gridmap.plan import Plan
+    from tests.conftest import DATA
+
+    raw = gpd.read_file(DATA / "china" / "county_511822_gcj02.geojson").to_crs(4326)  # GCJ-02
+    wgs = gpd.GeoDataFrame(geometry=geometry_to_wgs84(raw.geometry.values), crs=4326)
+    to_bd09 = lambda xy: np.column_stack(gcj02_to_bd09(*wgs84_to_gcj02(xy[:, 0], xy[:, 1])))  # noqa: E731
+    inner = wgs.geometry.iloc[0].buffer(-0.02)
+    x0, y0, x1, y1 = inner.bounds
+    pts = [p for p in (shapely.Point(x, y) for x in np.linspace(x0, x1, 25) for y in np.linspace(y0, y1, 25))
+           if inner.contains(p)]
+    gpd.GeoDataFrame({"hh": np.full(len(pts), 40.0)}, geometry=pts, crs=4326).to_file(tmp_path / "hh.gpkg")
+    gpd.GeoDataFrame({"hh": np.full(len(pts), 40.0)}, geometry=shapely.transform(np.array(pts), to_bd09),
+                     crs=4326).to_file(tmp_path / "hh_bd09.gpkg")
+    wgs.to_file(tmp_path / "area.gpkg")
+    gpd.GeoDataFrame(geometry=shapely.transform(wgs.geometry.values, to_bd09), crs=4326).to_file(
+        tmp_path / "area_bd09.gpkg")
+    common = ["--households-column", "hh", "--urban", "all", "-q", "--lang", "en"]
+    code, out = run("partition", "--area", tmp_path / "area.gpkg", "--households", tmp_path / "hh.gpkg", *common,
+                    "--out", tmp_path / "wgs")
+    assert code == 0, out
+    code, out = run("partition", "--area", tmp_path / "area_bd09.gpkg", "--households", tmp_path / "hh_bd09.gpkg",
+                    "--bd09", "area", "--bd09", "households", *common, "--out", tmp_path / "bd09")
+    assert code == 0, out
+    plain, shifted = Plan.load(tmp_path / "wgs" / "plan.gpkg"), Plan.load(tmp_path / "bd09" / "plan.gpkg")
+    assert shifted.meta["inputs"]["bd09_shifted"] == ["area", "households"]
+    a, b = plain["area"].to_crs(4547).geometry.iloc[0], shifted["area"].to_crs(4547).geometry.iloc[0]
+    assert a.hausdorff_distance(b) < 1e-3  # metres
+    assert b.centroid.distance(gpd.read_file(tmp_path / "area_bd09.gpkg").to_crs(4547).geometry.iloc[0].centroid) > 500
+    assert shifted["grids"]["households"].sum() == plain["grids"]["households"].sum() == 40.0 * len(pts)
+    assert len(shifted["grids"]) == len(plain["grids"])
+    code, out = run("partition", "--area", tmp_path / "area_bd09.gpkg", "--bd09", "area", "--gcj02", "area",
+                    "--out", tmp_path / "x", "--lang", "en")
+    assert code == 2 and "area is declared both GCJ-02 (--gcj02) and BD-09 (--bd09)" in out
+    assert not (tmp_path / "x").exists()
+    code, out = run("partition", "--osm", LIECHTENSTEIN, "--bd09", "roads", "--out", tmp_path / "x", "--lang", "zh")
+    assert code == 2 and out.strip() == ("gridmap: error: --bd09 roads：没有给出道路文件，而 OSM 数据是 WGS 84 坐标；"
+                                         "请只列出是 BD-09 坐标的文件")
+
+
 def test_osm_with_a_countys_own_roads_and_buildings(tmp_path):
     """Line files given with --osm join the extract's lines (noded with them); a buildings file replaces
     the extract's buildings. Before, both were silently not read."""
@@ -324,8 +368,12 @@ def test_gcj02_needs_degrees(tmp_path):
 
     projected = gpd.read_file(DATA / "china" / "county_511822_gcj02.geojson").to_crs(4547)
     projected.to_file(tmp_path / "area.gpkg")
-    code, out = run("partition", "--area", tmp_path / "area.gpkg", "--gcj02", "area", "--out", tmp_path / "o", "-q")
+    code, out = run("partition", "--area", tmp_path / "area.gpkg", "--gcj02", "area", "--out", tmp_path / "o", "-q",
+                    "--lang", "en")
     assert code == 2 and "longitudes and latitudes" in out
+    code, out = run("partition", "--area", tmp_path / "area.gpkg", "--bd09", "area", "--out", tmp_path / "o", "-q",
+                    "--lang", "zh")
+    assert code == 2 and "BD-09 坐标是经纬度" in out and "去掉 --bd09" in out
 
 
 def test_units_named_by_the_code_table(tmp_path):

@@ -484,7 +484,7 @@ def test_cli_hand_drawn_layer(tmp_path):
 def test_cli_bad_input_exits_2(tmp_path, args, message):
     clean_layers()["grids"].to_file(tmp_path / "drawn.gpkg")
     args = [str(a).replace("{drawn}", str(tmp_path / "drawn.gpkg")) for a in args]
-    code, out = run("validate", *args)
+    code, out = run("validate", *args, "--lang", "en")  # the messages are English; a Chinese locale reads Chinese
     assert code == 2, out
     assert "gridmap: error" in out and message in out
 
@@ -517,6 +517,18 @@ def test_grids_drawn_in_gcj02_are_shifted_before_the_checks(tmp_path):
     assert code == 0, out
     shifted = gpd.read_file(tmp_path / "f2.gpkg", layer="faults")
     assert not shifted["fault"].isin(["gap", "outside_area", "overlap"]).any()
+    # the same grids drawn on Baidu Maps (BD-09): --bd09 grids
+    from gridmap.gcj02 import gcj02_to_bd09
+
+    bd09 = grids.set_geometry(shapely.transform(grids.geometry.values,
+                                                lambda xy: np.column_stack(gcj02_to_bd09(xy[:, 0], xy[:, 1]))))
+    bd09.to_file(tmp_path / "grids_bd09.gpkg")
+    code, out = run("validate", tmp_path / "grids_bd09.gpkg", "--area", tmp_path / "area.gpkg", "--bd09", "grids",
+                    "--tolerance", 10, "--out", tmp_path / "f3.gpkg")
+    assert code == 0, out
+    code, out = run("validate", tmp_path / "grids_bd09.gpkg", "--area", tmp_path / "area.gpkg", "--gcj02", "grids",
+                    "--tolerance", 10, "--out", tmp_path / "f4.gpkg", "--lang", "en")
+    assert code == EXIT_FAULTS and "outside_area" in out  # the wrong datum: ~600 m off
 
 
 def test_cli_table_in_chinese_names_faults_in_chinese(tmp_path):

@@ -268,6 +268,8 @@ INPUT_OPTIONS = [
     click.option("--drop-outside", is_flag=True, help="help.option.drop_outside"),
     click.option("--gcj02", multiple=True, type=click.Choice([*GCJ02_ROLES, "all"]),
                  help="help.option.gcj02"),
+    click.option("--bd09", multiple=True, type=click.Choice([*GCJ02_ROLES, "all"]),
+                 help="help.option.bd09"),
     click.option("--band", nargs=2, type=float, help="help.option.band"),
     click.option("--urban", "urban_mode", type=click.Choice(["density", "all", "none"]),
                  help="help.option.urban"),

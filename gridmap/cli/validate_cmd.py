@@ -27,13 +27,15 @@ from gridmap.inputs import VALIDATE_GCJ02_ROLES
               help="help.validate.option.tolerance")
 @click.option("--gcj02", multiple=True, type=click.Choice([*VALIDATE_GCJ02_ROLES, "all"]),
               help="help.validate.option.gcj02")
+@click.option("--bd09", multiple=True, type=click.Choice([*VALIDATE_GCJ02_ROLES, "all"]),
+              help="help.validate.option.bd09")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False),
               help="help.validate.option.out")
 @click.option("--max-rows", type=click.IntRange(min=0), default=30, show_default=True,
               help="help.validate.option.max_rows")
 @lang_option
 def command(path, rules_path, layer, grid_id, area, units, unit_id, households, households_column, band,
-            tolerance_m2, gcj02, out_path, max_rows, lang):
+            tolerance_m2, gcj02, bd09, out_path, max_rows, lang):
     """Check the grids of PLAN_OR_LAYER: a plan.gpkg, or any grid layer (drawn by hand, exported from another system; GeoPackage, GeoJSON, Shapefile).
 
     Its ``--help`` (zh and en) is ``help.validate`` in :mod:`gridmap.i18n`.
@@ -48,7 +50,7 @@ def command(path, rules_path, layer, grid_id, area, units, unit_id, households, 
         rules = dataclasses.replace(rules, tolerance_m2=tolerance_m2)
     faults = validate_file(path, rules=rules, layer=layer, grid_id=grid_id, area=area, units=units, unit_id=unit_id,
                            households=households, households_column=households_column,
-                           band=tuple(band) if band else None, gcj02=gcj02)
+                           band=tuple(band) if band else None, gcj02=gcj02, bd09=bd09)
     click.echo(faults.format_table(max_rows, lang=lang))
     target = Path(out_path) if out_path else Path(path).with_name("faults.gpkg")
     faults.to_gpkg(target)

@@ -25,7 +25,7 @@ from gridmap._geometry import valid_union
 from gridmap.crs import metric_crs, require_crs
 from gridmap.dasymetric import SpreadRule
 from gridmap.errors import InputError
-from gridmap.inputs import gcj02_roles
+from gridmap.inputs import datum_roles
 from gridmap.inputs.files import dropped, read_households, read_layer, read_lines, unit_columns
 
 __all__ = ["Inputs", "inputs_from_osm", "inputs_from_files", "set_households", "set_totals", "set_unit_codes",
@@ -73,7 +73,7 @@ class Inputs:
 def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | None = None, units_level: int = 8,
                     parent_level: int | None = None, close_at_extract: bool = False, extract_area: bool = False,
                     area=None, units=None, unit_id: str | None = None, unit_name: str | None = None,
-                    encoding: str | None = None, gcj02=(), scan=None) -> Inputs:
+                    encoding: str | None = None, gcj02=(), bd09=(), scan=None) -> Inputs:
     """Inputs from an OSM extract (.osm.pbf, .osm, .osm.bz2), optionally with your own boundaries.
 
     The area is the admin boundary named ``area_name`` (at ``area_level``; None: the named
@@ -87,11 +87,12 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
     its box (:mod:`gridmap.inputs.extract`); otherwise a name that matches no complete
     boundary is an error listing the relations that exist but do not close.
     ``scan``: a :class:`gridmap.inputs.osm_scan.ScanAhead` of ``path`` started earlier
-    (see :func:`gridmap.inputs.osm.read_osm`).
+    (see :func:`gridmap.inputs.osm.read_osm`). ``gcj02``, ``bd09``: the roles (``area``,
+    ``units``) whose files are GCJ-02 or BD-09 (shifted to WGS 84 on reading).
     """
     from gridmap.inputs.osm import read_osm, select_area, select_units
 
-    shifted = gcj02_roles(gcj02)
+    datums = datum_roles(gcj02, bd09)
     osm = read_osm(path, scan=scan)
     boundaries, sources = osm.boundaries, {"osm": str(path)}
     if close_at_extract:
@@ -103,11 +104,11 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
             sources["not_closed"] = problems
     units_gdf = None
     if units is not None:
-        layer = read_layer(units, what="units", kind="polygon", gcj02="units" in shifted, encoding=encoding)
+        layer = read_layer(units, what="units", kind="polygon", datum=datums.get("units"), encoding=encoding)
         units_gdf = unit_columns(layer, unit_id, unit_name)
         sources["units"] = str(units)
     if area is not None:
-        layer = read_layer(area, what="area", kind="polygon", gcj02="area" in shifted, encoding=encoding)
+        layer = read_layer(area, what="area", kind="polygon", datum=datums.get("area"), encoding=encoding)
         name = str(layer["name"].iloc[0]) if "name" in layer.columns else Path(area).stem
         area_gdf = gpd.GeoDataFrame({"name": [name]}, geometry=[shapely.union_all(layer.to_crs(4326).geometry.values)],
                                     crs=4326)
@@ -160,7 +161,7 @@ _LINE_CLASS = {"roads": ("highway", "residential"), "waterways": ("waterway", "r
 
 
 def add_files(inputs: Inputs, *, roads=(), waterways=(), railways=(), barriers=(), buildings=None,
-              gcj02=()) -> Inputs:
+              gcj02=(), bd09=()) -> Inputs:
     """Add a county's own layers to ``inputs`` read from an OSM extract.
 
     Lines (``roads``, ``waterways``, ``railways``, ``barriers``: lists of files) are added to
@@ -169,13 +170,13 @@ def add_files(inputs: Inputs, *, roads=(), waterways=(), railways=(), barriers=(
     from files are then noded with the extract's at their crossings (:func:`make_plan`).
     ``buildings`` (a polygon file) replaces the extract's buildings: a county's survey of
     its buildings is the fuller of the two, and adding both would count a building twice.
-    ``gcj02``: the roles whose files are GCJ-02. The files are listed in
+    ``gcj02``, ``bd09``: the roles whose files are GCJ-02 or BD-09. The files are listed in
     ``inputs.sources["line_files"]`` and ``["buildings"]``.
     """
-    shifted = gcj02_roles(gcj02)
+    datums = datum_roles(gcj02, bd09)
     files = _line_files(roads, waterways, railways, barriers)
     for role, paths in files.items():
-        layer = _read_role_lines(inputs, role, paths, role in shifted)
+        layer = _read_role_lines(inputs, role, paths, datums.get(role))
         if role in _LINE_CLASS:
             column, default = _LINE_CLASS[role]
             values = layer[column] if column in layer.columns else pd.Series(None, index=layer.index, dtype=object)
@@ -190,7 +191,7 @@ def add_files(inputs: Inputs, *, roads=(), waterways=(), railways=(), barriers=(
     if roads:
         inputs.node_roads = True  # a file's roads cross the extract's without a shared vertex
     if buildings is not None:
-        _read_buildings(inputs, buildings, "buildings" in shifted)
+        _read_buildings(inputs, buildings, datums.get("buildings"))
     return inputs
 
 
@@ -200,18 +201,18 @@ def _line_files(roads, waterways, railways, barriers) -> dict:
                                                   ("railways", railways), ("barriers", barriers)) if paths}
 
 
-def _read_role_lines(inputs: Inputs, role: str, paths, gcj02: bool) -> gpd.GeoDataFrame:
+def _read_role_lines(inputs: Inputs, role: str, paths, datum: str | None) -> gpd.GeoDataFrame:
     """The lines of ``paths`` for ``role`` (in degrees; empty without files), the features dropped on
     reading noted as repairs of ``inputs``."""
-    layer = read_lines(paths, what=role, gcj02=gcj02)
+    layer = read_lines(paths, what=role, datum=datum)
     for lost in dropped(layer):
         note_repair(inputs, role, lost["code"], lost["count"], None, lost["file"])
     return layer
 
 
-def _read_buildings(inputs: Inputs, path, gcj02: bool) -> None:
+def _read_buildings(inputs: Inputs, path, datum: str | None) -> None:
     """``inputs.buildings`` read from ``path``, the features dropped noted, the file in the sources."""
-    inputs.buildings = read_layer(path, what="buildings", kind="polygon", gcj02=gcj02)
+    inputs.buildings = read_layer(path, what="buildings", kind="polygon", datum=datum)
     for lost in dropped(inputs.buildings):
         note_repair(inputs, "buildings", lost["code"], lost["count"], None, lost["file"])
     inputs.sources["buildings"] = str(path)
@@ -283,7 +284,7 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
                       roads=(), waterways=(), railways=(), barriers=(), households=None,
                       households_column: str | None = None, households_divisor: float = 1.0,
                       buildings=None, drop_outside: bool = False, households_totals=None,
-                      totals_column: str = "households", totals_divisor: float = 1.0, gcj02=(),
+                      totals_column: str = "households", totals_divisor: float = 1.0, gcj02=(), bd09=(),
                       encoding: str | None = None) -> Inputs:
     """Inputs from vector files (GeoPackage, GeoJSON, Shapefile, zipped Shapefile).
 
@@ -296,20 +297,21 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     ``totals_divisor``) that the points or building estimates are scaled to.
     ``gcj02``: the inputs (by role: ``area``, ``units``, ``roads``, ``waterways``,
     ``railways``, ``barriers``, ``households``, ``buildings``, ``totals``, or ``all``)
-    whose longitudes and latitudes are GCJ-02 (AMap/Gaode, Tencent), shifted to WGS 84.
+    whose longitudes and latitudes are GCJ-02 (AMap/Gaode, Tencent), shifted to WGS 84;
+    ``bd09``: those in BD-09 (Baidu Maps), likewise.
     ``encoding``: of Shapefiles without ``.cpg`` and of CSV tables (default: detected,
     UTF-8 or GB18030/GBK).
     """
-    shifted = gcj02_roles(gcj02)
+    datums = datum_roles(gcj02, bd09)
     units_gdf, repaired, inputs_encoding = None, {}, {}
     if units is not None:
-        layer = read_layer(units, what="units", kind="polygon", gcj02="units" in shifted, encoding=encoding)
+        layer = read_layer(units, what="units", kind="polygon", datum=datums.get("units"), encoding=encoding)
         if layer.attrs.get("encoding"):
             inputs_encoding = {"units": layer.attrs["encoding"]}
         repaired["units"] = layer.attrs.get("repaired", 0)
         units_gdf = unit_columns(layer, unit_id, unit_name)
     if area is not None:
-        area_gdf = read_layer(area, what="area", kind="polygon", gcj02="area" in shifted, encoding=encoding)
+        area_gdf = read_layer(area, what="area", kind="polygon", datum=datums.get("area"), encoding=encoding)
         repaired["area"] = area_gdf.attrs.get("repaired", 0)
         name = str(area_gdf["name"].iloc[0]) if "name" in area_gdf.columns else Path(area).stem
     elif units_gdf is not None:  # the area is the union of its units
@@ -326,36 +328,38 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
                              "line_files": {role: [str(p) for p in paths] for role, paths in line_files.items()},
                              **({"encodings": inputs_encoding} if inputs_encoding else {})})
     for role in ("roads", "waterways", "railways", "barriers"):
-        setattr(inputs, role, _read_role_lines(inputs, role, line_files.get(role, ()), role in shifted))
+        setattr(inputs, role, _read_role_lines(inputs, role, line_files.get(role, ()), datums.get(role)))
     if "highway" not in inputs.roads.columns:
         inputs.roads = inputs.roads.assign(highway="residential")
     inputs.node_roads = len(inputs.roads) > 0  # layers from files often cross without a shared vertex
     if "waterway" not in inputs.waterways.columns:
         inputs.waterways = inputs.waterways.assign(waterway="river")
     if households is not None:
-        set_households(inputs, households, households_column, households_divisor, gcj02="households" in shifted,
+        set_households(inputs, households, households_column, households_divisor, datum=datums.get("households"),
                        encoding=encoding)
     if buildings is not None:
-        _read_buildings(inputs, buildings, "buildings" in shifted)
+        _read_buildings(inputs, buildings, datums.get("buildings"))
     if inputs.households is None and inputs.blocks is None and inputs.buildings is None and households_totals is None:
         raise InputError("households: give household points, census polygons with counts, buildings, or totals")
     if households_totals is not None:
-        set_totals(inputs, households_totals, totals_column, totals_divisor, gcj02="totals" in shifted,
+        set_totals(inputs, households_totals, totals_column, totals_divisor, datum=datums.get("totals"),
                    encoding=encoding)
-    if shifted:
-        inputs.sources["gcj02_shifted"] = sorted(shifted)
+    for datum in ("gcj02", "bd09"):  # the inputs shifted to WGS 84, by datum
+        shifted = sorted(role for role, d in datums.items() if d == datum)
+        if shifted:
+            inputs.sources[f"{datum}_shifted"] = shifted
     return inputs
 
 
 def set_households(inputs: Inputs, path, column: str | None = None, divisor: float = 1.0, *,
-                   gcj02: bool = False, encoding: str | None = None) -> Inputs:
+                   gcj02: bool = False, datum: str | None = None, encoding: str | None = None) -> Inputs:
     """Use a household file for ``inputs``: points (one each, or ``column`` each) or census polygons.
 
     The points may be a CSV/XLSX table with longitude and latitude columns (``encoding``:
-    of a CSV; default UTF-8 or GB18030/GBK, detected). ``gcj02``: the file's coordinates
-    are GCJ-02 (shifted to WGS 84 on reading).
+    of a CSV; default UTF-8 or GB18030/GBK, detected). ``datum``: the file's coordinates
+    are GCJ-02 (``"gcj02"``, also ``gcj02=True``) or BD-09 (``"bd09"``), shifted to WGS 84 on reading.
     """
-    layer = read_households(path, column, divisor, gcj02=gcj02, encoding=encoding)
+    layer = read_households(path, column, divisor, gcj02=gcj02, datum=datum, encoding=encoding)
     if layer.attrs["kind"] == "polygons":
         inputs.blocks = gpd.GeoDataFrame({"households": layer["households"].to_numpy()},
                                          geometry=layer.geometry.values, crs=layer.crs)
@@ -387,7 +391,7 @@ def note_repair(inputs: Inputs, what: str, code: str, count: int, households: fl
 
 
 def set_totals(inputs: Inputs, path, column: str = "households", divisor: float = 1.0, *,
-               gcj02: bool = False, encoding: str | None = None) -> Inputs:
+               gcj02: bool = False, datum: str | None = None, encoding: str | None = None) -> Inputs:
     """Give ``inputs`` known household totals: polygons with ``column`` households each, or a table.
 
     :func:`make_plan` then spreads each total where people live (:mod:`gridmap.dasymetric`):
@@ -412,7 +416,8 @@ def set_totals(inputs: Inputs, path, column: str = "households", divisor: float 
         inputs.sources["household_totals"] = str(path)
         inputs.sources["household_totals_encoding"] = inputs.totals_table.attrs.get("encoding")
         return inputs
-    layer = read_layer(path, what="household totals", kind="polygon", columns=[column], gcj02=gcj02, encoding=encoding)
+    layer = read_layer(path, what="household totals", kind="polygon", columns=[column], gcj02=gcj02, datum=datum,
+                       encoding=encoding)
     counts = hh._counts(layer, column, "household totals") / divisor
     inputs.totals_table = None
     inputs.totals = gpd.GeoDataFrame({"households": counts}, geometry=layer.geometry.values, crs=layer.crs)

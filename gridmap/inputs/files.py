@@ -27,7 +27,7 @@ _KINDS = {
 
 
 def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = None,
-               columns: list[str] | None = None, gcj02: bool = False,
+               columns: list[str] | None = None, gcj02: bool = False, datum: str | None = None,
                encoding: str | None = None, keep_empty: bool = False) -> gpd.GeoDataFrame:
     """Read one vector layer and validate it.
 
@@ -43,8 +43,9 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
         None, the file's one spatial layer, or its one layer of ``kind``; several that fit
         are refused, naming them.
     columns : columns that must exist.
-    gcj02 : the layer's longitudes and latitudes are GCJ-02 (AMap/Gaode, Tencent maps):
-        shift them back to WGS 84 (the result is in EPSG:4326).
+    datum : ``"gcj02"`` when the layer's longitudes and latitudes are GCJ-02 (AMap/Gaode,
+        Tencent maps), ``"bd09"`` when they are BD-09 (Baidu Maps): shift them back to WGS 84
+        (the result is in EPSG:4326). ``gcj02=True`` is ``datum="gcj02"``.
     encoding : text encoding of a Shapefile's attributes or of a CSV table (e.g. ``"gbk"``);
         ignored for formats with an encoding of their own (GeoPackage and GeoJSON are
         UTF-8), see :data:`ENCODING_SUFFIXES`. By default a ``.cpg`` file decides, and
@@ -101,8 +102,9 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     gdf.attrs["path"] = str(path)
     if encoding:
         gdf.attrs["encoding"] = {"encoding": encoding, "how": how}
-    if gcj02:
-        gdf = shift_from_gcj02(gdf, f"{what} ({path})")
+    datum = datum or ("gcj02" if gcj02 else None)
+    if datum:
+        gdf = shift_to_wgs84(gdf, f"{what} ({path})", datum)
     require_columns(gdf, columns, what, path)
     if kind is not None:
         gdf = require_kind(gdf, kind, f"{what} ({path})")
@@ -332,7 +334,7 @@ def household_counts(gdf: gpd.GeoDataFrame, column: str | None, what: str) -> np
 
 
 def read_households(path, column: str | None = None, divisor: float = 1.0, *, gcj02: bool = False,
-                    default_column: str | None = None, encoding: str | None = None) -> gpd.GeoDataFrame:
+                    datum: str | None = None, default_column: str | None = None, encoding: str | None = None) -> gpd.GeoDataFrame:
     """A household file: points (one household each, or ``column`` each) or census polygons
     (``column`` each, required), with the count ÷ ``divisor`` (persons per household) in
     a ``households`` column; ``attrs["kind"]`` is ``"points"`` or ``"polygons"``. The points
@@ -343,7 +345,7 @@ def read_households(path, column: str | None = None, divisor: float = 1.0, *, gc
     (``gridmap validate`` reads a ``households`` column by default; planning counts one
     household per point unless told).
     """
-    layer = read_layer(path, what="households", gcj02=gcj02, encoding=encoding)
+    layer = read_layer(path, what="households", gcj02=gcj02, datum=datum, encoding=encoding)
     if column is None and default_column in layer.columns:
         column = default_column
     if layer.geom_type.isin(_KINDS["polygon"]).all():
@@ -427,17 +429,28 @@ def require_columns(gdf: gpd.GeoDataFrame, columns, what: str, path) -> None:
                                 columns=list(gdf.columns.drop(gdf.geometry.name)))
 
 
-def shift_from_gcj02(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
-    """The layer shifted from GCJ-02 to WGS 84 longitudes and latitudes (EPSG:4326)."""
+def shift_to_wgs84(gdf: gpd.GeoDataFrame, what: str, datum: str = "gcj02") -> gpd.GeoDataFrame:
+    """The layer shifted from ``datum`` (``"gcj02"`` or ``"bd09"``) to WGS 84 longitudes and
+    latitudes (EPSG:4326); ``attrs["datum"]`` says which it was shifted from."""
     from gridmap.gcj02 import geometry_to_wgs84
 
     if not gdf.crs.is_geographic:
-        raise InputError(f"{what}: GCJ-02 coordinates are longitudes and latitudes, but the layer's CRS is "
-                         f"{gdf.crs.name} (projected); give the layer in degrees or drop --gcj02 for it")
+        raise InputError.of("datum_projected", what=what, datum=_DATUM_NAMES[datum], crs=gdf.crs.name,
+                            option=f"--{datum}")
     gdf = gdf.to_crs(4326)
-    gdf = gdf.set_geometry(geometry_to_wgs84(gdf.geometry.values), crs=4326)
-    gdf.attrs["gcj02"] = True
+    gdf = gdf.set_geometry(geometry_to_wgs84(gdf.geometry.values, datum), crs=4326)
+    gdf.attrs["datum"] = datum
+    gdf.attrs["gcj02"] = datum == "gcj02"
     return gdf
+
+
+#: The datums' names in messages.
+_DATUM_NAMES = {"gcj02": "GCJ-02", "bd09": "BD-09"}
+
+
+def shift_from_gcj02(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    """The layer shifted from GCJ-02 to WGS 84 longitudes and latitudes (EPSG:4326)."""
+    return shift_to_wgs84(gdf, what, "gcj02")
 
 
 def require_kind(gdf: gpd.GeoDataFrame, kind: str, what: str) -> gpd.GeoDataFrame:
@@ -482,14 +495,14 @@ def repair_polygons(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return gdf
 
 
-def read_lines(paths, *, what: str, gcj02: bool = False) -> gpd.GeoDataFrame:
+def read_lines(paths, *, what: str, gcj02: bool = False, datum: str | None = None) -> gpd.GeoDataFrame:
     """Read and concatenate line layers (polygon outlines count as lines, e.g. walls, lakes).
 
     ``attrs["dropped"]``: the features each file lost on reading (:func:`dropped`).
     """
     frames, lost = [], []
     for path in paths or ():
-        gdf = read_layer(path, what=what, gcj02=gcj02)
+        gdf = read_layer(path, what=what, gcj02=gcj02, datum=datum)
         lost += dropped(gdf)
         poly = gdf.geom_type.isin(_KINDS["polygon"])
         if poly.any():
