@@ -12,6 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from gridmap import i18n
 from gridmap.errors import InputError
 
 
@@ -23,27 +24,76 @@ SECTIONS = ("plan", "staffing", "reach", "validate", "report")
 OTHER_TABLES = ("preset", "dedicated")
 
 
+#: tomllib's commonest reasons (Python 3.11-3.13 words) -> the vocabulary's ``phrase.<key>``: a county's
+#: planner editing a rules file reads them in Chinese; any other is shown in tomllib's words.
+_PARSER_WORDS = {
+    "Invalid value": "toml_invalid_value",
+    "Expected '=' after a key in a key/value pair": "toml_expected_equals",
+    "Invalid statement": "toml_invalid_statement",
+    "Invalid initial character for a key part": "toml_invalid_key",
+    "Expected newline or end of document after a statement": "toml_expected_newline",
+    "Unterminated string": "toml_unterminated_string",
+    "Unclosed array": "toml_unclosed_array",
+    "Unclosed inline table": "toml_unclosed_inline_table",
+    "Expected ']' at the end of a table declaration": "toml_expected_table_end",
+    "Cannot overwrite a value": "toml_cannot_overwrite",
+}
+_PARSER_PLACE = re.compile(r"(?P<detail>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)",
+                           re.DOTALL)
+
+
+class _ParserReason:
+    """Why tomllib refuses a file, as a piece of a refusal (like :class:`gridmap.i18n.Phrase`):
+    in English tomllib's own words; in Chinese its place (line, column) and, for the
+    commonest reasons, its words from the vocabulary."""
+
+    key = "toml_reason"
+
+    def __init__(self, exc: Exception):
+        self.message = str(exc)
+
+    def text(self, lang: str) -> str:
+        place = _PARSER_PLACE.fullmatch(self.message)
+        if i18n.check_lang(lang) == "en" or place is None:
+            return self.message
+        detail = place["detail"]
+        twice = re.fullmatch(r"Cannot declare (.+) twice", detail)
+        if detail in _PARSER_WORDS:
+            detail = i18n.text(f"phrase.{_PARSER_WORDS[detail]}", lang)
+        elif twice:
+            import ast
+
+            try:  # tomllib names the table as a tuple of its keys: ('plan', 'urban')
+                name = ".".join(map(str, ast.literal_eval(twice[1])))
+            except (ValueError, SyntaxError, TypeError):
+                name = twice[1]
+            detail = i18n.text("phrase.toml_declared_twice", lang, key=name)
+        if place["line"] is None:
+            return i18n.text("phrase.toml_at_end", lang, detail=detail)
+        return i18n.text("phrase.toml_at_line", lang, line=place["line"], column=place["column"], detail=detail)
+
+
 def read_toml(path: str | Path, what: str = "config") -> dict:
     """A TOML file as a dict; a missing or malformed file is an :class:`InputError` naming ``what``."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{what}: no such file {path}")
+        raise InputError.of("no_such_file", what=what, path=path)
     data = path.read_bytes()
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and b"\x00" in data[:64]):
-        raise InputError(f"{what}: {path} is UTF-16 text (as Windows Notepad saves 'Unicode'); save it as UTF-8")
+        raise InputError.of("toml_utf16", what=what, path=path)
     try:  # TOML is UTF-8; Windows editors often add a byte-order mark
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         try:
             data.decode("gb18030")
-            hint = " (it looks like GBK/GB18030: save it as UTF-8)"
+            hint = i18n.Phrase("phrase.toml_looks_gbk")
         except UnicodeDecodeError:
             hint = ""
-        raise InputError(f"{what}: {path} is not UTF-8 text at byte {exc.start}{hint}") from None
+        raise InputError.of("toml_not_utf8", what=what, path=path, byte=exc.start, hint=hint) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{what}: {path} is not valid TOML: {exc}") from None
+        raise InputError.of("toml_invalid", what=what, path=path, reason=_ParserReason(exc)) from None
 
 
 def read_toml_section(path: str | Path, section: str, *, bare: bool = True) -> dict:
@@ -61,9 +111,9 @@ def read_toml_section(path: str | Path, section: str, *, bare: bool = True) -> d
             import difflib
 
             close = difflib.get_close_matches(unknown[0], SECTIONS, n=1)
-            hint = f"did you mean [{close[0]}]? " if close else ""
-            raise InputError(f"config: {path} has an unknown table or key {unknown[0]!r} at the top; {hint}known "
-                             f"tables: {', '.join(SECTIONS + OTHER_TABLES)}")
+            hint = i18n.Phrase("phrase.toml_did_you_mean", name=close[0]) if close else ""
+            raise InputError.of("toml_unknown_table", what="config", path=path, name=unknown[0], hint=hint,
+                                known=", ".join(SECTIONS + OTHER_TABLES))
         return data.get(section, {})
     return data if bare else {}
 
@@ -135,7 +185,7 @@ class Rules:
     @classmethod
     def from_dict(cls, data: dict):
         if not isinstance(data, dict):
-            raise InputError(f"{cls.section}: expected a table of parameters, got {data!r}")
+            raise InputError.of("toml_not_a_table", where=cls.section, value=data)
         check_types(cls, data, cls.section)
         return cls(**cls._coerce(dict(data)))
 
@@ -150,7 +200,7 @@ class Rules:
         try:
             return cls.from_dict(data)
         except InputError as exc:
-            raise InputError(f"config {path}: {exc}") from None
+            raise InputError.of("toml_in_file", what="config", path=path, error=exc) from None
 
     def to_toml(self) -> str:
         """TOML text of these rules (readable back by :meth:`from_toml`)."""
@@ -170,7 +220,7 @@ def check_types(cls, data: dict, where: str) -> None:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = set(data) - set(fields)
     if unknown:
-        raise InputError(f"{where}: unknown parameter(s) {sorted(unknown)}; known: {sorted(fields)}")
+        raise InputError.of("rules_unknown_parameters", where=where, unknown=sorted(unknown), known=sorted(fields))
     hints = typing.get_type_hints(cls)
     for name, value in data.items():
         field = fields[name]
@@ -193,19 +243,19 @@ def _check_value(where: str, value, hint, default) -> None:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint is float:
         if not _is_number(value):
-            raise InputError(f"{where}: expected a number, got {value!r}")
+            raise InputError.of("toml_expected_number", where=where, value=value)
     elif hint is int:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise InputError(f"{where}: expected a whole number, got {value!r}")
+            raise InputError.of("toml_expected_integer", where=where, value=value)
     elif hint is bool:
         if not isinstance(value, bool):
-            raise InputError(f"{where}: expected true or false, got {value!r}")
+            raise InputError.of("toml_expected_bool", where=where, value=value)
     elif hint is str:
         if not isinstance(value, str):
-            raise InputError(f"{where}: expected a text in quotes, got {value!r}")
+            raise InputError.of("toml_expected_text", where=where, value=value)
     elif hint is dict or origin is dict:
         if not isinstance(value, dict):
-            raise InputError(f"{where}: expected a table {{key = value}}, got {value!r}")
+            raise InputError.of("toml_expected_table", where=where, value=value)
         # the kind of the values: from the annotation (dict[str, float]) or the default's values
         kinds = {type(v) for v in default.values()} if isinstance(default, dict) and default else set()
         inner = args[1] if len(args) == 2 else float if kinds and kinds <= {int, float} else \
@@ -215,20 +265,20 @@ def _check_value(where: str, value, hint, default) -> None:
                 _check_value(f"{where}.{key}", item, inner, None)
     elif isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields"):  # a NamedTuple (Band)
         if not isinstance(value, (list, tuple)) or len(value) != len(hint._fields):
-            raise InputError(f"{where}: expected {len(hint._fields)} values [{', '.join(hint._fields)}], "
-                             f"got {value!r}")
+            raise InputError.of("toml_expected_values_named", where=where, count=len(hint._fields),
+                                fields=", ".join(hint._fields), value=value)
         kinds = typing.get_type_hints(hint)
         for i, (item, name) in enumerate(zip(value, hint._fields)):
             _check_value(f"{where}[{i}]", item, kinds.get(name), None)
     elif hint is tuple or origin is tuple:
         if not isinstance(value, (list, tuple)):
-            raise InputError(f"{where}: expected an array [...], got {value!r}")
+            raise InputError.of("toml_expected_array", where=where, value=value)
         if len(args) == 2 and args[1] is Ellipsis:
             for i, item in enumerate(value):
                 _check_value(f"{where}[{i}]", item, args[0], None)
         elif args and Ellipsis not in args:
             if len(value) != len(args):
-                raise InputError(f"{where}: expected {len(args)} values, got {value!r}")
+                raise InputError.of("toml_expected_values", where=where, count=len(args), value=value)
             for i, (item, kind) in enumerate(zip(value, args)):
                 _check_value(f"{where}[{i}]", item, kind, None)
     elif dataclasses.is_dataclass(hint) and isinstance(value, dict):

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from gridmap import i18n
 from gridmap._toml import Rules
 from gridmap.errors import InputError
 from gridmap.osm_classes import BARRIER_HIGHWAYS, BARRIER_WATERWAYS, IMPLIED_ONEWAY_HIGHWAYS, WALKABLE_HIGHWAYS
@@ -89,9 +90,9 @@ class Band(_Pair):
         try:
             lo, hi = float(lo), float(hi)
         except (TypeError, ValueError):
-            raise InputError(f"band: expected two numbers MIN MAX (households), got {lo!r} {hi!r}") from None
+            raise InputError.of("rules_band_not_numbers", where="band", got=f"{lo!r} {hi!r}") from None
         if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo <= hi and hi > 0):
-            raise InputError(f"band: need 0 < MIN <= MAX households, got {lo:g} {hi:g}")
+            raise InputError.of("rules_band_order", where="band", lo=lo, hi=hi)
         return super().__new__(cls, lo, hi)
 
     @classmethod
@@ -102,7 +103,7 @@ class Band(_Pair):
         try:
             lo, hi = value
         except (TypeError, ValueError):
-            raise InputError(f"band: expected two numbers MIN MAX (households), got {value!r}") from None
+            raise InputError.of("rules_band_not_numbers", where="band", got=repr(value)) from None
         return cls(lo, hi)
 
     @property
@@ -157,14 +158,14 @@ class UrbanRule:
 
     def __post_init__(self):
         if self.mode not in ("density", "all", "none"):
-            raise InputError(f"urban.mode: expected 'density', 'all' or 'none', got {self.mode!r}")
+            raise InputError.of("rules_urban_mode", where="urban.mode", value=self.mode)
         if self.min_density < 0:
-            raise InputError(f"urban.min_density: must be >= 0 households/km², got {self.min_density}")
+            raise InputError.of("rules_not_negative_density", where="urban.min_density", value=self.min_density)
         for name in ("urban_pattern", "rural_pattern"):
             try:
                 re.compile(getattr(self, name))
             except re.error as exc:
-                raise InputError(f"urban.{name}: not a valid regular expression: {exc}") from None
+                raise InputError.of("rules_bad_pattern", where=f"urban.{name}", reason=str(exc)) from None
 
     def by_rule(self, unit_id: str, name: str) -> Regime | None:
         """The regime the lists, name patterns or mode give a unit; None when its density decides."""
@@ -201,11 +202,11 @@ class RuralRule:
 
     def __post_init__(self):
         if self.grids not in ("village", "settlement"):
-            raise InputError(f"rural.grids: expected 'village' or 'settlement', got {self.grids!r}")
+            raise InputError.of("rules_rural_grids", where="rural.grids", value=self.grids)
         if not self.gap_m > 0:
-            raise InputError(f"rural.gap_m: must be > 0 metres, got {self.gap_m}")
+            raise InputError.of("rules_positive_metres", where="rural.gap_m", value=self.gap_m)
         if self.min_households < 0:
-            raise InputError(f"rural.min_households: must be >= 0, got {self.min_households}")
+            raise InputError.of("rules_not_negative", where="rural.min_households", value=self.min_households)
 
 
 @dataclass(frozen=True)
@@ -225,12 +226,14 @@ class HouseholdRule:
 
     def __post_init__(self):
         # each table on its own: both have keys such as "apartments", and one must not hide the other
-        for table, unit in (("dwelling_m2", "m² per dwelling"), ("default_levels", "storeys")):
+        for table, unit in (("dwelling_m2", "rules_m2_per_dwelling"), ("default_levels", "rules_storeys")):
             for key, value in getattr(self, table).items():
                 if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
-                    raise InputError(f"households.{table}.{key}: must be a number > 0 ({unit}), got {value!r}")
+                    raise InputError.of("rules_positive_in", where=f"households.{table}.{key}",
+                                        unit=i18n.Phrase(f"phrase.{unit}"), value=value)
         if self.min_footprint_m2 < 0:
-            raise InputError(f"households.min_footprint_m2: must be >= 0 m², got {self.min_footprint_m2}")
+            raise InputError.of("rules_not_negative_m2", where="households.min_footprint_m2",
+                                value=self.min_footprint_m2)
 
 
 @dataclass(frozen=True)
@@ -266,18 +269,18 @@ class PlanConfig(Rules):
     def __post_init__(self):
         band = Band.coerce(self.band)
         if band.lo <= 0:
-            raise InputError(f"band: need 0 < MIN <= MAX households, got {band.lo:g} {band.hi:g}")
+            raise InputError.of("rules_band_order", where="band", lo=band.lo, hi=band.hi)
         object.__setattr__(self, "band", band)
         if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
-            raise InputError(f"seed: expected a non-negative integer, got {self.seed!r}")
+            raise InputError.of("rules_seed", where="seed", value=self.seed)
         if self.sliver_m2 < 0:
-            raise InputError(f"sliver_m2: must be >= 0 m², got {self.sliver_m2}")
+            raise InputError.of("rules_not_negative_m2", where="sliver_m2", value=self.sliver_m2)
         for key, value in self.cut_weights.items():
             if not float(value) >= 0:
-                raise InputError(f"cut_weights.{key}: must be >= 0, got {value}")
+                raise InputError.of("rules_not_negative", where=f"cut_weights.{key}", value=value)
         missing = (set(self.barrier_highways.values()) | set(self.barrier_waterways.values())) - set(self.cut_weights)
         if missing:
-            raise InputError(f"cut_weights: no weight for barrier class(es) {sorted(missing)}")
+            raise InputError.of("rules_cut_weights_missing", where="cut_weights", classes=sorted(missing))
         if isinstance(self.urban, dict):
             object.__setattr__(self, "urban", UrbanRule(**_tuples(self.urban)))
         if isinstance(self.rural, dict):
@@ -338,25 +341,25 @@ class StaffingRule:
     def check(self, where: str, worker_types: dict):
         """Raise :class:`InputError` naming ``where`` (e.g. ``staffing.urban[0]``) if a value is bad."""
         if self.worker_type not in worker_types:
-            raise InputError(f"{where}.worker_type: unknown worker type {self.worker_type!r}; "
-                             f"known: {sorted(worker_types)}; define it in [staffing.worker_types] (which "
-                             "replaces the default types) or name one of those")
+            raise InputError.of("rules_unknown_worker_type", where=f"{where}.worker_type", value=self.worker_type,
+                                known=sorted(worker_types))
         if self.method not in METHODS:
-            raise InputError(f"{where}.method: expected one of {list(METHODS)}, got {self.method!r}")
+            raise InputError.of("rules_one_of", where=f"{where}.method", known=list(METHODS), value=self.method)
         if not _integer(self.workers) or self.workers < 1:
-            raise InputError(f"{where}.workers: a grid needs at least 1 worker, got {self.workers!r}")
+            raise InputError.of("rules_workers_min", where=f"{where}.workers", value=self.workers)
         if not _number(self.households_per_worker) or not self.households_per_worker > 0:
-            raise InputError(f"{where}.households_per_worker: must be a number > 0, got {self.households_per_worker!r}")
+            raise InputError.of("rules_positive", where=f"{where}.households_per_worker",
+                                value=self.households_per_worker)
         if not _integer(self.min_workers) or self.min_workers < 1:
-            raise InputError(f"{where}.min_workers: a grid needs at least 1 worker, got {self.min_workers!r}")
+            raise InputError.of("rules_workers_min", where=f"{where}.min_workers", value=self.min_workers)
         if not _integer(self.max_workers) or (self.max_workers != 0 and self.max_workers < self.min_workers):
-            raise InputError(f"{where}.max_workers: must be 0 (no cap) or >= min_workers ({self.min_workers}), "
-                             f"got {self.max_workers!r}")
+            raise InputError.of("rules_max_workers", where=f"{where}.max_workers", min_workers=self.min_workers,
+                                value=self.max_workers)
         if not isinstance(self.weights, dict):
-            raise InputError(f"{where}.weights: expected a table {{column: weight}}, got {self.weights!r}")
+            raise InputError.of("rules_weights_table", where=f"{where}.weights", value=self.weights)
         for column, weight in self.weights.items():
             if not _number(weight) or weight < 0:
-                raise InputError(f"{where}.weights.{column}: must be a number >= 0, got {weight!r}")
+                raise InputError.of("rules_number_not_negative", where=f"{where}.weights.{column}", value=weight)
 
     def count(self, households: np.ndarray, groups: dict[str, np.ndarray]) -> np.ndarray:
         """Workers per grid (int array) for grids with ``households`` and special-group sums ``groups``."""
@@ -387,17 +390,18 @@ def _rules(value, where: str) -> tuple[StaffingRule, ...]:
     if isinstance(value, (StaffingRule, dict)):
         value = [value]
     if not isinstance(value, (list, tuple)) or len(value) == 0:
-        raise InputError(f"{where}: expected one rule or a non-empty list of rules, got {value!r}")
+        raise InputError.of("rules_rule_list", where=where, value=value)
     known = {f.name for f in dataclasses.fields(StaffingRule)}
     out = []
     for i, item in enumerate(value):
         if isinstance(item, dict):
             unknown = set(item) - known
             if unknown:
-                raise InputError(f"{where}[{i}]: unknown parameter(s) {sorted(unknown)}; known: {sorted(known)}")
+                raise InputError.of("rules_unknown_parameters", where=f"{where}[{i}]", unknown=sorted(unknown),
+                                    known=sorted(known))
             item = StaffingRule(**item)
         if not isinstance(item, StaffingRule):
-            raise InputError(f"{where}[{i}]: expected a rule table, got {item!r}")
+            raise InputError.of("rules_rule_table", where=f"{where}[{i}]", value=item)
         out.append(item)
     return tuple(out)
 
@@ -433,16 +437,14 @@ class StaffingConfig(Rules):
 
     def __post_init__(self):
         if not isinstance(self.worker_types, dict) or not self.worker_types:
-            raise InputError("staffing.worker_types: expected a non-empty table {type: {component: yuan/month}}")
+            raise InputError.of("rules_worker_types", where="staffing.worker_types")
         types = {}
         for name, pay in self.worker_types.items():
             if not isinstance(pay, dict) or not pay:
-                raise InputError(f"staffing.worker_types.{name}: expected a table {{pay component: yuan/month}}, "
-                                 f"got {pay!r}")
+                raise InputError.of("rules_pay_table", where=f"staffing.worker_types.{name}", value=pay)
             for component, yuan in pay.items():
                 if not _number(yuan) or yuan < 0:
-                    raise InputError(f"staffing.worker_types.{name}.{component}: pay must be a number >= 0 "
-                                     f"yuan/month, got {yuan!r}")
+                    raise InputError.of("rules_pay", where=f"staffing.worker_types.{name}.{component}", value=yuan)
             types[str(name)] = {str(c): float(v) for c, v in pay.items()}
         object.__setattr__(self, "worker_types", types)
         for regime in ("urban", "rural"):
@@ -451,7 +453,7 @@ class StaffingConfig(Rules):
                 rule.check(f"staffing.{regime}[{i}]", types)
             object.__setattr__(self, regime, rules)
         if not isinstance(self.units, dict):
-            raise InputError(f"staffing.units: expected a table {{unit id or name: rules}}, got {self.units!r}")
+            raise InputError.of("rules_units_table", where="staffing.units", value=self.units)
         units = {}
         for key, value in self.units.items():
             rules = _rules(value, f"staffing.units.{key}")
@@ -460,9 +462,9 @@ class StaffingConfig(Rules):
             units[str(key)] = rules
         object.__setattr__(self, "units", units)
         if not isinstance(self.island_workers, bool):
-            raise InputError(f"staffing.island_workers: expected true or false, got {self.island_workers!r}")
+            raise InputError.of("toml_expected_bool", where="staffing.island_workers", value=self.island_workers)
         if not _integer(self.months_per_year) or not 1 <= self.months_per_year <= 14:
-            raise InputError(f"staffing.months_per_year: expected an integer 1..14, got {self.months_per_year!r}")
+            raise InputError.of("rules_months_per_year", where="staffing.months_per_year", value=self.months_per_year)
 
     @property
     def components(self) -> list[str]:
@@ -557,35 +559,34 @@ class ReachConfig(Rules):
 
     def __post_init__(self):
         if self.mode not in MODES:
-            raise InputError(f"reach.mode: expected one of {list(MODES)}, got {self.mode!r}")
+            raise InputError.of("rules_one_of", where="reach.mode", known=list(MODES), value=self.mode)
         speeds = {m: dict(t) for m, t in DEFAULT_SPEEDS.items()}
         if not isinstance(self.speeds, dict):
-            raise InputError(f"reach.speeds: expected a table {{mode: {{highway: km/h}}}}, got {self.speeds!r}")
+            raise InputError.of("rules_speeds_table", where="reach.speeds", value=self.speeds)
         for mode, table in self.speeds.items():
             if mode not in MODES:
-                raise InputError(f"reach.speeds.{mode}: unknown travel mode; known: {list(MODES)}")
+                raise InputError.of("rules_unknown_mode", where=f"reach.speeds.{mode}", known=list(MODES))
             if not isinstance(table, dict) or not table:
-                raise InputError(f"reach.speeds.{mode}: expected a non-empty table {{highway class: km/h}}")
+                raise InputError.of("rules_speed_table", where=f"reach.speeds.{mode}")
             for cls, kmh in table.items():
                 if not _positive(kmh):
-                    raise InputError(f"reach.speeds.{mode}.{cls}: speed must be a number > 0 km/h, got {kmh!r} "
-                                     "(leave a class out to close it)")
+                    raise InputError.of("rules_speed", where=f"reach.speeds.{mode}.{cls}", value=kmh)
             speeds[mode] = {str(c): float(v) for c, v in table.items()}
         object.__setattr__(self, "speeds", speeds)
         for name in ("minutes_urban", "minutes_rural", "snap_speed_kmh"):
             if not _positive(getattr(self, name)):
-                raise InputError(f"reach.{name}: must be a number > 0, got {getattr(self, name)!r}")
+                raise InputError.of("rules_positive", where=f"reach.{name}", value=getattr(self, name))
         for name in ("buffer_urban_m", "buffer_rural_m", "search_margin_m"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
-                raise InputError(f"reach.{name}: must be a number >= 0 m, got {value!r}")
+                raise InputError.of("rules_not_negative_metres", where=f"reach.{name}", value=value)
         modes = (self.oneway_modes,) if isinstance(self.oneway_modes, str) else tuple(self.oneway_modes)
         bad = [m for m in modes if m not in MODES]
         if bad:
-            raise InputError(f"reach.oneway_modes: unknown mode(s) {bad}; known: {list(MODES)}")
+            raise InputError.of("rules_oneway_modes", where="reach.oneway_modes", modes=bad, known=list(MODES))
         object.__setattr__(self, "oneway_modes", modes)
         if not isinstance(self.candidates, int) or isinstance(self.candidates, bool) or self.candidates < 1:
-            raise InputError(f"reach.candidates: expected an integer >= 1, got {self.candidates!r}")
+            raise InputError.of("rules_candidates", where="reach.candidates", value=self.candidates)
 
     def minutes(self, regime: str) -> float:
         """Response time (minutes) of a regime (``urban``/``rural``)."""
