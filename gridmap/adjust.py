@@ -186,13 +186,13 @@ def adjust_plan(plan: Plan, households: gpd.GeoDataFrame, *, lock=(), seed: int 
 
     started = time.perf_counter()
     if "atoms" not in plan.layers:
-        raise InputError("adjust: the plan has no atoms layer; adjust needs a plan written by gridmap")
+        raise InputError.of("adjust_no_atoms")
     if "households" not in households.columns:
         households = households.assign(households=1.0)
     locks = locked_ids(plan.grids) | {str(g) for g in lock}
     unknown = sorted(locks - set(plan.grids["grid_id"].astype(str)))
     if unknown:
-        raise InputError(f"--lock: {unknown[0]!r} is not a grid of the plan")
+        raise InputError.of("adjust_lock_unknown", grid=unknown[0])
     rules = plan.config.plan
     band = rules.band if rules is not None else Band(300.0, 500.0)
     lo, hi = band
@@ -321,15 +321,14 @@ def read_new_households(plan: Plan, *, households=None, column: str | None = Non
     from gridmap.pipeline import Inputs, set_households, set_totals
 
     if households is not None and buildings is not None:
-        raise InputError("adjust: give --households or --buildings, not both")
+        raise InputError.of("adjust_households_and_buildings")
     inputs = Inputs(area=plan.layers["area"].to_crs(4326) if "area" in plan.layers else plan.grids.dissolve())
     area = shapely.union_all(plan.layers["area"].geometry.to_numpy()) if "area" in plan.layers \
         else shapely.union_all(plan.grids.geometry.to_numpy())
     if households is not None:
         set_households(inputs, households, column, divisor)
         if inputs.blocks is not None:
-            raise InputError(f"households: {households} holds polygons; adjust takes household points "
-                             "(or --buildings), the plan's atoms stay as they are")
+            raise InputError.of("adjust_households_polygons", path=households)
         points = hh.inside_area(inputs.households.to_crs(plan.crs), area, drop=True)
     elif buildings is not None:
         layer = read_layer(buildings, what="buildings", kind="polygon")
@@ -347,5 +346,5 @@ def read_new_households(plan: Plan, *, households=None, column: str | None = Non
             polygons = inputs.totals.to_crs(plan.crs)
         points = hh.inside_area(hh.scale_to_totals(points, polygons), area, drop=True)
     if points.empty:
-        raise InputError("households: no household lies inside the plan's area")
+        raise InputError.of("adjust_no_household_inside")
     return points

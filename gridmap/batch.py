@@ -61,7 +61,7 @@ class County:
     def __post_init__(self):
         name = str(self.name)
         if not name or name in (".", "..") or any(c in name for c in '/\\:*?"<>|') or name.startswith("."):
-            raise InputError(f"batch: county name {name!r} cannot be a folder name; use letters, digits, - or _")
+            raise InputError.of("batch_bad_county_name", name=name)
         if not self.inputs:
             object.__setattr__(self, "inputs", tuple(sorted(_files_named(self.options))))
 
@@ -101,22 +101,22 @@ def read_manifest(path) -> list[tuple[str, dict]]:
     data = read_toml(path, what="manifest")
     unknown = sorted(set(data) - {"defaults", "run"})
     if unknown:
-        raise InputError(f"manifest {path}: unknown table(s) {unknown}; expected [defaults] and [[run]]")
+        raise InputError.of("batch_unknown_tables", path=path, unknown=unknown)
     defaults = data.get("defaults", {})
     runs = data.get("run", [])
     if not isinstance(defaults, dict):
-        raise InputError(f"manifest {path}: [defaults] must be a table")
+        raise InputError.of("batch_defaults_not_table", path=path)
     if not isinstance(runs, list) or not runs or not all(isinstance(r, dict) for r in runs):
-        raise InputError(f"manifest {path}: no county; add one [[run]] table per county (with a name)")
+        raise InputError.of("batch_no_county", path=path)
     if NAME_KEY in defaults:
-        raise InputError(f"manifest {path}: [defaults] cannot hold a name; each [[run]] has its own")
+        raise InputError.of("batch_name_in_defaults", path=path)
     out, seen = [], set()
     for i, table in enumerate(runs, start=1):
         name = table.get(NAME_KEY)
         if not isinstance(name, str) or not name:
-            raise InputError(f"manifest {path}: [[run]] number {i} has no name (name = \"...\", its output folder)")
+            raise InputError.of("batch_run_without_name", path=path, number=i)
         if name in seen:
-            raise InputError(f"manifest {path}: two [[run]] tables are named {name!r}")
+            raise InputError.of("batch_name_repeated", path=path, name=name)
         seen.add(name)
         merged = {**defaults, **{k: v for k, v in table.items() if k != NAME_KEY}}
         out.append((name, merged))
@@ -278,11 +278,11 @@ def run_batch(counties: list[County], out, *, workers: int | None = None, schedu
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise InputError("batch: dask.distributed is not installed; pip install 'gridmap[batch]'") from None
+        raise InputError.of("batch_no_distributed") from None
     names = [c.name for c in counties]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
-        raise InputError(f"batch: county names must be unique; repeated: {duplicated}")
+        raise InputError.of("batch_names_repeated", names=duplicated)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tell = on_event or (lambda *a: None)

@@ -72,20 +72,19 @@ class DedicatedRule(Rules):
     def __post_init__(self):
         kinds = self.kinds
         if isinstance(kinds, str) or not all(isinstance(k, str) and k for k in kinds):
-            raise InputError(f"dedicated.kinds: expected a list of kind names, got {kinds!r}")
+            raise InputError.of("dedicated_kinds", kinds=kinds)
         object.__setattr__(self, "kinds", tuple(kinds))
         areas = self.min_area_m2 if isinstance(self.min_area_m2, dict) else {"default": self.min_area_m2}
         for kind, value in areas.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
                 where = "" if not isinstance(self.min_area_m2, dict) else f".{kind}"
-                raise InputError(f"dedicated.min_area_m2{where}: must be a number >= 0 m², got {value!r}")
+                raise InputError.of("dedicated_min_area", where=where, value=value)
         for name in ("max_households", "min_households"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-                raise InputError(f"dedicated.{name}: must be a number >= 0 households, got {value!r}")
+                raise InputError.of("dedicated_households", name=name, value=value)
         if self.min_households > self.max_households:
-            raise InputError(f"dedicated.min_households: {self.min_households:g} is above max_households "
-                             f"{self.max_households:g}")
+            raise InputError.of("dedicated_min_above_max", lo=self.min_households, hi=self.max_households)
 
     def min_area(self, kind: str) -> float:
         """Smallest area (m²) of a dedicated grid of ``kind``."""
@@ -125,8 +124,8 @@ def read_areas(path, *, kind_column: str = "kind", name_column: str | None = Non
     kinds = layer[kind_column].fillna("").astype(str).str.strip()
     if (kinds == "").any():
         row = int(np.flatnonzero((kinds == "").to_numpy())[0]) + 1
-        raise InputError(f"dedicated areas: {path} feature {row} has no {kind_column}; give each area its kind "
-                         f"(e.g. {', '.join(KIND_TAGS)})")
+        raise InputError.of("dedicated_area_without_kind", path=path, row=row, column=kind_column,
+                             kinds=", ".join(KIND_TAGS))
     return gpd.GeoDataFrame({"kind": kinds.to_numpy(), "name": names.to_numpy()}, geometry=layer.geometry.to_numpy(),
                             crs=layer.crs)
 
@@ -251,7 +250,7 @@ def carve_dedicated(plan: Plan, areas: gpd.GeoDataFrame, rule: DedicatedRule | N
 
     rule = rule or DedicatedRule()
     if "atoms" not in plan.layers:
-        raise InputError("dedicated grids: the plan has no atoms layer (a plan written by gridmap is needed)")
+        raise InputError.of("dedicated_no_atoms")
     config = plan.config.plan
     band = config.band if config is not None else Band(300.0, 500.0)
     seed = config.seed if config is not None else 0
@@ -349,7 +348,7 @@ def rule_from_toml(path) -> DedicatedRule | None:
     if "dedicated" not in data:
         return None
     if not isinstance(data["dedicated"], dict):
-        raise InputError(f"dedicated: expected a table [dedicated] in {path}")
+        raise InputError.of("dedicated_not_a_table", path=path)
     return DedicatedRule.from_dict(data["dedicated"])
 
 

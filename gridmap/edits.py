@@ -73,34 +73,32 @@ def read_edits(path) -> Edits:
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"edits: no such file {path}")
+        raise InputError.of("edits_no_such_file", path=path)
     try:
         layers = [name for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:
-        raise InputError(f"edits: cannot read {path}: {str(exc).splitlines()[0]}") from None
+        raise InputError.of("edits_cannot_read", path=path, reason=str(exc).splitlines()[0]) from None
     layer = "atoms" if "atoms" in layers else next((n for n in layers if n != "change_log"), None)
     if layer is None:
-        raise InputError(f"edits: {path} has no layer of atoms")
+        raise InputError.of("edits_no_atoms_layer", path=path)
     try:
         frame = pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
     except Exception as exc:
-        raise InputError(f"edits: cannot read {path}: {str(exc).splitlines()[0]}") from None
+        raise InputError.of("edits_cannot_read", path=path, reason=str(exc).splitlines()[0]) from None
     missing = [c for c in ("atom_id", "grid_id") if c not in frame.columns]
     if missing:
-        raise InputError(f"edits: {path} lacks column(s) {missing}; an edits file has atom_id and grid_id "
-                         "(and optionally locked) per atom")
+        raise InputError.of("edits_missing_columns", path=path, missing=missing)
     if frame.empty:
-        raise InputError(f"edits: {path} has no rows")
+        raise InputError.of("edits_no_rows", path=path)
     atom_id = pd.to_numeric(frame["atom_id"], errors="coerce")
     bad = atom_id.isna() | (atom_id != atom_id.round())
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"edits: {path} row {i + 1}: atom_id {frame['atom_id'].iloc[i]!r} is not an integer")
+        raise InputError.of("edits_atom_not_integer", path=path, row=i + 1, value=frame["atom_id"].iloc[i])
     grid_id = frame["grid_id"].map(_grid_text)
     if (grid_id == "").any():
         i = int(np.flatnonzero((grid_id == "").to_numpy())[0])
-        raise InputError(f"edits: {path} row {i + 1} (atom {int(atom_id.iloc[i])}): empty grid_id; give every "
-                         "atom the id of its grid (a new text for a new grid)")
+        raise InputError.of("edits_empty_grid", path=path, row=i + 1, atom=int(atom_id.iloc[i]))
     assignment = pd.DataFrame({"atom_id": atom_id.astype(np.int64).to_numpy(), "grid_id": grid_id.to_numpy()})
     duplicated = assignment["atom_id"].duplicated(keep=False)
     if duplicated.any():
@@ -108,8 +106,8 @@ def read_edits(path) -> Edits:
         conflicting = twice.groupby("atom_id")["grid_id"].nunique()
         if (conflicting > 1).any():
             atom = int(conflicting[conflicting > 1].index[0])
-            raise InputError(f"edits: {path}: atom {atom} is given to several grids "
-                             f"({sorted(twice.loc[twice['atom_id'] == atom, 'grid_id'])}); keep one row per atom")
+            raise InputError.of("edits_atom_in_several_grids", path=path, atom=atom,
+                                 grids=sorted(twice.loc[twice["atom_id"] == atom, "grid_id"]))
         assignment = assignment.drop_duplicates("atom_id").reset_index(drop=True)
     locked = None
     if "locked" in frame.columns:
@@ -142,7 +140,7 @@ def _flag(value, path) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise InputError(f"edits: {path}: locked value {value!r} is not true/false or 1/0")
+    raise InputError.of("edits_bad_locked", path=path, value=value)
 
 
 def _read_change_log(path: Path, layers: list[str]) -> list[dict]:
@@ -158,7 +156,7 @@ def _read_change_log(path: Path, layers: list[str]) -> list[dict]:
             return []
         log = document.get("change_log", [])
         if not isinstance(log, list):
-            raise InputError(f"edits: {path}: change_log must be a list of records")
+            raise InputError.of("edits_change_log_not_list", path=path)
         return [dict(r) for r in log if isinstance(r, dict)] + _editor_log(document.get("gridmap"))
     return []
 

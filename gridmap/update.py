@@ -36,6 +36,7 @@ import pandas as pd
 import shapely
 from scipy.sparse.csgraph import connected_components
 
+from gridmap import i18n
 from gridmap.codes import DEDICATED_SERIAL, code_serial, grid_code
 from gridmap.config import Band, RuleSet
 from gridmap.edits import Edits
@@ -122,9 +123,8 @@ def with_locks(plan: Plan, ids, *, replace: bool = False) -> Plan:
     ids = {str(i) for i in ids}
     unknown = sorted(ids - known)
     if unknown:
-        raise InputError(f"--lock: {unknown[0]!r} is not a grid of the plan" +
-                         (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else "") +
-                         "; give grid ids (codes) of its grids layer")
+        more = i18n.Phrase("phrase.update_more_grids", n=len(unknown) - 1) if len(unknown) > 1 else ""
+        raise InputError.of("update_lock_unknown", grid=unknown[0], more=more)
     locked = ids if replace else ids | locked_ids(grids)
     layers = dict(plan.layers)
     layers["grids"] = grids.assign(locked=grids["grid_id"].astype(str).isin(locked).to_numpy())
@@ -137,17 +137,17 @@ def read_lock_file(path) -> list[str]:
 
     path = Path(path)
     if not path.exists():
-        raise InputError(f"--lock-file: no such file {path}")
+        raise InputError.of("update_lock_file_missing", path=path)
     if path.suffix.lower() in (".gpkg", ".geojson", ".json", ".csv", ".shp", ".zip"):
         import pyogrio
 
         try:
             frame = pyogrio.read_dataframe(path, read_geometry=False)
         except Exception as exc:
-            raise InputError(f"--lock-file: cannot read {path}: {str(exc).splitlines()[0]}") from None
+            raise InputError.of("update_lock_file_unreadable", path=path, reason=str(exc).splitlines()[0]) from None
         column = "grid_id" if "grid_id" in frame.columns else "code" if "code" in frame.columns else None
         if column is None:
-            raise InputError(f"--lock-file: {path} has no grid_id (or code) column")
+            raise InputError.of("update_lock_file_no_column", path=path)
         if "locked" in frame.columns:
             frame = frame[frame["locked"].astype(str).str.lower().isin(["1", "true", "yes", "1.0"])]
         return [str(v) for v in frame[column].dropna()]
@@ -203,7 +203,7 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
     lo, hi = band
     new = np.asarray(grid_of_atom, dtype=object).astype(str)
     if len(new) != len(atoms):
-        raise InputError(f"regrid: {len(new)} grid ids for {len(atoms)} atoms")
+        raise InputError.of("update_ids_for_atoms", ids=len(new), atoms=len(atoms))
     old = atoms["grid_id"].astype(str).to_numpy()
     unit_of_atom = atoms["unit_id"].astype(str).to_numpy()
     hh_atom = atoms["households"].to_numpy(dtype=float)
@@ -221,7 +221,7 @@ def regrid(plan: Plan, grid_of_atom, *, locked=None, adjacency=None, source: str
     codes, attributes = dict(codes or {}), dict(attributes or {})
     taken = set(old_rows.index) & set(codes.values())
     if taken:
-        raise InputError(f"regrid: code(s) {sorted(taken)[:3]} given to new grids are codes of the plan's grids")
+        raise InputError.of("update_codes_taken", codes=sorted(taken)[:3])
     result = SimpleNamespace(faults=[], unchanged=[], changed=[], added=[], renamed={})
     final_id = {}
     rows = []
@@ -432,8 +432,8 @@ def update_plan(plan: Plan, edits: Edits, *, lock=(), restaff: bool = True, adja
     given = edits.assignment
     unknown = ~given["atom_id"].isin(position.index)
     if unknown.any():
-        raise InputError(f"edits: {edits.source or 'the edits'}: atom {int(given['atom_id'][unknown].iloc[0])} "
-                         f"is not an atom of the plan ({int(unknown.sum())} such rows); export the atoms from this plan")
+        raise InputError.of("update_atom_unknown", source=edits.source or i18n.Phrase("phrase.update_the_edits"),
+                            atom=int(given["atom_id"][unknown].iloc[0]), count=int(unknown.sum()))
     grid = atoms["grid_id"].astype(str).to_numpy().copy()
     grid[position[given["atom_id"].to_numpy()].to_numpy()] = given["grid_id"].astype(str).to_numpy()
     locks = set(edits.locked) if edits.locked is not None else locked_ids(plan.grids)
@@ -441,7 +441,7 @@ def update_plan(plan: Plan, edits: Edits, *, lock=(), restaff: bool = True, adja
     extra = {str(g) for g in lock}
     unknown_locks = sorted(extra - labels)
     if unknown_locks:
-        raise InputError(f"--lock: {unknown_locks[0]!r} is not a grid of the updated plan")
+        raise InputError.of("update_lock_unknown_after", grid=unknown_locks[0])
     result = regrid(plan, grid, locked=(locks & labels) | extra, adjacency=adjacency, source="update")
     result.plan.meta["edits"] = {"source": edits.source, "change_log": list(edits.change_log)} | result.changes()
     if restaff:

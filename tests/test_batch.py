@@ -148,10 +148,13 @@ band = [300, 500]
     ('[[run]]\nname = "a"\nosm = "x"\nband = [300]\n', "band takes 2 values"),
     ('[[run]]\nname = "a"\nosm = "x"\nurban = "sometimes"\n', "county 'a'"),
     ('[[run]]\nname = "a"\nosm = "x"\nout = "y"\n', "'out' is not an option"),
+    ('[[run]]\nname = "a"\nosm = "x"\nhouseholds-column = "hh"\n',
+     "county 'a': --households-column is given without --households, which it applies to"),
+    ('[[run]]\nname = "a"\narea = "x"\nunits_level = 6\n', "--units-level is given without --osm"),
 ])
 def test_bad_manifest_is_one_line_exit_2(tmp_path, text, message):
     manifest = write_manifest(tmp_path / "m.toml", text)
-    result = invoke("batch", manifest, "--out", tmp_path / "out")
+    result = invoke("batch", manifest, "--out", tmp_path / "out", "--lang", "en")  # the English words
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1

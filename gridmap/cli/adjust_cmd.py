@@ -40,7 +40,7 @@ def command(plan_path, households, households_column, households_divisor, buildi
     progress("read", 0, 1)
     plan = read_plan(plan_path)
     if "atoms" not in plan.layers:
-        raise InputError(f"plan: {plan_path} has no atoms layer; adjust needs a plan written by gridmap")
+        raise InputError.of("adjust_plan_no_atoms", path=plan_path)
     points = read_new_households(plan, households=households, column=households_column, divisor=households_divisor,
                                  buildings=buildings, totals=households_totals, totals_column=totals_column,
                                  totals_divisor=totals_divisor)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from gridmap import i18n
 from gridmap.cli._help import HelpCommand
-from gridmap.cli.options import out_option, quiet_option
+from gridmap.cli.options import check_needs, out_option, quiet_option
 from gridmap.errors import InputError
 
 #: Exit code when at least one county failed (the others' outputs are written).
@@ -44,23 +45,27 @@ def manifest_counties(path) -> list:
     base = Path(path).resolve().parent
     counties = []
     for name, table in read_manifest(path):
-        where = f"manifest {path}: county {name!r}"
+        where = i18n.Phrase("phrase.batch_county", path=path, name=name)
         args = []
         for key, value in table.items():
             option = key.replace("_", "-")
             param = by_name.get(option)
             if param is None or option in _NOT_IN_MANIFEST:
-                raise InputError(f"{where}: {key!r} is not an option of `gridmap run` (see gridmap run --help)")
+                raise InputError.of("batch_not_a_run_option", where=where, key=key)
             args += _as_args(param, option, value, base, where)
         try:
             ctx = command.make_context("run", [*args, "--out", "."], resilient_parsing=False)
         except click.ClickException as exc:
-            raise InputError(f"{where}: {exc.format_message()}") from None
+            raise InputError.of("batch_bad_option", where=where, message=exc.format_message()) from None
+        try:  # an option given without the input it applies to, as `gridmap run` refuses it
+            check_needs(ctx, ctx.params)
+        except InputError as exc:
+            raise InputError.of("batch_county_refused", where=where, error=exc) from None
         params = dict(ctx.params)
         for drop in ("out_dir", "quiet", "strict"):
             params.pop(drop, None)
         if params.get("preset") and params.get("config_path"):
-            raise InputError(f"{where}: give config or preset, not both")
+            raise InputError.of("batch_config_and_preset", where=where)
         counties.append(County(name, params))
     return counties
 
@@ -69,17 +74,17 @@ def _as_args(param, option, value, base: Path, where) -> list[str]:
     """Command-line words for one manifest key."""
     if param.is_flag:
         if not isinstance(value, bool):
-            raise InputError(f"{where}: {option} takes true or false, got {value!r}")
+            raise InputError.of("batch_flag_value", where=where, option=option, value=value)
         if value:
             return [f"--{option}"]
         return [param.secondary_opts[0]] if param.secondary_opts else []
     values = value if isinstance(value, list) else [value]
     if param.nargs > 1:
         if len(values) != param.nargs:
-            raise InputError(f"{where}: {option} takes {param.nargs} values, e.g. {option} = [300, 500]")
+            raise InputError.of("batch_option_values", where=where, option=option, n=param.nargs)
         return [f"--{option}", *(str(v) for v in values)]
     if len(values) > 1 and not param.multiple:
-        raise InputError(f"{where}: {option} takes one value, got {value!r}")
+        raise InputError.of("batch_option_one_value", where=where, option=option, value=value)
     words = []
     for v in values:
         if isinstance(param.type, click.Path) and isinstance(v, str) and v and not Path(v).is_absolute() \

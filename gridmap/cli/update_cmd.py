@@ -102,7 +102,7 @@ def command(plan_path, atoms_path, grids_path, lock, lock_file, allow_faults, la
     progress("read", 0, 1)
     plan = read_plan(plan_path)
     if "atoms" not in plan.layers:
-        raise InputError(f"plan: {plan_path} has no atoms layer; update needs a plan written by gridmap")
+        raise InputError.of("update_plan_no_atoms", path=plan_path)
     if atoms_path:
         edits = read_edits(atoms_path)
     else:
