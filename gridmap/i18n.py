@@ -925,6 +925,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "error.option_needs": ("给出了 {option}，但没有给出它所作用的 {needs}；请给出 {needs}，或去掉 {option}",
                            "{option} is given without {needs}, which it applies to; give {needs} or leave {option} out"),
 
+    # -- refusals of the inputs' readers and the plan's assembly (inputs/, households, codes, census, crs, ...) -
+
+    # -- refusals of the plan's steps and outputs (validate, maps, partition, editor, report, plan, bases, ...) -
+
     # -- command line ----------------------------------------------------------------------------------
     "cli.households_line": ("{households:,.0f}（{method}）", "{households:,.0f}  ({method})"),
     "cli.units": ("单元", "units"),
