@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from gridmap.errors import InputError
+from gridmap.i18n import Phrase
 
 #: Switches of every launch: headless, no GPU, no first-run work, nothing fetched in the background.
 SWITCHES = ("--headless", "--no-sandbox", "--disable-gpu", "--run-all-compositor-stages-before-draw",
@@ -65,11 +66,9 @@ def find_chromium(chromium: str | None = None) -> str:
     found = chromium or os.environ.get("GRIDMAP_CHROMIUM") or next(
         (p for p in (shutil.which(n) for n in BROWSERS) if p), None)
     if not found:
-        raise InputError("report --pdf: no Chromium found; install chromium-headless-shell or chromium "
-                         "(Debian: apt install chromium-headless-shell) or set GRIDMAP_CHROMIUM to the browser's path")
+        raise InputError.of("out_chromium_missing")
     if not shutil.which(found):  # started through /bin/sh, which would only say "not found" as it ends
-        raise InputError(f"report --pdf: Chromium {found!r} is not an executable file; install chromium "
-                         "(Debian: apt install chromium) or set GRIDMAP_CHROMIUM to the browser's path")
+        raise InputError.of("out_chromium_not_executable", found=found)
     return found
 
 
@@ -119,7 +118,7 @@ class PdfPrint:
                 start_new_session=True)  # its own process group: its helpers are stopped with it
         except OSError as exc:
             self._clean()
-            raise InputError(f"report --pdf: Chromium ({self.browser}) failed: {exc}") from exc
+            raise InputError.of("out_chromium_failed", browser=self.browser, reason=str(exc)) from exc
         finally:
             os.close(to_browser)
             os.close(from_browser)
@@ -149,18 +148,18 @@ class PdfPrint:
             if self._thread.is_alive():
                 self._kill()
                 self._thread.join()
-                raise InputError(f"report --pdf: Chromium ({self.browser}) failed: no PDF after "
-                                 f"{self.timeout_s:g} s")
+                raise InputError.of("out_chromium_timeout", browser=self.browser, seconds=self.timeout_s)
             # printed: nothing of the browser is needed any more (it only wrote its profile, removed below)
             code = self._kill() if self.printed else self._reap()
             if self.error is not None or not self.target.exists() or self.target.stat().st_size == 0:
                 if self.error is not None and not isinstance(self.error, _Closed):
-                    detail = f": {self.error}"  # the browser refused a command
+                    exit_, said = "", [str(self.error)]  # the browser refused a command
                 else:  # the browser ended: its exit code and last words
                     self.stderr.close()
                     said = (self.tmp / "stderr.txt").read_bytes().decode("utf-8", "replace").strip().splitlines()
-                    detail = f" (exit {code})" + (f": {said[-1]}" if said else "")
-                raise InputError(f"report --pdf: Chromium ({self.browser}) wrote no PDF{detail}")
+                    exit_ = Phrase("phrase.out_chromium_exit", code=code)
+                raise InputError.of("out_chromium_no_pdf", browser=self.browser, exit=exit_,
+                                    said=Phrase("phrase.out_chromium_said", said=said[-1]) if said else "")
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(self.target, 0o666 & ~umask)

@@ -200,10 +200,10 @@ def atoms_from_polygons(blocks: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *,
         touched[u] = True
     found = unit_of >= 0
     if not found.any():
-        raise InputError("atoms: no block overlaps any unit (check the CRS of both layers)")
+        raise InputError.of("out_atoms_no_overlap")
     outside = int((~found).sum())
     if outside:
-        raise InputError(f"atoms: {outside} block(s) lie outside every unit")
+        raise InputError.of("out_atoms_outside", count=outside)
     # a block in several parts (islands, a block split by a river) is one atom per part: the
     # household count sits at one inner point, so it stays in exactly one of them
     parts, part_of = shapely.get_parts(geoms, return_index=True)

@@ -32,9 +32,9 @@ def match_bases(bases: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> gpd.GeoData
     inner point. Points outside every grid are dropped; how many is in ``attrs["outside"]``.
     """
     if bases is None or len(bases) == 0:
-        raise InputError("bases: the bases layer is empty")
+        raise InputError.of("out_bases_empty")
     if bases.crs is None:
-        raise InputError("bases: the layer has no CRS; gridmap does not guess one")
+        raise InputError.of("out_bases_no_crs")
     bases = bases.to_crs(grids.crs)
     points = shapely.point_on_surface(bases.geometry.to_numpy())
     known = set(grids["grid_id"].astype(str))
@@ -47,7 +47,7 @@ def match_bases(bases: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> gpd.GeoData
                 pd.Series(ids)).to_numpy()
         unknown = sorted(set(ids) - known)
         if unknown:
-            raise InputError(f"bases: {len(unknown)} {column} value(s) match no grid, e.g. {unknown[:3]}")
+            raise InputError.of("out_bases_unknown_grids", count=len(unknown), column=column, examples=unknown[:3])
     else:
         tree = shapely.STRtree(grids.geometry.to_numpy())
         pairs = tree.query(points, predicate="intersects")
@@ -58,8 +58,7 @@ def match_bases(bases: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> gpd.GeoData
         points, ids = points[which >= 0], ids[which >= 0]
     duplicated = pd.Series(ids)[pd.Series(ids).duplicated()].unique()
     if len(duplicated):
-        raise InputError(f"bases: {len(duplicated)} grid(s) have more than one base, e.g. {list(duplicated[:3])}; "
-                         "keep one per grid (or give a grid_id column)")
+        raise InputError.of("out_bases_several", count=len(duplicated), examples=list(duplicated[:3]))
     out = gpd.GeoDataFrame({"grid_id": ids, "source": "given"}, geometry=points, crs=grids.crs)
     out.attrs["outside"] = outside
     return out
@@ -104,7 +103,7 @@ def compute_bases(plan, config: ReachConfig | None = None, objective: str = "min
     """
     config = config or ReachConfig()
     if objective not in ("min_time", "max_reached"):
-        raise InputError(f"objective: expected 'min_time' or 'max_reached', got {objective!r}")
+        raise InputError.of("out_objective", value=objective)
     grids = plan.grids
     if grid_ids is not None:
         grids = grids[grids["grid_id"].isin(set(grid_ids))]

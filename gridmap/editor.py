@@ -72,10 +72,10 @@ def editor_html(plan, *, lang: str = "zh", simplify_m: float | None = None) -> s
         The page. Save it with :func:`save_editor` (atomic).
     """
     if lang not in i18n.LANGS:
-        raise InputError(f"lang: expected one of {', '.join(i18n.LANGS)}, got {lang!r}")
+        raise InputError.of("out_lang", known=", ".join(i18n.LANGS), value=lang)
     tol = DEFAULT_SIMPLIFY_M if simplify_m is None else float(simplify_m)
     if not math.isfinite(tol) or tol < 0:
-        raise InputError(f"simplify_m: expected metres >= 0, got {simplify_m!r}")
+        raise InputError.of("out_simplify", value=simplify_m)
     payload = editor_payload(plan, lang=lang, simplify_m=tol)
     return _page(payload, lang)
 
@@ -95,11 +95,10 @@ def editor_payload(plan, *, lang: str = "zh", simplify_m: float = DEFAULT_SIMPLI
                                  (grids, "grids", ("grid_id", "unit_id"))):
         missing = [c for c in columns if c not in frame]
         if missing:
-            raise InputError(f"edit: the plan's {name} layer lacks column(s) {', '.join(missing)}; "
-                             "make the plan with gridmap partition")
+            raise InputError.of("out_editor_missing_columns", what=name, missing=", ".join(missing))
     atoms = atoms[present(atoms.geometry)].reset_index(drop=True)
     if atoms.crs is None:
-        raise InputError("edit: the plan's atoms layer has no CRS")
+        raise InputError.of("out_editor_atoms_no_crs")
     if atoms.crs.is_geographic:
         atoms = atoms.to_crs(atoms.estimate_utm_crs())
 
@@ -108,8 +107,7 @@ def editor_payload(plan, *, lang: str = "zh", simplify_m: float = DEFAULT_SIMPLI
     atom_grid = atoms["grid_id"].astype(str).map(grid_index)
     if atom_grid.isna().any():
         stray = atoms.loc[atom_grid.isna(), "atom_id"].iloc[0]
-        raise InputError(f"edit: atom {stray} is in grid {atoms.loc[atom_grid.isna(), 'grid_id'].iloc[0]!r}, "
-                         "which the grids layer does not have; re-run gridmap update or partition")
+        raise InputError.of("out_editor_stray_atom", atom=stray, grid=atoms.loc[atom_grid.isna(), "grid_id"].iloc[0])
 
     unit_ids = list(dict.fromkeys(grids["unit_id"].astype(str).tolist() + atoms["unit_id"].astype(str).tolist()))
     unit_index = {u: i for i, u in enumerate(unit_ids)}
@@ -207,8 +205,7 @@ def _json(value) -> str:
 def _layer(plan, name: str) -> gpd.GeoDataFrame:
     frame = plan.layers.get(name)
     if frame is None or len(frame) == 0:
-        raise InputError(f"edit: the plan has no {name!r} layer; the editor moves atoms between grids "
-                         "(make the plan with gridmap partition or run)")
+        raise InputError.of("out_editor_no_layer", name=name)
     return frame
 
 

@@ -25,7 +25,7 @@ FORMATS = ("gpkg", "geojson", "parquet", "xlsx")
 def export_plan(plan, directory, fmt: str = "gpkg", layers=None, lang: str = "zh") -> dict:
     """Write ``plan``'s layers (all, or ``layers``) to ``directory`` in ``fmt``; {name: path}."""
     if fmt not in FORMATS:
-        raise InputError(f"export: format {fmt!r} unknown; known: {', '.join(FORMATS)}")
+        raise InputError.of("out_export_format", fmt=fmt, known=", ".join(FORMATS))
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     names = list(layers or plan.layers)

@@ -25,9 +25,7 @@ def grid_codes(unit_id, labels, xy, unit_geometry):
 
     k = int(labels.max()) + 1 if len(labels) else 1
     if k > MAX_REGULAR:  # make_plan refuses what the band implies; islands may still add some
-        raise InputError(f"unit {unit_id}: {k:,} grids, but grid codes number at most {MAX_REGULAR} grids per "
-                         f"unit (serials 001-{MAX_REGULAR} after the unit's code); raise the band's MAX or split "
-                         "the unit")
+        raise InputError.of("out_grid_codes_full", unit=unit_id, k=k, max=MAX_REGULAR)
     if k == 1:
         return np.array([grid_code(unit_id, 1)], dtype=object)
     cx = np.bincount(labels, weights=xy[:, 0], minlength=k) / np.maximum(np.bincount(labels, minlength=k), 1)

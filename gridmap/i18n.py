@@ -535,6 +535,17 @@ _WORDS: dict[str, tuple[str, str]] = {
                                "（小于碎块面积的并入相邻地块）。",
                                "{count:,} piece(s) of the units no census polygon covers ({m2:,.0f} m² in all) "
                                "made atoms of no households (slivers joined to a neighbouring atom)."),
+    "repair.road_classes_read": ("道路等级按列 {column} 读取（国道、省道、县道、乡道、村道等换算为 OSM 的道路等级）。",
+                                 "road classes read from the column {column} (national, provincial, county, "
+                                 "township and village roads and the like, as OSM's classes)."),
+    "repair.road_class_default": ("{count:,} 条道路在列 {column} 中没有可识别的等级，按普通街道（{default}）计。",
+                                  "{count:,} road(s) without a recognised class in the column {column} counted as "
+                                  "streets ({default})."),
+    "repair.road_classes_none": ("没有可识别的道路等级列（如 `等级`、`道路等级`、`highway`、`fclass`），{count:,} 条道路"
+                                 "均按普通街道（{default}）计：主干道不会优先作为网格边界，通行速度也按街道计。",
+                                 "no column of road classes recognised (such as 等级, 道路等级, highway, fclass): "
+                                 "all {count:,} road(s) counted as streets ({default}), so major roads are not "
+                                 "preferred as grid edges and are travelled at street speeds."),
     "report.inputs": ("输入数据的处理", "What became of the inputs"),
 
     # -- the roles of inputs in refusals (error.*: {what}) ---------------------------------------------
@@ -926,8 +937,314 @@ _WORDS: dict[str, tuple[str, str]] = {
                            "{option} is given without {needs}, which it applies to; give {needs} or leave {option} out"),
 
     # -- refusals of the inputs' readers and the plan's assembly (inputs/, households, codes, census, crs, ...) -
+    # OSM extracts and their boundaries (inputs/osm.py, inputs/osm_areas.py, inputs/extract.py)
+    "error.in_osm_cannot_read": ("无法读取 OSM 数据文件 {path}：{reason}", "cannot read OSM file {path}: {reason}"),
+    "error.in_osm_not_a_file": ("无法读取 OSM 数据文件 {path}：这不是文件", "cannot read OSM file {path}: not a file"),
+    "error.in_osm_unsupported": ("不支持的 OSM 数据文件 {path}：文件名应以 {suffixes} 结尾",
+                                 "unsupported OSM file {path}: expected a name ending in {suffixes}"),
+    "error.in_osm_no_boundaries": ("没有可用来选定区域的行政边界", "no administrative boundaries to choose the area from"),
+    "error.in_osm_boundaries_choose": ("有 {count} 个边界，请按名称选择其一：{names}",
+                                       "{count} boundaries, choose one by name: {names}"),
+    "error.in_osm_boundaries_choose_at": ("admin_level {level} 上有 {count} 个边界，请按名称选择其一：{names}",
+                                          "{count} boundaries at admin_level {level}, choose one by name: {names}"),
+    "error.in_osm_boundaries_named": ("有 {count} 个名为 {name!r} 的边界，请同时给出层级：{names}",
+                                      "{count} boundaries named {name!r}, give the level too: {names}"),
+    "error.in_osm_boundaries_named_at": ("admin_level {level} 上有 {count} 个名为 {name!r} 的边界，请同时给出层级：{names}",
+                                         "{count} boundaries named {name!r} at admin_level {level}, give the level "
+                                         "too: {names}"),
+    "phrase.in_names_and_more": ("{names} 等（另有 {n} 个）", "{names} and {n} more"),
+    "phrase.in_none": ("无", "none"),
+    "error.in_osm_no_units_inside": ("区域内没有 admin_level {level} 的边界（该层级在区域外有 {count} 个；现有层级：{present}）",
+                                     "no boundary at admin_level {level} lies inside the area ({count} at that level "
+                                     "elsewhere; levels present: {present})"),
+    "error.in_osm_download_suffix": ("download_osm 写出的是 OSM XML：{path} 须以 .osm 结尾",
+                                     "download_osm writes OSM XML: {path} must end in .osm"),
+    "error.in_osm_cannot_geocode": ("无法对 {place!r} 进行地理编码：{reason}（是否离线？请改为给出 OSM 数据文件）",
+                                    "cannot geocode {place!r}: {reason} (offline? pass an OSM extract file instead)"),
+    "error.in_osm_cannot_download": ("无法下载 {place!r} 的 OSM 数据：{reason}（是否离线？请改为给出 OSM 数据文件）",
+                                     "cannot download OSM data for {place!r}: {reason} (offline? pass an OSM extract "
+                                     "file instead)"),
+    "error.in_osm_bbox": ("`bbox` 须为以度为单位的 `(west, south, east, north)`（西、南、东、北），实际为 {bbox!r}",
+                          "bbox must be (west, south, east, north) in degrees, got {bbox!r}"),
+    "error.in_osm_bbox_order": ("`bbox` 须为以度为单位的 `(west, south, east, north)`（西、南、东、北），且西 < 东、南 < 北，"
+                                "实际为 {bbox!r}",
+                                "bbox must be (west, south, east, north) in degrees with west < east and south < "
+                                "north, got {bbox!r}"),
+    "error.in_osm_area_not_polygon": ("区域须为非空的 `Polygon` 或 `MultiPolygon`，实际为 {kind}",
+                                      "the area must be a non-empty Polygon or MultiPolygon, got {kind}"),
+    "error.in_extract_no_box": ("--close-at-extract：{name} 的文件头中没有外包矩形；请改为以文件给出区域或单元",
+                                "--close-at-extract: {name} has no bounding box in its header; give the area or units "
+                                "as files instead"),
+    # layers and their counts (inputs/files.py, households.py; {file} is phrase.in_of_path or empty)
+    "phrase.in_of_path": ("：{path} ", ": {path}"),
+    "error.in_counts_no_column": ("{what}{file}没有列 {column!r}；现有列：{columns}",
+                                  "{what}{file} has no column {column!r}; columns: {columns}"),
+    "error.in_count_not_a_number": ("{what}{file}第 {row} 行：{column} = {value!r} 不是数字或为空（共 {count} 行）；"
+                                    "请给出数目或删除该行",
+                                    "{what}{file} row {row}: {column} = {value!r} is non-numeric or empty ({count} "
+                                    "such row(s)); give a count or delete the row"),
+    "error.in_count_infinite": ("{what}{file}第 {row} 行：{column} = {value!r} 为无穷大（共 {count} 行）；请给出数目",
+                                "{what}{file} row {row}: {column} = {value!r} is infinite ({count} such row(s)); give "
+                                "a count"),
+    "error.in_count_negative": ("{what}{file}第 {row} 行：{column} = {value!r} 为负数（共 {count} 行）；请给出 ≥ 0 的数目",
+                                "{what}{file} row {row}: {column} = {value!r} is negative ({count} such row(s)); give "
+                                "a count >= 0"),
+    "error.in_count_too_large": ("{what}{file}第 {row} 行：{column} = {value!r} 超过 {most:,.0f}，单个要素的户数或人数不可能"
+                                 "这么多（共 {count} 行）；请检查该列及其单位",
+                                 "{what}{file} row {row}: {column} = {value!r} is more than {most:,.0f} in one "
+                                 "feature, which no household or person count can be ({count} such row(s)); check "
+                                 "the column and its unit"),
+    "error.in_polygons_need_column": ("住户：面图层需要 --households-column（每个面的户数）",
+                                      "households: a polygon layer needs --households-column (households per polygon)"),
+    "error.in_census_same_polygon": ("{what}：{path} 第 {a} 行 {describe_a}和第 {b} 行 {describe_b}是同一个面"
+                                     "（{m2:,.0f} m²；共 {pairs:,} 对重叠）；普查面既是住户也是地块，不得重叠：请删除重复的面"
+                                     "或较大的面（如与其下街区并存的普查区），或改为给出住户点",
+                                     "{what}: {path} rows {a} {describe_a}and {b} {describe_b}are the same polygon "
+                                     "({m2:,.0f} m²; {pairs:,} overlapping pair(s) in all); census polygons are "
+                                     "households and atoms and must not overlap: remove the duplicates or the larger "
+                                     "polygons (a tract among its blocks), or give household points"),
+    "error.in_census_overlap": ("{what}：{path} 第 {a} 行 {describe_a}和第 {b} 行 {describe_b}相互重叠"
+                                "（{m2:,.0f} m²；共 {pairs:,} 对重叠）；普查面既是住户也是地块，不得重叠：请删除重复的面"
+                                "或较大的面（如与其下街区并存的普查区），或改为给出住户点",
+                                "{what}: {path} rows {a} {describe_a}and {b} {describe_b}overlap ({m2:,.0f} m²; "
+                                "{pairs:,} overlapping pair(s) in all); census polygons are households and atoms and "
+                                "must not overlap: remove the duplicates or the larger polygons (a tract among its "
+                                "blocks), or give household points"),
+    "phrase.in_kind_point": ("点", "point"),
+    "phrase.in_kind_line": ("线", "line"),
+    "phrase.in_kind_polygon": ("面", "polygon"),
+    "error.in_wrong_geometries": ("{what}：应为{kind}要素，实际为 {found}", "{what}: expected {kind} geometries, found {found}"),
+    "error.in_wrong_geometry_row": ("{what}：第 {row} 行 {describe}是 {type}，不是{kind}（共 {count} 行）；请修正或删除这些行",
+                                    "{what}: row {row} {describe}is a {type}, not a {kind} ({count} such row(s)); fix "
+                                    "or delete them"),
+    "error.in_polygons_unrepairable": ("{what}：所有面都无效，且都无法修复",
+                                       "{what}: every polygon is invalid and none could be repaired"),
+    "error.in_households_not_points": ("住户：应为点要素；普查面请用 `from_polygons`",
+                                       "households: expected points; use from_polygons for census areas"),
+    "error.in_buildings_not_metric": ("建筑物：需要以米为单位的投影坐标系才能量算占地面积（请先投影）",
+                                      "buildings: need a metric CRS to measure footprints (project first)"),
+    "error.in_buildings_empty": ("建筑物：图层为空，无法估算户数", "buildings: the layer is empty; no households can be estimated"),
+    "error.in_totals_empty": ("户数合计：图层为空", "household totals: the layer is empty"),
+    "error.in_totals_not_polygons": ("户数合计：应为面要素（村、社区或普查区）",
+                                     "household totals: expected polygons (villages, communities or census areas)"),
+    # text encodings (inputs/encoding.py)
+    "error.in_unknown_encoding": ("{what}：未知的编码 {encoding!r}；请使用 {known} 之一",
+                                  "{what}: unknown encoding {encoding!r}; use one of {known}"),
+    "error.in_dbf_encoding": ("{path}：属性表（.dbf）既不是 UTF-8 也不是 GB18030/GBK 编码；请用 --encoding 给出其编码",
+                              "{path}: the attribute table (.dbf) is neither UTF-8 nor GB18030/GBK; give its encoding "
+                              "with --encoding"),
+    "error.in_not_valid_encoding": ("{what}：不是有效的 {name} 文本（字节位置 {byte}）；请给出正确的 --encoding",
+                                    "{what}: not valid {name} at byte {byte}; give the right --encoding"),
+    "error.in_unknown_text_encoding": ("{what}：既不是 UTF-8 也不是 GB18030/GBK 文本；请另存为 UTF-8 编码，或给出 --encoding",
+                                       "{what}: neither UTF-8 nor GB18030/GBK text; save it as UTF-8 or give "
+                                       "--encoding"),
+    # assembling the inputs (inputs/assemble.py, runner.py)
+    "error.in_area_no_box": ("区域：{name} 的文件头中没有外包矩形；请给出 --area 文件",
+                             "area: {name} has no bounding box in its header; give --area FILE"),
+    "error.in_no_place_points": ("--units-from-places：OSM 数据中没有地名点（`place`）",
+                                 "--units-from-places: the extract has no place points"),
+    "error.in_no_place_kinds": ("--units-from-places：没有 place={kinds} 的地名点；现有种类：{present}",
+                                "--units-from-places: no place={kinds} points; kinds present: {present}"),
+    "error.in_no_area": ("区域：请给出区域面文件，或给出合并后即为区域的单元",
+                         "area: give an area polygon file, or units whose union is the area"),
+    "error.in_no_households": ("住户：请给出住户点、带户数的普查面、建筑物或户数合计",
+                               "households: give household points, census polygons with counts, buildings, or totals"),
+    "error.in_places_need_osm": ("--units-from-places 需要 --osm（地名点取自 OSM 数据）",
+                                 "--units-from-places needs --osm (the place nodes come from the extract)"),
+    "error.in_extract_options_need_osm": ("--close-at-extract 和 --extract-area 需要 --osm",
+                                          "--close-at-extract and --extract-area need --osm"),
+    "error.in_no_inputs": ("请给出 --osm 文件，或 --area 文件和/或 --units 文件",
+                           "give --osm FILE, or --area FILE and/or --units FILE"),
+    "error.in_county_code_needs_table": ("--county-code 需要 --code-table", "--county-code needs --code-table"),
+    "error.in_config_and_preset": ("--config 和 --preset 只能给出其一", "give --config or --preset, not both"),
+    # statistical codes and the census (inputs/assemble.py, codes.py, census.py)
+    "error.in_codes_no_units": ("区划代码表：没有可命名的单元（请给出 --units）",
+                                "code table: there are no units to name (give --units)"),
+    "error.in_codes_no_county": ("区划代码表：{folder} 中没有县 {county!r}", "code table: no county {county!r} in {folder}"),
+    "error.in_codes_no_such_file": ("区划代码表：文件不存在：{path}", "code table: no such file {path}"),
+    "error.in_codes_missing_columns": ("区划代码表：{path} 缺少列 {missing}", "code table: {path} lacks column(s) {missing}"),
+    "error.in_codes_bad_digits": ("区划代码表：{path} 中有不是 {digits} 位的代码：{codes}",
+                                  "code table: {path} has codes that are not {digits} digits: {codes}"),
+    "error.in_codes_duplicate": ("区划代码表：代码重复：{codes}", "code table: duplicate codes {codes}"),
+    "error.in_census_not_a_code": ("普查：{code!r} 不是县级代码；请给出 6 位代码（如 410928）",
+                                   "census: {code!r} is no county code; give the 6-digit code (e.g. 410928)"),
+    "error.in_census_no_county": ("普查：2020 年普查表中没有县 {code}；该市的代码：{near}",
+                                  "census: no county {code} in the 2020 census table; codes of that city: {near}"),
+    "error.in_census_incomplete": ("普查：县 {code} {name} 没有完整的 2020 年普查数据",
+                                   "census: county {code} {name} has no complete 2020 census figures"),
+    # units from points, the CRS (units_points.py, crs.py)
+    "error.in_points_not_metric": ("由点生成单元：点和乡镇须在同一个以米为单位的投影坐标系中（请先投影）",
+                                   "units from points: need the points and townships in one metric CRS (project "
+                                   "first)"),
+    "error.in_points_no_column": ("由点生成单元：没有列 {column!r}；现有列：{columns}",
+                                  "units from points: no column {column!r}; columns: {columns}"),
+    "error.in_points_ids_repeated": ("由点生成单元：编号不唯一：{ids}", "units from points: ids are not unique: {ids}"),
+    "error.in_crs_unknown": ("坐标系：无法识别 {crs!r}：{reason}", "crs: cannot understand {crs!r}: {reason}"),
+    "error.in_crs_not_metric": ("坐标系：{name} 不是以米为单位的投影坐标系", "crs: {name} is not a projected CRS in metres"),
+    # the plan's assembly (pipeline.py)
+    "error.in_area_empty": ("区域：区域面为空", "area: the area polygon is empty"),
+    "error.in_units_overlap": ("单元：{where}单元 {a}（{a_name}）与 {b}（{b_name}）在经度 {lon:.5f}、纬度 {lat:.5f} 附近重叠 "
+                               "{m2:,.0f} m²（共 {count:,} 处重叠宽于边界数字化的误差）；单元须铺满区域且互不重叠："
+                               "请使相邻单元的共用边界吻合，或删除重复绘制的单元",
+                               "units: units {a} ({a_name}) and {b} ({b_name}){where} overlap by {m2:,.0f} m² around "
+                               "lon {lon:.5f}, lat {lat:.5f} ({count:,} such overlap(s) wider than a border's "
+                               "digitising); units must tile the area: snap their shared borders, or delete a unit "
+                               "drawn twice"),
+    "error.in_units_outside": ("单元：没有单元与区域重叠（请检查两个图层的坐标系）",
+                               "units: no unit overlaps the area (check both layers' CRS)"),
+    "error.in_units_leave_gaps": ("单元：区域中有 {km2:,.3f} km²（{share:.1%}）未被单元覆盖，最大的一块 {largest:,.3f} km²，"
+                                  "位于经度 {lon:.5f}、纬度 {lat:.5f} 附近；请补上缺少的单元，或去掉 --area（区域即为单元的合并）",
+                                  "units: they leave {km2:,.3f} km² ({share:.1%}) of the area uncovered, the largest "
+                                  "piece {largest:,.3f} km² around lon {lon:.5f}, lat {lat:.5f}; give the missing "
+                                  "unit(s), or leave out --area (the area is then the units' union)"),
+    "error.in_totals_with_census": ("户数合计：作为住户给出的普查面本身已是合计；户数合计请与住户点或建筑物一起给出",
+                                    "household totals: the census polygons given as households are totals already; "
+                                    "give totals with household points or buildings"),
+    "phrase.in_the_inputs": ("输入数据", "the inputs"),
+    "error.in_no_household_inside": ("住户：{source} 在区域内没有住户（读入 {read:,.6g} 户，其中 {outside:,.6g} 户在区域外）；"
+                                     "请检查 --households-column 和 --households-divisor、区域以及两个图层的坐标系",
+                                     "households: {source} holds no household inside the area ({read:,.6g} read, "
+                                     "{outside:,.6g} of them outside the area); check --households-column and "
+                                     "--households-divisor, the area and both layers' CRS"),
+    "error.in_unit_too_many_grids": ("户数范围：单元 {unit}（{name}）有 {households:,.0f} 户，按每格至多 {hi:g} 户至少需要 "
+                                     "{need:,} 个网格，但每个单元的网格编码至多 {most} 个（单元代码后的序号 001-{most}；"
+                                     "其余序号留给专属网格）；请提高户数范围的上限 MAX，或拆分该单元",
+                                     "band: unit {unit} ({name}) holds {households:,.0f} households, which at most "
+                                     "{hi:g} per grid makes at least {need:,} grids, but grid codes number at most "
+                                     "{most} grids per unit (serials 001-{most} after the unit's code; the rest are "
+                                     "for dedicated grids); raise the band's MAX or split the unit"),
+    "error.in_lines_miss_area": ("{what}：{paths} 中的 {count:,} 条线没有一条与区域相接；{hint}",
+                                 "{what}: not one of the {count:,} lines of {paths} touches the area; {hint}"),
+    "phrase.in_lines_swapped": ("其 `x`、`y` 似乎颠倒了（纬度在前）：请改为经度在前",
+                                "their x and y look swapped (latitude first): write them longitude first"),
+    "phrase.in_check_layers_crs": ("请检查图层的坐标系", "check the layers' CRS"),
+    # the output folder (_outdir.py)
+    "error.in_out_is_file": ("--out {path}：这是一个文件，不是文件夹；请给出文件夹",
+                             "--out {path}: is a file, not a directory; give a directory"),
+    "error.in_out_busy": ("--out {path}：另一个 gridmap 命令（{holder}）正在写入此文件夹；请等它完成，或另选 --out",
+                          "--out {path}: another gridmap command ({holder}) is writing into this directory; wait for "
+                          "it to finish or choose another --out"),
+    "phrase.in_unknown": ("未知", "unknown"),
 
     # -- refusals of the plan's steps and outputs (validate, maps, partition, editor, report, plan, bases, ...) -
+    "role.workers": ("网格员", "workers"),
+    # the plan file (plan.py)
+    "error.out_plan_missing_layer": ("计划：没有图层 {name!r}（计划中的图层：{held}）；请给出由 `gridmap partition` 或 "
+                                     "`gridmap run` 写出的计划",
+                                     "plan: no layer {name!r} (it holds {held}); give a plan written by gridmap "
+                                     "partition or gridmap run"),
+    "phrase.out_none": ("无", "none"),
+    "error.out_plan_no_grids_layer": ("计划：{path} 中没有 'grids' 图层；它是 gridmap 写出的计划吗？",
+                                      "plan: {path} has no 'grids' layer; is it a gridmap plan?"),
+    "error.out_plan_invalid_rules": ("计划：{path} 中的规则无效：{error}", "plan: {path} holds invalid rules: {error}"),
+    # gridmap validate (validate.py)
+    "error.out_validate_tolerance": ("validate.tolerance_m2：须 >= 0 m²，实际为 {value!r}",
+                                     "validate.tolerance_m2: must be >= 0 m², got {value!r}"),
+    "error.out_validate_unknown_fault": ("validate.levels：未知的问题类别 {name!r}；可用：{known}",
+                                         "validate.levels: unknown fault class {name!r}; known: {known}"),
+    "error.out_validate_bad_level": ("validate.levels.{name}：应为 'error'（错误）、'warning'（警告）或 'off'（不检查），"
+                                     "实际为 {value!r}",
+                                     "validate.levels.{name}: expected 'error', 'warning' or 'off', got {value!r}"),
+    "error.out_not_polygon_frame": ("{what}：应为面要素的 `GeoDataFrame`", "{what}: expected a GeoDataFrame of polygons"),
+    "error.out_not_a_frame": ("{what}：应为 `GeoDataFrame`", "{what}: expected a GeoDataFrame"),
+    "error.out_layer_no_features": ("{what}：图层中没有要素", "{what}: the layer has no features"),
+    "error.out_every_geometry_empty": ("{what}：所有几何都为空", "{what}: every geometry is empty"),
+    "error.out_expected_polygons": ("{what}：应为面要素，实际为 {found}", "{what}: expected polygons, found {found}"),
+    "error.out_file_no_features": ("{what}：{path} 中没有要素（空图层）", "{what}: {path} has no features (empty layer)"),
+    "error.out_no_households_column": ("{what}：没有户数列 {column}", "{what}: no households column {column}"),
+    # gridmap map (maps.py) and gridmap edit (editor.py)
+    "error.out_lang": ("`lang`：应为 {known} 之一，实际为 {value!r}", "lang: expected one of {known}, got {value!r}"),
+    "error.out_simplify": ("simplify_m：应为 >= 0 的米数，实际为 {value!r}", "simplify_m: expected metres >= 0, got {value!r}"),
+    "error.out_map_no_grids": ("地图：计划中没有可绘制的网格", "map: the plan has no grids to draw"),
+    "error.out_map_layer_no_crs": ("地图：图层 {name!r} 没有坐标系", "map: layer {name!r} has no CRS"),
+    "error.out_basemap_unknown": ("底图：应为 {known} 之一或 URL 模板，实际为 {value!r}",
+                                  "basemap: expected one of {known} or a URL template, got {value!r}"),
+    "error.out_basemap_bad_template": ("底图：应为 {known} 之一，或含 {{z}}、{{x}}、{{y}} 的瓦片 URL 模板，实际为 {value!r}",
+                                       "basemap: expected one of {known} or a tile URL template with {{z}}, {{x}} "
+                                       "and {{y}}, got {value!r}"),
+    "error.out_tianditu_no_key": ("底图 `tianditu`（天地图）需要密钥：请用 --tianditu-key KEY 或环境变量 TIANDITU_KEY 给出",
+                                  "basemap tianditu needs a key: --tianditu-key KEY or the TIANDITU_KEY environment "
+                                  "variable"),
+    "error.out_tianditu_bad_key": ("天地图密钥：只能包含字母和数字", "tianditu key: expected letters and digits only"),
+    "error.out_editor_missing_columns": ("编辑器：计划的{what}图层缺少列 {missing}；请用 `gridmap partition` 制作计划",
+                                         "edit: the plan's {what} layer lacks column(s) {missing}; make the plan with "
+                                         "gridmap partition"),
+    "error.out_editor_atoms_no_crs": ("编辑器：计划的地块图层 `atoms` 没有坐标系", "edit: the plan's atoms layer has no CRS"),
+    "error.out_editor_stray_atom": ("编辑器：地块 {atom} 属于网格 {grid!r}，但网格图层中没有该网格；请重新运行 "
+                                    "`gridmap update` 或 `gridmap partition`",
+                                    "edit: atom {atom} is in grid {grid!r}, which the grids layer does not have; "
+                                    "re-run gridmap update or partition"),
+    "error.out_editor_no_layer": ("编辑器：计划中没有图层 {name!r}；编辑器在网格之间移动地块（请用 `gridmap partition` 或 "
+                                  "`gridmap run` 制作计划）",
+                                  "edit: the plan has no {name!r} layer; the editor moves atoms between grids (make "
+                                  "the plan with gridmap partition or run)"),
+    # gridmap report (report.py, _chromium.py)
+    "error.out_report_not_text": ("report.{name}：应为文字，实际为 {value!r}", "report.{name}: expected text, got {value!r}"),
+    "error.out_report_date": ("report.date：应为 YYYY-MM-DD 格式的日期，实际为 {value!r}",
+                              "report.date: expected YYYY-MM-DD, got {value!r}"),
+    "error.out_report_not_table": ("报告：[report] 应为表，实际为 {value!r}", "report: expected a table [report], got {value!r}"),
+    "error.out_report_lang": ("`lang`：应为 'zh' 或 'en'，实际为 {value!r}", "lang: expected 'zh' or 'en', got {value!r}"),
+    "error.out_report_no_grids": ("报告：计划中没有网格", "report: the plan has no grids"),
+    "error.out_chromium_missing": ("PDF 报告（--pdf）：未找到 Chromium；请安装 `chromium-headless-shell` 或 `chromium`"
+                                   "（Debian：`apt install chromium-headless-shell`），或将环境变量 GRIDMAP_CHROMIUM "
+                                   "设为浏览器的路径",
+                                   "report --pdf: no Chromium found; install chromium-headless-shell or chromium "
+                                   "(Debian: apt install chromium-headless-shell) or set GRIDMAP_CHROMIUM to the "
+                                   "browser's path"),
+    "error.out_chromium_not_executable": ("PDF 报告（--pdf）：Chromium {found!r} 不是可执行文件；请安装 `chromium`"
+                                          "（Debian：`apt install chromium`），或将环境变量 GRIDMAP_CHROMIUM 设为浏览器的路径",
+                                          "report --pdf: Chromium {found!r} is not an executable file; install "
+                                          "chromium (Debian: apt install chromium) or set GRIDMAP_CHROMIUM to the "
+                                          "browser's path"),
+    "error.out_chromium_failed": ("PDF 报告（--pdf）：Chromium（{browser}）运行失败：{reason}",
+                                  "report --pdf: Chromium ({browser}) failed: {reason}"),
+    "error.out_chromium_timeout": ("PDF 报告（--pdf）：Chromium（{browser}）运行失败：{seconds:g} 秒后仍未生成 PDF",
+                                   "report --pdf: Chromium ({browser}) failed: no PDF after {seconds:g} s"),
+    "error.out_chromium_no_pdf": ("PDF 报告（--pdf）：Chromium（{browser}）没有生成 PDF{exit}{said}",
+                                  "report --pdf: Chromium ({browser}) wrote no PDF{exit}{said}"),
+    "phrase.out_chromium_exit": ("（退出码 {code}）", " (exit {code})"),
+    "phrase.out_chromium_said": ("：{said}", ": {said}"),
+    # gridmap staff and reach (bases.py, staffing.py, roads.py, reach.py, cli/reach_cmd.py)
+    "error.out_bases_empty": ("驻点：驻点图层中没有要素", "bases: the bases layer is empty"),
+    "error.out_bases_no_crs": ("驻点：图层没有坐标系；gridmap 不会猜测坐标系", "bases: the layer has no CRS; gridmap does not guess one"),
+    "error.out_bases_unknown_grids": ("驻点：{count} 个 {column} 值不对应任何网格，例如 {examples}",
+                                      "bases: {count} {column} value(s) match no grid, e.g. {examples}"),
+    "error.out_bases_several": ("驻点：{count} 个网格有不止一个驻点，例如 {examples}；每个网格只保留一个（或给出 grid_id 列）",
+                                "bases: {count} grid(s) have more than one base, e.g. {examples}; keep one per grid "
+                                "(or give a grid_id column)"),
+    "error.out_objective": ("`objective`：应为 'min_time'（户均到达时间最短）或 'max_reached'（响应时间内覆盖户数最多），"
+                            "实际为 {value!r}",
+                            "objective: expected 'min_time' or 'max_reached', got {value!r}"),
+    "error.out_budget_no_workers": ("经费：计划中没有网格员图层；请先运行 `gridmap staff`",
+                                    "budget: the plan has no workers layer; run `gridmap staff` first"),
+    "error.out_roster_no_workers": ("名册：计划中没有网格员图层；请先运行 `gridmap staff`",
+                                    "roster: the plan has no workers layer; run `gridmap staff` first"),
+    "error.out_roads_none": ("道路：计划中没有可通行的道路（出行方式 {mode}）；请给出道路线图层（--roads）",
+                             "roads: the plan has no roads to travel on ({mode}); give a road line layer (--roads)"),
+    "error.out_roads_not_metric": ("道路：应为米制（投影）坐标系；请先对图层做投影",
+                                   "roads: expected a metric (projected) CRS; project the layer first"),
+    "error.out_roads_no_highway": ("道路：没有 'highway' 列（道路等级）；请加上该列（例如全部填 'residential'）",
+                                   "roads: no 'highway' column (road class); add one (e.g. all 'residential')"),
+    "error.out_roads_closed": ("道路：{count} 条线中没有一条对出行方式 {mode!r} 开放（现有道路等级：{classes}）",
+                               "roads: none of the {count} lines is open to mode {mode!r} (classes present: {classes})"),
+    "error.out_roads_files_empty": ("道路：给出的道路文件中没有线", "roads: the given road files hold no lines"),
+    "error.out_reach_no_households": ("服务圈：计划中没有住户图层", "reach: the plan has no households layer"),
+    "error.out_reach_no_figures": ("服务圈：计划中没有服务圈覆盖数据；请先运行 `gridmap reach`",
+                                   "reach: the plan has no reach figures; run `gridmap reach` first"),
+    "error.out_reach_level": ("`level`：应为 'units'、'townships' 或 'regimes'，实际为 {value!r}",
+                              "level: expected 'units', 'townships' or 'regimes', got {value!r}"),
+    # gridmap micro (micro.py), the plan's making (atoms.py, grids.py) and gridmap export (export.py)
+    "error.out_micro_band": ("微网格户数范围：须满足 0 < 最小值 <= 最大值（户数），实际为 {band!r}",
+                             "micro band: expected 0 < min <= max households, got {band!r}"),
+    "error.out_micro_no_households": ("微网格：计划中没有住户图层", "micro-grids: the plan has no households layer"),
+    "error.out_atoms_no_overlap": ("地块：没有任何普查面与单元重叠（请检查两个图层的坐标系）",
+                                   "atoms: no block overlaps any unit (check the CRS of both layers)"),
+    "error.out_atoms_outside": ("地块：{count} 个普查面位于所有单元之外", "atoms: {count} block(s) lie outside every unit"),
+    "error.out_grid_codes_full": ("单元 {unit}：{k:,} 个网格，但网格编码每个单元最多 {max} 个网格（单元代码后的序号 "
+                                  "001-{max}）；请提高户数范围的上限 MAX，或拆分该单元",
+                                  "unit {unit}: {k:,} grids, but grid codes number at most {max} grids per unit "
+                                  "(serials 001-{max} after the unit's code); raise the band's MAX or split the unit"),
+    "error.out_export_format": ("导出：未知的格式 {fmt!r}；可用格式：{known}", "export: format {fmt!r} unknown; known: {known}"),
 
     # -- command line ----------------------------------------------------------------------------------
     "cli.households_line": ("{households:,.0f}（{method}）", "{households:,.0f}  ({method})"),

@@ -194,7 +194,7 @@ def plan_map(plan, *, lang: str = "zh", basemap: str = "none", tianditu_key: str
     disp = _Display(_check_simplify(simplify_m), gcj=basemap == "gaode")
     tiles = _basemap_layers(basemap, tianditu_key, lang)
     if "grids" not in plan.layers or plan.layers["grids"].empty:
-        raise InputError("map: the plan has no grids to draw")
+        raise InputError.of("out_map_no_grids")
 
     grids = _metric(plan.layers["grids"], "grids")
     band = _band(plan)
@@ -415,7 +415,7 @@ class _Controls(MacroElement):
 
 def _text(lang: str) -> dict:
     if lang not in i18n.LANGS:
-        raise InputError(f"lang: expected one of {', '.join(i18n.LANGS)}, got {lang!r}")
+        raise InputError.of("out_lang", known=", ".join(i18n.LANGS), value=lang)
     return {short: i18n.text(key, lang) for short, key in _KEYS.items()}
 
 
@@ -425,9 +425,9 @@ def _check_simplify(simplify_m) -> float:
     try:
         value = float(simplify_m)
     except (TypeError, ValueError):
-        raise InputError(f"simplify_m: expected metres >= 0, got {simplify_m!r}") from None
+        raise InputError.of("out_simplify", value=simplify_m) from None
     if not math.isfinite(value) or value < 0:
-        raise InputError(f"simplify_m: expected metres >= 0, got {simplify_m!r}")
+        raise InputError.of("out_simplify", value=simplify_m)
     return value
 
 
@@ -500,7 +500,7 @@ def _layer(plan, name: str) -> gpd.GeoDataFrame | None:
 def _metric(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     """The layer in a metric CRS (plans are stored in one; a geographic layer is projected to UTM)."""
     if frame.crs is None:
-        raise InputError(f"map: layer {name!r} has no CRS")
+        raise InputError.of("out_map_layer_no_crs", name=name)
     if frame.crs.is_geographic:
         frame = frame.to_crs(frame.estimate_utm_crs())
     return frame
@@ -540,7 +540,7 @@ def _basemap_layers(basemap: str, key: str | None, lang: str) -> list[folium.Til
     """Tile layers of a basemap choice (none for 'none')."""
     text = _text(lang)
     if not isinstance(basemap, str) or not basemap.strip():
-        raise InputError(f"basemap: expected one of {', '.join(BASEMAPS)} or a URL template, got {basemap!r}")
+        raise InputError.of("out_basemap_unknown", known=", ".join(BASEMAPS), value=basemap)
     basemap = basemap.strip()
     if basemap == "none":
         return []
@@ -552,9 +552,9 @@ def _basemap_layers(basemap: str, key: str | None, lang: str) -> list[folium.Til
     if basemap == "tianditu":
         key = key or os.environ.get("TIANDITU_KEY")
         if not key:
-            raise InputError("basemap tianditu needs a key: --tianditu-key KEY or the TIANDITU_KEY environment variable")
+            raise InputError.of("out_tianditu_no_key")
         if not all(c.isalnum() for c in key):
-            raise InputError("tianditu key: expected letters and digits only")
+            raise InputError.of("out_tianditu_bad_key")
         base = ("https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=%s"
                 "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + key)
         note = "cva" if lang == "zh" else "eva"
@@ -571,8 +571,7 @@ def _basemap_layers(basemap: str, key: str | None, lang: str) -> list[folium.Til
     if all(part in basemap for part in ("{z}", "{x}", "{y}")) and not re.search(r"\{[{%#]", basemap):
         host = urlsplit(basemap).netloc or basemap
         return [folium.TileLayer(basemap, name=name, attr=html.escape(host), overlay=True, max_zoom=_MAX_ZOOM)]
-    raise InputError(f"basemap: expected one of {', '.join(BASEMAPS)} or a tile URL template with {{z}}, {{x}} "
-                     f"and {{y}}, got {basemap!r}")
+    raise InputError.of("out_basemap_bad_template", known=", ".join(BASEMAPS), value=basemap)
 
 
 # -- geometry for display --------------------------------------------------------------------------------------

@@ -131,9 +131,9 @@ def micro_grids(plan: Plan, band=DEFAULT_BAND, *, seed: int | None = None, progr
     """
     lo, hi = float(band[0]), float(band[1])
     if not (0 < lo <= hi):
-        raise InputError(f"micro band: expected 0 < min <= max households, got {band!r}")
+        raise InputError.of("out_micro_band", band=band)
     if "households" not in plan.layers:
-        raise InputError("micro-grids: the plan has no households layer")
+        raise InputError.of("out_micro_no_households")
     seed = int((plan.config.plan.seed if plan.config.plan is not None else 0) if seed is None else seed)
     grids = plan.grids.reset_index(drop=True)
     households = plan.households

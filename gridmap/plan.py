@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from gridmap import i18n
 from gridmap._atomic import atomic_path, unsynced_sqlite
 from gridmap.config import RuleSet
 from gridmap.errors import InputError, MissingLayerError
@@ -37,8 +38,8 @@ class Plan:
         try:
             return self.layers[name]
         except KeyError:
-            raise MissingLayerError(f"plan: no layer {name!r} (it holds {', '.join(sorted(self.layers)) or 'none'}); "
-                                    "give a plan written by gridmap partition or gridmap run") from None
+            held = ", ".join(sorted(self.layers)) or i18n.Phrase("phrase.out_none")
+            raise MissingLayerError.of("out_plan_missing_layer", name=name, held=held) from None
 
     @property
     def grids(self) -> gpd.GeoDataFrame:
@@ -116,13 +117,13 @@ class Plan:
         """Read a plan written by :meth:`save`."""
         path = Path(path)
         if not path.exists():
-            raise InputError(f"plan: no such file {path}")
+            raise InputError.of("no_such_file", what="plan", path=path)
         try:
             names = [name for name, _ in pyogrio.list_layers(path)]
         except Exception as exc:
-            raise InputError(f"plan: cannot read {path}: {str(exc).splitlines()[0]}") from None
+            raise InputError.of("cannot_read", what="plan", path=path, reason=str(exc).splitlines()[0]) from None
         if "grids" not in names:
-            raise InputError(f"plan: {path} has no 'grids' layer; is it a gridmap plan?")
+            raise InputError.of("out_plan_no_grids_layer", path=path)
         layers, meta = {}, {}
         for name in names:
             if name == "layer_styles":  # QGIS styles (gridmap.qgis), not a layer of the plan
@@ -135,7 +136,7 @@ class Plan:
         try:
             RuleSet.from_meta(meta)  # the stored rules reload typed, or the plan is refused here
         except InputError as exc:
-            raise InputError(f"plan: {path} holds invalid rules: {exc}") from None
+            raise InputError.of("out_plan_invalid_rules", path=path, error=exc) from None
         return cls(layers=layers, meta=meta)
 
     def export_layers(self, directory: str | Path, names=None) -> dict[str, Path]:

@@ -101,7 +101,7 @@ def reach_plan(plan: Plan, config: ReachConfig | None = None, *, bases: gpd.GeoD
 
     grids = plan.grids
     if "households" not in plan.layers:
-        raise InputError("reach: the plan has no households layer")
+        raise InputError.of("out_reach_no_households")
     network = network or build_network(plan.layers.get("roads"), config)
     lap("network_s")
     base_layer = plan_bases(plan, config, bases=bases, objective=objective, network=network)
@@ -623,9 +623,9 @@ def reach_table(plan: Plan, level: str = "units") -> pd.DataFrame:
     """
     reach = plan.meta.get("reach")
     if not reach:
-        raise InputError("reach: the plan has no reach figures; run `gridmap reach` first")
+        raise InputError.of("out_reach_no_figures")
     if level not in ("units", "townships", "regimes"):
-        raise InputError(f"level: expected 'units', 'townships' or 'regimes', got {level!r}")
+        raise InputError.of("out_reach_level", value=level)
     table = pd.DataFrame(reach[level])
     county = reach["county"]
     total = pd.DataFrame([{table.columns[0]: "county", "households": county["households"],

@@ -115,16 +115,16 @@ class ReportRules(Rules):
     def __post_init__(self):
         for name in ("office", "date", "title"):
             if not isinstance(getattr(self, name), str):
-                raise InputError(f"report.{name}: expected text, got {getattr(self, name)!r}")
+                raise InputError.of("out_report_not_text", name=name, value=getattr(self, name))
         if self.date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.date):
-            raise InputError(f"report.date: expected YYYY-MM-DD, got {self.date!r}")
+            raise InputError.of("out_report_date", value=self.date)
 
     @classmethod
     def from_toml(cls, path, *, bare: bool = False):
         """The ``[report]`` table of a rules file ({} = defaults when it has none)."""
         table = read_toml(path, "rules").get(cls.section, {})
         if not isinstance(table, dict):
-            raise InputError(f"report: expected a table [report], got {table!r}")
+            raise InputError.of("out_report_not_table", value=table)
         return cls.from_dict(table)
 
 
@@ -245,10 +245,10 @@ def build_report(plan, *, lang: str = "zh", validate: bool = True, rules: Report
     """
     rules_of_report = rules or ReportRules()
     if lang not in ("zh", "en"):
-        raise InputError(f"lang: expected 'zh' or 'en', got {lang!r}")
+        raise InputError.of("out_report_lang", value=lang)
     grids = plan.layers.get("grids")
     if grids is None or grids.empty:
-        raise InputError("report: the plan has no grids")
+        raise InputError.of("out_report_no_grids")
     font, font_warning = _font()
     notes = [_tr("no_cjk", lang, fonts=", ".join(CJK_FONTS))] if font_warning else []
     frame = _grid_frame(plan, lang)

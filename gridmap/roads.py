@@ -129,11 +129,11 @@ def build_network(roads: gpd.GeoDataFrame, config: ReachConfig | None = None) ->
     config = config or ReachConfig()
     mode = config.mode
     if roads is None or len(roads) == 0:
-        raise InputError(f"roads: the plan has no roads to travel on ({mode}); give a road line layer (--roads)")
+        raise InputError.of("out_roads_none", mode=mode)
     if roads.crs is not None and not roads.crs.is_projected:
-        raise InputError("roads: expected a metric (projected) CRS; project the layer first")
+        raise InputError.of("out_roads_not_metric")
     if "highway" not in roads.columns:
-        raise InputError("roads: no 'highway' column (road class); add one (e.g. all 'residential')")
+        raise InputError.of("out_roads_no_highway")
     table = config.speeds[mode]
     geoms = roads.geometry.to_numpy()
     highway = roads["highway"].fillna("").astype(str).to_numpy()
@@ -145,8 +145,7 @@ def build_network(roads: gpd.GeoDataFrame, config: ReachConfig | None = None) ->
         direction = oneway_direction(roads)
     open_ = ~np.isnan(kmh) & np.isin(shapely.get_type_id(geoms), (1, 5))  # LineString, MultiLineString
     if not open_.any():
-        raise InputError(f"roads: none of the {len(roads)} lines is open to mode {mode!r} "
-                         f"(classes present: {sorted(set(highway))[:10]})")
+        raise InputError.of("out_roads_closed", count=len(roads), mode=mode, classes=sorted(set(highway))[:10])
     parts, owner = shapely.get_parts(geoms[open_], return_index=True)
     line_kmh = kmh[open_][owner]
     line_dir = direction[open_][owner]

@@ -244,7 +244,7 @@ def budget_table(plan: Plan, *, months_per_year: int | None = None) -> pd.DataFr
     plan's staffing rules, 12 by default).
     """
     if "workers" not in plan.layers:
-        raise InputError("budget: the plan has no workers layer; run `gridmap staff` first")
+        raise InputError.of("out_budget_no_workers")
     workers = plan.layers["workers"]
     if months_per_year is None:
         rules = plan.config.staffing
@@ -292,7 +292,7 @@ def budget_table(plan: Plan, *, months_per_year: int | None = None) -> pd.DataFr
 def roster(plan: Plan) -> pd.DataFrame:
     """The roster: one row per worker with grid, unit, base coordinates (plan CRS and WGS 84) and pay."""
     if "workers" not in plan.layers:
-        raise InputError("roster: the plan has no workers layer; run `gridmap staff` first")
+        raise InputError.of("out_roster_no_workers")
     workers = plan.layers["workers"]
     lonlat = workers.geometry.to_crs(4326) if workers.crs is not None and len(workers) else workers.geometry
     table = pd.DataFrame(workers.drop(columns=workers.geometry.name))

@@ -92,12 +92,12 @@ class ValidationRules:
         if self.band is not None:
             object.__setattr__(self, "band", Band.coerce(self.band))
         if not (isinstance(self.tolerance_m2, (int, float)) and self.tolerance_m2 >= 0):
-            raise InputError(f"validate.tolerance_m2: must be >= 0 m², got {self.tolerance_m2!r}")
+            raise InputError.of("out_validate_tolerance", value=self.tolerance_m2)
         for name, level in self.levels.items():
             if name not in FAULT_CLASSES:
-                raise InputError(f"validate.levels: unknown fault class {name!r}; known: {sorted(FAULT_CLASSES)}")
+                raise InputError.of("out_validate_unknown_fault", name=name, known=sorted(FAULT_CLASSES))
             if level not in (*LEVELS, "off"):
-                raise InputError(f"validate.levels.{name}: expected 'error', 'warning' or 'off', got {level!r}")
+                raise InputError.of("out_validate_bad_level", name=name, value=level)
 
     @classmethod
     def from_dict(cls, data: dict, *, plan_band: bool = True) -> "ValidationRules":
@@ -111,7 +111,8 @@ class ValidationRules:
         section = dict(data.get("validate", {}))
         unknown = set(section) - {"band", "tolerance_m2", "levels"}
         if unknown:
-            raise InputError(f"validate: unknown parameter(s) {sorted(unknown)}; known: band, levels, tolerance_m2")
+            raise InputError.of("rules_unknown_parameters", where="validate", unknown=sorted(unknown),
+                                known="band, levels, tolerance_m2")
         band = section.get("band", data.get("plan", data).get("band") if plan_band else None)
         return cls(band=band, tolerance_m2=section.get("tolerance_m2", 1.0), levels=dict(section.get("levels", {})))
 
@@ -314,9 +315,9 @@ class _Check:
 
     def __init__(self, grids: gpd.GeoDataFrame, tolerance_m2: float, band):
         if not isinstance(grids, gpd.GeoDataFrame):
-            raise InputError("grids: expected a GeoDataFrame of polygons")
+            raise InputError.of("out_not_polygon_frame", what="grids")
         if grids.empty:
-            raise InputError("grids: the layer has no features")
+            raise InputError.of("out_layer_no_features", what="grids")
         require_crs(grids, "grids")
         self.notes: list[str] = []
         self.note_parts: list = []
@@ -328,7 +329,7 @@ class _Check:
         if grids.crs.is_geographic:
             valid = grids.geometry[present(grids.geometry)]
             if valid.empty:
-                raise InputError("grids: every geometry is empty")
+                raise InputError.of("out_every_geometry_empty", what="grids")
             centre = shapely.union_all(valid.to_crs(4326).geometry.envelope.values).centroid
             crs = metric_crs(centre.x, centre.y)
             self._note("geographic", crs=grids.crs.name, metric=crs.name, epsg=crs.to_epsg())
@@ -396,13 +397,13 @@ class _Check:
         if gdf is None:
             return None
         if not isinstance(gdf, gpd.GeoDataFrame):
-            raise InputError(f"{what}: expected a GeoDataFrame")
+            raise InputError.of("out_not_a_frame", what=what)
         require_crs(gdf, what)
         gdf = gdf[present(gdf.geometry)].reset_index(drop=True).to_crs(self.crs)
         if kind == "polygon":
             ok = gdf.geom_type.isin(["Polygon", "MultiPolygon"])
             if len(gdf) and not ok.any():
-                raise InputError(f"{what}: expected polygons, found {sorted(gdf.geom_type.unique())}")
+                raise InputError.of("out_expected_polygons", what=what, found=sorted(gdf.geom_type.unique()))
             gdf = gdf[ok].reset_index(drop=True)
             invalid = ~shapely.is_valid(gdf.geometry.to_numpy())
             if invalid.any():
@@ -875,12 +876,12 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
     rules = ValidationRules.coerce(rules)
     path = Path(path)
     if not path.exists():
-        raise InputError(f"grids: no such file {path}")
+        raise InputError.of("no_such_file", what="grids", path=path)
     plan_layers = {}
     try:
         names = [name for name, _ in pyogrio.list_layers(path)] if path.suffix.lower() != ".zip" else []
     except Exception as exc:
-        raise InputError(f"grids: cannot read {path}: {str(exc).splitlines()[0]}") from None
+        raise InputError.of("cannot_read", what="grids", path=path, reason=str(exc).splitlines()[0]) from None
     plan_band = None
     if layer is None and "grids" in names:
         plan = Plan.load(path)
@@ -890,17 +891,18 @@ def validate_file(path, *, rules=None, layer: str | None = None, grid_id: str | 
                                               keep_empty=True)
     grids = plan_layers["grids"]
     if not isinstance(grids, gpd.GeoDataFrame) or grids.empty:
-        raise InputError(f"grids: {path} has no features (empty layer)")
+        raise InputError.of("out_file_no_features", what="grids", path=path)
     require_crs(grids, f"grids ({path})")
     if "grids" in datums and not grids.attrs.get("datum"):  # a plan's grids, declared shifted
         grids = shift_to_wgs84(grids, f"grids ({path})", datums["grids"])
     if grid_id is not None:
         if grid_id not in grids.columns:
-            raise InputError(f"grids: no column {grid_id!r}; columns: {list(grids.columns.drop(grids.geometry.name))}")
+            raise InputError.of("no_column", what="grids", column=repr(grid_id),
+                                columns=list(grids.columns.drop(grids.geometry.name)))
         grids = grids.drop(columns=["grid_id"], errors="ignore").rename(columns={grid_id: "grid_id"})
     if households_column is not None and households is None:
         if households_column not in grids.columns:
-            raise InputError(f"grids: no households column {households_column!r}")
+            raise InputError.of("out_no_households_column", what="grids", column=repr(households_column))
         grids = grids.drop(columns=["households"], errors="ignore").rename(columns={households_column: "households"})
         plan_layers.pop("households", None)
     plan_layers["grids"] = grids

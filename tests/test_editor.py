@@ -73,7 +73,7 @@ def test_edit_needs_atoms(li_plan, tmp_path):
     plan = Plan(layers={"grids": li_plan.grids}, meta={})
     path = plan.save(tmp_path / "grids_only.gpkg")
     out = tmp_path / "editor.html"
-    result = CliRunner().invoke(cli, ["edit", str(path), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["edit", str(path), "--out", str(out), "--lang", "en"])
     assert result.exit_code == 2
     assert "no 'atoms' layer" in result.output and len(result.output.strip().splitlines()) == 1
     assert not out.exists()

@@ -917,7 +917,7 @@ def grids_only(county, tmp_path_factory):
 
 @pytest.mark.parametrize("command, says", [("staff", "no layer 'households'"), ("reach", "no households layer")])
 def test_plan_of_grids_only(grids_only, tmp_path, command, says):
-    refused([command, grids_only, "--out", tmp_path / "out", "-q"], says, out=tmp_path / "out")
+    refused([command, grids_only, "--out", tmp_path / "out", "-q", "--lang", "en"], says, out=tmp_path / "out")
 
 
 @pytest.mark.parametrize("command, name", [("map", "map.html"), ("report", "report.html")])

@@ -344,7 +344,7 @@ def test_cli_writes_the_map(tmp_path):
     assert result.exit_code == 0, result.output
     assert out.exists() and "map written to" in result.output
     assert "Grid code" in out.read_text(encoding="utf-8")
-    result = CliRunner().invoke(cli, ["map", str(plan_path), "--out", str(out), "--basemap", "bing"])
+    result = CliRunner().invoke(cli, ["map", str(plan_path), "--out", str(out), "--basemap", "bing", "--lang", "en"])
     assert result.exit_code == 2
     assert "basemap" in result.output and "Traceback" not in result.output
 

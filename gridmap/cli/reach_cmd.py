@@ -57,7 +57,7 @@ def with_roads(plan, paths):
 
     lines = read_lines(paths, what="roads").to_crs(plan.crs)
     if len(lines) == 0:
-        raise InputError("roads: the given road files hold no lines")
+        raise InputError.of("out_roads_files_empty")
     columns = {"highway": "residential", "name": "", "oneway": "", "maxspeed": ""}
     frame = pd.DataFrame({c: (lines[c].fillna(default) if c in lines.columns else default)
                           for c, default in columns.items()}, index=lines.index)
