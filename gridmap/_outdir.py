@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from gridmap.errors import InputError
+from gridmap.i18n import Phrase
 
 LOCK = ".gridmap.lock"
 MANIFEST = "manifest.json"
@@ -85,7 +86,7 @@ class OutputDir:
     # -- entering: create, lock, sweep, stage
     def __enter__(self) -> "OutputDir":
         if self.path.exists() and not self.path.is_dir():
-            raise InputError(f"--out {self.path}: is a file, not a directory; give a directory")
+            raise InputError.of("in_out_is_file", path=self.path)
         self._created = not self.path.exists()
         self.path.mkdir(parents=True, exist_ok=True)
         try:
@@ -108,9 +109,8 @@ class OutputDir:
                 holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
                 os.close(fd)
                 if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    raise InputError(f"--out {self.path}: another gridmap command ({holder or 'unknown'}) is "
-                                     "writing into this directory; wait for it to finish or choose another --out"
-                                     ) from None
+                    raise InputError.of("in_out_busy", path=self.path,
+                                        holder=holder or Phrase("phrase.in_unknown")) from None
                 raise
             # The holder before us unlinks the lock file when it is done: a lock on a file
             # no longer under that name locks nothing, so take the new one.

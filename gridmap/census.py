@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from gridmap.errors import InputError
+from gridmap.i18n import Phrase
 
 #: Where the table comes from, for plans' metadata and reports.
 SOURCE = ("2020 census by county (NBS Tabulation on the 2020 China Population Census by County), "
@@ -71,16 +72,15 @@ def county(code) -> CountyCensus:
     """
     code = str(code).strip()
     if not code.isdigit() or len(code) < 6:
-        raise InputError(f"census: {code!r} is no county code; give the 6-digit code (e.g. 410928)")
+        raise InputError.of("in_census_not_a_code", code=code)
     code = code[:6]
     table = _table()
     if code not in table.index:
         near = [c for c in table.index if c[:4] == code[:4]][:5]
-        raise InputError(f"census: no county {code} in the 2020 census table; "
-                         f"codes of that city: {', '.join(near) or 'none'}")
+        raise InputError.of("in_census_no_county", code=code, near=", ".join(near) or Phrase("phrase.in_none"))
     row = table.loc[code]
     if row.isna().any():
-        raise InputError(f"census: county {code} {row['NAME']} has no complete 2020 census figures")
+        raise InputError.of("in_census_incomplete", code=code, name=row["NAME"])
     return CountyCensus(code=code, name=str(row["NAME"]), population=int(row["POPU"]),
                         family_share=float(row["HHLD_R"]), household_size=float(row["HHLD_S"]),
                         floor_m2_per_person=float(row["HOUS_SMPP"]), urban_share=float(row["POPU_URB"]))

@@ -95,21 +95,21 @@ def load_code_table(folder) -> pd.DataFrame:
     for level, filename, parent in _TABLE_FILES:
         path = folder / filename
         if not path.exists():
-            raise InputError(f"code table: no such file {path}")
+            raise InputError.of("in_codes_no_such_file", path=path)
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
         missing = {"code", "name", parent} - set(frame.columns)
         if missing:
-            raise InputError(f"code table: {path} lacks column(s) {sorted(missing)}")
+            raise InputError.of("in_codes_missing_columns", path=path, missing=sorted(missing))
         digits = LEVELS[level - 1][2]
         bad = ~frame["code"].str.fullmatch(rf"\d{{{digits}}}")
         if bad.any():
-            raise InputError(f"code table: {path} has codes that are not {digits} digits: "
-                             f"{frame.loc[bad, 'code'].head(3).tolist()}")
+            raise InputError.of("in_codes_bad_digits", path=path, digits=digits,
+                                codes=frame.loc[bad, "code"].head(3).tolist())
         frames.append(pd.DataFrame({"level": level, "code": frame["code"], "name": frame["name"].str.strip(),
                                     "parent_code": frame[parent]}))
     table = pd.concat(frames, ignore_index=True)
     if table["code"].duplicated().any():
-        raise InputError(f"code table: duplicate codes {table.loc[table['code'].duplicated(), 'code'].head(3).tolist()}")
+        raise InputError.of("in_codes_duplicate", codes=table.loc[table["code"].duplicated(), "code"].head(3).tolist())
     table.insert(2, "code12", table["code"].str.ljust(12, "0"))
     return table
 

@@ -47,10 +47,10 @@ def metric_crs(lon: float, lat: float, override: str | int | None = None) -> CRS
         try:
             crs = CRS.from_user_input(override)
         except Exception as exc:  # pyproj raises CRSError, which is not ours to expose
-            raise InputError(f"crs: cannot understand {override!r}: {exc}") from None
+            raise InputError.of("in_crs_unknown", crs=override, reason=str(exc)) from None
         unit = crs.axis_info[0].unit_name if crs.axis_info else ""
         if not crs.is_projected or unit not in ("metre", "meter"):
-            raise InputError(f"crs: {crs.name} is not a projected CRS in metres")
+            raise InputError.of("in_crs_not_metric", name=crs.name)
         return crs
     return gauss_kruger_3deg(lon) if in_china(lon, lat) else utm(lon, lat)
 

@@ -43,7 +43,7 @@ _counts = household_counts
 def from_points(gdf: gpd.GeoDataFrame, column: str | None = None, *, divisor: float = 1.0) -> gpd.GeoDataFrame:
     """Household points: one each, or ``column`` households each (÷ ``divisor``, e.g. persons per household)."""
     if not gdf.geom_type.isin(["Point", "MultiPoint"]).all():
-        raise InputError("households: expected points; use from_polygons for census areas")
+        raise InputError.of("in_households_not_points")
     counts = _counts(gdf, column, "households") / divisor
     points = gdf.geometry.values
     multi = shapely.get_type_id(points) == 4
@@ -85,9 +85,9 @@ def from_buildings(buildings: gpd.GeoDataFrame, rule: HouseholdRule | None = Non
     """
     rule = rule or HouseholdRule()
     if buildings.crs is None or buildings.crs.is_geographic:
-        raise InputError("buildings: need a metric CRS to measure footprints (project first)")
+        raise InputError.of("in_buildings_not_metric")
     if buildings.empty:
-        raise InputError("buildings: the layer is empty; no households can be estimated")
+        raise InputError.of("in_buildings_empty")
     kind = buildings.get("building", pd.Series("yes", index=buildings.index)).fillna("yes").astype(str)
     levels = pd.to_numeric(buildings.get("levels", pd.Series(np.nan, index=buildings.index)), errors="coerce")
     address = buildings.get("housenumber", pd.Series("", index=buildings.index)).fillna("").astype(str) != ""
@@ -130,9 +130,9 @@ def scale_to_totals(points: gpd.GeoDataFrame, totals: gpd.GeoDataFrame, column: 
     ``points_outside_totals``, ``scale_median`` (median ratio total ÷ estimate).
     """
     if totals.empty:
-        raise InputError("household totals: the layer is empty")
+        raise InputError.of("in_totals_empty")
     if not totals.geom_type.isin(["Polygon", "MultiPolygon"]).all():
-        raise InputError("household totals: expected polygons (villages, communities or census areas)")
+        raise InputError.of("in_totals_not_polygons")
     target = _counts(totals, column, "household totals") / divisor
     polys = totals.geometry.values
     pts = points.geometry.values

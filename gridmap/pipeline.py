@@ -37,6 +37,7 @@ from gridmap._versions import package_version
 from gridmap.errors import InputError
 from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
 from gridmap.grids import assemble_grids, check_pieces, grid_codes
+from gridmap.i18n import Phrase
 from gridmap.inputs.assemble import (Inputs, inputs_from_files, inputs_from_osm, set_households,  # noqa: F401
                                      set_totals, set_unit_codes, set_units_from_points)
 from gridmap._geometry import polygon_of, polygonal, valid_union
@@ -100,7 +101,7 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
     require_crs(inputs.area, "area")
     area4326 = valid_union(inputs.area.to_crs(4326).geometry.values)
     if area4326.is_empty or area4326.area == 0:
-        raise InputError("area: the area polygon is empty")
+        raise InputError.of("in_area_empty")
     centre = area4326.centroid
     crs = metric_crs(centre.x, centre.y, config.crs)
     area = valid_union(inputs.area.to_crs(crs).geometry.values)
@@ -283,11 +284,9 @@ def _remove_overlaps(units, area, source):
         k = int(of[worst])
         lon, lat = lon_lat(shapely.point_on_surface(parts[worst]), units.crs)
         ids, names = units["unit_id"].astype(str).to_numpy(), units["name"].astype(str).to_numpy()
-        where = f" of {source}" if source else ""
-        raise InputError(f"units: units {ids[i[k]]} ({names[i[k]]}) and {ids[j[k]]} ({names[j[k]]}){where} overlap "
-                         f"by {m2[k]:,.0f} m² around lon {lon:.5f}, lat {lat:.5f} ({int(wide.sum()):,} such "
-                         "overlap(s) wider than a border's digitising); units must tile the area: snap their shared "
-                         "borders, or delete a unit drawn twice")
+        where = Phrase("phrase.of_file", path=source) if source else ""
+        raise InputError.of("in_units_overlap", a=ids[i[k]], a_name=names[i[k]], b=ids[j[k]], b_name=names[j[k]],
+                            where=where, m2=float(m2[k]), lon=lon, lat=lat, count=int(wide.sum()))
     out = geoms.copy()
     for a, b in sorted(zip(i.tolist(), j.tolist())):
         out[b] = shapely.difference(out[b], out[a])
@@ -312,7 +311,7 @@ def _prepare_units(units, area, crs, area_name, source=None):
     dropped = units.loc[outside, "name"].astype(str).tolist()
     units = units[~outside].reset_index(drop=True)
     if units.empty:
-        raise InputError("units: no unit overlaps the area (check both layers' CRS)")
+        raise InputError.of("in_units_outside")
     # Units must tile the area: later units lose what earlier ones already hold...
     units["geometry"], (pairs, overlap) = _remove_overlaps(units, area, source)
     inner = (units.geometry.area <= 0).to_numpy()  # a tiny unit drawn inside another (a larger one is refused)
@@ -332,9 +331,8 @@ def _prepare_units(units, area, crs, area_name, source=None):
         largest = holes[int(np.argmax(shapely.area(holes)))]
         lon, lat = lon_lat(shapely.point_on_surface(largest), crs)
         uncovered = float(shapely.area(holes).sum())
-        raise InputError(f"units: they leave {uncovered / 1e6:,.3f} km² ({uncovered / area.area:.1%}) of the area "
-                         f"uncovered, the largest piece {largest.area / 1e6:,.3f} km² around lon {lon:.5f}, lat "
-                         f"{lat:.5f}; give the missing unit(s), or leave out --area (the area is then the units' union)")
+        raise InputError.of("in_units_leave_gaps", km2=uncovered / 1e6, share=uncovered / area.area,
+                            largest=largest.area / 1e6, lon=lon, lat=lat)
     geoms = list(units.geometry.values)
     for gap in gaps:
         shared = shapely.length(shapely.intersection(shapely.boundary(np.array(geoms, dtype=object)), gap.boundary))
@@ -378,8 +376,7 @@ def _prepare_households(inputs, area, crs, config, units, projected=None):
     totals_given = inputs.totals is not None or inputs.totals_table is not None
     if inputs.blocks is not None:
         if totals_given:
-            raise InputError("household totals: the census polygons given as households are totals already; "
-                             "give totals with household points or buildings")
+            raise InputError.of("in_totals_with_census")
         require_crs(inputs.blocks, "households")
         blocks = inputs.blocks.to_crs(crs)
         if projected is not None:
@@ -428,10 +425,8 @@ def _require_households(points, inputs):
         return
     read = points.attrs.get("households_read", 0.0) if points is not None else 0.0
     outside = points.attrs.get("dropped_outside_households", 0.0) if points is not None else 0.0
-    source = inputs.sources.get("households", "the inputs")
-    raise InputError(f"households: {source} holds no household inside the area ({read:,.6g} read, {outside:,.6g} "
-                     "of them outside the area); check --households-column and --households-divisor, the area "
-                     "and both layers' CRS")
+    source = inputs.sources.get("households") or Phrase("phrase.in_the_inputs")
+    raise InputError.of("in_no_household_inside", source=source, read=read, outside=outside)
 
 
 def _check_serials(units, households, config):
@@ -457,10 +452,8 @@ def _check_serials(units, households, config):
         need = grids_needed(per_unit[i])
         # a unit rural by rule is one grid (or its settlements); any other may be split by the band
         if need > MAX_REGULAR and str(config.urban.by_rule(row.unit_id, row.name) or "") != "rural":
-            raise InputError(f"band: unit {row.unit_id} ({row.name}) holds {per_unit[i]:,.0f} households, which at "
-                             f"most {hi:g} per grid makes at least {need:,} grids, but grid codes number at most "
-                             f"{MAX_REGULAR} grids per unit (serials 001-{MAX_REGULAR} after the unit's code; the "
-                             "rest are for dedicated grids); raise the band's MAX or split the unit")
+            raise InputError.of("in_unit_too_many_grids", unit=row.unit_id, name=row.name,
+                                households=float(per_unit[i]), hi=hi, need=need, most=MAX_REGULAR)
 
 
 def _check_lines_reach_area(inputs, area, crs):
@@ -474,10 +467,9 @@ def _check_lines_reach_area(inputs, area, crs):
             continue
         swapped = gpd.GeoSeries(shapely.transform(layer.to_crs(4326).geometry.values, lambda xy: xy[:, ::-1]),
                                 crs=4326).to_crs(crs).values
-        hint = ("their x and y look swapped (latitude first): write them longitude first"
-                if shapely.intersects(swapped, area).any() else "check the layers' CRS")
-        raise InputError(f"{role}: not one of the {len(layer):,} lines of {', '.join(paths)} touches the area; "
-                         f"{hint}")
+        hint = Phrase("phrase.in_lines_swapped" if shapely.intersects(swapped, area).any()
+                      else "phrase.in_check_layers_crs")
+        raise InputError.of("in_lines_miss_area", what=role, count=len(layer), paths=", ".join(paths), hint=hint)
 
 
 def _spread_totals(inputs, points, area, crs, units, band):

@@ -151,12 +151,12 @@ def units_from_points(points: gpd.GeoDataFrame, parents: gpd.GeoDataFrame, lines
     without any point is one unit of its own name. ``attrs["points_used"]`` counts points.
     """
     if points.crs is None or parents.crs is None or points.crs.is_geographic:
-        raise InputError("units from points: need the points and townships in one metric CRS (project first)")
+        raise InputError.of("in_points_not_metric")
     points = points.to_crs(parents.crs)
     points = points[points.geom_type == "Point"].reset_index(drop=True)
     if name_column not in points.columns:
-        raise InputError(f"units from points: no column {name_column!r}; columns: "
-                         f"{list(points.columns.drop(points.geometry.name))}")
+        raise InputError.of("in_points_no_column", column=name_column,
+                            columns=list(points.columns.drop(points.geometry.name)))
     line_geoms = np.empty(0, dtype=object)
     if lines is not None and len(lines):
         line_geoms = np.asarray(lines.geometry.values if hasattr(lines, "geometry") else lines, dtype=object)
@@ -209,6 +209,7 @@ def units_from_points(points: gpd.GeoDataFrame, parents: gpd.GeoDataFrame, lines
             rows.append({"unit_id": str(uid), "name": name, "parent_id": pid, "parent_name": pname, "geometry": geom})
     units = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs=parents.crs)
     if units["unit_id"].duplicated().any():
-        raise InputError(f"units from points: ids are not unique: {sorted(units.loc[units['unit_id'].duplicated(), 'unit_id'])[:5]}")
+        raise InputError.of("in_points_ids_repeated",
+                            ids=sorted(units.loc[units["unit_id"].duplicated(), "unit_id"])[:5])
     units.attrs["points_used"] = used
     return units

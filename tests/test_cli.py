@@ -202,7 +202,7 @@ def test_an_option_without_the_input_it_applies_to_is_refused(tmp_path, pvd_file
 def test_household_totals_with_census_polygons_is_an_error(tmp_path, pvd_files):
     code, out = run("partition", "--area", pvd_files["area"], "--households", pvd_files["blocks"],
                     "--households-column", "TOTPOP", "--households-totals", pvd_files["wards"],
-                    "--totals-column", "id", "--out", tmp_path, "-q")
+                    "--totals-column", "id", "--out", tmp_path, "-q", "--lang", "en")
     assert code == 2 and "totals already" in out
 
 

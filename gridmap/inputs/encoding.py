@@ -22,7 +22,7 @@ def check_name(encoding: str, what: str) -> str:
     try:
         return codecs.lookup(encoding).name
     except LookupError:
-        raise InputError(f"{what}: unknown encoding {encoding!r}; use one of {', '.join(KNOWN)}") from None
+        raise InputError.of("in_unknown_encoding", what=what, encoding=encoding, known=", ".join(KNOWN)) from None
 
 
 def detect(data: bytes) -> str:
@@ -78,8 +78,7 @@ def shapefile_encoding(path) -> tuple[str | None, str]:
     try:
         return detect(_dbf_records(data)), "detected"
     except ValueError:
-        raise InputError(f"{path}: the attribute table (.dbf) is neither UTF-8 nor GB18030/GBK; "
-                         "give its encoding with --encoding") from None
+        raise InputError.of("in_dbf_encoding", path=path) from None
 
 
 def decode_text(data: bytes, what: str, encoding: str | None = None) -> tuple[str, str]:
@@ -89,9 +88,9 @@ def decode_text(data: bytes, what: str, encoding: str | None = None) -> tuple[st
         try:
             return data.decode("utf-8-sig" if name == "utf-8" else name), name
         except UnicodeDecodeError as exc:
-            raise InputError(f"{what}: not valid {name} at byte {exc.start}; give the right --encoding") from None
+            raise InputError.of("in_not_valid_encoding", what=what, name=name, byte=exc.start) from None
     try:
         found = detect(data)
     except ValueError:
-        raise InputError(f"{what}: neither UTF-8 nor GB18030/GBK text; save it as UTF-8 or give --encoding") from None
+        raise InputError.of("in_unknown_text_encoding", what=what) from None
     return data.decode("utf-8-sig" if found == "utf-8" else found), found

@@ -183,8 +183,7 @@ def boundaries_with_closed(boundaries: gpd.GeoDataFrame, path) -> tuple[gpd.GeoD
     """The extract's boundaries plus its cut relations closed against its box, and what could not be closed."""
     box = extract_box(path)
     if box is None:
-        raise InputError(f"--close-at-extract: {Path(path).name} has no bounding box in its header; "
-                         "give the area or units as files instead")
+        raise InputError.of("in_extract_no_box", name=Path(path).name)
     cut = cut_boundaries(path, boundaries["osm_id"])
     closed, problems = close_at_box(cut, box)
     base = boundaries.assign(closed=False)

@@ -37,6 +37,7 @@ import pandas as pd
 import shapely
 
 from gridmap.errors import InputError
+from gridmap.i18n import Phrase
 from gridmap.inputs.osm_scan import (_AREA_KEYS, _KEYS, _NODE_KEYS, _ONEWAY, _WAY_KEYS, LANDUSES,  # noqa: F401
                                      LAYERS, PLACES, _cache_dir, _cache_entry, _cache_on, _oneway, _scan,
                                      _water_kind)
@@ -203,7 +204,7 @@ def read_osm(
                 # the scan ahead's pass when it made one, else this process's own
                 collected = (scan.collected() if scan is not None else None) or _scan(path)
             except RuntimeError as exc:
-                raise InputError(f"cannot read OSM file {path}: {_one_line(exc)}") from exc
+                raise InputError.of("in_osm_cannot_read", path=path, reason=_one_line(exc)) from exc
     finally:
         if scan is not None:
             scan.close()
@@ -268,23 +269,19 @@ def select_area(
     if len(candidates) == 1:
         return candidates.reset_index(drop=True)
 
-    where = "" if level is None else f" at admin_level {level}"
     if candidates.empty and name is None:
-        raise InputError("no administrative boundaries to choose the area from")
+        raise InputError.of("in_osm_no_boundaries")
     if candidates.empty:
         pool = boundaries if level is None else boundaries[boundaries["admin_level"] == level]
         if level is None:
             raise InputError.of("no_boundary_named", name=name, available=_name_list(pool, level))
         raise InputError.of("no_boundary_named_at", name=name, level=level, available=_name_list(pool, level))
     if name is None:
-        raise InputError(
-            f"{len(candidates)} boundaries{where}, choose one by name: "
-            f"{_name_list(candidates, level)}"
-        )
-    raise InputError(
-        f"{len(candidates)} boundaries named {name!r}{where}, give the level too: "
-        f"{_name_list(candidates, None, distinct_levels=False)}"
-    )
+        raise InputError.of("in_osm_boundaries_choose" if level is None else "in_osm_boundaries_choose_at",
+                            count=len(candidates), level=level, names=_name_list(candidates, level))
+    raise InputError.of("in_osm_boundaries_named" if level is None else "in_osm_boundaries_named_at",
+                        count=len(candidates), name=name, level=level,
+                        names=_name_list(candidates, None, distinct_levels=False))
 
 
 def select_units(
@@ -329,10 +326,8 @@ def select_units(
     units = at_level[inside]
     if units.empty:
         present = ", ".join(str(v) for v in sorted(boundaries["admin_level"].unique()))
-        raise InputError(
-            f"no boundary at admin_level {level} lies inside the area "
-            f"({len(at_level)} at that level elsewhere; levels present: {present or 'none'})"
-        )
+        raise InputError.of("in_osm_no_units_inside", level=level, count=len(at_level),
+                            present=present or Phrase("phrase.in_none"))
     clipped = _polygonal(shapely.intersection(units.geometry.to_numpy(), area))
     return gpd.GeoDataFrame(
         {
@@ -377,14 +372,11 @@ def download_osm(place: str, path: str | os.PathLike[str]) -> Path:
 
     path = Path(path)
     if not path.name.lower().endswith(".osm"):
-        raise InputError(f"download_osm writes OSM XML: {path} must end in .osm")
+        raise InputError.of("in_osm_download_suffix", path=path)
     try:
         found = ox.geocode_to_gdf(place)
     except (requests.RequestException, OSError, ValueError, TypeError) as exc:
-        raise InputError(
-            f"cannot geocode {place!r}: {_one_line(exc)} "
-            "(offline? pass an OSM extract file instead)"
-        ) from exc
+        raise InputError.of("in_osm_cannot_geocode", place=place, reason=_one_line(exc)) from exc
 
     timeout = int(ox.settings.requests_timeout)
     query = _overpass_query(found.iloc[0], timeout)
@@ -403,10 +395,7 @@ def download_osm(place: str, path: str | os.PathLike[str]) -> Path:
         _check_overpass_result(Path(tmp))
         os.replace(tmp, path)
     except (requests.RequestException, OSError) as exc:
-        raise InputError(
-            f"cannot download OSM data for {place!r}: {_one_line(exc)} "
-            "(offline? pass an OSM extract file instead)"
-        ) from exc
+        raise InputError.of("in_osm_cannot_download", place=place, reason=_one_line(exc)) from exc
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -457,11 +446,9 @@ def _check_file(path: Path) -> None:
         # errno and file name: the command line says "PATH: no such file or directory: check the path"
         raise FileNotFoundError(errno.ENOENT, "OSM file not found", str(path))
     if not path.is_file():
-        raise InputError(f"cannot read OSM file {path}: not a file")
+        raise InputError.of("in_osm_not_a_file", path=path)
     if not path.name.lower().endswith(_SUFFIXES):
-        raise InputError(
-            f"unsupported OSM file {path}: expected a name ending in {', '.join(_SUFFIXES)}"
-        )
+        raise InputError.of("in_osm_unsupported", path=path, suffixes=", ".join(_SUFFIXES))
 
 
 def _frame(
@@ -522,14 +509,9 @@ def _bbox_polygon(bbox: tuple[float, float, float, float]) -> shapely.Polygon:
     try:
         west, south, east, north = (float(v) for v in bbox)
     except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"bbox must be (west, south, east, north) in degrees, got {bbox!r}"
-        ) from exc
+        raise InputError.of("in_osm_bbox", bbox=bbox) from exc
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise InputError(
-            f"bbox must be (west, south, east, north) in degrees with west < east and "
-            f"south < north, got {bbox!r}"
-        )
+        raise InputError.of("in_osm_bbox_order", bbox=bbox)
     return shapely.box(west, south, east, north)
 
 
@@ -542,9 +524,10 @@ def _casefold(values: pd.Series) -> pd.Series:
 
 def _name_list(
     frame: gpd.GeoDataFrame, level: int | None, limit: int = 40, *, distinct_levels: bool = True,
-) -> str:
+) -> str | Phrase:
     """'A, B, C', or 'A (8), B (6)' when no level was given (and, with
-    `distinct_levels`, the rows differ in level); shortened after `limit` names."""
+    `distinct_levels`, the rows differ in level); shortened after `limit` names ('... and 3 more',
+    a phrase in the message's language)."""
     if frame.empty:
         return "—"
     if level is None and (frame["admin_level"].nunique() > 1 or not distinct_levels):
@@ -556,7 +539,7 @@ def _name_list(
     labels = sorted(set(labels))
     more = len(labels) - limit
     text = ", ".join(labels[:limit])
-    return text + (f" and {more} more" if more > 0 else "")
+    return Phrase("phrase.in_names_and_more", names=text, n=more) if more > 0 else text
 
 
 def _area_geometry(
@@ -567,10 +550,7 @@ def _area_geometry(
             area = area.to_crs(crs)
         area = area.union_all()
     if not isinstance(area, (shapely.Polygon, shapely.MultiPolygon)) or area.is_empty:
-        raise InputError(
-            f"the area must be a non-empty Polygon or MultiPolygon, got "
-            f"{getattr(area, 'geom_type', type(area).__name__)}"
-        )
+        raise InputError.of("in_osm_area_not_polygon", kind=getattr(area, "geom_type", type(area).__name__))
     return area
 
 

@@ -40,7 +40,7 @@ def specific_areas_from_osm(path) -> gpd.GeoDataFrame:
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"dedicated areas: no such file {path}")
+        raise InputError.of("no_such_file", what="dedicated areas", path=path)
     factory = osmium.geom.WKBFactory()
     rows, wkbs = [], []
     order = list(KIND_TAGS)
@@ -63,6 +63,6 @@ def specific_areas_from_osm(path) -> gpd.GeoDataFrame:
                          "tag": f"{key}={tags.get(key)}", "name": tags.get("name", "")})
             wkbs.append(wkb)
     except RuntimeError as exc:
-        raise InputError(f"cannot read OSM file {path}: {str(exc).splitlines()[0]}") from exc
+        raise InputError.of("in_osm_cannot_read", path=path, reason=str(exc).splitlines()[0]) from exc
     geometry = shapely.from_wkb(wkbs) if wkbs else []
     return gpd.GeoDataFrame(rows, columns=["osm_id", "kind", "tag", "name"], geometry=geometry, crs=4326)
