@@ -50,7 +50,7 @@ def input_notes(summary: dict, lang: str = "en") -> list[str]:
     for repair in summary.get("repairs", []):
         where = f"{repair['input']} ({repair['file']}): " if repair.get("file") else f"{repair['input']}: "
         notes.append(where + i18n.text(f"repair.{repair['code']}", lang, count=repair["count"],
-                                       households=repair.get("households") or 0))
+                                       households=repair.get("households") or 0, **repair.get("params", {})))
     if summary.get("units_outside_area"):
         names = summary["units_outside_area"]
         notes.append(i18n.text("repair.units_outside_area", lang, count=len(names),

@@ -121,7 +121,7 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
 
         box = extract_box(path)
         if box is None:
-            raise InputError(f"area: {Path(path).name} has no bounding box in its header; give --area FILE")
+            raise InputError.of("in_area_no_box", name=Path(path).name)
         area_gdf = gpd.GeoDataFrame({"name": [area_name or Path(path).name.split(".")[0]]}, geometry=[box], crs=4326)
         sources["area"] = "extract box"
     else:
@@ -177,7 +177,7 @@ def add_files(inputs: Inputs, *, roads=(), waterways=(), railways=(), barriers=(
     files = _line_files(roads, waterways, railways, barriers)
     for role, paths in files.items():
         layer = _read_role_lines(inputs, role, paths, datums.get(role))
-        if role in _LINE_CLASS:
+        if role in _LINE_CLASS:  # (roads have theirs already: _read_role_lines)
             column, default = _LINE_CLASS[role]
             values = layer[column] if column in layer.columns else pd.Series(None, index=layer.index, dtype=object)
             layer = layer.assign(**{column: values.where(values.notna() & (values.astype(str) != ""), default)})
@@ -203,10 +203,24 @@ def _line_files(roads, waterways, railways, barriers) -> dict:
 
 def _read_role_lines(inputs: Inputs, role: str, paths, datum: str | None) -> gpd.GeoDataFrame:
     """The lines of ``paths`` for ``role`` (in degrees; empty without files), the features dropped on
-    reading noted as repairs of ``inputs``."""
-    layer = read_lines(paths, what=role, datum=datum)
+    reading noted as repairs of ``inputs``. Roads get a ``highway`` class from each file's class
+    column (:func:`gridmap.inputs.road_classes.classify`), what was read noted too."""
+    from gridmap.inputs.road_classes import DEFAULT, classify
+
+    layer = read_lines(paths, what=role, datum=datum, prepare=classify if role == "roads" else None)
     for lost in dropped(layer):
         note_repair(inputs, role, lost["code"], lost["count"], None, lost["file"])
+    for read in layer.attrs.get("prepared", []):
+        classes = read["road_classes"]
+        inputs.sources.setdefault("road_classes", []).append({"file": read["file"], **classes})
+        if classes["column"] is None:
+            note_repair(inputs, role, "road_classes_none", classes["defaulted"], None, read["file"], default=DEFAULT)
+            continue
+        if classes["column"] != "highway":  # (OSM's own column needs no word)
+            note_repair(inputs, role, "road_classes_read", 0, None, read["file"], column=classes["column"])
+        if classes["defaulted"]:
+            note_repair(inputs, role, "road_class_default", classes["defaulted"], None, read["file"],
+                        column=classes["column"], default=DEFAULT)
     return layer
 
 
@@ -235,12 +249,12 @@ def set_units_from_points(inputs: Inputs, points: gpd.GeoDataFrame | None = None
 
     if points is None:
         if inputs.places is None or inputs.places.empty:
-            raise InputError("--units-from-places: the extract has no place points")
+            raise InputError.of("in_no_place_points")
         kinds = tuple(places)
         points = inputs.places[inputs.places["place"].isin(kinds)]
         present = sorted(set(inputs.places["place"]))
         if points.empty:
-            raise InputError(f"--units-from-places: no place={'|'.join(kinds)} points; kinds present: {', '.join(present)}")
+            raise InputError.of("in_no_place_kinds", kinds="|".join(kinds), present=", ".join(present))
     require_crs(points, "units points")
     if name_column not in points.columns:
         name_column = next((c for c in ("name", "NAME", "名称", "村名", "unit_name") if c in points.columns), name_column)
@@ -317,7 +331,7 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     elif units_gdf is not None:  # the area is the union of its units
         area_gdf, name = units_gdf, Path(units).stem
     else:
-        raise InputError("area: give an area polygon file, or units whose union is the area")
+        raise InputError.of("in_no_area")
     # one polygon, unioned where the layer's polygons are valid (its own CRS), then in degrees
     whole = gpd.GeoSeries([valid_union(area_gdf.geometry.values)], crs=area_gdf.crs).to_crs(4326).values
     area_gdf = gpd.GeoDataFrame({"name": [name]}, geometry=[valid_union(whole)], crs=4326)
@@ -340,7 +354,7 @@ def inputs_from_files(*, area=None, units=None, unit_id: str | None = None, unit
     if buildings is not None:
         _read_buildings(inputs, buildings, datums.get("buildings"))
     if inputs.households is None and inputs.blocks is None and inputs.buildings is None and households_totals is None:
-        raise InputError("households: give household points, census polygons with counts, buildings, or totals")
+        raise InputError.of("in_no_households")
     if households_totals is not None:
         set_totals(inputs, households_totals, totals_column, totals_divisor, datum=datums.get("totals"),
                    encoding=encoding)
@@ -382,12 +396,14 @@ def set_households(inputs: Inputs, path, column: str | None = None, divisor: flo
     return inputs
 
 
-def note_repair(inputs: Inputs, what: str, code: str, count: int, households: float | None, path=None) -> None:
+def note_repair(inputs: Inputs, what: str, code: str, count: int, households: float | None, path=None,
+                **params) -> None:
     """Record what gridmap repaired or noticed in an input (``inputs.sources["repairs"]``): the
-    summary, the plan's meta and the report state each one; nothing is repaired silently."""
+    summary, the plan's meta and the report state each one; nothing is repaired silently.
+    ``params``: further fields of the sentence ``repair.<code>`` (a column's name)."""
     inputs.sources.setdefault("repairs", []).append(
         {"input": what, "code": code, "count": int(count), "households": households,
-         "file": str(path) if path is not None else None})
+         "file": str(path) if path is not None else None, **({"params": params} if params else {})})
 
 
 def set_totals(inputs: Inputs, path, column: str = "households", divisor: float = 1.0, *,
@@ -437,10 +453,10 @@ def set_unit_codes(inputs: Inputs, folder, county: str | None = None) -> Inputs:
     from gridmap.codes import load_code_table, match_unit_codes
 
     if inputs.units is None:
-        raise InputError("code table: there are no units to name (give --units)")
+        raise InputError.of("in_codes_no_units")
     table = load_code_table(folder)
     if county is not None and not (table["code"] == str(county)).any():
-        raise InputError(f"code table: no county {county!r} in {folder}")
+        raise InputError.of("in_codes_no_county", county=county, folder=folder)
     units = inputs.units
     parents = units["parent_name"] if "parent_name" in units and units["parent_name"].astype(bool).any() else None
     found = match_unit_codes(units["name"].tolist(), table, county, parents)

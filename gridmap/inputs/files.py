@@ -18,6 +18,7 @@ import shapely
 from gridmap._geometry import polygonal  # noqa: F401 (the polygonal part, re-exported for readers)
 from gridmap.crs import require_crs
 from gridmap.errors import InputError
+from gridmap.i18n import Phrase
 
 _KINDS = {
     "polygon": ("Polygon", "MultiPolygon"),
@@ -310,26 +311,26 @@ def household_counts(gdf: gpd.GeoDataFrame, column: str | None, what: str) -> np
     if column is None:
         return np.ones(len(gdf))
     path = gdf.attrs.get("path")
-    where = f"{what}: {path}" if path else what
+    file = Phrase("phrase.in_of_path", path=path) if path else ""
     if column not in gdf.columns:
-        raise InputError(f"{where} has no column {column!r}; columns: {list(gdf.columns.drop(gdf.geometry.name))}")
+        raise InputError.of("in_counts_no_column", what=what, file=file, column=column,
+                            columns=list(gdf.columns.drop(gdf.geometry.name)))
     raw = gdf[column]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
 
-    def first(bad, problem, fix):
+    def first(bad, key, **params):
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{where} row {i + gdf.attrs.get('first_row', 1)}: {column} = {plain(raw.iloc[i])!r} {problem} ({int(bad.sum())} "
-                         f"such row(s)); {fix}")
+        raise InputError.of(key, what=what, file=file, row=i + gdf.attrs.get("first_row", 1), column=column,
+                            value=plain(raw.iloc[i]), count=int(bad.sum()), **params)
 
     if np.isnan(values).any():
-        first(np.isnan(values), "is non-numeric or empty", "give a count or delete the row")
+        first(np.isnan(values), "in_count_not_a_number")
     if np.isinf(values).any():
-        first(np.isinf(values), "is infinite", "give a count")
+        first(np.isinf(values), "in_count_infinite")
     if (values < 0).any():
-        first(values < 0, "is negative", "give a count >= 0")
+        first(values < 0, "in_count_negative")
     if (values > MAX_PER_FEATURE).any():
-        first(values > MAX_PER_FEATURE, f"is more than {MAX_PER_FEATURE:,.0f} in one feature, which no household "
-              "or person count can be", "check the column and its unit")
+        first(values > MAX_PER_FEATURE, "in_count_too_large", most=MAX_PER_FEATURE)
     return values
 
 
@@ -350,7 +351,7 @@ def read_households(path, column: str | None = None, divisor: float = 1.0, *, gc
         column = default_column
     if layer.geom_type.isin(_KINDS["polygon"]).all():
         if column is None:
-            raise InputError("households: a polygon layer needs --households-column (households per polygon)")
+            raise InputError.of("in_polygons_need_column")
         require_columns(layer, [column], "households", path)
         layer = require_kind(layer, "polygon", f"households ({path})")
         require_no_overlaps(layer, "households", path)
@@ -415,10 +416,9 @@ def require_no_overlaps(layer: gpd.GeoDataFrame, what: str, path) -> None:
     first = np.lexsort((b, a))[0]
     i, j = int(a[first]), int(b[first])
     same = bool(shapely.equals(geoms[i], geoms[j]))
-    raise InputError(f"{what}: {path} rows {i + 1} {describe_row(layer, i)}and {j + 1} {describe_row(layer, j)}"
-                     f"{'are the same polygon' if same else 'overlap'} ({area[first]:,.0f} m²; {len(a):,} overlapping "
-                     "pair(s) in all); census polygons are households and atoms and must not overlap: remove the "
-                     "duplicates or the larger polygons (a tract among its blocks), or give household points")
+    raise InputError.of("in_census_same_polygon" if same else "in_census_overlap", what=what, path=path, a=i + 1,
+                        describe_a=describe_row(layer, i), b=j + 1, describe_b=describe_row(layer, j),
+                        m2=float(area[first]), pairs=len(a))
 
 
 def require_columns(gdf: gpd.GeoDataFrame, columns, what: str, path) -> None:
@@ -453,6 +453,10 @@ def shift_from_gcj02(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return shift_to_wgs84(gdf, what, "gcj02")
 
 
+#: The geometry kinds' words in messages.
+_KIND_WORDS = {"point": "phrase.in_kind_point", "line": "phrase.in_kind_line", "polygon": "phrase.in_kind_polygon"}
+
+
 def require_kind(gdf: gpd.GeoDataFrame, kind: str, what: str) -> gpd.GeoDataFrame:
     """Keep the features of one geometry kind; polygons repaired.
 
@@ -465,12 +469,13 @@ def require_kind(gdf: gpd.GeoDataFrame, kind: str, what: str) -> gpd.GeoDataFram
     types = gdf.geom_type
     wrong = ~types.isin(allowed)
     if wrong.all():
-        raise InputError(f"{what}: expected {kind} geometries, found {sorted(types.unique())}")
+        raise InputError.of("in_wrong_geometries", what=what, kind=Phrase(_KIND_WORDS[kind]),
+                            found=sorted(types.unique()))
     if wrong.any():
         if what.split(" (")[0] in NEED_GEOMETRY:
             first = int(np.flatnonzero(wrong.to_numpy())[0])
-            raise InputError(f"{what}: row {first + 1} {describe_row(gdf, first)}is a {types.iloc[first]}, "
-                             f"not a {kind} ({int(wrong.sum())} such row(s)); fix or delete them")
+            raise InputError.of("in_wrong_geometry_row", what=what, row=first + 1, describe=describe_row(gdf, first),
+                                type=types.iloc[first], kind=Phrase(_KIND_WORDS[kind]), count=int(wrong.sum()))
         attrs = dict(gdf.attrs)
         gdf = gdf[~wrong].reset_index(drop=True)
         gdf.attrs = attrs | {"dropped_kind": int(wrong.sum())}
@@ -491,16 +496,19 @@ def repair_polygons(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
         gdf.loc[invalid, gdf.geometry.name] = fixed
         gdf = gdf[~gdf.geometry.is_empty].reset_index(drop=True)
         if gdf.empty:
-            raise InputError(f"{what}: every polygon is invalid and none could be repaired")
+            raise InputError.of("in_polygons_unrepairable", what=what)
     return gdf
 
 
-def read_lines(paths, *, what: str, gcj02: bool = False, datum: str | None = None) -> gpd.GeoDataFrame:
+def read_lines(paths, *, what: str, gcj02: bool = False, datum: str | None = None, prepare=None) -> gpd.GeoDataFrame:
     """Read and concatenate line layers (polygon outlines count as lines, e.g. walls, lakes).
 
+    ``prepare``: a function applied to each file's layer before they are concatenated (e.g.
+    :func:`gridmap.inputs.road_classes.classify`); its ``attrs`` are kept, by file, in
+    ``attrs["prepared"]`` (``[{"file": path, **attrs}]``).
     ``attrs["dropped"]``: the features each file lost on reading (:func:`dropped`).
     """
-    frames, lost = [], []
+    frames, lost, prepared = [], [], []
     for path in paths or ():
         gdf = read_layer(path, what=what, gcj02=gcj02, datum=datum)
         lost += dropped(gdf)
@@ -510,9 +518,13 @@ def read_lines(paths, *, what: str, gcj02: bool = False, datum: str | None = Non
         gdf = gdf[gdf.geom_type.isin(_KINDS["line"])]
         if gdf.empty:
             raise InputError.of("no_lines", what=what, path=path)
+        if prepare is not None:
+            before = set(gdf.attrs)
+            gdf = prepare(gdf)
+            prepared.append({"file": str(path), **{k: v for k, v in gdf.attrs.items() if k not in before}})
         frames.append(gdf.to_crs(4326))
     if not frames:
         return gpd.GeoDataFrame(geometry=[], crs=4326)
     out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
-    out.attrs = {"dropped": lost} if lost else {}
+    out.attrs = ({"dropped": lost} if lost else {}) | ({"prepared": prepared} if prepared else {})
     return out
