@@ -98,11 +98,11 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
     if inputs is not None:
         return _make_plan(inputs, rules(), progress, executor, jobs, with_network)
     if units_from_places and not osm:
-        raise InputError("--units-from-places needs --osm (the place nodes come from the extract)")
+        raise InputError.of("in_places_need_osm")
     if (close_at_extract or extract_area) and not osm:
-        raise InputError("--close-at-extract and --extract-area need --osm")
+        raise InputError.of("in_extract_options_need_osm")
     if not (osm or area or units):
-        raise InputError("give --osm FILE, or --area FILE and/or --units FILE")
+        raise InputError.of("in_no_inputs")
     config = rules()
     progress = progress or (lambda *a: None)
     progress("inputs", 0, 1)
@@ -170,7 +170,7 @@ def plan_from_options(*, osm=None, area=None, area_name=None, close_at_extract=F
     if code_table:
         set_unit_codes(inputs, code_table, county_code)
     elif county_code:
-        raise InputError("--county-code needs --code-table")
+        raise InputError.of("in_county_code_needs_table")
     return _make_plan(inputs, config, progress, executor, jobs, with_network)
 
 
@@ -227,7 +227,7 @@ def run_county(out, *, preset=None, mode=None, lang="zh", basemap="none", laps=N
         from gridmap.presets import preset_path
 
         if options.get("config_path"):
-            raise InputError("give --config or --preset, not both")
+            raise InputError.of("in_config_and_preset")
         options["config_path"] = str(preset_path(preset))
     config_path = options.get("config_path")
     pool = scan = None
@@ -272,7 +272,7 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
     # plan.gpkg is written by a thread (GDAL's writing runs without Python's lock, on the
     # other core) while the map and the other files are made and the report prints; the pool's end waits
     # for it, so a failure anywhere still leaves nothing behind (OutputDir removes the staging).
-    with OutputDir(out, "run", fresh=True) as outdir, _browser(pdf) as (printing, pdf_warnings), \
+    with OutputDir(out, "run", fresh=True) as outdir, _browser(pdf, lang) as (printing, pdf_warnings), \
             unsynced_sqlite(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridmap-gpkg") as writer:
         # the road network make_plan built (to count its pieces) serves staffing and reach too
         plan, network = plan_from_options(progress=progress, executor=executor, with_network=True, osm_scan=scan,
@@ -323,7 +323,8 @@ def _run(out, options, config_path, mode, lang, basemap, lap, progress, executor
         warnings = list(report.warnings) + pdf_warnings
         # The report before the map, so that Chromium prints it while the map is drawn and the
         # other files are written (the colouring of the grids is computed once, for both).
-        printing = _write_report(report, outdir, pdf=printing is not None, printing=printing, warnings=warnings)
+        printing = _write_report(report, outdir, pdf=printing is not None, printing=printing, warnings=warnings,
+                                 lang=lang)
         # plan.gpkg beside the map, the other files and the print, from when the tables are built
         # and grids.xlsx is handed to the pool (write_run): beside validation, the report or the
         # tables, its thread slowed them (Python's lock), and they are what the print and the
@@ -501,7 +502,7 @@ class _Decor:
 
 
 @contextmanager
-def _browser(pdf: bool):
+def _browser(pdf: bool, lang: str = "zh"):
     """The PDF printer of a run, started before the plan so that Chromium's start-up (most of
     a print's time) runs on the other core meanwhile; stopped if the run fails before the print.
 
@@ -516,7 +517,7 @@ def _browser(pdf: bool):
     try:
         printing = PdfPrint()
     except InputError as exc:
-        yield None, [str(exc)]
+        yield None, [exc.text(lang)]
         return
     with printing:
         yield printing, []
@@ -531,7 +532,7 @@ def _snapshot(plan):
     return type(plan)(layers={k: v.copy(deep=False) for k, v in plan.layers.items()}, meta=copy.deepcopy(plan.meta))
 
 
-def _write_report(report, out, *, pdf: bool, printing=None, warnings: list | None = None):
+def _write_report(report, out, *, pdf: bool, printing=None, warnings: list | None = None, lang: str = "zh"):
     """Write report.html into ``out`` and, with ``pdf``, start printing report.pdf (with ``printing``,
     a :class:`gridmap._chromium.PdfPrint` started earlier, when given). The print under way, or None
     (no PDF asked for, or no Chromium: a warning; report.html prints as well)."""
@@ -542,7 +543,7 @@ def _write_report(report, out, *, pdf: bool, printing=None, warnings: list | Non
         return report.start_pdf(out.file("report.pdf"), page=out.file("report.html"), printing=printing)
     except InputError as exc:
         if warnings is not None:
-            warnings.append(str(exc))
+            warnings.append(exc.text(lang))  # (in the run's language, as its other lines)
         return None
 
 
@@ -573,7 +574,7 @@ def write_run(plan, faults, out, *, map_html, report, laps=None, lang: str = "zh
     # The report first, so Chromium prints its PDF (the demo's: about 0.7 s once the browser
     # is up) while the other files are written; the PDF is waited for before anything is committed.
     if not report_written:
-        printing = _write_report(report, out, pdf=pdf, printing=printing, warnings=warnings)
+        printing = _write_report(report, out, pdf=pdf, printing=printing, warnings=warnings, lang=lang)
         lap("write report.html (pdf started)")
     try:
         with unsynced_sqlite():  # faults.gpkg as well as plan.gpkg: each file is staged, then moved into place
@@ -588,7 +589,7 @@ def write_run(plan, faults, out, *, map_html, report, laps=None, lang: str = "zh
             names.append("report.pdf")
         except InputError as exc:  # Chromium failed: report.html prints as well
             if warnings is not None:
-                warnings.append(str(exc))
+                warnings.append(exc.text(lang))
         lap("wait for report.pdf")
     return {name: out.final(name) for name in names}
 

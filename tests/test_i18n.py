@@ -81,6 +81,19 @@ def test_default_lang_follows_the_locale(environ, lang):
     assert i18n.default_lang(environ) == lang
 
 
+def test_no_key_is_written_twice():
+    """A key written twice in the vocabulary's dict would silently keep only its last words."""
+    import ast
+    import collections
+
+    tree = ast.parse(open(i18n.__file__, encoding="utf-8").read())
+    words = next(node.value for node in tree.body if isinstance(node, ast.AnnAssign)
+                 and getattr(node.target, "id", None) == "_WORDS")
+    counts = collections.Counter(key.value for key in words.keys)
+    assert [key for key, n in counts.items() if n > 1] == []
+    assert len(counts) == len(i18n.keys()) > 1000
+
+
 def test_keys_used_in_the_code_exist():
     """Every literal key handed to i18n.text/fault_detail/message in gridmap is in the vocabulary."""
     missing = []

@@ -147,7 +147,8 @@ def test_cli_report_html_and_markdown(plan, tmp_path):
                                  "--markdown", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "md" / "r.md").exists() and list((tmp_path / "md").glob("r-*.svg"))
-    result = runner.invoke(cli, ["report", str(tmp_path / "missing.gpkg"), "--out", str(tmp_path / "x.html")])
+    result = runner.invoke(cli, ["report", str(tmp_path / "missing.gpkg"), "--out", str(tmp_path / "x.html"),
+                                 "--lang", "en"])
     assert result.exit_code == 2 and "no such file" in result.output
 
 
@@ -388,9 +389,13 @@ def test_browser_starts_before_the_page_offline_and_stops_when_the_run_fails(li_
         assert printing is None and not warnings
     monkeypatch.setenv("GRIDMAP_CHROMIUM", str(tmp_path / "no-such-browser"))
     monkeypatch.setenv("PATH", str(tmp_path))
-    with _browser(True) as (printing, warnings):  # no browser at all: a warning, and the run goes on
+    with _browser(True, "en") as (printing, warnings):  # no browser at all: a warning, and the run goes on
         pass
-    assert printing is None and "report --pdf" in warnings[0]
+    assert printing is None and "report --pdf" in warnings[0] and "is not an executable file" in warnings[0]
+    with _browser(True, "zh") as (printing, warnings):  # in the run's language
+        pass
+    assert printing is None and "--pdf" in warnings[0] and "Chromium" in warnings[0]
+    assert any("\u4e00" <= c <= "\u9fff" for c in warnings[0])
 
 
 def test_run_writes_its_files_while_the_pdf_prints(plan, tmp_path, fake_chromium, monkeypatch):
