@@ -110,6 +110,8 @@ class DedicatedResult:
     def counts(self) -> dict:
         """Dedicated grids per kind."""
         grids = self.plan.grids
+        if "kind" not in grids.columns or "regime" not in grids.columns:  # nothing carved (no area met a grid)
+            return {}
         mine = grids[grids["regime"] == "dedicated"]
         return {str(k): int(v) for k, v in mine["kind"].value_counts().sort_index().items()}
 

@@ -71,6 +71,23 @@ def test_cli_dedicated_from_a_polygon_file(li_plan, areas, tmp_path):
     parks.to_file(tmp_path / "parks.gpkg")
     run = CliRunner().invoke(cli, ["dedicated", str(tmp_path / "plan.gpkg"), "--areas", str(tmp_path / "parks.gpkg"),
                                    "--kind-column", "type", "--min-area", "50000", "--out", str(tmp_path / "out"),
-                                   "-q"])
+                                   "-q", "--lang", "en"])
     assert run.exit_code == 0, run.output
     assert "industrial" in run.output and (tmp_path / "out" / "map.html").exists()
+
+
+def test_cli_dedicated_with_no_area_meeting_a_grid(li_plan, areas, tmp_path):
+    """Areas that meet no grid carve nothing: the plan is written unchanged and said so (it ended in an
+    internal error after writing the plan: the grids of an uncarved plan have no dedicated kind)."""
+    import shapely
+
+    from gridmap.cli.main import cli
+
+    li_plan.save(tmp_path / "plan.gpkg")
+    near = areas.iloc[:2].to_crs(4326)
+    far = near.set_geometry([shapely.affinity.translate(g, 3.0, 0.0) for g in near.geometry], crs=4326)  # 3° east
+    far.to_file(tmp_path / "far.gpkg")
+    run = CliRunner().invoke(cli, ["dedicated", str(tmp_path / "plan.gpkg"), "--areas", str(tmp_path / "far.gpkg"),
+                                   "--out", str(tmp_path / "out"), "-q", "--lang", "en"])
+    assert run.exit_code == 0, run.output
+    assert "internal error" not in run.output and (tmp_path / "out" / "plan.gpkg").exists()
