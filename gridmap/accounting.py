@@ -48,7 +48,8 @@ def input_notes(summary: dict, lang: str = "en") -> list[str]:
     for reason, d in summary.get("households_dropped", {}).items():
         notes.append(i18n.text(f"dropped.{reason}", lang, **d))
     for repair in summary.get("repairs", []):
-        where = f"{repair['input']} ({repair['file']}): " if repair.get("file") else f"{repair['input']}: "
+        what = f"{repair['input']} ({repair['file']})" if repair.get("file") else str(repair["input"])
+        where = i18n.role(what, lang) + ("：" if lang == "zh" else ": ")  # the input named in ``lang``
         notes.append(where + i18n.text(f"repair.{repair['code']}", lang, count=repair["count"],
                                        households=repair.get("households") or 0, **repair.get("params", {})))
     if summary.get("units_outside_area"):

@@ -309,8 +309,8 @@ def run_batch(counties: list[County], out, *, workers: int | None = None, schedu
                                    scheduler_port=0, silence_logs=40)
             client = Client(cluster, set_as_default=False)
         try:
-            tell("cluster", "", f"{client.scheduler.address}, {len(client.scheduler_info().get('workers', {}))} "
-                                "worker(s)")
+            tell("cluster", "", {"address": client.scheduler.address,
+                                 "workers": len(client.scheduler_info().get("workers", {}))})
             if dashboard and client.dashboard_link:
                 tell("dashboard", "", client.dashboard_link)
             client.subscribe_topic("gridmap-progress",

@@ -11,6 +11,7 @@ from their grids' geometry and households, so plans from other tools compare as 
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap import i18n
 from gridmap._geometry import polygon_of
 from gridmap.config import Band
 from gridmap.plan import Plan
@@ -66,22 +68,32 @@ class Comparison:
                 "codes_added": self.codes_added, "codes_retired": self.codes_retired,
                 "codes_moved": self.codes_moved, "figures": self.figures}
 
-    def format_table(self) -> str:
-        """The figures of both plans and the changes, as plain text."""
+    def format_table(self, lang: str = "en") -> str:
+        """The figures of both plans and the changes, as plain text in ``lang`` (``zh`` or ``en``)."""
+        t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
         a, b = self.figures["a"], self.figures["b"]
-        rows = [("grids", a["grids"], b["grids"]), ("urban grids", a["urban_grids"], b["urban_grids"]),
-                ("urban grids in band", _pct(a["in_band_share_urban"]), _pct(b["in_band_share_urban"])),
-                ("households per grid, median", f"{a['households_median']:.0f}", f"{b['households_median']:.0f}"),
-                ("Polsby-Popper, median", f"{a['polsby_popper_median']:.2f}", f"{b['polsby_popper_median']:.2f}")]
-        lines = [f"{'':<30s}{'A':>10s}{'B':>10s}"] + [f"{n:<30s}{str(x):>10s}{str(y):>10s}" for n, x, y in rows]
+        rows = [(t("cli.grids"), a["grids"], b["grids"]),
+                (t("cli.compare_urban_grids"), a["urban_grids"], b["urban_grids"]),
+                (t("cli.compare_urban_in_band"), _pct(a["in_band_share_urban"]), _pct(b["in_band_share_urban"])),
+                (t("cli.compare_households_median"), f"{a['households_median']:.0f}", f"{b['households_median']:.0f}"),
+                (t("cli.compare_shape_median"), f"{a['polsby_popper_median']:.2f}", f"{b['polsby_popper_median']:.2f}")]
+        lines = [f"{'':<30s}{'A':>10s}{'B':>10s}"] + [f"{_pad(n, 30)}{str(x):>10s}{str(y):>10s}" for n, x, y in rows]
+        identical = int((self.pairs["iou"] >= MOVED_IOU).sum())
         lines += ["",
-                  f"households keeping their grid  {self.households_kept_share:.1%} "
-                  f"({self.households - self.households_changed:,.0f} of {self.households:,.0f})",
-                  f"grids matched                  {len(self.pairs)} ({int((self.pairs['iou'] >= MOVED_IOU).sum())} "
-                  "identical)",
-                  f"codes added / retired / moved  {len(self.codes_added)} / {len(self.codes_retired)} / "
-                  f"{len(self.codes_moved)}"]
+                  _pad(t("cli.compare_kept"), 31) + t("cli.compare_kept_line", share=self.households_kept_share,
+                                                      kept=self.households - self.households_changed,
+                                                      households=self.households),
+                  _pad(t("cli.compare_matched"), 31) + t("cli.compare_matched_line", matched=len(self.pairs),
+                                                         identical=identical),
+                  _pad(t("cli.compare_codes"), 31) + f"{len(self.codes_added)} / {len(self.codes_retired)} / "
+                                                     f"{len(self.codes_moved)}"]
         return "\n".join(lines)
+
+
+def _pad(text, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+    return str(text) + " " * max(width - used, 0)
 
 
 def _pct(value) -> str:

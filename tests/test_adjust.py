@@ -69,7 +69,7 @@ def test_cli_adjust(li_plan, scenario, tmp_path):
     (tmp_path / "locks.txt").write_text("# agreed with the street office\n" + "\n".join(locked) + "\n")
     run = CliRunner().invoke(cli, ["adjust", str(tmp_path / "plan.gpkg"), "--households", str(tmp_path / "hh.gpkg"),
                                    "--households-column", "households", "--lock-file", str(tmp_path / "locks.txt"),
-                                   "--out", str(tmp_path / "out"), "-q"])
+                                   "--out", str(tmp_path / "out"), "-q", "--lang", "en"])
     assert run.exit_code == 0, run.output
     assert "keep their grid" in run.output and (tmp_path / "out" / "adjust.json").exists()
     run = CliRunner().invoke(cli, ["adjust", str(tmp_path / "plan.gpkg"), "--households", str(tmp_path / "hh.gpkg"),

@@ -220,7 +220,7 @@ def test_resume_reruns_nothing(areas, batch_out):
     out, _ = batch_out
     stamps = {p: p.stat().st_mtime_ns for p in out.glob("*/plan.gpkg")}
     assert len(stamps) == 3
-    result = invoke("batch", areas["manifest"], "--out", out, "--workers", "2", "--resume")
+    result = invoke("batch", areas["manifest"], "--out", out, "--workers", "2", "--resume", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "0 done, 3 skipped" in result.output
     assert "tcp://" not in result.output  # nothing to run: no cluster started
@@ -242,7 +242,7 @@ osm = "{LONGGANG}"
 extract-area = true
 """)
     out = tmp_path / "out"
-    result = invoke("batch", manifest, "--out", out, "--workers", "2")
+    result = invoke("batch", manifest, "--out", out, "--workers", "2", "--lang", "en")
     assert result.exit_code == 4, result.output
     assert "1 done, 0 skipped (up to date), 1 failed" in result.output
     failures = pd.read_csv(out / "failures.csv")
@@ -254,7 +254,7 @@ extract-area = true
     assert record["row"]["status"] == "ok"
     assert not children()
     # --resume runs only what failed (and fails again the same way)
-    again = invoke("batch", manifest, "--out", out, "--workers", "1", "--resume", "-q")
+    again = invoke("batch", manifest, "--out", out, "--workers", "1", "--resume", "-q", "--lang", "en")
     assert again.exit_code == 4 and "1 skipped" in again.output
 
 

@@ -358,7 +358,7 @@ def test_area_name_is_found_at_its_own_level(tmp_path):
 
 
 def test_missing_osm_file_is_a_one_line_error(tmp_path):
-    code, out = run("run", "--osm", tmp_path / "nowhere.osm.pbf", "--out", tmp_path / "o")
+    code, out = run("run", "--osm", tmp_path / "nowhere.osm.pbf", "--out", tmp_path / "o", "--lang", "en")
     assert code == 2 and "nowhere.osm.pbf: no such file" in out and "internal error" not in out
     assert not (tmp_path / "o").exists()
 

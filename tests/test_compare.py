@@ -36,7 +36,7 @@ def test_cli_compare(li_plan, tmp_path):
 
     li_plan.save(tmp_path / "a.gpkg")
     run = CliRunner().invoke(cli, ["compare", str(tmp_path / "a.gpkg"), str(tmp_path / "a.gpkg"), "--out",
-                                   str(tmp_path / "c")])
+                                   str(tmp_path / "c"), "--lang", "en"])
     assert run.exit_code == 0, run.output
     assert "households keeping their grid  100.0%" in run.output
     assert {p.name for p in (tmp_path / "c").iterdir()} >= {"compare.json", "compare.html", "compare_pairs.csv"}

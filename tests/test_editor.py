@@ -66,7 +66,7 @@ def test_edit_command_writes_one_offline_file(li_plan, tmp_path):
     assert "网格编辑" in page and "Leaflet" in page
     # nothing is loaded from the network (Leaflet's own attribution link is a link, not a load)
     assert not re.search(r'src=["\']https?://|url\(["\']?https?://|@import', page)
-    assert f"{len(li_plan.atoms)} atoms" in result.output
+    assert f"{len(li_plan.atoms)} 个地块" in result.output  # (the summary in the command's language)
 
 
 def test_edit_needs_atoms(li_plan, tmp_path):

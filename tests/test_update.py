@@ -143,7 +143,7 @@ def test_cli_update_writes_or_refuses(li_plan, tmp_path):
     atoms.loc[atoms["atom_id"] == atom, "grid_id"] = target
     atoms.to_file(tmp_path / "edits.gpkg", layer="atoms")
     run = CliRunner().invoke(cli, ["update", str(tmp_path / "plan.gpkg"), "--atoms", str(tmp_path / "edits.gpkg"),
-                                   "--lock", target, "--out", str(tmp_path / "ok"), "-q"])
+                                   "--lock", target, "--out", str(tmp_path / "ok"), "-q", "--lang", "en"])
     assert run.exit_code == 0, run.output
     assert "2 changed" in run.output
     for name in ("plan.gpkg", "summary.json", "update.json", "map.html", "report.html", "faults.gpkg"):

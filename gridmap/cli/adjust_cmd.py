@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 
 from gridmap.cli._help import HelpCommand
-from gridmap.cli.options import Progress, lang_option, out_option, plan_argument, quiet_option, read_plan, seed_option
+from gridmap.cli.options import Progress, echo_line, lang_option, out_option, plan_argument, quiet_option, read_plan
+from gridmap.cli.options import seed_option
 from gridmap.cli.update_cmd import echo_faults, echo_plan, lock_file_option, lock_ids, lock_option, write_outputs
 
 
@@ -31,11 +32,12 @@ def command(plan_path, households, households_column, households_divisor, buildi
 
     Its ``--help`` (zh and en) is ``help.adjust`` in :mod:`gridmap.i18n`.
     """
+    from gridmap import i18n
     from gridmap.adjust import adjust_plan, read_new_households
     from gridmap.errors import InputError
 
     if not (households or buildings or households_totals):
-        raise click.UsageError("give --households, --buildings or --households-totals")
+        raise InputError.of("adjust_households_not_given")
     progress = Progress(quiet)
     progress("read", 0, 1)
     plan = read_plan(plan_path)
@@ -55,12 +57,16 @@ def command(plan_path, households, households_column, households_divisor, buildi
                             {"adjust.json": result.report() | {"compare": comparison.to_dict()}},
                             comparison_files(plan, result.plan, comparison, lang))
     u = result.update
-    click.echo(f"plan written to {written['plan']}")
-    click.echo(f"  households      {points['households'].sum():,.0f} ({result.households_kept_share:.1%} keep their grid)")
-    click.echo(f"  out of band     {len(result.out_of_band_before)} grid(s) before, {len(result.out_of_band_after)} after")
-    click.echo(f"  grids           {len(u.unchanged)} unchanged, {len(u.changed)} changed, {len(u.added)} added, "
-               f"{len(u.retired)} retired  ({result.seconds:.1f} s)")
-    click.echo(f"  codes           {len(comparison.codes_added)} added, {len(comparison.codes_retired)} retired, "
-               f"{len(comparison.codes_moved)} moved (same code, another area)")
-    echo_plan(result.plan, written["faults"])
-    echo_faults(u.faults)
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
+    click.echo(t("cli.plan_written", path=written["plan"]))
+    echo_line(t("cli.households"), t("cli.adjust_households_line", households=points["households"].sum(),
+                                     share=result.households_kept_share))
+    echo_line(t("cli.adjust_out_of_band"), t("cli.adjust_out_of_band_line", before=len(result.out_of_band_before),
+                                             after=len(result.out_of_band_after)))
+    grids = t("cli.grids_changed_line", unchanged=len(u.unchanged), changed=len(u.changed), added=len(u.added),
+              retired=len(u.retired))
+    echo_line(t("cli.grids"), grids + t("cli.took_seconds", seconds=result.seconds))
+    echo_line(t("cli.codes"), t("cli.adjust_codes_line", added=len(comparison.codes_added),
+                                retired=len(comparison.codes_retired), moved=len(comparison.codes_moved)))
+    echo_plan(result.plan, written["faults"], lang)
+    echo_faults(u.faults, lang)

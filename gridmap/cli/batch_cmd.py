@@ -8,7 +8,7 @@ import click
 
 from gridmap import i18n
 from gridmap.cli._help import HelpCommand
-from gridmap.cli.options import check_needs, out_option, quiet_option
+from gridmap.cli.options import check_needs, echo_line, fit, out_option, quiet_option
 from gridmap.errors import InputError
 
 #: Exit code when at least one county failed (the others' outputs are written).
@@ -111,40 +111,47 @@ def command(manifest, out_dir, workers, scheduler, resume, dashboard, no_split, 
     Its ``--help`` (zh and en) is ``help.batch`` in :mod:`gridmap.i18n`.
     """
     from gridmap.batch import run_batch
+    from gridmap.cli._help import _columns
 
     if scheduler and workers:
-        raise click.UsageError("give --workers or --scheduler, not both")
+        raise InputError.of("batch_workers_and_scheduler")
     counties = manifest_counties(manifest)
-    width = max(len(c.name) for c in counties)
+    width = max(_columns(c.name) for c in counties)
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
+
+    def say(name, words):  # a county's line: its name in a column, then the words (in the batch's language)
+        click.echo(f"  {fit(name, width)}  {words}", err=True)
 
     def event(kind, name, detail):
+        # the words around a county's figures are the vocabulary's; a failure's error is as the log records it
         if kind == "dashboard":
-            click.echo(f"dask dashboard: {detail}", err=True)
+            click.echo(t("cli.batch_dashboard", link=detail), err=True)
         elif kind == "failed":
-            click.echo(f"  {name:<{width}}  FAILED: {detail.get('error', '')}", err=True)
+            say(name, t("cli.batch_failed", error=detail.get("error", "")))
         elif quiet:
             return
         elif kind == "cluster":
-            click.echo(f"dask cluster: {detail}", err=True)
+            click.echo(t("cli.batch_cluster", address=detail["address"], workers=detail["workers"]), err=True)
         elif kind == "step":
-            click.echo(f"  {name:<{width}}  {detail} ...", err=True)
+            step = i18n.text(f"step.{detail}", lang) if i18n.has(f"step.{detail}") else detail
+            say(name, t("cli.batch_step", step=step))
         elif kind == "done":
-            click.echo(f"  {name:<{width}}  done in {detail.get('seconds', 0):.1f} s: {detail.get('grids')} grids, "
-                       f"{detail.get('households') or 0:,.0f} households", err=True)
-        elif kind == "skipped":
-            click.echo(f"  {name:<{width}}  skipped: {detail}", err=True)
+            say(name, t("cli.batch_done", seconds=detail.get("seconds", 0), grids=detail.get("grids"),
+                        households=detail.get("households") or 0))
+        elif kind == "skipped":  # (its only reason: the outputs are complete and up to date)
+            say(name, t("cli.batch_skipped"))
 
     result = run_batch(counties, out_dir, workers=workers, scheduler=scheduler, resume=resume, dashboard=dashboard,
                        split=not no_split, on_event=event, lang=lang)
     rows = result.rows
     ok = sum(r["status"] == "ok" for r in rows)
     skipped = sum(r["status"] == "skipped" for r in rows)
-    click.echo(f"batch of {len(rows)} counties in {result.seconds:.1f} s: {ok} done, {skipped} skipped "
-               f"(up to date), {len(result.failed)} failed")
+    click.echo(t("cli.batch_summary", n=len(rows), seconds=result.seconds, ok=ok, skipped=skipped,
+                 failed=len(result.failed)))
     for name in ("province.csv", "province.html", "province_map.html", "failures.csv"):
         if name in result.paths:
-            click.echo(f"  wrote           {result.paths[name]}")
+            echo_line(t("cli.wrote"), result.paths[name])
     for row in result.failed:
-        click.echo(f"  ! {row['name']}: {row['error']}")
+        click.echo("  ! " + t("cli.batch_failure", name=row["name"], error=row["error"]))
     if result.failed:
         sys.exit(EXIT_SOME_FAILED)

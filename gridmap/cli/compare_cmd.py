@@ -28,15 +28,19 @@ def command(plan_a, plan_b, out_dir, lang):
 
     Its ``--help`` (zh and en) is ``help.compare`` in :mod:`gridmap.i18n`.
     """
+    from gridmap import i18n
+    from gridmap.cli.options import fit
     from gridmap.compare import compare_plans
 
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
     a, b = read_plan(plan_a), read_plan(plan_b)
     comparison = compare_plans(a, b)
-    click.echo(comparison.format_table())
-    for what, codes in (("added", comparison.codes_added), ("retired", comparison.codes_retired),
-                        ("moved", comparison.codes_moved)):
+    click.echo(comparison.format_table(lang))
+    for key, codes in (("cli.compare_codes_added", comparison.codes_added),
+                       ("cli.compare_codes_retired", comparison.codes_retired),
+                       ("cli.compare_codes_moved", comparison.codes_moved)):
         if codes:
-            click.echo(f"  codes {what:<8s} {', '.join(codes[:12])}" + (" ..." if len(codes) > 12 else ""))
+            click.echo(f"  {fit(t(key), 15)}{', '.join(codes[:12])}" + (" ..." if len(codes) > 12 else ""))
     if out_dir:
         from gridmap._atomic import write_text
         from gridmap._outdir import OutputDir
@@ -46,4 +50,4 @@ def command(plan_a, plan_b, out_dir, lang):
             for name, text in files.items():
                 write_text(out.file(name), text)
         for name in files:
-            click.echo(f"  wrote {out.final(name)}")
+            click.echo(f"  {t('cli.wrote')} {out.final(name)}")

@@ -4,8 +4,16 @@ from __future__ import annotations
 import click
 
 from gridmap.cli._help import HelpCommand
-from gridmap.cli.options import Progress, config_option, lang_option, plan_argument, quiet_option, read_plan
+from gridmap.cli.options import Progress, config_option, echo_line, lang_option, plan_argument, quiet_option
+from gridmap.cli.options import read_plan
 from gridmap.cli.update_cmd import echo_plan, write_outputs
+
+#: Why an area piece was left out (as :func:`gridmap.dedicated.select_areas` and ``carve_dedicated``
+#: count them) -> its words in the vocabulary; a reason not listed here is shown as written.
+SKIP_REASONS = {"kind not in the rules": "cli.dedicated_skip_kind", "under min_area_m2": "cli.dedicated_skip_small",
+                "households over max_households": "cli.dedicated_skip_over",
+                "households under min_households": "cli.dedicated_skip_under",
+                "in a unit with locked grids": "cli.dedicated_skip_locked"}
 
 
 @click.command("dedicated", cls=HelpCommand)
@@ -25,11 +33,13 @@ def command(plan_path, osm_path, areas_path, kind_column, min_area_m2, max_house
 
     Its ``--help`` (zh and en) is ``help.dedicated`` in :mod:`gridmap.i18n`.
     """
+    from gridmap import i18n
     from gridmap.dedicated import DedicatedRule, carve_dedicated, read_areas, rule_from_toml
+    from gridmap.errors import InputError
     from gridmap.inputs.osm_areas import specific_areas_from_osm
 
     if bool(osm_path) == bool(areas_path):
-        raise click.UsageError("give --osm EXTRACT or --areas POLYGONS (one of them)")
+        raise InputError.of("cli_dedicated_osm_or_areas")
     rule = (rule_from_toml(config_path) if config_path else None) or DedicatedRule()
     changes = {k: v for k, v in {"min_area_m2": min_area_m2, "max_households": max_households}.items()
                if v is not None}
@@ -45,10 +55,16 @@ def command(plan_path, osm_path, areas_path, kind_column, min_area_m2, max_house
     result = carve_dedicated(plan, areas, rule)
     progress.close()
     written = write_outputs(result.plan, out_dir, lang, "dedicated", {"dedicated.json": result.plan.meta.get("dedicated", {})})
-    click.echo(f"plan written to {written['plan']}")
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
+    click.echo(t("cli.plan_written", path=written["plan"]))
     counts = result.counts()
-    click.echo(f"  dedicated grids {sum(counts.values())}  (" + ", ".join(f"{n} {k}" for k, n in counts.items()) + ")")
+    # a kind in Chinese by its name in the vocabulary; in English as the rules name it (school, industrial)
+    kinds = ("、" if lang == "zh" else ", ").join(
+        t("cli.dedicated_kind_count", n=n, kind=i18n.term("kind", k, lang) if lang == "zh" else k)
+        for k, n in counts.items())
+    echo_line(t("cli.dedicated_grids"), t("cli.dedicated_grids_line", total=sum(counts.values()), kinds=kinds))
     for reason, n in result.skipped.items():
         if n:
-            click.echo(f"  skipped         {n} area piece(s): {reason}")
-    echo_plan(result.plan, written["faults"])
+            words = t(SKIP_REASONS[reason]) if reason in SKIP_REASONS else reason
+            echo_line(t("cli.dedicated_skipped"), t("cli.dedicated_skipped_line", n=n, reason=words))
+    echo_plan(result.plan, written["faults"], lang)

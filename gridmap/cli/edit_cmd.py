@@ -21,11 +21,12 @@ def command(plan_path, out_file, lang, simplify_m):
 
     Its ``--help`` (zh and en) is ``help.edit`` in :mod:`gridmap.i18n`.
     """
+    from gridmap import i18n
     from gridmap.editor import save_editor
     from gridmap.plan import Plan
 
     started = time.perf_counter()
     plan = Plan.load(plan_path)
     path = save_editor(plan, out_file, lang=lang, simplify_m=simplify_m)
-    click.echo(f"editor written to {path} ({path.stat().st_size / 1e6:.2f} MB, {len(plan.atoms)} atoms, "
-               f"{len(plan.grids)} grids, {time.perf_counter() - started:.1f} s)")
+    click.echo(i18n.text("cli.edit_written", lang, path=path, mb=path.stat().st_size / 1e6, atoms=len(plan.atoms),
+                         grids=len(plan.grids), seconds=time.perf_counter() - started))

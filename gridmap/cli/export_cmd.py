@@ -19,12 +19,14 @@ def command(plan_path, layers, fmt, out_dir, lang):
 
     Its ``--help`` (zh and en) is ``help.export`` in :mod:`gridmap.i18n`.
     """
+    from gridmap.errors import InputError
     from gridmap.export import export_plan
     from gridmap.plan import Plan
 
     plan = Plan.load(plan_path)
     missing = set(layers) - set(plan.layers)
     if missing:
-        raise click.BadParameter(f"no layer(s) {sorted(missing)}; layers: {sorted(plan.layers)}", param_hint="--layer")
+        raise InputError.of("cli_export_no_layer", missing=", ".join(sorted(missing)),
+                            layers=", ".join(sorted(plan.layers)))
     for name, path in export_plan(plan, out_dir, fmt, layers or None, lang=lang).items():
         click.echo(f"{name:14s} {len(plan.layers[name]):7d}  {path}")

@@ -23,30 +23,29 @@ EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
 EXIT_FAULTS = 3
 
-#: Where bugs are reported (the message of exit code 1 points there).
-ISSUES = "the gridmap issue tracker"
-
-#: What to do about a file system error, by errno.
+#: What to do about a file system error, by errno (words of the vocabulary).
 _OS_FIXES = {
-    errno.ENOSPC: "the disk is full: free space or choose another --out",
-    errno.EDQUOT: "the disk quota is exceeded: free space or choose another --out",
-    errno.EACCES: "permission denied: choose a directory you may write to (--out) or fix its permissions",
-    errno.EPERM: "operation not permitted: choose a directory you may write to (--out) or fix its permissions",
-    errno.EROFS: "the file system is read-only: choose another --out",
-    errno.ENOTDIR: "a part of the path is a file, not a directory: choose another --out",
-    errno.EISDIR: "it is a directory, not a file: give a file path",
-    errno.ENOENT: "no such file or directory: check the path",
-    errno.ENAMETOOLONG: "the file name is too long: choose a shorter path",
+    errno.ENOSPC: "error.cli_os_enospc",
+    errno.EDQUOT: "error.cli_os_edquot",
+    errno.EACCES: "error.cli_os_eacces",
+    errno.EPERM: "error.cli_os_eperm",
+    errno.EROFS: "error.cli_os_erofs",
+    errno.ENOTDIR: "error.cli_os_enotdir",
+    errno.EISDIR: "error.cli_os_eisdir",
+    errno.ENOENT: "error.cli_os_enoent",
+    errno.ENAMETOOLONG: "error.cli_os_enametoolong",
 }
 
 
-def os_error_message(exc: OSError) -> str:
-    """One line for a file system error: the file, what happened and the fix."""
+def os_error_message(exc: OSError, lang: str = "en") -> str:
+    """One line for a file system error in ``lang``: the file, what happened and the fix (an error
+    the vocabulary does not know: the system's own words)."""
     where = exc.filename or ""
     if exc.filename2:
         where = f"{where} -> {exc.filename2}"
-    fix = _OS_FIXES.get(exc.errno, exc.strerror or str(exc))
-    text = f"{where}: {fix}" if where else fix
+    key = _OS_FIXES.get(exc.errno)
+    fix = i18n.text(key, lang) if key else (exc.strerror or str(exc))
+    text = i18n.text("error.cli_os_error", lang, where=where, fix=fix) if where else fix
     return " ".join(text.split())
 
 
@@ -106,8 +105,7 @@ class GridmapGroup(HelpMixin, click.Group):
             # "gridmap: error: " stays as it is for scripts that look for it; the words are in the
             # command's language (--lang, else GRIDMAP_LANG or the locale) when the vocabulary has
             # them (errors made with GridmapError.of), else as written
-            lang = chosen_lang(ctx) or i18n.default_lang()
-            click.echo(f"gridmap: error: {one_line(exc.text(lang))}", err=True)
+            click.echo(f"gridmap: error: {one_line(exc.text(_lang(ctx)))}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except click.UsageError as exc:
             # click's three-line usage block, on one line like every other refusal
@@ -117,17 +115,21 @@ class GridmapGroup(HelpMixin, click.Group):
             sys.exit(EXIT_BAD_INPUT)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except OSError as exc:
+        except OSError as exc:  # (its words, like a refusal's, in the command's language)
             if exc.errno is None:
-                _bug(exc)
-            click.echo(f"gridmap: error: {os_error_message(exc)}", err=True)
+                _bug(exc, _lang(ctx))
+            click.echo(f"gridmap: error: {os_error_message(exc, _lang(ctx))}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except MemoryError:
-            click.echo("gridmap: error: out of memory: plan a smaller area (e.g. one township) or use a machine "
-                       "with more memory", err=True)
+            click.echo(f"gridmap: error: {i18n.text('error.cli_out_of_memory', _lang(ctx))}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except Exception as exc:  # anything else is gridmap's own fault
-            _bug(exc)
+            _bug(exc, _lang(ctx))
+
+
+def _lang(ctx) -> str:
+    """The command's language: its --lang, else GRIDMAP_LANG or the locale."""
+    return chosen_lang(ctx) or i18n.default_lang()
 
 
 def _leave(exc: SystemExit) -> None:
@@ -154,12 +156,12 @@ def _leave(exc: SystemExit) -> None:
     os._exit(code & 0xFF)
 
 
-def _bug(exc: BaseException):
+def _bug(exc: BaseException, lang: str = "en"):
+    """``gridmap: internal error`` (as it is, for scripts), then what failed and where to report it in ``lang``."""
     if os.environ.get("GRIDMAP_DEBUG"):
         raise exc
-    click.echo(f"gridmap: internal error ({type(exc).__name__}: {one_line(exc)[:300]}); this is a bug in gridmap: "
-               f"please report it to {ISSUES} with the command line (GRIDMAP_DEBUG=1 shows the traceback)",
-               err=True)
+    words = i18n.text("cli.internal_error", lang, kind=type(exc).__name__, message=one_line(exc)[:300])
+    click.echo(f"gridmap: internal error{words}", err=True)
     sys.exit(EXIT_BUG)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from gridmap.cli._help import HelpCommand
-from gridmap.cli.options import Progress, lang_option, plan_argument, quiet_option, read_plan, seed_option
+from gridmap.cli.options import Progress, echo_line, lang_option, plan_argument, quiet_option, read_plan, seed_option
 from gridmap.cli.update_cmd import echo_plan, write_outputs
 
 
@@ -22,6 +22,7 @@ def command(plan_path, band, seed, lang, out_dir, quiet):
 
     Its ``--help`` (zh and en) is ``help.micro`` in :mod:`gridmap.i18n`.
     """
+    from gridmap import i18n
     from gridmap.micro import add_micro_grids
 
     progress = Progress(quiet)
@@ -30,9 +31,10 @@ def command(plan_path, band, seed, lang, out_dir, quiet):
     progress.close()
     m = plan.meta["micro_grids"]
     written = write_outputs(plan, out_dir, lang, "micro", {"micro.json": m})
-    click.echo(f"plan written to {written['plan']}")
+    click.echo(i18n.text("cli.plan_written", lang, path=written["plan"]))
     share = "-" if m["in_band_share"] is None else f"{m['in_band_share']:.1%}"
-    click.echo(f"  micro-grids     {m['count']:,} ({m['with_households']:,} with households; {share} of them in "
-               f"{m['band'][0]:g}-{m['band'][1]:g}; median {m['households_median']:.0f} households; "
-               f"{m['over_band_buildings']} buildings over the band)")
-    echo_plan(plan, written["faults"])
+    echo_line(i18n.text("cli.micro_grids", lang),
+              i18n.text("cli.micro_line", lang, count=m["count"], with_households=m["with_households"], share=share,
+                        lo=m["band"][0], hi=m["band"][1], median=m["households_median"],
+                        over=m["over_band_buildings"]))
+    echo_plan(plan, written["faults"], lang)

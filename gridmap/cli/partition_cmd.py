@@ -58,7 +58,7 @@ def command(out_dir, quiet, lock, lock_file, lang, **options):
             plan = with_locks(plan, locks)
         path = write_plan(plan, out)
     echo_summary(plan, path, lang)
-    echo_outputs(out)
+    echo_outputs(out, lang)
 
 
 def echo_summary(plan, path, lang: str = "en"):
@@ -114,8 +114,8 @@ def echo_summary(plan, path, lang: str = "en"):
     inputs_meta = plan.meta.get("inputs", {})
     unmatched = inputs_meta.get("household_totals_unmatched", [])
     if unmatched:
-        click.echo("  ! " + say("china.totals_unmatched", n=len(unmatched), rows="; ".join(unmatched[:8])
-                                + (f" and {len(unmatched) - 8} more" if len(unmatched) > 8 else "")))
+        more = say("phrase.update_more_grids", n=len(unmatched) - 8) if len(unmatched) > 8 else ""
+        click.echo("  ! " + say("china.totals_unmatched", n=len(unmatched), rows="; ".join(unmatched[:8]) + more))
     if inputs_meta.get("unit_borders") == "derived":
         line("cli.units", say("china.borders_derived", n=inputs_meta.get("units_points", 0)))
     network = inputs_meta.get("road_network", {})
@@ -164,9 +164,14 @@ def _unit_reason(units, unit_id, lo, lang) -> str:
     return i18n.text(f"status.{status}", lang) if i18n.has(f"status.{status}") else status
 
 
-def echo_outputs(out):
-    """Say what the output directory lost: stale outputs of an earlier run, leftovers of an interrupted one."""
+def echo_outputs(out, lang: str = "en"):
+    """Say what the output directory lost, in ``lang``: stale outputs of an earlier run, leftovers of an
+    interrupted one."""
+    from gridmap import i18n
+    from gridmap.cli.options import echo_line
+
     if out.removed:
-        click.echo(f"  removed         {', '.join(out.removed)} (outputs of an earlier run, stale beside this plan)")
+        echo_line(i18n.text("cli.outputs_removed", lang),
+                  i18n.text("cli.outputs_removed_line", lang, names=", ".join(out.removed)))
     if out.swept:
-        click.echo(f"  swept           {len(out.swept)} temporary file(s) left by an interrupted run")
+        echo_line(i18n.text("cli.outputs_swept", lang), i18n.text("cli.outputs_swept_line", lang, n=len(out.swept)))

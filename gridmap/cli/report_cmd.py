@@ -27,12 +27,13 @@ def command(plan_path, out_path, markdown, pdf, no_validate, no_maps, config_pat
 
     Its ``--help`` (zh and en) is ``help.report`` in :mod:`gridmap.i18n`.
     """
+    from gridmap.errors import InputError
     from gridmap.i18n import text
     from gridmap.plan import Plan
     from gridmap.report import ReportRules, build_report
 
     if markdown and pdf:
-        raise click.UsageError("give --markdown or --pdf, not both")
+        raise InputError.of("cli_not_both", first="--markdown", second="--pdf", command="report")
     rules = ReportRules.from_toml(config_path) if config_path else ReportRules()
     if office is not None:
         rules = rules.replace(office=office)

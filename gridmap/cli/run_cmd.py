@@ -31,10 +31,11 @@ def command(preset, mode, lang, basemap, strict, pdf, out_dir, quiet, **options)
     Its ``--help`` (zh and en) is ``help.run`` in :mod:`gridmap.i18n`.
     """
     from gridmap import i18n
+    from gridmap.errors import InputError
     from gridmap.runner import run_county
 
     if preset and options["config_path"]:
-        raise click.UsageError("give --config or --preset, not both")
+        raise InputError.of("cli_not_both", first="--config", second="--preset", command="run")
     progress = Progress(quiet)
     try:
         result = run_county(out_dir, preset=preset, mode=mode, lang=lang, basemap=basemap, progress=progress,
@@ -68,6 +69,6 @@ def command(preset, mode, lang, basemap, strict, pdf, out_dir, quiet, **options)
     for name in result.paths:
         if name not in ("plan.gpkg", "summary.json", "faults.gpkg"):
             line("cli.wrote", result.paths[name])
-    echo_outputs(out)
+    echo_outputs(out, lang)
     if strict and faults.has_errors:
         sys.exit(3)

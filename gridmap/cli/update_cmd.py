@@ -5,8 +5,9 @@ import json
 import sys
 import click
 
+from gridmap import i18n
 from gridmap.cli._help import HelpCommand
-from gridmap.cli.options import Progress, lang_option, out_option, plan_argument, quiet_option, read_plan
+from gridmap.cli.options import Progress, echo_line, lang_option, out_option, plan_argument, quiet_option, read_plan
 
 lock_option = click.option("--lock", "lock", multiple=True, metavar="GRID_ID",
                            help="help.update.option.lock")
@@ -48,30 +49,35 @@ def write_outputs(plan, out_dir, lang: str, command: str, extra: dict, texts: di
         faults.to_gpkg(out.file("faults.gpkg"))
         write_text(out.file("map.html"), map_html)
         report.to_html(out.file("report.html"))
-    echo_outputs(out)
+    echo_outputs(out, lang)
     return {"plan": path, "faults": faults}
 
 
-def echo_faults(faults, *, limit: int = 20):
+def echo_faults(faults, lang: str = "en", *, limit: int = 20):
+    """The rules an edit broke (their details as the update recorded them), ``limit`` of them at most."""
     for fault in faults[:limit]:
         click.echo(f"  ! {fault}", err=True)
     if len(faults) > limit:
-        click.echo(f"  ! ... and {len(faults) - limit} more", err=True)
+        click.echo("  ! " + i18n.text("cli.update_more_faults", lang, n=len(faults) - limit), err=True)
 
 
-def echo_plan(plan, validation):
+def echo_plan(plan, validation, lang: str = "en"):
+    """The headline figures of a rewritten plan in ``lang``: grids, band, workers, reach, validation."""
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
     s = plan.summary()
     staff = plan.meta.get("staffing")
-    click.echo(f"  grids           {s['grids']}  (median {s['households_per_grid_median']:.0f} households)")
+    echo_line(t("cli.grids"), t("cli.plan_grids_line", grids=s["grids"], median=s["households_per_grid_median"]))
     if s.get("in_band_share_urban") is not None:
         lo, hi = plan.config.band
-        click.echo(f"  in band {lo:g}-{hi:g}  {s['in_band_share_urban']:.1%} of urban grids")
+        click.echo("  " + t("cli.plan_in_band_line", lo=lo, hi=hi, share=s["in_band_share_urban"]))
     if staff:
-        click.echo(f"  workers         {staff['workers']}  budget {staff['yearly_yuan']['total']:,.0f} yuan/year")
+        echo_line(t("cli.workers"), t("cli.plan_workers_line", workers=staff["workers"],
+                                      yuan=staff["yearly_yuan"]["total"]))
     reach = plan.meta.get("reach")
-    if reach:
-        click.echo(f"  reached         {reach['county']['share']:.1%} of households within the response time")
-    click.echo(f"  validation      {validation.errors} errors, {validation.warnings} warnings")
+    if reach and reach["county"]["share"] is not None:
+        echo_line(t("cli.reached"), t("cli.plan_reached_line", share=reach["county"]["share"]))
+    echo_line(t("cli.validation"), t("cli.plan_validation_line", errors=validation.errors,
+                                     warnings=validation.warnings))
 
 
 @click.command("update", cls=HelpCommand)
@@ -97,7 +103,7 @@ def command(plan_path, atoms_path, grids_path, lock, lock_file, allow_faults, la
     from gridmap.update import update_plan
 
     if bool(atoms_path) == bool(grids_path):
-        raise click.UsageError("give --atoms EDITS or --grids POLYGONS (one of them)")
+        raise InputError.of("update_atoms_or_grids")
     progress = Progress(quiet)
     progress("read", 0, 1)
     plan = read_plan(plan_path)
@@ -112,20 +118,20 @@ def command(plan_path, atoms_path, grids_path, lock, lock_file, allow_faults, la
     progress("update", 0, 1)
     result = update_plan(plan, edits, lock=lock_ids(lock, lock_file))
     progress.close()
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
     if result.faults and not allow_faults:
-        click.echo(f"gridmap: {len(result.faults)} rule(s) broken by the edits; nothing written "
-                   "(fix the edits, or --allow-faults to write the plan with the grids flagged):", err=True)
-        echo_faults(result.faults)
+        click.echo("gridmap: " + t("cli.update_broken", n=len(result.faults)), err=True)
+        echo_faults(result.faults, lang)
         sys.exit(3)
     written = write_outputs(result.plan, out_dir, lang, "update", {"update.json": result.changes()})
-    click.echo(f"plan written to {written['plan']}")
-    click.echo(f"  atoms moved     {result.moved_atoms}")
-    click.echo(f"  grids           {len(result.unchanged)} unchanged, {len(result.changed)} changed, "
-               f"{len(result.added)} added, {len(result.retired)} retired")
+    click.echo(t("cli.plan_written", path=written["plan"]))
+    echo_line(t("cli.update_atoms_moved"), result.moved_atoms)
+    echo_line(t("cli.grids"), t("cli.grids_changed_line", unchanged=len(result.unchanged), changed=len(result.changed),
+                                added=len(result.added), retired=len(result.retired)))
     for label, code in result.renamed.items():
-        click.echo(f"  new grid        {label} -> {code}")
-    echo_plan(result.plan, written["faults"])
-    echo_faults(result.faults)
+        echo_line(t("cli.update_new_grid"), f"{label} -> {code}")
+    echo_plan(result.plan, written["faults"], lang)
+    echo_faults(result.faults, lang)
 
 
 def _has_layer(path, name) -> bool:
