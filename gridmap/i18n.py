@@ -535,17 +535,28 @@ _WORDS: dict[str, tuple[str, str]] = {
                                "（小于碎块面积的并入相邻地块）。",
                                "{count:,} piece(s) of the units no census polygon covers ({m2:,.0f} m² in all) "
                                "made atoms of no households (slivers joined to a neighbouring atom)."),
-    "repair.road_classes_read": ("道路等级按列 {column} 读取（国道、省道、县道、乡道、村道等换算为 OSM 的道路等级）。",
+    "repair.roads_classes_read": ("道路等级按列 {column} 读取（国道、省道、县道、乡道、村道等换算为 OSM 的道路等级）。",
                                  "road classes read from the column {column} (national, provincial, county, "
                                  "township and village roads and the like, as OSM's classes)."),
-    "repair.road_class_default": ("{count:,} 条道路在列 {column} 中没有可识别的等级，按普通街道（{default}）计。",
+    "repair.roads_class_default": ("{count:,} 条道路在列 {column} 中没有可识别的等级，按普通街道（{default}）计。",
                                   "{count:,} road(s) without a recognised class in the column {column} counted as "
                                   "streets ({default})."),
-    "repair.road_classes_none": ("没有可识别的道路等级列（如 `等级`、`道路等级`、`highway`、`fclass`），{count:,} 条道路"
+    "repair.roads_classes_none": ("没有可识别的道路等级列（如 `等级`、`道路等级`、`highway`、`fclass`），{count:,} 条道路"
                                  "均按普通街道（{default}）计：主干道不会优先作为网格边界，通行速度也按街道计。",
                                  "no column of road classes recognised (such as 等级, 道路等级, highway, fclass): "
                                  "all {count:,} road(s) counted as streets ({default}), so major roads are not "
                                  "preferred as grid edges and are travelled at street speeds."),
+    "repair.waterways_classes_read": ("水系类别按列 {column} 读取（河流、溪流、干渠、支渠、沟渠等换算为 OSM 的水系类别）。",
+                                      "watercourse classes read from the column {column} (rivers, streams, canals, "
+                                      "ditches and the like, as OSM's classes)."),
+    "repair.waterways_class_default": ("{count:,} 条水系线在列 {column} 中没有可识别的类别，按河流（{default}）计。",
+                                       "{count:,} watercourse(s) without a recognised class in the column {column} "
+                                       "counted as rivers ({default})."),
+    "repair.waterways_classes_none": ("没有可识别的水系类别列（如 `类型`、`waterway`、`fclass`），{count:,} 条水系线"
+                                      "均按河流（{default}）计：沟渠也会像河流一样优先作为网格边界。",
+                                      "no column of watercourse classes recognised (such as 类型, waterway, fclass): "
+                                      "all {count:,} watercourse(s) counted as rivers ({default}), so ditches are "
+                                      "preferred as grid edges as rivers are."),
     "report.inputs": ("输入数据的处理", "What became of the inputs"),
 
     # -- the roles of inputs in refusals (error.*: {what}) ---------------------------------------------

@@ -177,7 +177,7 @@ def add_files(inputs: Inputs, *, roads=(), waterways=(), railways=(), barriers=(
     files = _line_files(roads, waterways, railways, barriers)
     for role, paths in files.items():
         layer = _read_role_lines(inputs, role, paths, datums.get(role))
-        if role in _LINE_CLASS:  # (roads have theirs already: _read_role_lines)
+        if role in _LINE_CLASS:  # (roads and waterways have theirs already: _read_role_lines)
             column, default = _LINE_CLASS[role]
             values = layer[column] if column in layer.columns else pd.Series(None, index=layer.index, dtype=object)
             layer = layer.assign(**{column: values.where(values.notna() & (values.astype(str) != ""), default)})
@@ -203,24 +203,29 @@ def _line_files(roads, waterways, railways, barriers) -> dict:
 
 def _read_role_lines(inputs: Inputs, role: str, paths, datum: str | None) -> gpd.GeoDataFrame:
     """The lines of ``paths`` for ``role`` (in degrees; empty without files), the features dropped on
-    reading noted as repairs of ``inputs``. Roads get a ``highway`` class from each file's class
-    column (:func:`gridmap.inputs.road_classes.classify`), what was read noted too."""
-    from gridmap.inputs.road_classes import DEFAULT, classify
+    reading noted as repairs of ``inputs``. Roads and waterways get their OSM class (``highway``,
+    ``waterway``) from each file's class column (:func:`gridmap.inputs.line_classes.classify`),
+    what was read noted too."""
+    from functools import partial
 
-    layer = read_lines(paths, what=role, datum=datum, prepare=classify if role == "roads" else None)
+    from gridmap.inputs.line_classes import KINDS, classify
+
+    kind = KINDS.get(role)
+    layer = read_lines(paths, what=role, datum=datum, prepare=partial(classify, role=role) if kind else None)
     for lost in dropped(layer):
         note_repair(inputs, role, lost["code"], lost["count"], None, lost["file"])
     for read in layer.attrs.get("prepared", []):
-        classes = read["road_classes"]
-        inputs.sources.setdefault("road_classes", []).append({"file": read["file"], **classes})
+        classes = read["line_classes"]
+        inputs.sources.setdefault("line_classes", []).append({"file": read["file"], "role": role, **classes})
         if classes["column"] is None:
-            note_repair(inputs, role, "road_classes_none", classes["defaulted"], None, read["file"], default=DEFAULT)
+            note_repair(inputs, role, f"{role}_classes_none", classes["defaulted"], None, read["file"],
+                        default=kind.default)
             continue
-        if classes["column"] != "highway":  # (OSM's own column needs no word)
-            note_repair(inputs, role, "road_classes_read", 0, None, read["file"], column=classes["column"])
+        if classes["column"] != kind.tag:  # (OSM's own column needs no word)
+            note_repair(inputs, role, f"{role}_classes_read", 0, None, read["file"], column=classes["column"])
         if classes["defaulted"]:
-            note_repair(inputs, role, "road_class_default", classes["defaulted"], None, read["file"],
-                        column=classes["column"], default=DEFAULT)
+            note_repair(inputs, role, f"{role}_class_default", classes["defaulted"], None, read["file"],
+                        column=classes["column"], default=kind.default)
     return layer
 
 

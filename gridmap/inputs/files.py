@@ -335,7 +335,8 @@ def household_counts(gdf: gpd.GeoDataFrame, column: str | None, what: str) -> np
 
 
 def read_households(path, column: str | None = None, divisor: float = 1.0, *, gcj02: bool = False,
-                    datum: str | None = None, default_column: str | None = None, encoding: str | None = None) -> gpd.GeoDataFrame:
+                    datum: str | None = None, default_column: str | None = None,
+                    encoding: str | None = None) -> gpd.GeoDataFrame:
     """A household file: points (one household each, or ``column`` each) or census polygons
     (``column`` each, required), with the count ÷ ``divisor`` (persons per household) in
     a ``households`` column; ``attrs["kind"]`` is ``"points"`` or ``"polygons"``. The points
@@ -504,7 +505,7 @@ def read_lines(paths, *, what: str, gcj02: bool = False, datum: str | None = Non
     """Read and concatenate line layers (polygon outlines count as lines, e.g. walls, lakes).
 
     ``prepare``: a function applied to each file's layer before they are concatenated (e.g.
-    :func:`gridmap.inputs.road_classes.classify`); its ``attrs`` are kept, by file, in
+    :func:`gridmap.inputs.line_classes.classify`); its ``attrs`` are kept, by file, in
     ``attrs["prepared"]`` (``[{"file": path, **attrs}]``).
     ``attrs["dropped"]``: the features each file lost on reading (:func:`dropped`).
     """
