@@ -1456,6 +1456,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "step.validate": ("校验", "validate"),
     "step.map": ("绘制地图", "map"),
     "step.report": ("生成报告", "report"),
+    "step.adjust": ("调整网格", "adjust"),
+    "step.dedicated": ("划定专属网格", "dedicated"),
+    "step.pdf": ("打印 PDF", "pdf"),
+    "step.update": ("更新计划", "update"),
     "step.write": ("写出文件", "write"),
 
     # -- the plan editor (gridmap edit); templates are filled in the page, {fields} as here -----------

@@ -443,3 +443,26 @@ def test_a_real_batch_says_its_progress_in_chinese(tmp_path):
     assert_chinese(out.replace(error, ""))
     assert "批处理 2 个县" in out and "完成 1 个，跳过 0 个（已是最新），失败 1 个" in out
     assert f"  ! missing 失败：{error}" in out and "dask 集群：tcp://127.0.0.1:" in out
+
+
+@pytest.mark.parametrize("lang, words", [("zh", ["划分网格", "测算覆盖", "打印 PDF"]), ("en", ["partition", "reach", "pdf"])])
+def test_progress_names_its_steps_in_the_commands_language(monkeypatch, capsys, lang, words):
+    """The steps' names under -v (and on the bars of a terminal) are the vocabulary's ``step.*``."""
+    from gridmap.cli import options
+
+    monkeypatch.setitem(options.VERBOSITY, "level", 1)
+    progress = options.Progress(lang=lang)
+    progress.tty = False
+    for step in ("partition", "reach", "pdf"):
+        progress(step, 0, 2)
+        progress(step, 2, 2)
+    progress.close()
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split()[0] for line in lines] == [w.split()[0] for w in words]
+    # the names take 14 terminal columns (a Chinese character two), so the times line up
+    import unicodedata
+
+    def columns(text):
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    assert len({columns(line) for line in lines}) == 1, lines

@@ -38,7 +38,7 @@ def command(plan_path, households, households_column, households_divisor, buildi
 
     if not (households or buildings or households_totals):
         raise InputError.of("adjust_households_not_given")
-    progress = Progress(quiet)
+    progress = Progress(quiet, lang=lang)
     progress("read", 0, 1)
     plan = read_plan(plan_path)
     if "atoms" not in plan.layers:

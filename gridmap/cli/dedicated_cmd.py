@@ -45,7 +45,7 @@ def command(plan_path, osm_path, areas_path, kind_column, min_area_m2, max_house
                if v is not None}
     if changes:
         rule = rule.replace(**changes)
-    progress = Progress(quiet)
+    progress = Progress(quiet, lang=lang)
     progress("read", 0, 1)
     plan = read_plan(plan_path)
     areas = specific_areas_from_osm(osm_path) if osm_path else read_areas(areas_path, kind_column=kind_column)

@@ -29,7 +29,7 @@ def command(plan_path, out_file, lang, basemap, tianditu_key, simplify_m):
     from gridmap.plan import Plan
 
     started = time.perf_counter()
-    progress = Progress()
+    progress = Progress(lang=lang)
     progress("read", 0, 1)
     plan = Plan.load(plan_path)
     progress("read", 1, 1)

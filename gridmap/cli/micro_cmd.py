@@ -25,7 +25,7 @@ def command(plan_path, band, seed, lang, out_dir, quiet):
     from gridmap import i18n
     from gridmap.micro import add_micro_grids
 
-    progress = Progress(quiet)
+    progress = Progress(quiet, lang=lang)
     progress("read", 0, 1)
     plan = add_micro_grids(read_plan(plan_path), tuple(band), seed=seed, progress=progress)
     progress.close()

@@ -161,10 +161,12 @@ class Progress:
     (or with -q), one line per finished step with its time under -v.
 
     Called as ``progress(step, done, total)``: a new step opens a bar, ``done == total``
-    completes it.
+    completes it. Steps are named in ``lang`` (the vocabulary's ``step.*``; a step it lacks
+    as written).
     """
 
-    def __init__(self, quiet: bool = False):
+    def __init__(self, quiet: bool = False, lang: str | None = None):
+        self.lang = lang
         self.quiet = quiet or VERBOSITY["level"] < 0
         self.verbose = VERBOSITY["level"] > 0
         self.tty = sys.stderr.isatty()
@@ -179,7 +181,7 @@ class Progress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn
             from rich.progress import TimeElapsedColumn
 
-            self._rich = RichProgress(TextColumn("  {task.description:<14}"), BarColumn(bar_width=30),
+            self._rich = RichProgress(TextColumn("  {task.description}"), BarColumn(bar_width=30),
                                       MofNCompleteColumn(), TimeElapsedColumn(),
                                       console=Console(file=sys.stderr), transient=False)
             self._rich.start()
@@ -193,7 +195,7 @@ class Progress:
             bar = self._rich.tasks[[t.id for t in self._rich.tasks].index(self._task)]
             self._rich.update(self._task, completed=bar.total)
         elif self.verbose:
-            click.echo(f"  {self.step:<14s} {seconds:6.1f} s", err=True)
+            click.echo(f"  {self._label(self.step)} {seconds:6.1f} s", err=True)
         self._task = None
 
     def __call__(self, step: str, done: int, total: int):
@@ -204,12 +206,18 @@ class Progress:
             self.step = step
             self.started = time.perf_counter()
             if self.tty:
-                self._task = self._bar().add_task(step, total=max(total, 1))
+                self._task = self._bar().add_task(self._label(step), total=max(total, 1))
         if self._task is not None:
             self._rich.update(self._task, completed=done if total else 1, total=max(total, 1))
         if total and done >= total:  # the step is done: its bar full, its time said
             self._finish()
             self.step = None
+
+    def _label(self, step: str) -> str:
+        """The step's name in the command's language, padded to 14 terminal columns."""
+        from gridmap import i18n
+
+        return fit(i18n.term("step", step, self.lang) if self.lang else step, 14)
 
     def close(self):
         self._finish()

@@ -53,7 +53,7 @@ def command(out_dir, quiet, lock, lock_file, lang, **options):
     locks = list(lock) + (read_lock_file(lock_file) if lock_file else [])
     # the lock is taken before any work: a second command into OUT is refused at once
     with OutputDir(out_dir, "partition", fresh=True) as out:
-        plan = build_plan(Progress(quiet), **options)
+        plan = build_plan(Progress(quiet, lang=lang), **options)
         if locks:
             plan = with_locks(plan, locks)
         path = write_plan(plan, out)

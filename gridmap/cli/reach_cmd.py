@@ -30,7 +30,7 @@ def command(plan_path, roads, bases_path, mode, minutes_urban, minutes_rural, ob
     config = load_reach_config(config_path, mode=mode, minutes_urban=minutes_urban, minutes_rural=minutes_rural)
     target = output_path(plan_path, out_dir)
     with OutputDir(target.parent, "reach") as out:
-        progress = Progress(quiet)
+        progress = Progress(quiet, lang=lang)
         progress("read", 0, 1)
         plan = read_plan(plan_path)
         bases = read_bases(bases_path)

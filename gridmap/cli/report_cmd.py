@@ -37,7 +37,7 @@ def command(plan_path, out_path, markdown, pdf, no_validate, no_maps, config_pat
     rules = ReportRules.from_toml(config_path) if config_path else ReportRules()
     if office is not None:
         rules = rules.replace(office=office)
-    progress = Progress(quiet)
+    progress = Progress(quiet, lang=lang)
     progress("read", 0, 1)
     plan = Plan.load(plan_path)
     progress("read", 1, 1)

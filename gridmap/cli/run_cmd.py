@@ -36,7 +36,7 @@ def command(preset, mode, lang, basemap, strict, pdf, out_dir, quiet, **options)
 
     if preset and options["config_path"]:
         raise InputError.of("cli_not_both", first="--config", second="--preset", command="run")
-    progress = Progress(quiet)
+    progress = Progress(quiet, lang=lang)
     try:
         result = run_county(out_dir, preset=preset, mode=mode, lang=lang, basemap=basemap, progress=progress,
                             pdf=pdf, **options)

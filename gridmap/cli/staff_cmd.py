@@ -27,7 +27,7 @@ def command(plan_path, bases_path, mode, minutes_urban, minutes_rural, objective
 
     target = output_path(plan_path, out_dir)
     with OutputDir(target.parent, "staff") as out:
-        progress = Progress(quiet)
+        progress = Progress(quiet, lang=lang)
         progress("read", 0, 1)
         plan = read_plan(plan_path)
         bases = read_bases(bases_path)

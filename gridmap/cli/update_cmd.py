@@ -104,7 +104,7 @@ def command(plan_path, atoms_path, grids_path, lock, lock_file, allow_faults, la
 
     if bool(atoms_path) == bool(grids_path):
         raise InputError.of("update_atoms_or_grids")
-    progress = Progress(quiet)
+    progress = Progress(quiet, lang=lang)
     progress("read", 0, 1)
     plan = read_plan(plan_path)
     if "atoms" not in plan.layers:
