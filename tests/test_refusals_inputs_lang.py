@@ -8,46 +8,19 @@ points): no plan is made.
 from __future__ import annotations
 
 import ast
-import builtins
-import importlib
-import re
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 import shapely
-from click.testing import CliRunner
 
 from gridmap import i18n
-from gridmap.cli.main import cli
 from gridmap.errors import GridmapError, InputError
+from tests.refusals import GRIDMAP, gm, is_chinese, plain_refusals, raised_by_name, refusal, vocabulary_calls
 
-GRIDMAP = Path(i18n.__file__).parent
 MODULES = ["inputs/osm.py", "inputs/files.py", "inputs/assemble.py", "inputs/encoding.py", "inputs/osm_areas.py",
            "inputs/extract.py", "households.py", "codes.py", "census.py", "units_points.py", "crs.py", "pipeline.py",
            "runner.py", "_outdir.py"]
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
-PREFIX = "gridmap: error: "
-
-
-def gm(*args) -> tuple[int, str]:
-    """Exit code and output of ``gridmap ARGS`` (no GRIDMAP_LANG; the locale C: Chinese unless --lang says)."""
-    env = {"GRIDMAP_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C"}
-    result = CliRunner().invoke(cli, [str(a) for a in args], env=env)
-    return result.exit_code, result.output
-
-
-def refusal(code: int, out: str) -> str:
-    """The one line of a refusal (exit 2), without its prefix."""
-    assert code == 2, out
-    lines = out.strip().splitlines()
-    assert len(lines) == 1, out
-    assert lines[0].startswith(PREFIX), out
-    return lines[0][len(PREFIX):]
-
-
-def is_chinese(line: str) -> bool:
-    return bool(CHINESE.search(line))
 
 
 def refused_both(args, out: Path, zh: str, en: str) -> tuple[str, str]:
@@ -347,34 +320,17 @@ KEPT = {"inputs/osm.py": {"FileNotFoundError", "OSError"}, "inputs/encoding.py":
         "codes.py": {"ValueError"}, "runner.py": {"TypeError"}, "_outdir.py": {"RuntimeError", "OSError"}}
 
 
-def _calls(path: Path):
-    """(function name, first literal argument) of every ``X.of("key")`` and ``Phrase("key")`` call in ``path``."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call) or not node.args:
-            continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        if name in ("of", "Phrase"):
-            first = node.args[0]
-            for arg in (first.body, first.orelse) if isinstance(first, ast.IfExp) else (first,):  # keys by a condition
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    yield name, arg.value
-
-
 def test_input_modules_raise_only_vocabulary_refusals():
     """Every refusal of the fourteen modules is made from the vocabulary (no English-only ``InputError("...")``),
     its key exists in both languages, and every ``error.in_*`` word is used by one of them."""
-    errors = importlib.import_module("gridmap.errors")
     used, raised = set(), {}
     for module in MODULES:
         path = GRIDMAP / module
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and isinstance(node.exc.func, ast.Name):
-                made = getattr(errors, node.exc.func.id, None)
-                assert not (isinstance(made, type) and issubclass(made, GridmapError)), \
-                    f"{module}:{node.lineno}: a refusal not made with .of(key)"
-                if isinstance(getattr(builtins, node.exc.func.id, None), type):  # (not a function making a refusal)
-                    raised.setdefault(module, set()).add(node.exc.func.id)
-        for kind, key in _calls(path):
+        assert [node.lineno for node in plain_refusals(path)] == [], f"{module}: refusals not made with .of(key)"
+        for node, made in raised_by_name(path):
+            if made is not None and not issubclass(made, GridmapError):  # (not a function making a refusal)
+                raised.setdefault(module, set()).add(node.exc.func.id)
+        for kind, key in vocabulary_calls(path):
             full = f"error.{key}" if kind == "of" else key
             assert i18n.has(full), f"{module}: {full}"
             zh, en = i18n._WORDS[full]

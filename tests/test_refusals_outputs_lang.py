@@ -8,23 +8,18 @@ tiny files written here: no plan is made.
 from __future__ import annotations
 
 import ast
-import importlib
-import re
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from click.testing import CliRunner
 
 from gridmap import i18n
-from gridmap.cli.main import cli
-from gridmap.errors import GridmapError, InputError, MissingLayerError
+from gridmap.errors import InputError, MissingLayerError
+from tests.refusals import GRIDMAP, is_chinese, plain_refusals, refusal, vocabulary_calls
+from tests.refusals import gm as refusals_gm
 
-GRIDMAP = Path(i18n.__file__).parent
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
-PREFIX = "gridmap: error: "
 
 #: The modules of the plan's steps and outputs, whose refusals are all made from the vocabulary.
 MODULES = ["validate.py", "maps.py", "editor.py", "report.py", "plan.py", "bases.py", "_chromium.py", "roads.py",
@@ -42,25 +37,8 @@ SHARED = {"error.no_such_file", "error.cannot_read", "error.no_column", "error.r
 
 
 def gm(*args, env_lang: str | None = None) -> tuple[int, str]:
-    """Exit code and output of ``gridmap ARGS``; ``env_lang`` is GRIDMAP_LANG (None: unset, the locale C)."""
-    env = {"GRIDMAP_LANG": env_lang, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C", "TIANDITU_KEY": None,
-           "GRIDMAP_CHROMIUM": None}
-    result = CliRunner().invoke(cli, [str(a) for a in args], env=env)
-    return result.exit_code, result.output
-
-
-def refusal(code: int, out: str) -> str:
-    """The one line of a refusal (exit 2), without its prefix."""
-    assert code == 2, out
-    lines = out.strip().splitlines()
-    assert len(lines) == 1, out
-    assert lines[0].startswith(PREFIX), out
-    assert "Traceback" not in out and "internal error" not in out, out
-    return lines[0][len(PREFIX):]
-
-
-def is_chinese(line: str) -> bool:
-    return bool(CHINESE.search(line))
+    """:func:`tests.refusals.gm` without a Tianditu key or a Chromium of the environment's."""
+    return refusals_gm(*args, env_lang=env_lang, TIANDITU_KEY=None, GRIDMAP_CHROMIUM=None)
 
 
 def both(args, out: Path | None = None) -> tuple[str, str]:
@@ -335,16 +313,6 @@ def test_refusals_survive_pickling():
 # --------------------------------------------------------------------------- the modules use the vocabulary
 
 
-def _calls(path: Path):
-    """(function name, first literal argument) of every ``X.of("key")`` and ``Phrase("key")`` call in ``path``."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call) or not node.args or not isinstance(node.args[0], ast.Constant):
-            continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        if name in ("of", "Phrase"):
-            yield name, node.args[0].value
-
-
 def _first_words(call: ast.Call) -> str:
     """The literal start of a refusal's message (a string or an f-string's first piece)."""
     if not call.args:
@@ -359,19 +327,15 @@ def test_output_modules_raise_only_vocabulary_refusals():
     """Every refusal of the plan's steps and outputs is made from the vocabulary (no English-only
     ``InputError("...")``) but for the partitioner's argument checks kept on purpose (:data:`KEPT`); each key exists
     in both languages and is this section's own (``error.out_*``, ``phrase.out_*``) or a shared one."""
-    errors = importlib.import_module("gridmap.errors")
     kept, used = set(), 0
     for module in MODULES:
         path = GRIDMAP / module
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and isinstance(node.exc.func, ast.Name):
-                made = getattr(errors, node.exc.func.id, None)
-                if isinstance(made, type) and issubclass(made, GridmapError):
-                    words = _first_words(node.exc)
-                    allowed = [k for k in KEPT if k[0] == module and words.startswith(k[1])]
-                    assert allowed, f"{module}:{node.lineno}: a refusal not made with .of(key)"
-                    kept.update(allowed)
-        for kind, key in _calls(path):
+        for node in plain_refusals(path):
+            words = _first_words(node.exc)
+            allowed = [k for k in KEPT if k[0] == module and words.startswith(k[1])]
+            assert allowed, f"{module}:{node.lineno}: a refusal not made with .of(key)"
+            kept.update(allowed)
+        for kind, key in vocabulary_calls(path):
             full = f"error.{key}" if kind == "of" else key
             assert i18n.has(full), f"{module}: {full}"
             assert full in SHARED or full.split(".", 1)[1].startswith("out_"), f"{module}: {full}"

@@ -6,48 +6,19 @@ word for word as before. Every test runs on tiny files written here: no plan is 
 """
 from __future__ import annotations
 
-import ast
-import importlib
-import re
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from click.testing import CliRunner
 
 from gridmap import i18n
-from gridmap.cli.main import cli
-from gridmap.errors import GridmapError, InputError
+from gridmap.errors import InputError
+from tests.refusals import GRIDMAP, gm, is_chinese, plain_refusals, refusal, vocabulary_calls
 
-GRIDMAP = Path(i18n.__file__).parent
 MODULES = ["edits.py", "batch.py", "cli/batch_cmd.py", "update.py", "adjust.py", "cli/adjust_cmd.py",
            "cli/update_cmd.py", "dedicated.py"]
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
-PREFIX = "gridmap: error: "
-
-
-def gm(*args, env_lang: str | None = None) -> tuple[int, str]:
-    """Exit code and output of ``gridmap ARGS``; ``env_lang`` is GRIDMAP_LANG (None: unset, the locale C)."""
-    env = {"GRIDMAP_LANG": env_lang, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C"}
-    result = CliRunner().invoke(cli, [str(a) for a in args], env=env)
-    return result.exit_code, result.output
-
-
-def refusal(code: int, out: str) -> str:
-    """The one line of a refusal (exit 2), without its prefix."""
-    assert code == 2, out
-    lines = out.strip().splitlines()
-    assert len(lines) == 1, out
-    assert lines[0].startswith(PREFIX), out
-    return lines[0][len(PREFIX):]
-
-
-def is_chinese(line: str) -> bool:
-    return bool(CHINESE.search(line))
-
-
 @pytest.fixture
 def plan_files(tmp_path):
     """Two tiny plan files: ``grids_only.gpkg`` (a plan without atoms) and ``plan.gpkg`` (grids and atoms)."""
@@ -245,33 +216,17 @@ def test_refusals_survive_pickling():
 # --------------------------------------------------------------------------- the modules use the vocabulary
 
 
-def _calls(path: Path):
-    """(function name, first literal argument) of every ``X.of("key")`` and ``Phrase("key")`` call in ``path``."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call) or not node.args or not isinstance(node.args[0], ast.Constant):
-            continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        if name in ("of", "Phrase"):
-            yield name, node.args[0].value
-
-
 def test_planner_modules_raise_only_vocabulary_refusals():
     """Every refusal of the eight modules is made from the vocabulary (no English-only ``InputError("...")``), its
     key exists in both languages and is the module's own (``error.<module>_*``, ``phrase.<module>_*``)."""
     prefixes = {"edits.py": "edits_", "batch.py": "batch_", "cli/batch_cmd.py": "batch_", "update.py": "update_",
                 "cli/update_cmd.py": "update_", "adjust.py": "adjust_", "cli/adjust_cmd.py": "adjust_",
                 "dedicated.py": "dedicated_"}
-    errors = importlib.import_module("gridmap.errors")
     used = 0
     for module in MODULES:
         path = GRIDMAP / module
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and isinstance(node.exc.func, ast.Name):
-                made = getattr(errors, node.exc.func.id, None)
-                assert not (isinstance(made, type) and issubclass(made, GridmapError)), \
-                    f"{module}:{node.lineno}: a refusal not made with .of(key)"
-        for kind, key in _calls(path):
+        assert [node.lineno for node in plain_refusals(path)] == [], f"{module}: refusals not made with .of(key)"
+        for kind, key in vocabulary_calls(path):
             full = f"error.{key}" if kind == "of" else key
             assert i18n.has(full), f"{module}: {full}"
             assert full.split(".", 1)[1].startswith(prefixes[module]), f"{module}: {full}"
