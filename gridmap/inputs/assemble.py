@@ -155,9 +155,9 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
     return inputs
 
 
-#: The class column of each line role, and the class a file's line without one gets.
-_LINE_CLASS = {"roads": ("highway", "residential"), "waterways": ("waterway", "river"),
-               "railways": ("railway", "rail")}
+#: The class column of a line role whose classes :mod:`gridmap.inputs.line_classes` does not read,
+#: and the class a file's line without one gets.
+_LINE_CLASS = {"railways": ("railway", "rail")}
 
 
 def add_files(inputs: Inputs, *, roads=(), waterways=(), railways=(), barriers=(), buildings=None,
@@ -165,9 +165,9 @@ def add_files(inputs: Inputs, *, roads=(), waterways=(), railways=(), barriers=(
     """Add a county's own layers to ``inputs`` read from an OSM extract.
 
     Lines (``roads``, ``waterways``, ``railways``, ``barriers``: lists of files) are added to
-    the extract's of the same role, a line without the role's class column getting the
-    default class (``highway=residential``, ``waterway=river``, ``railway=rail``); roads
-    from files are then noded with the extract's at their crossings (:func:`make_plan`).
+    the extract's of the same role, their classes read from their class columns
+    (:func:`gridmap.inputs.line_classes.classify`: a road without one ``highway=residential``,
+    a watercourse ``waterway=river``; a railway ``railway=rail``); roads from files are then noded with the extract's at their crossings (:func:`make_plan`).
     ``buildings`` (a polygon file) replaces the extract's buildings: a county's survey of
     its buildings is the fuller of the two, and adding both would count a building twice.
     ``gcj02``, ``bd09``: the roles whose files are GCJ-02 or BD-09. The files are listed in
@@ -177,7 +177,7 @@ def add_files(inputs: Inputs, *, roads=(), waterways=(), railways=(), barriers=(
     files = _line_files(roads, waterways, railways, barriers)
     for role, paths in files.items():
         layer = _read_role_lines(inputs, role, paths, datums.get(role))
-        if role in _LINE_CLASS:  # (roads and waterways have theirs already: _read_role_lines)
+        if role in _LINE_CLASS:
             column, default = _LINE_CLASS[role]
             values = layer[column] if column in layer.columns else pd.Series(None, index=layer.index, dtype=object)
             layer = layer.assign(**{column: values.where(values.notna() & (values.astype(str) != ""), default)})
@@ -378,7 +378,7 @@ def set_households(inputs: Inputs, path, column: str | None = None, divisor: flo
     of a CSV; default UTF-8 or GB18030/GBK, detected). ``datum``: the file's coordinates
     are GCJ-02 (``"gcj02"``, also ``gcj02=True``) or BD-09 (``"bd09"``), shifted to WGS 84 on reading.
     """
-    layer = read_households(path, column, divisor, gcj02=gcj02, datum=datum, encoding=encoding)
+    layer = read_households(path, column, divisor, datum=datum or ("gcj02" if gcj02 else None), encoding=encoding)
     if layer.attrs["kind"] == "polygons":
         inputs.blocks = gpd.GeoDataFrame({"households": layer["households"].to_numpy()},
                                          geometry=layer.geometry.values, crs=layer.crs)
@@ -421,6 +421,8 @@ def set_totals(inputs: Inputs, path, column: str = "households", divisor: float 
     townships or the county by code or name and is joined to the units; its households
     column is found by name unless ``column`` names it, and with ``divisor`` ≠ 1 the
     column holds persons. ``encoding``: of a CSV (default: UTF-8 or GB18030, detected).
+    ``datum``: the polygons' coordinates are GCJ-02 (``"gcj02"``, also ``gcj02=True``) or
+    BD-09 (``"bd09"``), shifted to WGS 84 on reading.
 
     Typical use: the registered households of each village or community. Not with census
     polygons as households (they are totals already).
@@ -437,8 +439,8 @@ def set_totals(inputs: Inputs, path, column: str = "households", divisor: float 
         inputs.sources["household_totals"] = str(path)
         inputs.sources["household_totals_encoding"] = inputs.totals_table.attrs.get("encoding")
         return inputs
-    layer = read_layer(path, what="household totals", kind="polygon", columns=[column], gcj02=gcj02, datum=datum,
-                       encoding=encoding)
+    layer = read_layer(path, what="household totals", kind="polygon", columns=[column],
+                       datum=datum or ("gcj02" if gcj02 else None), encoding=encoding)
     counts = hh._counts(layer, column, "household totals") / divisor
     inputs.totals_table = None
     inputs.totals = gpd.GeoDataFrame({"households": counts}, geometry=layer.geometry.values, crs=layer.crs)

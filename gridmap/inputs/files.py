@@ -28,7 +28,7 @@ _KINDS = {
 
 
 def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = None,
-               columns: list[str] | None = None, gcj02: bool = False, datum: str | None = None,
+               columns: list[str] | None = None, datum: str | None = None,
                encoding: str | None = None, keep_empty: bool = False) -> gpd.GeoDataFrame:
     """Read one vector layer and validate it.
 
@@ -46,7 +46,7 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     columns : columns that must exist.
     datum : ``"gcj02"`` when the layer's longitudes and latitudes are GCJ-02 (AMap/Gaode,
         Tencent maps), ``"bd09"`` when they are BD-09 (Baidu Maps): shift them back to WGS 84
-        (the result is in EPSG:4326). ``gcj02=True`` is ``datum="gcj02"``.
+        (the result is in EPSG:4326).
     encoding : text encoding of a Shapefile's attributes or of a CSV table (e.g. ``"gbk"``);
         ignored for formats with an encoding of their own (GeoPackage and GeoJSON are
         UTF-8), see :data:`ENCODING_SUFFIXES`. By default a ``.cpg`` file decides, and
@@ -103,7 +103,6 @@ def read_layer(path, *, what: str, kind: str | None = None, layer: str | None = 
     gdf.attrs["path"] = str(path)
     if encoding:
         gdf.attrs["encoding"] = {"encoding": encoding, "how": how}
-    datum = datum or ("gcj02" if gcj02 else None)
     if datum:
         gdf = shift_to_wgs84(gdf, f"{what} ({path})", datum)
     require_columns(gdf, columns, what, path)
@@ -334,8 +333,8 @@ def household_counts(gdf: gpd.GeoDataFrame, column: str | None, what: str) -> np
     return values
 
 
-def read_households(path, column: str | None = None, divisor: float = 1.0, *, gcj02: bool = False,
-                    datum: str | None = None, default_column: str | None = None,
+def read_households(path, column: str | None = None, divisor: float = 1.0, *, datum: str | None = None,
+                    default_column: str | None = None,
                     encoding: str | None = None) -> gpd.GeoDataFrame:
     """A household file: points (one household each, or ``column`` each) or census polygons
     (``column`` each, required), with the count ÷ ``divisor`` (persons per household) in
@@ -347,7 +346,7 @@ def read_households(path, column: str | None = None, divisor: float = 1.0, *, gc
     (``gridmap validate`` reads a ``households`` column by default; planning counts one
     household per point unless told).
     """
-    layer = read_layer(path, what="households", gcj02=gcj02, datum=datum, encoding=encoding)
+    layer = read_layer(path, what="households", datum=datum, encoding=encoding)
     if column is None and default_column in layer.columns:
         column = default_column
     if layer.geom_type.isin(_KINDS["polygon"]).all():
@@ -441,17 +440,11 @@ def shift_to_wgs84(gdf: gpd.GeoDataFrame, what: str, datum: str = "gcj02") -> gp
     gdf = gdf.to_crs(4326)
     gdf = gdf.set_geometry(geometry_to_wgs84(gdf.geometry.values, datum), crs=4326)
     gdf.attrs["datum"] = datum
-    gdf.attrs["gcj02"] = datum == "gcj02"
     return gdf
 
 
 #: The datums' names in messages.
 _DATUM_NAMES = {"gcj02": "GCJ-02", "bd09": "BD-09"}
-
-
-def shift_from_gcj02(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
-    """The layer shifted from GCJ-02 to WGS 84 longitudes and latitudes (EPSG:4326)."""
-    return shift_to_wgs84(gdf, what, "gcj02")
 
 
 #: The geometry kinds' words in messages.
@@ -501,7 +494,7 @@ def repair_polygons(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return gdf
 
 
-def read_lines(paths, *, what: str, gcj02: bool = False, datum: str | None = None, prepare=None) -> gpd.GeoDataFrame:
+def read_lines(paths, *, what: str, datum: str | None = None, prepare=None) -> gpd.GeoDataFrame:
     """Read and concatenate line layers (polygon outlines count as lines, e.g. walls, lakes).
 
     ``prepare``: a function applied to each file's layer before they are concatenated (e.g.
@@ -511,7 +504,7 @@ def read_lines(paths, *, what: str, gcj02: bool = False, datum: str | None = Non
     """
     frames, lost, prepared = [], [], []
     for path in paths or ():
-        gdf = read_layer(path, what=what, gcj02=gcj02, datum=datum)
+        gdf = read_layer(path, what=what, datum=datum)
         lost += dropped(gdf)
         poly = gdf.geom_type.isin(_KINDS["polygon"])
         if poly.any():
