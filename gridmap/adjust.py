@@ -31,9 +31,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap._geometry import edge_matched
 from gridmap.config import Band
 from gridmap.errors import InputError
-from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
+from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr, with_paths
 from gridmap.plan import Plan
 from gridmap.update import UpdateResult, locked_ids, regrid, restaff_plan
 
@@ -93,8 +94,10 @@ def attach_new_households(plan: Plan, households: gpd.GeoDataFrame, *, locked=()
         sub = atoms.iloc[big][["atom_id", "unit_id", "geometry"]].reset_index(drop=True)
         local = pd.Series(np.arange(len(big)), index=big)
         inside = np.isin(atom_of_point, big)
+        sliver_m2 = plan.config.plan.sliver_m2 if plan.config.plan is not None else 200.0
         pieces = split_oversize(sub.assign(atom_id=np.arange(len(big)), area_m2=sub.geometry.area),
-                                points[inside].reset_index(drop=True), local[atom_of_point[inside]].to_numpy(), hi)
+                                points[inside].reset_index(drop=True), local[atom_of_point[inside]].to_numpy(), hi,
+                                guides=plan_lines(plan), sliver_m2=sliver_m2)
         split = pieces["split_from"].to_numpy() >= 0
         if split.any():
             origin = big[pieces.loc[split, "split_from"].to_numpy()]
@@ -107,6 +110,7 @@ def attach_new_households(plan: Plan, households: gpd.GeoDataFrame, *, locked=()
             gone = np.unique(origin)
             atoms = pd.concat([atoms.drop(index=gone), new_rows[atoms.columns]], ignore_index=True)
             atoms = gpd.GeoDataFrame(atoms, geometry="geometry", crs=plan.crs)
+            atoms["geometry"] = edge_matched(atoms.geometry.to_numpy())
             per_atom, atom_of_point = _attach(atoms, points)
     atoms = atoms.assign(households=per_atom)
     layers = dict(plan.layers)
@@ -127,6 +131,17 @@ def _attach(atoms, points):
         atom_of_point[missing] = shapely.STRtree(atoms.geometry.to_numpy()).nearest(points.geometry.to_numpy()[missing])
         per_atom = np.bincount(atom_of_point, weights=points["households"].to_numpy(float), minlength=len(atoms))
     return per_atom, atom_of_point
+
+
+def plan_lines(plan: Plan) -> np.ndarray:
+    """The plan's roads, waterways and railways as LineStrings in its CRS (the lines a split
+    block's pieces follow, as when the plan was made)."""
+    geoms = [frame.to_crs(plan.crs).geometry.to_numpy() for name in ("roads", "waterways", "railways")
+             if (frame := plan.layers.get(name)) is not None and len(frame)]
+    if not geoms:
+        return np.array([], dtype=object)
+    lines = shapely.get_parts(np.concatenate(geoms))
+    return lines[shapely.get_type_id(lines) == 1]
 
 
 def atom_graph(plan: Plan):
@@ -157,7 +172,7 @@ def atom_graph(plan: Plan):
     if barriers is not None:
         barriers = barriers.explode(index_parts=False).reset_index(drop=True)
         barriers = barriers[barriers.geom_type == "LineString"].reset_index(drop=True)
-    classes = edge_classes(lines, barriers, weights=weights)
+    classes = edge_classes(lines, with_paths(barriers, plan_lines(plan)), weights=weights)
     cut = np.array([weights.get(c, 1.0) for c in classes], dtype=float)
     unit = atoms["unit_id"].astype(str).to_numpy()
     same = unit[i] == unit[j]

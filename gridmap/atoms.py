@@ -21,12 +21,16 @@ import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import connected_components
 
-from gridmap._geometry import points_in, polygon_of, polygonal
+from gridmap._geometry import edge_matched, points_in, polygon_of, polygonal
 from gridmap._tasks import run_tasks
 from gridmap.errors import InputError
 from gridmap.graph import MIN_SHARED_M, shared_edges
 
 ATOM_COLUMNS = ["atom_id", "unit_id", "area_m2", "geometry"]
+
+#: How far (m) a dead-end path inside a split block is carried on to the next line
+#: (:func:`extend_dangles`): about a building's depth and a lane.
+DANGLE_M = 60.0
 
 
 def cut_unit(unit: shapely.Geometry, lines: np.ndarray, *, sliver_m2: float = 200.0) -> np.ndarray:
@@ -43,6 +47,13 @@ def cut_unit(unit: shapely.Geometry, lines: np.ndarray, *, sliver_m2: float = 20
         lines = lines.copy()
         lines[leaving] = shapely.intersection(lines[leaving], unit)
         lines = lines[~shapely.is_empty(lines)]
+    return merge_slivers(_faces(unit, lines), sliver_m2)
+
+
+def _faces(unit: shapely.Geometry, lines: np.ndarray) -> np.ndarray:
+    """The faces of the arrangement of ``unit``'s outline and ``lines`` (noded together) that
+    lie in ``unit``: Polygons that tile it. Lines may run past the outline (what lies
+    outside closes no face inside)."""
     edges = shapely.union_all(np.concatenate([[shapely.boundary(unit)], lines]))
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(edges)))
     if len(faces) == 0:
@@ -58,7 +69,7 @@ def cut_unit(unit: shapely.Geometry, lines: np.ndarray, *, sliver_m2: float = 20
         if rest.area > 1e-9 * unit.area:
             extra = shapely.get_parts(rest)
             faces = np.concatenate([faces, extra[shapely.area(extra) > 0]])
-    return merge_slivers(faces, sliver_m2)
+    return faces
 
 
 def merge_slivers(faces: np.ndarray, sliver_m2: float) -> np.ndarray:
@@ -318,18 +329,24 @@ def attach_households(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame) -> 
 
 
 def split_oversize(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame, atom_of_point: np.ndarray,
-                   limit: float) -> gpd.GeoDataFrame:
+                   limit: float, *, guides: np.ndarray | None = None, sliver_m2: float = 200.0) -> gpd.GeoDataFrame:
     """Split atoms holding more than ``limit`` households along their household points.
 
     A block with more households than a grid may hold (a high-rise compound, a town
-    centre between two roads) is cut into the Voronoi cells of its distinct household
-    locations (one cell per building or address point), so that the partitioner can
-    share it among several grids; the cells' edges run between buildings, never through
-    one. A cell that the block's shape cuts in several parts (a concave block) keeps the
-    part holding its point; the other parts join the neighbouring cell they share the
-    longest edge with, so every piece is one polygon. Atoms with a single household
-    location stay whole (the partitioner flags them). Returns the atoms renumbered, with
-    ``split_from`` (the original atom id, -1 when not split).
+    centre between two roads) is cut into pieces so that the partitioner can share it
+    among several grids: first along the ``guides`` that cross it (the footways, service
+    roads, lanes and streams that cut no atom, and barrier roads that end inside it, their
+    dead ends carried on to the next line, :func:`split_along`), then each of those faces
+    into the Voronoi cells of its distinct household locations (one cell per building or
+    address point). The pieces' edges run between buildings, never through one, and follow
+    the block's own paths where it has them, so that a grid edge inside a compound can run
+    along its paths (``cut_weights["path"]``) rather than across open ground. A cell that
+    the shape cuts in several parts (a concave block) keeps the part holding its point;
+    the other parts join the neighbouring cell they share the longest edge with, so every
+    piece is one polygon. Atoms with a single household location stay whole (the
+    partitioner flags them). ``guides``: LineStrings in the atoms' CRS (none: Voronoi cells
+    of the whole block). Returns the atoms renumbered, with ``split_from`` (the original
+    atom id, -1 when not split).
     """
     counts = np.bincount(atom_of_point[atom_of_point >= 0],
                          weights=households["households"].to_numpy(float)[atom_of_point >= 0], minlength=len(atoms))
@@ -339,11 +356,15 @@ def split_oversize(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame, atom_o
         return out
     pieces, keep = [], np.ones(len(atoms), dtype=bool)
     points = households.geometry.values
+    guides = np.asarray([] if guides is None else guides, dtype=object)
+    tree = shapely.STRtree(guides) if len(guides) else None
     for a in big:
         unique = shapely.get_parts(shapely.union_all(points[atom_of_point == a]))  # one cell per location
         if len(unique) < 2:
             continue
-        cells = split_at_points(atoms.geometry.values[a], unique)
+        block = atoms.geometry.values[a]
+        near = guides[tree.query(block, predicate="intersects")] if tree is not None else guides[:0]
+        cells = split_along(block, unique, near, sliver_m2=sliver_m2)
         keep[a] = False
         pieces.append(pd.DataFrame({"unit_id": atoms["unit_id"].iloc[a], "split_from": int(atoms["atom_id"].iloc[a]),
                                     "geometry": cells}))
@@ -351,10 +372,96 @@ def split_oversize(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame, atom_o
         return out
     out = pd.concat([out[keep].drop(columns=["atom_id", "area_m2"])] + pieces, ignore_index=True)
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=atoms.crs)
+    out["geometry"] = edge_matched(out.geometry.values)  # (the blocks were split one by one)
+    out = out[~out.geometry.is_empty].reset_index(drop=True)
     split_from = out["split_from"].to_numpy()
     out = _number(out)
     out["split_from"] = split_from
     return out
+
+
+def split_along(block: shapely.Geometry, points: np.ndarray, lines: np.ndarray, *, sliver_m2: float = 200.0,
+                extend_m: float = DANGLE_M) -> np.ndarray:
+    """Single-polygon pieces of ``block`` around ``points`` (distinct locations), whose
+    edges follow ``lines`` where the block has them.
+
+    The block is cut into faces by ``lines`` (dead ends carried on up to ``extend_m``,
+    :func:`extend_dangles`; slivers under ``sliver_m2`` merged, as :func:`cut_unit` does
+    for a unit), and each face holding two or more locations into their Voronoi cells
+    (:func:`split_at_points`). A face holding no household stays a piece of its own (a
+    square, a court): the grid edge may run round it. Pieces tile the block.
+    """
+    if len(lines) == 0:
+        return split_at_points(block, points)
+    faces = cut_unit(block, extend_dangles(block, lines, extend_m), sliver_m2=sliver_m2)
+    if len(faces) < 2:
+        return split_at_points(block, points)
+    face_of = polygon_of(faces, points)
+    lost = face_of < 0  # on a face's edge by floating-point noise: the nearest face
+    if lost.any():
+        face_of[lost] = shapely.STRtree(faces).nearest(points[lost])
+    many = np.bincount(face_of, minlength=len(faces)) >= 2
+    if not many.any():
+        return faces
+    # The cells' edges of every face with several households, run a hair past the face so that
+    # they meet its outline, and the faces' outlines, in one arrangement: pieces cut from one
+    # arrangement share identical edges (cells clipped face by face would each put their own
+    # vertices on a shared outline, and pieces of two faces could then meet at points only).
+    cell_edges = [shapely.intersection(shapely.voronoi_polygons(shapely.multipoints(points[face_of == f]),
+                                                                extend_to=faces[f], only_edges=True),
+                                       shapely.buffer(faces[f], 1e-6))
+                  for f in np.flatnonzero(many)]
+    parts = _faces(block, np.concatenate([shapely.boundary(faces), cell_edges]))
+    owner = polygon_of(faces, shapely.point_on_surface(parts))
+    if (owner < 0).any():
+        owner[owner < 0] = shapely.STRtree(faces).nearest(shapely.point_on_surface(parts[owner < 0]))
+    holding = np.zeros(len(parts), dtype=bool)
+    holding[points_in(parts, points)[1]] = True
+    # a face with several households keeps the parts holding one (the others, cut off from
+    # their point by the face's shape, join a neighbour); a face with one or none stays whole
+    # (its largest part; any other is noise of the arrangement)
+    largest = pd.Series(shapely.area(parts)).groupby(owner).transform("max").to_numpy() == shapely.area(parts)
+    absorb = np.where(many[owner], ~holding, ~largest)
+    return merge_into_neighbours(parts, absorb)
+
+
+def extend_dangles(block: shapely.Geometry, lines: np.ndarray, extend_m: float = DANGLE_M) -> np.ndarray:
+    """``lines`` clipped to ``block``, and a straight run on from each dead end to the first
+    line or edge of the block it meets within ``extend_m`` metres.
+
+    A footway or a cul-de-sac that stops short of the next path closes no face, so a
+    piece's edge could not follow it; carried on in its own direction (the way a planner
+    walking the line would finish it), it does. Dead ends with nothing ahead within reach
+    stay as they are. Returns LineStrings (the clipped lines, then the runs).
+    """
+    clipped = shapely.get_parts(shapely.intersection(lines, block))
+    clipped = clipped[shapely.get_type_id(clipped) == 1]  # (points where a line only touches it go)
+    if len(clipped) == 0:
+        return clipped
+    # the arrangement's edges, noded: an end that no other edge shares is a dead end
+    edges = shapely.get_parts(shapely.union_all(np.concatenate([[shapely.boundary(block)], clipped])))
+    coords = [shapely.get_coordinates(edge) for edge in edges]
+    tips = np.array([c[0] for c in coords] + [c[-1] for c in coords])
+    behind = np.array([c[1] for c in coords] + [c[-2] for c in coords])
+    _, where, count = np.unique(tips.round(6), axis=0, return_inverse=True, return_counts=True)
+    dead = np.flatnonzero(count[where.ravel()] == 1)
+    heading = tips[dead] - behind[dead]
+    norm = np.hypot(heading[:, 0], heading[:, 1])
+    dead, heading = dead[norm > 0], heading[norm > 0] / norm[norm > 0, None]
+    if len(dead) == 0:
+        return clipped
+    start = tips[dead] + heading * 1e-6 * extend_m  # just past the tip, so that the ray misses its own line's end
+    rays = shapely.linestrings(np.stack([start, tips[dead] + heading * extend_m], axis=1))
+    net = shapely.multilinestrings(edges)
+    hits = shapely.intersection(rays, net)
+    runs = []
+    for tip, hit in zip(tips[dead], hits):
+        if hit.is_empty:
+            continue
+        ahead = shapely.get_coordinates(hit)
+        nearest = ahead[np.argmin(np.hypot(*(ahead - tip).T))]
+        runs.append(shapely.LineString([tip, nearest]))
+    return np.concatenate([clipped, np.array(runs, dtype=object)]) if runs else clipped
 
 
 def split_at_points(block: shapely.Geometry, points: np.ndarray) -> np.ndarray:

@@ -48,8 +48,10 @@ DEFAULT_SINGLE_HOUSEHOLD = ("house", "detached", "semidetached_house", "bungalow
 DEFAULT_LEVELS = {"apartments": 4.0, "residential": 3.0, "dormitory": 3.0, "yes": 2.0}
 
 #: How costly it is to put a grid edge along a line of each class (lower = preferred).
-#: ``none`` is an edge between atoms with no barrier on it (they only touch after a
-#: sliver merge or a gap fill), which should almost never become a grid edge.
+#: ``path`` is an edge along a line that cut no atom (a footway, a service road: the pieces
+#: of a block split for its households follow them, gridmap.graph.PATH_CLASS); ``none`` is
+#: an edge along no line at all (between the pieces of a split block, or atoms that only
+#: touch after a sliver merge or a gap fill), which should rarely become a grid edge.
 DEFAULT_CUT_WEIGHTS = {
     "river": 0.2,
     "railway": 0.3,
@@ -57,6 +59,7 @@ DEFAULT_CUT_WEIGHTS = {
     "road": 1.0,
     "minor_water": 0.8,
     "barrier": 0.6,
+    "path": 1.2,
     "none": 3.0,
 }
 

@@ -174,6 +174,27 @@ def edge_classes(lines: np.ndarray, barriers, *, weights: dict, tolerance: float
     return out
 
 
+#: The class of a line that cut no atom (a footway, a service road, a stream not among the
+#: barrier classes): an oversize block's pieces follow such lines where they can
+#: (:func:`gridmap.atoms.split_oversize`), so an edge along one is told from an edge along
+#: nothing (``none``) and costs less to cut (``cut_weights["path"]``).
+PATH_CLASS = "path"
+
+
+def with_paths(barriers, lines: np.ndarray):
+    """``barriers`` (lines with a ``barrier_class``, or None) and ``lines`` as class
+    :data:`PATH_CLASS`, in one GeoDataFrame for :func:`edge_classes` (a barrier along the
+    same line wins where its cut weight is lower)."""
+    import geopandas as gpd
+
+    paths = gpd.GeoDataFrame({"barrier_class": [PATH_CLASS] * len(lines)}, geometry=np.asarray(lines, dtype=object),
+                             crs=None if barriers is None else barriers.crs)
+    if barriers is None or len(barriers) == 0:
+        return paths
+    return gpd.GeoDataFrame(pd.concat([barriers[["barrier_class", "geometry"]], paths], ignore_index=True),
+                            geometry="geometry", crs=barriers.crs)
+
+
 def symmetric_csr(n: int, i: np.ndarray, j: np.ndarray, data: np.ndarray) -> sp.csr_matrix:
     """Symmetric n×n CSR matrix with ``data`` at (i, j) and (j, i)."""
     rows = np.concatenate([i, j])

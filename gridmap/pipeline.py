@@ -35,7 +35,7 @@ from gridmap._tasks import run_tasks
 from gridmap._timing import Laps
 from gridmap._versions import package_version
 from gridmap.errors import InputError
-from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr
+from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr, with_paths
 from gridmap.grids import assemble_grids, check_pieces, grid_codes
 from gridmap.i18n import Phrase
 from gridmap.inputs.assemble import (Inputs, inputs_from_files, inputs_from_osm, set_households,  # noqa: F401
@@ -138,14 +138,17 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
     # one places the households in the atoms: both are mostly GEOS calls, which run without
     # Python's lock, on the core the executor's workers leave idle now. Atoms split for their
     # households are measured afresh, while their households are placed again.
+    guides = _guide_lines(inputs, crs, area)
+    along = with_paths(barriers, guides)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridmap-edges") as side:
-        measuring = side.submit(_edges, atoms.geometry.values, barriers, config.cut_weights)
+        measuring = side.submit(_edges, atoms.geometry.values, along, config.cut_weights)
         per_atom, atom_of_point = _attach(atoms, households)
         if inputs.blocks is None:  # census blocks are given units of count: never split them
-            atoms = split_oversize(atoms, households, atom_of_point, config.band[1])
+            atoms = split_oversize(atoms, households, atom_of_point, config.band[1], guides=guides,
+                                   sliver_m2=config.sliver_m2)
             if atoms["split_from"].max() >= 0:
                 measuring.cancel()  # (else measured for nothing: its result is not used)
-                measuring = side.submit(_edges, atoms.geometry.values, barriers, config.cut_weights)
+                measuring = side.submit(_edges, atoms.geometry.values, along, config.cut_weights)
                 per_atom, atom_of_point = _attach(atoms, households)
         i, j, length, lines, classes = measuring.result()
     atoms["households"] = per_atom
@@ -519,6 +522,19 @@ def _spread_totals(inputs, points, area, crs, units, band):
     records = report.assign(density=report["density"].round(1)).astype(object)
     inputs.sources["household_totals_report"] = records.where(records.notna(), None).to_dict("records")
     return spread, method, per_unit
+
+
+def _guide_lines(inputs, crs, area) -> np.ndarray:
+    """Every road, waterway and railway line meeting the area (LineStrings, metric CRS),
+    barriers or not: the lines an oversize block's pieces follow where they can
+    (:func:`gridmap.atoms.split_oversize`)."""
+    geoms = [layer.to_crs(crs).geometry.values for layer in (inputs.roads, inputs.waterways, inputs.railways)
+             if layer is not None and len(layer)]
+    if not geoms:
+        return np.array([], dtype=object)
+    lines = shapely.get_parts(np.concatenate(geoms))
+    lines = lines[shapely.get_type_id(lines) == 1]
+    return lines[_meets(lines, area)]
 
 
 def _barrier_lines(inputs, crs, config, area):

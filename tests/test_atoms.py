@@ -303,3 +303,75 @@ def test_households_attach_to_the_same_atoms_as_before(li_plan):
         expected[p] = a
     assert (atom_of_point == expected).all()
     assert per_atom.sum() == households["households"].to_numpy(float)[expected >= 0].sum()
+
+
+def test_a_dead_end_is_carried_on_to_the_next_line_within_reach():
+    from gridmap.atoms import extend_dangles
+
+    block = shapely.box(0, 0, 300, 100)
+    near = shapely.LineString([(100, 0), (100, 70)])  # stops 30 m short of the top edge
+    far = shapely.LineString([(200, 0), (200, 20)])  # 80 m short: more than the 60 m reach
+    lines = extend_dangles(block, np.array([near, far]), 60.0)
+    runs = lines[2:]
+    assert len(runs) == 1 and runs[0].equals(shapely.LineString([(100, 70), (100, 100)]))
+    faces = cut_unit(block, lines, sliver_m2=1)
+    assert sorted(round(f.area) for f in faces) == [10_000, 20_000]
+
+
+def test_a_split_block_follows_its_footway_and_keeps_every_household():
+    from gridmap.atoms import split_along
+
+    # a compound on a 50 m lattice (as households spread over built-up land come), a footway
+    # crossing it on the diagonal and a lane that stops 20 m short of the far edge
+    block = shapely.box(0, 0, 400, 300)
+    xy = np.array([(x, y) for x in range(25, 400, 50) for y in range(25, 300, 50)], dtype=float)
+    points = shapely.points(xy)
+    footway = shapely.LineString([(-5, 10), (405, 290)])
+    lane = shapely.LineString([(300, 0), (300, 180)])
+    pieces = split_along(block, points, np.array([footway, lane]), sliver_m2=10)
+    assert (shapely.get_type_id(pieces) == 3).all()
+    assert abs(shapely.area(pieces).sum() - block.area) < 1e-6
+    assert abs(shapely.union_all(pieces).area - block.area) < 1e-6
+    holder = shapely.STRtree(pieces).query(points, predicate="intersects")
+    assert sorted(holder[0].tolist()) == list(range(len(points)))  # each location in one piece
+    assert len(set(holder[1].tolist())) == len(points)  # and no two in the same piece
+    # no piece crosses the footway or the lane (carried on to the footway, 38 m ahead)
+    meets = shapely.intersection(footway, shapely.LineString([(300, 0), (300, 300)]))
+    assert 200 < meets.y < 240
+    for line in (shapely.intersection(footway, block), shapely.LineString([(300, 0), (300, meets.y)])):
+        inside = shapely.area(shapely.intersection(pieces, shapely.buffer(line, 0.01, single_sided=True))) > 1e-6
+        other = shapely.area(shapely.intersection(pieces, shapely.buffer(line, -0.01, single_sided=True))) > 1e-6
+        assert inside.any() and other.any() and not (inside & other).any(), line
+    # without the lines the same points make the Voronoi cells of the whole block
+    plain = split_along(block, points, np.array([], dtype=object))
+    assert len(plain) == len(points)
+
+
+def test_an_edge_along_a_path_is_told_from_an_edge_along_nothing():
+    from gridmap.graph import with_paths
+
+    a, b, c = shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10), shapely.box(0, 10, 10, 20)
+    i, j, _, lines = shared_edges(np.array([a, b, c]))
+    footway = shapely.LineString([(10, -5), (10, 15)])
+    barriers = gpd.GeoDataFrame({"barrier_class": ["road"]}, geometry=[shapely.LineString([(-5, 10), (5, 10)])])
+    classes = dict(zip(zip(i.tolist(), j.tolist()),
+                       edge_classes(lines, with_paths(barriers, np.array([footway])), weights={"road": 1.0,
+                                                                                                 "path": 1.2})))
+    assert classes == {(0, 1): "path", (0, 2): "road"}
+    # a barrier along the same line wins where it costs less to cut
+    both = with_paths(gpd.GeoDataFrame({"barrier_class": ["road"]}, geometry=[footway]), np.array([footway]))
+    assert edge_classes(lines, both, weights={"road": 1.0, "path": 1.2})[list(zip(i, j)).index((0, 1))] == "road"
+
+
+def test_pieces_whose_shared_edge_is_off_by_noise_are_edge_matched():
+    from gridmap._geometry import edge_matched
+
+    # each side put its own vertex a nanometre off the shared edge x = 1: a hairline gap along
+    # all of it, so the two pieces' union falls in two parts touching at the corners
+    a = shapely.Polygon([(0, 0), (1, 0), (1 - 1e-9, 0.5), (1, 1), (0, 1)])
+    b = shapely.Polygon([(1, 0), (2, 0), (2, 1), (1, 1), (1 + 1e-9, 0.3)])
+    assert shapely.union(a, b).geom_type == "MultiPolygon"
+    matched = edge_matched(np.array([a, b]))
+    assert shapely.coverage_is_valid(matched) and shapely.union_all(matched).geom_type == "Polygon"
+    assert shared_edges(matched)[2].tolist() == pytest.approx([1.0])
+    assert shapely.area(matched).tolist() == pytest.approx([1.0, 1.0])

@@ -393,6 +393,17 @@ def test_demo_china_puyang_plan(tmp_path):
     assert plan.meta["inputs"]["unit_borders"] == "derived"
 
 
+def on_lines_share(plan, tolerance=15.0):
+    """Share of the grids' inner edges (not on the area's outline) within ``tolerance`` m of a
+    road, waterway or railway of the plan, as ../shared/tools/gridscore.py measures it."""
+    grids = plan["grids"]
+    lines = np.concatenate([plan[name].geometry.values for name in ("roads", "waterways", "railways")
+                            if name in plan.layers and len(plan[name])])
+    area = shapely.union_all(grids.geometry.values)
+    inner = shapely.difference(shapely.union_all(grids.boundary.values), shapely.buffer(area.boundary, 1.0))
+    return shapely.intersection(inner, shapely.buffer(shapely.union_all(lines), tolerance)).length / inner.length
+
+
 def test_demo_longgang_urban_grids_in_band(tmp_path):
     from click.testing import CliRunner
 
@@ -408,6 +419,10 @@ def test_demo_longgang_urban_grids_in_band(tmp_path):
     units = Plan.load(tmp_path / "plan.gpkg")["units"]
     assert units["household_method"].tolist() == ["built-up"]
     assert "total and estimate disagree (58,547 households over 1,022 cells with evidence" in result.output
+    # the blocks split for their households are cut along their footways and service roads first:
+    # the grids' inner edges on a line (within 15 m, as gridscore measures) were 66.8 %, now 75.5 %
+    plan = Plan.load(tmp_path / "plan.gpkg")
+    assert on_lines_share(plan) >= 0.74
     zh = CliRunner().invoke(cli, ["partition", *DEMO_LONGGANG, "--out", str(tmp_path / "zh"), "-q", "--lang", "zh"])
     assert "总数与估算相差过大（58,547 户分摊到 1,022 个有住宅迹象的格（居住用地、建筑物、居住区道路、村/社区点）" in zh.output
 
