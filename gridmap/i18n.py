@@ -219,6 +219,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "evidence.places": ("村/社区点", "village/community points"),
     "china.not_closed": ("边界未能闭合：{line}", "boundary not closed: {line}"),
     "china.roads_noded": ("道路 {n} 处交叉补上共用节点", "roads: {n} crossings given a shared vertex (noded)"),
+    "china.roads_ends_joined": ("道路 {n} 个线端离其他道路不到 {m} 米而未相接，已接上",
+                                "roads: {n} line ends that stopped short of a road by up to {m} m joined to it"),
     "china.roads_pieces": ("道路网断为 {pieces} 段：{share:.0%} 的节点不在最大连通段上，可达性只在其上计算（请检查路口断开处）",
                            "roads fall into {pieces} pieces: {share:.0%} of their nodes lie off the largest; reach is "
                            "measured on it only (check for gaps at junctions)"),

@@ -17,7 +17,7 @@ import json
 import platform
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import geopandas as gpd
@@ -121,6 +121,8 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
     lap("households")
 
     _check_lines_reach_area(inputs, area, crs)
+    if inputs.node_roads:  # roads from files: noded and their dead ends closed once, for the atoms and the network
+        inputs = replace(inputs, roads=_noded_roads(inputs, crs, area), node_roads=False)
     barriers = _barrier_lines(inputs, crs, config, area)
     fitted = {}  # census blocks cut at unit borders, what of the units they leave: the summary says
     if inputs.blocks is not None:
@@ -651,15 +653,13 @@ def _road_network(inputs, roads):
     Records in ``inputs.sources["road_network"]`` the vertices added and how many pieces
     the network falls into (and the share of its nodes outside the largest piece).
     """
-    from gridmap.noding import node_crossings, pieces
+    from gridmap.noding import pieces
     from gridmap.roads import ReachConfig, build_network
 
     if len(roads) == 0:
         return roads, None
-    info = {}
-    if inputs.node_roads:
-        roads = node_crossings(roads)
-        info["crossings_noded"] = int(roads.attrs["crossings_noded"])
+    info = {key: inputs.sources["road_network"][key] for key in ("crossings_noded", "ends_snapped")
+            if key in inputs.sources.get("road_network", {})}
     built = None
     try:
         rules = ReachConfig()
@@ -671,6 +671,21 @@ def _road_network(inputs, roads):
     info.update(pieces=count, outside_largest_share=round(outside, 4))
     inputs.sources["road_network"] = info
     return roads, built
+
+
+def _noded_roads(inputs, crs, area) -> gpd.GeoDataFrame:
+    """The roads meeting the area (metric CRS), with a vertex wherever two cross on one level and
+    each end that stops short of (or runs past) a line by up to ``noding.SNAP_M`` moved onto it
+    (:func:`gridmap.noding.node_crossings`): a layer drawn in CAD, whose T junctions miss by a few
+    metres, then closes its blocks (atoms) and joins its network as its roads do on the ground.
+    Records the vertices added and the ends moved in ``inputs.sources["road_network"]``."""
+    from gridmap.noding import node_crossings
+
+    roads = inputs.roads.to_crs(crs)
+    roads = node_crossings(roads[_meets(roads.geometry.values, area)].reset_index(drop=True))
+    inputs.sources["road_network"] = {"crossings_noded": int(roads.attrs["crossings_noded"]),
+                                      "ends_snapped": int(roads.attrs["ends_snapped"])}
+    return roads
 
 
 def _meets(geoms, area) -> np.ndarray:

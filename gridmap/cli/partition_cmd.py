@@ -121,6 +121,10 @@ def echo_summary(plan, path, lang: str = "en"):
     network = inputs_meta.get("road_network", {})
     if network.get("crossings_noded"):
         click.echo("  " + say("china.roads_noded", n=network["crossings_noded"]))
+    if network.get("ends_snapped"):
+        from gridmap.noding import SNAP_M
+
+        click.echo("  " + say("china.roads_ends_joined", n=network["ends_snapped"], m=f"{SNAP_M:g}"))
     if network.get("outside_largest_share", 0) > 0.1:
         click.echo("  ! " + say("china.roads_pieces", pieces=network["pieces"], share=network["outside_largest_share"]))
     for piece in inputs_meta.get("not_closed", [])[:10]:
