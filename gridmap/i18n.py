@@ -219,6 +219,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "evidence.places": ("村/社区点", "village/community points"),
     "china.not_closed": ("边界未能闭合：{line}", "boundary not closed: {line}"),
     "china.roads_noded": ("道路 {n} 处交叉补上共用节点", "roads: {n} crossings given a shared vertex (noded)"),
+    "cli.see_help": ("（见 gridmap {command} --help）", " (see gridmap {command} --help)"),
     "china.roads_ends_joined": ("道路 {n} 个线端离其他道路不到 {m} 米而未相接，已接上",
                                 "roads: {n} line ends that stopped short of a road by up to {m} m joined to it"),
     "china.roads_pieces": ("道路网断为 {pieces} 段：{share:.0%} 的节点不在最大连通段上，可达性只在其上计算（请检查路口断开处）",
@@ -2470,6 +2471,59 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Faults listed on the terminal (all of them go to --out)."),
 }
 
+
+#: click's own messages (usage errors: an unknown option, a bad value, a missing argument), by
+#: click's message id (its English, with its placeholders), in Chinese: shown through
+#: :mod:`gridmap.cli._click_words` when gridmap's command runs in Chinese. A message click adds
+#: later stays in English.
+CLICK_ZH: dict[str, str] = {
+    "Did you mean {possibility}?": "是否想用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否想用其中之一：{possibilities}？）",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing {param_type}": "缺少 {param_type}",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing command.": "缺少命令。",
+    "unknown error": "未知错误",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "用 '{command} {option}' 查看帮助。",
+    "No such option {name!r}.": "没有选项 {name!r}。",
+    "No such command {name!r}.": "没有命令 {name!r}。",
+    "Invalid start character for option ({option})": "选项的开头字符无效（{option}）",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Argument {name!r} takes {nargs} values.": "参数 {name!r} 需要 {nargs} 个值。",
+    "Got unexpected extra argument ({args})": "多出了参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多出了参数（{args}）",
+    "Value must be an iterable.": "值必须是一组值。",
+    "Takes {nargs} values but 1 was given.": "需要 {nargs} 个值，只给了 1 个。",
+    "Takes {nargs} values but {len} were given.": "需要 {nargs} 个值，给了 {len} 个。",
+    "Aborted!": "已中止！",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} is not one of {choices}.": "{value!r} 不是 {choices} 之一。",
+    "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
+    "{value!r} does not match the formats {formats}.": "{value!r} 不符合格式 {formats} 中的任何一个。",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} 不是有效的是/否值。可用的值：{states}",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数（{number_type}）。",
+    "{value!r} is not a valid UUID.": "{value!r} 不是有效的 UUID。",
+    "{len_type} values are required, but {len_value} was given.": "需要 {len_type} 个值，只给了 {len_value} 个。",
+    "{len_type} values are required, but {len_value} were given.": "需要 {len_type} 个值，给了 {len_value} 个。",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写。",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} 不可执行。",
+}
 
 def check_lang(lang: str) -> str:
     """``lang`` itself when it is one of :data:`LANGS`, else ValueError naming the choices."""

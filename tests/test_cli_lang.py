@@ -466,3 +466,37 @@ def test_progress_names_its_steps_in_the_commands_language(monkeypatch, capsys, 
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
     assert len({columns(line) for line in lines}) == 1, lines
+
+
+@pytest.mark.parametrize("args, zh, en", [
+    (["partition", "--foo"], "没有选项 '--foo'", "No such option '--foo'"),
+    (["partition", "--band", "a", "b"], "'--band' 的值无效：'a' 不是有效的数", "Invalid value for '--band': 'a' is not a valid float"),
+    (["partition", "--urban", "bogus"], "'bogus' 不是 'density', 'all', 'none' 之一", "'bogus' is not one of"),
+    (["validate"], "缺少参数 'PLAN_OR_LAYER'", "Missing argument 'PLAN_OR_LAYER'"),
+    (["partiton"], "没有命令 'partiton'。 是否想用 'partition'？", "No such command 'partiton'. Did you mean 'partition'?"),
+])
+def test_clicks_own_usage_errors_are_in_the_commands_language(args, zh, en):
+    """click words its usage errors itself; they come through gridmap.i18n.CLICK_ZH in Chinese, on one line,
+    exit 2, as every refusal; in English as click words them. A zh command run before an en one in the
+    same process leaves click's words as they were."""
+    code, out = gm(*args, "--lang", "zh")
+    assert code == 2 and out.startswith("gridmap: error: ") and zh in out and len(out.strip().splitlines()) == 1
+    code, out = gm(*args, "--lang", "en")
+    assert code == 2 and en in out and not CHINESE.search(out)
+    if args[0] == "partition":
+        assert out.rstrip().endswith("(see gridmap partition --help)")
+
+
+def test_clicks_own_words_stay_english_for_other_programs():
+    import click
+
+    from gridmap.cli._click_words import install
+
+    @click.command()
+    @click.option("--n", type=int)
+    def other(n):
+        click.echo(n)
+
+    install()
+    result = CliRunner().invoke(other, ["--n", "x"], env={"GRIDMAP_LANG": "zh"})
+    assert result.exit_code == 2 and "'x' is not a valid integer" in result.output

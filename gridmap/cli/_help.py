@@ -21,14 +21,14 @@ from gridmap import i18n
 
 #: Where :meth:`HelpMixin.parse_args` leaves a command line's ``--lang`` (``ctx.meta``, shared by a
 #: command's context and its group's).
-_LANG_KEY = "gridmap.help_lang"
+LANG_KEY = "gridmap.help_lang"
 
 
 def lang() -> str:
     """The language help is shown in: the command line's ``--lang`` (before or after ``--help``),
     else ``GRIDMAP_LANG``, else the locale."""
     ctx = click.get_current_context(silent=True)
-    given = ctx.meta.get(_LANG_KEY) if ctx is not None else None
+    given = ctx.meta.get(LANG_KEY) if ctx is not None else None
     return given or i18n.default_lang()
 
 
@@ -215,7 +215,7 @@ class ChineseHelpFormatter(click.HelpFormatter):
 def chosen_lang(ctx: click.Context) -> str | None:
     """The ``--lang`` given to the command running under ``ctx`` (or under a context it shares its
     meta with: the group's, when a command failed), else None."""
-    return ctx.meta.get(_LANG_KEY)
+    return ctx.meta.get(LANG_KEY)
 
 
 class HelpMixin:
@@ -227,7 +227,7 @@ class HelpMixin:
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         given = given_lang(args) if any(p.name == "lang" for p in self.params) else None
         if given:
-            ctx.meta[_LANG_KEY] = given
+            ctx.meta[LANG_KEY] = given
         return super().parse_args(ctx, args)
 
     def get_help(self, ctx: click.Context) -> str:

@@ -15,8 +15,11 @@ import warnings
 import click
 
 from gridmap import i18n
-from gridmap.cli._help import HelpMixin, chosen_lang
+from gridmap.cli._click_words import install, worded
+from gridmap.cli._help import LANG_KEY, HelpMixin, chosen_lang, given_lang
 from gridmap.errors import GridmapError
+
+install()  # click's own usage errors in the command's language (gridmap.cli._click_words)
 
 #: Exit codes: 0 done, 1 unexpected failure (a bug), 2 bad input or usage, 3 validation found errors.
 EXIT_BUG = 1
@@ -67,6 +70,13 @@ class GridmapGroup(HelpMixin, click.Group):
     def help_key(self) -> str:
         return "help.gridmap"
 
+    def parse_args(self, ctx, args):
+        # the language of a refusal before the command is known (an unknown command) is its --lang too
+        given = given_lang(args)
+        if given:
+            ctx.meta[LANG_KEY] = given
+        return super().parse_args(ctx, args)
+
     def __call__(self, *args, **kwargs):
         """Run as the program (the ``gridmap`` script, ``python -m gridmap.cli.main``; tests call
         :meth:`main` through click's runner instead): when the command is done, leave at once.
@@ -108,10 +118,11 @@ class GridmapGroup(HelpMixin, click.Group):
             click.echo(f"gridmap: error: {one_line(exc.text(_lang(ctx)))}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except click.UsageError as exc:
-            # click's three-line usage block, on one line like every other refusal
+            # click's three-line usage block, on one line like every other refusal, in the command's language
             command = exc.ctx.command_path.split(" ", 1)[-1] if exc.ctx else ""
-            hint = f" (see gridmap {command} --help)" if command and exc.ctx.command is not self else ""
-            click.echo(f"gridmap: error: {one_line(exc.format_message())}{hint}", err=True)
+            hint = i18n.text("cli.see_help", _lang(exc.ctx or ctx), command=command) if (
+                command and exc.ctx.command is not self) else ""
+            click.echo(f"gridmap: error: {one_line(worded(exc))}{hint}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
