@@ -83,7 +83,7 @@ def attach_new_households(plan: Plan, households: gpd.GeoDataFrame, *, locked=()
     ``split_from`` = the old id; they stay in their grid. Atoms of ``locked`` grids are
     never split.
     """
-    from gridmap.atoms import attach_households, split_oversize
+    from gridmap.atoms import split_oversize
 
     atoms = plan.atoms.reset_index(drop=True)
     points = households.to_crs(plan.crs).reset_index(drop=True)

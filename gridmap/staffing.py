@@ -40,10 +40,7 @@ and :func:`write_budget` write the CSV files (UTF-8 with BOM, so Excel shows Chi
 """
 from __future__ import annotations
 
-import dataclasses
-import math
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd

@@ -509,7 +509,6 @@ class Bisector:
             idb = np.full(npc, -1, dtype=np.int64)
             for p in split:
                 p = int(p)
-                spc = int(best_special[p])
                 ka, kb = int(best_k1[p]), int(best_k2[p])
                 mode_child = FIXED if (t.mode[p] == FIXED and not best_free[p]) else FREE
                 lo, hi = t.lo[p], t.hi[p]
