@@ -372,7 +372,13 @@ def split_oversize(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame, atom_o
         return out
     out = pd.concat([out[keep].drop(columns=["atom_id", "area_m2"])] + pieces, ignore_index=True)
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=atoms.crs)
-    out["geometry"] = edge_matched(out.geometry.values)  # (the blocks were split one by one)
+    # the blocks were split one by one: their pieces' shared edges, and those with the atoms
+    # around them, made of identical vertices (the atoms elsewhere were cut from one arrangement)
+    geoms = out.geometry.values.copy()
+    near = out["split_from"].to_numpy() >= 0
+    near[shapely.STRtree(geoms).query(atoms.geometry.values[~keep], predicate="intersects")[1]] = True
+    geoms[near] = edge_matched(geoms[near])
+    out["geometry"] = geoms
     out = out[~out.geometry.is_empty].reset_index(drop=True)
     split_from = out["split_from"].to_numpy()
     out = _number(out)
