@@ -107,3 +107,20 @@ def test_register_table_rescales_by_unit_name(li_plan, tmp_path):
                                                        + 0.2 * grown["households"], abs=0.5)
     inside = li_plan.atoms.loc[li_plan.atoms["unit_id"] == grown["unit_id"]].union_all()
     assert points[points.within(inside)]["households"].sum() == pytest.approx(grown["households"] * 1.2, abs=0.5)
+
+
+def test_adjust_tells_edges_along_the_plans_paths_as_the_plan_did(li_plan):
+    """The demo's block over the band was split along its footways and service roads: re-cutting
+    (adjust's atom graph) prices an edge along one as make_plan did (cut weight of 'path'), not as
+    an edge along nothing."""
+    from gridmap.adjust import atom_graph, plan_lines
+    from gridmap.config import DEFAULT_CUT_WEIGHTS
+
+    lines = plan_lines(li_plan)
+    assert len(lines) >= len(li_plan.layers["roads"]) and (shapely.get_type_id(lines) == 1).all()
+    _, cut, _, _ = atom_graph(li_plan)
+    along_path = np.isclose(cut.data, DEFAULT_CUT_WEIGHTS["path"])
+    assert along_path.sum() >= 10
+    split = li_plan.atoms["split_from"].to_numpy() >= 0
+    rows = np.repeat(np.arange(cut.shape[0]), np.diff(cut.indptr))
+    assert split[rows[along_path]].mean() > 0.5  # mostly between the split block's pieces
