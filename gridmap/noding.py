@@ -66,6 +66,9 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
         return out
     level = levels(roads)
     idx = np.flatnonzero(line)
+    # a line drawn twice (a CAD layer's duplicate) is one line: its ends do not meet its twin's
+    twin = np.full(len(geoms), -1, dtype=np.int64)
+    twin[idx] = np.unique(shapely.to_wkb(shapely.normalize(geoms[idx])), return_inverse=True)[1].ravel()
     tree = shapely.STRtree(geoms[idx])
     cand_line, cand_xy = [], []
     # interiors crossing (OSM junctions mostly end at shared nodes and only touch: few pairs)
@@ -86,7 +89,7 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
     li = idx[li]
     # a bridge's or a tunnel's end meets the road it carries on from, whatever that road's level
     # (its ramp); a road on the ground that stops under a bridge does not meet the bridge
-    keep = (owner[pi] != li) & ((level[owner[pi]] == level[li]) | (level[owner[pi]] != 0))
+    keep = (twin[owner[pi]] != twin[li]) & ((level[owner[pi]] == level[li]) | (level[owner[pi]] != 0))
     pi, li = pi[keep], li[keep]
     moved_ends = {}
     if len(pi):
@@ -112,8 +115,9 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
     free = np.flatnonzero(~met)
     if len(free) > 1:
         a, b = shapely.STRtree(ends[free]).query(ends[free], predicate="dwithin", distance=2 * snap_m)
-        keep = (a != b) & ((level[owner[free[a]]] == level[owner[free[b]]]) | (level[owner[free[a]]] != 0)
-                           | (level[owner[free[b]]] != 0))
+        keep = (twin[owner[free[a]]] != twin[owner[free[b]]]) & (
+            (level[owner[free[a]]] == level[owner[free[b]]]) | (level[owner[free[a]]] != 0)
+            | (level[owner[free[b]]] != 0))
         a, b = free[a[keep]], free[b[keep]]
         apart = shapely.distance(ends[a], ends[b])
         order = np.lexsort((b, apart, a))

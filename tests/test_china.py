@@ -370,6 +370,10 @@ def test_roads_that_stop_short_of_their_junctions_close_their_blocks_again(extra
     assert blocks(short) < 0.2 * blocks(roads)
     assert blocks(noded) >= kept * blocks(roads) and len(noded) == len(roads)
     assert pieces(build_network(noded).graph)[1] < outside
+    # a tenth of the lines drawn twice (a CAD layer's duplicates): a twin's end is not a junction
+    twice = node_crossings(pd.concat([short, short.iloc[::10]], ignore_index=True))
+    assert twice.attrs["ends_snapped"] >= noded.attrs["ends_snapped"]
+    assert blocks(twice) >= kept * blocks(roads) and pieces(build_network(twice).graph)[1] < outside
 
 
 def test_bridges_and_tunnels_cross_without_meeting():
