@@ -77,6 +77,7 @@ def test_batch_click_message_keeps_its_detail(tmp_path):
     path = manifest(tmp_path, '[[run]]\nname = "a"\nosm = "x"\nurban = "sometimes"\n')
     line = refusal(*gm("batch", path, "--out", tmp_path / "out", "--lang", "zh"))
     assert line.startswith(f"清单 {path}：县 'a'：选项有误：") and "sometimes" in line
+    assert "'--urban' 的值无效：'sometimes' 不是 'density', 'all', 'none' 之一" in line  # click's words too
     line = refusal(*gm("batch", path, "--out", tmp_path / "out", "--lang", "en"))
     assert line.startswith(f"manifest {path}: county 'a': ") and "sometimes" in line and not is_chinese(line)
 

@@ -16,6 +16,7 @@ the failed command's context (:func:`worded`).
 from __future__ import annotations
 
 import gettext
+from contextlib import contextmanager
 from importlib import import_module
 
 import click
@@ -26,10 +27,16 @@ from gridmap import i18n
 MODULES = ("click.core", "click.exceptions", "click.parser", "click.types")
 
 
+#: The language click's words are given in regardless of the running command (:func:`words_in`).
+_forced: str | None = None
+
+
 def _zh() -> bool:
-    """Whether the running command is gridmap's, in Chinese."""
+    """Whether the running command is gridmap's, in Chinese (or Chinese is asked for: :func:`words_in`)."""
     from gridmap.cli._help import HelpMixin, chosen_lang
 
+    if _forced is not None:
+        return _forced == "zh"
     ctx = click.get_current_context(silent=True)
     if ctx is None or not isinstance(ctx.find_root().command, HelpMixin):
         return False
@@ -64,3 +71,44 @@ def worded(exc: click.ClickException) -> str:
         return exc.format_message()
     with ctx.scope(cleanup=False):
         return exc.format_message()
+
+
+@contextmanager
+def words_in(lang: str):
+    """click's messages in ``lang`` while inside, whichever command runs."""
+    global _forced
+    before, _forced = _forced, i18n.check_lang(lang)
+    try:
+        yield
+    finally:
+        _forced = before
+
+
+class Words:
+    """A message of click's in every language, rendered in the language of the refusal that holds
+    it (a parameter of :meth:`gridmap.errors.GridmapError.of`, as :class:`gridmap.i18n.Phrase` is)."""
+
+    key = "click"
+
+    def __init__(self, by_lang: dict[str, str]):
+        self.by_lang = by_lang
+
+    def text(self, lang: str) -> str:
+        return self.by_lang.get(lang) or self.by_lang.get("en", "")
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def refusal_words(parse) -> Words:
+    """click's refusal of ``parse()`` (a call that raises :class:`click.ClickException`, such as
+    parsing a manifest's options with ``gridmap run``'s own parser) in every language: parsed once
+    in each, so that a value's own message ('x' is not a number) is worded in it too."""
+    by_lang = {}
+    for lang in i18n.LANGS:
+        with words_in(lang):
+            try:
+                parse()
+            except click.ClickException as exc:
+                by_lang[lang] = worded(exc)
+    return Words(by_lang)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from gridmap import i18n
+from gridmap.cli._click_words import refusal_words
 from gridmap.cli._help import HelpCommand
 from gridmap.cli.options import check_needs, echo_line, fit, out_option, quiet_option
 from gridmap.errors import InputError
@@ -53,10 +54,12 @@ def manifest_counties(path) -> list:
             if param is None or option in _NOT_IN_MANIFEST:
                 raise InputError.of("batch_not_a_run_option", where=where, key=key)
             args += _as_args(param, option, value, base, where)
+        words = [*args, "--out", "."]
         try:
-            ctx = command.make_context("run", [*args, "--out", "."], resilient_parsing=False)
-        except click.ClickException as exc:
-            raise InputError.of("batch_bad_option", where=where, message=exc.format_message()) from None
+            ctx = command.make_context("run", list(words), resilient_parsing=False)
+        except click.ClickException:  # click's detail in the words of whichever language the refusal is read in
+            message = refusal_words(lambda: command.make_context("run", list(words), resilient_parsing=False))
+            raise InputError.of("batch_bad_option", where=where, message=message) from None
         try:  # an option given without the input it applies to, as `gridmap run` refuses it
             check_needs(ctx, ctx.params)
         except InputError as exc:
