@@ -81,6 +81,18 @@ def merged(geoms: np.ndarray):
 SNAP_M = 1e-6
 
 
+def edge_matched_near(geoms: np.ndarray, changed: np.ndarray) -> np.ndarray:
+    """``geoms`` with the polygons marked ``changed`` (cut anew) and those touching them
+    :func:`edge_matched`; the rest, cut from one arrangement already, as they are."""
+    geoms = np.asarray(geoms, dtype=object).copy()
+    near = np.asarray(changed, dtype=bool).copy()
+    if not near.any():
+        return geoms
+    near[shapely.STRtree(geoms).query(geoms[near], predicate="intersects")[1]] = True
+    geoms[near] = edge_matched(geoms[near])
+    return geoms
+
+
 def edge_matched(geoms: np.ndarray) -> np.ndarray:
     """``geoms`` (Polygons that tile an area) with every shared edge made of identical vertices.
 
@@ -99,6 +111,16 @@ def edge_matched(geoms: np.ndarray) -> np.ndarray:
     same = ((shapely.get_type_id(cleaned) == 3) & ~shapely.is_empty(cleaned)
             & (np.abs(shapely.area(cleaned) - shapely.area(geoms)) <= 1e-6))
     return np.where(same, cleaned, geoms)
+
+
+def line_parts(layers, crs) -> np.ndarray:
+    """The LineStrings of ``layers`` (GeoDataFrames or None; multi-part lines split, other
+    geometries dropped), in ``crs``."""
+    geoms = [layer.to_crs(crs).geometry.to_numpy() for layer in layers if layer is not None and len(layer)]
+    if not geoms:
+        return np.array([], dtype=object)
+    lines = shapely.get_parts(np.concatenate(geoms))
+    return lines[shapely.get_type_id(lines) == 1]
 
 
 def points_in(polygons, points) -> tuple[np.ndarray, np.ndarray]:

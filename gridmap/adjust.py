@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap._geometry import edge_matched
-from gridmap.config import Band
+from gridmap._geometry import edge_matched_near, line_parts
+from gridmap.config import Band, PlanConfig
 from gridmap.errors import InputError
 from gridmap.graph import edge_classes, shared_edges, subgraph, symmetric_csr, with_paths
 from gridmap.plan import Plan
@@ -94,7 +94,7 @@ def attach_new_households(plan: Plan, households: gpd.GeoDataFrame, *, locked=()
         sub = atoms.iloc[big][["atom_id", "unit_id", "geometry"]].reset_index(drop=True)
         local = pd.Series(np.arange(len(big)), index=big)
         inside = np.isin(atom_of_point, big)
-        sliver_m2 = plan.config.plan.sliver_m2 if plan.config.plan is not None else 200.0
+        sliver_m2 = (plan.config.plan or PlanConfig()).sliver_m2
         pieces = split_oversize(sub.assign(atom_id=np.arange(len(big)), area_m2=sub.geometry.area),
                                 points[inside].reset_index(drop=True), local[atom_of_point[inside]].to_numpy(), hi,
                                 guides=plan_lines(plan), sliver_m2=sliver_m2)
@@ -110,7 +110,9 @@ def attach_new_households(plan: Plan, households: gpd.GeoDataFrame, *, locked=()
             gone = np.unique(origin)
             atoms = pd.concat([atoms.drop(index=gone), new_rows[atoms.columns]], ignore_index=True)
             atoms = gpd.GeoDataFrame(atoms, geometry="geometry", crs=plan.crs)
-            atoms["geometry"] = edge_matched(atoms.geometry.to_numpy())
+            # the pieces, cut block by block, edge-matched with each other and the atoms around them
+            atoms["geometry"] = edge_matched_near(atoms.geometry.to_numpy(),
+                                                  atoms["atom_id"].isin(new_rows["atom_id"]).to_numpy())
             per_atom, atom_of_point = _attach(atoms, points)
     atoms = atoms.assign(households=per_atom)
     layers = dict(plan.layers)
@@ -136,12 +138,7 @@ def _attach(atoms, points):
 def plan_lines(plan: Plan) -> np.ndarray:
     """The plan's roads, waterways and railways as LineStrings in its CRS (the lines a split
     block's pieces follow, as when the plan was made)."""
-    geoms = [frame.to_crs(plan.crs).geometry.to_numpy() for name in ("roads", "waterways", "railways")
-             if (frame := plan.layers.get(name)) is not None and len(frame)]
-    if not geoms:
-        return np.array([], dtype=object)
-    lines = shapely.get_parts(np.concatenate(geoms))
-    return lines[shapely.get_type_id(lines) == 1]
+    return line_parts([plan.layers.get(name) for name in ("roads", "waterways", "railways")], plan.crs)
 
 
 def atom_graph(plan: Plan):
@@ -150,8 +147,6 @@ def atom_graph(plan: Plan):
     Cut weights follow the plan's rules (``plan.config.plan``: ``cut_weights``,
     ``barrier_highways``, ``barrier_waterways``) over its roads, waterways and railways.
     """
-    from gridmap.config import PlanConfig
-
     atoms = plan.atoms
     config = plan.config.plan or PlanConfig()
     weights = config.cut_weights

@@ -21,7 +21,7 @@ import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import connected_components
 
-from gridmap._geometry import edge_matched, points_in, polygon_of, polygonal
+from gridmap._geometry import edge_matched_near, points_in, polygon_of, polygonal
 from gridmap._tasks import run_tasks
 from gridmap.errors import InputError
 from gridmap.graph import MIN_SHARED_M, shared_edges
@@ -374,11 +374,7 @@ def split_oversize(atoms: gpd.GeoDataFrame, households: gpd.GeoDataFrame, atom_o
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=atoms.crs)
     # the blocks were split one by one: their pieces' shared edges, and those with the atoms
     # around them, made of identical vertices (the atoms elsewhere were cut from one arrangement)
-    geoms = out.geometry.values.copy()
-    near = out["split_from"].to_numpy() >= 0
-    near[shapely.STRtree(geoms).query(atoms.geometry.values[~keep], predicate="intersects")[1]] = True
-    geoms[near] = edge_matched(geoms[near])
-    out["geometry"] = geoms
+    out["geometry"] = edge_matched_near(out.geometry.values, out["split_from"].to_numpy() >= 0)
     out = out[~out.geometry.is_empty].reset_index(drop=True)
     split_from = out["split_from"].to_numpy()
     out = _number(out)

@@ -87,9 +87,15 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
     owner = np.concatenate([idx, idx])
     pi, li = tree.query(ends, predicate="dwithin", distance=max(tolerance, snap_m))
     li = idx[li]
-    # a bridge's or a tunnel's end meets the road it carries on from, whatever that road's level
-    # (its ramp); a road on the ground that stops under a bridge does not meet the bridge
-    keep = (twin[owner[pi]] != twin[li]) & ((level[owner[pi]] == level[li]) | (level[owner[pi]] != 0))
+
+    def may_join(end_line, line):
+        """Whether an end of ``end_line`` may be joined to ``line`` (arrays of line indices): not
+        its own line or its twin; on the same level, or the end is a bridge's or a tunnel's,
+        which meets the road it carries on from (its ramp) whatever that road's level (a road
+        on the ground that stops under a bridge does not meet the bridge)."""
+        return (twin[end_line] != twin[line]) & ((level[end_line] == level[line]) | (level[end_line] != 0))
+
+    keep = may_join(owner[pi], li)
     pi, li = pi[keep], li[keep]
     moved_ends = {}
     if len(pi):
@@ -115,9 +121,7 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
     free = np.flatnonzero(~met)
     if len(free) > 1:
         a, b = shapely.STRtree(ends[free]).query(ends[free], predicate="dwithin", distance=2 * snap_m)
-        keep = (twin[owner[free[a]]] != twin[owner[free[b]]]) & (
-            (level[owner[free[a]]] == level[owner[free[b]]]) | (level[owner[free[a]]] != 0)
-            | (level[owner[free[b]]] != 0))
+        keep = may_join(owner[free[a]], owner[free[b]]) | may_join(owner[free[b]], owner[free[a]])
         a, b = free[a[keep]], free[b[keep]]
         apart = shapely.distance(ends[a], ends[b])
         order = np.lexsort((b, apart, a))

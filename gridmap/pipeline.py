@@ -40,7 +40,7 @@ from gridmap.grids import assemble_grids, check_pieces, grid_codes
 from gridmap.i18n import Phrase
 from gridmap.inputs.assemble import (Inputs, inputs_from_files, inputs_from_osm, set_households,  # noqa: F401
                                      set_totals, set_unit_codes, set_units_from_points)
-from gridmap._geometry import polygon_of, polygonal, valid_union
+from gridmap._geometry import line_parts, polygon_of, polygonal, valid_union
 from gridmap.outcomes import UnitStatus, outcome_parts, unit_status
 from gridmap.partition import plan_unit, unit_seed
 from gridmap.plan import Plan
@@ -530,12 +530,7 @@ def _guide_lines(inputs, crs, area) -> np.ndarray:
     """Every road, waterway and railway line meeting the area (LineStrings, metric CRS),
     barriers or not: the lines an oversize block's pieces follow where they can
     (:func:`gridmap.atoms.split_oversize`)."""
-    geoms = [layer.to_crs(crs).geometry.values for layer in (inputs.roads, inputs.waterways, inputs.railways)
-             if layer is not None and len(layer)]
-    if not geoms:
-        return np.array([], dtype=object)
-    lines = shapely.get_parts(np.concatenate(geoms))
-    lines = lines[shapely.get_type_id(lines) == 1]
+    lines = line_parts((inputs.roads, inputs.waterways, inputs.railways), crs)
     return lines[_meets(lines, area)]
 
 
