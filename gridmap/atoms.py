@@ -398,10 +398,7 @@ def split_along(block: shapely.Geometry, points: np.ndarray, lines: np.ndarray, 
     faces = cut_unit(block, extend_dangles(block, lines, extend_m), sliver_m2=sliver_m2)
     if len(faces) < 2:
         return split_at_points(block, points)
-    face_of = polygon_of(faces, points)
-    lost = face_of < 0  # on a face's edge by floating-point noise: the nearest face
-    if lost.any():
-        face_of[lost] = shapely.STRtree(faces).nearest(points[lost])
+    face_of = _face_of(faces, points)
     many = np.bincount(face_of, minlength=len(faces)) >= 2
     if not many.any():
         return faces
@@ -414,9 +411,7 @@ def split_along(block: shapely.Geometry, points: np.ndarray, lines: np.ndarray, 
                                        shapely.buffer(faces[f], 1e-6))
                   for f in np.flatnonzero(many)]
     parts = _faces(block, np.concatenate([shapely.boundary(faces), cell_edges]))
-    owner = polygon_of(faces, shapely.point_on_surface(parts))
-    if (owner < 0).any():
-        owner[owner < 0] = shapely.STRtree(faces).nearest(shapely.point_on_surface(parts[owner < 0]))
+    owner = _face_of(faces, shapely.point_on_surface(parts))
     holding = np.zeros(len(parts), dtype=bool)
     holding[points_in(parts, points)[1]] = True
     # a face with several households keeps the parts holding one (the others, cut off from
@@ -425,6 +420,16 @@ def split_along(block: shapely.Geometry, points: np.ndarray, lines: np.ndarray, 
     largest = pd.Series(shapely.area(parts)).groupby(owner).transform("max").to_numpy() == shapely.area(parts)
     absorb = np.where(many[owner], ~holding, ~largest)
     return merge_into_neighbours(parts, absorb)
+
+
+def _face_of(faces: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The face each point lies in (:func:`gridmap._geometry.polygon_of`); a point on no face
+    (on an edge, by floating-point noise) in the nearest."""
+    face_of = polygon_of(faces, points)
+    lost = face_of < 0
+    if lost.any():
+        face_of[lost] = shapely.STRtree(faces).nearest(points[lost])
+    return face_of
 
 
 def extend_dangles(block: shapely.Geometry, lines: np.ndarray, extend_m: float = DANGLE_M) -> np.ndarray:
@@ -442,9 +447,8 @@ def extend_dangles(block: shapely.Geometry, lines: np.ndarray, extend_m: float =
         return clipped
     # the arrangement's edges, noded: an end that no other edge shares is a dead end
     edges = shapely.get_parts(shapely.union_all(np.concatenate([[shapely.boundary(block)], clipped])))
-    coords = [shapely.get_coordinates(edge) for edge in edges]
-    tips = np.array([c[0] for c in coords] + [c[-1] for c in coords])
-    behind = np.array([c[1] for c in coords] + [c[-2] for c in coords])
+    tips = shapely.get_coordinates(np.concatenate([shapely.get_point(edges, 0), shapely.get_point(edges, -1)]))
+    behind = shapely.get_coordinates(np.concatenate([shapely.get_point(edges, 1), shapely.get_point(edges, -2)]))
     _, where, count = np.unique(tips.round(6), axis=0, return_inverse=True, return_counts=True)
     dead = np.flatnonzero(count[where.ravel()] == 1)
     heading = tips[dead] - behind[dead]
