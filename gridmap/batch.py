@@ -155,7 +155,12 @@ def run_one(county: County, out, *, fingerprint: str, split: bool = True) -> dic
     progress = _progress_events(county.name)
     try:
         executor = _ClusterMap.on_worker() if split else None
-        result = run_county(folder, progress=progress, executor=executor, **county.options)
+        options = county.options
+        if executor is None and _on_worker():
+            # a dask worker is a daemon process, which may not start processes of its own: the
+            # county's per-unit steps run here, one after another
+            options = {**options, "jobs": 1}
+        result = run_county(folder, progress=progress, executor=executor, **options)
         row = {"name": county.name, "status": "ok", **_figures(result.plan, result.faults),
                "seconds": round(time.perf_counter() - start, 2), "error": ""}
         from gridmap._atomic import write_text
@@ -167,6 +172,17 @@ def run_one(county: County, out, *, fingerprint: str, split: bool = True) -> dic
     except Exception as exc:  # one bad county must not stop the others: its error becomes its row
         return {"name": county.name, "status": "failed", "seconds": round(time.perf_counter() - start, 2),
                 "error": _one_line(exc)}
+
+
+def _on_worker() -> bool:
+    """Whether this runs as a task on a dask worker."""
+    try:
+        from distributed import get_worker
+
+        get_worker()
+    except (ImportError, ValueError):
+        return False
+    return True
 
 
 class _ClusterMap:
@@ -185,12 +201,10 @@ class _ClusterMap:
     @classmethod
     def on_worker(cls):
         """The map of the cluster this task runs on; None when not on a dask worker."""
-        try:
-            from distributed import get_client, get_worker
-
-            get_worker()
-        except (ImportError, ValueError):
+        if not _on_worker():
             return None
+        from distributed import get_client
+
         return cls(get_client())
 
     def map(self, fn, *iterables):

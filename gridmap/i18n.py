@@ -1275,7 +1275,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "cli.batch_failed": ("失败：{error}", "FAILED: {error}"),
     "cli.batch_skipped": ("跳过：输出完整且是最新的", "skipped: outputs complete and up to date"),
     "cli.batch_summary": ("批处理 {n} 个县，用时 {seconds:.1f} 秒：完成 {ok} 个，跳过 {skipped} 个（已是最新），失败 {failed} 个",
-                          "batch of {n} counties in {seconds:.1f} s: {ok} done, {skipped} skipped (up to date), "
+                          "batch in {seconds:.1f} s, counties: {n}; {ok} done, {skipped} skipped (up to date), "
                           "{failed} failed"),
     "cli.batch_failure": ("{name} 失败：{error}", "{name}: {error}"),
     # gridmap compare: the figures of both plans and the codes (compare.py format_table, cli/compare_cmd.py)

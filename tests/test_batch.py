@@ -230,6 +230,32 @@ def test_resume_reruns_nothing(areas, batch_out):
 
 
 @pytest.mark.slow
+def test_no_split_runs_each_county_on_its_worker(areas, batch_out, tmp_path):
+    """``--no-split``: a county's per-unit steps stay on its worker, one after another (a dask
+    worker is a daemon and may start no process pool of its own; every county used to fail
+    so with the run's default ``--jobs``); the same plan as with its units spread out."""
+    out, _ = batch_out
+    manifest = write_manifest(tmp_path / "one.toml", f"""
+[defaults]
+band = [300, 500]
+seed = 0
+jobs = 2
+
+[[run]]
+name = "longgang"
+osm = "{LONGGANG}"
+extract-area = true
+urban = "density"
+""")
+    result = invoke("batch", manifest, "--out", tmp_path / "out", "--workers", "1", "--no-split", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "1 done, 0 skipped (up to date), 0 failed" in result.output
+    alone, spread = _layers(tmp_path / "out" / "longgang" / "plan.gpkg"), _layers(out / "longgang" / "plan.gpkg")
+    assert (alone["grids"].geometry.to_wkb() == spread["grids"].geometry.to_wkb()).all()
+    assert not children()
+
+
+@pytest.mark.slow
 def test_a_failing_county_is_reported_and_the_others_finish(tmp_path):
     manifest = write_manifest(tmp_path / "m.toml", f"""
 [[run]]

@@ -28,7 +28,7 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH = re.compile(r"\b(plan written|editor written|written to|households?|grids?|unchanged|changed|added|retired|"
                      r"moved|out of band|in band|validation|errors?|warnings?|median|keep their grid|micro-grids|"
                      r"dedicated|skipped|area piece|atoms?|wrote|removed|swept|temporary|codes?|done|FAILED|failed|"
-                     r"batch of|counties|give|not both|one of them|see|bug|report it|out of memory|no such file|"
+                     r"batch in|counties|give|not both|one of them|see|bug|report it|out of memory|no such file|"
                      r"check the path|identical|matched|keeping|urban|budget|yuan|rules?|broken|nothing written|"
                      r"layers?|dashboard|cluster|workers?|worker\(s\)|up to date|more)\b")
 
@@ -306,7 +306,7 @@ def test_batch_progress_and_summary(tmp_path, monkeypatch, lang):
                      "dask cluster: tcp://127.0.0.1:4242, 2 worker(s)", "dask dashboard: http://127.0.0.1:8787/status",
                      "  ruggell  partition ...", "  ruggell  report maps ...", "  ruggell  tiles ...",
                      "  ruggell  done in 2.5 s: 4 grids, 1,438 households", f"  missing  FAILED: {error}",
-                     "batch of 3 counties in 3.4 s: 1 done, 1 skipped (up to date), 1 failed",
+                     "batch in 3.4 s, counties: 3; 1 done, 1 skipped (up to date), 1 failed",
                      f"  wrote           {tmp_path / 'out' / 'province.csv'}", f"  ! missing: {error}"):
             assert line + "\n" in out, (line, out)
 
