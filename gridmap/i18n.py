@@ -1958,7 +1958,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "配合 --osm：被数据范围边缘截断的边界关系沿其外包矩形闭合（无法闭合的会报告）。",
         "With --osm: close boundary relations cut by the extract's edge against its bounding box (those that "
         "cannot be closed are reported)."),
-    "help.option.extract_area": ("配合 --osm：以数据的外包矩形为区域。", "With --osm: the area is the extract's bounding box."),
+    "help.option.extract_area": ("配合 --osm：以数据的外包矩形为区域；--units-level 级的边界（如以 --close-at-extract "
+                                 "闭合的乡镇）铺满矩形时即为单元，否则整个矩形为一个单元。",
+                                 "With --osm: the area is the extract's bounding box; its units are the boundaries at "
+                                 "--units-level when they tile it (e.g. townships closed with --close-at-extract), else "
+                                 "the box is one unit."),
     "help.option.units_points": (
         "村（社区）点文件（带名称列）：在乡镇（配合 --osm 的 --parent-level、--units "
         "文件或区域）内围绕这些点生成单元，边界沿道路和河流。",

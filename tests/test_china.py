@@ -152,6 +152,34 @@ def test_puyang_township_relations_closed_against_the_extract_box():
     assert metric.set_index("name").area["庆祖镇"] / 1e6 == pytest.approx(50.4, abs=0.5)
 
 
+def test_extract_box_takes_the_closed_townships_as_its_units(tmp_path):
+    """``--extract-area --close-at-extract`` without units: the township relations closed against
+    the box tile it (but for 0.6 %, a sliver joined to a neighbour), so they are the units and a
+    table of township totals joins them (the box as one unit matched none of its rows). A box
+    its boundaries cover only half of (Liechtenstein's, in Austria and Switzerland too) stays
+    one unit, and the sources say why."""
+    from gridmap.inputs.assemble import inputs_from_osm
+    from gridmap.runner import plan_from_options
+
+    inputs = inputs_from_osm(PUYANG, extract_area=True, close_at_extract=True)
+    assert set(inputs.units["name"]) == {"八公桥镇", "郎中", "庆祖镇", "海通乡"}
+    assert inputs.sources["units_level"] == 8
+    plan = plan_from_options(osm=str(PUYANG), extract_area=True, close_at_extract=True, area_name="濮阳县庆祖镇一带",
+                             households_totals=str(DATA / "china" / "puyang_totals.csv"), urban_mode="all",
+                             band=(300.0, 500.0), seed=0)
+    assert sorted(plan.units["name"]) == sorted(["八公桥镇", "郎中", "庆祖镇", "海通乡"])
+    totals = plan.units.set_index("name")["households"]
+    assert totals.sum() == pytest.approx(plan.households["households"].sum())
+    assert (totals > 0).all()
+    from gridmap.validate import validate_plan
+
+    assert validate_plan(plan).errors == 0
+    alone = inputs_from_osm(DATA / "liechtenstein.osm.pbf", extract_area=True)
+    assert alone.units is None
+    assert alone.sources["units_level_partial"]["level"] == 8
+    assert alone.sources["units_level_partial"]["uncovered"] > 0.3
+
+
 def test_longgang_relations_that_cannot_be_closed_are_reported():
     from gridmap.inputs.extract import boundaries_with_closed
     from gridmap.inputs.osm import read_osm

@@ -79,8 +79,8 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
     The area is the admin boundary named ``area_name`` (at ``area_level``; None: the named
     boundary's own level, or level 2 without a name), the polygon
     file ``area``, the union of the ``units`` file, or the extract's box
-    (``extract_area``); the units are the boundaries at ``units_level`` inside it, or the
-    ``units`` file. Roads, waterways, railways, buildings, settlement points and
+    (``extract_area``); the units are the boundaries at ``units_level`` inside it (in the
+    extract's box only when they tile it, else the box is one unit), or the ``units`` file. Roads, waterways, railways, buildings, settlement points and
     residential landuse come from the extract (clipped to the area by :func:`make_plan`).
 
     ``close_at_extract``: boundary relations cut by the extract's edge are closed against
@@ -124,6 +124,8 @@ def inputs_from_osm(path, *, area_name: str | None = None, area_level: int | Non
             raise InputError.of("in_area_no_box", name=Path(path).name)
         area_gdf = gpd.GeoDataFrame({"name": [area_name or Path(path).name.split(".")[0]]}, geometry=[box], crs=4326)
         sources["area"] = "extract box"
+        if units_gdf is None:
+            units_gdf = _units_in_box(boundaries, box, units_level, parent_level, sources, area_gdf["name"].iloc[0])
     else:
         try:
             picked = select_area(boundaries, name=area_name,
@@ -288,6 +290,32 @@ def set_units_from_points(inputs: Inputs, points: gpd.GeoDataFrame | None = None
     inputs.sources["unit_borders_method"] = METHOD
     inputs.sources["units_points"] = int(units.attrs.get("points_used", 0))
     return inputs
+
+
+def _units_in_box(boundaries, box, level: int, parent_level: int | None, sources: dict, name: str):
+    """The extract's boundaries at ``level`` as the units of its box (``--extract-area``), when
+    they tile the box but for slivers (what they leave uncovered is at most
+    :data:`gridmap.pipeline.GAP_SHARE` of it): the townships of a county export whose relations
+    were closed against its edge. Else None (the box is one unit), and ``sources`` says why."""
+    from gridmap.inputs.osm import select_units
+    from gridmap.pipeline import GAP_SHARE
+
+    try:
+        units = select_units(boundaries, box, level)
+    except InputError:  # no boundary at that level inside the box
+        return None
+    # shares of a box of a few tens of kilometres: degrees² do as well as m²
+    uncovered = 1.0 - shapely.area(shapely.intersection(shapely.union_all(units.geometry.values), box)) / box.area
+    if uncovered > GAP_SHARE:
+        sources["units_level_partial"] = {"level": int(level), "units": len(units), "uncovered": round(uncovered, 3)}
+        return None
+    sources["units_level"] = int(level)
+    if parent_level is not None and parent_level != level:
+        try:
+            return _attach_parents(units, select_units(boundaries, box, parent_level))
+        except InputError:
+            pass
+    return units.assign(parent_id="", parent_name=name)  # as the box's one unit would have
 
 
 def _attach_parents(units, parents):
