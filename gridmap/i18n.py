@@ -198,6 +198,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "hh_method.none": ("无户数", "no households"),
     "china.spread_by": ("总数分摊依据：{methods}（逐单元见单元图层）", "totals spread over {methods} (per unit: units layer)"),
     "china.units_n": ("{n} 个单元", "{n} units"),
+    "china.units_n.one": ("{n} 个单元", "{n} unit"),
     "china.thin_evidence": ("单元 {unit} {name}：住宅迹象不足（{note}）", "unit {unit} {name}: thin evidence of housing ({note})"),
     "china.no_evidence": ("单元 {unit} {name}：有总数但无住宅迹象，已平均分摊",
                           "unit {unit} {name}: a total but no evidence of housing: spread evenly"),
@@ -205,8 +206,12 @@ _WORDS: dict[str, tuple[str, str]] = {
                               "unit {unit} {name}: total and estimate disagree ({note})"),
     "china.borders_derived": ("单元边界由 {n} 个村（社区）点推算（尽量沿道路、河流）",
                               "derived from {n} points (along roads and rivers where they allow)"),
+    "china.borders_derived.one": ("单元边界由 {n} 个村（社区）点推算（尽量沿道路、河流）",
+                                  "derived from {n} point (along roads and rivers where it allows)"),
     "china.totals_unmatched": ("户数总数表中 {n} 行未对应任何单元（已忽略）：{rows}",
                                "{n} rows of the totals table match no unit (left out): {rows}"),
+    "china.totals_unmatched.one": ("户数总数表中 {n} 行未对应任何单元（已忽略）：{rows}",
+                                   "{n} row of the totals table matches no unit (left out): {rows}"),
     "china.note.buildings": ("{total:,.0f} 户按建筑物估算（{estimate:,.0f} 户）的比例分摊",
                              "{total:,.0f} households over buildings estimated at {estimate:,.0f}"),
     "china.note.built-up": ("{total:,.0f} 户分摊到 {cells:,} 个有住宅迹象的格（{kinds}）；仅按建筑物估算为 {estimate:,.0f} 户",
@@ -219,6 +224,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "evidence.places": ("村/社区点", "village/community points"),
     "china.not_closed": ("边界未能闭合：{line}", "boundary not closed: {line}"),
     "china.roads_noded": ("道路 {n} 处交叉补上共用节点", "roads: {n} crossings given a shared vertex (noded)"),
+    "china.roads_noded.one": ("道路 {n} 处交叉补上共用节点", "roads: {n} crossing given a shared vertex (noded)"),
     "cli.see_help": ("（见 gridmap {command} --help）", " (see gridmap {command} --help)"),
     "china.roads_ends_joined": ("道路 {n} 个线端离其他道路不到 {m} 米而未相接，已接上",
                                 "roads: {n} line ends that stopped short of a road by up to {m} m joined to it"),
@@ -2564,12 +2570,15 @@ def _pick(key: str, lang: str) -> str:
 
 
 def text(key: str, lang: str, /, **params) -> str:
-    """The word or sentence ``key`` in ``lang``, its template filled with ``params``.
+    """The word or sentence ``key`` in ``lang``, its template filled with ``params``; with ``n``
+    = 1, the words ``key.one`` when the vocabulary has them (the singular).
 
     Raises KeyError for a key the vocabulary lacks (a bug: add it to both languages).
     """
     if key not in _WORDS:
         raise KeyError(f"i18n: no word {key!r}")
+    if params.get("n") == 1 and f"{key}.one" in _WORDS:  # English says "1 unit", not "1 units"
+        key = f"{key}.one"
     words = _pick(key, lang)
     return words.format(**params) if params else words
 
