@@ -228,6 +228,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "cli.see_help": ("（见 gridmap {command} --help）", " (see gridmap {command} --help)"),
     "china.roads_ends_joined": ("道路 {n} 个线端离其他道路不到 {m} 米而未相接，已接上",
                                 "roads: {n} line ends that stopped short of a road by up to {m} m joined to it"),
+    "china.lines_ends_joined": ("河流、铁路和其他界线 {n} 个线端离其他线不到 {m} 米而未相接，已接上",
+                                "waterways, railways and barriers: {n} line ends that stopped short of a line by up to "
+                                "{m} m joined to it"),
+    "china.lines_ends_joined.one": ("河流、铁路和其他界线 {n} 个线端离其他线不到 {m} 米而未相接，已接上",
+                                    "waterways, railways and barriers: {n} line end that stopped short of a line by up "
+                                    "to {m} m joined to it"),
     "china.roads_pieces": ("道路网断为 {pieces} 段：{share:.0%} 的节点不在最大连通段上，可达性只在其上计算（请检查路口断开处）",
                            "roads fall into {pieces} pieces: {share:.0%} of their nodes lie off the largest; reach is "
                            "measured on it only (check for gaps at junctions)"),

@@ -8,7 +8,9 @@ same level; lines on different levels (``layer``, else ``bridge`` = 1, ``tunnel`
 OSM reads them) pass over each other without meeting. Ends drawn a few metres short of the
 line they meet are joined to it (``SNAP_M``). The plan nodes a file's roads once, before
 they cut the atoms (a T junction that misses leaves two blocks as one) and before the
-network is built. :func:`pieces` counts the parts of a network, so a layer that still
+network is built. A file's river, railway and barrier lines have their short ends joined
+to any line the same way (``crossings=False``, the roads not ``movable``), so they close
+their blocks too. :func:`pieces` counts the parts of a network, so a layer that still
 falls apart can be reported.
 
 Lines in a metric CRS (m). Deterministic; the lines' attributes are kept.
@@ -43,7 +45,8 @@ def levels(roads: gpd.GeoDataFrame) -> np.ndarray:
     return np.where(layer.isna().to_numpy(), implied, layer.fillna(0).to_numpy()).astype(int)
 
 
-def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: float = SNAP_M) -> gpd.GeoDataFrame:
+def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: float = SNAP_M,
+                   crossings: bool = True, movable=None) -> gpd.GeoDataFrame:
     """The road lines with a vertex added wherever two of them cross or meet on the same level.
 
     Returns a copy whose ``attrs["crossings_noded"]`` counts the vertices added (0 for a
@@ -56,8 +59,19 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
     Lines are kept whole (no splitting), so their attributes and
     count do not change; MultiLineStrings are exploded first. ``tolerance``: a crossing
     closer than this (m) to an existing vertex uses that vertex.
+
+    ``crossings=False`` adds no vertex where lines cross (only where an end is joined);
+    ``movable``: a boolean per line of ``roads`` (its parts alike), the lines whose ends may be
+    moved (default all): the others are only joined onto (a river layer's ends joined to the
+    roads, whose own ends stay where they are).
     """
-    roads = roads[roads.geometry.notna()].explode(index_parts=False).reset_index(drop=True)
+    keep_rows = roads.geometry.notna().to_numpy()
+    movable = np.ones(len(roads), bool) if movable is None else np.asarray(movable, dtype=bool)
+    roads = roads[keep_rows].reset_index(drop=True)
+    movable = movable[keep_rows]
+    parts = roads.explode(index_parts=False)
+    movable = movable[parts.index.to_numpy()]  # a part as its line
+    roads = parts.reset_index(drop=True)
     geoms = np.asarray(roads.geometry.values, dtype=object)
     line = shapely.get_type_id(geoms) == 1
     out = roads.copy()
@@ -72,7 +86,7 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
     tree = shapely.STRtree(geoms[idx])
     cand_line, cand_xy = [], []
     # interiors crossing (OSM junctions mostly end at shared nodes and only touch: few pairs)
-    left, right = tree.query(geoms[idx], predicate="crosses")
+    left, right = tree.query(geoms[idx], predicate="crosses") if crossings else (np.zeros(0, int), np.zeros(0, int))
     keep = (left < right) & (level[idx][left] == level[idx][right])
     left, right = idx[left[keep]], idx[right[keep]]
     if len(left):
@@ -95,7 +109,7 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
         on the ground that stops under a bridge does not meet the bridge)."""
         return (twin[end_line] != twin[line]) & ((level[end_line] == level[line]) | (level[end_line] != 0))
 
-    keep = may_join(owner[pi], li)
+    keep = may_join(owner[pi], li) & movable[owner[pi]]
     pi, li = pi[keep], li[keep]
     moved_ends = {}
     if len(pi):
@@ -118,7 +132,7 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
     # of a junction where both should end): the first carried on to the other
     met = np.zeros(len(ends), bool)
     met[pi] = True
-    free = np.flatnonzero(~met)
+    free = np.flatnonzero(~met & movable[owner])
     if len(free) > 1:
         a, b = shapely.STRtree(ends[free]).query(ends[free], predicate="dwithin", distance=2 * snap_m)
         keep = may_join(owner[free[a]], owner[free[b]]) | may_join(owner[free[b]], owner[free[a]])

@@ -123,6 +123,7 @@ def plan_with_network(inputs: Inputs, config: PlanConfig | None = None, *, progr
     _check_lines_reach_area(inputs, area, crs)
     if inputs.node_roads:  # roads from files: noded and their dead ends closed once, for the atoms and the network
         inputs = replace(inputs, roads=_noded_roads(inputs, crs, area), node_roads=False)
+    inputs = _joined_file_lines(inputs, crs, area)
     barriers = _barrier_lines(inputs, crs, config, area)
     fitted = {}  # census blocks cut at unit borders, what of the units they leave: the summary says
     if inputs.blocks is not None:
@@ -681,6 +682,47 @@ def _noded_roads(inputs, crs, area) -> gpd.GeoDataFrame:
     inputs.sources["road_network"] = {"crossings_noded": int(roads.attrs["crossings_noded"]),
                                       "ends_snapped": int(roads.attrs["ends_snapped"])}
     return roads
+
+
+#: The line roles other than roads whose lines from files have their short ends joined.
+_JOINED_ROLES = ("waterways", "railways", "barriers")
+
+
+def _joined_file_lines(inputs, crs, area):
+    """``inputs`` with the waterway, railway and barrier lines (when a file gave some of them)
+    meeting the area, in the metric CRS, each end that stops short of a line (of any role) by up to
+    ``noding.SNAP_M`` joined to it, and that line given a vertex there: a county's river layer
+    drawn apart from its roads then closes its blocks (atoms) as the river does on the ground.
+    The roads' own ends stay where they are (a lane's dead end at a riverbank is real); no vertex
+    is added where lines cross (their union nodes them). Records the ends joined in
+    ``inputs.sources["line_ends_joined"]``."""
+    files = inputs.sources.get("line_files") or {}
+    if not any(files.get(role) for role in _JOINED_ROLES):
+        return inputs
+    from gridmap.noding import node_crossings
+
+    layers = {role: getattr(inputs, role) for role in ("roads", *_JOINED_ROLES)}
+    frames = []
+    for role, layer in layers.items():
+        if layer is None or not len(layer):
+            continue
+        metric = layer.to_crs(crs)
+        metric = metric[_meets(metric.geometry.values, area)]
+        frames.append(metric.assign(_role=role).reset_index(drop=True))
+    if not frames:
+        return inputs
+    lines = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry=frames[0].geometry.name, crs=crs)
+    joined = node_crossings(lines, crossings=False, movable=(lines["_role"] != "roads").to_numpy())
+    changed = {}
+    for role, layer in layers.items():
+        mine = joined[joined["_role"] == role]
+        if layer is None or not len(mine):
+            continue
+        columns = [c for c in layer.columns if c != layer.geometry.name]
+        changed[role] = gpd.GeoDataFrame(mine[columns].reset_index(drop=True), geometry=mine.geometry.values, crs=crs)
+    inputs = replace(inputs, **changed)
+    inputs.sources["line_ends_joined"] = int(joined.attrs["ends_snapped"])
+    return inputs
 
 
 def _meets(geoms, area) -> np.ndarray:
