@@ -187,6 +187,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "map.paren": ("（{}）", " ({})"),
     "map.hh": ("户", "households"),
     "map.unit_kind": ("村/社区", "village"),
+    "map.search_townships": ("搜索网格编码或乡镇", "Search grid code or township"),
+    "map.township_kind": ("乡镇", "township"),
     "map.north": ("北", "N"),
 
     # -- fields of a grid, worker or base (popups, tables, column headers) -----------------------------

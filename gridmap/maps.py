@@ -77,7 +77,8 @@ _KEYS = {
                                  "annotation", "micro_grids")},
     **{k: f"band.{k}" for k in ("under", "in", "over", "rural", "island", "dedicated")},
     **{k: f"map.{k}" for k in ("band", "summary", "minutes", "search", "no_match", "fullscreen", "title", "paren",
-                               "hh", "unit_kind", "colours", "print", "printed")},
+                               "hh", "unit_kind", "township_kind", "search_townships", "colours", "print",
+                               "printed")},
     **{k: f"field.{k}" for k in ("code", "grid_id", "unit", "township", "regime", "households", "area_km2",
                                  "compactness", "share_reached", "flag", "reason", "worker_id", "worker_type",
                                  "grid", "households_reached", "response")},
@@ -218,7 +219,14 @@ def plan_map(plan, *, lang: str = "zh", basemap: str = "none", tianditu_key: str
     # a decor given for the plan's grids holds for them as drawn unless they were projected here
     decor = decor_of(grids.geometry.to_numpy(), decor if grids is plan.layers["grids"] else None)
     present = _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang, county_name(plan), decor)
-    present += _add_plan_layers(m, plan, disp, text, lang)
+    if len(grids) and townships(grids, county_name(plan)).attrs["units_are_townships"]:
+        # no village level (Liechtenstein's municipalities, a county's townships as its units): their
+        # borders are the townships', and their one parent, if any, is the county
+        text = {**text, "units": text["townships"], "unit_kind": text["township_kind"],
+                "search": text["search_townships"]}
+        present += _add_plan_layers(m, plan, disp, text, lang, units_are_townships=True)
+    else:
+        present += _add_plan_layers(m, plan, disp, text, lang)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
 
     counts = {k: int((classes == k).sum()) for k in _GRID_COLOURS}
@@ -254,8 +262,9 @@ def _add_grid_layers(m, grids, grid_geo, classes, band, disp, text, lang, county
     return ["grids", "labels"]
 
 
-def _add_plan_layers(m, plan, disp, text, lang) -> list[str]:
-    """Borders, staffing and reach layers, and context lines, as far as the plan has them."""
+def _add_plan_layers(m, plan, disp, text, lang, units_are_townships: bool = False) -> list[str]:
+    """Borders, staffing and reach layers, and context lines, as far as the plan has them.
+    ``units_are_townships``: the units' parents, if any, are the county (drawn as the area)."""
     present = []
     units = _layer(plan, "units")
     if units is not None:
@@ -264,7 +273,7 @@ def _add_plan_layers(m, plan, disp, text, lang) -> list[str]:
     townships = _township_payload(units, _layer(plan, "area"), disp)
     if townships is not None:
         payload, has_parents = townships
-        key = "townships" if has_parents else "area"
+        key = "townships" if has_parents and not units_are_townships else "area"
         _GridmapLayer("lines", payload, text[key]).add_to(m)
         present.append(key)
 

@@ -169,6 +169,23 @@ def test_attribute_values_are_escaped():
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
 
 
+def test_units_that_play_the_townships_are_drawn_as_townships():
+    """No village level (the units' one parent is the county, or none): the units' borders are the
+    townships' and the search names townships, as the report and the tables say (Liechtenstein's
+    municipalities)."""
+    plan = toy_plan(staffing=True)
+    for layer in ("grids", "units"):
+        plan.layers[layer]["parent_id"] = ""
+        plan.layers[layer]["parent_name"] = ""
+    for lang, names, search in (("zh", ["网格", "网格编号与户数", "乡镇/街道界"], "搜索网格编码或乡镇"),
+                                ("en", ["Grids", "Grid numbers and households", "Township borders"],
+                                 "Search grid code or township")):
+        m = plan_map(plan, lang=lang)
+        assert layer_names(m)[:3] == names
+        page = m.get_root().render()
+        assert search in page and ("村/社区界" if lang == "zh" else "Village borders") not in page
+
+
 def test_template_syntax_in_names_stays_text():
     plan = toy_plan()
     plan.layers["grids"]["unit_name"] = "{{ 7*7 }} {% if x %} {# c #}"
