@@ -52,9 +52,11 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
     Returns a copy whose ``attrs["crossings_noded"]`` counts the vertices added (0 for a
     network that was noded already, such as OSM's) and ``attrs["ends_snapped"]`` the line
     ends moved: onto a line they stopped short of or overshot by up to ``snap_m`` m (a T
-    junction drawn by hand), or, for two ends that meet nothing and are each other's nearest
-    within ``2 * snap_m`` (both stopped short of the junction where they should meet), the
-    first onto the other. An end on the ground meets only lines on the ground; a bridge's or
+    junction drawn by hand; a line they would meet inside before one they would meet near its
+    end, which stopped short too), at a vertex both then share exactly; or, for ends that meet
+    nothing and lie within ``2 * snap_m`` of each other (all stopped short of the junction where
+    they should meet), all onto their mean when they are that close all together, else each
+    pair of mutual nearest ends the first onto the other. An end on the ground meets only lines on the ground; a bridge's or
     tunnel's end meets the road it carries on from (its ramp) whatever that road's level.
     Lines are kept whole (no splitting), so their attributes and
     count do not change; MultiLineStrings are exploded first. ``tolerance``: a crossing
@@ -112,6 +114,8 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
     keep = may_join(owner[pi], li) & movable[owner[pi]]
     pi, li = pi[keep], li[keep]
     moved_ends = {}
+    join_line, join_xy = [], []  # the points ends are joined at: a vertex of the line, added unless there
+    snapped = 0
     if len(pi):
         gap = shapely.distance(ends[pi], geoms[li])
         # an end already touching some line is a junction: snap only ends that touch nothing
@@ -119,59 +123,84 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
         touching[pi[gap <= tolerance]] = True
         keep = (gap <= tolerance) | ~touching[pi]
         pi, li, gap = pi[keep], li[keep], gap[keep]
-        order = np.lexsort((li, gap, pi))  # the nearest line of each end
+        # the nearest line of each end, one it would meet inside before one it would meet at its end:
+        # where a road and a footway both stop short of the road they meet, each is nearest the
+        # other's end, and joined to each other neither would reach the road
+        along = shapely.line_locate_point(geoms[li], ends[pi])
+        at_end = (along <= snap_m) | (along >= shapely.length(geoms[li]) - snap_m)
+        order = np.lexsort((li, gap, at_end & (gap > tolerance), pi))
         first = np.r_[True, pi[order][1:] != pi[order][:-1]]
-        pi, li, gap = pi[order][first], li[order][first], gap[order][first]
-        projected = shapely.line_interpolate_point(geoms[li], shapely.line_locate_point(geoms[li], ends[pi]))
-        cand_line.append(li)
-        cand_xy.append(shapely.get_coordinates(projected))
-        for p, g, q in zip(pi, gap, shapely.get_coordinates(projected)):
-            if g > tolerance:
+        pi, li, gap, along = pi[order][first], li[order][first], gap[order][first], along[order][first]
+        projected = shapely.line_interpolate_point(geoms[li], along)
+        target, ok, fresh = _onto_vertex(geoms, li, shapely.get_coordinates(projected), tolerance, snap_m)
+        pi, li, gap, target, fresh = pi[ok], li[ok], gap[ok], target[ok], fresh[ok]
+        join_line.append(li[fresh])
+        join_xy.append(target[fresh])
+        end_xy = shapely.get_coordinates(ends[pi])
+        for p, g, q, e in zip(pi, gap, target, end_xy):
+            # the end and the line share the one point exactly (a point a hair off a segment is not
+            # on it, and the block would stay open), however short the move
+            if not np.array_equal(q, e):
                 moved_ends[(int(owner[p]), 0 if p < len(idx) else -1)] = q
-    # two ends that meet nothing and face each other within twice the distance (each stopped short
-    # of a junction where both should end): the first carried on to the other
+                snapped += bool(g > tolerance)
+    # ends that meet nothing and lie within twice the distance of each other (each stopped short of
+    # a junction where all should end: a T junction's stem and the two ways of the road it meets,
+    # split there as OSM splits them): all carried on to one point, the mean of their ends, when
+    # they are that close all together; else each pair of mutual nearest ends, the first onto the other
     met = np.zeros(len(ends), bool)
     met[pi] = True
     free = np.flatnonzero(~met & movable[owner])
     if len(free) > 1:
         a, b = shapely.STRtree(ends[free]).query(ends[free], predicate="dwithin", distance=2 * snap_m)
-        keep = may_join(owner[free[a]], owner[free[b]]) | may_join(owner[free[b]], owner[free[a]])
+        keep = (a != b) & (may_join(owner[free[a]], owner[free[b]]) | may_join(owner[free[b]], owner[free[a]]))
         a, b = free[a[keep]], free[b[keep]]
-        apart = shapely.distance(ends[a], ends[b])
-        order = np.lexsort((b, apart, a))
-        first = np.r_[True, a[order][1:] != a[order][:-1]] if len(order) else np.zeros(0, bool)
-        nearest = dict(zip(a[order][first].tolist(), b[order][first].tolist()))
-        for p, q in nearest.items():
-            if p < q and nearest.get(q) == p:  # each the other's nearest
-                xy = shapely.get_coordinates(ends[q])[0]
-                moved_ends[(int(owner[p]), 0 if p < len(idx) else -1)] = xy
-                cand_line.append(np.array([owner[q]]))
-                cand_xy.append(xy[None, :])
-    if not cand_line:
+        for group in _clusters(a, b):
+            xy = shapely.get_coordinates(ends[group])
+            if len(group) > 2 and np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)).max() <= 2 * snap_m:
+                centre = xy.mean(axis=0)
+                for p in group:
+                    moved_ends[(int(owner[p]), 0 if p < len(idx) else -1)] = centre
+                    snapped += 1
+                continue
+            inside = np.isin(a, group)
+            ga, gb = a[inside], b[inside]
+            apart = shapely.distance(ends[ga], ends[gb])
+            order = np.lexsort((gb, apart, ga))
+            first = np.r_[True, ga[order][1:] != ga[order][:-1]]
+            nearest = dict(zip(ga[order][first].tolist(), gb[order][first].tolist()))
+            for p, q in nearest.items():
+                if p < q and nearest.get(q) == p:  # each the other's nearest
+                    moved_ends[(int(owner[p]), 0 if p < len(idx) else -1)] = shapely.get_coordinates(ends[q])[0]
+                    snapped += 1
+    if not cand_line and not moved_ends:
         return out
     new = geoms.copy()
     for (i, end), q in moved_ends.items():  # the end extended (or pulled back) onto the line it meets
         coords = shapely.get_coordinates(new[i])
         coords = np.vstack([q, coords]) if end == 0 else np.vstack([coords, q])
         new[i] = shapely.LineString(coords)
-    cand_line = np.concatenate(cand_line)
-    cand_xy = np.concatenate(cand_xy)
-    # drop candidates that are a vertex of their line already (to ``tolerance``, on a grid)
-    coords, line_of = shapely.get_coordinates(geoms[idx], return_index=True)
-    line_of = idx[line_of]
-    vertex_keys = set(zip(line_of.tolist(), *np.round(coords / tolerance).astype(np.int64).T.tolist()))
-    cand_keys = zip(cand_line.tolist(), *np.round(cand_xy / tolerance).astype(np.int64).T.tolist())
-    fresh = np.array([k not in vertex_keys for k in cand_keys], dtype=bool)
     added: dict[int, list] = {}
-    for i, xy in zip(cand_line[fresh], cand_xy[fresh]):
-        added.setdefault(int(i), []).append(xy)
+    if cand_line:
+        cand_line = np.concatenate(cand_line)
+        cand_xy = np.concatenate(cand_xy)
+        # drop crossings that are a vertex of their line already (to ``tolerance``, on a grid)
+        coords, line_of = shapely.get_coordinates(geoms[idx], return_index=True)
+        line_of = idx[line_of]
+        vertex_keys = set(zip(line_of.tolist(), *np.round(coords / tolerance).astype(np.int64).T.tolist()))
+        cand_keys = zip(cand_line.tolist(), *np.round(cand_xy / tolerance).astype(np.int64).T.tolist())
+        fresh = np.array([k not in vertex_keys for k in cand_keys], dtype=bool)
+        for i, xy in zip(cand_line[fresh], cand_xy[fresh]):
+            added.setdefault(int(i), []).append(xy)
+    for lines, xys in zip(join_line, join_xy):  # each lies off the line's vertices, or on one exactly
+        for i, xy in zip(lines, xys):
+            added.setdefault(int(i), []).append(xy)
     count = 0
     geoms = new
     for i, chunks in added.items():
         coords = shapely.get_coordinates(geoms[i])
         points = np.unique(np.array(chunks), axis=0)
         near = shapely.distance(shapely.points(points)[:, None], shapely.points(coords)[None, :]).min(axis=1)
-        points = points[near > tolerance]
+        points = points[near > 0]
         if len(points) == 0:
             continue
         along_old = shapely.line_locate_point(geoms[i], shapely.points(coords))
@@ -184,8 +213,69 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
         new[i] = shapely.LineString(np.concatenate([coords, points])[np.lexsort((tie, key))])
         count += len(points)
     out = out.set_geometry(new, crs=roads.crs)
-    out.attrs.update(crossings_noded=count, ends_snapped=len(moved_ends))
+    out.attrs.update(crossings_noded=count, ends_snapped=snapped)
     return out
+
+
+def _clusters(a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
+    """The groups of ends linked by the pairs ``(a, b)`` (connected components), each sorted, in
+    order of their first end."""
+    if not len(a):
+        return []
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    nodes, back = np.unique(np.concatenate([a, b]), return_inverse=True)
+    back = back.ravel()
+    graph = coo_matrix((np.ones(len(a)), (back[:len(a)], back[len(a):])), shape=(len(nodes), len(nodes)))
+    _, label = connected_components(graph, directed=False)
+    order = np.lexsort((nodes, label))
+    cuts = np.flatnonzero(np.diff(label[order])) + 1
+    groups = [nodes[g] for g in np.split(order, cuts)]
+    return sorted(groups, key=lambda g: int(g[0]))
+
+
+def _onto_vertex(geoms, lines, xy, tolerance: float, snap_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The points ``xy`` on ``geoms[lines]`` where ends are joined, each moved to its line's nearest
+    vertex when that lies within ``tolerance`` (no vertex is added a hair from another), or, on a
+    line folding back on itself (no vertex can be put between its others by distance along it),
+    within ``snap_m``; whether each can be joined at all; and whether each is a new vertex of its line."""
+    xy = np.array(xy, dtype=float)
+    if not len(xy):
+        return xy, np.ones(0, bool), np.zeros(0, bool)
+    coords, of = shapely.get_coordinates(geoms[lines], return_index=True)
+    d = np.hypot(*(coords - xy[of]).T)
+    order = np.lexsort((d, of))
+    first = order[np.r_[True, of[order][1:] != of[order][:-1]]]  # the nearest vertex of each point's line
+    nearest, dist = coords[first], d[first]
+    folded = np.zeros(len(xy), bool)
+    off = dist > tolerance  # a vertex to add: only then does it matter whether the line folds
+    if off.any():
+        unique, back = np.unique(lines[off], return_inverse=True)
+        folded[off] = _folded(geoms[unique])[back.ravel()]
+    onto = (dist <= tolerance) | (folded & (dist <= snap_m))
+    xy[onto] = nearest[onto]
+    return xy, ~folded | onto, ~onto & (dist > 0)
+
+
+def _folded(geoms: np.ndarray) -> np.ndarray:
+    """Whether each line folds back on itself: a vertex lies no farther along it than the one before
+    (by :func:`shapely.line_locate_point`, which finds a point where the line first passes it). Only a
+    line that is not simple (it touches or crosses itself) can."""
+    folded = np.zeros(len(geoms), bool)
+    crossed = np.flatnonzero(~shapely.is_simple(geoms))
+    if len(crossed):
+        folded[crossed] = _folded_all(geoms[crossed])
+    return folded
+
+
+def _folded_all(geoms: np.ndarray) -> np.ndarray:
+    coords, of = shapely.get_coordinates(geoms, return_index=True)
+    along = shapely.line_locate_point(geoms[of], shapely.points(coords))
+    back = np.r_[False, (np.diff(along) < -1e-9) & (of[1:] == of[:-1])]
+    folded = np.zeros(len(geoms), bool)
+    folded[of[back]] = True
+    return folded
 
 
 def _monotone(along: np.ndarray) -> bool:
