@@ -49,8 +49,8 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
                    crossings: bool = True, movable=None) -> gpd.GeoDataFrame:
     """The road lines with a vertex added wherever two of them cross or meet on the same level.
 
-    Returns a copy whose ``attrs["crossings_noded"]`` counts the vertices added (0 for a
-    network that was noded already, such as OSM's) and ``attrs["ends_snapped"]`` the line
+    Returns a copy whose ``attrs["crossings_noded"]`` counts the vertices added where lines cross
+    (0 for a network that was noded already, such as OSM's) and ``attrs["ends_snapped"]`` the line
     ends moved: onto a line they stopped short of or overshot by up to ``snap_m`` m (a T
     junction drawn by hand; a line they would meet inside before one they would meet near its
     end, which stopped short too), at a vertex both then share exactly; or, for ends that meet
@@ -191,9 +191,11 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
         fresh = np.array([k not in vertex_keys for k in cand_keys], dtype=bool)
         for i, xy in zip(cand_line[fresh], cand_xy[fresh]):
             added.setdefault(int(i), []).append(xy)
+    joins = set()  # (line, x, y) of the vertices added where an end is joined (not crossings)
     for lines, xys in zip(join_line, join_xy):  # each lies off the line's vertices, or on one exactly
         for i, xy in zip(lines, xys):
             added.setdefault(int(i), []).append(xy)
+            joins.add((int(i), *xy.tolist()))
     count = 0
     geoms = new
     for i, chunks in added.items():
@@ -211,7 +213,7 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
         key = np.concatenate([along_old, along_new])
         tie = np.concatenate([np.arange(len(coords)), np.full(len(points), -1)])
         new[i] = shapely.LineString(np.concatenate([coords, points])[np.lexsort((tie, key))])
-        count += len(points)
+        count += sum((i, *xy) not in joins for xy in points.tolist())
     out = out.set_geometry(new, crs=roads.crs)
     out.attrs.update(crossings_noded=count, ends_snapped=snapped)
     return out
