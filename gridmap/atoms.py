@@ -83,13 +83,19 @@ def merge_into_neighbours(faces: np.ndarray, absorb: np.ndarray, *, min_length: 
 
     Neighbours that stay are preferred over ones that are absorbed too; only an edge of at
     least ``min_length`` m joins two faces (faces touching at a corner would make a
-    two-part atom). A face marked ``absorb`` with no such neighbour stays as it is.
+    two-part atom). A face marked ``absorb`` with no such neighbour stays as it is, unless it
+    is dust (under :data:`DUST_M2`: a face of 5e-20 m² where lines nearly meet at a vertex,
+    which would otherwise become a grid of its own, cut off from the rest): dust is dropped
+    (a point on it lies on its neighbours' edges too, or goes to the nearest atom).
     Returns single Polygons (see :func:`single_polygons`).
     """
     faces = np.asarray(faces, dtype=object)
     absorb = np.asarray(absorb, dtype=bool)
     if not absorb.any() or len(faces) == 1:
         return single_polygons(faces)
+    dust = absorb & (shapely.area(faces) < DUST_M2)
+    if dust.all():  # nothing else to keep: the faces are what there is
+        dust[:] = False
     # only edges of absorbed faces decide where they go
     i, j, length, _ = shared_edges(faces, min_length=min_length, among=absorb)
     src = np.concatenate([i, j])
@@ -99,7 +105,7 @@ def merge_into_neighbours(faces: np.ndarray, absorb: np.ndarray, *, min_length: 
     frame = frame[absorb[frame["src"].to_numpy()]]
     n = len(faces)
     if frame.empty:
-        return single_polygons(faces)
+        return single_polygons(faces[~dust])
     best = frame.loc[frame.groupby("src")["score"].idxmax()]
     link = sp.csr_matrix((np.ones(len(best)), (best["src"].to_numpy(), best["dst"].to_numpy())), shape=(n, n))
     count, label = connected_components(link, directed=False)
@@ -108,7 +114,7 @@ def merge_into_neighbours(faces: np.ndarray, absorb: np.ndarray, *, min_length: 
     size = np.bincount(label, minlength=count)
     merged = np.empty(count, dtype=object)
     alone = size[label] == 1
-    merged[label[alone]] = faces[alone]
+    merged[label[alone]] = np.where(dust[alone], shapely.Polygon(), faces[alone])
     several = np.flatnonzero(~alone)
     order = several[np.argsort(label[several], kind="stable")]
     for group in np.split(order, np.flatnonzero(np.diff(label[order])) + 1) if len(order) else []:
