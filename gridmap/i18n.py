@@ -407,6 +407,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "detail.not_polygon": ("几何类型为 {kind}，不是面", "a {kind}, not a polygon"),
     "detail.invalid": ("{text}（已用 make_valid 修复以检查其余项目）", "{text} (repaired with make_valid to check the rest)"),
     "detail.no_area": ("无面积（几何缺失或为空）", "no area (missing or empty geometry)"),
+    "detail.speck": ("面积仅 {m2:.2g} 平方米（不超过容差 {tol:g} 平方米）", "an area of only {m2:.2g} m² (at most the tolerance, {tol:g} m²)"),
     "detail.no_households": ("无住户", "no households"),
     "detail.out_of_band_low": ("{households:,.0f} 户，少于 {lo:,g} 户", "{households:,.0f} households < {lo:,g}"),
     "detail.out_of_band_high": ("{households:,.0f} 户，多于 {hi:,g} 户", "{households:,.0f} households > {hi:,g}"),

@@ -621,6 +621,8 @@ class _Check:
         self.checks["empty_grid"] = "checked"
         for i in np.flatnonzero(~self.present):
             self.add("empty_grid", i, _d("no_area"), geometry=None)
+        for i in np.flatnonzero(self.present & (self.area <= self.tol)):  # a speck: no grid to walk
+            self.add("empty_grid", i, _d("speck", m2=float(self.area[i]), tol=self.tol))
         if hh is None:
             self.checks["out_of_band"] = "skipped: no households (layer or grid column)"
             return

@@ -222,6 +222,22 @@ def test_empty_grids(li, baseline):
     assert ("gap", "", "error") in new  # where the grid without geometry was
 
 
+def test_a_speck_of_a_grid_is_an_error(li, baseline):
+    """A grid of 5e-20 m² (Puyang's demo had two, where roads nearly met at a vertex) is no grid
+    to walk: an empty grid, an error that says its area."""
+    grids = li["grids"].copy()
+    grid = urban(grids).index[0]
+    x, y = shapely.get_coordinates(grids.loc[grid, "geometry"].exterior)[0]
+    speck = shapely.Polygon([(x, y), (x - 1e-4, y), (x, y - 1e-4)])
+    grids = pd.concat([grids, grids.loc[[grid]].assign(grid_id="speck", code="speck", households=0.0,
+                                                        geometry=[speck])], ignore_index=True)
+    grids = gpd.GeoDataFrame(grids, geometry="geometry", crs=li["grids"].crs)
+    faults = check(li, grids)
+    assert ("empty_grid", "speck", "error") in found(faults, baseline)
+    rows = faults.faults[faults.faults["grid_id"] == "speck"]
+    assert any("m² (at most the tolerance, 1 m²)" in d for d in faults.details("en")[rows.index])
+
+
 def test_one_atom_over_band_is_a_warning(li, baseline):
     # a grid that is one atom (a block nothing can split) over the band's top cannot be in
     # band: a warning that says so; the same households in a grid of two atoms stay an error
