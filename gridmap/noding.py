@@ -158,7 +158,11 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
             xy = shapely.get_coordinates(ends[group])
             if len(group) > 2 and np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)).max() <= 2 * snap_m:
                 centre = xy.mean(axis=0)
+                lines_moved = set()
                 for p in group:
+                    if owner[p] in lines_moved:  # a short line with both ends there: one end moves
+                        continue
+                    lines_moved.add(owner[p])
                     moved_ends[(int(owner[p]), 0 if p < len(idx) else -1)] = centre
                     snapped += 1
                 continue
