@@ -156,7 +156,7 @@ def run_one(county: County, out, *, fingerprint: str, split: bool = True) -> dic
     try:
         executor = _ClusterMap.on_worker() if split else None
         options = county.options
-        if executor is None and _on_worker():
+        if executor is None and _worker() is not None:
             # a dask worker is a daemon process, which may not start processes of its own: the
             # county's per-unit steps run here, one after another
             options = {**options, "jobs": 1}
@@ -174,15 +174,14 @@ def run_one(county: County, out, *, fingerprint: str, split: bool = True) -> dic
                 "error": _one_line(exc)}
 
 
-def _on_worker() -> bool:
-    """Whether this runs as a task on a dask worker."""
+def _worker():
+    """The dask worker this runs on as a task, or None."""
     try:
         from distributed import get_worker
 
-        get_worker()
+        return get_worker()
     except (ImportError, ValueError):
-        return False
-    return True
+        return None
 
 
 class _ClusterMap:
@@ -201,7 +200,7 @@ class _ClusterMap:
     @classmethod
     def on_worker(cls):
         """The map of the cluster this task runs on; None when not on a dask worker."""
-        if not _on_worker():
+        if _worker() is None:
             return None
         from distributed import get_client
 
@@ -223,11 +222,8 @@ class _ClusterMap:
 
 def _progress_events(name: str):
     """``progress(step, done, total)`` that tells the client when a county starts a new step."""
-    try:
-        from distributed import get_worker
-
-        worker = get_worker()
-    except (ImportError, ValueError):
+    worker = _worker()
+    if worker is None:
         return None
     last = [None]
 

@@ -154,7 +154,7 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
         a, b = shapely.STRtree(ends[free]).query(ends[free], predicate="dwithin", distance=2 * snap_m)
         keep = (a != b) & (may_join(owner[free[a]], owner[free[b]]) | may_join(owner[free[b]], owner[free[a]]))
         a, b = free[a[keep]], free[b[keep]]
-        for group in _clusters(a, b):
+        for group, (ga, gb) in _clusters(a, b):
             xy = shapely.get_coordinates(ends[group])
             if len(group) > 2 and np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)).max() <= 2 * snap_m:
                 centre = xy.mean(axis=0)
@@ -166,8 +166,6 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
                     moved_ends[(int(owner[p]), 0 if p < len(idx) else -1)] = centre
                     snapped += 1
                 continue
-            inside = np.isin(a, group)
-            ga, gb = a[inside], b[inside]
             apart = shapely.distance(ends[ga], ends[gb])
             order = np.lexsort((gb, apart, ga))
             first = np.r_[True, ga[order][1:] != ga[order][:-1]]
@@ -223,9 +221,9 @@ def node_crossings(roads: gpd.GeoDataFrame, *, tolerance: float = 0.05, snap_m: 
     return out
 
 
-def _clusters(a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
-    """The groups of ends linked by the pairs ``(a, b)`` (connected components), each sorted, in
-    order of their first end."""
+def _clusters(a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]]:
+    """The groups of ends linked by the pairs ``(a, b)`` (connected components), each with its
+    own pairs: ``(ends, (a, b))``, the ends sorted, the groups in order of their first end."""
     if not len(a):
         return []
     from scipy.sparse import coo_matrix
@@ -234,11 +232,18 @@ def _clusters(a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
     nodes, back = np.unique(np.concatenate([a, b]), return_inverse=True)
     back = back.ravel()
     graph = coo_matrix((np.ones(len(a)), (back[:len(a)], back[len(a):])), shape=(len(nodes), len(nodes)))
-    _, label = connected_components(graph, directed=False)
-    order = np.lexsort((nodes, label))
-    cuts = np.flatnonzero(np.diff(label[order])) + 1
-    groups = [nodes[g] for g in np.split(order, cuts)]
-    return sorted(groups, key=lambda g: int(g[0]))
+    count, label = connected_components(graph, directed=False)
+    # components numbered by their first (lowest) end: nodes are sorted, so first seen is lowest
+    _, first = np.unique(label, return_index=True)
+    rank = np.empty(count, dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(count)
+    label = rank[label]
+    node_order = np.lexsort((nodes, label))
+    node_cuts = np.flatnonzero(np.diff(label[node_order])) + 1
+    pair_label = label[back[:len(a)]]
+    pair_order = np.argsort(pair_label, kind="stable")
+    pair_cuts = np.searchsorted(pair_label[pair_order], np.arange(1, count))
+    return [(nodes[g], (a[p], b[p])) for g, p in zip(np.split(node_order, node_cuts), np.split(pair_order, pair_cuts))]
 
 
 def _onto_vertex(geoms, lines, xy, tolerance: float, snap_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
